@@ -1,0 +1,93 @@
+# rhaz -- ratification hazard analysis.  See README.md.
+#
+#   make            build build/rhaz and build/librhaz.a
+#   make check      install missing dependencies, build, run every test
+#   make check-asan the test suite under AddressSanitizer + UBSan
+#   make demo       run the bundled analyses into out/
+#   make install PREFIX=/usr/local
+#   make deps       install Debian packages that are missing (root)
+
+PREFIX  ?= /usr/local
+BUILD   ?= build
+CC      ?= cc
+OPT     ?= -O2
+CFLAGS  ?= $(OPT) -g
+WARN     = -Wall -Wextra -Werror
+CPPFLAGS_RHAZ = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+                -Iinclude -Isrc -I/usr/include/x86_64-linux-gnu
+LDLIBS_RHAZ = -lgsl -lopenblas -lcsv -lm
+SAN     ?=
+
+DEB_PKGS = libgsl-dev libopenblas-dev libcsv-dev gnuplot-nox pkg-config
+
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/data/*.c src/model/*.c \
+                              src/plot/*.c src/report/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+HEADERS  := $(wildcard include/*.h include/rhaz/*.h src/*/*.h)
+
+ALL_CFLAGS = $(CPPFLAGS_RHAZ) $(WARN) $(CFLAGS) $(SAN)
+
+.PHONY: all check check-asan test demo deps install clean bench fuzz
+
+all: $(BUILD)/rhaz $(BUILD)/librhaz.a
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/librhaz.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/rhaz: $(CLI_OBJ) $(BUILD)/librhaz.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/librhaz.a $(LDLIBS_RHAZ) $(LDFLAGS)
+
+$(BUILD)/tests/%: tests/%.c tests/harness.h $(BUILD)/librhaz.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(BUILD)/librhaz.a $(LDLIBS_RHAZ) $(LDFLAGS)
+
+# Install what is missing, and only that (quick when all is present).
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' \
+	    || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+test: $(BUILD)/rhaz $(TEST_BIN)
+	@BUILD=$(BUILD) sh tests/run.sh $(TEST_BIN)
+
+check: deps
+	@$(MAKE) --no-print-directory test
+
+check-asan: deps
+	@$(MAKE) --no-print-directory test BUILD=build-asan OPT=-O1 \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+
+demo: deps all
+	@sh scripts/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+	  $(DESTDIR)$(PREFIX)/include/rhaz $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/rhaz $(DESTDIR)$(PREFIX)/bin/rhaz
+	install -m 644 $(BUILD)/librhaz.a $(DESTDIR)$(PREFIX)/lib/librhaz.a
+	install -m 644 include/rhaz.h $(DESTDIR)$(PREFIX)/include/rhaz.h
+	install -m 644 include/rhaz/*.h $(DESTDIR)$(PREFIX)/include/rhaz/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/^#define RHAZ_VERSION "\(.*\)"/\1/p' include/rhaz.h)|g' \
+	  rhaz.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/rhaz.pc
+	install -m 644 docs/rhaz.1 $(DESTDIR)$(PREFIX)/share/man/man1/rhaz.1
+
+clean:
+	rm -rf build build-asan build-fuzz out

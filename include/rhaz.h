@@ -1,0 +1,22 @@
+/* rhaz.h -- public API of librhaz, ratification hazard analysis.
+ *
+ * This is the only header a program needs.  The library never prints to
+ * stdout and never calls exit(); every function that can fail returns an
+ * rhaz_status (or NULL) and fills an rhaz_error record.
+ */
+#ifndef RHAZ_H
+#define RHAZ_H
+
+#define RHAZ_VERSION "0.1.0"
+
+#include "rhaz/core.h"
+#include "rhaz/table.h"
+#include "rhaz/data.h"
+#include "rhaz/formula.h"
+#include "rhaz/fit.h"
+#include "rhaz/glm.h"
+#include "rhaz/cox.h"
+#include "rhaz/plot.h"
+#include "rhaz/report.h"
+
+#endif

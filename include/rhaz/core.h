@@ -1,0 +1,76 @@
+/* rhaz/core.h -- status codes, error records, atomic output files. */
+#ifndef RHAZ_CORE_H
+#define RHAZ_CORE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes.  RHAZ_OK is zero; everything else is an error.  The
+ * message table is rhaz_strerror(). */
+typedef enum {
+    RHAZ_OK = 0,
+    RHAZ_ENOMEM,    /* out of memory, or an input-driven size cap hit */
+    RHAZ_EIO,       /* file cannot be opened, read or written */
+    RHAZ_EPARSE,    /* malformed input text (CSV, formula, date, model file) */
+    RHAZ_EINVAL,    /* invalid argument or option */
+    RHAZ_EDATA,     /* well-formed input with unusable content */
+    RHAZ_ENOTFOUND, /* unknown column, treaty key, term ... */
+    RHAZ_ENOCONV,   /* iterative method did not converge */
+    RHAZ_ESING,     /* singular or non-finite numerical problem */
+    RHAZ_EUSAGE,    /* usage error (CLI maps this to exit code 2) */
+    RHAZ_NSTATUS
+} rhaz_status;
+
+/* Error record: the reason travels with its context.  Fields that do not
+ * apply are empty strings / zero. */
+typedef struct {
+    rhaz_status status;
+    char file[512]; /* input file, or "" */
+    long line;      /* 1-based line in file, or 0 */
+    long column;    /* 1-based column (field) number, or 0 */
+    char what[128]; /* variable, term, key or option concerned, or "" */
+    char msg[768];  /* one-line human-readable message */
+} rhaz_error;
+
+const char *rhaz_strerror(rhaz_status status);
+
+/* Reset an error record to RHAZ_OK.  Accepts NULL. */
+void rhaz_error_clear(rhaz_error *err);
+
+/* Fill err (if not NULL) and return status.  file may be NULL, line 0. */
+rhaz_status rhaz_error_set(rhaz_error *err, rhaz_status status,
+                           const char *file, long line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Format as "FILE:LINE: message", "FILE: message" or "message". */
+void rhaz_error_format(const rhaz_error *err, char *buf, size_t size);
+
+/* Atomic output file: write to a temporary file in the target directory,
+ * then rename on commit.  abort (or free without commit) removes the
+ * temporary, so a failed run never leaves a partial output.  path "-"
+ * means stdout (commit flushes, abort does nothing). */
+typedef struct rhaz_outfile rhaz_outfile;
+rhaz_outfile *rhaz_outfile_open(const char *path, rhaz_error *err);
+FILE *rhaz_outfile_fp(rhaz_outfile *f);
+rhaz_status rhaz_outfile_commit(rhaz_outfile *f, rhaz_error *err);
+void rhaz_outfile_abort(rhaz_outfile *f); /* accepts NULL */
+
+/* Library diagnostics (warnings, notes) go through a handler the caller
+ * sets; the default discards them.  The library never prints. */
+typedef void (*rhaz_message_fn)(const char *msg, void *ctx);
+void rhaz_set_message_handler(rhaz_message_fn fn, void *ctx);
+void rhaz_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* JSON helpers for writers: a quoted, escaped string (NULL -> null) and
+ * a number that round-trips (NaN/Inf -> null). */
+void rhaz_json_string(FILE *fp, const char *s);
+void rhaz_json_number(FILE *fp, double x);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

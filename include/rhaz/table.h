@@ -1,0 +1,89 @@
+/* rhaz/table.h -- typed column tables read from and written to CSV. */
+#ifndef RHAZ_TABLE_H
+#define RHAZ_TABLE_H
+
+#include "core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { RHAZ_COL_NUMERIC = 0, RHAZ_COL_STRING = 1 } rhaz_coltype;
+
+typedef enum {
+    RHAZ_ENC_UTF8 = 0,  /* default: input must be valid UTF-8 */
+    RHAZ_ENC_LATIN1 = 1 /* ISO-8859-1, converted to UTF-8 on input */
+} rhaz_encoding;
+
+/* Options for reading a CSV file.  Zero-initialise for defaults. */
+typedef struct {
+    rhaz_encoding encoding;
+    char delim;                  /* 0 means ',' */
+    const char *const *as_string;  /* NULL-terminated column names forced to string */
+    const char *const *as_numeric; /* NULL-terminated column names forced numeric */
+    const char *const *na_strings; /* NULL-terminated extra missing codes;
+                                      "", "NA" and "." are always missing */
+    size_t max_bytes;            /* cap on input size, 0 = 2 GiB */
+    size_t max_field;            /* cap on one field, 0 = 1 MiB */
+} rhaz_csv_options;
+
+/* Opaque table.  Numeric cells are doubles (NaN = missing); string
+ * cells are UTF-8 (NULL = missing). */
+typedef struct rhaz_table rhaz_table;
+
+rhaz_table *rhaz_table_read(const char *path, const rhaz_csv_options *opt,
+                            rhaz_error *err);
+/* Parse from memory; name is used in error messages. */
+rhaz_table *rhaz_table_read_mem(const char *buf, size_t len, const char *name,
+                                const rhaz_csv_options *opt, rhaz_error *err);
+void rhaz_table_free(rhaz_table *t); /* accepts NULL */
+
+size_t rhaz_table_nrow(const rhaz_table *t);
+size_t rhaz_table_ncol(const rhaz_table *t);
+const char *rhaz_table_name(const rhaz_table *t); /* source file name or "" */
+const char *rhaz_table_colname(const rhaz_table *t, size_t j);
+/* Index of column `name`, or -1. */
+long rhaz_table_find(const rhaz_table *t, const char *name);
+rhaz_coltype rhaz_table_coltype(const rhaz_table *t, size_t j);
+/* Numeric column data (nrow doubles), or NULL if column j is a string. */
+const double *rhaz_table_num(const rhaz_table *t, size_t j);
+/* String cell, or NULL if missing or the column is numeric. */
+const char *rhaz_table_str(const rhaz_table *t, size_t j, size_t i);
+int rhaz_table_is_missing(const rhaz_table *t, size_t j, size_t i);
+/* Source line (1-based, of the end of the record) of data row i; 0 if
+ * the table was built in memory. */
+long rhaz_table_line(const rhaz_table *t, size_t i);
+
+/* Building tables in memory.  Columns must all have nrow entries; the
+ * first column added fixes nrow.  Data are copied. */
+rhaz_table *rhaz_table_new(const char *name, rhaz_error *err);
+rhaz_status rhaz_table_add_numeric(rhaz_table *t, const char *colname,
+                                   const double *x, size_t n, rhaz_error *err);
+rhaz_status rhaz_table_add_string(rhaz_table *t, const char *colname,
+                                  const char *const *s, size_t n,
+                                  rhaz_error *err);
+
+/* Write RFC 4180 CSV (CRLF-free: '\n' line ends, quoting where needed).
+ * Numbers use the shortest "%.*g" that round-trips; missing is empty.
+ * rhaz_table_write is atomic (temporary file, then rename). */
+rhaz_status rhaz_table_write_fp(const rhaz_table *t, FILE *fp, rhaz_error *err);
+rhaz_status rhaz_table_write(const rhaz_table *t, const char *path,
+                             rhaz_error *err);
+
+/* Shortest decimal representation of x that reads back exactly. */
+void rhaz_format_double(double x, char *buf, size_t size);
+
+/* Column summary as `rhaz describe` prints it. */
+typedef struct {
+    const char *name;
+    rhaz_coltype type;
+    size_t n, missing, distinct; /* distinct: string columns only */
+    double min, max, mean, sd;   /* numeric columns only; NaN if no data */
+} rhaz_colsummary;
+rhaz_status rhaz_table_summarise(const rhaz_table *t, size_t j,
+                                 rhaz_colsummary *out, rhaz_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

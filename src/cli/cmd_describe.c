@@ -1,0 +1,188 @@
+/* cmd_describe.c -- 'rhaz describe FILE.csv': columns, types, missing,
+ * numeric ranges. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char help[] =
+    "usage: rhaz describe [options] FILE.csv\n\n"
+    "Summarise every column of a CSV file: inferred type, non-missing and\n"
+    "missing counts, and min/max/mean/sd of numeric columns (distinct values\n"
+    "of string columns).  Empty cells, NA and . are missing.\n\n"
+    "options:\n"
+    "  --format text|csv|json  output format (default text)\n"
+    "  --out FILE              write to FILE (atomically) instead of stdout\n"
+    "  --latin1                input is Latin-1 (ISO-8859-1), not UTF-8\n"
+    "  --delim C               field delimiter (default ,)\n"
+    "  --string COL            read COL as text (repeatable)\n"
+    "  --numeric COL           read COL as numbers; a non-number is an error\n"
+    "  --na STR                another missing-value code (repeatable)\n"
+    "  -h, --help              this help\n";
+
+#define MAXLIST 64
+
+static void print_num(FILE *fp, double x)
+{
+    if (isnan(x))
+        fprintf(fp, " %12s", "");
+    else
+        fprintf(fp, " %12.6g", x);
+}
+
+int cmd_describe(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, 0, 'f'},
+        {"out", required_argument, 0, 'o'},
+        {"latin1", no_argument, 0, 'l'},
+        {"delim", required_argument, 0, 'd'},
+        {"string", required_argument, 0, 's'},
+        {"numeric", required_argument, 0, 'n'},
+        {"na", required_argument, 0, 'a'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *as_string[MAXLIST + 1] = {0}, *as_numeric[MAXLIST + 1] = {0},
+               *na[MAXLIST + 1] = {0};
+    int ns = 0, nn = 0, nna = 0;
+    rhaz_csv_options opt = {0};
+    cli_format fmt = FMT_TEXT;
+    const char *out = "-";
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (cli_parse_format("describe", optarg,
+                                 1u << FMT_TEXT | 1u << FMT_CSV | 1u << FMT_JSON,
+                                 &fmt))
+                return EXIT_USAGE;
+            break;
+        case 'o': out = optarg; break;
+        case 'l': opt.encoding = RHAZ_ENC_LATIN1; break;
+        case 'd':
+            if (strlen(optarg) != 1)
+                return cli_usage("describe", "--delim takes one character");
+            opt.delim = optarg[0];
+            break;
+        case 's':
+        case 'n':
+        case 'a': {
+            const char **list = c == 's' ? as_string : c == 'n' ? as_numeric : na;
+            int *k = c == 's' ? &ns : c == 'n' ? &nn : &nna;
+            if (*k >= MAXLIST)
+                return cli_usage("describe", "too many --%s options",
+                                 c == 's' ? "string" : c == 'n' ? "numeric" : "na");
+            list[(*k)++] = optarg;
+            break;
+        }
+        case 'h': fputs(help, stdout); return EXIT_OK;
+        default: return cli_usage("describe", "invalid option");
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage("describe", "expected exactly one FILE.csv");
+    opt.as_string = as_string;
+    opt.as_numeric = as_numeric;
+    opt.na_strings = na;
+    const char *path = argv[optind];
+    rhaz_error err;
+    rhaz_table *t = rhaz_table_read(path, &opt, &err);
+    if (!t)
+        return cli_error(&err);
+    for (int k = 0; k < ns + nn; k++) {
+        const char *nm = k < ns ? as_string[k] : as_numeric[k - ns];
+        if (rhaz_table_find(t, nm) < 0) {
+            rhaz_error_set(&err, RHAZ_ENOTFOUND, path, 1, "no column '%s'", nm);
+            rhaz_table_free(t);
+            return cli_error(&err);
+        }
+    }
+    rhaz_outfile *of = rhaz_outfile_open(out, &err);
+    if (!of) {
+        rhaz_table_free(t);
+        return cli_error(&err);
+    }
+    FILE *fp = rhaz_outfile_fp(of);
+    size_t nc = rhaz_table_ncol(t), nr = rhaz_table_nrow(t);
+    if (fmt == FMT_TEXT) {
+        fprintf(fp, "%s: %zu rows, %zu columns\n\n", path, nr, nc);
+        fprintf(fp, "%-28s %-7s %9s %9s %12s %12s %12s %12s\n", "column",
+                "type", "n", "missing", "min", "max", "mean", "sd");
+    } else if (fmt == FMT_CSV) {
+        fprintf(fp, "column,type,n,missing,distinct,min,max,mean,sd\n");
+    } else {
+        fprintf(fp, "{\"file\": ");
+        rhaz_json_string(fp, path);
+        fprintf(fp, ", \"rows\": %zu, \"columns\": [", nr);
+    }
+    for (size_t j = 0; j < nc; j++) {
+        rhaz_colsummary s;
+        if (rhaz_table_summarise(t, j, &s, &err) != RHAZ_OK) {
+            rhaz_outfile_abort(of);
+            rhaz_table_free(t);
+            return cli_error(&err);
+        }
+        const char *ty = s.type == RHAZ_COL_NUMERIC ? "numeric" : "string";
+        if (fmt == FMT_TEXT) {
+            fprintf(fp, "%-28s %-7s %9zu %9zu", s.name, ty, s.n, s.missing);
+            if (s.type == RHAZ_COL_NUMERIC) {
+                print_num(fp, s.min);
+                print_num(fp, s.max);
+                print_num(fp, s.mean);
+                print_num(fp, s.sd);
+            } else {
+                fprintf(fp, " %zu distinct", s.distinct);
+            }
+            if (s.n == 0)
+                fprintf(fp, "  (all missing)");
+            fputc('\n', fp);
+        } else if (fmt == FMT_CSV) {
+            char b[4][64];
+            double v[4] = {s.min, s.max, s.mean, s.sd};
+            for (int k = 0; k < 4; k++)
+                rhaz_format_double(v[k], b[k], sizeof b[k]);
+            if (strpbrk(s.name, ",\"\n\r")) {
+                fputc('"', fp);
+                for (const char *q = s.name; *q; q++) {
+                    if (*q == '"')
+                        fputc('"', fp);
+                    fputc(*q, fp);
+                }
+                fputc('"', fp);
+            } else {
+                fputs(s.name, fp);
+            }
+            fprintf(fp, ",%s,%zu,%zu,", ty, s.n, s.missing);
+            if (s.type == RHAZ_COL_STRING)
+                fprintf(fp, "%zu", s.distinct);
+            fprintf(fp, ",%s,%s,%s,%s\n", b[0], b[1], b[2], b[3]);
+        } else {
+            fprintf(fp, "%s\n  {\"name\": ", j ? "," : "");
+            rhaz_json_string(fp, s.name);
+            fprintf(fp, ", \"type\": \"%s\", \"n\": %zu, \"missing\": %zu", ty,
+                    s.n, s.missing);
+            if (s.type == RHAZ_COL_STRING) {
+                fprintf(fp, ", \"distinct\": %zu}", s.distinct);
+            } else {
+                fprintf(fp, ", \"min\": ");
+                rhaz_json_number(fp, s.min);
+                fprintf(fp, ", \"max\": ");
+                rhaz_json_number(fp, s.max);
+                fprintf(fp, ", \"mean\": ");
+                rhaz_json_number(fp, s.mean);
+                fprintf(fp, ", \"sd\": ");
+                rhaz_json_number(fp, s.sd);
+                fputc('}', fp);
+            }
+        }
+    }
+    if (fmt == FMT_JSON)
+        fprintf(fp, "\n]}\n");
+    rhaz_table_free(t);
+    if (rhaz_outfile_commit(of, &err) != RHAZ_OK)
+        return cli_error(&err);
+    return EXIT_OK;
+}

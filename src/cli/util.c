@@ -1,0 +1,65 @@
+/* util.c -- error printing and option helpers for the CLI. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int cli_error(const rhaz_error *err)
+{
+    char buf[2048];
+    rhaz_error_format(err, buf, sizeof buf);
+    fprintf(stderr, "rhaz: %s\n", buf);
+    return err->status == RHAZ_EUSAGE ? EXIT_USAGE : EXIT_DATA;
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (cmd)
+        fprintf(stderr, "rhaz %s: %s (see 'rhaz %s --help')\n", cmd, buf, cmd);
+    else
+        fprintf(stderr, "rhaz: %s (see 'rhaz --help')\n", buf);
+    return EXIT_USAGE;
+}
+
+int cli_fail(const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "rhaz: %s\n", buf);
+    return EXIT_DATA;
+}
+
+static void to_stderr(const char *msg, void *ctx)
+{
+    (void)ctx;
+    fprintf(stderr, "rhaz: %s\n", msg);
+}
+
+void cli_install_message_handler(void)
+{
+    rhaz_set_message_handler(to_stderr, NULL);
+}
+
+int cli_parse_format(const char *cmd, const char *s, unsigned allowed,
+                     cli_format *out)
+{
+    static const char *const names[] = {"text", "csv", "json", "latex",
+                                        "markdown"};
+    for (int i = 0; i < 5; i++) {
+        if ((allowed & (1u << i)) && strcmp(s, names[i]) == 0) {
+            *out = (cli_format)i;
+            return 0;
+        }
+    }
+    cli_usage(cmd, "unknown --format '%s'", s);
+    return -1;
+}

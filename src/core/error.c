@@ -1,0 +1,87 @@
+/* error.c -- status messages, error records, library message handler. */
+#include "rhaz.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const status_msg[RHAZ_NSTATUS] = {
+    [RHAZ_OK] = "success",
+    [RHAZ_ENOMEM] = "out of memory or size limit exceeded",
+    [RHAZ_EIO] = "input/output error",
+    [RHAZ_EPARSE] = "parse error",
+    [RHAZ_EINVAL] = "invalid argument",
+    [RHAZ_EDATA] = "unusable data",
+    [RHAZ_ENOTFOUND] = "not found",
+    [RHAZ_ENOCONV] = "did not converge",
+    [RHAZ_ESING] = "singular or non-finite numerical problem",
+    [RHAZ_EUSAGE] = "usage error",
+};
+
+const char *rhaz_strerror(rhaz_status status)
+{
+    if ((int)status < 0 || status >= RHAZ_NSTATUS)
+        return "unknown status";
+    return status_msg[status];
+}
+
+void rhaz_error_clear(rhaz_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+}
+
+rhaz_status rhaz_error_set(rhaz_error *err, rhaz_status status,
+                           const char *file, long line, const char *fmt, ...)
+{
+    if (!err)
+        return status;
+    err->status = status;
+    snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+    err->line = line;
+    err->column = 0;
+    err->what[0] = '\0';
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    /* keep messages on one line */
+    for (char *c = err->msg; *c; c++)
+        if (*c == '\n' || *c == '\r')
+            *c = ' ';
+    return status;
+}
+
+void rhaz_error_format(const rhaz_error *err, char *buf, size_t size)
+{
+    if (!err || !size)
+        return;
+    const char *msg = err->msg[0] ? err->msg : rhaz_strerror(err->status);
+    if (err->file[0] && err->line > 0)
+        snprintf(buf, size, "%s:%ld: %s", err->file, err->line, msg);
+    else if (err->file[0])
+        snprintf(buf, size, "%s: %s", err->file, msg);
+    else
+        snprintf(buf, size, "%s", msg);
+}
+
+static rhaz_message_fn msg_fn;
+static void *msg_ctx;
+
+void rhaz_set_message_handler(rhaz_message_fn fn, void *ctx)
+{
+    msg_fn = fn;
+    msg_ctx = ctx;
+}
+
+void rhaz_message(const char *fmt, ...)
+{
+    if (!msg_fn)
+        return;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    msg_fn(buf, msg_ctx);
+}

@@ -1,0 +1,923 @@
+/* table.c -- typed column tables: CSV in (through libcsv) and out.
+ *
+ * Reading happens in memory: the file is read whole (capped), a UTF-8
+ * byte-order mark is dropped, Latin-1 input is converted to UTF-8 (or
+ * UTF-8 input validated), then libcsv parses it one physical line at a
+ * time so that every record knows the line it ends on.
+ *
+ * Type inference is speculative: each column starts numeric and turns
+ * string at its first non-numeric, non-missing cell.  If that happens
+ * after numeric cells were already seen, their exact text is gone, so the
+ * parse is repeated once with the final types fixed.
+ */
+#include "rhaz.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NOSTR SIZE_MAX
+
+typedef struct {
+    char *name;
+    rhaz_coltype type;
+    int forced;      /* type fixed by option or by pass 1 */
+    int seen_number; /* pass 1: a numeric value was stored */
+    double *num;     /* numeric: nrow values */
+    size_t *off;     /* string: offsets into arena, NOSTR = missing */
+    char *arena;
+    size_t arena_len, arena_cap;
+} column;
+
+struct rhaz_table {
+    char *name;
+    size_t nrow, ncol, rowcap, colcap;
+    column *cols;
+    long *lines;
+};
+
+/* ---------- small helpers ---------- */
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static void column_free(column *c)
+{
+    free(c->name);
+    free(c->num);
+    free(c->off);
+    free(c->arena);
+}
+
+void rhaz_table_free(rhaz_table *t)
+{
+    if (!t)
+        return;
+    for (size_t j = 0; j < t->ncol; j++)
+        column_free(&t->cols[j]);
+    free(t->cols);
+    free(t->lines);
+    free(t->name);
+    free(t);
+}
+
+static rhaz_table *table_alloc(const char *name)
+{
+    rhaz_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->name = xstrdup(name ? name : "");
+    if (!t->name) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+static int add_column(rhaz_table *t, const char *name)
+{
+    if (t->ncol == t->colcap) {
+        size_t nc = t->colcap ? 2 * t->colcap : 16;
+        column *c = realloc(t->cols, nc * sizeof *c);
+        if (!c)
+            return -1;
+        t->cols = c;
+        t->colcap = nc;
+    }
+    column *c = &t->cols[t->ncol];
+    memset(c, 0, sizeof *c);
+    c->name = xstrdup(name);
+    if (!c->name)
+        return -1;
+    t->ncol++;
+    return 0;
+}
+
+/* Grow every column's storage to hold `need` rows. */
+static int ensure_rows(rhaz_table *t, size_t need)
+{
+    if (need <= t->rowcap)
+        return 0;
+    size_t nc = t->rowcap ? t->rowcap : 1024;
+    while (nc < need)
+        nc *= 2;
+    long *l = realloc(t->lines, nc * sizeof *l);
+    if (!l)
+        return -1;
+    t->lines = l;
+    for (size_t j = 0; j < t->ncol; j++) {
+        column *c = &t->cols[j];
+        if (c->type == RHAZ_COL_NUMERIC) {
+            double *x = realloc(c->num, nc * sizeof *x);
+            if (!x)
+                return -1;
+            c->num = x;
+        } else {
+            size_t *o = realloc(c->off, nc * sizeof *o);
+            if (!o)
+                return -1;
+            c->off = o;
+        }
+    }
+    t->rowcap = nc;
+    return 0;
+}
+
+static int arena_push(column *c, const char *s, size_t len, size_t *off)
+{
+    if (c->arena_len + len + 1 > c->arena_cap) {
+        size_t nc = c->arena_cap ? c->arena_cap : 4096;
+        while (nc < c->arena_len + len + 1)
+            nc *= 2;
+        char *a = realloc(c->arena, nc);
+        if (!a)
+            return -1;
+        c->arena = a;
+        c->arena_cap = nc;
+    }
+    *off = c->arena_len;
+    memcpy(c->arena + c->arena_len, s, len);
+    c->arena[c->arena_len + len] = '\0';
+    c->arena_len += len + 1;
+    return 0;
+}
+
+/* ---------- numbers ---------- */
+
+static const double pow10tab[23] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Parse a complete decimal number (optional sign, digits, optional
+ * fraction, optional exponent; no inf/nan/hex).  s is NUL-terminated.
+ * Returns 1 and sets *out on success. */
+static int parse_number(const char *s, size_t len, double *out)
+{
+    size_t i = 0;
+    int neg = 0;
+    if (i < len && (s[i] == '+' || s[i] == '-')) {
+        neg = s[i] == '-';
+        i++;
+    }
+    uint64_t mant = 0;
+    int ndig = 0, nfrac = 0, sigdig = 0, anydig = 0;
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+        anydig = 1;
+        if (sigdig || s[i] != '0')
+            sigdig++;
+        if (ndig < 19)
+            mant = mant * 10 + (uint64_t)(s[i] - '0');
+        if (sigdig)
+            ndig++;
+    }
+    if (i < len && s[i] == '.') {
+        i++;
+        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+            anydig = 1;
+            if (sigdig || s[i] != '0')
+                sigdig++;
+            if (ndig < 19)
+                mant = mant * 10 + (uint64_t)(s[i] - '0');
+            if (sigdig)
+                ndig++;
+            nfrac++;
+        }
+    }
+    if (!anydig)
+        return 0;
+    int has_exp = 0;
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        size_t k = i + 1;
+        if (k < len && (s[k] == '+' || s[k] == '-'))
+            k++;
+        if (k >= len || s[k] < '0' || s[k] > '9')
+            return 0;
+        while (k < len && s[k] >= '0' && s[k] <= '9')
+            k++;
+        i = k;
+        has_exp = 1;
+    }
+    if (i != len)
+        return 0;
+    /* Clinger's fast path: an exact mantissa below 2^53 and an exact power
+     * of ten give a correctly rounded quotient. */
+    if (!has_exp && ndig <= 15 && nfrac <= 22) {
+        double v = (double)mant / pow10tab[nfrac];
+        *out = neg ? -v : v;
+        return 1;
+    }
+    errno = 0;
+    char *end;
+    double v = strtod(s, &end);
+    if (end != s + len || !isfinite(v))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+void rhaz_format_double(double x, char *buf, size_t size)
+{
+    if (isnan(x)) {
+        if (size)
+            buf[0] = '\0';
+        return;
+    }
+    if (x == 0) { /* also -0 */
+        snprintf(buf, size, "0");
+        return;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            return;
+    }
+}
+
+/* ---------- encoding ---------- */
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return c ? 1 : 0;
+    size_t len;
+    unsigned min;
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+        min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        min = 0x10000;
+    } else
+        return 0;
+    if (n < len)
+        return 0;
+    unsigned cp = c & (0xff >> (len + 1));
+    for (size_t k = 1; k < len; k++) {
+        if ((s[k] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[k] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+static long line_at(const char *buf, size_t pos)
+{
+    long line = 1;
+    for (size_t i = 0; i < pos; i++)
+        if (buf[i] == '\n')
+            line++;
+    return line;
+}
+
+/* ---------- parsing ---------- */
+
+typedef struct {
+    rhaz_table *t;
+    const rhaz_csv_options *opt;
+    const char *name;
+    int pass;
+    long line;        /* physical line being fed */
+    size_t record;    /* 0 = header */
+    size_t field;     /* field index within the current record */
+    int late_flip;    /* pass 1: a column turned string after numbers */
+    size_t max_field;
+    rhaz_error *err;
+    int failed;
+} parse_ctx;
+
+static int is_missing(const parse_ctx *p, const char *s, size_t len)
+{
+    if (len == 0)
+        return 1;
+    if ((len == 2 && s[0] == 'N' && s[1] == 'A') || (len == 1 && s[0] == '.'))
+        return 1;
+    if (p->opt && p->opt->na_strings)
+        for (const char *const *na = p->opt->na_strings; *na; na++)
+            if (strlen(*na) == len && memcmp(*na, s, len) == 0)
+                return 1;
+    return 0;
+}
+
+static int name_in(const char *const *list, const char *name)
+{
+    if (!list)
+        return 0;
+    for (; *list; list++)
+        if (strcmp(*list, name) == 0)
+            return 1;
+    return 0;
+}
+
+static void fail(parse_ctx *p, rhaz_status st, long line, const char *fmt,
+                 const char *a, const char *b)
+{
+    if (p->failed)
+        return;
+    p->failed = 1;
+    rhaz_error_set(p->err, st, p->name, line, fmt, a, b);
+}
+
+static void convert_to_string(parse_ctx *p, column *c, size_t row)
+{
+    /* all earlier cells were missing (else a second pass is scheduled) */
+    size_t *o = malloc((p->t->rowcap ? p->t->rowcap : 1) * sizeof *o);
+    if (!o) {
+        fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
+        return;
+    }
+    for (size_t i = 0; i < row; i++)
+        o[i] = NOSTR;
+    free(c->num);
+    c->num = NULL;
+    c->off = o;
+    c->type = RHAZ_COL_STRING;
+}
+
+static void on_field(void *data, size_t len, void *vp)
+{
+    parse_ctx *p = vp;
+    if (p->failed)
+        return;
+    const char *s = data ? data : "";
+    if (!data)
+        len = 0;
+    if (len > p->max_field) {
+        fail(p, RHAZ_ENOMEM, p->line, "field longer than the %s limit%s",
+             "1 MiB", "");
+        return;
+    }
+    rhaz_table *t = p->t;
+    size_t j = p->field++;
+    if (p->record == 0) {
+        char nm[32];
+        char *tmp = NULL;
+        if (len == 0) {
+            snprintf(nm, sizeof nm, "V%zu", j + 1);
+            s = nm;
+        } else {
+            tmp = malloc(len + 1);
+            if (!tmp) {
+                fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
+                return;
+            }
+            memcpy(tmp, s, len);
+            tmp[len] = '\0';
+            s = tmp;
+        }
+        if (rhaz_table_find(t, s) >= 0) {
+            fail(p, RHAZ_EDATA, p->line, "duplicate column name '%s'%s", s, "");
+            free(tmp);
+            return;
+        }
+        if (add_column(t, s) != 0) {
+            fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
+            free(tmp);
+            return;
+        }
+        column *c = &t->cols[t->ncol - 1];
+        if (name_in(p->opt ? p->opt->as_string : NULL, s)) {
+            c->type = RHAZ_COL_STRING;
+            c->forced = 1;
+        } else if (name_in(p->opt ? p->opt->as_numeric : NULL, s)) {
+            c->forced = 1;
+        }
+        free(tmp);
+        return;
+    }
+    if (j >= t->ncol)
+        return; /* ragged: reported at end of record */
+    size_t row = t->nrow;
+    if (ensure_rows(t, row + 1) != 0) {
+        fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
+        return;
+    }
+    column *c = &t->cols[j];
+    int miss = is_missing(p, s, len);
+    if (c->type == RHAZ_COL_NUMERIC) {
+        double v;
+        if (miss) {
+            c->num[row] = NAN;
+            return;
+        }
+        if (parse_number(s, len, &v)) {
+            c->num[row] = v;
+            c->seen_number = 1;
+            return;
+        }
+        if (c->forced) {
+            p->failed = 1;
+            rhaz_error_set(p->err, RHAZ_EPARSE, p->name, p->line,
+                           "column '%s': '%.*s' is not a number", c->name,
+                           (int)(len > 40 ? 40 : len), s);
+            if (p->err) {
+                p->err->column = (long)j + 1;
+                snprintf(p->err->what, sizeof p->err->what, "%s", c->name);
+            }
+            return;
+        }
+        if (c->seen_number) {
+            p->late_flip = 1;
+            c->type = RHAZ_COL_STRING;
+            c->forced = 1;
+            free(c->num);
+            c->num = NULL;
+            c->off = calloc(t->rowcap, sizeof *c->off); /* placeholder */
+            if (!c->off)
+                fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
+            return; /* pass 2 will redo this column */
+        }
+        convert_to_string(p, c, row);
+        if (p->failed)
+            return;
+    }
+    if (p->late_flip && c->forced && p->pass == 1 && c->num == NULL &&
+        c->arena == NULL && c->seen_number)
+        return; /* column scheduled for pass 2 */
+    if (miss) {
+        c->off[row] = NOSTR;
+        return;
+    }
+    if (arena_push(c, s, len, &c->off[row]) != 0)
+        fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
+}
+
+static void on_record(int term, void *vp)
+{
+    (void)term;
+    parse_ctx *p = vp;
+    if (p->failed)
+        return;
+    rhaz_table *t = p->t;
+    if (p->record == 0) {
+        p->record = 1;
+        p->field = 0;
+        return;
+    }
+    if (p->field != t->ncol) {
+        char a[32], b[32];
+        snprintf(a, sizeof a, "%zu", p->field);
+        snprintf(b, sizeof b, "%zu", t->ncol);
+        fail(p, RHAZ_EPARSE, p->line,
+             "ragged row: %s fields where the header has %s", a, b);
+        return;
+    }
+    t->lines[t->nrow] = p->line;
+    t->nrow++;
+    p->record++;
+    p->field = 0;
+}
+
+static rhaz_table *parse_pass(const char *buf, size_t len, parse_ctx *p,
+                              const rhaz_table *types)
+{
+    rhaz_table *t = table_alloc(p->name);
+    if (!t) {
+        rhaz_error_set(p->err, RHAZ_ENOMEM, p->name, 0, "out of memory");
+        return NULL;
+    }
+    p->t = t;
+    p->line = 1;
+    p->record = 0;
+    p->field = 0;
+    p->failed = 0;
+    struct csv_parser cp;
+    if (csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        rhaz_error_set(p->err, RHAZ_ENOMEM, p->name, 0, "out of memory");
+        rhaz_table_free(t);
+        return NULL;
+    }
+    if (p->opt && p->opt->delim)
+        csv_set_delim(&cp, (unsigned char)p->opt->delim);
+    size_t pos = 0;
+    while (pos < len && !p->failed) {
+        const char *nl = memchr(buf + pos, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - (buf + pos)) + 1 : len - pos;
+        if (csv_parse(&cp, buf + pos, n, on_field, on_record, p) != n) {
+            if (!p->failed)
+                fail(p, RHAZ_EPARSE, p->line, "malformed CSV: %s%s",
+                     csv_strerror(csv_error(&cp)), " (stray or unbalanced quote)");
+            break;
+        }
+        /* after the header, fix types from pass 1 */
+        if (types && p->record == 1 && t->ncol == types->ncol && !t->rowcap) {
+            for (size_t j = 0; j < t->ncol; j++) {
+                t->cols[j].type = types->cols[j].type;
+                t->cols[j].forced = 1;
+            }
+        }
+        pos += n;
+        if (nl)
+            p->line++;
+    }
+    if (!p->failed) {
+        long endline = p->line;
+        if (csv_fini(&cp, on_field, on_record, p) != 0 && !p->failed) {
+            fail(p, RHAZ_EPARSE, endline,
+                 "malformed CSV: unterminated quoted field%s%s", "", "");
+        }
+    }
+    csv_free(&cp);
+    if (p->failed) {
+        rhaz_table_free(t);
+        return NULL;
+    }
+    if (t->ncol == 0) {
+        rhaz_error_set(p->err, RHAZ_EPARSE, p->name, 1,
+                       "empty file: no header line");
+        rhaz_table_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
+                                const rhaz_csv_options *opt, rhaz_error *err)
+{
+    rhaz_error_clear(err);
+    if (!name)
+        name = "<memory>";
+    size_t maxb = opt && opt->max_bytes ? opt->max_bytes : (size_t)2 << 30;
+    if (len > maxb) {
+        rhaz_error_set(err, RHAZ_ENOMEM, name, 0,
+                       "input of %zu bytes exceeds the %zu-byte limit", len,
+                       maxb);
+        return NULL;
+    }
+    const char *buf = in;
+    char *conv = NULL;
+    if (len >= 3 && (unsigned char)buf[0] == 0xef &&
+        (unsigned char)buf[1] == 0xbb && (unsigned char)buf[2] == 0xbf) {
+        buf += 3;
+        len -= 3;
+    }
+    if (opt && opt->encoding == RHAZ_ENC_LATIN1) {
+        size_t hi = 0;
+        for (size_t i = 0; i < len; i++)
+            hi += (unsigned char)buf[i] >= 0x80;
+        conv = malloc(len + hi + 1);
+        if (!conv) {
+            rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory");
+            return NULL;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)buf[i];
+            if (c == 0) {
+                rhaz_error_set(err, RHAZ_EPARSE, name, line_at(buf, i),
+                               "NUL byte: not a text file");
+                free(conv);
+                return NULL;
+            }
+            if (c < 0x80)
+                conv[k++] = (char)c;
+            else {
+                conv[k++] = (char)(0xc0 | (c >> 6));
+                conv[k++] = (char)(0x80 | (c & 0x3f));
+            }
+        }
+        conv[k] = '\0';
+        buf = conv;
+        len = k;
+    } else {
+        for (size_t i = 0; i < len;) {
+            unsigned char c = (unsigned char)buf[i];
+            if (c && c < 0x80) {
+                i++;
+                continue;
+            }
+            size_t n = utf8_seq((const unsigned char *)buf + i, len - i);
+            if (!n) {
+                if (c == 0)
+                    rhaz_error_set(err, RHAZ_EPARSE, name, line_at(buf, i),
+                                   "NUL byte: not a text file");
+                else
+                    rhaz_error_set(err, RHAZ_EPARSE, name, line_at(buf, i),
+                                   "invalid UTF-8 byte 0x%02x (if the file "
+                                   "is Latin-1, say so: --latin1)",
+                                   c);
+                return NULL;
+            }
+            i += n;
+        }
+    }
+    parse_ctx p = {.opt = opt, .name = name, .err = err, .pass = 1};
+    p.max_field = opt && opt->max_field ? opt->max_field : (size_t)1 << 20;
+    rhaz_table *t = parse_pass(buf, len, &p, NULL);
+    if (t && p.late_flip) {
+        p.pass = 2;
+        p.late_flip = 0;
+        rhaz_table *t2 = parse_pass(buf, len, &p, t);
+        rhaz_table_free(t);
+        t = t2;
+    }
+    free(conv);
+    return t;
+}
+
+rhaz_table *rhaz_table_read(const char *path, const rhaz_csv_options *opt,
+                            rhaz_error *err)
+{
+    rhaz_error_clear(err);
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        rhaz_error_set(err, RHAZ_EIO, path, 0, "cannot open: %s",
+                       strerror(errno));
+        return NULL;
+    }
+    size_t maxb = opt && opt->max_bytes ? opt->max_bytes : (size_t)2 << 30;
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    rhaz_table *t = NULL;
+    if (!buf) {
+        rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+        goto done;
+    }
+    for (;;) {
+        if (len == cap) {
+            if (cap > maxb) {
+                rhaz_error_set(err, RHAZ_ENOMEM, path, 0,
+                               "file exceeds the %zu-byte limit", maxb);
+                goto done;
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+                goto done;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, cap - len, fp);
+        len += got;
+        if (got == 0) {
+            if (ferror(fp)) {
+                rhaz_error_set(err, RHAZ_EIO, path, 0, "read error: %s",
+                               strerror(errno));
+                goto done;
+            }
+            break;
+        }
+    }
+    t = rhaz_table_read_mem(buf, len, path, opt, err);
+done:
+    free(buf);
+    fclose(fp);
+    return t;
+}
+
+/* ---------- access ---------- */
+
+size_t rhaz_table_nrow(const rhaz_table *t) { return t->nrow; }
+size_t rhaz_table_ncol(const rhaz_table *t) { return t->ncol; }
+const char *rhaz_table_name(const rhaz_table *t) { return t->name; }
+
+const char *rhaz_table_colname(const rhaz_table *t, size_t j)
+{
+    return j < t->ncol ? t->cols[j].name : NULL;
+}
+
+long rhaz_table_find(const rhaz_table *t, const char *name)
+{
+    for (size_t j = 0; j < t->ncol; j++)
+        if (strcmp(t->cols[j].name, name) == 0)
+            return (long)j;
+    return -1;
+}
+
+rhaz_coltype rhaz_table_coltype(const rhaz_table *t, size_t j)
+{
+    return t->cols[j].type;
+}
+
+const double *rhaz_table_num(const rhaz_table *t, size_t j)
+{
+    if (j >= t->ncol || t->cols[j].type != RHAZ_COL_NUMERIC)
+        return NULL;
+    return t->cols[j].num;
+}
+
+const char *rhaz_table_str(const rhaz_table *t, size_t j, size_t i)
+{
+    if (j >= t->ncol || i >= t->nrow || t->cols[j].type != RHAZ_COL_STRING)
+        return NULL;
+    size_t o = t->cols[j].off[i];
+    return o == NOSTR ? NULL : t->cols[j].arena + o;
+}
+
+int rhaz_table_is_missing(const rhaz_table *t, size_t j, size_t i)
+{
+    const column *c = &t->cols[j];
+    if (c->type == RHAZ_COL_NUMERIC)
+        return isnan(c->num[i]);
+    return c->off[i] == NOSTR;
+}
+
+long rhaz_table_line(const rhaz_table *t, size_t i)
+{
+    return t->lines && i < t->nrow ? t->lines[i] : 0;
+}
+
+/* ---------- building ---------- */
+
+rhaz_table *rhaz_table_new(const char *name, rhaz_error *err)
+{
+    rhaz_table *t = table_alloc(name);
+    if (!t)
+        rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory");
+    return t;
+}
+
+static rhaz_status check_add(rhaz_table *t, const char *colname, size_t n,
+                             rhaz_error *err)
+{
+    if (rhaz_table_find(t, colname) >= 0)
+        return rhaz_error_set(err, RHAZ_EINVAL, t->name, 0,
+                              "duplicate column name '%s'", colname);
+    if (t->ncol > 0 && n != t->nrow)
+        return rhaz_error_set(err, RHAZ_EINVAL, t->name, 0,
+                              "column '%s' has %zu rows, table has %zu",
+                              colname, n, t->nrow);
+    if (add_column(t, colname) != 0)
+        return rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0, "out of memory");
+    if (t->ncol == 1) {
+        t->nrow = n;
+        t->rowcap = n;
+    }
+    return RHAZ_OK;
+}
+
+rhaz_status rhaz_table_add_numeric(rhaz_table *t, const char *colname,
+                                   const double *x, size_t n, rhaz_error *err)
+{
+    rhaz_status st = check_add(t, colname, n, err);
+    if (st)
+        return st;
+    column *c = &t->cols[t->ncol - 1];
+    c->type = RHAZ_COL_NUMERIC;
+    c->num = malloc((t->rowcap ? t->rowcap : 1) * sizeof(double));
+    if (!c->num) {
+        column_free(c);
+        t->ncol--;
+        return rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0, "out of memory");
+    }
+    if (n)
+        memcpy(c->num, x, n * sizeof(double));
+    return RHAZ_OK;
+}
+
+rhaz_status rhaz_table_add_string(rhaz_table *t, const char *colname,
+                                  const char *const *s, size_t n,
+                                  rhaz_error *err)
+{
+    rhaz_status st = check_add(t, colname, n, err);
+    if (st)
+        return st;
+    column *c = &t->cols[t->ncol - 1];
+    c->type = RHAZ_COL_STRING;
+    c->off = malloc((t->rowcap ? t->rowcap : 1) * sizeof(size_t));
+    if (!c->off)
+        goto oom;
+    for (size_t i = 0; i < n; i++) {
+        if (!s[i])
+            c->off[i] = NOSTR;
+        else if (arena_push(c, s[i], strlen(s[i]), &c->off[i]) != 0)
+            goto oom;
+    }
+    return RHAZ_OK;
+oom:
+    column_free(c);
+    t->ncol--;
+    return rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0, "out of memory");
+}
+
+/* ---------- writing ---------- */
+
+static int write_field(FILE *fp, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") || (s[0] == ' ') ||
+        (s[0] && s[strlen(s) - 1] == ' '))
+        return csv_fwrite(fp, s, strlen(s));
+    return fputs(s, fp) < 0 ? -1 : 0;
+}
+
+rhaz_status rhaz_table_write_fp(const rhaz_table *t, FILE *fp, rhaz_error *err)
+{
+    char num[64];
+    for (size_t j = 0; j < t->ncol; j++) {
+        if (j)
+            fputc(',', fp);
+        write_field(fp, t->cols[j].name);
+    }
+    fputc('\n', fp);
+    for (size_t i = 0; i < t->nrow; i++) {
+        for (size_t j = 0; j < t->ncol; j++) {
+            const column *c = &t->cols[j];
+            if (j)
+                fputc(',', fp);
+            if (c->type == RHAZ_COL_NUMERIC) {
+                rhaz_format_double(c->num[i], num, sizeof num);
+                fputs(num, fp);
+            } else if (c->off[i] != NOSTR) {
+                write_field(fp, c->arena + c->off[i]);
+            }
+        }
+        fputc('\n', fp);
+    }
+    if (ferror(fp))
+        return rhaz_error_set(err, RHAZ_EIO, t->name, 0, "write error");
+    return RHAZ_OK;
+}
+
+rhaz_status rhaz_table_write(const rhaz_table *t, const char *path,
+                             rhaz_error *err)
+{
+    rhaz_outfile *f = rhaz_outfile_open(path, err);
+    if (!f)
+        return err ? err->status : RHAZ_EIO;
+    rhaz_status st = rhaz_table_write_fp(t, rhaz_outfile_fp(f), err);
+    if (st) {
+        rhaz_outfile_abort(f);
+        if (err)
+            snprintf(err->file, sizeof err->file, "%s", path);
+        return st;
+    }
+    return rhaz_outfile_commit(f, err);
+}
+
+/* ---------- summaries ---------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+rhaz_status rhaz_table_summarise(const rhaz_table *t, size_t j,
+                                 rhaz_colsummary *out, rhaz_error *err)
+{
+    if (j >= t->ncol)
+        return rhaz_error_set(err, RHAZ_EINVAL, t->name, 0,
+                              "no column %zu", j);
+    const column *c = &t->cols[j];
+    memset(out, 0, sizeof *out);
+    out->name = c->name;
+    out->type = c->type;
+    out->min = out->max = out->mean = out->sd = NAN;
+    if (c->type == RHAZ_COL_NUMERIC) {
+        double mean = 0, m2 = 0;
+        size_t n = 0;
+        for (size_t i = 0; i < t->nrow; i++) {
+            double x = c->num[i];
+            if (isnan(x)) {
+                out->missing++;
+                continue;
+            }
+            n++;
+            double d = x - mean; /* Welford */
+            mean += d / (double)n;
+            m2 += d * (x - mean);
+            if (n == 1 || x < out->min)
+                out->min = x;
+            if (n == 1 || x > out->max)
+                out->max = x;
+        }
+        out->n = n;
+        if (n) {
+            out->mean = mean;
+            out->sd = n > 1 ? sqrt(m2 / (double)(n - 1)) : NAN;
+        }
+        return RHAZ_OK;
+    }
+    const char **v = malloc((t->nrow ? t->nrow : 1) * sizeof *v);
+    if (!v)
+        return rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < t->nrow; i++) {
+        if (c->off[i] == NOSTR)
+            out->missing++;
+        else
+            v[n++] = c->arena + c->off[i];
+    }
+    qsort(v, n, sizeof *v, cmp_str);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
+            out->distinct++;
+    out->n = n;
+    free(v);
+    return RHAZ_OK;
+}

@@ -1,0 +1,118 @@
+/* test_cli.c -- the rhaz program: help, version, describe, errors and
+ * exit codes, atomic outputs. */
+#include "harness.h"
+
+#include <unistd.h>
+
+static void write_file(const char *path, const char *s)
+{
+    FILE *fp = fopen(path, "wb");
+    fputs(s, fp);
+    fclose(fp);
+}
+
+static void test_help(void)
+{
+    T_SECTION("help");
+    char *out, *err;
+    T_EQ_INT(t_run("--help", &out, &err), 0, "--help exit");
+    T_CHECK(out && strstr(out, "describe"), "--help lists commands");
+    free(out);
+    free(err);
+    T_EQ_INT(t_run("--version", &out, &err), 0, "--version exit");
+    T_CHECK(out && strncmp(out, "rhaz ", 5) == 0, "--version text");
+    free(out);
+    free(err);
+    T_EQ_INT(t_run("describe --help", &out, &err), 0, "describe --help");
+    T_CHECK(out && strstr(out, "usage: rhaz describe"), "describe usage");
+    free(out);
+    free(err);
+    T_EQ_INT(t_run("frobnicate", &out, &err), 2, "unknown command exit 2");
+    T_CHECK(err && t_count_lines(err) == 1, "one line on stderr");
+    free(out);
+    free(err);
+    T_EQ_INT(t_run("describe --bogus x.csv", NULL, NULL), 2, "bad option exit 2");
+    T_EQ_INT(t_run("", NULL, NULL), 2, "no command exit 2");
+}
+
+static void test_describe(void)
+{
+    T_SECTION("describe");
+    const char *p = "/tmp/rhaz-cli-test.csv";
+    write_file(p, "country,year,polity2\nMexico,1999,6\n\"Korea, Rep.\",1999,NA\n"
+                  "Chile,2000,8\n");
+    char cmd[512], *out, *err;
+    snprintf(cmd, sizeof cmd, "describe --format csv %s", p);
+    T_EQ_INT(t_run(cmd, &out, &err), 0, "describe exit");
+    T_CHECK(out && strstr(out, "polity2,numeric,2,1,,6,8,7,"),
+            "polity2 summary line: %s", out ? out : "");
+    T_CHECK(out && strstr(out, "country,string,3,0,3,"), "country summary");
+    free(out);
+    free(err);
+    snprintf(cmd, sizeof cmd, "describe --format json %s", p);
+    T_EQ_INT(t_run(cmd, &out, &err), 0, "json exit");
+    T_CHECK(out && strstr(out, "\"rows\": 3") && strstr(out, "\"mean\": 1999.33"),
+            "json content");
+    free(out);
+    free(err);
+    const char *o = "/tmp/rhaz-cli-test-out.txt";
+    remove(o);
+    snprintf(cmd, sizeof cmd, "describe --out %s %s", o, p);
+    T_EQ_INT(t_run(cmd, NULL, NULL), 0, "--out exit");
+    char *txt = t_slurp(o);
+    T_CHECK(txt && strstr(txt, "3 rows, 3 columns"), "--out content");
+    free(txt);
+    remove(o);
+    remove(p);
+}
+
+static void test_bad(void)
+{
+    T_SECTION("bad input");
+    struct {
+        const char *content;
+        const char *expect; /* substring of stderr */
+    } cases[] = {
+        {"a,b\n1,2\n3\n", ":3: ragged row"},
+        {"a,b\n1,\"2\n", "unterminated"},
+        {"", ":1: empty file"},
+        {"name\nC\xf4te\n", ":2: invalid UTF-8"},
+        {"a,a\n1,2\n", ":1: duplicate column name"},
+    };
+    const char *p = "/tmp/rhaz-cli-bad.csv", *o = "/tmp/rhaz-cli-bad.out";
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        write_file(p, cases[k].content);
+        remove(o);
+        char cmd[512], *out, *err;
+        snprintf(cmd, sizeof cmd, "describe --out %s %s", o, p);
+        int rc = t_run(cmd, &out, &err);
+        T_EQ_INT(rc, 1, cases[k].expect);
+        T_CHECK(err && t_count_lines(err) == 1 && strstr(err, cases[k].expect) &&
+                    strncmp(err, "rhaz: /tmp/rhaz-cli-bad.csv", 27) == 0,
+                "stderr '%s' names file and '%s'", err ? err : "", cases[k].expect);
+        T_CHECK(access(o, F_OK) != 0, "no output file left for case %zu", k);
+        free(out);
+        free(err);
+    }
+    char *err;
+    T_EQ_INT(t_run("describe /tmp/rhaz-no-such-file.csv", NULL, &err), 1,
+             "missing file exit 1");
+    T_CHECK(err && strstr(err, "rhaz-no-such-file.csv: cannot open"),
+            "missing file message");
+    free(err);
+    write_file(p, "a\n1\n");
+    T_EQ_INT(t_run("describe --out /tmp/no-such-dir/x.txt /tmp/rhaz-cli-bad.csv",
+                   NULL, &err),
+             1, "output in missing directory exit 1");
+    T_CHECK(err && strstr(err, "/tmp/no-such-dir/x.txt"), "names output path");
+    free(err);
+    remove(p);
+}
+
+int main(void)
+{
+    test_help();
+    test_describe();
+    test_bad();
+    return t_summary();
+}

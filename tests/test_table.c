@@ -1,0 +1,233 @@
+/* test_table.c -- CSV reading, type inference, missing values, writing. */
+#include "harness.h"
+#include "rhaz.h"
+
+#include <unistd.h>
+
+static rhaz_table *rd(const char *s, const rhaz_csv_options *opt,
+                      rhaz_error *err)
+{
+    return rhaz_table_read_mem(s, strlen(s), "mem.csv", opt, err);
+}
+
+static void test_basic(void)
+{
+    T_SECTION("basic");
+    rhaz_error err;
+    rhaz_table *t = rd("a,b,c\n1,x,2.5\n2,y,NA\n3,,.\n", NULL, &err);
+    T_CHECK(t != NULL, "parse failed: %s", err.msg);
+    if (!t)
+        return;
+    T_EQ_INT(rhaz_table_nrow(t), 3, "nrow");
+    T_EQ_INT(rhaz_table_ncol(t), 3, "ncol");
+    T_EQ_INT(rhaz_table_coltype(t, 0), RHAZ_COL_NUMERIC, "a numeric");
+    T_EQ_INT(rhaz_table_coltype(t, 1), RHAZ_COL_STRING, "b string");
+    T_EQ_INT(rhaz_table_coltype(t, 2), RHAZ_COL_NUMERIC, "c numeric");
+    T_EQ_INT(rhaz_table_find(t, "c"), 2, "find c");
+    T_EQ_INT(rhaz_table_find(t, "zz"), -1, "find missing");
+    const double *c = rhaz_table_num(t, 2);
+    T_REL(c[0], 2.5, 0, "c[0]");
+    T_CHECK(isnan(c[1]) && isnan(c[2]), "NA and . are missing");
+    T_CHECK(rhaz_table_str(t, 1, 2) == NULL, "empty string cell missing");
+    T_EQ_STR(rhaz_table_str(t, 1, 1), "y", "b[1]");
+    T_EQ_INT(rhaz_table_line(t, 0), 2, "line of row 0");
+    T_EQ_INT(rhaz_table_line(t, 2), 4, "line of row 2");
+    rhaz_colsummary s;
+    rhaz_table_summarise(t, 0, &s, &err);
+    T_REL(s.mean, 2, 1e-15, "mean");
+    T_REL(s.sd, 1, 1e-15, "sd");
+    rhaz_table_summarise(t, 2, &s, &err);
+    T_EQ_INT(s.missing, 2, "missing count");
+    rhaz_table_summarise(t, 1, &s, &err);
+    T_EQ_INT(s.distinct, 2, "distinct");
+    rhaz_table_free(t);
+}
+
+static void test_quoting(void)
+{
+    T_SECTION("quoting");
+    rhaz_error err;
+    const char *in = "\xef\xbb\xbfname,note\r\n\"Korea, Republic of\",\"two\r\nlines\"\r\n"
+                     "\"say \"\"hi\"\"\",3\r\n";
+    rhaz_table *t = rd(in, NULL, &err);
+    T_CHECK(t != NULL, "parse failed: %s", err.msg);
+    if (!t)
+        return;
+    T_EQ_STR(rhaz_table_colname(t, 0), "name", "BOM stripped");
+    T_EQ_INT(rhaz_table_nrow(t), 2, "nrow");
+    T_EQ_STR(rhaz_table_str(t, 0, 0), "Korea, Republic of", "embedded comma");
+    T_EQ_STR(rhaz_table_str(t, 1, 0), "two\r\nlines", "embedded newline");
+    T_EQ_STR(rhaz_table_str(t, 0, 1), "say \"hi\"", "escaped quotes");
+    T_EQ_INT(rhaz_table_coltype(t, 1), RHAZ_COL_STRING, "late flip -> string");
+    T_EQ_STR(rhaz_table_str(t, 1, 1), "3", "text of numeric-looking cell kept");
+    T_EQ_INT(rhaz_table_line(t, 1), 4, "line after multi-line field");
+    rhaz_table_free(t);
+}
+
+static void test_late_flip(void)
+{
+    T_SECTION("late flip");
+    rhaz_error err;
+    rhaz_table *t = rd("code,v\n007,1\n1.50,2\nX1,3\n", NULL, &err);
+    T_CHECK(t != NULL, "parse failed");
+    if (!t)
+        return;
+    T_EQ_INT(rhaz_table_coltype(t, 0), RHAZ_COL_STRING, "type");
+    T_EQ_STR(rhaz_table_str(t, 0, 0), "007", "exact text of early cell");
+    T_EQ_STR(rhaz_table_str(t, 0, 1), "1.50", "exact text of early cell 2");
+    T_EQ_INT(rhaz_table_coltype(t, 1), RHAZ_COL_NUMERIC, "v numeric");
+    rhaz_table_free(t);
+}
+
+static void test_numbers(void)
+{
+    T_SECTION("numbers");
+    rhaz_error err;
+    rhaz_table *t = rd("x\n0.1\n-3\n1e3\n2.5E-2\n123456789012345678\n"
+                       "0.30000000000000004\n+7\n",
+                       NULL, &err);
+    T_CHECK(t && rhaz_table_coltype(t, 0) == RHAZ_COL_NUMERIC, "numeric");
+    if (!t)
+        return;
+    const double *x = rhaz_table_num(t, 0);
+    T_CHECK(x[0] == 0.1, "0.1 correctly rounded");
+    T_CHECK(x[1] == -3, "-3");
+    T_CHECK(x[2] == 1000, "1e3");
+    T_CHECK(x[3] == 0.025, "2.5E-2");
+    T_CHECK(x[4] == 123456789012345678.0, "long integer");
+    T_CHECK(x[5] == 0.30000000000000004, "17 digits");
+    T_CHECK(x[6] == 7, "+7");
+    rhaz_table_free(t);
+    const char *bad[] = {"inf", "nan", "0x10", "1e", "--1", "1.2.3", "1,5"};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "x\n\"%s\"\n", bad[k]);
+        t = rd(buf, NULL, &err);
+        T_CHECK(t && rhaz_table_coltype(t, 0) == RHAZ_COL_STRING,
+                "'%s' must not be numeric", bad[k]);
+        rhaz_table_free(t);
+    }
+    char b[64];
+    double vals[] = {0.1, 1.0 / 3, 1e-300, 12345678.9, -2.5, 1e22, 5e-324};
+    for (size_t k = 0; k < sizeof vals / sizeof *vals; k++) {
+        rhaz_format_double(vals[k], b, sizeof b);
+        T_CHECK(strtod(b, NULL) == vals[k], "round trip %s", b);
+    }
+    rhaz_format_double(0.1, b, sizeof b);
+    T_EQ_STR(b, "0.1", "shortest 0.1");
+}
+
+static void test_options(void)
+{
+    T_SECTION("options");
+    rhaz_error err;
+    const char *as_str[] = {"id", NULL};
+    const char *na[] = {"-99", NULL};
+    rhaz_csv_options opt = {.as_string = as_str, .na_strings = na};
+    rhaz_table *t = rd("id;v\n1;-99\n2;4\n", &(rhaz_csv_options){.delim = ';'},
+                       &err);
+    T_CHECK(t && rhaz_table_ncol(t) == 2, "delimiter ;");
+    rhaz_table_free(t);
+    t = rd("id,v\n1,-99\n2,4\n", &opt, &err);
+    T_CHECK(t != NULL, "parse");
+    if (t) {
+        T_EQ_INT(rhaz_table_coltype(t, 0), RHAZ_COL_STRING, "override string");
+        T_CHECK(isnan(rhaz_table_num(t, 1)[0]), "extra NA code");
+        rhaz_table_free(t);
+    }
+    const char *as_num[] = {"v", NULL};
+    t = rd("v\n1\nabc\n", &(rhaz_csv_options){.as_numeric = as_num}, &err);
+    T_CHECK(t == NULL && err.status == RHAZ_EPARSE && err.line == 3,
+            "forced numeric rejects text at line 3 (got line %ld)", err.line);
+    /* Latin-1 */
+    const char lat[] = "name\nC\xf4te d'Ivoire\n";
+    t = rd(lat, NULL, &err);
+    T_CHECK(t == NULL && err.line == 2 && strstr(err.msg, "latin1"),
+            "Latin-1 without option is refused at line 2: %s", err.msg);
+    t = rd(lat, &(rhaz_csv_options){.encoding = RHAZ_ENC_LATIN1}, &err);
+    T_CHECK(t != NULL, "Latin-1 with option");
+    if (t) {
+        T_EQ_STR(rhaz_table_str(t, 0, 0), "C\xc3\xb4te d'Ivoire", "to UTF-8");
+        rhaz_table_free(t);
+    }
+    t = rd("x\n12345\n", &(rhaz_csv_options){.max_bytes = 4}, &err);
+    T_CHECK(t == NULL && err.status == RHAZ_ENOMEM, "size cap");
+}
+
+static void test_errors(void)
+{
+    T_SECTION("errors");
+    rhaz_error err;
+    rhaz_table *t = rd("a,b\n1,2\n3\n", NULL, &err);
+    T_CHECK(t == NULL && err.line == 3 && err.status == RHAZ_EPARSE,
+            "ragged row at line 3 (got %ld: %s)", err.line, err.msg);
+    t = rd("a,b\n1,2\n3,4,5\n", NULL, &err);
+    T_CHECK(t == NULL && err.line == 3, "too many fields at line 3");
+    t = rd("a,b\n1,\"2\n3,4\n", NULL, &err);
+    T_CHECK(t == NULL && err.status == RHAZ_EPARSE, "unbalanced quote: %s",
+            err.msg);
+    t = rd("a,b\n1,x\"y\n", NULL, &err);
+    T_CHECK(t == NULL && err.status == RHAZ_EPARSE && err.line == 2,
+            "stray quote at line 2 (got %ld)", err.line);
+    t = rd("", NULL, &err);
+    T_CHECK(t == NULL && err.line == 1, "empty file");
+    t = rd("a,a\n1,2\n", NULL, &err);
+    T_CHECK(t == NULL && strstr(err.msg, "duplicate"), "duplicate names");
+    t = rd("a,b\n", NULL, &err);
+    T_CHECK(t && rhaz_table_nrow(t) == 0, "header only parses with 0 rows");
+    rhaz_table_free(t);
+    t = rhaz_table_read("/nonexistent/x.csv", NULL, &err);
+    T_CHECK(t == NULL && err.status == RHAZ_EIO, "missing file");
+    char buf[256];
+    rhaz_error_format(&err, buf, sizeof buf);
+    T_CHECK(strncmp(buf, "/nonexistent/x.csv: cannot open", 31) == 0,
+            "format: %s", buf);
+}
+
+static void test_write(void)
+{
+    T_SECTION("write");
+    rhaz_error err;
+    rhaz_table *t = rhaz_table_new("built", &err);
+    double x[] = {1.5, NAN, 0.1};
+    const char *s[] = {"plain", "a,b", NULL};
+    T_CHECK(rhaz_table_add_numeric(t, "x", x, 3, &err) == RHAZ_OK, "add x");
+    T_CHECK(rhaz_table_add_string(t, "s", s, 3, &err) == RHAZ_OK, "add s");
+    T_CHECK(rhaz_table_add_numeric(t, "y", x, 2, &err) != RHAZ_OK,
+            "length mismatch refused");
+    T_CHECK(rhaz_table_add_numeric(t, "x", x, 3, &err) != RHAZ_OK,
+            "duplicate refused");
+    char path[] = "/tmp/rhaz-test-write.csv";
+    T_CHECK(rhaz_table_write(t, path, &err) == RHAZ_OK, "write");
+    char *back = t_slurp(path);
+    T_EQ_STR(back, "x,s\n1.5,plain\n,\"a,b\"\n0.1,\n", "written text");
+    free(back);
+    rhaz_table *r = rhaz_table_read(path, NULL, &err);
+    T_CHECK(r && rhaz_table_nrow(r) == 3, "read back");
+    if (r) {
+        T_EQ_STR(rhaz_table_str(r, 1, 1), "a,b", "round trip string");
+        T_CHECK(rhaz_table_num(r, 0)[2] == 0.1, "round trip number");
+        rhaz_table_free(r);
+    }
+    T_CHECK(rhaz_table_write(t, "/nonexistent-dir/out.csv", &err) == RHAZ_EIO,
+            "write into missing directory fails");
+    remove(path);
+    rhaz_table_free(t);
+    /* aborted output leaves nothing behind */
+    rhaz_outfile *f = rhaz_outfile_open("/tmp/rhaz-test-abort.csv", &err);
+    fputs("partial", rhaz_outfile_fp(f));
+    rhaz_outfile_abort(f);
+    T_CHECK(access("/tmp/rhaz-test-abort.csv", F_OK) != 0, "abort leaves no file");
+}
+
+int main(void)
+{
+    test_basic();
+    test_quoting();
+    test_late_flip();
+    test_numbers();
+    test_options();
+    test_errors();
+    test_write();
+    return t_summary();
+}
