@@ -31,7 +31,7 @@ HEADERS  := $(wildcard include/*.h include/rhaz/*.h src/*/*.h)
 
 ALL_CFLAGS = $(CPPFLAGS_RHAZ) $(WARN) $(CFLAGS) $(SAN)
 
-.PHONY: all check check-asan test demo deps install clean bench fuzz
+.PHONY: all check check-asan test demo deps install clean bench fuzz fuzz-build
 
 all: $(BUILD)/rhaz $(BUILD)/librhaz.a
 
@@ -91,3 +91,31 @@ install: all
 
 clean:
 	rm -rf build build-asan build-fuzz out
+
+# Fuzzing (clang + libFuzzer): make fuzz FUZZ_SECONDS=600
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build-fuzz/%.o)
+
+build-fuzz/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	clang $(CPPFLAGS_RHAZ) $(WARN) -O1 -g $(FUZZ_FLAGS) -c $< -o $@
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
+	clang $(CPPFLAGS_RHAZ) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
+	  -o $@ $< $(FUZZ_LIB_OBJ) $(LDLIBS_RHAZ)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); \
+	  mkdir -p build-fuzz/corpus/$$n; \
+	  seeds=tests/fuzz/seeds/$${n#fuzz_}; \
+	  echo "== $$n for $(FUZZ_SECONDS) s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 \
+	    -artifact_prefix=build-fuzz/ build-fuzz/corpus/$$n $$seeds 2>&1 | \
+	    grep -E '^(Done|==|SUMMARY|artifact)|#[0-9]+.*DONE' || exit 1; \
+	done
+.SECONDARY: $(FUZZ_LIB_OBJ)

@@ -18,5 +18,6 @@
 #include "rhaz/cox.h"
 #include "rhaz/plot.h"
 #include "rhaz/report.h"
+#include "rhaz/modelfile.h"
 
 #endif

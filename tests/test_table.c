@@ -220,8 +220,37 @@ static void test_write(void)
     T_CHECK(access("/tmp/rhaz-test-abort.csv", F_OK) != 0, "abort leaves no file");
 }
 
+/* Inputs that once crashed the fuzzer: they must parse or fail cleanly. */
+static void test_regressions(void)
+{
+    T_SECTION("fuzz regressions");
+    rhaz_error err;
+    /* CR-only record ends put every record on one physical line; a late
+     * type flip there must still re-parse with fixed types. */
+    rhaz_table *t = rd("4,0\r2,0\r,b\r\n1,", NULL, &err);
+    T_CHECK(t != NULL, "CR records parse: %s", err.msg);
+    if (t) {
+        T_EQ_INT(rhaz_table_coltype(t, 1), RHAZ_COL_STRING, "flipped column");
+        T_EQ_STR(rhaz_table_str(t, 1, 0), "0", "text kept after re-parse");
+        T_EQ_STR(rhaz_table_str(t, 1, 1), "b", "cell b");
+        T_CHECK(rhaz_table_str(t, 1, 2) == NULL, "missing cell");
+        rhaz_table_free(t);
+    }
+    const char *files[] = {"tests/fuzz/regress/csv-cr-lateflip.csv", NULL};
+    for (const char **f = files; *f; f++) {
+        t = rhaz_table_read(*f, NULL, &err);
+        T_CHECK(t || err.status != RHAZ_OK, "%s: parses or fails cleanly", *f);
+        for (size_t j = 0; t && j < rhaz_table_ncol(t); j++) {
+            rhaz_colsummary s;
+            T_CHECK(rhaz_table_summarise(t, j, &s, &err) == RHAZ_OK, "summary");
+        }
+        rhaz_table_free(t);
+    }
+}
+
 int main(void)
 {
+    test_regressions();
     test_basic();
     test_quoting();
     test_late_flip();

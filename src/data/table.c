@@ -296,6 +296,7 @@ typedef struct {
     size_t record;    /* 0 = header */
     size_t field;     /* field index within the current record */
     int late_flip;    /* pass 1: a column turned string after numbers */
+    const rhaz_table *types; /* pass 2: column types fixed by pass 1 */
     size_t max_field;
     rhaz_error *err;
     int failed;
@@ -465,6 +466,12 @@ static void on_record(int term, void *vp)
         return;
     rhaz_table *t = p->t;
     if (p->record == 0) {
+        if (p->types && p->types->ncol == t->ncol) {
+            for (size_t j = 0; j < t->ncol; j++) {
+                t->cols[j].type = p->types->cols[j].type;
+                t->cols[j].forced = 1;
+            }
+        }
         p->record = 1;
         p->field = 0;
         return;
@@ -492,6 +499,7 @@ static rhaz_table *parse_pass(const char *buf, size_t len, parse_ctx *p,
         return NULL;
     }
     p->t = t;
+    p->types = types;
     p->line = 1;
     p->record = 0;
     p->field = 0;
@@ -513,13 +521,6 @@ static rhaz_table *parse_pass(const char *buf, size_t len, parse_ctx *p,
                 fail(p, RHAZ_EPARSE, p->line, "malformed CSV: %s%s",
                      csv_strerror(csv_error(&cp)), " (stray or unbalanced quote)");
             break;
-        }
-        /* after the header, fix types from pass 1 */
-        if (types && p->record == 1 && t->ncol == types->ncol && !t->rowcap) {
-            for (size_t j = 0; j < t->ncol; j++) {
-                t->cols[j].type = types->cols[j].type;
-                t->cols[j].forced = 1;
-            }
         }
         pos += n;
         if (nl)
@@ -625,6 +626,11 @@ rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
         rhaz_table *t2 = parse_pass(buf, len, &p, t);
         rhaz_table_free(t);
         t = t2;
+        if (t && p.late_flip) { /* cannot happen: types were fixed */
+            rhaz_table_free(t);
+            t = NULL;
+            rhaz_error_set(err, RHAZ_EPARSE, name, 0, "inconsistent column types");
+        }
     }
     free(conv);
     return t;
