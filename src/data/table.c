@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #define NOSTR SIZE_MAX
 
@@ -647,9 +649,36 @@ rhaz_table *rhaz_table_read(const char *path, const rhaz_csv_options *opt,
         return NULL;
     }
     size_t maxb = opt && opt->max_bytes ? opt->max_bytes : (size_t)2 << 30;
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
     rhaz_table *t = NULL;
+    char *buf = NULL;
+    /* Regular files are mapped: no copy, no growing buffer. */
+    struct stat st;
+    if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode)) {
+        size_t len = (size_t)st.st_size;
+        if (len > maxb) {
+            rhaz_error_set(err, RHAZ_ENOMEM, path, 0,
+                           "file of %zu bytes exceeds the %zu-byte limit", len,
+                           maxb);
+        } else if (len == 0) {
+            t = rhaz_table_read_mem("", 0, path, opt, err);
+        } else {
+            void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fileno(fp), 0);
+            if (m != MAP_FAILED) {
+                madvise(m, len, MADV_SEQUENTIAL);
+                t = rhaz_table_read_mem(m, len, path, opt, err);
+                munmap(m, len);
+                fclose(fp);
+                return t;
+            }
+            /* fall back to reading */
+        }
+        if (len == 0 || len > maxb) {
+            fclose(fp);
+            return t;
+        }
+    }
+    size_t cap = 1 << 16, len = 0;
+    buf = malloc(cap);
     if (!buf) {
         rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
         goto done;
