@@ -74,6 +74,13 @@ check-asan: deps
 	@$(MAKE) --no-print-directory test BUILD=build-asan OPT=-O1 \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 
+$(BUILD)/genpanel: tests/bench/genpanel.c $(BUILD)/librhaz.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/librhaz.a $(LDLIBS_RHAZ) $(LDFLAGS)
+
+# Benchmarks (not part of check): see scripts/bench.sh for the knobs.
+bench: deps all $(BUILD)/genpanel
+	@sh scripts/bench.sh
+
 demo: deps all
 	@sh scripts/demo.sh
 

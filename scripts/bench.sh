@@ -1,0 +1,77 @@
+#!/bin/sh
+# make bench: time rhaz (and R, when Rscript with survival is installed) on
+# generated panels.  Not part of make check.
+#
+#   BENCH_SIZES   rows per panel (default "10000 100000 1000000 2000040")
+#   BENCH_RUNS    runs per task, the median is reported (default 3)
+#   BENCH_R       0 to skip R (default: run R when available)
+#   BENCH_DIR     working directory (default build/bench)
+#
+# Output: a table on stdout and build/bench/results.csv with
+# task,rows,tool,seconds,peak_kb (median over runs).
+set -eu
+RHAZ=${RHAZ:-build/rhaz}
+GEN=${GEN:-build/genpanel}
+DIR=${BENCH_DIR:-build/bench}
+SIZES=${BENCH_SIZES:-"10000 100000 1000000 2000040"}
+RUNS=${BENCH_RUNS:-3}
+mkdir -p "$DIR"
+RES="$DIR/results.csv"
+echo "task,rows,tool,seconds,peak_kb" > "$RES"
+have_r=0
+if [ "${BENCH_R:-1}" != 0 ] && command -v Rscript >/dev/null 2>&1 &&
+   Rscript -e 'library(survival)' >/dev/null 2>&1; then have_r=1; fi
+
+X="x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8"
+rhaz_args() { # task file -> rhaz arguments
+    case $1 in
+    read)        echo "describe --format csv $2" ;;
+    logit)       echo "fit logit --data $2 --formula 'event ~ $X' --format csv" ;;
+    cloglog)     echo "fit cloglog --data $2 --formula 'event ~ $X' --format csv" ;;
+    logit_year)  echo "fit logit --data $2 --formula 'event ~ $X + factor(year)' --format csv" ;;
+    firth)       echo "fit logit --firth --data $2 --formula 'event ~ $X' --format csv" ;;
+    cox_efron_cluster)   echo "fit cox --ties efron --vce cluster --cluster state --data $2 --formula 'Surv(start, stop, event) ~ $X' --format csv" ;;
+    cox_breslow_cluster) echo "fit cox --ties breslow --vce cluster --cluster state --data $2 --formula 'Surv(start, stop, event) ~ $X' --format csv" ;;
+    km)          echo "km --data $2 --formula 'Surv(start, stop, event) ~ x2' --format csv" ;;
+    esac
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# time_cmd OUTFILE CMD...: wall seconds and peak RSS (kB) of one run
+time_cmd() {
+    out=$1; shift
+    /usr/bin/time -f "%e %M" -o "$DIR/time.txt" sh -c "$*" > "$out" 2> "$DIR/stderr.txt" ||
+        { echo "FAILED: $*" >&2; sed 's/^/  /' "$DIR/stderr.txt" >&2; echo "NA NA"; return; }
+    cat "$DIR/time.txt"
+}
+
+printf '%-22s %9s %10s %10s %8s %9s\n' task rows rhaz_s R_s R/rhaz peak_MB
+for n in $SIZES; do
+    f="$DIR/panel-$n.csv"
+    [ -s "$f" ] || "$GEN" "$n" 1 "$f"
+    for task in read logit cloglog logit_year firth cox_efron_cluster cox_breslow_cluster km; do
+        ts=""; mem=""
+        for r in $(seq "$RUNS"); do
+            set -- $(time_cmd "$DIR/rhaz-$task.out" "$RHAZ $(rhaz_args $task $f)")
+            ts="$ts $1"; mem="$mem $2"
+        done
+        t=$(echo $ts | tr ' ' '\n' | median); m=$(echo $mem | tr ' ' '\n' | median)
+        echo "$task,$n,rhaz,$t,$m" >> "$RES"
+        rt=NA
+        if [ $have_r = 1 ] && [ "$task" != firth ]; then
+            rs=""
+            for r in $(seq "$RUNS"); do
+                s=$(Rscript tests/reference/bench.R "$f" "$task" "$DIR/r-$task.csv" | sed -n 's/^seconds //p')
+                rs="$rs $s"
+            done
+            rt=$(echo $rs | tr ' ' '\n' | median)
+            echo "$task,$n,R,$rt,NA" >> "$RES"
+        fi
+        ratio=NA
+        [ "$rt" != NA ] && [ "$t" != NA ] && ratio=$(awk "BEGIN {printf \"%.1f\", $rt / ($t > 0 ? $t : 0.01)}")
+        printf '%-22s %9s %10s %10s %8s %9s\n' "$task" "$n" "$t" "$rt" "$ratio" \
+            "$(awk "BEGIN {printf \"%.0f\", ${m:-0} / 1024}")"
+    done
+done
+echo "results: $RES"

@@ -1,0 +1,47 @@
+# bench.R -- time R on the benchmark panels (used by scripts/bench.sh).
+# usage: Rscript tests/reference/bench.R FILE.csv TASK OUT.csv
+# TASK: read | logit | cloglog | logit_year | cox_efron_cluster |
+#       cox_breslow_cluster | agreg_efron | km
+# Prints "seconds <wall>" for the whole task from the CSV (end to end),
+# and writes the coefficients (term, estimate, std_error) to OUT.csv so
+# the driver can check that R and rhaz agree.
+suppressPackageStartupMessages({library(survival)})
+args <- commandArgs(trailingOnly = TRUE)
+file <- args[1]; task <- args[2]; out <- args[3]
+xs <- paste0("x", 1:8)
+rhs <- paste(xs, collapse = " + ")
+t0 <- proc.time()[["elapsed"]]
+d <- read.csv(file)
+inner <- NA
+coefs <- NULL
+if (task == "read") {
+  coefs <- data.frame(term = "rows", estimate = nrow(d), std_error = NA)
+} else if (task %in% c("logit", "cloglog", "logit_year")) {
+  f <- as.formula(paste("event ~", rhs, if (task == "logit_year") "+ factor(year)" else ""))
+  link <- if (task == "cloglog") "cloglog" else "logit"
+  fit <- glm(f, family = binomial(link = link), data = d)
+  s <- summary(fit)$coefficients
+  coefs <- data.frame(term = rownames(s), estimate = s[, 1], std_error = s[, 2])
+} else if (task %in% c("cox_efron_cluster", "cox_breslow_cluster")) {
+  ties <- if (task == "cox_efron_cluster") "efron" else "breslow"
+  f <- as.formula(paste("Surv(start, stop, event) ~", rhs))
+  fit <- coxph(f, data = d, ties = ties, cluster = state)
+  coefs <- data.frame(term = names(coef(fit)), estimate = coef(fit),
+                      std_error = sqrt(diag(fit$var)))
+} else if (task == "agreg_efron") {
+  X <- as.matrix(d[, xs]); Y <- Surv(d$start, d$stop, d$event)
+  t1 <- proc.time()[["elapsed"]]
+  fit <- survival:::agreg.fit(X, Y, strata = NULL, offset = NULL, init = NULL,
+                              control = coxph.control(), weights = NULL,
+                              method = "efron", rownames = NULL)
+  inner <- proc.time()[["elapsed"]] - t1
+  coefs <- data.frame(term = xs, estimate = fit$coefficients,
+                      std_error = sqrt(diag(fit$var)))
+} else if (task == "km") {
+  fit <- survfit(Surv(start, stop, event) ~ x2, data = d)
+  coefs <- data.frame(term = "final_surv", estimate = min(fit$surv), std_error = NA)
+} else stop("unknown task ", task)
+el <- proc.time()[["elapsed"]] - t0
+write.csv(coefs, out, row.names = FALSE)
+cat(sprintf("seconds %.3f\n", el))
+if (!is.na(inner)) cat(sprintf("inner %.3f\n", inner))
