@@ -15,10 +15,10 @@ CFLAGS  ?= $(OPT) -g
 WARN     = -Wall -Wextra -Werror
 CPPFLAGS_RHAZ = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                 -Iinclude -Isrc -I/usr/include/x86_64-linux-gnu
-LDLIBS_RHAZ = -lgsl -lopenblas -lcsv -lm
+LDLIBS_RHAZ = -lgsl -lopenblas -lcsv -ljson-c -lm
 SAN     ?=
 
-DEB_PKGS = libgsl-dev libopenblas-dev libcsv-dev gnuplot-nox pkg-config
+DEB_PKGS = libgsl-dev libopenblas-dev libcsv-dev libjson-c-dev gnuplot-nox pkg-config
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/data/*.c src/model/*.c \
                               src/plot/*.c src/report/*.c))

@@ -69,6 +69,15 @@ typedef struct {
 
 void rhaz_fit_summary_free(rhaz_fit_summary *s); /* accepts NULL */
 
+/* Read the JSON that `rhaz fit --format json` writes back into a summary
+ * (for `rhaz table` and `rhaz plot coef`).  Required keys: "model" and
+ * "coefficients" (each with "term", "estimate", "std_error"); every other
+ * key of the JSON output is read when present (missing numbers are NaN).
+ * Errors name the file and the key. */
+rhaz_fit_summary *rhaz_fit_summary_read_json(const char *path, rhaz_error *err);
+rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name,
+                                              rhaz_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,233 @@
+/* fitjson.c -- read a fitted-model JSON document (as written by
+ * `rhaz fit --format json`) back into an rhaz_fit_summary.
+ *
+ * Uses json-c (Debian libjson-c-dev): a well-kept parser, so that the
+ * project does not carry a hand-written one. */
+#include "rhaz.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JSON_MAX_BYTES (64u << 20)
+
+static char *dup_str(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static json_object *get(json_object *o, const char *key)
+{
+    json_object *v = NULL;
+    if (!json_object_object_get_ex(o, key, &v))
+        return NULL;
+    return v;
+}
+
+/* number or NaN (null, absent, or not a number) */
+static double num(json_object *o, const char *key)
+{
+    json_object *v = get(o, key);
+    if (!v || (!json_object_is_type(v, json_type_double) &&
+               !json_object_is_type(v, json_type_int)))
+        return NAN;
+    return json_object_get_double(v);
+}
+
+static size_t count(json_object *o, const char *key)
+{
+    double x = num(o, key);
+    return isfinite(x) && x >= 0 ? (size_t)x : 0;
+}
+
+static char *str(json_object *o, const char *key)
+{
+    json_object *v = get(o, key);
+    if (!v || !json_object_is_type(v, json_type_string))
+        return dup_str("");
+    return dup_str(json_object_get_string(v));
+}
+
+static int boolean(json_object *o, const char *key)
+{
+    json_object *v = get(o, key);
+    return v && json_object_get_boolean(v);
+}
+
+rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name,
+                                              rhaz_error *err)
+{
+    rhaz_error_clear(err);
+    if (!name)
+        name = "<memory>";
+    json_tokener *tok = json_tokener_new();
+    if (!tok) {
+        rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory");
+        return NULL;
+    }
+    json_object *root = json_tokener_parse_ex(tok, text, (int)strlen(text));
+    enum json_tokener_error jerr = json_tokener_get_error(tok);
+    if (!root || jerr != json_tokener_success) {
+        /* locate the line of the error */
+        size_t off = json_tokener_get_parse_end(tok);
+        long line = 1;
+        for (size_t i = 0; i < off && text[i]; i++)
+            line += text[i] == '\n';
+        rhaz_error_set(err, RHAZ_EPARSE, name, line, "invalid JSON: %s",
+                       json_tokener_error_desc(jerr));
+        json_tokener_free(tok);
+        json_object_put(root);
+        return NULL;
+    }
+    json_tokener_free(tok);
+    rhaz_fit_summary *s = NULL;
+    if (!json_object_is_type(root, json_type_object)) {
+        rhaz_error_set(err, RHAZ_EDATA, name, 0, "not a fitted-model JSON object");
+        goto done;
+    }
+    json_object *model = get(root, "model"), *coefs = get(root, "coefficients");
+    if (!model || !json_object_is_type(model, json_type_string)) {
+        rhaz_error_set(err, RHAZ_EDATA, name, 0, "key \"model\" missing: not "
+                                                 "the output of 'rhaz fit --format json'");
+        goto done;
+    }
+    if (!coefs || !json_object_is_type(coefs, json_type_array)) {
+        rhaz_error_set(err, RHAZ_EDATA, name, 0, "key \"coefficients\" missing "
+                                                 "or not an array");
+        goto done;
+    }
+    s = calloc(1, sizeof *s);
+    if (!s)
+        goto oom;
+    s->model = str(root, "model");
+    s->link = str(root, "link");
+    s->ties = str(root, "ties");
+    s->formula = str(root, "formula");
+    s->vce_label = str(root, "vce");
+    if (!s->model || !s->link || !s->ties || !s->formula || !s->vce_label)
+        goto oom;
+    s->firth = boolean(root, "firth");
+    s->n = count(root, "n");
+    s->events = count(root, "events");
+    s->n_dropped = count(root, "n_dropped");
+    s->n_clusters = count(root, "clusters");
+    if (!s->n_clusters)
+        s->n_clusters = count(root, "n_clusters");
+    s->n_strata = count(root, "strata");
+    if (!s->n_strata)
+        s->n_strata = count(root, "n_strata");
+    s->converged = boolean(root, "converged");
+    s->iterations = (int)count(root, "iterations");
+    s->rank = (int)count(root, "rank");
+    s->loglik = num(root, "loglik");
+    s->loglik_null = num(root, "loglik_null");
+    s->aic = num(root, "aic");
+    s->bic = num(root, "bic");
+    s->conf_level = num(root, "conf_level");
+    if (isnan(s->conf_level))
+        s->conf_level = 0.95;
+    size_t p = json_object_array_length(coefs);
+    s->p = p;
+    s->coef = calloc(p ? p : 1, sizeof *s->coef);
+    if (!s->coef)
+        goto oom;
+    for (size_t j = 0; j < p; j++) {
+        json_object *c = json_object_array_get_idx(coefs, j);
+        json_object *term = c ? get(c, "term") : NULL;
+        if (!c || !json_object_is_type(c, json_type_object) || !term ||
+            !json_object_is_type(term, json_type_string)) {
+            rhaz_error_set(err, RHAZ_EDATA, name, 0,
+                           "coefficients[%zu]: no \"term\"", j);
+            goto fail;
+        }
+        rhaz_coef *k = &s->coef[j];
+        if (!(k->term = dup_str(json_object_get_string(term))))
+            goto oom;
+        k->estimate = num(c, "estimate");
+        k->std_error = num(c, "std_error");
+        k->statistic = num(c, "statistic");
+        k->p_value = num(c, "p_value");
+        k->conf_low = num(c, "conf_low");
+        k->conf_high = num(c, "conf_high");
+        k->aliased = boolean(c, "aliased") || isnan(k->estimate);
+    }
+    json_object *vc = get(root, "vcov");
+    if (vc && json_object_is_type(vc, json_type_array) &&
+        json_object_array_length(vc) == p && p) {
+        s->vcov = malloc(p * p * sizeof *s->vcov);
+        if (!s->vcov)
+            goto oom;
+        for (size_t i = 0; i < p; i++) {
+            json_object *row = json_object_array_get_idx(vc, i);
+            int ok = row && json_object_is_type(row, json_type_array) &&
+                     json_object_array_length(row) == p;
+            for (size_t j = 0; j < p; j++) {
+                json_object *v = ok ? json_object_array_get_idx(row, j) : NULL;
+                s->vcov[i * p + j] =
+                    v && (json_object_is_type(v, json_type_double) ||
+                          json_object_is_type(v, json_type_int))
+                        ? json_object_get_double(v)
+                        : NAN;
+            }
+        }
+    }
+    json_object *w = get(root, "warnings");
+    if (w && json_object_is_type(w, json_type_array)) {
+        size_t nw = json_object_array_length(w);
+        s->warnings = calloc(nw ? nw : 1, sizeof *s->warnings);
+        if (!s->warnings)
+            goto oom;
+        for (size_t k = 0; k < nw; k++) {
+            const char *m = json_object_get_string(json_object_array_get_idx(w, k));
+            if (!(s->warnings[s->n_warnings] = dup_str(m ? m : "")))
+                goto oom;
+            s->n_warnings++;
+        }
+    }
+    goto done;
+oom:
+    rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory");
+fail:
+    rhaz_fit_summary_free(s);
+    s = NULL;
+done:
+    json_object_put(root);
+    return s;
+}
+
+rhaz_fit_summary *rhaz_fit_summary_read_json(const char *path, rhaz_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        rhaz_error_set(err, RHAZ_EIO, path, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    char *buf = malloc(JSON_MAX_BYTES + 1);
+    if (!buf) {
+        fclose(fp);
+        rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+        return NULL;
+    }
+    size_t n = fread(buf, 1, JSON_MAX_BYTES + 1, fp);
+    fclose(fp);
+    rhaz_fit_summary *s = NULL;
+    if (n > JSON_MAX_BYTES)
+        rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "JSON file larger than %u bytes",
+                       JSON_MAX_BYTES);
+    else if (memchr(buf, '\0', n))
+        rhaz_error_set(err, RHAZ_EPARSE, path, 0, "NUL byte: not a JSON file");
+    else {
+        buf[n] = '\0';
+        s = rhaz_fit_summary_parse_json(buf, path, err);
+    }
+    free(buf);
+    return s;
+}

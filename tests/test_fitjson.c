@@ -1,0 +1,68 @@
+/* test_fitjson.c -- reading fitted-model JSON back into a summary. */
+#include "harness.h"
+#include "rhaz.h"
+
+static void test_read(void)
+{
+    T_SECTION("read");
+    const char *doc =
+        "{\"model\": \"logit\", \"link\": \"logit\", \"n\": 120, \"events\": 14,\n"
+        " \"converged\": true, \"iterations\": 6, \"loglik\": -40.25,\n"
+        " \"loglik_null\": -45.5, \"aic\": 86.5, \"clusters\": 30,\n"
+        " \"coefficients\": [\n"
+        "  {\"term\": \"(Intercept)\", \"estimate\": -2.5, \"std_error\": 0.5,"
+        "   \"statistic\": -5, \"p_value\": 5.7e-07, \"conf_low\": -3.48,"
+        "   \"conf_high\": -1.52},\n"
+        "  {\"term\": \"oecd\", \"estimate\": null, \"std_error\": null}],\n"
+        " \"vcov\": [[0.25, null], [null, null]],\n"
+        " \"warnings\": [\"oecd dropped: collinear\"]}\n";
+    rhaz_error err = {0};
+    rhaz_fit_summary *s = rhaz_fit_summary_parse_json(doc, "f.json", &err);
+    T_CHECK(s != NULL, "parse: %s", err.msg);
+    if (!s)
+        return;
+    T_EQ_STR(s->model, "logit", "model");
+    T_EQ_INT(s->n, 120, "n");
+    T_EQ_INT(s->events, 14, "events");
+    T_EQ_INT(s->n_clusters, 30, "clusters");
+    T_CHECK(s->converged, "converged");
+    T_REL(s->loglik, -40.25, 0, "loglik");
+    T_EQ_INT(s->p, 2, "p");
+    T_EQ_STR(s->coef[0].term, "(Intercept)", "term 0");
+    T_REL(s->coef[0].conf_high, -1.52, 0, "conf_high");
+    T_CHECK(s->coef[1].aliased && isnan(s->coef[1].estimate), "null -> aliased");
+    T_REL(s->vcov[0], 0.25, 0, "vcov[0,0]");
+    T_CHECK(isnan(s->vcov[3]), "vcov null -> NaN");
+    T_EQ_INT(s->n_warnings, 1, "warnings");
+    T_CHECK(isnan(s->bic), "absent number is NaN");
+    rhaz_fit_summary_free(s);
+}
+
+static void test_bad(void)
+{
+    T_SECTION("bad");
+    rhaz_error err = {0};
+    T_CHECK(rhaz_fit_summary_parse_json("{\"model\": \"logit\",\n \"n\": }",
+                                        "b.json", &err) == NULL &&
+                err.status == RHAZ_EPARSE && err.line == 2,
+            "syntax error on line 2 (got %ld: %s)", err.line, err.msg);
+    T_CHECK(rhaz_fit_summary_parse_json("{\"coefficients\": []}", "b.json",
+                                        &err) == NULL &&
+                strstr(err.msg, "\"model\""),
+            "missing model key named");
+    T_CHECK(rhaz_fit_summary_parse_json("{\"model\": \"cox\", \"coefficients\":"
+                                        " [{\"estimate\": 1}]}",
+                                        "b.json", &err) == NULL &&
+                strstr(err.msg, "coefficients[0]"),
+            "coefficient without term named");
+    T_CHECK(rhaz_fit_summary_read_json("/nonexistent.json", &err) == NULL &&
+                err.status == RHAZ_EIO,
+            "missing file");
+}
+
+int main(void)
+{
+    test_read();
+    test_bad();
+    return t_summary();
+}
