@@ -1,4 +1,51 @@
-/* rhaz/formula.h -- R-style model formulas and design matrices (issue 4). */
+/* rhaz/formula.h -- R-style model formulas and design matrices (issue 4).
+ *
+ * Two steps, shared by every model (logit, cloglog, Firth, Cox):
+ *
+ *   rhaz_formula *f = rhaz_formula_parse("y ~ factor(g) + log(x) + ns(t, 3)", &err);
+ *   rhaz_design_options o = {0};          // defaults; o.weights = "w", ...
+ *   rhaz_design *d = rhaz_design_build(f, table, &o, &err);
+ *   ... d->X is n x p, column-major: element (i, j) is d->X[j * d->n + i] ...
+ *   rhaz_design_free(d); rhaz_formula_free(f);
+ *
+ * The language (as R's model.frame / model.matrix, stats::terms):
+ *   LHS     y  |  Surv(time, event)  |  Surv(start, stop, event)   (optional)
+ *   RHS     a + b, a - b (remove a term), a:b, a*b (= a + b + a:b),
+ *           (a + b):c, (a + b)*c, 1 / 0 / -1 / +0 (intercept on/off),
+ *           factor(g)   treatment coding, reference = first level in sorted
+ *                       order (numeric order for numeric columns, byte
+ *                       order -- the C locale -- for strings); string
+ *                       columns are factors without factor(), as in R;
+ *           log(x), exp, sqrt, abs, log1p, log2, log10 of an expression;
+ *           I(expr)     arithmetic: + - * / ^, unary -, numbers, columns;
+ *           cubic(t)    three columns t, t^2, t^3 (Carter & Signorino),
+ *                       named cubic(t)1, cubic(t)2, cubic(t)3 -- as R with
+ *                       cubic <- function(x) {m <- cbind(x, x^2, x^3);
+ *                       colnames(m) <- 1:3; m};
+ *           ns(t, df)   natural cubic spline basis of splines::ns(t, df)
+ *                       (interior knots at quantiles of the non-missing t,
+ *                       boundary knots at its range), columns ns(t, 3)1 ...;
+ *           strata(s, ...)  (Cox) stratum ids, not columns of X;
+ *           cluster(id)     (Cox, as R coxph) cluster ids, not columns of X;
+ *           `name with spaces`  backquoted column names.
+ *   Terms are ordered as R orders them: intercept, then by interaction
+ *   order, and within an order by first appearance.  Factor coding within
+ *   interactions follows R's rule (contrasts if the term without that
+ *   factor is the intercept or is contained in an earlier term, else
+ *   indicators; without an intercept the first factor gets indicators).
+ *   Column names follow model.matrix: "(Intercept)", "factor(region)Europe",
+ *   "log(mig)", "x:factor(g)B", with the first variable varying fastest.
+ *   Expressions are deparsed like R: "I(x^2)", "I(a * b)", "log(x + 1)".
+ *
+ * Rows: a row is used when every value the formula needs (response, every
+ * variable, weights, cluster and strata columns) is non-missing (NaN in a
+ * numeric result, e.g. log(-1), counts as missing, as R's na.omit); the
+ * rest are dropped and counted.  Factor levels are those present in the
+ * used rows (R's drop.unused.levels).  As in R, ns() knots are computed
+ * from all non-missing values of its argument before rows are dropped.
+ * Errors name the term and its 1-based character position in err->column
+ * and err->what.
+ */
 #ifndef RHAZ_FORMULA_H
 #define RHAZ_FORMULA_H
 
@@ -8,6 +55,74 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Kind of left-hand side. */
+typedef enum {
+    RHAZ_LHS_NONE = 0, /* "~ x" */
+    RHAZ_LHS_VAR,      /* "y ~ ..." : one response column (or expression) */
+    RHAZ_LHS_SURV2,    /* "Surv(time, event) ~ ..." */
+    RHAZ_LHS_SURV3     /* "Surv(start, stop, event) ~ ..." */
+} rhaz_lhs_kind;
+
+/* A parsed formula (opaque; immutable after parsing). */
+typedef struct rhaz_formula rhaz_formula;
+
+rhaz_formula *rhaz_formula_parse(const char *text, rhaz_error *err);
+void rhaz_formula_free(rhaz_formula *f); /* accepts NULL */
+
+const char *rhaz_formula_text(const rhaz_formula *f);
+rhaz_lhs_kind rhaz_formula_lhs(const rhaz_formula *f);
+/* 1 if the formula asks for an intercept (default), 0 after -1 / +0. */
+int rhaz_formula_intercept(const rhaz_formula *f);
+/* Term labels in R's order, without the intercept and without
+ * strata()/cluster() terms (as attr(terms(f), "term.labels")). */
+size_t rhaz_formula_nterms(const rhaz_formula *f);
+const char *rhaz_formula_term(const rhaz_formula *f, size_t k);
+
+/* Options of the design builder.  Zero-initialise for defaults. */
+typedef struct {
+    const char *weights;   /* column of prior/case weights, or NULL */
+    const char *cluster;   /* column of cluster ids (numeric or string), or
+                              NULL; a cluster() term in the formula is used
+                              when this is NULL */
+    int drop_intercept;    /* 1: code factors as if there were an intercept,
+                              then drop the "(Intercept)" column (Cox) */
+    size_t max_cols;       /* cap on p, 0 = 100000 */
+} rhaz_design_options;
+
+/* A design: model matrix, responses and row bookkeeping.  All arrays are
+ * owned by the design; read the fields, do not modify them. */
+typedef struct {
+    size_t n;          /* rows used */
+    size_t n_total;    /* rows in the table */
+    size_t n_dropped;  /* n_total - n: rows with a missing value */
+    size_t p;          /* columns of X */
+    double *X;         /* n x p, column-major: X[j * n + i] */
+    char **colnames;   /* p column names as model.matrix */
+    int intercept;     /* 1 if column 0 is "(Intercept)" */
+    int *assign;       /* p: term index of each column, 0 for the intercept,
+                          k + 1 for term k (as attr(X, "assign")) */
+    size_t n_terms;    /* number of terms (labels as rhaz_formula_term) */
+    char **term_labels;
+    rhaz_lhs_kind lhs;
+    size_t ny;         /* number of response columns: 0, 1, 2 or 3 */
+    double *y;         /* ny x n column-major: y[k * n + i]; for Surv the
+                          columns are (time, event) or (start, stop, event) */
+    char *y_name;      /* response label, e.g. "ratified" or "Surv(t, d)" */
+    double *weights;   /* n weights, or NULL */
+    int *cluster;      /* n cluster ids in 0..n_clusters-1 (levels sorted
+                          as factor levels), or NULL */
+    size_t n_clusters;
+    int *strata;       /* n stratum ids in 0..n_strata-1, or NULL */
+    size_t n_strata;
+    char **strata_labels; /* n_strata labels "s=A" (", "-joined for several) */
+    size_t *rows;      /* n: 0-based table row of each used row */
+} rhaz_design;
+
+rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
+                               const rhaz_design_options *opt,
+                               rhaz_error *err);
+void rhaz_design_free(rhaz_design *d); /* accepts NULL */
 
 #ifdef __cplusplus
 }

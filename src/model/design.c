@@ -1,0 +1,1102 @@
+/* design.c -- from a parsed formula and a table to a design: the model
+ * frame (variables evaluated on every row, rows with a missing value
+ * dropped), then the model matrix (R's model.matrix coding and names).
+ *
+ * Cost: one pass per variable over the rows, then one pass per column of
+ * X over the used rows; factor levels by sorting unique values (numeric)
+ * or hashing (strings).  Nothing is allocated per row.
+ */
+#include "formula_int.h"
+
+#include <gsl/gsl_bspline.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum { V_NUM, V_FACTOR, V_MATRIX } vkind;
+
+/* A variable evaluated on the table. */
+typedef struct {
+    vkind kind;
+    const char *label;
+    /* V_NUM: val (n_total, then compacted to n); V_MATRIX: ncol columns */
+    double *val;
+    size_t ncol;
+    /* V_FACTOR: per-row source, then codes */
+    long strcol;      /* string column index, or -1 (then val holds numbers) */
+    int *code;        /* n_total then n: 0..nlev-1 */
+    char **levels;
+    size_t nlev;
+} dvar;
+
+typedef struct {
+    const rhaz_table *t;
+    size_t n;          /* n_total rows */
+    rhaz_error *err;
+    const char *ftext;
+} ctx;
+
+static char *dstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static rhaz_status derr(ctx *c, rhaz_status st, int pos, const char *what,
+                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static rhaz_status derr(ctx *c, rhaz_status st, int pos, const char *what,
+                        const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (pos > 0 && what)
+        rhaz_error_set(c->err, st, NULL, 0, "formula, position %d ('%s'): %s",
+                       pos, what, msg);
+    else
+        rhaz_error_set(c->err, st, NULL, 0, "%s", msg);
+    if (c->err) {
+        c->err->column = pos;
+        snprintf(c->err->what, sizeof c->err->what, "%s", what ? what : "");
+    }
+    return st;
+}
+
+/* ---------- numeric expressions ---------- */
+
+static const struct {
+    const char *name;
+    double (*fn)(double);
+} unary_fns[] = {
+    {"log", log},   {"exp", exp},     {"sqrt", sqrt},   {"abs", fabs},
+    {"log1p", log1p}, {"log2", log2}, {"log10", log10},
+};
+
+/* Evaluate n as numbers on every row into out (c->n values). */
+static rhaz_status eval_num(ctx *c, const fnode *n, double *out)
+{
+    size_t N = c->n;
+    switch (n->kind) {
+    case N_NUM:
+        for (size_t i = 0; i < N; i++)
+            out[i] = n->num;
+        return RHAZ_OK;
+    case N_NAME: {
+        long j = rhaz_table_find(c->t, n->name);
+        if (j < 0)
+            return derr(c, RHAZ_ENOTFOUND, n->pos, n->name,
+                        "no column '%s' in %s", n->name,
+                        rhaz_table_name(c->t)[0] ? rhaz_table_name(c->t) : "the data");
+        const double *x = rhaz_table_num(c->t, (size_t)j);
+        if (!x)
+            return derr(c, RHAZ_EDATA, n->pos, n->name,
+                        "column '%s' holds text; use it as a factor "
+                        "(alone or in factor()), not in arithmetic", n->name);
+        memcpy(out, x, N * sizeof *out);
+        return RHAZ_OK;
+    }
+    case N_PAREN:
+        return eval_num(c, n->l, out);
+    case N_NEG: {
+        rhaz_status st = eval_num(c, n->l, out);
+        if (st)
+            return st;
+        for (size_t i = 0; i < N; i++)
+            out[i] = -out[i];
+        return RHAZ_OK;
+    }
+    case N_CALL: {
+        if (strcmp(n->name, "I") == 0 && n->nargs == 1)
+            return eval_num(c, n->args[0], out);
+        for (size_t k = 0; k < sizeof unary_fns / sizeof unary_fns[0]; k++)
+            if (strcmp(n->name, unary_fns[k].name) == 0) {
+                if (n->nargs != 1)
+                    return derr(c, RHAZ_EPARSE, n->pos, n->name,
+                                "%s() takes one argument", n->name);
+                rhaz_status st = eval_num(c, n->args[0], out);
+                if (st)
+                    return st;
+                double (*fn)(double) = unary_fns[k].fn;
+                for (size_t i = 0; i < N; i++)
+                    out[i] = fn(out[i]);
+                return RHAZ_OK;
+            }
+        return derr(c, RHAZ_EPARSE, n->pos, n->name,
+                    "unknown function %s() (known: I, log, exp, sqrt, abs, "
+                    "log1p, log2, log10, factor, cubic, ns, strata, cluster)",
+                    n->name);
+    }
+    case N_BIN: {
+        if (n->op == ':' || n->op == '~')
+            return derr(c, RHAZ_EPARSE, n->pos, ":",
+                        "':' is not arithmetic; inside I() use * for products");
+        rhaz_status st = eval_num(c, n->l, out);
+        if (st)
+            return st;
+        double *r = malloc(N * sizeof *r);
+        if (!r)
+            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        st = eval_num(c, n->r, r);
+        if (!st) {
+            switch (n->op) {
+            case '+': for (size_t i = 0; i < N; i++) out[i] += r[i]; break;
+            case '-': for (size_t i = 0; i < N; i++) out[i] -= r[i]; break;
+            case '*': for (size_t i = 0; i < N; i++) out[i] *= r[i]; break;
+            case '/': for (size_t i = 0; i < N; i++) out[i] /= r[i]; break;
+            case '^':
+                for (size_t i = 0; i < N; i++)
+                    out[i] = r[i] == 2.0 ? out[i] * out[i] : pow(out[i], r[i]);
+                break;
+            }
+        }
+        free(r);
+        return st;
+    }
+    }
+    return derr(c, RHAZ_EPARSE, n->pos, NULL, "unsupported expression");
+}
+
+/* ---------- factor levels ---------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+typedef struct {
+    const char *s;
+    int id;
+} strslot;
+
+static uint64_t fnv(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Code a factor on the used rows (used[i] != 0): codes (n_total, -1 on
+ * unused rows), levels sorted.  Source: string column strcol, or the
+ * numbers val. */
+static rhaz_status code_factor(ctx *c, const char *label, long strcol,
+                               const double *val, const unsigned char *used,
+                               int *code, char ***levels_out, size_t *nlev_out)
+{
+    size_t N = c->n;
+    char **levels = NULL;
+    size_t nlev = 0;
+    if (strcol < 0) {
+        size_t m = 0;
+        double *u = malloc((N ? N : 1) * sizeof *u);
+        if (!u)
+            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        for (size_t i = 0; i < N; i++)
+            if (used[i])
+                u[m++] = val[i];
+        qsort(u, m, sizeof *u, cmp_double);
+        size_t k = 0;
+        for (size_t i = 0; i < m; i++)
+            if (k == 0 || u[i] != u[k - 1])
+                u[k++] = u[i];
+        nlev = k;
+        levels = calloc(nlev ? nlev : 1, sizeof *levels);
+        if (!levels) {
+            free(u);
+            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        }
+        for (size_t l = 0; l < nlev; l++) {
+            char buf[64];
+            rhaz_fnum_format(u[l], buf, sizeof buf);
+            if (!(levels[l] = dstrdup(buf))) {
+                for (size_t q = 0; q < l; q++)
+                    free(levels[q]);
+                free(levels);
+                free(u);
+                return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            }
+        }
+        for (size_t i = 0; i < N; i++) {
+            code[i] = -1;
+            if (!used[i])
+                continue;
+            size_t lo = 0, hi = nlev;
+            while (hi - lo > 1) {
+                size_t mid = (lo + hi) / 2;
+                if (u[mid] <= val[i])
+                    lo = mid;
+                else
+                    hi = mid;
+            }
+            code[i] = (int)lo;
+        }
+        free(u);
+    } else {
+        size_t cap = 64;
+        while (cap < 4 * 1024 && cap < 2 * N)
+            cap *= 2;
+        strslot *tab = calloc(cap, sizeof *tab);
+        const char **uniq = NULL;
+        size_t nu = 0, ucap = 0;
+        int *rank = NULL;
+        rhaz_status st = RHAZ_OK;
+        if (!tab)
+            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        for (size_t i = 0; i < N && !st; i++) {
+            code[i] = -1;
+            if (!used[i])
+                continue;
+            const char *s = rhaz_table_str(c->t, (size_t)strcol, i);
+            size_t h = (size_t)fnv(s) & (cap - 1);
+            while (tab[h].s && strcmp(tab[h].s, s) != 0)
+                h = (h + 1) & (cap - 1);
+            if (!tab[h].s) {
+                if (nu == ucap) {
+                    ucap = ucap ? 2 * ucap : 64;
+                    const char **nw = realloc(uniq, ucap * sizeof *nw);
+                    if (!nw) {
+                        st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                        break;
+                    }
+                    uniq = nw;
+                }
+                tab[h].s = s;
+                tab[h].id = (int)nu;
+                uniq[nu++] = s;
+                if (2 * nu > cap) { /* grow and rehash */
+                    size_t ncap = 2 * cap;
+                    strslot *nt = calloc(ncap, sizeof *nt);
+                    if (!nt) {
+                        st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                        break;
+                    }
+                    for (size_t q = 0; q < cap; q++)
+                        if (tab[q].s) {
+                            size_t g = (size_t)fnv(tab[q].s) & (ncap - 1);
+                            while (nt[g].s)
+                                g = (g + 1) & (ncap - 1);
+                            nt[g] = tab[q];
+                        }
+                    free(tab);
+                    tab = nt;
+                    cap = ncap;
+                    h = (size_t)fnv(s) & (cap - 1);
+                    while (strcmp(tab[h].s, s) != 0)
+                        h = (h + 1) & (cap - 1);
+                }
+            }
+            code[i] = tab[h].id;
+        }
+        if (!st) {
+            const char **sorted = malloc((nu ? nu : 1) * sizeof *sorted);
+            rank = malloc((nu ? nu : 1) * sizeof *rank);
+            levels = calloc(nu ? nu : 1, sizeof *levels);
+            if (!sorted || !rank || !levels)
+                st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            if (!st) {
+                memcpy(sorted, uniq, nu * sizeof *sorted);
+                qsort(sorted, nu, sizeof *sorted, cmp_strp);
+                for (size_t l = 0; l < nu && !st; l++) {
+                    if (!(levels[l] = dstrdup(sorted[l])))
+                        st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                    /* id of this string */
+                    size_t h = (size_t)fnv(sorted[l]) & (cap - 1);
+                    while (strcmp(tab[h].s, sorted[l]) != 0)
+                        h = (h + 1) & (cap - 1);
+                    rank[tab[h].id] = (int)l;
+                }
+                nlev = nu;
+                for (size_t i = 0; i < N; i++)
+                    if (code[i] >= 0)
+                        code[i] = rank[code[i]];
+            }
+            free(sorted);
+        }
+        free(tab);
+        free(uniq);
+        free(rank);
+        if (st) {
+            if (levels)
+                for (size_t l = 0; l < nu; l++)
+                    free(levels[l]);
+            free(levels);
+            return st;
+        }
+    }
+    (void)label;
+    *levels_out = levels;
+    *nlev_out = nlev;
+    return RHAZ_OK;
+}
+
+/* ---------- natural splines (splines::ns) ---------- */
+
+/* R's quantile(type = 7) of sorted x[0..m-1] at probability p. */
+static double quantile7(const double *x, size_t m, double p)
+{
+    double index = (double)(m - 1) * p; /* 0-based */
+    size_t lo = (size_t)floor(index), hi = (size_t)ceil(index);
+    double qs = x[lo];
+    if (index > (double)lo && x[hi] != qs) {
+        double h = index - (double)lo;
+        qs = (1 - h) * qs + h * x[hi];
+    }
+    return qs;
+}
+
+/* Natural cubic spline basis with df columns of the values x (NaN rows
+ * stay NaN): out is df columns of N values, column-major. */
+static rhaz_status ns_basis(ctx *c, const fnode *call, const double *x,
+                            size_t df, double *out)
+{
+    size_t N = c->n, m = 0;
+    rhaz_status st = RHAZ_OK;
+    double *s = malloc((N ? N : 1) * sizeof *s);
+    if (!s)
+        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+    for (size_t i = 0; i < N; i++)
+        if (!isnan(x[i]))
+            s[m++] = x[i];
+    if (m < 2) {
+        free(s);
+        return derr(c, RHAZ_EDATA, call->pos, "ns", "ns() needs at least two values");
+    }
+    qsort(s, m, sizeof *s, cmp_double);
+    size_t nik = df - 1, nbreak = nik + 2;
+    gsl_vector *brk = gsl_vector_alloc(nbreak);
+    gsl_bspline_workspace *w = gsl_bspline_alloc(4, nbreak);
+    size_t nb = nik + 4; /* B-spline functions; the first is dropped */
+    gsl_vector *B = gsl_vector_alloc(nb);
+    gsl_matrix *dB = gsl_matrix_alloc(nb, 3);
+    gsl_matrix *QR = gsl_matrix_alloc(nb - 1, 2);
+    gsl_vector *tau = gsl_vector_alloc(2);
+    gsl_vector *v = gsl_vector_alloc(nb - 1);
+    if (!brk || !w || !B || !dB || !QR || !tau || !v) {
+        st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        goto cleanup;
+    }
+    gsl_vector_set(brk, 0, s[0]);
+    gsl_vector_set(brk, nbreak - 1, s[m - 1]);
+    for (size_t k = 1; k <= nik; k++)
+        gsl_vector_set(brk, k, quantile7(s, m, (double)k * (1.0 / (double)(nik + 1))));
+    for (size_t k = 1; k < nbreak; k++)
+        if (!(gsl_vector_get(brk, k) > gsl_vector_get(brk, k - 1))) {
+            st = derr(c, RHAZ_EDATA, call->pos, "ns",
+                      "ns(): knots at quantiles are not distinct (too few "
+                      "distinct values for df = %zu)", df);
+            goto cleanup;
+        }
+    gsl_bspline_knots(brk, w);
+    /* constraint: second derivatives at both boundaries; QR of t(const) */
+    for (int b = 0; b < 2; b++) {
+        gsl_bspline_deriv_eval(gsl_vector_get(brk, b ? nbreak - 1 : 0), 2, dB, w);
+        for (size_t k = 1; k < nb; k++)
+            gsl_matrix_set(QR, k - 1, (size_t)b, gsl_matrix_get(dB, k, 2));
+    }
+    gsl_linalg_QR_decomp(QR, tau);
+    for (size_t i = 0; i < N; i++) {
+        if (isnan(x[i])) {
+            for (size_t k = 0; k < df; k++)
+                out[k * N + i] = NAN;
+            continue;
+        }
+        gsl_bspline_eval(x[i], B, w);
+        for (size_t k = 1; k < nb; k++)
+            gsl_vector_set(v, k - 1, gsl_vector_get(B, k));
+        gsl_linalg_QR_QTvec(QR, tau, v);
+        for (size_t k = 0; k < df; k++)
+            out[k * N + i] = gsl_vector_get(v, k + 2);
+    }
+cleanup:
+    gsl_vector_free(brk);
+    if (w)
+        gsl_bspline_free(w);
+    gsl_vector_free(B);
+    gsl_matrix_free(dB);
+    gsl_matrix_free(QR);
+    gsl_vector_free(tau);
+    gsl_vector_free(v);
+    free(s);
+    return st;
+}
+
+/* ---------- variables ---------- */
+
+static void dvar_clear(dvar *v)
+{
+    free(v->val);
+    free(v->code);
+    if (v->levels)
+        for (size_t l = 0; l < v->nlev; l++)
+            free(v->levels[l]);
+    free(v->levels);
+    memset(v, 0, sizeof *v);
+}
+
+static int is_call(const fnode *n, const char *name)
+{
+    return n->kind == N_CALL && strcmp(n->name, name) == 0;
+}
+
+/* Evaluate variable node on every row.  Factors keep their source. */
+static rhaz_status eval_var(ctx *c, const fnode *n, const char *label, dvar *v)
+{
+    size_t N = c->n;
+    v->label = label;
+    v->strcol = -1;
+    const fnode *src = NULL;
+    if ((is_call(n, "factor") || is_call(n, "as.factor"))) {
+        if (n->nargs != 1)
+            return derr(c, RHAZ_EPARSE, n->pos, label, "factor() takes one column");
+        src = n->args[0];
+    } else if (n->kind == N_NAME) {
+        long j = rhaz_table_find(c->t, n->name);
+        if (j >= 0 && rhaz_table_coltype(c->t, (size_t)j) == RHAZ_COL_STRING)
+            src = n;
+    }
+    if (src) {
+        v->kind = V_FACTOR;
+        if (src->kind == N_NAME) {
+            long j = rhaz_table_find(c->t, src->name);
+            if (j < 0)
+                return derr(c, RHAZ_ENOTFOUND, src->pos, label, "no column '%s' in %s",
+                            src->name, rhaz_table_name(c->t)[0] ? rhaz_table_name(c->t) : "the data");
+            if (rhaz_table_coltype(c->t, (size_t)j) == RHAZ_COL_STRING)
+                v->strcol = j;
+        }
+        if (v->strcol < 0) {
+            if (!(v->val = malloc((N ? N : 1) * sizeof *v->val)))
+                return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            rhaz_status st = eval_num(c, src, v->val);
+            if (st)
+                return st;
+        }
+        if (!(v->code = malloc((N ? N : 1) * sizeof *v->code)))
+            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        return RHAZ_OK;
+    }
+    if (is_call(n, "cubic") || is_call(n, "ns")) {
+        int ns = is_call(n, "ns");
+        size_t df = 3;
+        if (!ns && n->nargs != 1)
+            return derr(c, RHAZ_EPARSE, n->pos, label, "cubic() takes one argument");
+        if (ns) {
+            const fnode *dfn = NULL;
+            if (n->nargs == 2)
+                dfn = n->args[1];
+            if (n->nargs < 1 || n->nargs > 2 ||
+                (n->argnames[0] && strcmp(n->argnames[0], "x") != 0) ||
+                (n->nargs == 2 && n->argnames[1] && strcmp(n->argnames[1], "df") != 0))
+                return derr(c, RHAZ_EPARSE, n->pos, label, "use ns(x, df) (df: 1 to 20)");
+            if (dfn) {
+                if (dfn->kind != N_NUM || dfn->num < 1 || dfn->num > 20 ||
+                    dfn->num != floor(dfn->num))
+                    return derr(c, RHAZ_EPARSE, dfn->pos, label, "ns(): df must be an integer from 1 to 20");
+                df = (size_t)dfn->num;
+            } else
+                df = 1;
+        }
+        v->kind = V_MATRIX;
+        v->ncol = df;
+        double *x = malloc((N ? N : 1) * sizeof *x);
+        v->val = malloc((N ? N : 1) * df * sizeof *v->val);
+        if (!x || !v->val) {
+            free(x);
+            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        }
+        rhaz_status st = eval_num(c, n->args[0], x);
+        if (!st && ns)
+            st = ns_basis(c, n, x, df, v->val);
+        if (!st && !ns)
+            for (size_t i = 0; i < N; i++) {
+                v->val[i] = x[i];
+                v->val[N + i] = x[i] * x[i];
+                v->val[2 * N + i] = x[i] * x[i] * x[i];
+            }
+        free(x);
+        return st;
+    }
+    v->kind = V_NUM;
+    v->ncol = 1;
+    if (!(v->val = malloc((N ? N : 1) * sizeof *v->val)))
+        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+    return eval_num(c, n, v->val);
+}
+
+/* Mark rows where the variable is missing. */
+static void mark_missing(ctx *c, const dvar *v, unsigned char *used)
+{
+    size_t N = c->n;
+    if (v->kind == V_FACTOR && v->strcol >= 0) {
+        for (size_t i = 0; i < N; i++)
+            if (used[i] && rhaz_table_is_missing(c->t, (size_t)v->strcol, i))
+                used[i] = 0;
+        return;
+    }
+    size_t k = v->kind == V_MATRIX ? v->ncol : 1;
+    for (size_t q = 0; q < k; q++)
+        for (size_t i = 0; i < N; i++)
+            if (isnan(v->val[q * N + i]))
+                used[i] = 0;
+}
+
+/* After the used rows are known: code factors and compact to the n used
+ * rows (rows[]). */
+static rhaz_status finish_var(ctx *c, dvar *v, const unsigned char *used,
+                              const size_t *rows, size_t n)
+{
+    size_t N = c->n;
+    if (v->kind == V_FACTOR) {
+        rhaz_status st = code_factor(c, v->label, v->strcol, v->val, used, v->code,
+                                     &v->levels, &v->nlev);
+        if (st)
+            return st;
+        for (size_t i = 0; i < n; i++)
+            v->code[i] = v->code[rows[i]];
+        return RHAZ_OK;
+    }
+    size_t k = v->kind == V_MATRIX ? v->ncol : 1;
+    for (size_t q = 0; q < k; q++)
+        for (size_t i = 0; i < n; i++)
+            v->val[q * n + i] = v->val[q * N + rows[i]];
+    (void)used;
+    return RHAZ_OK;
+}
+
+/* ---------- the design ---------- */
+
+void rhaz_design_free(rhaz_design *d)
+{
+    if (!d)
+        return;
+    free(d->X);
+    if (d->colnames)
+        for (size_t j = 0; j < d->p; j++)
+            free(d->colnames[j]);
+    free(d->colnames);
+    free(d->assign);
+    if (d->term_labels)
+        for (size_t k = 0; k < d->n_terms; k++)
+            free(d->term_labels[k]);
+    free(d->term_labels);
+    free(d->y);
+    free(d->y_name);
+    free(d->weights);
+    free(d->cluster);
+    free(d->strata);
+    if (d->strata_labels)
+        for (size_t s = 0; s < d->n_strata; s++)
+            free(d->strata_labels[s]);
+    free(d->strata_labels);
+    free(d->rows);
+    free(d);
+}
+
+/* coding of factor variable v in term k: 1 contrasts, 2 indicators
+ * (R's TermCode) */
+static int term_code(const rhaz_formula *f, size_t k, size_t v)
+{
+    fset rest = f->terms[k].vars;
+    rest.bits[v / 64] &= ~((uint64_t)1 << (v % 64));
+    int empty = 1;
+    for (size_t w = 0; w < FORMULA_MAXVARS / 64; w++)
+        if (rest.bits[w])
+            empty = 0;
+    if (empty)
+        return 1;
+    for (size_t q = 0; q < k; q++) {
+        int sub = 1;
+        for (size_t w = 0; w < FORMULA_MAXVARS / 64; w++)
+            if (rest.bits[w] & ~f->terms[q].vars.bits[w])
+                sub = 0;
+        if (sub)
+            return 1;
+    }
+    return 2;
+}
+
+/* one component of a term column */
+typedef struct {
+    const dvar *v;
+    size_t sub;      /* column of a matrix, or level of a factor */
+} comp;
+
+static char *colname_of(const comp *cs, size_t nc)
+{
+    size_t len = 1;
+    char num[32];
+    for (size_t q = 0; q < nc; q++) {
+        len += strlen(cs[q].v->label) + 2;
+        if (cs[q].v->kind == V_FACTOR)
+            len += strlen(cs[q].v->levels[cs[q].sub]);
+        else
+            len += 24;
+    }
+    char *s = malloc(len), *e = s;
+    if (!s)
+        return NULL;
+    for (size_t q = 0; q < nc; q++) {
+        if (q)
+            *e++ = ':';
+        strcpy(e, cs[q].v->label);
+        e += strlen(e);
+        if (cs[q].v->kind == V_FACTOR) {
+            strcpy(e, cs[q].v->levels[cs[q].sub]);
+            e += strlen(e);
+        } else if (cs[q].v->kind == V_MATRIX) {
+            snprintf(num, sizeof num, "%zu", cs[q].sub + 1);
+            strcpy(e, num);
+            e += strlen(e);
+        }
+    }
+    *e = 0;
+    return s;
+}
+
+static rhaz_status strata_labels(ctx *c, rhaz_design *d, const rhaz_formula *f,
+                                 dvar *sv, size_t ns)
+{
+    size_t n = d->n;
+    /* combined code: mixed radix, first variable slowest */
+    int *comb = malloc((n ? n : 1) * sizeof *comb);
+    size_t total = 1;
+    for (size_t s = 0; s < ns; s++) {
+        if (sv[s].nlev && total > ((size_t)1 << 30) / sv[s].nlev) {
+            free(comb);
+            return derr(c, RHAZ_EDATA, f->strata[s]->pos, "strata", "too many strata");
+        }
+        total *= sv[s].nlev ? sv[s].nlev : 1;
+    }
+    int *map = malloc(total * sizeof *map);
+    if (!comb || !map) {
+        free(comb);
+        free(map);
+        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+    }
+    for (size_t t = 0; t < total; t++)
+        map[t] = -1;
+    for (size_t i = 0; i < n; i++) {
+        size_t code = 0;
+        for (size_t s = 0; s < ns; s++)
+            code = code * sv[s].nlev + (size_t)sv[s].code[i];
+        comb[i] = (int)code;
+        map[code] = 0;
+    }
+    size_t ng = 0;
+    for (size_t t = 0; t < total; t++)
+        if (map[t] == 0)
+            map[t] = (int)ng++;
+    d->strata = comb;
+    d->n_strata = ng;
+    d->strata_labels = calloc(ng ? ng : 1, sizeof *d->strata_labels);
+    if (!d->strata_labels) {
+        free(map);
+        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        comb[i] = map[comb[i]];
+    for (size_t t = 0; t < total; t++) {
+        if (map[t] < 0)
+            continue;
+        char buf[1024] = "";
+        size_t rem = t, len = 0;
+        size_t idx[64];
+        for (size_t s = ns; s-- > 0;) {
+            idx[s] = rem % sv[s].nlev;
+            rem /= sv[s].nlev;
+        }
+        for (size_t s = 0; s < ns && s < 64; s++) {
+            char *arg = rhaz_fnode_deparse(f->strata[s]);
+            len += (size_t)snprintf(buf + len, len < sizeof buf ? sizeof buf - len : 0,
+                                    "%s%s=%s", s ? ", " : "", arg ? arg : "?",
+                                    sv[s].levels[idx[s]]);
+            free(arg);
+            if (len >= sizeof buf)
+                len = sizeof buf - 1;
+        }
+        if (!(d->strata_labels[map[t]] = dstrdup(buf))) {
+            free(map);
+            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        }
+    }
+    free(map);
+    return RHAZ_OK;
+}
+
+rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
+                               const rhaz_design_options *opt,
+                               rhaz_error *err)
+{
+    rhaz_error_clear(err);
+    rhaz_design_options o0 = {0};
+    if (!opt)
+        opt = &o0;
+    size_t N = rhaz_table_nrow(t);
+    ctx c = {.t = t, .n = N, .err = err, .ftext = f->text};
+    rhaz_status st = RHAZ_OK;
+    rhaz_design *d = calloc(1, sizeof *d);
+    size_t nv = f->nvars, ny = 0, ns = f->nstrata;
+    dvar *vars = calloc(nv ? nv : 1, sizeof *vars);
+    dvar yv[3], wv, cv, *sv = calloc(ns ? ns : 1, sizeof *sv);
+    memset(yv, 0, sizeof yv);
+    memset(&wv, 0, sizeof wv);
+    memset(&cv, 0, sizeof cv);
+    unsigned char *used = malloc(N ? N : 1);
+    fnode wnode = {0}, cnode = {0};
+    const fnode *cl_node = NULL;
+    int have_w = 0, have_c = 0;
+    if (!d || !vars || !sv || !used) {
+        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        goto fail;
+    }
+    d->n_total = N;
+    d->lhs = f->lhs;
+    memset(used, 1, N);
+
+    /* the model frame: every variable on every row */
+    /* which variables appear in a term */
+    for (size_t v = 0; v < nv && !st; v++) {
+        int in_term = 0;
+        for (size_t k = 0; k < f->nterms; k++)
+            if (fset_has(&f->terms[k].vars, v))
+                in_term = 1;
+        if (!in_term)
+            continue;
+        st = eval_var(&c, f->vars[v].node, f->vars[v].label, &vars[v]);
+        if (!st)
+            mark_missing(&c, &vars[v], used);
+    }
+    if (!st && f->lhs != RHAZ_LHS_NONE) {
+        const fnode *ln = f->lhs_node;
+        ny = f->lhs == RHAZ_LHS_VAR ? 1 : ln->nargs;
+        for (size_t k = 0; k < ny && !st; k++) {
+            const fnode *a = f->lhs == RHAZ_LHS_VAR ? ln : ln->args[k];
+            yv[k].kind = V_NUM;
+            yv[k].ncol = 1;
+            yv[k].label = f->lhs_label;
+            if (!(yv[k].val = malloc((N ? N : 1) * sizeof(double))))
+                st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            else
+                st = eval_num(&c, a, yv[k].val);
+            if (!st)
+                mark_missing(&c, &yv[k], used);
+        }
+    }
+    if (!st && opt->weights) {
+        wnode.kind = N_NAME;
+        wnode.name = (char *)opt->weights;
+        have_w = 1;
+        wv.kind = V_NUM;
+        wv.label = opt->weights;
+        long j = rhaz_table_find(t, opt->weights);
+        if (j < 0)
+            st = rhaz_error_set(err, RHAZ_ENOTFOUND, NULL, 0, "weights: no column '%s'",
+                                opt->weights);
+        else if (!(wv.val = malloc((N ? N : 1) * sizeof(double))))
+            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        else
+            st = eval_num(&c, &wnode, wv.val);
+        if (!st)
+            mark_missing(&c, &wv, used);
+    }
+    if (!st && (opt->cluster || f->cluster)) {
+        if (opt->cluster) {
+            cnode.kind = N_NAME;
+            cnode.name = (char *)opt->cluster;
+            cl_node = &cnode;
+            if (rhaz_table_find(t, opt->cluster) < 0)
+                st = rhaz_error_set(err, RHAZ_ENOTFOUND, NULL, 0,
+                                    "cluster: no column '%s'", opt->cluster);
+        } else
+            cl_node = f->cluster;
+        have_c = 1;
+        if (!st) {
+            fnode fac = {.kind = N_CALL, .name = "factor", .nargs = 1,
+                         .args = (fnode **)&cl_node, .pos = cl_node->pos};
+            st = eval_var(&c, &fac, "cluster", &cv);
+        }
+        if (!st)
+            mark_missing(&c, &cv, used);
+    }
+    for (size_t s = 0; s < ns && !st; s++) {
+        fnode fac = {.kind = N_CALL, .name = "factor", .nargs = 1,
+                     .args = &f->strata[s], .pos = f->strata[s]->pos};
+        st = eval_var(&c, &fac, "strata", &sv[s]);
+        if (!st)
+            mark_missing(&c, &sv[s], used);
+    }
+    if (st)
+        goto fail;
+
+    /* used rows */
+    size_t n = 0;
+    for (size_t i = 0; i < N; i++)
+        n += used[i];
+    d->n = n;
+    d->n_dropped = N - n;
+    d->rows = malloc((n ? n : 1) * sizeof *d->rows);
+    if (!d->rows) {
+        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0, k = 0; i < N; i++)
+        if (used[i])
+            d->rows[k++] = i;
+    if (n == 0) {
+        st = rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                            "no rows left: every row has a missing value in a "
+                            "variable of the formula (%zu rows dropped)", N);
+        goto fail;
+    }
+    for (size_t v = 0; v < nv && !st; v++)
+        if (vars[v].label)
+            st = finish_var(&c, &vars[v], used, d->rows, n);
+    for (size_t k = 0; k < ny && !st; k++)
+        st = finish_var(&c, &yv[k], used, d->rows, n);
+    if (!st && have_w)
+        st = finish_var(&c, &wv, used, d->rows, n);
+    if (!st && have_c)
+        st = finish_var(&c, &cv, used, d->rows, n);
+    for (size_t s = 0; s < ns && !st; s++)
+        st = finish_var(&c, &sv[s], used, d->rows, n);
+    if (st)
+        goto fail;
+
+    /* responses, weights, clusters, strata */
+    d->ny = ny;
+    if (ny) {
+        if (!(d->y = malloc(ny * n * sizeof *d->y)) ||
+            !(d->y_name = dstrdup(f->lhs_label))) {
+            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            goto fail;
+        }
+        for (size_t k = 0; k < ny; k++)
+            memcpy(d->y + k * n, yv[k].val, n * sizeof(double));
+    }
+    if (have_w) {
+        d->weights = wv.val;
+        wv.val = NULL;
+        for (size_t i = 0; i < n; i++)
+            if (!(d->weights[i] >= 0) || isinf(d->weights[i])) {
+                st = rhaz_error_set(err, RHAZ_EDATA, rhaz_table_name(t),
+                                    rhaz_table_line(t, d->rows[i]),
+                                    "weights: '%s' must be finite and non-negative "
+                                    "(got %g)", opt->weights, d->weights[i]);
+                goto fail;
+            }
+    }
+    if (have_c) {
+        d->cluster = cv.code;
+        cv.code = NULL;
+        d->n_clusters = cv.nlev;
+    }
+    if (ns && (st = strata_labels(&c, d, f, sv, ns)))
+        goto fail;
+
+    /* factor coding and the columns of X */
+    int intercept = f->intercept || opt->drop_intercept;
+    int *codes = calloc(f->nterms * (nv ? nv : 1) + 1, sizeof *codes);
+    if (!codes) {
+        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        goto fail;
+    }
+    for (size_t k = 0; k < f->nterms; k++)
+        for (size_t v = 0; v < nv; v++)
+            if (fset_has(&f->terms[k].vars, v) && vars[v].kind == V_FACTOR)
+                codes[k * nv + v] = term_code(f, k, v);
+    if (!intercept) {
+        int done = 0;
+        for (size_t k = 0; k < f->nterms && !done; k++)
+            for (size_t v = 0; v < nv && !done; v++)
+                if (codes[k * nv + v]) {
+                    codes[k * nv + v] = 2;
+                    done = 1;
+                }
+    }
+    /* count columns */
+    size_t p = f->intercept || opt->drop_intercept ? 1 : 0;
+    size_t maxc = opt->max_cols ? opt->max_cols : 100000;
+    for (size_t k = 0; k < f->nterms && !st; k++) {
+        size_t m = 1;
+        for (size_t v = 0; v < nv; v++) {
+            if (!fset_has(&f->terms[k].vars, v))
+                continue;
+            size_t nc = vars[v].kind == V_NUM ? 1 : vars[v].kind == V_MATRIX ? vars[v].ncol
+                        : codes[k * nv + v] == 1 ? vars[v].nlev - 1 : vars[v].nlev;
+            if (vars[v].kind == V_FACTOR && vars[v].nlev < 2)
+                st = derr(&c, RHAZ_EDATA, f->vars[v].pos, vars[v].label,
+                          "factor has a single level ('%s') in the %zu rows used",
+                          vars[v].nlev ? vars[v].levels[0] : "", n);
+            m *= nc;
+        }
+        p += m;
+        if (p > maxc)
+            st = derr(&c, RHAZ_EINVAL, f->terms[k].pos, f->terms[k].label,
+                      "the model matrix would have more than %zu columns", maxc);
+    }
+    if (st) {
+        free(codes);
+        goto fail;
+    }
+    if (n > 0 && p > SIZE_MAX / sizeof(double) / n) {
+        free(codes);
+        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "model matrix too large");
+        goto fail;
+    }
+    d->X = malloc((n * p > 0 ? n * p : 1) * sizeof *d->X);
+    d->colnames = calloc(p ? p : 1, sizeof *d->colnames);
+    d->assign = calloc(p ? p : 1, sizeof *d->assign);
+    d->term_labels = calloc(f->nterms ? f->nterms : 1, sizeof *d->term_labels);
+    if (!d->X || !d->colnames || !d->assign || !d->term_labels) {
+        free(codes);
+        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        goto fail;
+    }
+    d->p = p;
+    d->n_terms = f->nterms;
+    for (size_t k = 0; k < f->nterms; k++)
+        if (!(d->term_labels[k] = dstrdup(f->terms[k].label))) {
+            free(codes);
+            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            goto fail;
+        }
+    size_t j = 0;
+    if (f->intercept || opt->drop_intercept) {
+        for (size_t i = 0; i < n; i++)
+            d->X[i] = 1.0;
+        d->colnames[0] = dstrdup("(Intercept)");
+        d->assign[0] = 0;
+        d->intercept = 1;
+        j = 1;
+    }
+    for (size_t k = 0; k < f->nterms && !st; k++) {
+        comp cs[FORMULA_MAXVARS];
+        size_t nc = 0, ncols[FORMULA_MAXVARS], first[FORMULA_MAXVARS];
+        for (size_t v = 0; v < nv; v++)
+            if (fset_has(&f->terms[k].vars, v)) {
+                cs[nc].v = &vars[v];
+                first[nc] = vars[v].kind == V_FACTOR && codes[k * nv + v] == 1 ? 1 : 0;
+                ncols[nc] = vars[v].kind == V_NUM ? 1 : vars[v].kind == V_MATRIX
+                            ? vars[v].ncol : vars[v].nlev - first[nc];
+                cs[nc].sub = first[nc];
+                nc++;
+            }
+        size_t m = 1;
+        for (size_t q = 0; q < nc; q++)
+            m *= ncols[q];
+        /* single factor: zero the block and scatter the ones */
+        if (nc == 1 && cs[0].v->kind == V_FACTOR) {
+            memset(d->X + j * n, 0, m * n * sizeof(double));
+            for (size_t i = 0; i < n; i++) {
+                long lv = (long)cs[0].v->code[i] - (long)first[0];
+                if (lv >= 0)
+                    d->X[(j + (size_t)lv) * n + i] = 1.0;
+            }
+        }
+        for (size_t col = 0; col < m; col++, j++) {
+            /* components of this column: first variable fastest */
+            size_t r = col;
+            for (size_t q = 0; q < nc; q++) {
+                cs[q].sub = first[q] + r % ncols[q];
+                r /= ncols[q];
+            }
+            d->assign[j] = (int)k + 1;
+            if (!(d->colnames[j] = colname_of(cs, nc))) {
+                st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                break;
+            }
+            if (nc == 1 && cs[0].v->kind == V_FACTOR)
+                continue;
+            double *x = d->X + j * n;
+            for (size_t i = 0; i < n; i++)
+                x[i] = 1.0;
+            for (size_t q = 0; q < nc; q++) {
+                const dvar *v = cs[q].v;
+                if (v->kind == V_FACTOR) {
+                    int lev = (int)cs[q].sub;
+                    for (size_t i = 0; i < n; i++)
+                        if (v->code[i] != lev)
+                            x[i] = 0.0;
+                } else {
+                    const double *src = v->val + (v->kind == V_MATRIX ? cs[q].sub * n : 0);
+                    for (size_t i = 0; i < n; i++)
+                        x[i] *= src[i];
+                }
+            }
+            for (size_t i = 0; i < n; i++)
+                if (!isfinite(x[i])) {
+                    st = rhaz_error_set(err, RHAZ_EDATA, rhaz_table_name(t),
+                                        rhaz_table_line(t, d->rows[i]),
+                                        "formula, position %d ('%s'): value %g is not finite",
+                                        f->terms[k].pos, f->terms[k].label, x[i]);
+                    if (err) {
+                        err->column = f->terms[k].pos;
+                        snprintf(err->what, sizeof err->what, "%s", f->terms[k].label);
+                    }
+                    break;
+                }
+        }
+    }
+    free(codes);
+    if (!st && opt->drop_intercept && !f->intercept) {
+        /* nothing: formula had no intercept but coding used one */
+    }
+    if (!st && opt->drop_intercept && d->intercept) {
+        free(d->colnames[0]);
+        memmove(d->X, d->X + n, (p - 1) * n * sizeof *d->X);
+        memmove(d->colnames, d->colnames + 1, (p - 1) * sizeof *d->colnames);
+        memmove(d->assign, d->assign + 1, (p - 1) * sizeof *d->assign);
+        d->p = p - 1;
+        d->intercept = 0;
+    }
+    if (st)
+        goto fail;
+    if (!st && !d->colnames[0] && p > 0 && d->intercept) {
+        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        goto fail;
+    }
+    for (size_t k = 0; k < ny; k++)
+        for (size_t i = 0; i < n; i++)
+            if (!isfinite(d->y[k * n + i])) {
+                st = rhaz_error_set(err, RHAZ_EDATA, rhaz_table_name(t),
+                                    rhaz_table_line(t, d->rows[i]),
+                                    "response %s: value %g is not finite",
+                                    f->lhs_label, d->y[k * n + i]);
+                goto fail;
+            }
+    goto done;
+fail:
+    rhaz_design_free(d);
+    d = NULL;
+done:
+    for (size_t v = 0; v < nv; v++)
+        if (vars && vars[v].label)
+            dvar_clear(&vars[v]);
+    for (size_t k = 0; k < 3; k++)
+        dvar_clear(&yv[k]);
+    dvar_clear(&wv);
+    dvar_clear(&cv);
+    for (size_t s = 0; s < ns && sv; s++)
+        dvar_clear(&sv[s]);
+    free(vars);
+    free(sv);
+    free(used);
+    return d;
+}

@@ -1,0 +1,170 @@
+/* test_formula.c -- formula parser and design matrices against R's
+ * model.matrix (tests/reference/formula_ref.R -> formula_ref.csv). */
+#include "harness.h"
+#include "rhaz.h"
+
+static const char *FIX = "tests/fixtures/glm_panel.csv";
+
+static void test_against_r(const rhaz_table *data)
+{
+    T_SECTION("model.matrix");
+    rhaz_error err;
+    rhaz_table *ref = rhaz_table_read("tests/reference/formula_ref.csv", NULL, &err);
+    T_CHECK(ref != NULL, "reference: %s", err.msg);
+    if (!ref)
+        return;
+    size_t nr = rhaz_table_nrow(ref);
+    long cf = rhaz_table_find(ref, "formula"), cn = rhaz_table_find(ref, "n"),
+         cj = rhaz_table_find(ref, "j"), cname = rhaz_table_find(ref, "name"),
+         cs = rhaz_table_find(ref, "sum"), cq = rhaz_table_find(ref, "sumsq"),
+         c1 = rhaz_table_find(ref, "v1"), c2 = rhaz_table_find(ref, "v200"),
+         c3 = rhaz_table_find(ref, "vn");
+    size_t i = 0, nformulas = 0;
+    while (i < nr) {
+        const char *ftext = rhaz_table_str(ref, (size_t)cf, i);
+        size_t k = i;
+        while (k < nr && strcmp(rhaz_table_str(ref, (size_t)cf, k), ftext) == 0)
+            k++;
+        nformulas++;
+        rhaz_formula *f = rhaz_formula_parse(ftext, &err);
+        T_CHECK(f != NULL, "parse '%s': %s", ftext, err.msg);
+        rhaz_design *d = f ? rhaz_design_build(f, data, NULL, &err) : NULL;
+        T_CHECK(d != NULL, "design '%s': %s", ftext, err.msg);
+        if (d) {
+            size_t n = (size_t)rhaz_table_num(ref, (size_t)cn)[i];
+            T_EQ_INT(d->n, n, ftext);
+            T_EQ_INT(d->n_dropped, rhaz_table_nrow(data) - n, ftext);
+            T_EQ_INT(d->p, k - i, ftext);
+            for (size_t r = i; r < k && d->p == k - i && d->n == n; r++) {
+                size_t j = (size_t)rhaz_table_num(ref, (size_t)cj)[r] - 1;
+                T_EQ_STR(d->colnames[j], rhaz_table_str(ref, (size_t)cname, r), ftext);
+                const double *x = d->X + j * n;
+                double s = 0, q = 0;
+                for (size_t m = 0; m < n; m++) {
+                    s += x[m];
+                    q += x[m] * x[m];
+                }
+                char what[300];
+                snprintf(what, sizeof what, "%s [%s]", ftext, d->colnames[j]);
+                T_REL(s, rhaz_table_num(ref, (size_t)cs)[r], 1e-10, what);
+                T_REL(q, rhaz_table_num(ref, (size_t)cq)[r], 1e-10, what);
+                T_REL(x[0], rhaz_table_num(ref, (size_t)c1)[r], 1e-12, what);
+                T_REL(x[199], rhaz_table_num(ref, (size_t)c2)[r], 1e-12, what);
+                T_REL(x[n - 1], rhaz_table_num(ref, (size_t)c3)[r], 1e-12, what);
+            }
+            T_CHECK(d->y && d->ny == 1, "response present");
+        }
+        rhaz_design_free(d);
+        rhaz_formula_free(f);
+        i = k;
+    }
+    T_CHECK(nformulas >= 10, "all reference formulas read (%zu)", nformulas);
+    rhaz_table_free(ref);
+}
+
+static void test_terms(void)
+{
+    T_SECTION("terms");
+    rhaz_error err;
+    rhaz_formula *f = rhaz_formula_parse("y ~ b:a + a*c - c + I(x^2)", &err);
+    T_CHECK(f != NULL, "parse: %s", err.msg);
+    if (f) {
+        /* R: terms(y ~ b:a + a*c - c + I(x^2)) -> a, I(x^2), b:a, a:c */
+        T_EQ_INT(rhaz_formula_nterms(f), 4, "nterms");
+        T_EQ_STR(rhaz_formula_term(f, 0), "a", "term 1");
+        T_EQ_STR(rhaz_formula_term(f, 1), "I(x^2)", "term 2");
+        T_EQ_STR(rhaz_formula_term(f, 2), "b:a", "term 3");
+        T_EQ_STR(rhaz_formula_term(f, 3), "a:c", "term 4");
+        T_EQ_INT(rhaz_formula_intercept(f), 1, "intercept");
+        T_EQ_INT(rhaz_formula_lhs(f), RHAZ_LHS_VAR, "lhs");
+    }
+    rhaz_formula_free(f);
+    f = rhaz_formula_parse("Surv(start, stop, event) ~ x + strata(tr) + cluster(id)", &err);
+    T_CHECK(f != NULL, "parse surv: %s", err.msg);
+    if (f) {
+        T_EQ_INT(rhaz_formula_lhs(f), RHAZ_LHS_SURV3, "surv3");
+        T_EQ_INT(rhaz_formula_nterms(f), 1, "strata/cluster are not terms");
+    }
+    rhaz_formula_free(f);
+    f = rhaz_formula_parse("~ I(a / (b + 1)^-2) + log(x, 2)", &err);
+    T_CHECK(f != NULL, "parse: %s", err.msg);
+    if (f)
+        T_EQ_STR(rhaz_formula_term(f, 0), "I(a/(b + 1)^-2)", "deparse");
+    rhaz_formula_free(f);
+
+    /* errors name the position */
+    f = rhaz_formula_parse("y ~ a + (b", &err);
+    T_CHECK(f == NULL && err.status == RHAZ_EPARSE, "unbalanced");
+    T_EQ_INT(err.column, 9, "position of '('");
+    f = rhaz_formula_parse("y ~ a + * b", &err);
+    T_CHECK(f == NULL && err.column == 9, "unexpected '*' at 9 (got %ld)", err.column);
+    f = rhaz_formula_parse("y ~ a + 2", &err);
+    T_CHECK(f == NULL && err.column == 9, "number not 0/1 at 9 (got %ld)", err.column);
+    f = rhaz_formula_parse("y a", &err);
+    T_CHECK(f == NULL && err.status == RHAZ_EPARSE, "missing ~");
+}
+
+static void test_design_errors(const rhaz_table *data)
+{
+    T_SECTION("design errors");
+    rhaz_error err;
+    rhaz_formula *f = rhaz_formula_parse("y ~ dem + log(nosuch)", &err);
+    rhaz_design *d = rhaz_design_build(f, data, NULL, &err);
+    T_CHECK(d == NULL && err.status == RHAZ_ENOTFOUND, "unknown column");
+    T_EQ_INT(err.column, 15, "position of nosuch");
+    T_EQ_STR(err.what, "nosuch", "what");
+    rhaz_formula_free(f);
+    f = rhaz_formula_parse("y ~ I(region^2)", &err);
+    d = rhaz_design_build(f, data, NULL, &err);
+    T_CHECK(d == NULL && err.status == RHAZ_EDATA && err.column == 7,
+            "string column in arithmetic: %s", err.msg);
+    rhaz_formula_free(f);
+    f = rhaz_formula_parse("y ~ frob(dem)", &err);
+    d = rhaz_design_build(f, data, NULL, &err);
+    T_CHECK(d == NULL && err.column == 5, "unknown function: %s", err.msg);
+    rhaz_formula_free(f);
+}
+
+static void test_options(const rhaz_table *data)
+{
+    T_SECTION("weights, clusters, strata");
+    rhaz_error err;
+    rhaz_formula *f = rhaz_formula_parse("Surv(t, y) ~ dem + strata(region, oecd)", &err);
+    rhaz_design_options o = {.weights = "w", .cluster = "state", .drop_intercept = 1};
+    rhaz_design *d = rhaz_design_build(f, data, &o, &err);
+    T_CHECK(d != NULL, "build: %s", err.msg);
+    if (d) {
+        /* dem has 3 missing values */
+        T_EQ_INT(d->n, 827, "n");
+        T_EQ_INT(d->p, 1, "p (intercept dropped)");
+        T_EQ_STR(d->colnames[0], "dem", "colname");
+        T_EQ_INT(d->ny, 2, "ny");
+        T_EQ_INT(d->n_clusters, 60, "clusters");
+        T_CHECK(d->cluster[0] == 0 && d->cluster[d->n - 1] == 59, "cluster ids sorted");
+        T_CHECK(d->weights && d->weights[0] == 1.5, "weights");
+        T_CHECK(d->n_strata >= 5 && d->n_strata <= 10, "strata %zu", d->n_strata);
+        T_EQ_STR(d->strata_labels[0], "region=Africa, oecd=0", "stratum label");
+        int ok = 1;
+        for (size_t i = 0; i < d->n; i++)
+            if (d->strata[i] < 0 || (size_t)d->strata[i] >= d->n_strata)
+                ok = 0;
+        T_CHECK(ok, "strata ids in range");
+    }
+    rhaz_design_free(d);
+    rhaz_formula_free(f);
+}
+
+int main(void)
+{
+    rhaz_error err;
+    rhaz_table *data = rhaz_table_read(FIX, NULL, &err);
+    T_CHECK(data != NULL, "fixture: %s", err.msg);
+    if (!data)
+        return t_summary();
+    test_against_r(data);
+    test_terms();
+    test_design_errors(data);
+    test_options(data);
+    rhaz_table_free(data);
+    return t_summary();
+}
