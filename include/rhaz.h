@@ -19,5 +19,6 @@
 #include "rhaz/plot.h"
 #include "rhaz/report.h"
 #include "rhaz/modelfile.h"
+#include "rhaz/regtable.h"
 
 #endif

@@ -109,8 +109,41 @@ static void test_bad(void)
     remove(p);
 }
 
+static void test_table_cmd(void)
+{
+    T_SECTION("table");
+    write_file("/tmp/rhaz-cli-f1.json",
+               "{\"model\": \"logit\", \"n\": 50, \"events\": 5, \"converged\": true,"
+               " \"loglik\": -10.5, \"aic\": 25,"
+               " \"coefficients\": [{\"term\": \"democracy\", \"estimate\": 0.25,"
+               " \"std_error\": 0.1, \"p_value\": 0.004}]}");
+    write_file("/tmp/rhaz-cli-bad.json", "{\"model\": \"logit\",\n \"n\": ]");
+    write_file("/tmp/rhaz-cli-lab.csv", "term,label\ndemocracy,Democracy\n");
+    char *out, *err;
+    T_EQ_INT(t_run("table --labels /tmp/rhaz-cli-lab.csv /tmp/rhaz-cli-f1.json",
+                   &out, &err),
+             0, "table exit");
+    T_CHECK(out && strstr(out, "Democracy") && strstr(out, "0.250**"),
+            "labelled, starred: %s", out ? out : "");
+    free(out);
+    free(err);
+    T_EQ_INT(t_run("table /tmp/rhaz-cli-f1.json /tmp/rhaz-cli-bad.json", &out, &err),
+             1, "bad JSON exit 1");
+    T_CHECK(err && strstr(err, "rhaz: /tmp/rhaz-cli-bad.json:2: invalid JSON") &&
+                t_count_lines(err) == 1,
+            "bad JSON message: %s", err ? err : "");
+    free(out);
+    free(err);
+    T_EQ_INT(t_run("table --names a,b /tmp/rhaz-cli-f1.json", NULL, NULL), 2,
+             "names count mismatch is a usage error");
+    remove("/tmp/rhaz-cli-f1.json");
+    remove("/tmp/rhaz-cli-bad.json");
+    remove("/tmp/rhaz-cli-lab.csv");
+}
+
 int main(void)
 {
+    test_table_cmd();
     test_help();
     test_describe();
     test_bad();
