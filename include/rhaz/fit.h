@@ -78,6 +78,27 @@ rhaz_fit_summary *rhaz_fit_summary_read_json(const char *path, rhaz_error *err);
 rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name,
                                               rhaz_error *err);
 
+/* Sandwich variance  V = c * B M B  shared by every model (glm, Cox).
+ *   bread   p x p symmetric (e.g. the inverse information; rows/columns
+ *           of aliased coefficients zero), any storage order;
+ *   scores  n x p column-major: score contribution U_i of observation i
+ *           (for a glm: working residual x working weight x x_i; for Cox:
+ *           the score residuals, possibly weighted);
+ *   cluster n ids in 0..n_clusters-1, or NULL: every observation its own
+ *           cluster (HC0, n_clusters = n);
+ *   M = sum_g (sum_{i in g} U_i)(sum_{i in g} U_i)';
+ *   c = 1 (RHAZ_ADJ_NONE: CR0/HC0), G/(G-1) (RHAZ_ADJ_G: sandwich::vcovCL
+ *       default), G/(G-1) (N-1)/(N-K) (RHAZ_ADJ_STATA: Stata vce(cluster);
+ *       N = n, K = k, the number of estimated coefficients).
+ * out: p x p (symmetric, so either order).  Work is O(n p + G p^2). */
+rhaz_status rhaz_vcov_sandwich(const double *bread, size_t p,
+                               const double *scores, size_t n,
+                               const int *cluster, size_t n_clusters,
+                               rhaz_vce_adj adj, size_t k, double *out,
+                               rhaz_error *err);
+/* The factor c above (NaN if G < 2 or N <= K with RHAZ_ADJ_STATA). */
+double rhaz_vcov_adjust(rhaz_vce_adj adj, size_t n_clusters, size_t n, size_t k);
+
 #ifdef __cplusplus
 }
 #endif
