@@ -14,6 +14,9 @@ int cli_error(const rhaz_error *err);
 /* Print "rhaz: message" and return EXIT_USAGE, suggesting --help. */
 int cli_usage(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* After getopt_long returned '?': name the offending option (unknown, or
+ * missing its argument) in a one-line usage error; returns EXIT_USAGE. */
+int cli_bad_option(const char *cmd, char **argv);
 /* Print "rhaz: message" and return EXIT_DATA. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Library messages (warnings) go to stderr as "rhaz: warning: ...". */

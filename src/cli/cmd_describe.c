@@ -79,7 +79,7 @@ int cmd_describe(int argc, char **argv)
             break;
         }
         case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_usage("describe", "invalid option");
+        default: return cli_bad_option("describe", argv);
         }
     }
     if (optind != argc - 1)

@@ -73,7 +73,7 @@ int cmd_table(int argc, char **argv)
         case 't': opt.title = optarg; break;
         case 'o': out = optarg; break;
         case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_usage("table", "invalid option");
+        default: return cli_bad_option("table", argv);
         }
     }
     size_t k = (size_t)(argc - optind);

@@ -1,6 +1,7 @@
 /* main.c -- the rhaz program: a command table dispatching to commands. */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,6 +45,7 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     cli_install_message_handler();
+    opterr = 0; /* commands report bad options themselves, on one line */
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);

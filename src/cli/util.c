@@ -1,6 +1,7 @@
 /* util.c -- error printing and option helpers for the CLI. */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +26,14 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     else
         fprintf(stderr, "rhaz: %s (see 'rhaz --help')\n", buf);
     return EXIT_USAGE;
+}
+
+int cli_bad_option(const char *cmd, char **argv)
+{
+    const char *opt = optind > 0 ? argv[optind - 1] : "?";
+    if (optopt && optopt != '?' && !(opt && opt[0] == '-' && opt[1] == '-'))
+        return cli_usage(cmd, "unknown option or missing argument: -%c", optopt);
+    return cli_usage(cmd, "unknown option or missing argument: '%s'", opt);
 }
 
 int cli_fail(const char *fmt, ...)
