@@ -31,7 +31,7 @@ HEADERS  := $(wildcard include/*.h include/rhaz/*.h src/*/*.h)
 
 ALL_CFLAGS = $(CPPFLAGS_RHAZ) $(WARN) $(CFLAGS) $(SAN)
 
-.PHONY: all check check-asan test demo deps install clean bench fuzz fuzz-build
+.PHONY: all check check-asan check-valgrind test demo deps install clean bench fuzz fuzz-build
 
 all: $(BUILD)/rhaz $(BUILD)/librhaz.a
 
@@ -80,6 +80,19 @@ $(BUILD)/genpanel: tests/bench/genpanel.c $(BUILD)/librhaz.a
 # Benchmarks (not part of check): see scripts/bench.sh for the knobs.
 bench: deps all $(BUILD)/genpanel
 	@sh scripts/bench.sh
+
+# valgrind memcheck on a representative subset of the tests (CI).
+VALGRIND_TESTS ?= test_table test_modelfile test_regtable test_fitjson test_formula
+check-valgrind: deps $(BUILD)/rhaz $(TEST_BIN)
+	@command -v valgrind >/dev/null || $(MAKE) --no-print-directory deps DEB_PKGS=valgrind
+	@fail=0; for t in $(VALGRIND_TESTS); do \
+	  [ -x $(BUILD)/tests/$$t ] || continue; \
+	  if valgrind -q --error-exitcode=99 --leak-check=full \
+	       --errors-for-leak-kinds=definite,indirect $(BUILD)/tests/$$t \
+	       > $(BUILD)/tests/$$t.vg.out 2> $(BUILD)/tests/$$t.vg.err; then \
+	    echo "valgrind $$t: clean ($$(tail -n 1 $(BUILD)/tests/$$t.vg.out))"; \
+	  else echo "valgrind $$t: FINDINGS"; tail -n 30 $(BUILD)/tests/$$t.vg.err; fail=1; fi; \
+	done; exit $$fail
 
 demo: deps all
 	@sh scripts/demo.sh
