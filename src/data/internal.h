@@ -1,0 +1,114 @@
+/* internal.h -- data module internals shared by its files (not public). */
+#ifndef RHAZ_DATA_INTERNAL_H
+#define RHAZ_DATA_INTERNAL_H
+
+#include "rhaz/data.h"
+
+#include <stddef.h>
+
+/* ---- string -> size_t hash map (open addressing, keys copied) ---- */
+typedef struct {
+    char **keys;
+    size_t *vals;
+    size_t cap, n;
+} strmap;
+int strmap_init(strmap *m, size_t hint);  /* 0 ok, -1 no memory */
+void strmap_free(strmap *m);
+/* Insert or overwrite; 0 ok, -1 no memory. */
+int strmap_put(strmap *m, const char *key, size_t val);
+/* 1 and *val if found, else 0. */
+int strmap_get(const strmap *m, const char *key, size_t *val);
+/* Case-folded key (ASCII lower, runs of blanks collapsed) into buf. */
+void strmap_fold(const char *s, char *buf, size_t size);
+
+/* ---- grids keyed by (cown, year) ---- */
+#define RD_Y0 1800
+#define RD_NY 231 /* 1800..2030 */
+#define RD_NCOWN 1000
+#define RD_CELL(cown, year) ((size_t)(cown) * RD_NY + (size_t)((year) - RD_Y0))
+static inline int rd_ok(int cown, int year)
+{
+    return cown > 0 && cown < RD_NCOWN && year >= RD_Y0 && year < RD_Y0 + RD_NY;
+}
+
+enum {
+    G_POLITY2 = 0, G_VDEM, G_FH, G_BMR, G_LIED, G_GWF, G_MIGOBS, G_MIG,
+    G_NMIG, G_POP, G_NGRID
+};
+
+/* crosswalk entry (data/country-names.csv) */
+typedef struct {
+    char *name, *iso3c;
+    int cown;
+    rhaz_entity kind;
+    int aggregate; /* region / income group: never a country */
+} rd_name;
+
+/* country-codes.csv row */
+typedef struct {
+    char *name, *iso3c, *iso2c, *region, *subregion, *wb, *regex;
+    int cown, m49;
+} rd_cc;
+
+/* a COW state (merged spells) */
+typedef struct {
+    int cown;
+    char *name, *abb;
+    const char *iso3c;   /* into the crosswalk / country-codes strings */
+    int first_year, last_year; /* first and last year in system (31 Dec rule) */
+    const char *region[3];     /* UN region, subregion, WB region (NULL unknown) */
+} rd_state;
+
+typedef struct {
+    rhaz_treaty_info info;
+    rhaz_participant *p;
+    size_t np, cap;
+    strmap by_iso; /* iso3c -> participant index (states and territories) */
+    int attr_row;  /* row in treaty-attributes, -1 if none */
+} rd_treaty;
+
+typedef struct {
+    char *file, *reason, *name;
+    size_t count;
+} rd_note;
+
+struct rhaz_data {
+    char *dir;
+    rd_name *names;
+    size_t nnames;
+    strmap name_map; /* folded name -> names[] index */
+    rd_cc *cc;
+    size_t ncc;
+    strmap cc_iso3, cc_iso2, cc_m49;
+    void *regex;     /* compiled regexes (regex_t[ncc]), lazily */
+    int *regex_ok;
+    size_t regex_bad;
+    rd_state *states;
+    size_t nstates;
+    int state_of[RD_NCOWN]; /* cown -> states[] index, -1 */
+    unsigned char *in_sys;   /* RD_NCOWN * RD_NY */
+    double *grid[G_NGRID];
+    char **gwf_names;
+    size_t ngwf;
+    rd_treaty *tr;
+    size_t ntr, trcap;
+    strmap tr_key;          /* key and un_number -> treaty index */
+    strmap oecd;            /* iso3c -> accession year */
+    /* treaty-attributes */
+    rhaz_table *attr;
+    rd_note *notes;
+    size_t nnotes, capnotes;
+    strmap note_map;
+    size_t unmatched;
+    size_t disagree_2022;
+    char **strings;         /* owned strings to free */
+    size_t nstrings, capstrings;
+};
+
+/* Record a note for the report (aggregated by file, reason, name). */
+void rd_note_add(rhaz_data *d, const char *file, const char *reason,
+                 const char *name);
+/* Resolve a name through the crosswalk, then the regexes; NULL if none. */
+const rd_name *rd_lookup(rhaz_data *d, const char *name, const char *file);
+
+#endif

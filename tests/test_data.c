@@ -1,0 +1,463 @@
+/* test_data.c -- the data module on the real bundled data: dates, treaty
+ * records, identity, risk-set invariants, density recomputed
+ * independently, known ratifications, error messages. */
+#include "harness.h"
+#include "rhaz.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------- dates ---------- */
+
+static void test_dates(void)
+{
+    T_SECTION("dates");
+    static const struct {
+        const char *s;
+        int y, m, d;
+        const char *sfx;
+    } ok[] = {
+        {"8 Mar 1999", 1999, 3, 8, ""},     {"8 Mar 1999 a", 1999, 3, 8, "a"},
+        {"12 Aug 2011 AA", 2011, 8, 12, "AA"}, {"19 July 2006", 2006, 7, 19, ""},
+        {"5 Sept 2000", 2000, 9, 5, ""},    {" 29 Feb 2000 d ", 2000, 2, 29, "d"},
+        {"1999-03-08", 1999, 3, 8, ""},     {"1999", 1999, 0, 0, ""},
+        {"31 dec 1965", 1965, 12, 31, ""},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        rhaz_date d;
+        char sfx[4];
+        rhaz_error err;
+        rhaz_status st = rhaz_date_parse(ok[i].s, &d, sfx, &err);
+        T_CHECK(st == RHAZ_OK, "'%s' should parse: %s", ok[i].s, err.msg);
+        T_EQ_INT(d.year, ok[i].y, ok[i].s);
+        T_EQ_INT(d.month, ok[i].m, ok[i].s);
+        T_EQ_INT(d.day, ok[i].d, ok[i].s);
+        T_EQ_STR(sfx, ok[i].sfx, ok[i].s);
+    }
+    static const char *const bad[] = {
+        "", "Mar 1999", "32 Jan 1999", "29 Feb 1999", "8 Foo 1999", "8 Mar 99",
+        "8 Mar 1999 abc", "8 Mar 1999 a b", "1999-13-01", "1999-02-30", "223",
+        "47/232", "1481 (XV)", "N/A", "8 Mar 19999", "0999", "8 Mar 1999a",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        rhaz_date d;
+        char sfx[4];
+        rhaz_error err;
+        T_CHECK(rhaz_date_parse(bad[i], &d, sfx, &err) == RHAZ_EPARSE,
+                "'%s' must not parse", bad[i]);
+    }
+    rhaz_date d;
+    rhaz_error err;
+    T_CHECK(rhaz_date_parse("8 Mar 1999 a", &d, NULL, &err) == RHAZ_EPARSE,
+            "suffix without a suffix buffer is an error");
+    T_CHECK(rhaz_date_parse_at("x", &d, NULL, "f.csv", 7, &err) == RHAZ_EPARSE &&
+                strcmp(err.file, "f.csv") == 0 && err.line == 7,
+            "error names file and line");
+    rhaz_date a = {1999, 3, 8}, b = {1999, 0, 0}, c = {2000, 1, 1};
+    T_CHECK(rhaz_date_cmp(a, b) < 0 && rhaz_date_cmp(b, c) < 0 && rhaz_date_cmp(a, a) == 0,
+            "year-only dates sort at the end of their year");
+    char buf[16];
+    rhaz_date_format(a, buf, sizeof buf);
+    T_EQ_STR(buf, "1999-03-08", "format");
+}
+
+/* ---------- records ---------- */
+
+static const rhaz_participant *find(const rhaz_data *d, size_t t, const char *iso3)
+{
+    for (size_t j = 0; j < rhaz_data_nparticipants(d, t); j++) {
+        const rhaz_participant *p = rhaz_data_participant(d, t, j);
+        if (strcmp(p->iso3c, iso3) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+static size_t key(const rhaz_data *d, const char *k)
+{
+    size_t *idx, n, r = (size_t)-1;
+    rhaz_error err;
+    if (rhaz_data_select(d, k, &idx, &n, &err) == RHAZ_OK && n == 1)
+        r = idx[0];
+    free(idx);
+    return r;
+}
+
+static void test_records(const rhaz_data *d)
+{
+    T_SECTION("records");
+    T_EQ_INT(rhaz_data_ntreaties(d), 324, "all 324 status files parsed");
+    T_EQ_INT(rhaz_data_unmatched(d), 0, "no unmatched name in any source");
+    size_t icmw = key(d, "icmw"), crc = key(d, "crc");
+    T_CHECK(icmw != (size_t)-1 && crc != (size_t)-1, "core keys resolve");
+    T_EQ_INT(key(d, "4-13"), icmw, "UN number resolves to the same treaty");
+    const rhaz_participant *p = find(d, icmw, "MEX");
+    T_CHECK(p && p->consent.year == 1999 && p->consent.month == 3 && p->consent.day == 8 &&
+                p->consent_act == RHAZ_ACT_RATIFICATION,
+            "Mexico ratified the ICMW on 8 Mar 1999");
+    p = find(d, icmw, "PHL");
+    T_CHECK(p && p->consent.year == 1995 && p->consent.month == 7 && p->consent.day == 5,
+            "Philippines ratified the ICMW on 5 Jul 1995");
+    p = find(d, icmw, "DZA");
+    T_CHECK(p && p->consent_act == RHAZ_ACT_ACCESSION && p->consent.year == 2005,
+            "Algeria acceded to the ICMW (21 Apr 2005 a)");
+    p = find(d, crc, "USA");
+    T_CHECK(p && p->signature.year == 1995 && p->consent.year == 0,
+            "United States signed the CRC (1995) and never joined it");
+    /* every participant of the core treaties that is a state has an ISO3 */
+    size_t *core, nc;
+    rhaz_error err;
+    T_CHECK(rhaz_data_select(d, "core", &core, &nc, &err) == RHAZ_OK && nc == 9, "core = 9");
+    size_t noiso = 0, sig_after = 0;
+    for (size_t k = 0; k < nc; k++)
+        for (size_t j = 0; j < rhaz_data_nparticipants(d, core[k]); j++) {
+            const rhaz_participant *q = rhaz_data_participant(d, core[k], j);
+            noiso += q->kind == RHAZ_ENTITY_STATE && !*q->iso3c;
+            sig_after += q->consent.year && q->signature.year &&
+                         rhaz_date_cmp(q->signature, q->consent) > 0;
+        }
+    free(core);
+    T_EQ_INT(noiso, 0, "states without ISO3 in core treaties");
+    /* treaty list */
+    const rhaz_treaty_info *ti = rhaz_data_treaty(d, icmw);
+    T_CHECK(ti && ti->opened.year == 1990 && ti->opened.month == 12 && ti->opened.day == 18 &&
+                ti->has_2022,
+            "ICMW opened 18 Dec 1990, extended by the 2022 file");
+    size_t *all, na;
+    T_CHECK(rhaz_data_select(d, "all", &all, &na, &err) == RHAZ_OK && na == 324, "all = 324");
+    size_t noopen = 0;
+    for (size_t k = 0; k < na; k++)
+        noopen += rhaz_data_treaty(d, all[k])->opened.year < 1900;
+    free(all);
+    T_EQ_INT(noopen, 0, "every treaty has an opening date");
+    T_CHECK(rhaz_data_select(d, "icmw,nosuch", &all, &na, &err) == RHAZ_ENOTFOUND &&
+                strcmp(err.what, "nosuch") == 0,
+            "unknown key names the key");
+    /* OECD */
+    T_CHECK(rhaz_data_oecd_member(d, "MEX", 1994) && !rhaz_data_oecd_member(d, "MEX", 1993),
+            "Mexico joined the OECD in 1994");
+    T_CHECK(!rhaz_data_oecd_member(d, "BRA", 2015), "Brazil is not an OECD member");
+}
+
+/* ---------- participation ---------- */
+
+static void test_participation(const rhaz_data *d)
+{
+    T_SECTION("participation");
+    size_t *idx, n;
+    rhaz_error err;
+    rhaz_date asof = {2015, 3, 14};
+    T_CHECK(rhaz_data_select(d, "icmw,crc", &idx, &n, &err) == RHAZ_OK, "select");
+    rhaz_table *t = rhaz_data_participation(d, idx, n, asof, &err);
+    T_CHECK(t != NULL, "participation table");
+    if (t) {
+        const double *parties = rhaz_table_num(t, 2), *oecd = rhaz_table_num(t, 4);
+        /* count independently from the participant records */
+        for (size_t k = 0; k < n; k++) {
+            size_t cnt = 0, ocnt = 0;
+            for (size_t j = 0; j < rhaz_data_nparticipants(d, idx[k]); j++) {
+                const rhaz_participant *p = rhaz_data_participant(d, idx[k], j);
+                if (p->kind > RHAZ_ENTITY_TERRITORY || !p->consent.year ||
+                    rhaz_date_cmp(p->consent, asof) > 0)
+                    continue;
+                cnt++;
+                ocnt += rhaz_data_oecd_member(d, p->iso3c, 2015);
+            }
+            T_EQ_INT(parties[k], cnt, "parties recounted");
+            T_EQ_INT(oecd[k], ocnt, "OECD parties recounted");
+        }
+        T_EQ_INT(parties[0], 47, "ICMW: 47 parties on 14 Mar 2015 (UN record)");
+        T_CHECK(oecd[0] <= 4 && oecd[1] >= 33, "ICMW has a handful of OECD parties, CRC all but the US");
+    }
+    rhaz_table_free(t);
+    free(idx);
+}
+
+/* ---------- panels ---------- */
+
+static long col(const rhaz_table *t, const char *name)
+{
+    long j = rhaz_table_find(t, name);
+    T_CHECK(j >= 0, "panel has column %s", name);
+    return j;
+}
+
+/* Invariants of a panel; returns the number of rows checked. */
+static void check_panel(const rhaz_data *d, const rhaz_table *t, int start_year,
+                        int end_year, rhaz_event_kind ev)
+{
+    static const char *const required[] = {
+        "iso3c", "cown", "country", "treaty", "year", "start", "stop", "event",
+        "democracy", "regime", "transition", "gwf_regime", "migrant_share",
+        "migrant_receiving", "net_migration", "oecd", "region", "region_density",
+        "prior_ratifications", "articles", "parts", "novelty", "group_definition",
+        "rights_differentiated", "campaign", "duration"};
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+        if (col(t, required[i]) < 0)
+            return;
+    size_t n = rhaz_table_nrow(t);
+    const double *cown = rhaz_table_num(t, (size_t)col(t, "cown")),
+                 *year = rhaz_table_num(t, (size_t)col(t, "year")),
+                 *start = rhaz_table_num(t, (size_t)col(t, "start")),
+                 *stop = rhaz_table_num(t, (size_t)col(t, "stop")),
+                 *event = rhaz_table_num(t, (size_t)col(t, "event")),
+                 *dens = rhaz_table_num(t, (size_t)col(t, "region_density")),
+                 *dur = rhaz_table_num(t, (size_t)col(t, "duration"));
+    long jt = col(t, "treaty");
+    size_t bad_order = 0, after_event = 0, bad_event_year = 0, bad_sys = 0, bad_enter = 0,
+           bad_leave = 0, bad_dens = 0, bad_recomp = 0, bad_ss = 0, checked = 0, bad_dur = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *tk = rhaz_table_str(t, (size_t)jt, i);
+        size_t ti = key(d, tk);
+        const rhaz_treaty_info *info = rhaz_data_treaty(d, ti);
+        int c = (int)cown[i], y = (int)year[i];
+        int same_prev = i > 0 && cown[i - 1] == cown[i] &&
+                        strcmp(rhaz_table_str(t, (size_t)jt, i - 1), tk) == 0;
+        int same_next = i + 1 < n && cown[i + 1] == cown[i] &&
+                        strcmp(rhaz_table_str(t, (size_t)jt, i + 1), tk) == 0;
+        /* strictly increasing years within a state-treaty: no duplicates */
+        if (same_prev && !(year[i - 1] < year[i]))
+            bad_order++;
+        /* nothing after the event */
+        if (event[i] == 1 && same_next)
+            after_event++;
+        /* (start, stop] in years since opening */
+        if (start[i] != y - info->opened.year || stop[i] != start[i] + 1)
+            bad_ss++;
+        if (!rhaz_data_in_system(d, c, y))
+            bad_sys++;
+        /* event rows: year of the consent (or first signature) */
+        const rhaz_participant *p = find(d, ti, rhaz_data_cown_iso3(d, c));
+        int ey = 0;
+        if (p) {
+            ey = p->consent.year;
+            if (ev == RHAZ_EVENT_SIGNATURE && p->signature.year &&
+                (!ey || p->signature.year < ey))
+                ey = p->signature.year;
+        }
+        if ((event[i] == 1) != (ey == y))
+            bad_event_year++;
+        /* entry: first row is the first system year at risk */
+        if (!same_prev) {
+            int y0 = info->opened.year > start_year ? info->opened.year : start_year;
+            while (y0 < y && !rhaz_data_in_system(d, c, y0))
+                y0++;
+            if (y0 != y)
+                bad_enter++;
+            if (dur[i] != 1)
+                bad_dur++;
+        } else if (dur[i] != dur[i - 1] + (year[i] - year[i - 1])) {
+            bad_dur++;
+        }
+        /* exit: event, end of the window, or out of the system next year */
+        if (!same_next && event[i] != 1 && y != end_year && rhaz_data_in_system(d, c, y + 1))
+            bad_leave++;
+        if (!isnan(dens[i]) && (dens[i] < 0 || dens[i] > 1))
+            bad_dens++;
+        /* density recomputed by brute force on a sample of rows */
+        if (i % 97 == 0) {
+            checked++;
+            const char *reg = rhaz_data_cown_region(d, c, RHAZ_REGION_UN);
+            int den = 0, num = 0;
+            for (int o = 1; reg && o < 1000; o++) {
+                if (o == c || !rhaz_data_in_system(d, o, y - 1))
+                    continue;
+                const char *r2 = rhaz_data_cown_region(d, o, RHAZ_REGION_UN);
+                if (!r2 || strcmp(r2, reg))
+                    continue;
+                den++;
+                const rhaz_participant *q = find(d, ti, rhaz_data_cown_iso3(d, o));
+                int qy = q ? q->consent.year : 0;
+                if (q && ev == RHAZ_EVENT_SIGNATURE && q->signature.year &&
+                    (!qy || q->signature.year < qy))
+                    qy = q->signature.year;
+                num += qy && qy <= y - 1;
+            }
+            double want = den ? (double)num / den : NAN;
+            if (!(isnan(want) ? isnan(dens[i]) : fabs(dens[i] - want) < 1e-12))
+                bad_recomp++;
+        }
+    }
+    T_EQ_INT(bad_order, 0, "state-treaty-years unique and ordered");
+    T_EQ_INT(after_event, 0, "no row after a state's event");
+    T_EQ_INT(bad_event_year, 0, "event rows are the consent year, and only those");
+    T_EQ_INT(bad_ss, 0, "start = year - opening year, stop = start + 1");
+    T_EQ_INT(bad_sys, 0, "every row is a state-year of the system");
+    T_EQ_INT(bad_enter, 0, "states enter in the later of opening and system entry");
+    T_EQ_INT(bad_leave, 0, "states leave on event, exit or --end");
+    T_EQ_INT(bad_dur, 0, "duration counts years at risk");
+    T_EQ_INT(bad_dens, 0, "density in [0, 1]");
+    T_EQ_INT(bad_recomp, 0, "density recomputed by brute force");
+    T_CHECK(checked > 10, "density sample not empty (%zu)", checked);
+}
+
+static void test_panels(const rhaz_data *d)
+{
+    T_SECTION("panel icmw");
+    size_t *idx, n;
+    rhaz_error err;
+    rhaz_panel_options o;
+    rhaz_panel_options_init(&o);
+    rhaz_panel_stats st;
+    T_CHECK(rhaz_data_select(d, "icmw", &idx, &n, &err) == RHAZ_OK, "select icmw");
+    rhaz_table *t = rhaz_panel_build(d, idx, n, &o, &st, &err);
+    T_CHECK(t != NULL, "icmw panel: %s", t ? "" : err.msg);
+    if (t) {
+        check_panel(d, t, o.start_year, o.end_year, o.event);
+        /* Mexico: at risk 1990..1999, event in 1999 */
+        const double *cown = rhaz_table_num(t, (size_t)rhaz_table_find(t, "cown")),
+                     *year = rhaz_table_num(t, (size_t)rhaz_table_find(t, "year")),
+                     *event = rhaz_table_num(t, (size_t)rhaz_table_find(t, "event")),
+                     *camp = rhaz_table_num(t, (size_t)rhaz_table_find(t, "campaign"));
+        int mex_rows = 0, mex_event = 0, usa_last = 0, camp_bad = 0;
+        for (size_t i = 0; i < rhaz_table_nrow(t); i++) {
+            if (cown[i] == 70) {
+                mex_rows++;
+                if (event[i] == 1)
+                    mex_event = (int)year[i];
+            }
+            if (cown[i] == 2)
+                usa_last = (int)year[i];
+            camp_bad += camp[i] != (year[i] >= 1998);
+        }
+        T_EQ_INT(mex_rows, 10, "Mexico at risk 1990-1999");
+        T_EQ_INT(mex_event, 1999, "Mexico's event year");
+        T_EQ_INT(usa_last, 2015, "USA censored at --end");
+        T_EQ_INT(camp_bad, 0, "campaign = 1 from 1998");
+        /* 47 parties on 14 Mar 2015 (UN record) + Madagascar, 13 May 2015 (2022 file) */
+        T_EQ_INT(st.events, 48, "ICMW events 1990-2015");
+    }
+    rhaz_table_free(t);
+    free(idx);
+
+    T_SECTION("panel core stacked");
+    T_CHECK(rhaz_data_select(d, "iccpr,cedaw,cat,crc", &idx, &n, &err) == RHAZ_OK, "select");
+    t = rhaz_panel_build(d, idx, n, &o, &st, &err);
+    T_CHECK(t != NULL, "stacked panel");
+    if (t) {
+        check_panel(d, t, o.start_year, o.end_year, o.event);
+        /* the USA never joined the CRC: at risk every year to the end */
+        const double *cown = rhaz_table_num(t, (size_t)rhaz_table_find(t, "cown")),
+                     *event = rhaz_table_num(t, (size_t)rhaz_table_find(t, "event"));
+        long jt = rhaz_table_find(t, "treaty");
+        int usa_crc = 0, usa_crc_ev = 0;
+        for (size_t i = 0; i < rhaz_table_nrow(t); i++)
+            if (cown[i] == 2 && !strcmp(rhaz_table_str(t, (size_t)jt, i), "crc")) {
+                usa_crc++;
+                usa_crc_ev += event[i] == 1;
+            }
+        T_EQ_INT(usa_crc, 2015 - 1989 + 1, "USA at risk of the CRC 1989-2015");
+        T_EQ_INT(usa_crc_ev, 0, "USA never joined the CRC");
+    }
+    rhaz_table_free(t);
+
+    T_SECTION("panel signature, 2022");
+    o.event = RHAZ_EVENT_SIGNATURE;
+    o.end_year = 2022;
+    o.start_year = 1995;
+    t = rhaz_panel_build(d, idx, n, &o, &st, &err);
+    T_CHECK(t != NULL, "signature panel to 2022");
+    if (t)
+        check_panel(d, t, o.start_year, o.end_year, o.event);
+    rhaz_table_free(t);
+    free(idx);
+    o.event = RHAZ_EVENT_RATIFICATION;
+    T_CHECK(rhaz_data_select(d, "26-8", &idx, &n, &err) == RHAZ_OK, "select 26-8");
+    t = rhaz_panel_build(d, idx, n, &o, &st, &err);
+    T_CHECK(t == NULL && err.status == RHAZ_EINVAL, "treaty without 2022 data cannot go past 2015");
+    free(idx);
+}
+
+/* ---------- bad input through the CLI ---------- */
+
+static void make_copy(const char *dir, const char *bad_file, const char *content)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "rm -rf %s && cp -rs \"$PWD/data\" %s", dir, dir);
+    T_CHECK(system(cmd) == 0, "fixture directory %s", dir);
+    if (bad_file) {
+        char p[1024];
+        snprintf(p, sizeof p, "%s/%s", dir, bad_file);
+        remove(p);
+        if (content) {
+            FILE *fp = fopen(p, "w");
+            T_CHECK(fp != NULL, "write %s", p);
+            if (fp) {
+                fputs(content, fp);
+                fclose(fp);
+            }
+        }
+    }
+}
+
+static void expect_error(const char *args, const char *needle, const char *what)
+{
+    char *out = NULL, *err = NULL;
+    int rc = t_run(args, &out, &err);
+    T_EQ_INT(rc, 1, what);
+    T_CHECK(err && strstr(err, needle) && t_count_lines(err) == 1,
+            "%s: want one line with '%s', got '%s'", what, needle, err ? err : "");
+    free(out);
+    free(err);
+}
+
+static void test_cli_errors(void)
+{
+    T_SECTION("cli errors");
+    char dir[128], args[512];
+    snprintf(dir, sizeof dir, "/tmp/rhaz-test-data.%d", (int)getpid());
+    expect_error("panel --treaty icmw,nosuch --out /tmp/x.csv", "unknown treaty 'nosuch'",
+                 "unknown treaty key");
+    make_copy(dir, "un-2015/4-13.csv",
+              "Participant,Signature,\"Ratification, Accession(a)\"\n"
+              "Albania,,5 Jun 2007 a\nMexico,22 May 1991,8 Mrz 1999\n");
+    snprintf(args, sizeof args, "panel --treaty icmw --out %s/p.csv --data-dir %s", dir, dir);
+    expect_error(args, "4-13.csv:3: bad date '8 Mrz 1999'", "garbage date names file:line");
+    make_copy(dir, "un-2015/4-13.csv",
+              "Participant,Signature,\"Ratification, Accession(a)\"\n"
+              "Albania,,5 Jun 2007 a\nMexico,22 May 1991,8 Mar 1999\nAlbania,,6 Jun 2007 a\n");
+    expect_error(args, "4-13.csv:4: duplicated participant 'Albania'", "duplicated participant");
+    make_copy(dir, "un-2015/4-13.csv",
+              "Participant,Signature,\"Ratification, Accession(a)\"\n"
+              "Mexico,22 May 1991,8 Mar 1999 zz\n");
+    expect_error(args, "4-13.csv:2: unknown act suffix 'zz'", "unknown act suffix");
+    make_copy(dir, "polity5.csv", NULL);
+    expect_error(args, "polity5.csv", "unreadable file named");
+    snprintf(args, sizeof args, "treaties --data-dir %s/nowhere", dir);
+    expect_error(args, "nowhere", "missing data directory named");
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    T_CHECK(system(cmd) == 0, "cleanup");
+    /* no partial output on failure */
+    FILE *fp = fopen("/tmp/x.csv", "r");
+    T_CHECK(fp == NULL, "failed panel leaves no output file");
+    if (fp)
+        fclose(fp);
+    char *out = NULL, *err = NULL;
+    T_EQ_INT(t_run("participation --asof 2015-03-14 --treaties icmw --format csv", &out, &err), 0,
+             "participation csv");
+    T_CHECK(out && strstr(out, "treaty,participants,parties,oecd_participants,oecd_parties\n"
+                               "icmw,"), "participation columns: %s", out ? out : "");
+    free(out);
+    free(err);
+    T_EQ_INT(t_run("participation --asof 'not a date' --treaties icmw", NULL, NULL), 2,
+             "bad --asof is a usage error");
+}
+
+int main(void)
+{
+    test_dates();
+    rhaz_error err;
+    rhaz_data *d = rhaz_data_open("data", &err);
+    T_CHECK(d != NULL, "open data/: %s", d ? "" : err.msg);
+    if (d) {
+        test_records(d);
+        test_participation(d);
+        test_panels(d);
+        rhaz_data_free(d);
+    }
+    test_cli_errors();
+    return t_summary();
+}
