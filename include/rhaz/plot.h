@@ -1,13 +1,155 @@
-/* rhaz/plot.h -- gnuplot figure scripts (issue 6). */
+/* rhaz/plot.h -- publication figures as self-contained gnuplot scripts
+ * (issue 6).
+ *
+ * A figure is an opaque rhaz_plot of one kind (participation, km, coef,
+ * baseline, predict, density, zph) holding series of plain numbers: x/y
+ * with an optional lower/upper band, a legend label and, for coef, term
+ * names; for zph, one panel per term.  rhaz_plot_write() writes a gnuplot
+ * script to a FILE*: terminal and size, line styles, labels, the data
+ * inline as `$name << EOD` blocks, and the plot commands, so the script
+ * alone reproduces the figure and can be edited and re-run with
+ * `gnuplot FILE.gp`.  The library never runs gnuplot; the CLI does.
+ *
+ * Figure kinds are a table of function pointers (src/plot/kinds.c), so a
+ * new kind is a new table entry, not a new `if`.
+ */
 #ifndef RHAZ_PLOT_H
 #define RHAZ_PLOT_H
 
 #include "core.h"
+#include "fit.h"
 #include "table.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+typedef enum {
+    RHAZ_PLOT_PARTICIPATION = 0, /* parties (signatories) per year, by treaty */
+    RHAZ_PLOT_KM,                /* 1 - Kaplan-Meier by group, with bands */
+    RHAZ_PLOT_COEF,              /* forest plot of coefficients / ratios */
+    RHAZ_PLOT_BASELINE,          /* baseline cumulative hazard / survival */
+    RHAZ_PLOT_PREDICT,           /* prediction across one covariate */
+    RHAZ_PLOT_DENSITY,           /* regional ratification density by year */
+    RHAZ_PLOT_ZPH,               /* scaled Schoenfeld residuals, smooth */
+    RHAZ_PLOT_NKINDS
+} rhaz_plot_kind;
+
+typedef enum {
+    RHAZ_PLOT_PNG = 0, /* pngcairo */
+    RHAZ_PLOT_PDF,     /* pdfcairo */
+    RHAZ_PLOT_SVG,     /* svg */
+    RHAZ_PLOT_EPS,     /* epscairo */
+    RHAZ_PLOT_NFORMATS
+} rhaz_plot_format;
+
+typedef enum { RHAZ_PLOT_COLOR = 0, RHAZ_PLOT_GRAY } rhaz_plot_theme;
+
+/* Figure options.  rhaz_plot_options_init() sets the defaults; strings
+ * are borrowed (not copied) and may be NULL. */
+typedef struct {
+    rhaz_plot_format format; /* terminal of the script (default PNG) */
+    const char *output;      /* file named by `set output`; NULL: none */
+    double width, height;    /* inches; default single column 3.5 x 2.6 */
+    int height_auto;         /* 1: zph grows the height with its panels */
+    rhaz_plot_theme theme;   /* colour (Okabe-Ito) or grayscale */
+    const char *font;        /* font family (default "Sans") */
+    double font_size;        /* points (default 9) */
+    int dpi;                 /* PNG pixels per inch (default 200) */
+    const char *title;       /* NULL or "": no title */
+    const char *xlabel;      /* NULL: the kind's default */
+    const char *ylabel;      /* NULL: the kind's default */
+    /* Variable labels: a table whose first two string columns are the
+     * name and its label (e.g. name,label).  Term names, group names,
+     * panel names and axis labels found in it are replaced.  NULL: none. */
+    const rhaz_table *labels;
+    int ratio;       /* coef: plot exp(estimate) on a log axis, ref. 1 */
+    int smooth_df;   /* zph: natural-spline degrees of freedom (default 4) */
+    double ymin, ymax; /* y range; NaN = automatic (kinds may fix it) */
+} rhaz_plot_options;
+
+void rhaz_plot_options_init(rhaz_plot_options *opt);
+
+/* "single" (3.5 x 2.6 in), "double" (7 x 3.6 in) or "W,H" in inches
+ * (suffix "cm" allowed: "8.5cm,6cm").  Sets opt->width, height and
+ * height_auto (1 for the keywords). */
+rhaz_status rhaz_plot_size_parse(const char *s, rhaz_plot_options *opt,
+                                 rhaz_error *err);
+
+/* Names: "participation", "km", ...; formats "png", "pdf", "svg", "eps". */
+const char *rhaz_plot_kind_name(rhaz_plot_kind kind);
+const char *rhaz_plot_kind_summary(rhaz_plot_kind kind);
+rhaz_status rhaz_plot_kind_parse(const char *name, rhaz_plot_kind *kind,
+                                 rhaz_error *err);
+const char *rhaz_plot_format_name(rhaz_plot_format fmt); /* = extension */
+rhaz_status rhaz_plot_format_parse(const char *name, rhaz_plot_format *fmt,
+                                   rhaz_error *err);
+
+/* One series (copied by rhaz_plot_add).  Per kind:
+ *  participation  x = year, y = number of parties (or signatories)
+ *  km             x = years at risk, y = 1 - S(t), lower/upper its band
+ *  baseline       x = time, y = cumulative hazard or survival, band opt.
+ *  predict        x = covariate value, y = prediction, band optional
+ *  density        x = year, y = regional density in [0, 1]
+ *  coef           names[n] = terms, y = estimate, lower/upper = interval
+ *                 (link scale; opt.ratio exponentiates), x unused
+ *  zph            panel = term, x = (transformed) time, y = scaled
+ *                 Schoenfeld residual; coef_var = var(beta) of the term
+ *                 for the smooth's band (NaN: residual variance).
+ * Step kinds (participation, km, baseline) draw right-continuous steps:
+ * x sorted ascending. */
+typedef struct {
+    const char *label;       /* legend entry: treaty, group, model, stratum */
+    const char *panel;       /* zph: the term; else NULL */
+    size_t n;
+    const double *x;         /* n values (NULL for coef) */
+    const double *y;         /* n values */
+    const double *lower;     /* n values or NULL */
+    const double *upper;     /* n values or NULL (both or neither) */
+    const char *const *names; /* coef: n term names */
+    double coef_var;         /* zph only */
+} rhaz_plot_series;
+
+typedef struct rhaz_plot rhaz_plot;
+
+rhaz_plot *rhaz_plot_alloc(rhaz_plot_kind kind, rhaz_error *err);
+void rhaz_plot_free(rhaz_plot *p); /* accepts NULL */
+rhaz_plot_kind rhaz_plot_get_kind(const rhaz_plot *p);
+size_t rhaz_plot_nseries(const rhaz_plot *p);
+
+/* Validate and copy a series.  Errors: empty or non-finite x, unsorted x
+ * in step kinds, missing names for coef, missing panel for zph. */
+rhaz_status rhaz_plot_add(rhaz_plot *p, const rhaz_plot_series *s,
+                          rhaz_error *err);
+
+/* Add every (non-aliased or aliased: NaN estimates are drawn as gaps)
+ * coefficient of a fit as one coef series labelled `label` (NULL: the
+ * model name).  drop_intercept omits "(Intercept)". */
+rhaz_status rhaz_plot_add_fit(rhaz_plot *p, const rhaz_fit_summary *fit,
+                              const char *label, int drop_intercept,
+                              rhaz_error *err);
+
+/* Write the gnuplot script.  Validates the options first. */
+rhaz_status rhaz_plot_write(const rhaz_plot *p, const rhaz_plot_options *opt,
+                            FILE *fp, rhaz_error *err);
+
+/* Natural cubic regression spline smooth as R's plot.cox.zph draws it:
+ * ns(df) basis with interior knots at quantiles (type 7) of c(grid, x),
+ * least squares fit of y on the basis, evaluated on `ngrid` equally spaced
+ * points from min(x) to max(x); band = fit +- 2 sqrt(var * p'(X'X)^-1 p)
+ * where var = coef_var, or the residual variance when coef_var is NaN.
+ * Needs at least df distinct x values.  Outputs have ngrid entries. */
+rhaz_status rhaz_plot_smooth_ns(const double *x, const double *y, size_t n,
+                                int df, double coef_var, size_t ngrid,
+                                double *grid, double *fit, double *lower,
+                                double *upper, rhaz_error *err);
+
+/* Read the JSON object `rhaz fit --format json` writes (issue 4 keys:
+ * model, link, n, events, converged, iterations, loglik, coefficients
+ * [{term, estimate, std_error, statistic, p_value, conf_low, conf_high}],
+ * vcov).  Keys absent from the file are left NaN/0/NULL. */
+rhaz_fit_summary *rhaz_fit_summary_read_json(const char *path,
+                                             rhaz_error *err);
 
 #ifdef __cplusplus
 }

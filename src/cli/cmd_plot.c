@@ -1,9 +1,887 @@
-/* cmd_plot.c -- 'rhaz plot' (not yet implemented). */
+/* cmd_plot.c -- 'rhaz plot KIND [options] --out PREFIX': build a figure
+ * from its inputs, write PREFIX.gp (a self-contained gnuplot script) and
+ * render it with gnuplot.  Rendering lives here, not in the library: the
+ * library only writes scripts.  A gnuplot error, a non-zero exit or any
+ * output on gnuplot's stderr (warnings) is an error, and a failed render
+ * leaves no partial image. */
 #include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char help[] =
+    "usage: rhaz plot KIND [options] --out PREFIX\n\n"
+    "Write PREFIX.gp, a self-contained gnuplot script (data inline), and\n"
+    "render it to PREFIX.png (or .pdf, .svg, .eps).  Re-run by hand with\n"
+    "'gnuplot PREFIX.gp' after editing labels or styles.\n\n"
+    "kinds and their inputs:\n"
+    "  participation  parties per year by treaty\n"
+    "                   --input CSV: group,x,y  (treaty, year, parties)\n"
+    "  km             1 - Kaplan-Meier by group with confidence bands\n"
+    "                   --input CSV: group,x,y[,lower,upper]\n"
+    "  coef           forest plot of one or several fitted models\n"
+    "                   --fit [LABEL=]FILE.json (repeatable; from\n"
+    "                   'rhaz fit ... --format json'), or --input CSV:\n"
+    "                   [model,]term,estimate,conf_low,conf_high\n"
+    "  baseline       baseline cumulative hazard or survival per stratum\n"
+    "                   --input CSV: group,x,y[,lower,upper]\n"
+    "  predict        prediction across one covariate with its interval\n"
+    "                   --input CSV: [group,]x,y[,lower,upper]\n"
+    "  density        regional ratification density by year\n"
+    "                   --data PANEL.csv (columns year, region,\n"
+    "                   region_density[, treaty]) [--treaty KEY], or\n"
+    "                   --input CSV: group,x,y\n"
+    "  zph            scaled Schoenfeld residuals with a spline smooth\n"
+    "                   --input CSV: term,time,residual[,var]\n"
+    "                   (var: the coefficient's variance, for the band)\n\n"
+    "options:\n"
+    "  --out PREFIX          output prefix (required): PREFIX.gp, PREFIX.png\n"
+    "  --render LIST         png, pdf, svg, eps (comma list) or none\n"
+    "                        (default png); PREFIX.gp uses the first\n"
+    "  --size S              single (3.5x2.6 in), double (7x3.6 in) or W,H\n"
+    "                        in inches (or 8.5cm,6cm)\n"
+    "  --theme color|gray    Okabe-Ito colours or grayscale (default color);\n"
+    "                        dash and point types differ in both\n"
+    "  --title TEXT          figure title (default none)\n"
+    "  --xlabel TEXT, --ylabel TEXT   axis labels (default per kind)\n"
+    "  --labels FILE.csv     variable labels: columns name,label; applied\n"
+    "                        to terms, groups, panels and axis labels\n"
+    "  --font NAME           font family (default Sans)\n"
+    "  --font-size PT        font size in points (default 9; double: 10)\n"
+    "  --dpi N               PNG resolution (default 200)\n"
+    "  --ymin Y, --ymax Y    fix the y range\n"
+    "  --scale ratio|raw     coef: exp(estimate) on a log axis with a line\n"
+    "                        at 1 (default), or raw coefficients, line at 0\n"
+    "  --intercept           coef: keep (Intercept) (dropped by default)\n"
+    "  --df N                zph: spline degrees of freedom (default 4)\n"
+    "  -h, --help            this help\n\n"
+    "Environment: RHAZ_GNUPLOT names the gnuplot program (default gnuplot).\n"
+    "Exit status: 0 ok, 1 data or rendering error, 2 usage error.\n";
+
+#define MAXFITS 32
+
+typedef struct {
+    rhaz_plot_kind kind;
+    const char *out;
+    rhaz_plot_format formats[RHAZ_PLOT_NFORMATS];
+    int nformats;
+    rhaz_plot_options po;
+    const char *input, *data, *treaty, *labels;
+    const char *fits[MAXFITS];
+    int nfits;
+    int intercept;
+} plot_args;
+
+/* ---------- inputs ---------- */
+
+static rhaz_table *read_csv(const char *path, const char *const *strings,
+                            rhaz_error *err)
+{
+    rhaz_csv_options o = {0};
+    o.as_string = strings;
+    return rhaz_table_read(path, &o, err);
+}
+
+static long need_col(const rhaz_table *t, const char *name, int numeric,
+                     rhaz_error *err)
+{
+    long j = rhaz_table_find(t, name);
+    if (j < 0) {
+        rhaz_error_set(err, RHAZ_ENOTFOUND, rhaz_table_name(t), 1,
+                       "no column '%s'", name);
+        snprintf(err->what, sizeof err->what, "%s", name);
+        return -1;
+    }
+    if (numeric && rhaz_table_coltype(t, (size_t)j) != RHAZ_COL_NUMERIC) {
+        rhaz_error_set(err, RHAZ_EDATA, rhaz_table_name(t), 1,
+                       "column '%s' is not numeric", name);
+        snprintf(err->what, sizeof err->what, "%s", name);
+        return -1;
+    }
+    return j;
+}
+
+/* Distinct values of string column g (NULL cells: "") in order of first
+ * appearance; *ng set.  Returns borrowed pointers (into the table). */
+static const char **groups_of(const rhaz_table *t, long g, size_t *ng)
+{
+    size_t n = rhaz_table_nrow(t);
+    const char **v = malloc((n + 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    *ng = 0;
+    if (g < 0) {
+        v[(*ng)++] = "";
+        return v;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *s = rhaz_table_str(t, (size_t)g, i);
+        s = s ? s : "";
+        size_t k = 0;
+        while (k < *ng && strcmp(v[k], s) != 0)
+            k++;
+        if (k == *ng)
+            v[(*ng)++] = s;
+    }
+    return v;
+}
+
+/* Long CSV: [group,]x,y[,lower,upper] -> one series per group (rows in
+ * file order; step kinds need x ascending within a group). */
+static rhaz_status load_long(rhaz_plot *p, const char *path,
+                             const char *gcol, const char *xcol,
+                             const char *ycol, rhaz_error *err)
+{
+    const char *strings[] = {gcol, NULL};
+    rhaz_table *t = read_csv(path, strings, err);
+    if (!t)
+        return err->status;
+    rhaz_status st = RHAZ_OK;
+    const char **grp = NULL;
+    double *buf = NULL;
+    long jg = rhaz_table_find(t, gcol);
+    long jx = need_col(t, xcol, 1, err), jy;
+    if (jx < 0 || (jy = need_col(t, ycol, 1, err)) < 0) {
+        st = err->status;
+        goto cleanup;
+    }
+    long jl = rhaz_table_find(t, "lower"), ju = rhaz_table_find(t, "upper");
+    if ((jl >= 0) != (ju >= 0)) {
+        st = rhaz_error_set(err, RHAZ_EDATA, path, 1,
+                            "columns lower and upper come together");
+        goto cleanup;
+    }
+    if (jl >= 0 && ((jl = need_col(t, "lower", 1, err)) < 0 ||
+                    (ju = need_col(t, "upper", 1, err)) < 0)) {
+        st = err->status;
+        goto cleanup;
+    }
+    size_t n = rhaz_table_nrow(t), ng = 0;
+    if (n == 0) {
+        st = rhaz_error_set(err, RHAZ_EDATA, path, 0, "no data rows");
+        goto cleanup;
+    }
+    grp = groups_of(t, jg, &ng);
+    buf = malloc(4 * n * sizeof *buf);
+    if (!grp || !buf) {
+        st = rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+        goto cleanup;
+    }
+    const double *X = rhaz_table_num(t, (size_t)jx),
+                 *Y = rhaz_table_num(t, (size_t)jy),
+                 *L = jl >= 0 ? rhaz_table_num(t, (size_t)jl) : NULL,
+                 *U = ju >= 0 ? rhaz_table_num(t, (size_t)ju) : NULL;
+    for (size_t g = 0; g < ng; g++) {
+        size_t m = 0;
+        double *x = buf, *y = buf + n, *lo = buf + 2 * n, *hi = buf + 3 * n;
+        for (size_t i = 0; i < n; i++) {
+            const char *s = jg >= 0 ? rhaz_table_str(t, (size_t)jg, i) : "";
+            if (strcmp(s ? s : "", grp[g]) != 0)
+                continue;
+            if (isnan(X[i])) {
+                st = rhaz_error_set(err, RHAZ_EDATA, path,
+                                    rhaz_table_line(t, i),
+                                    "missing %s", xcol);
+                goto cleanup;
+            }
+            x[m] = X[i], y[m] = Y[i];
+            if (L)
+                lo[m] = L[i], hi[m] = U[i];
+            m++;
+        }
+        rhaz_plot_series s = {.label = grp[g], .n = m, .x = x, .y = y,
+                              .lower = L ? lo : NULL, .upper = L ? hi : NULL,
+                              .coef_var = NAN};
+        if ((st = rhaz_plot_add(p, &s, err)) != RHAZ_OK) {
+            if (!err->file[0])
+                snprintf(err->file, sizeof err->file, "%s", path);
+            goto cleanup;
+        }
+    }
+cleanup:
+    free(grp);
+    free(buf);
+    rhaz_table_free(t);
+    return st;
+}
+
+static rhaz_status load_lines(rhaz_plot *p, plot_args *a, rhaz_error *err)
+{
+    if (!a->input)
+        return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
+                              "plot %s: --input FILE.csv is required",
+                              rhaz_plot_kind_name(a->kind));
+    return load_long(p, a->input, "group", "x", "y", err);
+}
+
+/* density from a panel: mean region_density per (region, year) over the
+ * rows at risk (all rows of a region-year share one value: parties among
+ * the other states of the region at the end of the previous year). */
+static rhaz_status load_density(rhaz_plot *p, plot_args *a, rhaz_error *err)
+{
+    if (!a->data)
+        return load_lines(p, a, err);
+    const char *strings[] = {"region", "treaty", NULL};
+    rhaz_table *t = read_csv(a->data, strings, err);
+    if (!t)
+        return err->status;
+    rhaz_status st = RHAZ_OK;
+    const char **reg = NULL;
+    double *sum = NULL, *cnt = NULL, *x = NULL, *y = NULL;
+    long jr = need_col(t, "region", 0, err), jy = -1, jd = -1;
+    if (jr < 0 || (jy = need_col(t, "year", 1, err)) < 0 ||
+        (jd = need_col(t, "region_density", 1, err)) < 0) {
+        st = err->status;
+        goto cleanup;
+    }
+    long jt = rhaz_table_find(t, "treaty");
+    if (a->treaty && jt < 0) {
+        st = rhaz_error_set(err, RHAZ_ENOTFOUND, a->data, 1,
+                            "--treaty given but the panel has no 'treaty' "
+                            "column");
+        goto cleanup;
+    }
+    size_t n = rhaz_table_nrow(t), ng = 0;
+    const double *Y = rhaz_table_num(t, (size_t)jy),
+                 *D = rhaz_table_num(t, (size_t)jd);
+    /* several treaties stacked and none chosen: refuse to mix them */
+    if (!a->treaty && jt >= 0) {
+        const char *first = NULL;
+        for (size_t i = 0; i < n; i++) {
+            const char *s = rhaz_table_str(t, (size_t)jt, i);
+            if (!s)
+                continue;
+            if (!first)
+                first = s;
+            else if (strcmp(first, s) != 0) {
+                st = rhaz_error_set(err, RHAZ_EUSAGE, a->data,
+                                    rhaz_table_line(t, i),
+                                    "the panel stacks several treaties "
+                                    "('%s', '%s', ...): choose one with "
+                                    "--treaty", first, s);
+                goto cleanup;
+            }
+        }
+    }
+    double ymin = INFINITY, ymax = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(Y[i]))
+            ymin = fmin(ymin, Y[i]), ymax = fmax(ymax, Y[i]);
+    if (!(ymax >= ymin) || ymax - ymin > 1000) {
+        st = rhaz_error_set(err, RHAZ_EDATA, a->data, 0,
+                            "no usable 'year' values");
+        goto cleanup;
+    }
+    size_t ny = (size_t)(ymax - ymin) + 1;
+    reg = groups_of(t, jr, &ng);
+    sum = calloc(ng * ny, sizeof *sum);
+    cnt = calloc(ng * ny, sizeof *cnt);
+    x = malloc(ny * sizeof *x);
+    y = malloc(ny * sizeof *y);
+    if (!reg || !sum || !cnt || !x || !y) {
+        st = rhaz_error_set(err, RHAZ_ENOMEM, a->data, 0, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *r = rhaz_table_str(t, (size_t)jr, i);
+        if (!r || isnan(Y[i]) || isnan(D[i]))
+            continue;
+        if (a->treaty) {
+            const char *tr = rhaz_table_str(t, (size_t)jt, i);
+            if (!tr || strcmp(tr, a->treaty) != 0)
+                continue;
+        }
+        size_t g = 0;
+        while (g < ng && strcmp(reg[g], r) != 0)
+            g++;
+        size_t k = (size_t)(Y[i] - ymin);
+        sum[g * ny + k] += D[i];
+        cnt[g * ny + k] += 1;
+    }
+    for (size_t g = 0; g < ng; g++) {
+        if (!*reg[g])
+            continue; /* rows without a region */
+        size_t m = 0;
+        for (size_t k = 0; k < ny; k++) {
+            if (cnt[g * ny + k] == 0 && m == 0)
+                continue; /* before the region's first row */
+            x[m] = ymin + (double)k;
+            y[m] = cnt[g * ny + k] > 0 ? sum[g * ny + k] / cnt[g * ny + k]
+                                       : NAN;
+            m++;
+        }
+        while (m > 0 && isnan(y[m - 1]))
+            m--;
+        if (m == 0)
+            continue;
+        rhaz_plot_series s = {.label = reg[g], .n = m, .x = x, .y = y,
+                              .coef_var = NAN};
+        if ((st = rhaz_plot_add(p, &s, err)) != RHAZ_OK)
+            goto cleanup;
+    }
+    if (rhaz_plot_nseries(p) == 0)
+        st = rhaz_error_set(err, RHAZ_EDATA, a->data, 0,
+                            "no rows with region and region_density%s%s",
+                            a->treaty ? " for treaty " : "",
+                            a->treaty ? a->treaty : "");
+cleanup:
+    free(reg);
+    free(sum);
+    free(cnt);
+    free(x);
+    free(y);
+    rhaz_table_free(t);
+    return st;
+}
+
+/* Basename of path without directory and extension, into buf. */
+static const char *stem(const char *path, char *buf, size_t size)
+{
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    snprintf(buf, size, "%s", b);
+    char *dot = strrchr(buf, '.');
+    if (dot && dot != buf)
+        *dot = '\0';
+    return buf;
+}
+
+static rhaz_status load_coef(rhaz_plot *p, plot_args *a, rhaz_error *err)
+{
+    if (a->nfits == 0 && !a->input)
+        return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
+                              "plot coef: give --fit FILE.json (repeatable) "
+                              "or --input FILE.csv");
+    if (a->nfits > 0 && a->input)
+        return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
+                              "plot coef: --fit and --input exclude each "
+                              "other");
+    rhaz_status st = RHAZ_OK;
+    if (a->input) {
+        /* CSV: [model,]term,estimate,conf_low,conf_high */
+        const char *strings[] = {"model", "term", NULL};
+        rhaz_table *t = read_csv(a->input, strings, err);
+        if (!t)
+            return err->status;
+        const char **grp = NULL, **names = NULL;
+        double *buf = NULL;
+        long jm = rhaz_table_find(t, "model"), jt, je = -1, jl = -1, ju = -1;
+        if ((jt = need_col(t, "term", 0, err)) < 0 ||
+            (je = need_col(t, "estimate", 1, err)) < 0 ||
+            (jl = need_col(t, "conf_low", 1, err)) < 0 ||
+            (ju = need_col(t, "conf_high", 1, err)) < 0) {
+            st = err->status;
+            goto csv_done;
+        }
+        size_t n = rhaz_table_nrow(t), ng = 0;
+        grp = groups_of(t, jm, &ng);
+        names = malloc((n + 1) * sizeof *names);
+        buf = malloc(3 * (n + 1) * sizeof *buf);
+        if (!grp || !names || !buf) {
+            st = rhaz_error_set(err, RHAZ_ENOMEM, a->input, 0,
+                                "out of memory");
+            goto csv_done;
+        }
+        for (size_t g = 0; g < ng; g++) {
+            size_t m = 0;
+            for (size_t i = 0; i < n; i++) {
+                const char *s = jm >= 0 ? rhaz_table_str(t, (size_t)jm, i)
+                                        : "";
+                if (strcmp(s ? s : "", grp[g]) != 0)
+                    continue;
+                const char *term = rhaz_table_str(t, (size_t)jt, i);
+                if (!term) {
+                    st = rhaz_error_set(err, RHAZ_EDATA, a->input,
+                                        rhaz_table_line(t, i),
+                                        "missing term name");
+                    goto csv_done;
+                }
+                if (!a->intercept && strcmp(term, "(Intercept)") == 0)
+                    continue;
+                names[m] = term;
+                buf[m] = rhaz_table_num(t, (size_t)je)[i];
+                buf[n + 1 + m] = rhaz_table_num(t, (size_t)jl)[i];
+                buf[2 * (n + 1) + m] = rhaz_table_num(t, (size_t)ju)[i];
+                m++;
+            }
+            if (m == 0)
+                continue;
+            rhaz_plot_series s = {.label = grp[g], .n = m, .y = buf,
+                                  .lower = buf + n + 1,
+                                  .upper = buf + 2 * (n + 1), .names = names,
+                                  .coef_var = NAN};
+            if ((st = rhaz_plot_add(p, &s, err)) != RHAZ_OK)
+                goto csv_done;
+        }
+        if (rhaz_plot_nseries(p) == 0)
+            st = rhaz_error_set(err, RHAZ_EDATA, a->input, 0,
+                                "no coefficients to plot");
+    csv_done:
+        free(grp);
+        free(names);
+        free(buf);
+        rhaz_table_free(t);
+        return st;
+    }
+
+    rhaz_fit_summary *fits[MAXFITS] = {0};
+    char labels[MAXFITS][256];
+    int have_label[MAXFITS] = {0};
+    int ncox = 0, nlogit = 0, ncloglog = 0;
+    for (int f = 0; f < a->nfits; f++) {
+        const char *spec = a->fits[f], *path = spec;
+        const char *eq = strchr(spec, '=');
+        if (eq && access(spec, F_OK) != 0) {
+            snprintf(labels[f], sizeof labels[f], "%.*s", (int)(eq - spec),
+                     spec);
+            have_label[f] = 1;
+            path = eq + 1;
+        }
+        fits[f] = rhaz_fit_summary_read_json(path, err);
+        if (!fits[f]) {
+            st = err->status;
+            goto fit_done;
+        }
+        if (!have_label[f])
+            stem(path, labels[f], sizeof labels[f]);
+        const char *m = fits[f]->model ? fits[f]->model : "";
+        const char *l = fits[f]->link ? fits[f]->link : "";
+        if (strcmp(m, "cox") == 0)
+            ncox++;
+        else if (strcmp(l, "cloglog") == 0 || strcmp(m, "cloglog") == 0)
+            ncloglog++;
+        else
+            nlogit++;
+        if (!fits[f]->converged)
+            rhaz_message("warning: %s: the model did not converge; its "
+                         "estimates are plotted as they are", path);
+    }
+    /* distinct model names make better legend entries than file names */
+    int distinct = 1;
+    for (int f = 0; f < a->nfits && distinct; f++)
+        for (int g = 0; g < f; g++)
+            if (!fits[f]->model || !fits[g]->model ||
+                strcmp(fits[f]->model, fits[g]->model) == 0)
+                distinct = 0;
+    for (int f = 0; f < a->nfits; f++) {
+        const char *lab = labels[f];
+        if (!have_label[f] && distinct && fits[f]->model)
+            lab = fits[f]->model;
+        if ((st = rhaz_plot_add_fit(p, fits[f], lab, !a->intercept, err)))
+            goto fit_done;
+    }
+    if (!a->po.xlabel && a->po.ratio) {
+        /* exp(beta): odds ratios for logit, hazard ratios for cloglog
+         * (grouped-duration PH) and Cox */
+        if (nlogit == 0)
+            a->po.xlabel = "Hazard ratio (log scale)";
+        else if (ncox + ncloglog == 0)
+            a->po.xlabel = "Odds ratio (log scale)";
+        else
+            a->po.xlabel = "Odds or hazard ratio (log scale)";
+    }
+fit_done:
+    for (int f = 0; f < a->nfits; f++)
+        rhaz_fit_summary_free(fits[f]);
+    return st;
+}
+
+/* zph from CSV: term,time,residual[,var] -> one panel per term. */
+static rhaz_status load_zph(rhaz_plot *p, plot_args *a, rhaz_error *err)
+{
+    if (!a->input)
+        return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
+                              "plot zph: --input FILE.csv is required");
+    const char *strings[] = {"term", NULL};
+    rhaz_table *t = read_csv(a->input, strings, err);
+    if (!t)
+        return err->status;
+    rhaz_status st = RHAZ_OK;
+    const char **grp = NULL;
+    double *buf = NULL;
+    long jt = need_col(t, "term", 0, err), jx = -1, jy = -1;
+    if (jt < 0 || (jx = need_col(t, "time", 1, err)) < 0 ||
+        (jy = need_col(t, "residual", 1, err)) < 0) {
+        st = err->status;
+        goto cleanup;
+    }
+    long jv = rhaz_table_find(t, "var");
+    if (jv >= 0 && (jv = need_col(t, "var", 1, err)) < 0) {
+        st = err->status;
+        goto cleanup;
+    }
+    size_t n = rhaz_table_nrow(t), ng = 0;
+    grp = groups_of(t, jt, &ng);
+    buf = malloc(2 * (n + 1) * sizeof *buf);
+    if (!grp || !buf) {
+        st = rhaz_error_set(err, RHAZ_ENOMEM, a->input, 0, "out of memory");
+        goto cleanup;
+    }
+    for (size_t g = 0; g < ng; g++) {
+        size_t m = 0;
+        double var = NAN;
+        for (size_t i = 0; i < n; i++) {
+            const char *s = rhaz_table_str(t, (size_t)jt, i);
+            if (strcmp(s ? s : "", grp[g]) != 0)
+                continue;
+            double xv = rhaz_table_num(t, (size_t)jx)[i];
+            double yv = rhaz_table_num(t, (size_t)jy)[i];
+            if (isnan(xv) || isnan(yv)) {
+                st = rhaz_error_set(err, RHAZ_EDATA, a->input,
+                                    rhaz_table_line(t, i),
+                                    "missing time or residual");
+                goto cleanup;
+            }
+            if (jv >= 0 && !isnan(rhaz_table_num(t, (size_t)jv)[i]))
+                var = rhaz_table_num(t, (size_t)jv)[i];
+            buf[m] = xv;
+            buf[n + 1 + m] = yv;
+            m++;
+        }
+        rhaz_plot_series s = {.label = grp[g], .panel = grp[g], .n = m,
+                              .x = buf, .y = buf + n + 1, .coef_var = var};
+        if ((st = rhaz_plot_add(p, &s, err)) != RHAZ_OK)
+            goto cleanup;
+    }
+cleanup:
+    free(grp);
+    free(buf);
+    rhaz_table_free(t);
+    return st;
+}
+
+/* Inputs per kind: a table, like the kinds themselves. */
+typedef rhaz_status (*loader_fn)(rhaz_plot *p, plot_args *a, rhaz_error *err);
+static const loader_fn loaders[RHAZ_PLOT_NKINDS] = {
+    [RHAZ_PLOT_PARTICIPATION] = load_lines,
+    [RHAZ_PLOT_KM] = load_lines,
+    [RHAZ_PLOT_COEF] = load_coef,
+    [RHAZ_PLOT_BASELINE] = load_lines,
+    [RHAZ_PLOT_PREDICT] = load_lines,
+    [RHAZ_PLOT_DENSITY] = load_density,
+    [RHAZ_PLOT_ZPH] = load_zph,
+};
+
+/* ---------- rendering ---------- */
+
+/* Run gnuplot on script; stderr captured into errbuf.  0 when gnuplot
+ * exited 0 and wrote nothing to stderr. */
+static int run_gnuplot(const char *script, char *errbuf, size_t size)
+{
+    errbuf[0] = '\0';
+    char errpath[] = "/tmp/rhaz-gnuplot-err.XXXXXX";
+    int efd = mkstemp(errpath);
+    if (efd < 0) {
+        snprintf(errbuf, size, "cannot create a temporary file: %s",
+                 strerror(errno));
+        return -1;
+    }
+    const char *prog = getenv("RHAZ_GNUPLOT");
+    if (!prog || !*prog)
+        prog = "gnuplot";
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(errbuf, size, "fork failed: %s", strerror(errno));
+        close(efd);
+        unlink(errpath);
+        return -1;
+    }
+    if (pid == 0) {
+        int nul = open("/dev/null", O_RDWR);
+        if (nul >= 0) {
+            dup2(nul, 0);
+            dup2(nul, 1);
+        }
+        dup2(efd, 2);
+        execlp(prog, prog, script, (char *)NULL);
+        dprintf(2, "cannot run %s: %s", prog, strerror(errno));
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    ssize_t got = pread(efd, errbuf, size - 1, 0);
+    close(efd);
+    unlink(errpath);
+    if (got > 0) {
+        errbuf[got] = '\0';
+        /* one line for the error message */
+        for (char *c = errbuf; *c; c++)
+            if (*c == '\n')
+                *c = ' ';
+        while (got > 0 && errbuf[got - 1] == ' ')
+            errbuf[--got] = '\0';
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        if (!errbuf[0])
+            snprintf(errbuf, size, "gnuplot failed (status %d)", status);
+        return -1;
+    }
+    return got > 0 ? -1 : 0;
+}
+
+/* Write the script for format fmt with `set output` = image into path. */
+static rhaz_status write_script(const rhaz_plot *p, plot_args *a,
+                                rhaz_plot_format fmt, const char *image,
+                                const char *path, rhaz_error *err)
+{
+    rhaz_plot_options o = a->po;
+    o.format = fmt;
+    o.output = image;
+    rhaz_outfile *f = rhaz_outfile_open(path, err);
+    if (!f)
+        return err->status;
+    rhaz_status st = rhaz_plot_write(p, &o, rhaz_outfile_fp(f), err);
+    if (st) {
+        rhaz_outfile_abort(f);
+        return st;
+    }
+    return rhaz_outfile_commit(f, err);
+}
+
+/* Render p into PREFIX.EXT: script to a temporary, image to a temporary,
+ * renamed into place only when gnuplot succeeded silently. */
+static rhaz_status render(const rhaz_plot *p, plot_args *a,
+                          rhaz_plot_format fmt, rhaz_error *err)
+{
+    const char *ext = rhaz_plot_format_name(fmt);
+    size_t n = strlen(a->out) + 64;
+    char *final = malloc(n), *tmpimg = malloc(n), *tmpgp = malloc(n);
+    rhaz_status st = RHAZ_OK;
+    if (!final || !tmpimg || !tmpgp) {
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    snprintf(final, n, "%s.%s", a->out, ext);
+    snprintf(tmpimg, n, "%s.%s.tmp%ld.%s", a->out, ext, (long)getpid(), ext);
+    snprintf(tmpgp, n, "%s.%s.tmp%ld.gp", a->out, ext, (long)getpid());
+    if ((st = write_script(p, a, fmt, tmpimg, tmpgp, err)))
+        goto done;
+    char msg[700];
+    int rc = run_gnuplot(tmpgp, msg, sizeof msg);
+    struct stat sb;
+    if (rc == 0 && (stat(tmpimg, &sb) != 0 || sb.st_size == 0)) {
+        snprintf(msg, sizeof msg, "gnuplot wrote no image");
+        rc = -1;
+    }
+    if (rc != 0) {
+        st = rhaz_error_set(err, RHAZ_EIO, final, 0, "rendering failed: %s",
+                            msg);
+    } else if (rename(tmpimg, final) != 0) {
+        st = rhaz_error_set(err, RHAZ_EIO, final, 0, "cannot rename: %s",
+                            strerror(errno));
+    }
+    unlink(tmpgp);
+    if (st)
+        unlink(tmpimg);
+done:
+    free(final);
+    free(tmpimg);
+    free(tmpgp);
+    return st;
+}
+
+static int parse_formats(const char *s, plot_args *a)
+{
+    a->nformats = 0;
+    if (strcmp(s, "none") == 0)
+        return 0;
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", s);
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        rhaz_plot_format f;
+        if (rhaz_plot_format_parse(tok, &f, NULL) != RHAZ_OK ||
+            a->nformats >= RHAZ_PLOT_NFORMATS)
+            return -1;
+        for (int k = 0; k < a->nformats; k++)
+            if (a->formats[k] == f)
+                return -1;
+        a->formats[a->nformats++] = f;
+    }
+    return a->nformats ? 0 : -1;
+}
+
+static int parse_double(const char *s, double *out)
+{
+    char *e;
+    errno = 0;
+    double v = strtod(s, &e);
+    if (e == s || *e || errno || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
 
 int cmd_plot(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_fail("'plot' is not implemented yet");
+    static const struct option longopts[] = {
+        {"out", required_argument, 0, 'o'},
+        {"render", required_argument, 0, 'r'},
+        {"size", required_argument, 0, 's'},
+        {"theme", required_argument, 0, 'T'},
+        {"title", required_argument, 0, 't'},
+        {"xlabel", required_argument, 0, 'x'},
+        {"ylabel", required_argument, 0, 'y'},
+        {"labels", required_argument, 0, 'L'},
+        {"font", required_argument, 0, 'F'},
+        {"font-size", required_argument, 0, 'S'},
+        {"dpi", required_argument, 0, 'D'},
+        {"ymin", required_argument, 0, 'm'},
+        {"ymax", required_argument, 0, 'M'},
+        {"scale", required_argument, 0, 'c'},
+        {"intercept", no_argument, 0, 'I'},
+        {"df", required_argument, 0, 'd'},
+        {"input", required_argument, 0, 'i'},
+        {"data", required_argument, 0, 'a'},
+        {"treaty", required_argument, 0, 'k'},
+        {"fit", required_argument, 0, 'f'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    plot_args a;
+    memset(&a, 0, sizeof a);
+    rhaz_plot_options_init(&a.po);
+    a.po.ratio = 1;
+    a.formats[0] = RHAZ_PLOT_PNG;
+    a.nformats = 1;
+    const char *size = NULL, *render_s = NULL;
+    double fs = NAN;
+    rhaz_error err;
+    rhaz_error_clear(&err);
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': a.out = optarg; break;
+        case 'r': render_s = optarg; break;
+        case 's': size = optarg; break;
+        case 'T':
+            if (strcmp(optarg, "color") == 0 || strcmp(optarg, "colour") == 0)
+                a.po.theme = RHAZ_PLOT_COLOR;
+            else if (strcmp(optarg, "gray") == 0 ||
+                     strcmp(optarg, "grey") == 0)
+                a.po.theme = RHAZ_PLOT_GRAY;
+            else
+                return cli_usage("plot", "--theme must be color or gray");
+            break;
+        case 't': a.po.title = optarg; break;
+        case 'x': a.po.xlabel = optarg; break;
+        case 'y': a.po.ylabel = optarg; break;
+        case 'L': a.labels = optarg; break;
+        case 'F': a.po.font = optarg; break;
+        case 'S':
+            if (parse_double(optarg, &fs))
+                return cli_usage("plot", "--font-size '%s' is not a number",
+                                 optarg);
+            break;
+        case 'D': {
+            double d;
+            if (parse_double(optarg, &d) || d != floor(d))
+                return cli_usage("plot", "--dpi '%s' is not an integer",
+                                 optarg);
+            a.po.dpi = (int)fmin(fmax(d, -1), 1e5);
+            break;
+        }
+        case 'm':
+        case 'M':
+            if (parse_double(optarg, c == 'm' ? &a.po.ymin : &a.po.ymax))
+                return cli_usage("plot", "--%s '%s' is not a number",
+                                 c == 'm' ? "ymin" : "ymax", optarg);
+            break;
+        case 'c':
+            if (strcmp(optarg, "ratio") == 0)
+                a.po.ratio = 1;
+            else if (strcmp(optarg, "raw") == 0)
+                a.po.ratio = 0;
+            else
+                return cli_usage("plot", "--scale must be ratio or raw");
+            break;
+        case 'I': a.intercept = 1; break;
+        case 'd': {
+            double d;
+            if (parse_double(optarg, &d) || d != floor(d) || d < 2 || d > 20)
+                return cli_usage("plot", "--df must be an integer 2 to 20");
+            a.po.smooth_df = (int)d;
+            break;
+        }
+        case 'i': a.input = optarg; break;
+        case 'a': a.data = optarg; break;
+        case 'k': a.treaty = optarg; break;
+        case 'f':
+            if (a.nfits >= MAXFITS)
+                return cli_usage("plot", "at most %d --fit files", MAXFITS);
+            a.fits[a.nfits++] = optarg;
+            break;
+        case 'h': fputs(help, stdout); return EXIT_OK;
+        default: return cli_usage("plot", "invalid option");
+        }
+    }
+    if (optind >= argc)
+        return cli_usage("plot", "missing figure KIND");
+    if (optind + 1 < argc)
+        return cli_usage("plot", "unexpected argument '%s'", argv[optind + 1]);
+    if (rhaz_plot_kind_parse(argv[optind], &a.kind, &err))
+        return cli_usage("plot", "%s", err.msg);
+    if (!a.out || !*a.out)
+        return cli_usage("plot", "--out PREFIX is required");
+    if (render_s && parse_formats(render_s, &a))
+        return cli_usage("plot", "--render '%s': expected a comma list of "
+                                 "png, pdf, svg, eps (no repeats), or none",
+                         render_s);
+    if (size && rhaz_plot_size_parse(size, &a.po, &err))
+        return cli_usage("plot", "%s", err.msg);
+    if (!isnan(fs))
+        a.po.font_size = fs;
+    if (a.nfits && a.kind != RHAZ_PLOT_COEF)
+        return cli_usage("plot", "--fit is for the coef figure");
+
+    rhaz_table *labels = NULL;
+    rhaz_plot *p = NULL;
+    int rc = EXIT_OK;
+    if (a.labels) {
+        rhaz_csv_options lo = {0};
+        labels = rhaz_table_read(a.labels, &lo, &err);
+        if (!labels) {
+            rc = cli_error(&err);
+            goto done;
+        }
+        a.po.labels = labels;
+    }
+    p = rhaz_plot_alloc(a.kind, &err);
+    if (!p || loaders[a.kind](p, &a, &err) != RHAZ_OK) {
+        rc = cli_error(&err);
+        goto done;
+    }
+    /* PREFIX.gp: the script for the first format, set to write PREFIX.EXT */
+    rhaz_plot_format f0 = a.nformats ? a.formats[0] : RHAZ_PLOT_PNG;
+    size_t n = strlen(a.out) + 16;
+    char *gp = malloc(n), *img = malloc(n);
+    if (!gp || !img) {
+        free(gp);
+        free(img);
+        rc = cli_fail("out of memory");
+        goto done;
+    }
+    snprintf(gp, n, "%s.gp", a.out);
+    snprintf(img, n, "%s.%s", a.out, rhaz_plot_format_name(f0));
+    /* the script names the image as PREFIX.EXT: run it from the same
+     * directory as rhaz was run */
+    rhaz_status st = write_script(p, &a, f0, img, gp, &err);
+    for (int k = 0; st == RHAZ_OK && k < a.nformats; k++)
+        st = render(p, &a, a.formats[k], &err);
+    free(gp);
+    free(img);
+    if (st)
+        rc = cli_error(&err);
+done:
+    rhaz_plot_free(p);
+    rhaz_table_free(labels);
+    return rc;
 }

@@ -1,0 +1,86 @@
+/* plot_impl.h -- internals of the plot module (not public). */
+#ifndef RHAZ_PLOT_IMPL_H
+#define RHAZ_PLOT_IMPL_H
+
+#include "rhaz.h"
+
+#include <stdio.h>
+
+/* A stored series: copies of the caller's arrays. */
+typedef struct {
+    char *label, *panel;
+    size_t n;
+    double *x, *y, *lo, *hi; /* lo, hi NULL if no band */
+    char **names;            /* coef */
+    double coef_var;         /* zph */
+} plot_series;
+
+struct rhaz_plot {
+    rhaz_plot_kind kind;
+    plot_series *s;
+    size_t ns, cap;
+};
+
+/* Per-kind behaviour flags for the shared line writer. */
+enum {
+    PK_STEPS = 1u << 0,   /* right-continuous steps */
+    PK_BAND = 1u << 1,    /* draw lower/upper as a filled band */
+    PK_Y01 = 1u << 2,     /* y range fixed to [0, 1] */
+    PK_YZERO = 1u << 3,   /* y range starts at 0 */
+    PK_MARKS = 1u << 4,   /* sparse point marks on the lines (grayscale) */
+    PK_XINT = 1u << 5     /* x are integers (years): integer tics */
+};
+
+/* A figure kind: a row of the kind table. */
+typedef struct plot_type {
+    const char *name;
+    const char *summary;
+    const char *xlabel, *ylabel; /* defaults */
+    unsigned flags;
+    rhaz_status (*check)(const rhaz_plot *p, const rhaz_plot_series *s,
+                         rhaz_error *err); /* extra validation on add */
+    rhaz_status (*write)(const rhaz_plot *p, const rhaz_plot_options *o,
+                         const struct plot_type *t, FILE *fp,
+                         rhaz_error *err);
+} plot_type;
+
+const plot_type *plot_type_of(rhaz_plot_kind kind);
+
+/* Writers (lines.c, coef.c, zph.c). */
+rhaz_status plot_write_lines(const rhaz_plot *p, const rhaz_plot_options *o,
+                             const plot_type *t, FILE *fp, rhaz_error *err);
+rhaz_status plot_write_coef(const rhaz_plot *p, const rhaz_plot_options *o,
+                            const plot_type *t, FILE *fp, rhaz_error *err);
+rhaz_status plot_write_zph(const rhaz_plot *p, const rhaz_plot_options *o,
+                           const plot_type *t, FILE *fp, rhaz_error *err);
+rhaz_status plot_check_coef(const rhaz_plot *p, const rhaz_plot_series *s,
+                            rhaz_error *err);
+rhaz_status plot_check_zph(const rhaz_plot *p, const rhaz_plot_series *s,
+                           rhaz_error *err);
+
+/* Shared script pieces (script.c). */
+#define PLOT_NSTYLES 8
+/* Terminal, output, styles, border, key, title. height: inches. */
+void plot_put_preamble(FILE *fp, const rhaz_plot *p,
+                       const rhaz_plot_options *o, const plot_type *t,
+                       double height);
+/* A gnuplot single-quoted string literal ('' doubles a quote; newlines
+ * become spaces). */
+void plot_put_str(FILE *fp, const char *s);
+/* A number as data: shortest round-trip, NaN for missing. */
+void plot_put_num(FILE *fp, double x);
+/* The label of a name from opt->labels, or the name itself. */
+const char *plot_label(const rhaz_plot_options *o, const char *name);
+/* `set xlabel '...'` / ylabel with the label lookup applied. */
+void plot_put_axis_labels(FILE *fp, const rhaz_plot_options *o,
+                          const plot_type *t);
+/* A tic step from {1, 2, 2.5, 5} x 10^k such that the tics between lo
+ * and hi, each label_in inches wide, fit in avail_in inches; NaN if the
+ * range is empty. */
+double plot_tic_step(double lo, double hi, double avail_in, double label_in);
+/* Width in inches of a tic label for values lo..hi, with its gap. */
+double plot_label_width(const rhaz_plot_options *o, double lo, double hi);
+/* Style index (1-based) of series i. */
+int plot_style(size_t i);
+
+#endif

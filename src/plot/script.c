@@ -1,0 +1,233 @@
+/* script.c -- pieces shared by every figure script: terminal and size,
+ * line styles that survive grayscale, quoting, numbers, labels. */
+#include "plot/plot_impl.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Okabe-Ito colour-blind safe palette (yellow left out: too light on
+ * white), and a grayscale set.  Colour is never the only cue: every style
+ * also has its own dash type and point type. */
+static const char *const color_lc[PLOT_NSTYLES] = {
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7",
+    "#E69F00", "#56B4E9", "#000000", "#7F7F7F"};
+static const char *const gray_lc[PLOT_NSTYLES] = {
+    "#000000", "#505050", "#000000", "#808080",
+    "#505050", "#000000", "#808080", "#505050"};
+static const char *const dash[PLOT_NSTYLES] = {
+    "1", "2", "3", "4", "5", "(12,4)", "(2,4)", "(12,4,2,4,2,4)"};
+/* filled circle, square, triangle, diamond; open ones */
+static const int point[PLOT_NSTYLES] = {7, 5, 9, 13, 6, 4, 8, 12};
+
+int plot_style(size_t i) { return (int)(i % PLOT_NSTYLES) + 1; }
+
+void plot_put_str(FILE *fp, const char *s)
+{
+    fputc('\'', fp);
+    for (; s && *s; s++) {
+        if (*s == '\'')
+            fputs("''", fp);
+        else if (*s == '\n' || *s == '\r' || *s == '\t')
+            fputc(' ', fp);
+        else
+            fputc(*s, fp);
+    }
+    fputc('\'', fp);
+}
+
+void plot_put_num(FILE *fp, double x)
+{
+    if (isnan(x)) {
+        fputs("NaN", fp);
+        return;
+    }
+    if (isinf(x)) {
+        fputs(x > 0 ? "Inf" : "-Inf", fp);
+        return;
+    }
+    char buf[64];
+    rhaz_format_double(x, buf, sizeof buf);
+    fputs(buf, fp);
+}
+
+const char *plot_label(const rhaz_plot_options *o, const char *name)
+{
+    if (!name || !o->labels)
+        return name;
+    const rhaz_table *t = o->labels;
+    long kn = -1, kl = -1;
+    for (size_t j = 0; j < rhaz_table_ncol(t); j++) {
+        if (rhaz_table_coltype(t, j) != RHAZ_COL_STRING)
+            continue;
+        if (kn < 0)
+            kn = (long)j;
+        else if (kl < 0)
+            kl = (long)j;
+    }
+    if (kl < 0)
+        return name;
+    for (size_t i = 0; i < rhaz_table_nrow(t); i++) {
+        const char *n = rhaz_table_str(t, (size_t)kn, i);
+        const char *l = rhaz_table_str(t, (size_t)kl, i);
+        if (n && l && strcmp(n, name) == 0)
+            return l;
+    }
+    return name;
+}
+
+static void put_terminal(FILE *fp, const rhaz_plot_options *o, double h)
+{
+    const char *font = o->font && *o->font ? o->font : "Sans";
+    double w = o->width;
+    switch (o->format) {
+    case RHAZ_PLOT_PNG: {
+        /* pixels = inches x dpi; the cairo PNG terminal draws a point as
+         * 96/72 pixels (measured: a 72 pt capital H is 70 px high, DejaVu
+         * cap height 0.73 em), so fonts and lines scale by dpi/96 to keep
+         * the printed size of the PDF */
+        double sc = o->dpi / 96.0;
+        fprintf(fp,
+                "set terminal pngcairo size %d,%d noenhanced font '%s,%g' "
+                "fontscale %.4g linewidth %.4g\n",
+                (int)lround(w * o->dpi), (int)lround(h * o->dpi), font,
+                o->font_size, sc, sc);
+        break;
+    }
+    case RHAZ_PLOT_PDF:
+        fprintf(fp,
+                "set terminal pdfcairo size %.4gin,%.4gin noenhanced "
+                "font '%s,%g' linewidth 1\n",
+                w, h, font, o->font_size);
+        break;
+    case RHAZ_PLOT_EPS:
+        fprintf(fp,
+                "set terminal epscairo size %.4gin,%.4gin noenhanced "
+                "font '%s,%g' linewidth 1\n",
+                w, h, font, o->font_size);
+        break;
+    case RHAZ_PLOT_SVG:
+    default:
+        fprintf(fp,
+                "set terminal svg size %d,%d noenhanced font '%s,%g' "
+                "linewidth 1 background '#ffffff'\n",
+                (int)lround(w * 72), (int)lround(h * 72), font,
+                o->font_size);
+        break;
+    }
+}
+
+void plot_put_preamble(FILE *fp, const rhaz_plot *p,
+                       const rhaz_plot_options *o, const plot_type *t,
+                       double height)
+{
+    (void)p;
+    fprintf(fp, "# rhaz %s figure: %s\n", t->name, t->summary);
+    fprintf(fp, "# Written by rhaz %s.  Self-contained: the data are inline "
+                "below.\n# Edit labels or styles and re-run: gnuplot "
+                "THIS_FILE.gp\n\n", RHAZ_VERSION);
+    put_terminal(fp, o, height);
+    if (o->output) {
+        fputs("set output ", fp);
+        plot_put_str(fp, o->output);
+        fputc('\n', fp);
+    }
+    fputs("set encoding utf8\nset datafile missing NaN\n\n", fp);
+    fprintf(fp, "# line styles: colour, dash type and point type differ, "
+                "so series stay\n# distinct in grayscale print (theme: "
+                "%s)\n", o->theme == RHAZ_PLOT_GRAY ? "gray" : "color");
+    const char *const *lc = o->theme == RHAZ_PLOT_GRAY ? gray_lc : color_lc;
+    for (int i = 0; i < PLOT_NSTYLES; i++)
+        fprintf(fp, "set style line %d lc rgb '%s' dt %s pt %d lw 1.5 "
+                    "ps 0.7\n", i + 1, lc[i], dash[i], point[i]);
+    fputs("# reference lines; residual points\n"
+          "set style line 100 lc rgb '#808080' dt 2 lw 1\n"
+          "set style line 101 lc rgb '#606060' pt 6 ps 0.45 lw 0.8\n"
+          "set style fill transparent solid 0.18 noborder\n\n", fp);
+    fputs("set border 3 back lw 1\n"
+          "set tics nomirror out scale 0.6\n", fp);
+    if (t->flags & PK_XINT)
+        fputs("set xtics format '%.0f'\n", fp);
+    /* legend centred above the plot, never over the data: as many
+     * columns as fit the width, a top margin for its rows */
+    size_t maxlen = 1;
+    int any = 0;
+    for (size_t i = 0; i < p->ns; i++) {
+        const char *l = plot_label(o, p->s[i].label);
+        size_t n = l ? strlen(l) : 0;
+        any |= n > 0;
+        if (n > maxlen)
+            maxlen = n;
+    }
+    int has_title = o->title && *o->title;
+    size_t rows = 0;
+    if (!any || p->kind == RHAZ_PLOT_ZPH ||
+        (p->kind == RHAZ_PLOT_COEF && p->ns == 1)) {
+        fputs("unset key\n", fp);
+    } else {
+        double em = o->font_size / 72.0; /* inches */
+        /* label + sample (2.5 characters) + gaps, characters ~0.6 em */
+        double colw = ((double)maxlen * 0.6 + 1.5 + 2.0) * em;
+        size_t cols = (size_t)floor((o->width - 0.2) / colw);
+        if (cols < 1)
+            cols = 1;
+        if (cols > p->ns)
+            cols = p->ns;
+        rows = (p->ns + cols - 1) / cols;
+        /* below the title line when there is one */
+        double top = has_title ? 1 - 1.9 * em / height : 0.99;
+        fprintf(fp, "set key at screen 0.5, screen %.4f center top "
+                    "horizontal reverse Left noautotitle maxcols %zu "
+                    "samplen 2.5 spacing 1.1 width 0\n", top, cols);
+        fprintf(fp, "set tmargin %.3g\n",
+                (double)rows * 1.1 + 0.8 + (has_title ? 1.6 : 0));
+    }
+    if (has_title) {
+        /* title at the top, above the legend rows */
+        fputs("set title ", fp);
+        plot_put_str(fp, o->title);
+        fprintf(fp, " offset 0, %.3g\n", rows ? (double)rows * 1.1 : 0.0);
+    }
+}
+
+void plot_put_axis_labels(FILE *fp, const rhaz_plot_options *o,
+                          const plot_type *t)
+{
+    const char *xl = o->xlabel ? o->xlabel : t->xlabel;
+    const char *yl = o->ylabel ? o->ylabel : t->ylabel;
+    fputs("set xlabel ", fp);
+    plot_put_str(fp, plot_label(o, xl));
+    fputs("\nset ylabel ", fp);
+    plot_put_str(fp, plot_label(o, yl));
+    fputc('\n', fp);
+}
+
+double plot_tic_step(double lo, double hi, double avail_in, double label_in)
+{
+    if (!(hi > lo) || !(avail_in > 0) || !(label_in > 0))
+        return NAN;
+    double maxn = floor(avail_in / label_in);
+    if (maxn < 2)
+        maxn = 2;
+    double e = pow(10, floor(log10((hi - lo) / maxn)) - 1);
+    static const double m[] = {1, 2, 2.5, 5};
+    for (int k = 0; k < 40; k++, e *= 10)
+        for (int q = 0; q < 4; q++) {
+            double s = m[q] * e;
+            double n = floor(hi / s + 1e-9) - ceil(lo / s - 1e-9) + 1;
+            if (n <= maxn)
+                return s;
+        }
+    return NAN;
+}
+
+double plot_label_width(const rhaz_plot_options *o, double lo, double hi)
+{
+    char a[64], b[64];
+    snprintf(a, sizeof a, "%g", lo);
+    snprintf(b, sizeof b, "%g", hi);
+    size_t n = strlen(a) > strlen(b) ? strlen(a) : strlen(b);
+    if (n < 2)
+        n = 2;
+    /* a digit is about 0.64 em in DejaVu/Helvetica; plus a gap of 1.6 em */
+    return ((double)n * 0.64 + 1.6) * o->font_size / 72.0;
+}
