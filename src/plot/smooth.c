@@ -97,6 +97,20 @@ rhaz_status rhaz_plot_smooth_ns(const double *x, const double *y, size_t n,
         goto cleanup;
     }
 
+    /* the basis has df columns: fewer distinct times make it singular
+     * (R: "spline fit is singular, variable skipped") */
+    memcpy(comb, x, n * sizeof *comb);
+    gsl_sort(comb, 1, n);
+    size_t distinct = 1;
+    for (size_t i = 1; i < n; i++)
+        distinct += comb[i] != comb[i - 1];
+    if (distinct < df) {
+        st = rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                            "spline smooth: %zu distinct times, fewer than "
+                            "df = %zu", distinct, df);
+        goto cleanup;
+    }
+
     /* grid and knots from the combined vector, as R's plot.cox.zph */
     for (size_t g = 0; g < ngrid; g++)
         grid[g] = xmin + (xmax - xmin) * (double)g / (double)(ngrid - 1);
