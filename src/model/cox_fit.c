@@ -1,0 +1,970 @@
+/* cox_fit.c -- Cox proportional hazards: Newton-Raphson on the partial
+ * likelihood for right-censored and (start, stop] data, Efron or Breslow
+ * ties, case weights, strata, model-based and sandwich variances.
+ *
+ * Inputs (rhaz_cox_data): x n x p column-major; stop, event, optional
+ * start, weights, strata (codes 0..S-1), cluster (codes 0..G-1).  No
+ * sorting of the rows is required from the caller.
+ *
+ * Method.  One sort of the distinct event times per stratum defines the
+ * "slots" (see cox_internal.h); each row gets the slot range in which it
+ * is at risk by binary search.  For a coefficient vector beta, with
+ * r_i = w_i exp(eta_i), the risk-set sums S0(k) = sum r_i and
+ * S1(k) = sum r_i z_i are prefix sums of difference arrays (O(n p)).
+ *
+ * Efron's approximation: at slot k with d deaths, death weight total wd
+ * (mean wbar = wd / d), death sums D0, D1, the j-th (j = 0..d-1) tied
+ * death sees the denominator den_j = S0 - (j/d) D0 and the mean
+ * m_j = (S1 - (j/d) D1) / den_j, each with weight wbar.  Breslow is d = 1.
+ *   loglik = sum_deaths w eta - sum_k sum_j wbar log den_j
+ *   score  = sum_deaths w z   - sum_k sum_j wbar m_j
+ *   info   = sum_k sum_j wbar [(S2 - (j/d) D2)/den_j - m_j m_j']
+ * With A_k = sum_j wbar/den_j and B_k = sum_j wbar (j/d)/den_j the
+ * second-moment part is sum_i a_i z_i z_i' where
+ *   a_i = r_i (sum of A_k over the slots where i is at risk
+ *              - [i dies at k] B_k),
+ * a single weighted cross-product X'AX (BLAS dsyrk, chunked) -- never a
+ * per-slot p x p update over the risk set -- and the mean part is
+ *   sum_k [C0 S1 S1' - C1 (S1 D1' + D1 S1') + C2 D1 D1']
+ * with C_m = sum_j wbar (j/d)^m / den_j^2.  So one iteration costs
+ * O(n p^2) flops in BLAS level 3 plus O(n p) scattered adds.
+ *
+ * Iteration: the rules of R survival 3.5-3's agfit4 (iteration 0 at
+ * init; Newton steps; if the log-likelihood falls or turns non-finite,
+ * or the rank changes, back off towards the last good beta by
+ * beta = (old * h + beta) / (h + 1); converged when
+ * |1 - loglik_old / loglik_new| <= eps, the estimate being the beta at
+ * which that was observed, with its information matrix).  Covariates are
+ * centred per stratum and scaled by their mean absolute deviation;
+ * results are returned on the original scale.
+ */
+#include "cox_internal.h"
+
+#include <cblas.h>
+#include <float.h>
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK 2048
+
+void rhaz_cox_options_default(rhaz_cox_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->ties = RHAZ_TIES_EFRON;
+    o->max_iter = 20;
+    o->eps = 1e-9;
+    o->toler_chol = pow(DBL_EPSILON, 0.75);
+    o->toler_inf = sqrt(1e-9);
+    o->adj = RHAZ_ADJ_NONE;
+}
+
+void rhaz_cox_free(rhaz_cox *f)
+{
+    if (!f)
+        return;
+    void *ptrs[] = {f->z, f->center, f->scale, f->start, f->stop, f->event,
+                    f->w, f->strata, f->cluster, f->k_add, f->k_hi, f->k_rem,
+                    f->sbeg, f->slot_time, f->slot_stratum, f->slot_nd,
+                    f->slot_wd, f->deaths, f->ud, f->eta, f->rr, f->a, f->S0,
+                    f->D0, f->S1, f->D1, f->A, f->B, f->C0, f->C1, f->C2,
+                    f->E0, f->E1, f->cumA, f->chunk, f->imat, f->u, f->corr,
+                    f->beta_z, f->vz, f->h, f->firth_u, f->q0, f->v, f->coef,
+                    f->vcov, f->vcov_model, f->score, f->means, f->lp,
+                    f->aliased, f->infinite};
+    for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
+        free(ptrs[i]);
+    free(f);
+}
+
+const rhaz_cox_result *rhaz_cox_result_get(const rhaz_cox *f)
+{
+    return f ? &f->res : NULL;
+}
+
+/* ---- setup ---------------------------------------------------------- */
+
+typedef struct {
+    int s;
+    double t;
+} evkey;
+
+static int evkey_cmp(const void *a, const void *b)
+{
+    const evkey *x = a, *y = b;
+    if (x->s != y->s)
+        return x->s < y->s ? -1 : 1;
+    if (x->t != y->t)
+        return x->t > y->t ? -1 : 1; /* decreasing time */
+    return 0;
+}
+
+/* First slot in [lo, hi) (times decreasing) with time <= t; hi if none. */
+static size_t first_le(const double *time, size_t lo, size_t hi, double t)
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (time[mid] <= t)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+static rhaz_status check_data(const rhaz_cox_data *d,
+                              const rhaz_cox_options *o, rhaz_error *err)
+{
+    if (!d || !o || !d->stop || !d->event || (d->p > 0 && !d->x))
+        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+                              "cox: missing data arrays");
+    if (d->n == 0)
+        return rhaz_error_set(err, RHAZ_EDATA, NULL, 0, "cox: no rows");
+    if (o->max_iter < 0 || !(o->eps > 0) || !(o->toler_chol > 0) ||
+        !(o->toler_inf > 0))
+        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+                              "cox: invalid control options");
+    if (d->strata && d->n_strata == 0)
+        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+                              "cox: strata given but n_strata is 0");
+    if (d->cluster && d->n_clusters == 0)
+        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+                              "cox: cluster given but n_clusters is 0");
+    size_t nev = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        double t = d->stop[i], e = d->event[i];
+        if (!isfinite(t) || !(e == 0 || e == 1))
+            return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                                  "cox: row %zu: stop time must be finite "
+                                  "and event 0 or 1", i + 1);
+        if (d->start && !(d->start[i] < t))
+            return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                                  "cox: row %zu: start (%g) must be less "
+                                  "than stop (%g)", i + 1, d->start[i], t);
+        if (d->weights && !(d->weights[i] > 0 && isfinite(d->weights[i])))
+            return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                                  "cox: row %zu: weights must be > 0", i + 1);
+        if (d->strata && (d->strata[i] < 0 ||
+                          (size_t)d->strata[i] >= d->n_strata))
+            return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+                                  "cox: row %zu: stratum code out of range",
+                                  i + 1);
+        if (d->cluster && (d->cluster[i] < 0 ||
+                           (size_t)d->cluster[i] >= d->n_clusters))
+            return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+                                  "cox: row %zu: cluster code out of range",
+                                  i + 1);
+        nev += e == 1;
+    }
+    for (size_t j = 0; j < d->p; j++)
+        for (size_t i = 0; i < d->n; i++)
+            if (!isfinite(d->x[j * d->n + i]))
+                return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                                      "cox: row %zu, covariate %zu is not "
+                                      "finite", i + 1, j + 1);
+    if (nev == 0)
+        return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                              "cox: no events: cannot fit a Cox model");
+    return RHAZ_OK;
+}
+
+#define XALLOC(ptr, count)                                                    \
+    do {                                                                      \
+        size_t xn_ = (count); (ptr) = calloc(xn_ ? xn_ : 1, sizeof *(ptr));                 \
+        if (!(ptr))                                                           \
+            goto nomem;                                                       \
+    } while (0)
+
+static rhaz_cox *cox_setup(const rhaz_cox_data *d, const rhaz_cox_options *o,
+                           rhaz_error *err)
+{
+    size_t n = d->n, p = d->p, S = d->strata ? d->n_strata : 1;
+    evkey *ev = NULL;
+    rhaz_cox *f = calloc(1, sizeof *f);
+    if (!f)
+        goto nomem;
+    f->n = n;
+    f->p = p;
+    f->S = S;
+    f->G = d->cluster ? d->n_clusters : 0;
+    f->ties = o->ties;
+    f->counting = d->start != NULL;
+
+    XALLOC(f->stop, n);
+    XALLOC(f->event, n);
+    XALLOC(f->w, n);
+    memcpy(f->stop, d->stop, n * sizeof(double));
+    memcpy(f->event, d->event, n * sizeof(double));
+    for (size_t i = 0; i < n; i++)
+        f->w[i] = d->weights ? d->weights[i] : 1.0;
+    if (d->start) {
+        XALLOC(f->start, n);
+        memcpy(f->start, d->start, n * sizeof(double));
+    }
+    if (d->strata) {
+        XALLOC(f->strata, n);
+        memcpy(f->strata, d->strata, n * sizeof(int));
+    }
+    if (d->cluster) {
+        XALLOC(f->cluster, n);
+        memcpy(f->cluster, d->cluster, n * sizeof(int));
+    }
+
+    /* distinct event times per stratum, decreasing */
+    size_t nev = 0;
+    for (size_t i = 0; i < n; i++)
+        nev += d->event[i] == 1;
+    ev = malloc(nev * sizeof *ev);
+    XALLOC(f->deaths, nev);
+    if (!ev)
+        goto nomem;
+    nev = 0;
+    for (size_t i = 0; i < n; i++)
+        if (d->event[i] == 1) {
+            ev[nev].s = d->strata ? d->strata[i] : 0;
+            ev[nev].t = d->stop[i];
+            f->deaths[nev++] = i;
+        }
+    f->n_deaths = nev;
+    qsort(ev, nev, sizeof *ev, evkey_cmp);
+    size_t K = 0;
+    for (size_t e = 0; e < nev; e++)
+        if (K == 0 || ev[e].s != ev[K - 1].s || ev[e].t != ev[K - 1].t)
+            ev[K++] = ev[e];
+    f->K = K;
+    XALLOC(f->slot_time, K);
+    XALLOC(f->slot_stratum, K);
+    XALLOC(f->sbeg, S + 1);
+    for (size_t k = 0; k < K; k++) {
+        f->slot_time[k] = ev[k].t;
+        f->slot_stratum[k] = ev[k].s;
+    }
+    {
+        size_t k = 0;
+        for (size_t s = 0; s < S; s++) {
+            f->sbeg[s] = k;
+            while (k < K && (size_t)ev[k].s == s)
+                k++;
+        }
+        f->sbeg[S] = K;
+    }
+    free(ev);
+    ev = NULL;
+
+    XALLOC(f->k_add, n);
+    XALLOC(f->k_hi, n);
+    XALLOC(f->k_rem, n);
+    size_t nused = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t s = d->strata ? (size_t)d->strata[i] : 0;
+        size_t lo = f->sbeg[s], hi = f->sbeg[s + 1];
+        size_t ka = first_le(f->slot_time, lo, hi, d->stop[i]);
+        size_t kh = d->start ? first_le(f->slot_time, lo, hi, d->start[i]) : hi;
+        if (ka >= kh) {
+            f->k_add[i] = f->k_hi[i] = f->k_rem[i] = K;
+        } else {
+            f->k_add[i] = ka;
+            f->k_hi[i] = kh;
+            f->k_rem[i] = kh == hi ? K : kh;
+            nused++;
+        }
+    }
+    f->res.n_used = nused;
+
+    XALLOC(f->slot_nd, K);
+    XALLOC(f->slot_wd, K);
+    for (size_t e = 0; e < nev; e++) {
+        size_t i = f->deaths[e];
+        f->slot_nd[f->k_add[i]] += 1;
+        f->slot_wd[f->k_add[i]] += f->w[i];
+    }
+
+    /* centred (per stratum, weighted) and scaled covariates */
+    XALLOC(f->z, n * p);
+    XALLOC(f->center, p * S);
+    XALLOC(f->scale, p);
+    XALLOC(f->means, p);
+    {
+        double *sw = calloc(S, sizeof *sw);
+        if (!sw)
+            goto nomem;
+        for (size_t i = 0; i < n; i++)
+            sw[d->strata ? d->strata[i] : 0] += f->w[i];
+        for (size_t j = 0; j < p; j++) {
+            const double *x = d->x + j * n;
+            double *z = f->z + j * n, *c = f->center + j * S;
+            double m = 0, mw = 0, tw0 = 0;
+            int zero_one = 1; /* R does not centre -1/0/1 covariates */
+            for (size_t i = 0; i < n; i++) {
+                c[d->strata ? d->strata[i] : 0] += f->w[i] * x[i];
+                m += x[i];
+                mw += f->w[i] * x[i];
+                tw0 += f->w[i];
+                zero_one &= x[i] == 0 || x[i] == 1 || x[i] == -1;
+            }
+            /* R's fit$means: weighted for right-censored data (coxfit6),
+             * unweighted for (start, stop] data (agreg.fit) */
+            f->means[j] = zero_one ? 0.0
+                          : d->start ? m / (double)n : mw / tw0;
+            for (size_t s = 0; s < S; s++)
+                c[s] = sw[s] > 0 ? c[s] / sw[s] : 0;
+            double mad = 0, tw = 0;
+            for (size_t i = 0; i < n; i++) {
+                z[i] = x[i] - c[d->strata ? d->strata[i] : 0];
+                mad += f->w[i] * fabs(z[i]);
+                tw += f->w[i];
+            }
+            double sc = mad > 0 ? tw / mad : 1.0;
+            f->scale[j] = sc;
+            for (size_t i = 0; i < n; i++)
+                z[i] *= sc;
+        }
+        free(sw);
+    }
+    XALLOC(f->ud, p);
+    for (size_t e = 0; e < nev; e++) {
+        size_t i = f->deaths[e];
+        for (size_t j = 0; j < p; j++)
+            f->ud[j] += f->w[i] * f->z[j * n + i];
+    }
+
+    /* workspace */
+    XALLOC(f->eta, n);
+    XALLOC(f->rr, n);
+    XALLOC(f->a, n);
+    XALLOC(f->S0, K + 1);
+    XALLOC(f->D0, K + 1);
+    XALLOC(f->S1, (K + 1) * p);
+    XALLOC(f->D1, (K + 1) * p);
+    XALLOC(f->A, K + 1);
+    XALLOC(f->B, K + 1);
+    XALLOC(f->C0, K + 1);
+    XALLOC(f->C1, K + 1);
+    XALLOC(f->C2, K + 1);
+    XALLOC(f->E0, K + 1);
+    XALLOC(f->E1, K + 1);
+    XALLOC(f->cumA, K + 1);
+    XALLOC(f->chunk, (size_t)CHUNK * p);
+    XALLOC(f->imat, p * p);
+    XALLOC(f->u, p);
+    XALLOC(f->corr, p * p);
+    XALLOC(f->beta_z, p);
+    XALLOC(f->vz, p * p);
+    XALLOC(f->h, p * p);
+    XALLOC(f->firth_u, p);
+    XALLOC(f->coef, p);
+    XALLOC(f->vcov, p * p);
+    XALLOC(f->vcov_model, p * p);
+    XALLOC(f->score, p);
+    XALLOC(f->lp, n);
+    XALLOC(f->aliased, p);
+    XALLOC(f->infinite, p);
+    return f;
+
+nomem:
+    free(ev);
+    rhaz_cox_free(f);
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+    return NULL;
+}
+
+/* ---- one evaluation -------------------------------------------------- */
+
+double rhaz_cox_eval_(struct rhaz_cox *f, const double *beta, int info)
+{
+    const size_t n = f->n, p = f->p, K = f->K, K1 = K + 1;
+    const int breslow = f->ties == RHAZ_TIES_BRESLOW;
+
+    if (p > 0)
+        cblas_dgemv(CblasColMajor, CblasNoTrans, (int)n, (int)p, 1.0, f->z,
+                    (int)n, beta, 1, 0.0, f->eta, 1);
+    else
+        memset(f->eta, 0, n * sizeof(double));
+
+    /* guard exp() against overflow: subtract a constant (it cancels) */
+    double mx = -INFINITY, mn = INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (f->k_add[i] < K) {
+            if (f->eta[i] > mx)
+                mx = f->eta[i];
+            if (f->eta[i] < mn)
+                mn = f->eta[i];
+        }
+    double shift = 0;
+    if (mx >= mn)
+        shift = mx - mn <= 400 ? 0.5 * (mx + mn) : mx - 200;
+    if (!isfinite(shift))
+        shift = 0;
+    f->shift = shift;
+    for (size_t i = 0; i < n; i++)
+        f->rr[i] = f->k_add[i] < K ? f->w[i] * exp(f->eta[i] - shift) : 0.0;
+
+    /* risk-set sums by difference arrays, then prefix sums per stratum */
+    memset(f->S0, 0, K1 * sizeof(double));
+    memset(f->D0, 0, K1 * sizeof(double));
+    memset(f->S1, 0, K1 * p * sizeof(double));
+    memset(f->D1, 0, K1 * p * sizeof(double));
+    for (size_t i = 0; i < n; i++) {
+        f->S0[f->k_add[i]] += f->rr[i];
+        f->S0[f->k_rem[i]] -= f->rr[i];
+    }
+    for (size_t e = 0; e < f->n_deaths; e++) {
+        size_t i = f->deaths[e];
+        f->D0[f->k_add[i]] += f->rr[i];
+    }
+    for (size_t j = 0; j < p; j++) {
+        const double *z = f->z + j * n;
+        double *s1 = f->S1 + j * K1, *d1 = f->D1 + j * K1;
+        for (size_t i = 0; i < n; i++) {
+            double v = f->rr[i] * z[i];
+            s1[f->k_add[i]] += v;
+            s1[f->k_rem[i]] -= v;
+        }
+        for (size_t e = 0; e < f->n_deaths; e++) {
+            size_t i = f->deaths[e];
+            d1[f->k_add[i]] += f->rr[i] * z[i];
+        }
+    }
+    for (size_t s = 0; s < f->S; s++) {
+        double run = 0;
+        for (size_t k = f->sbeg[s]; k < f->sbeg[s + 1]; k++) {
+            run += f->S0[k];
+            f->S0[k] = run;
+        }
+        for (size_t j = 0; j < p; j++) {
+            double *s1 = f->S1 + j * K1;
+            run = 0;
+            for (size_t k = f->sbeg[s]; k < f->sbeg[s + 1]; k++) {
+                run += s1[k];
+                s1[k] = run;
+            }
+        }
+    }
+
+    /* per slot: Efron sums, log-likelihood, score, mean part of info */
+    double loglik = 0;
+    for (size_t e = 0; e < f->n_deaths; e++) {
+        size_t i = f->deaths[e];
+        loglik += f->w[i] * (f->eta[i] - shift);
+    }
+    memcpy(f->u, f->ud, p * sizeof(double));
+    if (info)
+        memset(f->corr, 0, p * p * sizeof(double));
+    f->cumA[0] = 0;
+    for (size_t k = 0; k < K; k++) {
+        double d = f->slot_nd[k], wd = f->slot_wd[k];
+        double s0 = f->S0[k], d0 = f->D0[k];
+        double A = 0, B = 0, C0 = 0, C1 = 0, C2 = 0, E0 = 0, E1 = 0;
+        if (breslow || d == 1) {
+            A = wd / s0;
+            C0 = A / s0;
+            E0 = 1 / s0;
+            loglik -= wd * log(s0);
+        } else {
+            double wbar = wd / d;
+            int nd = (int)d;
+            for (int jj = 0; jj < nd; jj++) {
+                double fr = jj / d, den = s0 - fr * d0, inv = 1 / den;
+                E0 += inv;
+                E1 += fr * inv;
+                C0 += inv * inv;
+                C1 += fr * inv * inv;
+                C2 += fr * fr * inv * inv;
+                loglik -= wbar * log(den);
+            }
+            A = wbar * E0;
+            B = wbar * E1;
+            C0 *= wbar;
+            C1 *= wbar;
+            C2 *= wbar;
+        }
+        f->A[k] = A;
+        f->B[k] = B;
+        f->C0[k] = C0;
+        f->C1[k] = C1;
+        f->C2[k] = C2;
+        f->E0[k] = E0;
+        f->E1[k] = E1;
+        f->cumA[k + 1] = f->cumA[k] + A;
+        for (size_t j = 0; j < p; j++)
+            f->u[j] -= A * f->S1[j * K1 + k] - B * f->D1[j * K1 + k];
+        if (info) {
+            for (size_t j = 0; j < p; j++) {
+                double s1j = f->S1[j * K1 + k], d1j = f->D1[j * K1 + k];
+                for (size_t l = 0; l <= j; l++) {
+                    double s1l = f->S1[l * K1 + k], d1l = f->D1[l * K1 + k];
+                    f->corr[j * p + l] += C0 * s1j * s1l -
+                                          C1 * (s1j * d1l + d1j * s1l) +
+                                          C2 * d1j * d1l;
+                }
+            }
+        }
+    }
+    if (!info || p == 0)
+        return loglik;
+
+    /* second-moment part: X' diag(a) X, chunked dsyrk */
+    for (size_t i = 0; i < n; i++)
+        f->a[i] = f->rr[i] * (f->cumA[f->k_hi[i]] - f->cumA[f->k_add[i]]);
+    for (size_t e = 0; e < f->n_deaths; e++) {
+        size_t i = f->deaths[e];
+        f->a[i] -= f->rr[i] * f->B[f->k_add[i]];
+    }
+    memset(f->imat, 0, p * p * sizeof(double));
+    for (size_t r0 = 0; r0 < n; r0 += CHUNK) {
+        size_t m = n - r0 < CHUNK ? n - r0 : CHUNK;
+        for (size_t j = 0; j < p; j++) {
+            const double *z = f->z + j * n + r0;
+            double *c = f->chunk + j * m;
+            for (size_t r = 0; r < m; r++) {
+                double ai = f->a[r0 + r];
+                c[r] = ai > 0 ? sqrt(ai) * z[r] : 0.0;
+            }
+        }
+        /* column-major lower triangle of imat == row-major upper */
+        cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)p, (int)m,
+                    1.0, f->chunk, (int)m, 1.0, f->imat, (int)p);
+    }
+    /* imat (col-major lower: element (j,l), j >= l, at l * p + j) */
+    for (size_t j = 0; j < p; j++)
+        for (size_t l = 0; l <= j; l++) {
+            double v = f->imat[l * p + j] - f->corr[j * p + l];
+            f->imat[l * p + j] = v;
+            f->imat[j * p + l] = v;
+        }
+    return loglik;
+}
+
+/* ---- Newton-Raphson ------------------------------------------------- */
+
+static int all_finite(const double *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i]))
+            return 0;
+    return 1;
+}
+
+/* loglik (penalized if Firth) plus score and information in f->u,
+ * f->imat; the Firth version adds the penalty and its gradient. */
+double rhaz_cox_firth_adjust_(struct rhaz_cox *f, double loglik);
+
+static double objective(struct rhaz_cox *f, const double *beta, int firth)
+{
+    double lk = rhaz_cox_eval_(f, beta, 1);
+    if (firth)
+        lk = rhaz_cox_firth_adjust_(f, lk);
+    return lk;
+}
+
+rhaz_cox *rhaz_cox_fit(const rhaz_cox_data *d, const rhaz_cox_options *opt,
+                       rhaz_error *err)
+{
+    rhaz_cox_options def;
+    if (!opt) {
+        rhaz_cox_options_default(&def);
+        opt = &def;
+    }
+    if (check_data(d, opt, err) != RHAZ_OK)
+        return NULL;
+    rhaz_cox *f = cox_setup(d, opt, err);
+    if (!f)
+        return NULL;
+    const size_t n = f->n, p = f->p;
+    const int firth = opt->firth != 0;
+    double *beta = f->beta_z, *oldbeta = NULL, *step = NULL, *fac = NULL;
+    oldbeta = calloc(p ? p : 1, sizeof *oldbeta);
+    step = calloc(p ? p : 1, sizeof *step);
+    fac = calloc(p ? p * p : 1, sizeof *fac);
+    if (!oldbeta || !step || !fac) {
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+        goto fail;
+    }
+    if (firth && p > 0) {
+        f->q0 = calloc(n, sizeof *f->q0);
+        f->v = calloc((f->K + 1) * p, sizeof *f->v);
+        if (!f->q0 || !f->v) {
+            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+            goto fail;
+        }
+    }
+    for (size_t j = 0; j < p; j++)
+        beta[j] = opt->init ? opt->init[j] / f->scale[j] : 0.0;
+
+    int maxiter = p > 0 ? opt->max_iter : 0;
+    int converged = 0, halving = 0, nhalf = 0, iter;
+    double newlk = objective(f, beta, firth);
+    double lk0 = newlk, best = newlk, sctest = 0;
+    memcpy(fac, f->imat, p * p * sizeof(double));
+    int rank = p ? rhaz_ldl_factor_(fac, p, opt->toler_chol) : 0;
+    memcpy(step, f->u, p * sizeof(double));
+    if (p)
+        rhaz_ldl_solve_(fac, p, step);
+    for (size_t j = 0; j < p; j++)
+        sctest += step[j] * f->u[j];
+    if (maxiter == 0)
+        converged = 1;
+
+    for (iter = 1; iter <= maxiter; iter++) {
+        if (iter == 1) {
+            if (!isfinite(newlk))
+                goto done;
+            for (size_t j = 0; j < p; j++) {
+                oldbeta[j] = beta[j];
+                beta[j] += step[j];
+            }
+        } else {
+            int fail = !all_finite(f->imat, p * p) || !isfinite(newlk);
+            memcpy(fac, f->imat, p * p * sizeof(double));
+            int rank2 = rhaz_ldl_factor_(fac, p, opt->toler_chol);
+            fail += rank != rank2;
+            if (fail || newlk < best) {
+                halving++;
+                nhalf++;
+                for (size_t j = 0; j < p; j++)
+                    beta[j] = (oldbeta[j] * halving + beta[j]) / (halving + 1.0);
+            } else {
+                halving = 0;
+                if (fabs(1 - best / newlk) <= opt->eps) {
+                    converged = 1;
+                    goto done;
+                }
+                best = newlk;
+                memcpy(step, f->u, p * sizeof(double));
+                rhaz_ldl_solve_(fac, p, step);
+                for (size_t j = 0; j < p; j++) {
+                    oldbeta[j] = beta[j];
+                    beta[j] += step[j];
+                }
+            }
+        }
+        newlk = objective(f, beta, firth);
+    }
+    /* ran out of iterations: back to the last good value if the last
+     * attempt did not improve (R returns the last good beta too) */
+    if (maxiter > 0) {
+        if (!(newlk >= best) || !isfinite(newlk)) {
+            memcpy(beta, oldbeta, p * sizeof(double));
+            newlk = objective(f, beta, firth);
+        }
+    }
+    memcpy(fac, f->imat, p * p * sizeof(double));
+    rank = p ? rhaz_ldl_factor_(fac, p, opt->toler_chol) : 0;
+
+done:
+    if (iter > maxiter)
+        iter = maxiter + 1;
+    if (converged || maxiter == 0) {
+        /* fac holds the factor of imat at beta (made above the test) */
+    }
+    if (p)
+        rhaz_ldl_inverse_(fac, p, f->vz);
+
+    rhaz_cox_result *r = &f->res;
+    r->n = n;
+    r->p = p;
+    r->n_events = f->n_deaths;
+    r->n_strata = f->S;
+    r->n_clusters = f->G;
+    r->ties = f->ties;
+    r->firth = firth;
+    r->converged = converged;
+    r->stop = converged ? RHAZ_STOP_CONVERGED
+              : !isfinite(newlk) ? RHAZ_STOP_NONFINITE
+                                 : RHAZ_STOP_MAXITER;
+    r->iterations = iter - 1;
+    r->step_halvings = nhalf;
+    r->rank = rank < 0 ? -rank : rank;
+    r->loglik_init = lk0;
+    r->loglik = newlk;
+    r->score_test = sctest;
+
+    /* final quantities: re-evaluate (unpenalized) at beta to leave the
+     * slot sums of the estimate in the workspace */
+    double lk_unpen = rhaz_cox_eval_(f, beta, 1);
+    r->loglik_unpen = lk_unpen;
+    if (firth)
+        (void)rhaz_cox_firth_adjust_(f, lk_unpen); /* score = modified */
+
+    int any_alias = rank < (int)p;
+    for (size_t j = 0; j < p; j++) {
+        double sj = f->scale[j];
+        f->aliased[j] = any_alias && f->vz[j * p + j] == 0;
+        f->coef[j] = f->aliased[j] ? NAN : beta[j] * sj;
+        f->score[j] = f->u[j] / sj;
+        for (size_t l = 0; l < p; l++)
+            f->vcov_model[j * p + l] = f->vz[j * p + l] * sj * f->scale[l];
+    }
+    /* monotone likelihood (as R: the Newton step at the end is not small
+     * relative to the coefficient) */
+    r->stop = converged ? RHAZ_STOP_CONVERGED : r->stop;
+    if (maxiter > 1 && converged && !firth) {
+        for (size_t j = 0; j < p; j++) {
+            if (f->aliased[j])
+                continue;
+            double inf = 0;
+            for (size_t l = 0; l < p; l++)
+                inf += f->score[l] * f->vcov_model[l * p + j];
+            inf = fabs(inf);
+            double c = fabs(f->coef[j]);
+            int flag = !isfinite(f->score[j]) ||
+                       (f->counting ? inf > opt->toler_inf * (1 + c)
+                                    : (inf > opt->eps && inf > opt->toler_inf * c));
+            f->infinite[j] = flag;
+            if (flag)
+                r->stop = RHAZ_STOP_SEPARATION;
+        }
+    }
+    /* linear predictors as R: x'b - means'b (aliased coefficients as 0) */
+    {
+        double off = 0;
+        for (size_t j = 0; j < p; j++)
+            if (!f->aliased[j])
+                off += f->coef[j] * f->means[j];
+        for (size_t i = 0; i < n; i++)
+            f->lp[i] = -off;
+        for (size_t j = 0; j < p; j++) {
+            if (f->aliased[j])
+                continue;
+            double b = f->coef[j];
+            const double *x = d->x + j * n;
+            for (size_t i = 0; i < n; i++)
+                f->lp[i] += b * x[i];
+        }
+    }
+    /* variance reported */
+    memcpy(f->vcov, f->vcov_model, p * p * sizeof(double));
+    r->robust = opt->robust || d->cluster != NULL;
+    if (r->robust && p > 0) {
+        size_t G = d->cluster ? f->G : n;
+        double *dfb = calloc(G * p, sizeof *dfb);
+        if (!dfb) {
+            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+            goto fail;
+        }
+        if (d->cluster) {
+            double *sr = malloc(n * p * sizeof *sr);
+            if (!sr) {
+                free(dfb);
+                rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                               "cox: out of memory");
+                goto fail;
+            }
+            rhaz_cox_score_resid(f, 1, sr, NULL); /* original scale */
+            for (size_t j = 0; j < p; j++)
+                for (size_t i = 0; i < n; i++)
+                    dfb[j * G + (size_t)f->cluster[i]] += sr[j * n + i];
+            free(sr);
+        } else {
+            rhaz_cox_score_resid(f, 1, dfb, NULL);
+        }
+        /* V_robust = V (U'U) V with U the G x p summed score residuals */
+        double *uu = calloc(p * p, sizeof *uu), *tmp = calloc(p * p, sizeof *tmp);
+        if (!uu || !tmp) {
+            free(dfb);
+            free(uu);
+            free(tmp);
+            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+            goto fail;
+        }
+        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)p, (int)p,
+                    (int)G, 1.0, dfb, (int)G, dfb, (int)G, 0.0, uu, (int)p);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)p, (int)p,
+                    (int)p, 1.0, f->vcov_model, (int)p, uu, (int)p, 0.0, tmp,
+                    (int)p);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)p, (int)p,
+                    (int)p, 1.0, tmp, (int)p, f->vcov_model, (int)p, 0.0,
+                    f->vcov, (int)p);
+        double fac_g = 1;
+        if (opt->adj == RHAZ_ADJ_G && G > 1)
+            fac_g = (double)G / (double)(G - 1);
+        else if (opt->adj == RHAZ_ADJ_STATA && G > 1 && n > p)
+            fac_g = (double)G / (double)(G - 1);
+        for (size_t j = 0; j < p * p; j++)
+            f->vcov[j] *= fac_g;
+        for (size_t j = 0; j < p; j++)
+            for (size_t l = 0; l < j; l++) {
+                double m = 0.5 * (f->vcov[j * p + l] + f->vcov[l * p + j]);
+                f->vcov[j * p + l] = f->vcov[l * p + j] = m;
+            }
+        free(dfb);
+        free(uu);
+        free(tmp);
+        r->n_clusters = G;
+        f->adj = opt->adj;
+    }
+    for (size_t j = 0; j < p; j++)
+        if (f->aliased[j])
+            for (size_t l = 0; l < p; l++) {
+                f->vcov[j * p + l] = f->vcov[l * p + j] = NAN;
+                f->vcov_model[j * p + l] = f->vcov_model[l * p + j] = NAN;
+            }
+
+    /* Wald test b' V^{-1} b with the reported variance (as R) */
+    if (p > 0) {
+        double w = 0;
+        for (size_t j = 0; j < p; j++)
+            for (size_t l = 0; l < p; l++)
+                fac[j * p + l] = f->aliased[j] || f->aliased[l]
+                                     ? 0.0 : f->vcov[j * p + l];
+        rhaz_ldl_factor_(fac, p, opt->toler_chol);
+        for (size_t j = 0; j < p; j++)
+            step[j] = f->aliased[j] ? 0.0 : f->coef[j];
+        memcpy(oldbeta, step, p * sizeof(double));
+        rhaz_ldl_solve_(fac, p, step);
+        for (size_t j = 0; j < p; j++)
+            w += step[j] * oldbeta[j];
+        r->wald_test = w;
+    }
+
+    r->coef = f->coef;
+    r->aliased = f->aliased;
+    r->infinite = f->infinite;
+    r->vcov = f->vcov;
+    r->vcov_model = f->vcov_model;
+    r->score = f->score;
+    r->means = f->means;
+    r->linear_predictors = f->lp;
+    free(oldbeta);
+    free(step);
+    free(fac);
+    return f;
+
+fail:
+    free(oldbeta);
+    free(step);
+    free(fac);
+    rhaz_cox_free(f);
+    return NULL;
+}
+
+/* ---- summary --------------------------------------------------------- */
+
+static char *xstrdup(const char *s)
+{
+    size_t k = strlen(s) + 1;
+    char *c = malloc(k);
+    if (c)
+        memcpy(c, s, k);
+    return c;
+}
+
+static int add_warning(rhaz_fit_summary *s, const char *msg)
+{
+    char **w = realloc(s->warnings, (s->n_warnings + 1) * sizeof *w);
+    if (!w)
+        return -1;
+    s->warnings = w;
+    if (!(w[s->n_warnings] = xstrdup(msg)))
+        return -1;
+    s->n_warnings++;
+    return 0;
+}
+
+rhaz_fit_summary *rhaz_cox_summary(const rhaz_cox *f, const char *const *names,
+                                   const char *formula, double conf_level,
+                                   rhaz_error *err)
+{
+    if (!f)
+        return NULL;
+    const rhaz_cox_result *r = &f->res;
+    size_t p = r->p;
+    if (!(conf_level > 0 && conf_level < 1))
+        conf_level = 0.95;
+    rhaz_fit_summary *s = calloc(1, sizeof *s);
+    if (!s)
+        goto nomem;
+    if (!(s->model = xstrdup("cox")) || !(s->link = xstrdup("")) ||
+        !(s->ties = xstrdup(r->ties == RHAZ_TIES_EFRON ? "efron" : "breslow")) ||
+        !(s->formula = xstrdup(formula ? formula : "")))
+        goto nomem;
+    s->firth = r->firth;
+    s->n = r->n;
+    s->events = r->n_events;
+    s->n_clusters = f->G;
+    s->n_strata = r->n_strata;
+    s->converged = r->converged;
+    s->stop = r->stop;
+    s->iterations = r->iterations;
+    s->step_halvings = r->step_halvings;
+    s->rank = r->rank;
+    s->loglik = r->loglik;
+    s->loglik_null = r->loglik_init;
+    s->loglik_init = r->loglik_init;
+    s->aic = -2 * r->loglik + 2 * r->rank;
+    s->bic = -2 * r->loglik + log((double)r->n_events) * r->rank;
+    s->lr_stat = 2 * (r->loglik - r->loglik_init);
+    s->lr_df = r->rank;
+    s->lr_p = r->rank > 0 ? gsl_cdf_chisq_Q(s->lr_stat, r->rank) : NAN;
+    s->vce = f->cluster ? RHAZ_VCE_CLUSTER : r->robust ? RHAZ_VCE_ROBUST
+                                                       : RHAZ_VCE_MODEL;
+    s->vce_adj = f->adj;
+    {
+        const char *lab = "model-based (inverse information)";
+        if (r->robust)
+            lab = f->adj == RHAZ_ADJ_G
+                      ? (f->cluster ? "cluster sandwich x G/(G-1)"
+                                    : "robust sandwich x n/(n-1)")
+                      : (f->cluster ? "cluster sandwich (R coxph convention, "
+                                      "no small-sample factor)"
+                                    : "robust sandwich (R coxph convention)");
+        if (!(s->vce_label = xstrdup(lab)))
+            goto nomem;
+    }
+    s->conf_level = conf_level;
+    s->p = p;
+    s->coef = calloc(p ? p : 1, sizeof *s->coef);
+    s->vcov = malloc((p ? p * p : 1) * sizeof *s->vcov);
+    if (!s->coef || !s->vcov)
+        goto nomem;
+    memcpy(s->vcov, r->vcov, p * p * sizeof(double));
+    double zq = gsl_cdf_ugaussian_Pinv(0.5 + conf_level / 2);
+    for (size_t j = 0; j < p; j++) {
+        rhaz_coef *c = &s->coef[j];
+        char buf[32];
+        if (names && names[j])
+            c->term = xstrdup(names[j]);
+        else {
+            snprintf(buf, sizeof buf, "x%zu", j + 1);
+            c->term = xstrdup(buf);
+        }
+        if (!c->term)
+            goto nomem;
+        c->aliased = r->aliased[j];
+        c->estimate = r->coef[j];
+        c->std_error = sqrt(r->vcov[j * p + j]);
+        c->statistic = c->estimate / c->std_error;
+        c->p_value = 2 * gsl_cdf_ugaussian_Q(fabs(c->statistic));
+        c->conf_low = c->estimate - zq * c->std_error;
+        c->conf_high = c->estimate + zq * c->std_error;
+        if (c->aliased) {
+            char msg[256];
+            snprintf(msg, sizeof msg,
+                     "%s: collinear with other terms, coefficient set to NA",
+                     c->term);
+            if (add_warning(s, msg))
+                goto nomem;
+        }
+        if (r->infinite[j]) {
+            char msg[320];
+            snprintf(msg, sizeof msg,
+                     "%s: monotone likelihood: the log-likelihood converged "
+                     "before this coefficient; it may be infinite (consider "
+                     "--firth)", c->term);
+            if (add_warning(s, msg))
+                goto nomem;
+        }
+    }
+    if (!r->converged) {
+        if (add_warning(s, r->stop == RHAZ_STOP_NONFINITE
+                               ? "the log-likelihood is not finite"
+                               : "ran out of iterations and did not converge"))
+            goto nomem;
+    }
+    return s;
+nomem:
+    rhaz_fit_summary_free(s);
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+    return NULL;
+}

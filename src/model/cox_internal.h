@@ -1,0 +1,87 @@
+/* cox_internal.h -- the Cox fit object shared by cox_fit.c (Newton-
+ * Raphson, variances), cox_post.c (residuals, survival curves, cox.zph)
+ * and cox_chol.c.  Not part of the public API.
+ *
+ * Layout of the risk-set computation ("slots"):
+ *   A slot is one distinct event time within one stratum.  Slots are
+ *   numbered 0 .. K-1, stratum by stratum (sbeg[s] .. sbeg[s+1]-1), and
+ *   within a stratum by DECREASING time.  Row i is at risk at slot k iff
+ *   k_add[i] <= k < k_hi[i] (start_i < t_k <= stop_i, same stratum).
+ *   k_rem[i] is k_hi[i] if the row leaves the risk set inside its
+ *   stratum, else the sentinel K: the risk-set sums S0, S1 are built
+ *   from difference arrays (add at k_add, subtract at k_rem) and one
+ *   prefix sum per stratum, O(n p) per iteration, never O(n^2).
+ *   Rows never at risk at an event time have k_add = k_hi = k_rem = K.
+ */
+#ifndef RHAZ_COX_INTERNAL_H
+#define RHAZ_COX_INTERNAL_H
+
+#include "rhaz.h"
+
+struct rhaz_cox {
+    rhaz_cox_result res;
+    size_t n, p, K, S, G;
+    rhaz_cox_ties ties;
+    rhaz_vce_adj adj;        /* small-sample factor applied to the sandwich */
+    int counting;            /* 1 if (start, stop] data were given */
+
+    /* copies of the data */
+    double *z;               /* n x p: (x - center) * scale, column-major */
+    double *center, *scale;  /* p */
+    double *start, *stop, *event, *w; /* n (start NULL if right-censored) */
+    int *strata, *cluster;   /* n or NULL */
+
+    /* slots */
+    size_t *k_add, *k_hi, *k_rem; /* n */
+    size_t *sbeg;            /* S + 1 */
+    double *slot_time;       /* K */
+    int *slot_stratum;       /* K */
+    double *slot_nd, *slot_wd; /* K: number and total weight of deaths */
+    size_t *deaths;          /* n_events row indices */
+    size_t n_deaths;
+    double *ud;              /* p: sum over deaths of w z */
+
+    /* per-iteration workspace; after the fit it holds the values at the
+     * final estimate (cox_eval is called once more at the end) */
+    double *eta, *rr, *a;    /* n: z'beta, w exp(eta - shift), X'AX weights */
+    double shift;            /* constant subtracted from eta before exp */
+    double *S0, *D0;         /* K + 1, K */
+    double *S1, *D1;         /* (K + 1) x p, K x p (column-major, ld K+1 / K) */
+    double *A, *B, *C0, *C1, *C2, *E0, *E1; /* K: Efron sums (cox_fit.c) */
+    double *cumA;            /* K + 1 */
+    double *chunk;           /* CHUNK x p */
+    double *imat, *u, *corr; /* p x p, p, p x p */
+    double *beta_z;          /* p: final estimate on the scaled covariates */
+    double *vz;              /* p x p: inverse information, scaled */
+    double *h;               /* p x p workspace (Firth) */
+    double *firth_u;         /* p: Firth score adjustment */
+    double *q0, *v;          /* n, p x K+1 workspace (Firth) */
+
+    /* results (original scale) */
+    double *coef, *vcov, *vcov_model, *score, *means, *lp;
+    int *aliased, *infinite;
+};
+
+/* Log partial likelihood at beta (scaled coordinates); fills f->u and,
+ * if info, f->imat (full symmetric, row-major).  Leaves the slot sums
+ * of this beta in the workspace. */
+double rhaz_cox_eval_(struct rhaz_cox *f, const double *beta, int info);
+
+/* Per-slot vectors at the final estimate, for residuals (cox_post.c):
+ * G (sum_j wbar m_j / den_j), GB (same with f_j), mbar (mean of the
+ * Efron means), each K x p column-major. */
+void rhaz_cox_slot_vectors_(const struct rhaz_cox *f, double *G, double *GB,
+                            double *mbar);
+
+/* Rank-revealing LDL' in the style of R survival's cholesky2: a is p x p
+ * symmetric (row-major; lower triangle read), overwritten by L (strictly
+ * lower) and D (diagonal).  A pivot below toler * max diagonal marks
+ * the column redundant (D = 0, its column of L = 0).  Returns the rank,
+ * negated if the matrix is not non-negative definite. */
+int rhaz_ldl_factor_(double *a, size_t p, double toler);
+/* Solve with the factor; components of redundant columns are 0. */
+void rhaz_ldl_solve_(const double *ldl, size_t p, double *b);
+/* Generalized inverse (redundant rows and columns 0) into inv (p x p). */
+void rhaz_ldl_inverse_(const double *ldl, size_t p, double *inv);
+
+#endif

@@ -1,0 +1,359 @@
+/* test_cox.c -- Cox model against R survival 3.5-3.
+ *
+ * The cases are listed in tests/reference/cox_cases.csv; their data are
+ * tests/fixtures/cox_*.csv and R's answers tests/reference/
+ * cox_ref_values.csv (made by tests/reference/cox_ref.R).  Agreement is
+ * required to 1e-6 relative; quantities that can be near zero
+ * (residuals, linear predictors) are compared relative to
+ * max(|R value|, 1e-3 x the largest |value| of that quantity in the
+ * case).  The closed-form answers of the validation vignette (test1,
+ * Breslow) are checked directly.  The largest relative difference per
+ * quantity is printed.
+ */
+#include "harness.h"
+#include "rhaz.h"
+
+#include <float.h>
+
+#define TOL 1e-6
+
+typedef struct {
+    char what[32];
+    double maxrel;
+} qstat;
+static qstat stats[64];
+static int nstats;
+
+static void note(const char *what, double rel)
+{
+    for (int k = 0; k < nstats; k++)
+        if (strcmp(stats[k].what, what) == 0) {
+            if (rel > stats[k].maxrel)
+                stats[k].maxrel = rel;
+            return;
+        }
+    if (nstats < 64) {
+        snprintf(stats[nstats].what, sizeof stats[0].what, "%s", what);
+        stats[nstats++].maxrel = rel;
+    }
+}
+
+/* ---- the reference table -------------------------------------------- */
+
+static rhaz_table *ref;
+static long rc_case, rc_what, rc_i, rc_j, rc_val;
+
+/* values of (case, what) into a dense matrix m[i + j*rows]; returns the
+ * number of rows (0 if none) and sets *cols. */
+static size_t ref_get(const char *cs, const char *what, double **out,
+                      size_t *cols)
+{
+    size_t n = rhaz_table_nrow(ref), rows = 0;
+    *cols = 0;
+    const double *ci = rhaz_table_num(ref, (size_t)rc_i);
+    const double *cj = rhaz_table_num(ref, (size_t)rc_j);
+    const double *cv = rhaz_table_num(ref, (size_t)rc_val);
+    for (size_t r = 0; r < n; r++) {
+        const char *c = rhaz_table_str(ref, (size_t)rc_case, r);
+        const char *w = rhaz_table_str(ref, (size_t)rc_what, r);
+        if (c && w && !strcmp(c, cs) && !strcmp(w, what)) {
+            if ((size_t)ci[r] > rows)
+                rows = (size_t)ci[r];
+            if ((size_t)cj[r] > *cols)
+                *cols = (size_t)cj[r];
+        }
+    }
+    if (rows == 0)
+        return 0;
+    double *m = malloc(rows * *cols * sizeof *m);
+    for (size_t k = 0; k < rows * *cols; k++)
+        m[k] = NAN;
+    for (size_t r = 0; r < n; r++) {
+        const char *c = rhaz_table_str(ref, (size_t)rc_case, r);
+        const char *w = rhaz_table_str(ref, (size_t)rc_what, r);
+        if (c && w && !strcmp(c, cs) && !strcmp(w, what))
+            m[(size_t)ci[r] - 1 + ((size_t)cj[r] - 1) * rows] = cv[r];
+    }
+    *out = m;
+    return rows;
+}
+
+/* compare got (rows x cols, column-major with leading dimension ld)
+ * with the reference; floor = 1e-3 x max |ref| if scaled. */
+static void compare(const char *cs, const char *what, const double *got,
+                    size_t ld, size_t rows_expected, size_t cols_expected,
+                    int scaled)
+{
+    double *m = NULL;
+    size_t cols, rows = ref_get(cs, what, &m, &cols);
+    char name[128];
+    snprintf(name, sizeof name, "%s %s rows", cs, what);
+    T_EQ_INT(rows, rows_expected, name);
+    snprintf(name, sizeof name, "%s %s cols", cs, what);
+    T_EQ_INT(cols, cols_expected, name);
+    if (rows != rows_expected || cols != cols_expected) {
+        free(m);
+        return;
+    }
+    double mx = 0;
+    for (size_t k = 0; k < rows * cols; k++)
+        if (isfinite(m[k]) && fabs(m[k]) > mx)
+            mx = fabs(m[k]);
+    double floor_ = scaled ? 1e-3 * mx : 0;
+    for (size_t j = 0; j < cols; j++)
+        for (size_t i = 0; i < rows; i++) {
+            double w = m[i + j * rows], g = got[i + j * ld];
+            if (isnan(w)) {
+                snprintf(name, sizeof name, "%s %s[%zu,%zu] NA", cs, what,
+                         i + 1, j + 1);
+                T_CHECK(isnan(g), "%s: got %g", name, g);
+                continue;
+            }
+            double den = fabs(w) > floor_ ? fabs(w) : floor_;
+            if (den == 0)
+                den = 1;
+            double rel = fabs(g - w) / den;
+            note(what, rel);
+            snprintf(name, sizeof name, "%s %s[%zu,%zu]", cs, what, i + 1,
+                     j + 1);
+            T_CHECK(rel <= TOL, "%s: got %.12g, want %.12g (rel %.3g)", name,
+                    g, w, rel);
+        }
+    free(m);
+}
+
+static double ref1(const char *cs, const char *what)
+{
+    double *m = NULL, v = NAN;
+    size_t cols;
+    if (ref_get(cs, what, &m, &cols) > 0)
+        v = m[0];
+    free(m);
+    return v;
+}
+
+/* ---- building the data of a case ------------------------------------- */
+
+static const double *col(rhaz_table *t, const char *name)
+{
+    long j = rhaz_table_find(t, name);
+    if (j < 0) {
+        fprintf(stderr, "no column %s\n", name);
+        exit(2);
+    }
+    return rhaz_table_num(t, (size_t)j);
+}
+
+static int dcmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* codes 0..K-1 of a numeric column, by sorted distinct value */
+static int *codes(const double *v, size_t n, size_t *K)
+{
+    double *u = malloc(n * sizeof *u);
+    memcpy(u, v, n * sizeof *u);
+    qsort(u, n, sizeof *u, dcmp);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || u[i] != u[k - 1])
+            u[k++] = u[i];
+    int *c = malloc(n * sizeof *c);
+    for (size_t i = 0; i < n; i++) {
+        double *p = bsearch(&v[i], u, k, sizeof *u, dcmp);
+        c[i] = (int)(p - u);
+    }
+    free(u);
+    *K = k;
+    return c;
+}
+
+static const char *cell(rhaz_table *t, size_t r, const char *name)
+{
+    long j = rhaz_table_find(t, name);
+    if (j < 0)
+        return NULL;
+    return rhaz_table_str(t, (size_t)j, r);
+}
+
+static double cellnum(rhaz_table *t, size_t r, const char *name)
+{
+    long j = rhaz_table_find(t, name);
+    const double *v = j < 0 ? NULL : rhaz_table_num(t, (size_t)j);
+    return v ? v[r] : NAN;
+}
+
+static void run_case(rhaz_table *cases, size_t r)
+{
+    const char *cs = cell(cases, r, "case");
+    T_SECTION(cs);
+    char path[256];
+    snprintf(path, sizeof path, "tests/fixtures/%s", cell(cases, r, "data"));
+    rhaz_error err;
+    rhaz_table *t = rhaz_table_read(path, NULL, &err);
+    T_CHECK(t != NULL, "read %s", path);
+    if (!t)
+        return;
+    size_t n = rhaz_table_nrow(t);
+
+    /* covariates */
+    char covs[256];
+    snprintf(covs, sizeof covs, "%s", cell(cases, r, "covariates"));
+    const char *names[16];
+    size_t p = 0;
+    for (char *tok = strtok(covs, " "); tok && p < 16; tok = strtok(NULL, " "))
+        names[p++] = tok;
+    double *x = malloc(n * p * sizeof *x);
+    for (size_t j = 0; j < p; j++)
+        memcpy(x + j * n, col(t, names[j]), n * sizeof(double));
+
+    rhaz_cox_data d = {0};
+    d.n = n;
+    d.p = p;
+    d.x = x;
+    const char *s;
+    d.start = (s = cell(cases, r, "start")) ? col(t, s) : NULL;
+    d.stop = col(t, cell(cases, r, "stop"));
+    d.event = col(t, cell(cases, r, "event"));
+    d.weights = (s = cell(cases, r, "weights")) ? col(t, s) : NULL;
+    int *strata = NULL, *cluster = NULL;
+    if ((s = cell(cases, r, "strata")))
+        d.strata = strata = codes(col(t, s), n, &d.n_strata);
+    if ((s = cell(cases, r, "cluster")))
+        d.cluster = cluster = codes(col(t, s), n, &d.n_clusters);
+
+    rhaz_cox_options o;
+    rhaz_cox_options_default(&o);
+    o.ties = strcmp(cell(cases, r, "ties"), "breslow") == 0 ? RHAZ_TIES_BRESLOW
+                                                             : RHAZ_TIES_EFRON;
+    o.robust = cellnum(cases, r, "robust") == 1;
+    rhaz_cox *fit = rhaz_cox_fit(&d, &o, &err);
+    T_CHECK(fit != NULL, "fit: %s", err.msg);
+    if (!fit)
+        goto out;
+    const rhaz_cox_result *res = rhaz_cox_result_get(fit);
+
+    compare(cs, "coef", res->coef, p, p, 1, 0);
+    double *se = malloc(p * sizeof *se), *sem = malloc(p * sizeof *sem);
+    for (size_t j = 0; j < p; j++) {
+        se[j] = res->aliased[j] ? 0.0 : sqrt(res->vcov[j * p + j]);
+        sem[j] = res->aliased[j] ? 0.0 : sqrt(res->vcov_model[j * p + j]);
+    }
+    compare(cs, "se", se, p, p, 1, 0);
+    if (res->robust)
+        compare(cs, "se_model", sem, p, p, 1, 0);
+    free(se);
+    free(sem);
+    T_REL(res->loglik_init, ref1(cs, "loglik0"), TOL, "loglik0");
+    T_REL(res->loglik, ref1(cs, "loglik"), TOL, "loglik");
+    note("loglik", fabs(res->loglik - ref1(cs, "loglik")) /
+                       fabs(ref1(cs, "loglik")));
+    T_EQ_INT(res->iterations, ref1(cs, "iter"), "iterations");
+    T_REL(res->score_test, ref1(cs, "score_test"), TOL, "score test");
+    T_REL(res->wald_test, ref1(cs, "wald_test"), TOL, "wald test");
+    T_EQ_INT(res->n, ref1(cs, "n"), "n");
+    T_EQ_INT(res->n_events, ref1(cs, "nevent"), "nevent");
+    compare(cs, "lp", res->linear_predictors, n, n, 1, 1);
+
+    if (strcmp(cs, "lung_monotone") == 0) {
+        T_CHECK(res->infinite[1] && !res->infinite[0],
+                "monotone likelihood flagged on 'cens' only");
+        T_EQ_INT(res->stop, RHAZ_STOP_SEPARATION, "stop reason");
+    } else {
+        for (size_t j = 0; j < p; j++)
+            T_CHECK(!res->infinite[j], "no infinite flag on %s", names[j]);
+    }
+    if (strcmp(cs, "lung_collinear") == 0)
+        T_CHECK(res->aliased[2] && res->rank == 3, "age2 aliased, rank 3");
+
+    if (cellnum(cases, r, "resid") == 1) {
+        double *m = malloc(n * (p + 1) * sizeof *m);
+        T_CHECK(rhaz_cox_martingale(fit, m, &err) == RHAZ_OK, "martingale");
+        compare(cs, "mart", m, n, n, 1, 1);
+        T_CHECK(rhaz_cox_score_resid(fit, 0, m, &err) == RHAZ_OK, "score");
+        compare(cs, "score", m, n, n, p, 1);
+        T_CHECK(rhaz_cox_dfbeta(fit, 1, m, &err) == RHAZ_OK, "dfbeta");
+        compare(cs, "dfbeta", m, n, n, p, 1);
+        free(m);
+    }
+    rhaz_cox_free(fit);
+out:
+    free(x);
+    free(strata);
+    free(cluster);
+    rhaz_table_free(t);
+}
+
+static void closed_form(void)
+{
+    T_SECTION("closed form test1");
+    rhaz_error err;
+    rhaz_table *cf = rhaz_table_read("tests/reference/cox_closed_form.csv",
+                                     NULL, &err);
+    T_CHECK(cf != NULL, "read closed form");
+    if (!cf)
+        return;
+    double want[4];
+    for (size_t r = 0; r < 4; r++)
+        want[r] = rhaz_table_num(cf, 1)[r];
+    double time[] = {1, 1, 6, 6, 8, 9}, status[] = {1, 0, 1, 1, 0, 1},
+           x[] = {1, 1, 1, 0, 0, 0};
+    rhaz_cox_data d = {.n = 6, .p = 1, .x = x, .stop = time, .event = status};
+    rhaz_cox_options o;
+    rhaz_cox_options_default(&o);
+    o.ties = RHAZ_TIES_BRESLOW;
+    rhaz_cox *fit = rhaz_cox_fit(&d, &o, &err);
+    const rhaz_cox_result *r = rhaz_cox_result_get(fit);
+    T_REL(r->coef[0], want[0], TOL, "beta = log((3 + sqrt 33)/2)");
+    T_REL(r->loglik_init, want[1], 1e-12, "loglik(0)");
+    T_REL(r->loglik, want[2], 1e-10, "loglik(beta)");
+    T_REL(r->vcov[0], want[3], TOL, "variance");
+    rhaz_cox_free(fit);
+    rhaz_table_free(cf);
+}
+
+static void errors(void)
+{
+    T_SECTION("errors");
+    rhaz_error err;
+    double t[] = {1, 2, 3}, e0[] = {0, 0, 0}, e[] = {1, 0, 2}, x[] = {1, 2, 3};
+    double st[] = {0, 2, 1};
+    rhaz_cox_data d = {.n = 3, .p = 1, .x = x, .stop = t, .event = e0};
+    T_CHECK(rhaz_cox_fit(&d, NULL, &err) == NULL && err.status == RHAZ_EDATA,
+            "no events is an error");
+    d.event = e;
+    T_CHECK(rhaz_cox_fit(&d, NULL, &err) == NULL && err.status == RHAZ_EDATA,
+            "event 2 is an error");
+    e[2] = 1;
+    d.start = st;
+    T_CHECK(rhaz_cox_fit(&d, NULL, &err) == NULL && strstr(err.msg, "row 2"),
+            "start >= stop names the row: %s", err.msg);
+}
+
+int main(void)
+{
+    rhaz_error err;
+    ref = rhaz_table_read("tests/reference/cox_ref_values.csv", NULL, &err);
+    rhaz_table *cases = rhaz_table_read("tests/reference/cox_cases.csv", NULL,
+                                        &err);
+    T_CHECK(ref && cases, "reference files");
+    if (!ref || !cases)
+        return t_summary();
+    rc_case = rhaz_table_find(ref, "case");
+    rc_what = rhaz_table_find(ref, "what");
+    rc_i = rhaz_table_find(ref, "i");
+    rc_j = rhaz_table_find(ref, "j");
+    rc_val = rhaz_table_find(ref, "value");
+    for (size_t r = 0; r < rhaz_table_nrow(cases); r++)
+        run_case(cases, r);
+    closed_form();
+    errors();
+    for (int k = 0; k < nstats; k++)
+        printf("max rel diff vs R  %-10s %.3g\n", stats[k].what,
+               stats[k].maxrel);
+    rhaz_table_free(ref);
+    rhaz_table_free(cases);
+    return t_summary();
+}
