@@ -332,6 +332,58 @@ static void errors(void)
             "start >= stop names the row: %s", err.msg);
 }
 
+/* the CLI: rhaz fit cox on the heart data = R's heart_efron case */
+static void cli(void)
+{
+    T_SECTION("cli");
+    char *out = NULL, *er = NULL;
+    int rc = t_run("fit cox --data tests/fixtures/cox_heart.csv --formula "
+                   "'Surv(start, stop, event) ~ age + year + surgery + "
+                   "transplant + cluster(id)' --format json", &out, &er);
+    T_EQ_INT(rc, 0, "exit status");
+    rhaz_error err;
+    rhaz_fit_summary *s = out ? rhaz_fit_summary_parse_json(out, "stdout", &err)
+                              : NULL;
+    T_CHECK(s != NULL, "JSON output parses: %s", er ? er : "");
+    if (s) {
+        double *c = NULL, *se = NULL;
+        size_t cols;
+        T_EQ_INT(ref_get("heart_efron", "coef", &c, &cols), 4, "ref coef");
+        T_EQ_INT(ref_get("heart_efron", "se", &se, &cols), 4, "ref se");
+        T_EQ_INT(s->p, 4, "4 coefficients");
+        T_EQ_STR(s->model, "cox", "model");
+        T_EQ_STR(s->ties, "efron", "ties");
+        T_EQ_INT(s->n_clusters, 103, "clusters");
+        for (size_t j = 0; j < 4 && j < s->p; j++) {
+            T_REL(s->coef[j].estimate, c[j], TOL, s->coef[j].term);
+            T_REL(s->coef[j].std_error, se[j], TOL, "robust se");
+        }
+        T_EQ_STR(s->coef[3].term, "transplant", "term name");
+        T_REL(s->loglik, ref1("heart_efron", "loglik"), TOL, "loglik");
+        free(c);
+        free(se);
+    }
+    rhaz_fit_summary_free(s);
+    free(out);
+    free(er);
+    rc = t_run("fit cox --data tests/fixtures/cox_heart.csv --formula "
+               "'event ~ age'", &out, &er);
+    T_EQ_INT(rc, 2, "non-Surv formula is a usage error");
+    free(out);
+    free(er);
+    rc = t_run("fit cox --data tests/fixtures/cox_heart.csv --formula "
+               "'Surv(start, stop, event) ~ nosuch'", &out, &er);
+    T_EQ_INT(rc, 1, "unknown column is a data error");
+    T_CHECK(er && strstr(er, "nosuch"), "message names the column: %s", er);
+    free(out);
+    free(er);
+    rc = t_run("fit cox --data tests/fixtures/cox_heart.csv --formula "
+               "'Surv(start, stop, event) ~ age' --ties exact", &out, &er);
+    T_EQ_INT(rc, 2, "bad --ties is a usage error");
+    free(out);
+    free(er);
+}
+
 int main(void)
 {
     rhaz_error err;
@@ -350,6 +402,7 @@ int main(void)
         run_case(cases, r);
     closed_form();
     errors();
+    cli();
     for (int k = 0; k < nstats; k++)
         printf("max rel diff vs R  %-10s %.3g\n", stats[k].what,
                stats[k].maxrel);

@@ -1,9 +1,561 @@
-/* cmd_fit_cox.c -- 'rhaz fit ...' for this model family (not yet implemented). */
+/* cmd_fit_cox.c -- 'rhaz fit cox': Cox proportional hazards models.
+ * argv[0] is "cox" (dispatched by cmd_fit.c). */
 #include "cli.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char help[] =
+    "usage: rhaz fit cox --data FILE.csv --formula 'Surv(...) ~ TERMS' [options]\n\n"
+    "Cox proportional hazards model by maximum partial likelihood (as R's\n"
+    "survival::coxph).  Formulas: 'Surv(time, event) ~ x + factor(g)' for\n"
+    "right-censored data, 'Surv(start, stop, event) ~ ...' for (start, stop]\n"
+    "data (delayed entry, time-varying covariates); strata(s) in the formula\n"
+    "fits a separate baseline hazard per stratum, cluster(id) asks for the\n"
+    "cluster sandwich.  Rows with a missing value are dropped and counted.\n\n"
+    "options:\n"
+    "  --data FILE         input CSV (required)\n"
+    "  --formula F         model formula (required)\n"
+    "  --ties efron|breslow  handling of tied event times (default efron)\n"
+    "  --weights COL       case weights (> 0)\n"
+    "  --cluster COL       cluster sandwich variance by COL (R's coxph\n"
+    "                      cluster(): no small-sample factor)\n"
+    "  --robust            sandwich variance with every row its own cluster\n"
+    "  --vce-adj none|g    small-sample factor of the sandwich: none (R coxph,\n"
+    "                      default) or g = G/(G-1)\n"
+    "  --firth             Heinze-Schemper penalized partial likelihood\n"
+    "                      (finite estimates under monotone likelihood)\n"
+    "  --max-iter N        Newton-Raphson iteration limit (default 20)\n"
+    "  --level L           confidence level (default 0.95)\n"
+    "  --exp               print hazard ratios exp(coef) with their intervals\n"
+    "  --zph km|rank|identity  also test proportional hazards (cox.zph)\n"
+    "  --survfit FILE      write the baseline survival curve per stratum\n"
+    "                      (covariates at their means, as survfit(fit)) as CSV\n"
+    "  --residuals FILE    write martingale and score residuals as CSV\n"
+    "  --format text|csv|json  output format (default text)\n"
+    "  --out FILE          write to FILE (atomically) instead of stdout\n"
+    "  -h, --help          this help\n\n"
+    "Convergence as R: relative change of the log partial likelihood below\n"
+    "1e-9, at most 20 iterations, step-halving; collinear terms are set to NA;\n"
+    "a coefficient running to infinity (monotone likelihood) is named.\n"
+    "Exit status: 0 ok, 1 data or model error, 2 usage error.\n";
+
+typedef struct {
+    const char *data, *formula, *weights, *cluster, *out, *survfit, *resid;
+    rhaz_cox_ties ties;
+    int robust, firth, exp, max_iter, zph;
+    rhaz_zph_transform zph_tr;
+    rhaz_vce_adj adj;
+    double level;
+    cli_format fmt;
+} cox_args;
+
+static void text_num(FILE *fp, double x)
+{
+    if (isnan(x))
+        fprintf(fp, " %10s", "NA");
+    else
+        fprintf(fp, " %10.4g", x);
+}
+
+static void print_text(FILE *fp, const rhaz_fit_summary *s,
+                       const rhaz_cox_result *r, const rhaz_design *d,
+                       const cox_args *a, const double *zph)
+{
+    fprintf(fp, "Cox proportional hazards model%s, ties: %s\n",
+            s->firth ? " (Firth penalized)" : "", s->ties);
+    fprintf(fp, "formula: %s\n", s->formula);
+    fprintf(fp, "n = %zu, events = %zu", s->n, s->events);
+    if (s->n_dropped)
+        fprintf(fp, " (%zu rows dropped: missing values)", s->n_dropped);
+    if (s->n_strata > 1)
+        fprintf(fp, ", strata = %zu", s->n_strata);
+    if (d->cluster)
+        fprintf(fp, ", clusters = %zu", d->n_clusters);
+    fprintf(fp, "\n\n");
+    int w = 12;
+    for (size_t j = 0; j < s->p; j++)
+        if ((int)strlen(s->coef[j].term) > w)
+            w = (int)strlen(s->coef[j].term);
+    int pct = (int)lround(100 * s->conf_level);
+    char lo[32], hi[32];
+    snprintf(lo, sizeof lo, "lower %d%%", pct);
+    snprintf(hi, sizeof hi, "upper %d%%", pct);
+    fprintf(fp, "%-*s %10s %10s %10s %10s %10s %10s %10s\n", w, "", "coef",
+            "exp(coef)", r->robust ? "robust se" : "se(coef)", "z",
+            "Pr(>|z|)", lo, hi);
+    for (size_t j = 0; j < s->p; j++) {
+        const rhaz_coef *c = &s->coef[j];
+        fprintf(fp, "%-*s", w, c->term);
+        text_num(fp, c->estimate);
+        text_num(fp, exp(c->estimate));
+        text_num(fp, c->std_error);
+        text_num(fp, c->statistic);
+        text_num(fp, c->p_value);
+        text_num(fp, a->exp ? exp(c->conf_low) : c->conf_low);
+        text_num(fp, a->exp ? exp(c->conf_high) : c->conf_high);
+        fputc('\n', fp);
+    }
+    if (a->exp)
+        fprintf(fp, "(confidence limits for exp(coef))\n");
+    fprintf(fp, "\nvariance: %s\n", s->vce_label);
+    fprintf(fp, "log partial likelihood: %.6f (null %.6f)%s\n", s->loglik,
+            s->loglik_null, s->firth ? ", penalized" : "");
+    fprintf(fp, "likelihood ratio test = %.4g on %d df, p = %.4g\n", s->lr_stat,
+            s->lr_df, s->lr_p);
+    fprintf(fp, "Wald test = %.4g, score (log-rank) test = %.4g\n",
+            r->wald_test, r->score_test);
+    fprintf(fp, "AIC = %.4f, iterations = %d%s, step-halvings = %d\n", s->aic,
+            s->iterations, s->converged ? " (converged)" : " (NOT converged)",
+            s->step_halvings);
+    if (zph) {
+        static const char *const trn[] = {"km", "rank", "identity", "log"};
+        fprintf(fp, "\nproportional hazards test (cox.zph, transform %s):\n",
+                trn[a->zph_tr]);
+        fprintf(fp, "%-*s %10s %4s %10s\n", w, "", "chisq", "df", "p");
+        for (size_t j = 0; j <= s->p; j++) {
+            if (j < s->p && s->coef[j].aliased)
+                continue;
+            fprintf(fp, "%-*s %10.4g %4.0f %10.4g\n", w,
+                    j < s->p ? s->coef[j].term : "GLOBAL", zph[3 * j],
+                    zph[3 * j + 1], zph[3 * j + 2]);
+        }
+    }
+    for (size_t k = 0; k < s->n_warnings; k++)
+        fprintf(fp, "warning: %s\n", s->warnings[k]);
+}
+
+static void print_json(FILE *fp, const rhaz_fit_summary *s,
+                       const rhaz_cox_result *r, const rhaz_design *d,
+                       const cox_args *a, const double *zph)
+{
+    fprintf(fp, "{\"model\": \"cox\", \"link\": \"\", \"ties\": ");
+    rhaz_json_string(fp, s->ties);
+    fprintf(fp, ", \"formula\": ");
+    rhaz_json_string(fp, s->formula);
+    fprintf(fp, ", \"firth\": %s, \"n\": %zu, \"events\": %zu, \"n_dropped\": %zu",
+            s->firth ? "true" : "false", s->n, s->events, s->n_dropped);
+    fprintf(fp, ", \"strata\": %zu, \"strata_labels\": [", s->n_strata);
+    for (size_t k = 0; d->strata && k < d->n_strata; k++) {
+        fprintf(fp, "%s", k ? ", " : "");
+        rhaz_json_string(fp, d->strata_labels[k]);
+    }
+    fprintf(fp, "], \"clusters\": %zu", d->cluster ? d->n_clusters : 0);
+    fprintf(fp, ", \"converged\": %s, \"stop\": \"%s\", \"iterations\": %d, "
+                "\"step_halvings\": %d, \"rank\": %d",
+            s->converged ? "true" : "false",
+            s->stop == RHAZ_STOP_CONVERGED   ? "converged"
+            : s->stop == RHAZ_STOP_MAXITER   ? "max_iter"
+            : s->stop == RHAZ_STOP_NONFINITE ? "nonfinite"
+                                             : "monotone_likelihood",
+            s->iterations, s->step_halvings, s->rank);
+    const char *keys[] = {"loglik", "loglik_null", "aic", "bic", "lr_stat",
+                          "lr_p", "wald_stat", "score_stat", "conf_level"};
+    double vals[] = {s->loglik, s->loglik_null, s->aic, s->bic, s->lr_stat,
+                     s->lr_p, r->wald_test, r->score_test, s->conf_level};
+    for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++) {
+        fprintf(fp, ", \"%s\": ", keys[k]);
+        rhaz_json_number(fp, vals[k]);
+    }
+    fprintf(fp, ", \"lr_df\": %d, \"vce\": ", s->lr_df);
+    rhaz_json_string(fp, s->vce_label);
+    fprintf(fp, ", \"coefficients\": [");
+    for (size_t j = 0; j < s->p; j++) {
+        const rhaz_coef *c = &s->coef[j];
+        fprintf(fp, "%s\n  {\"term\": ", j ? "," : "");
+        rhaz_json_string(fp, c->term);
+        const char *ck[] = {"estimate", "std_error", "statistic", "p_value",
+                            "conf_low", "conf_high", "exp_estimate"};
+        double cv[] = {c->estimate, c->std_error, c->statistic, c->p_value,
+                       c->conf_low, c->conf_high, exp(c->estimate)};
+        for (size_t k = 0; k < 7; k++) {
+            fprintf(fp, ", \"%s\": ", ck[k]);
+            rhaz_json_number(fp, cv[k]);
+        }
+        fprintf(fp, ", \"aliased\": %s, \"infinite\": %s}",
+                c->aliased ? "true" : "false",
+                r->infinite[j] ? "true" : "false");
+    }
+    fprintf(fp, "],\n \"vcov\": [");
+    for (size_t j = 0; j < s->p; j++) {
+        fprintf(fp, "%s[", j ? ", " : "");
+        for (size_t l = 0; l < s->p; l++) {
+            if (l)
+                fprintf(fp, ", ");
+            rhaz_json_number(fp, s->vcov[j * s->p + l]);
+        }
+        fputc(']', fp);
+    }
+    fputc(']', fp);
+    if (zph) {
+        static const char *const trn[] = {"km", "rank", "identity", "log"};
+        fprintf(fp, ",\n \"zph\": {\"transform\": \"%s\", \"tests\": [",
+                trn[a->zph_tr]);
+        int first = 1;
+        for (size_t j = 0; j <= s->p; j++) {
+            if (j < s->p && s->coef[j].aliased)
+                continue;
+            fprintf(fp, "%s{\"term\": ", first ? "" : ", ");
+            first = 0;
+            rhaz_json_string(fp, j < s->p ? s->coef[j].term : "GLOBAL");
+            fprintf(fp, ", \"chisq\": ");
+            rhaz_json_number(fp, zph[3 * j]);
+            fprintf(fp, ", \"df\": ");
+            rhaz_json_number(fp, zph[3 * j + 1]);
+            fprintf(fp, ", \"p\": ");
+            rhaz_json_number(fp, zph[3 * j + 2]);
+            fputc('}', fp);
+        }
+        fprintf(fp, "]}");
+    }
+    fprintf(fp, ",\n \"warnings\": [");
+    for (size_t k = 0; k < s->n_warnings; k++) {
+        fprintf(fp, "%s", k ? ", " : "");
+        rhaz_json_string(fp, s->warnings[k]);
+    }
+    fprintf(fp, "]}\n");
+}
+
+static void csv_str(FILE *fp, const char *s)
+{
+    if (strpbrk(s, ",\"\n\r")) {
+        fputc('"', fp);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', fp);
+            fputc(*s, fp);
+        }
+        fputc('"', fp);
+    } else {
+        fputs(s, fp);
+    }
+}
+
+static void print_csv(FILE *fp, const rhaz_fit_summary *s)
+{
+    fprintf(fp, "term,estimate,std_error,statistic,p_value,conf_low,conf_high\n");
+    for (size_t j = 0; j < s->p; j++) {
+        const rhaz_coef *c = &s->coef[j];
+        csv_str(fp, c->term);
+        double v[] = {c->estimate, c->std_error, c->statistic, c->p_value,
+                      c->conf_low, c->conf_high};
+        for (int k = 0; k < 6; k++) {
+            char b[64];
+            rhaz_format_double(v[k], b, sizeof b);
+            fprintf(fp, ",%s", isnan(v[k]) ? "" : b);
+        }
+        fputc('\n', fp);
+    }
+}
+
+/* --survfit: baseline curves as CSV */
+static int write_survfit(const rhaz_cox *fit, const rhaz_design *d,
+                         const char *path, rhaz_error *err)
+{
+    rhaz_cox_curve *c = rhaz_cox_survfit(fit, NULL, err);
+    if (!c)
+        return cli_error(err);
+    rhaz_outfile *of = rhaz_outfile_open(path, err);
+    if (!of) {
+        rhaz_cox_curve_free(c);
+        return cli_error(err);
+    }
+    FILE *fp = rhaz_outfile_fp(of);
+    fprintf(fp, "strata,time,n_risk,n_event,cumhaz,surv,std_err,cuminc\n");
+    for (size_t k = 0; k < c->n_points; k++) {
+        const char *lab = d->strata ? d->strata_labels[c->stratum[k]] : "";
+        csv_str(fp, lab);
+        double v[] = {c->time[k],   c->n_risk[k], c->n_event[k], c->cumhaz[k],
+                      c->surv[k],   c->std_err[k], 1 - c->surv[k]};
+        for (int j = 0; j < 7; j++) {
+            char b[64];
+            rhaz_format_double(v[j], b, sizeof b);
+            fprintf(fp, ",%s", b);
+        }
+        fputc('\n', fp);
+    }
+    rhaz_cox_curve_free(c);
+    if (rhaz_outfile_commit(of, err) != RHAZ_OK)
+        return cli_error(err);
+    return EXIT_OK;
+}
+
+/* --residuals: martingale and score residuals per used row */
+static int write_resid(const rhaz_cox *fit, const rhaz_design *d,
+                       const char *path, rhaz_error *err)
+{
+    size_t n = d->n, p = d->p;
+    double *m = malloc(n * sizeof *m), *sc = malloc((n * p + 1) * sizeof *sc);
+    if (!m || !sc) {
+        free(m);
+        free(sc);
+        return cli_fail("out of memory");
+    }
+    if (rhaz_cox_martingale(fit, m, err) != RHAZ_OK ||
+        rhaz_cox_score_resid(fit, 0, sc, err) != RHAZ_OK) {
+        free(m);
+        free(sc);
+        return cli_error(err);
+    }
+    rhaz_outfile *of = rhaz_outfile_open(path, err);
+    if (!of) {
+        free(m);
+        free(sc);
+        return cli_error(err);
+    }
+    FILE *fp = rhaz_outfile_fp(of);
+    fprintf(fp, "row,martingale");
+    for (size_t j = 0; j < p; j++) {
+        char nm[512];
+        snprintf(nm, sizeof nm, "score:%s", d->colnames[j]);
+        fputc(',', fp);
+        csv_str(fp, nm);
+    }
+    fputc('\n', fp);
+    for (size_t i = 0; i < n; i++) {
+        char b[64];
+        rhaz_format_double(m[i], b, sizeof b);
+        fprintf(fp, "%zu,%s", d->rows[i] + 1, b);
+        for (size_t j = 0; j < p; j++) {
+            rhaz_format_double(sc[j * n + i], b, sizeof b);
+            fprintf(fp, ",%s", b);
+        }
+        fputc('\n', fp);
+    }
+    free(m);
+    free(sc);
+    if (rhaz_outfile_commit(of, err) != RHAZ_OK)
+        return cli_error(err);
+    return EXIT_OK;
+}
 
 int cmd_fit_cox(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_fail("'fit %s' is not implemented yet", argv[0]);
+    static const struct option longopts[] = {
+        {"data", required_argument, 0, 'd'},
+        {"formula", required_argument, 0, 'F'},
+        {"ties", required_argument, 0, 't'},
+        {"weights", required_argument, 0, 'w'},
+        {"cluster", required_argument, 0, 'c'},
+        {"robust", no_argument, 0, 'r'},
+        {"vce-adj", required_argument, 0, 'a'},
+        {"firth", no_argument, 0, 'P'},
+        {"max-iter", required_argument, 0, 'm'},
+        {"level", required_argument, 0, 'L'},
+        {"exp", no_argument, 0, 'e'},
+        {"zph", required_argument, 0, 'z'},
+        {"survfit", required_argument, 0, 's'},
+        {"residuals", required_argument, 0, 'R'},
+        {"format", required_argument, 0, 'f'},
+        {"out", required_argument, 0, 'o'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    cox_args a = {0};
+    a.out = "-";
+    a.max_iter = 20;
+    a.level = 0.95;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': a.data = optarg; break;
+        case 'F': a.formula = optarg; break;
+        case 't':
+            if (strcmp(optarg, "efron") == 0)
+                a.ties = RHAZ_TIES_EFRON;
+            else if (strcmp(optarg, "breslow") == 0)
+                a.ties = RHAZ_TIES_BRESLOW;
+            else
+                return cli_usage("fit cox", "--ties must be efron or breslow, "
+                                            "not '%s'", optarg);
+            break;
+        case 'w': a.weights = optarg; break;
+        case 'c': a.cluster = optarg; break;
+        case 'r': a.robust = 1; break;
+        case 'a':
+            if (strcmp(optarg, "none") == 0)
+                a.adj = RHAZ_ADJ_NONE;
+            else if (strcmp(optarg, "g") == 0)
+                a.adj = RHAZ_ADJ_G;
+            else
+                return cli_usage("fit cox", "--vce-adj must be none or g, "
+                                            "not '%s'", optarg);
+            break;
+        case 'P': a.firth = 1; break;
+        case 'm': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 0 || v > 10000)
+                return cli_usage("fit cox", "--max-iter must be a count, not "
+                                            "'%s'", optarg);
+            a.max_iter = (int)v;
+            break;
+        }
+        case 'L': {
+            char *end;
+            a.level = strtod(optarg, &end);
+            if (*end || !(a.level > 0 && a.level < 1))
+                return cli_usage("fit cox", "--level must be in (0, 1), not "
+                                            "'%s'", optarg);
+            break;
+        }
+        case 'e': a.exp = 1; break;
+        case 'z':
+            a.zph = 1;
+            if (strcmp(optarg, "km") == 0)
+                a.zph_tr = RHAZ_ZPH_KM;
+            else if (strcmp(optarg, "rank") == 0)
+                a.zph_tr = RHAZ_ZPH_RANK;
+            else if (strcmp(optarg, "identity") == 0)
+                a.zph_tr = RHAZ_ZPH_IDENTITY;
+            else
+                return cli_usage("fit cox", "--zph must be km, rank or "
+                                            "identity, not '%s'", optarg);
+            break;
+        case 's': a.survfit = optarg; break;
+        case 'R': a.resid = optarg; break;
+        case 'f':
+            if (cli_parse_format("fit cox", optarg,
+                                 1u << FMT_TEXT | 1u << FMT_CSV | 1u << FMT_JSON,
+                                 &a.fmt))
+                return EXIT_USAGE;
+            break;
+        case 'o': a.out = optarg; break;
+        case 'h': fputs(help, stdout); return EXIT_OK;
+        default: return cli_bad_option("fit cox", argv);
+        }
+    }
+    if (optind != argc)
+        return cli_usage("fit cox", "unexpected argument '%s'", argv[optind]);
+    if (!a.data || !a.formula)
+        return cli_usage("fit cox", "--data and --formula are required");
+    if (a.robust && a.cluster)
+        return cli_usage("fit cox", "--robust and --cluster exclude each other");
+
+    rhaz_error err;
+    rhaz_error_clear(&err);
+    int rc = EXIT_DATA;
+    rhaz_table *t = NULL;
+    rhaz_formula *fm = NULL;
+    rhaz_design *d = NULL;
+    rhaz_cox *fit = NULL;
+    rhaz_fit_summary *s = NULL;
+    rhaz_outfile *of = NULL;
+    double *zph = NULL;
+
+    if (!(fm = rhaz_formula_parse(a.formula, &err))) {
+        rc = cli_error(&err);
+        goto out;
+    }
+    rhaz_lhs_kind lhs = rhaz_formula_lhs(fm);
+    if (lhs != RHAZ_LHS_SURV2 && lhs != RHAZ_LHS_SURV3) {
+        rc = cli_usage("fit cox", "the formula needs Surv(time, event) or "
+                                  "Surv(start, stop, event) on the left");
+        goto out;
+    }
+    if (!(t = rhaz_table_read(a.data, NULL, &err))) {
+        rc = cli_error(&err);
+        goto out;
+    }
+    rhaz_design_options dopt = {0};
+    dopt.weights = a.weights;
+    dopt.cluster = a.cluster;
+    dopt.drop_intercept = 1;
+    if (!(d = rhaz_design_build(fm, t, &dopt, &err))) {
+        rc = cli_error(&err);
+        goto out;
+    }
+    if (d->n == 0) {
+        rc = cli_fail("%s: no complete rows for this formula", a.data);
+        goto out;
+    }
+    rhaz_cox_data cd = {0};
+    cd.n = d->n;
+    cd.p = d->p;
+    cd.x = d->X;
+    if (d->ny == 3) {
+        cd.start = d->y;
+        cd.stop = d->y + d->n;
+        cd.event = d->y + 2 * d->n;
+    } else {
+        cd.stop = d->y;
+        cd.event = d->y + d->n;
+    }
+    cd.weights = d->weights;
+    cd.strata = d->strata;
+    cd.n_strata = d->n_strata;
+    cd.cluster = d->cluster;
+    cd.n_clusters = d->n_clusters;
+    rhaz_cox_options o;
+    rhaz_cox_options_default(&o);
+    o.ties = a.ties;
+    o.max_iter = a.max_iter;
+    o.firth = a.firth;
+    o.robust = a.robust;
+    o.adj = a.adj;
+    if (!(fit = rhaz_cox_fit(&cd, &o, &err))) {
+        if (err.status == RHAZ_EDATA && err.line == 0 && d->rows) {
+            /* "row k" in library messages is the k-th used row */
+            const char *q = strstr(err.msg, "row ");
+            if (q) {
+                size_t k = strtoul(q + 4, NULL, 10);
+                if (k >= 1 && k <= d->n) {
+                    err.line = rhaz_table_line(t, d->rows[k - 1]);
+                    snprintf(err.file, sizeof err.file, "%s", a.data);
+                }
+            }
+        }
+        rc = cli_error(&err);
+        goto out;
+    }
+    const rhaz_cox_result *r = rhaz_cox_result_get(fit);
+    if (!(s = rhaz_cox_summary(fit, (const char *const *)d->colnames,
+                               a.formula, a.level, &err))) {
+        rc = cli_error(&err);
+        goto out;
+    }
+    s->n_dropped = d->n_dropped;
+    s->n_clusters = d->cluster ? d->n_clusters : 0;
+    if (a.zph) {
+        zph = malloc(3 * (d->p + 1) * sizeof *zph);
+        if (!zph || rhaz_cox_zph(fit, a.zph_tr, zph, &err) != RHAZ_OK) {
+            rc = zph ? cli_error(&err) : cli_fail("out of memory");
+            goto out;
+        }
+    }
+    for (size_t k = 0; k < s->n_warnings; k++)
+        rhaz_message("warning: %s", s->warnings[k]);
+    if (!(of = rhaz_outfile_open(a.out, &err))) {
+        rc = cli_error(&err);
+        goto out;
+    }
+    FILE *fp = rhaz_outfile_fp(of);
+    if (a.fmt == FMT_JSON)
+        print_json(fp, s, r, d, &a, zph);
+    else if (a.fmt == FMT_CSV)
+        print_csv(fp, s);
+    else
+        print_text(fp, s, r, d, &a, zph);
+    if (a.survfit && (rc = write_survfit(fit, d, a.survfit, &err)) != EXIT_OK)
+        goto out;
+    if (a.resid && (rc = write_resid(fit, d, a.resid, &err)) != EXIT_OK)
+        goto out;
+    rhaz_outfile *o2 = of;
+    of = NULL;
+    if (rhaz_outfile_commit(o2, &err) != RHAZ_OK) {
+        rc = cli_error(&err);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    rhaz_outfile_abort(of);
+    free(zph);
+    rhaz_fit_summary_free(s);
+    rhaz_cox_free(fit);
+    rhaz_design_free(d);
+    rhaz_table_free(t);
+    rhaz_formula_free(fm);
+    return rc;
 }

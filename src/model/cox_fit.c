@@ -568,6 +568,11 @@ rhaz_cox *rhaz_cox_fit(const rhaz_cox_data *d, const rhaz_cox_options *opt,
     }
     if (check_data(d, opt, err) != RHAZ_OK)
         return NULL;
+    if (opt->firth) {
+        rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+                       "cox: --firth is not implemented yet");
+        return NULL;
+    }
     rhaz_cox *f = cox_setup(d, opt, err);
     if (!f)
         return NULL;
@@ -737,61 +742,24 @@ done:
     memcpy(f->vcov, f->vcov_model, p * p * sizeof(double));
     r->robust = opt->robust || d->cluster != NULL;
     if (r->robust && p > 0) {
-        size_t G = d->cluster ? f->G : n;
-        double *dfb = calloc(G * p, sizeof *dfb);
-        if (!dfb) {
+        /* sandwich V (sum_g U_g U_g') V, U_g the summed weighted score
+         * residuals of cluster g (every row its own cluster if none):
+         * R's coxph robust variance; adj adds the G/(G-1) factor */
+        double *sr = malloc(n * p * sizeof *sr);
+        if (!sr) {
             rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
             goto fail;
         }
-        if (d->cluster) {
-            double *sr = malloc(n * p * sizeof *sr);
-            if (!sr) {
-                free(dfb);
-                rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
-                               "cox: out of memory");
-                goto fail;
-            }
-            rhaz_cox_score_resid(f, 1, sr, NULL); /* original scale */
-            for (size_t j = 0; j < p; j++)
-                for (size_t i = 0; i < n; i++)
-                    dfb[j * G + (size_t)f->cluster[i]] += sr[j * n + i];
-            free(sr);
-        } else {
-            rhaz_cox_score_resid(f, 1, dfb, NULL);
-        }
-        /* V_robust = V (U'U) V with U the G x p summed score residuals */
-        double *uu = calloc(p * p, sizeof *uu), *tmp = calloc(p * p, sizeof *tmp);
-        if (!uu || !tmp) {
-            free(dfb);
-            free(uu);
-            free(tmp);
-            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
-            goto fail;
-        }
-        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)p, (int)p,
-                    (int)G, 1.0, dfb, (int)G, dfb, (int)G, 0.0, uu, (int)p);
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)p, (int)p,
-                    (int)p, 1.0, f->vcov_model, (int)p, uu, (int)p, 0.0, tmp,
-                    (int)p);
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)p, (int)p,
-                    (int)p, 1.0, tmp, (int)p, f->vcov_model, (int)p, 0.0,
-                    f->vcov, (int)p);
-        double fac_g = 1;
-        if (opt->adj == RHAZ_ADJ_G && G > 1)
-            fac_g = (double)G / (double)(G - 1);
-        else if (opt->adj == RHAZ_ADJ_STATA && G > 1 && n > p)
-            fac_g = (double)G / (double)(G - 1);
+        rhaz_cox_score_resid(f, 1, sr, NULL);
         for (size_t j = 0; j < p * p; j++)
-            f->vcov[j] *= fac_g;
-        for (size_t j = 0; j < p; j++)
-            for (size_t l = 0; l < j; l++) {
-                double m = 0.5 * (f->vcov[j * p + l] + f->vcov[l * p + j]);
-                f->vcov[j * p + l] = f->vcov[l * p + j] = m;
-            }
-        free(dfb);
-        free(uu);
-        free(tmp);
-        r->n_clusters = G;
+            fac[j] = isfinite(f->vcov_model[j]) ? f->vcov_model[j] : 0.0;
+        rhaz_status st = rhaz_vcov_sandwich(
+            fac, p, sr, n, f->cluster, f->cluster ? f->G : 0, opt->adj,
+            (size_t)r->rank, f->vcov, err);
+        free(sr);
+        if (st != RHAZ_OK)
+            goto fail;
+        r->n_clusters = f->cluster ? f->G : n;
         f->adj = opt->adj;
     }
     for (size_t j = 0; j < p; j++)
