@@ -144,13 +144,6 @@ rhaz_status rhaz_plot_smooth_ns(const double *x, const double *y, size_t n,
                                 double *grid, double *fit, double *lower,
                                 double *upper, rhaz_error *err);
 
-/* Read the JSON object `rhaz fit --format json` writes (issue 4 keys:
- * model, link, n, events, converged, iterations, loglik, coefficients
- * [{term, estimate, std_error, statistic, p_value, conf_low, conf_high}],
- * vcov).  Keys absent from the file are left NaN/0/NULL. */
-rhaz_fit_summary *rhaz_fit_summary_read_json(const char *path,
-                                             rhaz_error *err);
-
 #ifdef __cplusplus
 }
 #endif
