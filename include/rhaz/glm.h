@@ -47,6 +47,7 @@ typedef struct {
     rhaz_vce_adj vce_adj;  /* for robust/cluster: see rhaz_vcov_sandwich */
     double conf_level;     /* 0: 0.95 */
     int no_profile;        /* Firth: Wald CIs and p-values instead of profile */
+    const char *cluster_name; /* for the variance label, or NULL */
 } rhaz_glm_options;
 
 const char *rhaz_link_name(rhaz_link link);

@@ -3,11 +3,38 @@
 #define RHAZ_REPORT_H
 
 #include "core.h"
+#include "fit.h"
 #include "table.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Printing one fitted model (rhaz fit ... --format). */
+typedef enum {
+    RHAZ_SUMMARY_TEXT = 0, /* like summary(): table, fit statistics, warnings */
+    RHAZ_SUMMARY_CSV,      /* coefficient table: term,estimate,std_error,
+                              statistic,p_value,conf_low,conf_high */
+    RHAZ_SUMMARY_JSON,     /* one object: model, link, n, events, converged,
+                              iterations, loglik, loglik_null, aic, bic, lr_*,
+                              coefficients[], vcov[][], warnings[] ... */
+    RHAZ_SUMMARY_LATEX,    /* booktabs tabular */
+    RHAZ_SUMMARY_MARKDOWN  /* pipe table */
+} rhaz_summary_format;
+
+typedef struct {
+    int exp;        /* exponentiate estimates and CIs (odds / hazard ratios);
+                       SE by the delta method exp(b) se; z and p unchanged */
+    int digits;     /* significant digits in text/LaTeX/Markdown; 0: 4 */
+} rhaz_summary_options;
+
+rhaz_status rhaz_fit_summary_write(FILE *fp, const rhaz_fit_summary *s,
+                                   rhaz_summary_format fmt,
+                                   const rhaz_summary_options *opt,
+                                   rhaz_error *err);
+/* "converged", "iteration limit reached", ... */
+const char *rhaz_stop_reason_name(rhaz_stop_reason r);
+
 
 #ifdef __cplusplus
 }

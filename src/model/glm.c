@@ -608,7 +608,8 @@ rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt
     if (opt->vce != RHAZ_VCE_MODEL) {
         if (opt->vce == RHAZ_VCE_CLUSTER)
             snprintf(label, sizeof label, "cluster-robust by %s (%zu clusters), %s",
-                     "cluster", d->n_clusters, adjname);
+                     opt->cluster_name ? opt->cluster_name : "cluster",
+                     d->n_clusters, adjname);
         else if (opt->vce_adj != RHAZ_ADJ_NONE)
             snprintf(label, sizeof label, "robust sandwich HC0, %s", adjname);
         scores = malloc((n * p > 0 ? n * p : 1) * sizeof *scores);

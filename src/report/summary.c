@@ -1,0 +1,373 @@
+/* summary.c -- one fitted model as text (like R's summary()), CSV, JSON,
+ * LaTeX or Markdown.  Formats are a table of writers. */
+#include "rhaz.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *rhaz_stop_reason_name(rhaz_stop_reason r)
+{
+    switch (r) {
+    case RHAZ_STOP_CONVERGED: return "converged";
+    case RHAZ_STOP_MAXITER: return "iteration limit reached";
+    case RHAZ_STOP_NONFINITE: return "non-finite log-likelihood";
+    case RHAZ_STOP_SEPARATION: return "separation";
+    }
+    return "unknown";
+}
+
+/* the displayed numbers of coefficient j (exp applied if asked) */
+typedef struct {
+    double est, se, stat, p, lo, hi;
+} row;
+
+static row row_of(const rhaz_fit_summary *s, size_t j, const rhaz_summary_options *o)
+{
+    const rhaz_coef *c = &s->coef[j];
+    row r = {c->estimate, c->std_error, c->statistic, c->p_value, c->conf_low, c->conf_high};
+    if (o->exp) {
+        r.est = exp(c->estimate);
+        r.se = exp(c->estimate) * c->std_error;
+        r.lo = exp(c->conf_low);
+        r.hi = exp(c->conf_high);
+    }
+    return r;
+}
+
+static void fmt_num(char *buf, size_t size, double x, int digits)
+{
+    if (isnan(x))
+        snprintf(buf, size, "NA");
+    else if (isinf(x))
+        snprintf(buf, size, x > 0 ? "Inf" : "-Inf");
+    else
+        snprintf(buf, size, "%.*g", digits, x);
+}
+
+static void fmt_p(char *buf, size_t size, double p)
+{
+    if (isnan(p))
+        snprintf(buf, size, "NA");
+    else if (p < 2.2e-16)
+        snprintf(buf, size, "<2e-16");
+    else
+        snprintf(buf, size, "%.3g", p);
+}
+
+static const char *stat_name(const rhaz_fit_summary *s)
+{
+    return s->firth ? "Chisq" : "z";
+}
+
+static const char *model_title(const rhaz_fit_summary *s)
+{
+    if (s->model && strcmp(s->model, "cox") == 0)
+        return "Cox proportional hazards model";
+    if (s->firth)
+        return "Logit model, Firth penalized likelihood";
+    if (s->link && strcmp(s->link, "cloglog") == 0)
+        return "Complementary log-log model (binomial, cloglog link)";
+    return "Logit model (binomial, logit link)";
+}
+
+static void write_text(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_options *o)
+{
+    int dg = o->digits > 0 ? o->digits : 4;
+    size_t w = 12;
+    for (size_t j = 0; j < s->p; j++)
+        if (strlen(s->coef[j].term) > w)
+            w = strlen(s->coef[j].term);
+    fprintf(fp, "%s\n", model_title(s));
+    if (s->formula && s->formula[0])
+        fprintf(fp, "Formula:      %s\n", s->formula);
+    fprintf(fp, "Observations: %zu", s->n);
+    if (s->n_dropped)
+        fprintf(fp, " (%zu rows dropped for missing values)", s->n_dropped);
+    fprintf(fp, "\nEvents:       %zu\n", s->events);
+    if (s->n_clusters)
+        fprintf(fp, "Clusters:     %zu\n", s->n_clusters);
+    if (s->n_strata)
+        fprintf(fp, "Strata:       %zu\n", s->n_strata);
+    fprintf(fp, "Variance:     %s\n\n", s->vce_label ? s->vce_label : "");
+    char lo_name[32], hi_name[32];
+    double a = (1 - (s->conf_level > 0 ? s->conf_level : 0.95)) / 2;
+    snprintf(lo_name, sizeof lo_name, "%.3g %%", 100 * a);
+    snprintf(hi_name, sizeof hi_name, "%.3g %%", 100 * (1 - a));
+    fprintf(fp, "%-*s %11s %11s %9s %9s %11s %11s\n", (int)w, "",
+            o->exp ? (s->model && strcmp(s->model, "cox") == 0 ? "exp(coef)" : "Odds ratio")
+                   : "Estimate",
+            "Std. Error", s->firth ? "Chisq" : "z value",
+            s->firth ? "Pr(>Chisq)" : "Pr(>|z|)", lo_name, hi_name);
+    for (size_t j = 0; j < s->p; j++) {
+        row r = row_of(s, j, o);
+        char e[32], se[32], z[32], p[32], lo[32], hi[32];
+        if (s->coef[j].aliased) {
+            fprintf(fp, "%-*s %11s   (dropped: collinear)\n", (int)w, s->coef[j].term, "NA");
+            continue;
+        }
+        fmt_num(e, sizeof e, r.est, dg);
+        fmt_num(se, sizeof se, r.se, dg);
+        fmt_num(z, sizeof z, r.stat, 3);
+        fmt_p(p, sizeof p, r.p);
+        fmt_num(lo, sizeof lo, r.lo, dg);
+        fmt_num(hi, sizeof hi, r.hi, dg);
+        const char *st = r.p < 0.001 ? "***" : r.p < 0.01 ? "**" : r.p < 0.05 ? "*"
+                       : r.p < 0.1 ? "." : "";
+        fprintf(fp, "%-*s %11s %11s %9s %9s %11s %11s %s\n", (int)w, s->coef[j].term, e, se,
+                z, p, lo, hi, st);
+    }
+    fprintf(fp, "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n");
+    if (s->firth)
+        fprintf(fp, "Confidence intervals and p-values: profile penalized likelihood (as logistf)\n");
+    else
+        fprintf(fp, "Confidence intervals: Wald (estimate +/- z x SE)\n");
+    fprintf(fp, "\n%sog-likelihood: %.*g   null: %.*g\n", s->firth ? "Penalized l" : "L",
+            dg + 4, s->loglik, dg + 4, s->loglik_null);
+    char p[32];
+    fmt_p(p, sizeof p, s->lr_p);
+    fprintf(fp, "LR test:        chi2(%d) = %.*g, p = %s\n", s->lr_df, dg + 2, s->lr_stat, p);
+    fprintf(fp, "AIC: %.*g   BIC: %.*g\n", dg + 4, s->aic, dg + 4, s->bic);
+    fprintf(fp, "%s after %d iteration%s (%d step-halving%s); rank %d of %zu\n",
+            s->converged ? "Converged" : "NOT CONVERGED", s->iterations,
+            s->iterations == 1 ? "" : "s", s->step_halvings,
+            s->step_halvings == 1 ? "" : "s", s->rank, s->p);
+    if (s->stop != RHAZ_STOP_CONVERGED)
+        fprintf(fp, "Stop reason:  %s\n", rhaz_stop_reason_name(s->stop));
+    if (s->n_warnings) {
+        fprintf(fp, "\nWarnings:\n");
+        for (size_t k = 0; k < s->n_warnings; k++)
+            fprintf(fp, "  - %s\n", s->warnings[k]);
+    }
+}
+
+static void csv_num(FILE *fp, double x)
+{
+    char buf[64];
+    if (isnan(x))
+        buf[0] = 0;
+    else if (isinf(x))
+        snprintf(buf, sizeof buf, x > 0 ? "Inf" : "-Inf");
+    else
+        rhaz_format_double(x, buf, sizeof buf);
+    fputs(buf, fp);
+}
+
+static void csv_str(FILE *fp, const char *s)
+{
+    int q = strpbrk(s, ",\"\n\r") != NULL;
+    if (!q) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', fp);
+        fputc(*s, fp);
+    }
+    fputc('"', fp);
+}
+
+static void write_csv(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_options *o)
+{
+    fputs("term,estimate,std_error,statistic,p_value,conf_low,conf_high\n", fp);
+    for (size_t j = 0; j < s->p; j++) {
+        row r = row_of(s, j, o);
+        csv_str(fp, s->coef[j].term);
+        double v[6] = {r.est, r.se, r.stat, r.p, r.lo, r.hi};
+        for (int k = 0; k < 6; k++) {
+            fputc(',', fp);
+            csv_num(fp, v[k]);
+        }
+        fputc('\n', fp);
+    }
+}
+
+static void jkey(FILE *fp, const char *k, int *first)
+{
+    fputs(*first ? "{\n  " : ",\n  ", fp);
+    *first = 0;
+    rhaz_json_string(fp, k);
+    fputs(": ", fp);
+}
+
+static void write_json(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_options *o)
+{
+    int f = 1;
+    static const char *vce_names[] = {"model", "robust", "cluster"};
+    static const char *adj_names[] = {"none", "G/(G-1)", "stata"};
+    jkey(fp, "model", &f); rhaz_json_string(fp, s->model);
+    jkey(fp, "link", &f); rhaz_json_string(fp, s->link ? s->link : "");
+    if (s->ties && s->ties[0]) { jkey(fp, "ties", &f); rhaz_json_string(fp, s->ties); }
+    jkey(fp, "formula", &f); rhaz_json_string(fp, s->formula ? s->formula : "");
+    jkey(fp, "firth", &f); fputs(s->firth ? "true" : "false", fp);
+    jkey(fp, "n", &f); fprintf(fp, "%zu", s->n);
+    jkey(fp, "events", &f); fprintf(fp, "%zu", s->events);
+    jkey(fp, "n_dropped", &f); fprintf(fp, "%zu", s->n_dropped);
+    jkey(fp, "clusters", &f); fprintf(fp, "%zu", s->n_clusters);
+    if (s->n_strata) { jkey(fp, "strata", &f); fprintf(fp, "%zu", s->n_strata); }
+    jkey(fp, "converged", &f); fputs(s->converged ? "true" : "false", fp);
+    jkey(fp, "stop", &f); rhaz_json_string(fp, rhaz_stop_reason_name(s->stop));
+    jkey(fp, "iterations", &f); fprintf(fp, "%d", s->iterations);
+    jkey(fp, "step_halvings", &f); fprintf(fp, "%d", s->step_halvings);
+    jkey(fp, "rank", &f); fprintf(fp, "%d", s->rank);
+    jkey(fp, "loglik", &f); rhaz_json_number(fp, s->loglik);
+    jkey(fp, "loglik_null", &f); rhaz_json_number(fp, s->loglik_null);
+    jkey(fp, "aic", &f); rhaz_json_number(fp, s->aic);
+    jkey(fp, "bic", &f); rhaz_json_number(fp, s->bic);
+    jkey(fp, "lr_stat", &f); rhaz_json_number(fp, s->lr_stat);
+    jkey(fp, "lr_df", &f); fprintf(fp, "%d", s->lr_df);
+    jkey(fp, "lr_p", &f); rhaz_json_number(fp, s->lr_p);
+    jkey(fp, "vce", &f); rhaz_json_string(fp, s->vce_label ? s->vce_label : "");
+    jkey(fp, "vce_type", &f); rhaz_json_string(fp, vce_names[s->vce % 3]);
+    jkey(fp, "vce_adj", &f); rhaz_json_string(fp, adj_names[s->vce_adj % 3]);
+    jkey(fp, "conf_level", &f); rhaz_json_number(fp, s->conf_level);
+    jkey(fp, "exponentiated", &f); fputs(o->exp ? "true" : "false", fp);
+    jkey(fp, "coefficients", &f);
+    fputs("[", fp);
+    for (size_t j = 0; j < s->p; j++) {
+        row r = row_of(s, j, o);
+        fputs(j ? ",\n    {" : "\n    {", fp);
+        fputs("\"term\": ", fp); rhaz_json_string(fp, s->coef[j].term);
+        fputs(", \"estimate\": ", fp); rhaz_json_number(fp, r.est);
+        fputs(", \"std_error\": ", fp); rhaz_json_number(fp, r.se);
+        fputs(", \"statistic\": ", fp); rhaz_json_number(fp, r.stat);
+        fputs(", \"p_value\": ", fp); rhaz_json_number(fp, r.p);
+        fputs(", \"conf_low\": ", fp); rhaz_json_number(fp, r.lo);
+        fputs(", \"conf_high\": ", fp); rhaz_json_number(fp, r.hi);
+        fprintf(fp, ", \"aliased\": %s}", s->coef[j].aliased ? "true" : "false");
+    }
+    fputs("\n  ]", fp);
+    jkey(fp, "vcov", &f);
+    fputs("[", fp);
+    for (size_t i = 0; i < s->p; i++) {
+        fputs(i ? ",\n    [" : "\n    [", fp);
+        for (size_t j = 0; j < s->p; j++) {
+            if (j)
+                fputs(", ", fp);
+            rhaz_json_number(fp, s->vcov[i * s->p + j]);
+        }
+        fputs("]", fp);
+    }
+    fputs("\n  ]", fp);
+    jkey(fp, "warnings", &f);
+    fputs("[", fp);
+    for (size_t k = 0; k < s->n_warnings; k++) {
+        if (k)
+            fputs(", ", fp);
+        rhaz_json_string(fp, s->warnings[k]);
+    }
+    fputs("]\n}\n", fp);
+}
+
+static void latex_str(FILE *fp, const char *s)
+{
+    for (; *s; s++) {
+        if (strchr("&%$#_{}", *s))
+            fprintf(fp, "\\%c", *s);
+        else if (*s == '^')
+            fputs("\\^{}", fp);
+        else if (*s == '~')
+            fputs("\\~{}", fp);
+        else if (*s == '\\')
+            fputs("\\textbackslash{}", fp);
+        else
+            fputc(*s, fp);
+    }
+}
+
+static void md_str(FILE *fp, const char *s)
+{
+    for (; *s; s++) {
+        if (strchr("|*_\\`", *s))
+            fputc('\\', fp);
+        fputc(*s, fp);
+    }
+}
+
+static void write_table(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_options *o,
+                        int latex)
+{
+    int dg = o->digits > 0 ? o->digits : 4;
+    const char *est = o->exp ? "exp(b)" : "Estimate";
+    if (latex) {
+        fputs("\\begin{table}[htbp]\n\\centering\n\\begin{tabular}{lrrrrrr}\n\\toprule\n", fp);
+        fprintf(fp, "Term & %s & SE & %s & $p$ & \\multicolumn{2}{c}{%.0f\\%% CI} \\\\\n"
+                "\\midrule\n", est, s->firth ? "$\\chi^2$" : "$z$",
+                100 * (s->conf_level > 0 ? s->conf_level : 0.95));
+    } else {
+        fprintf(fp, "| Term | %s | SE | %s | p | CI low | CI high |\n"
+                "|:--|--:|--:|--:|--:|--:|--:|\n", est, stat_name(s));
+    }
+    for (size_t j = 0; j < s->p; j++) {
+        row r = row_of(s, j, o);
+        char v[6][32];
+        fmt_num(v[0], 32, r.est, dg);
+        fmt_num(v[1], 32, r.se, dg);
+        fmt_num(v[2], 32, r.stat, 3);
+        fmt_p(v[3], 32, r.p);
+        fmt_num(v[4], 32, r.lo, dg);
+        fmt_num(v[5], 32, r.hi, dg);
+        if (latex) {
+            latex_str(fp, s->coef[j].term);
+            for (int k = 0; k < 6; k++)
+                fprintf(fp, " & %s", s->coef[j].aliased ? "--" : v[k]);
+            fputs(" \\\\\n", fp);
+        } else {
+            fputs("| ", fp);
+            md_str(fp, s->coef[j].term);
+            for (int k = 0; k < 6; k++)
+                fprintf(fp, " | %s", s->coef[j].aliased ? "NA" : v[k]);
+            fputs(" |\n", fp);
+        }
+    }
+    char p[32];
+    fmt_p(p, sizeof p, s->lr_p);
+    if (latex) {
+        fprintf(fp, "\\midrule\n\\multicolumn{7}{l}{$N = %zu$, events $= %zu$%s, "
+                "log-likelihood $= %.*g$, AIC $= %.*g$} \\\\\n",
+                s->n, s->events, s->n_clusters ? ", clustered" : "", dg + 3, s->loglik,
+                dg + 3, s->aic);
+        fputs("\\bottomrule\n\\end{tabular}\n\\caption{", fp);
+        latex_str(fp, model_title(s));
+        fputs(". Variance: ", fp);
+        latex_str(fp, s->vce_label ? s->vce_label : "");
+        fprintf(fp, "%s}\n\\end{table}\n", s->converged ? "" : ". NOT CONVERGED");
+    } else {
+        fprintf(fp, "\n%s. N = %zu, events = %zu%s; log-likelihood = %.*g; AIC = %.*g; "
+                "LR chi2(%d) = %.*g, p = %s. Variance: %s.%s\n",
+                model_title(s), s->n, s->events, s->n_clusters ? " (clustered)" : "",
+                dg + 3, s->loglik, dg + 3, s->aic, s->lr_df, dg + 2, s->lr_stat, p,
+                s->vce_label ? s->vce_label : "", s->converged ? "" : " **NOT CONVERGED**");
+        for (size_t k = 0; k < s->n_warnings; k++) {
+            fputs("\n> Warning: ", fp);
+            md_str(fp, s->warnings[k]);
+            fputc('\n', fp);
+        }
+    }
+}
+
+rhaz_status rhaz_fit_summary_write(FILE *fp, const rhaz_fit_summary *s,
+                                   rhaz_summary_format fmt,
+                                   const rhaz_summary_options *opt,
+                                   rhaz_error *err)
+{
+    rhaz_summary_options o0 = {0};
+    if (!opt)
+        opt = &o0;
+    if (!s || !fp)
+        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0, "no fit to print");
+    switch (fmt) {
+    case RHAZ_SUMMARY_TEXT: write_text(fp, s, opt); break;
+    case RHAZ_SUMMARY_CSV: write_csv(fp, s, opt); break;
+    case RHAZ_SUMMARY_JSON: write_json(fp, s, opt); break;
+    case RHAZ_SUMMARY_LATEX: write_table(fp, s, opt, 1); break;
+    case RHAZ_SUMMARY_MARKDOWN: write_table(fp, s, opt, 0); break;
+    default:
+        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0, "unknown output format");
+    }
+    if (ferror(fp))
+        return rhaz_error_set(err, RHAZ_EIO, NULL, 0, "write error");
+    return RHAZ_OK;
+}

@@ -1,0 +1,208 @@
+/* test_glm.c -- logit/cloglog/Firth fits against R (glm, sandwich) and an
+ * independent R computation of Firth's estimates (tests/reference/glm_ref.R,
+ * firth_ref.R and their committed outputs). */
+#include "harness.h"
+#include "rhaz.h"
+
+#define TOL 1e-6
+
+/* largest relative differences seen, per quantity (printed at the end) */
+static double mx_est, mx_se, mx_ll;
+
+static double reldiff(double got, double want)
+{
+    double s = fabs(want) > 1e-300 ? fabs(want) : 1.0;
+    return fabs(got - want) / s;
+}
+
+static const char *str_at(const rhaz_table *t, const char *col, size_t i)
+{
+    long j = rhaz_table_find(t, col);
+    if (j < 0)
+        return "";
+    const char *s = rhaz_table_str(t, (size_t)j, i);
+    return s ? s : "";
+}
+
+static double num_at(const rhaz_table *t, const char *col, size_t i)
+{
+    long j = rhaz_table_find(t, col);
+    if (j < 0)
+        return NAN;
+    const double *x = rhaz_table_num(t, (size_t)j);
+    if (x)
+        return x[i];
+    const char *s = rhaz_table_str(t, (size_t)j, i);
+    return s ? strtod(s, NULL) : NAN;
+}
+
+static void test_against_r(const rhaz_table *data)
+{
+    rhaz_error err;
+    rhaz_table *mods = rhaz_table_read("tests/reference/glm_ref_models.csv", NULL, &err);
+    const char *as_str[] = {"estimate", "std_error", NULL};
+    rhaz_csv_options co = {.as_string = as_str};
+    rhaz_table *coefs = rhaz_table_read("tests/reference/glm_ref_coef.csv", &co, &err);
+    T_CHECK(mods && coefs, "references: %s", err.msg);
+    if (!mods || !coefs) {
+        rhaz_table_free(mods);
+        rhaz_table_free(coefs);
+        return;
+    }
+    static const struct {
+        const char *name;
+        rhaz_vce vce;
+        rhaz_vce_adj adj;
+    } vces[] = {{"model", RHAZ_VCE_MODEL, RHAZ_ADJ_NONE},
+                {"robust_none", RHAZ_VCE_ROBUST, RHAZ_ADJ_NONE},
+                {"cluster_g", RHAZ_VCE_CLUSTER, RHAZ_ADJ_G},
+                {"cluster_none", RHAZ_VCE_CLUSTER, RHAZ_ADJ_NONE},
+                {"cluster_stata", RHAZ_VCE_CLUSTER, RHAZ_ADJ_STATA}};
+    size_t nfits = 0;
+    for (size_t m = 0; m < rhaz_table_nrow(mods); m++) {
+        int id = (int)num_at(mods, "id", m);
+        const char *ftext = str_at(mods, "formula", m);
+        const char *w = str_at(mods, "weights", m);
+        T_SECTION(ftext);
+        rhaz_formula *f = rhaz_formula_parse(ftext, &err);
+        rhaz_design_options dopt = {.weights = w[0] ? w : NULL, .cluster = "state"};
+        rhaz_design *d = f ? rhaz_design_build(f, data, &dopt, &err) : NULL;
+        T_CHECK(d != NULL, "design: %s", err.msg);
+        if (!d) {
+            rhaz_formula_free(f);
+            continue;
+        }
+        int separated = id == 6;
+        for (size_t v = 0; v < sizeof vces / sizeof vces[0]; v++) {
+            rhaz_glm_options o = {0};
+            o.link = strcmp(str_at(mods, "link", m), "cloglog") == 0 ? RHAZ_LINK_CLOGLOG
+                                                                    : RHAZ_LINK_LOGIT;
+            o.vce = vces[v].vce;
+            o.vce_adj = vces[v].adj;
+            rhaz_fit_summary *s = rhaz_glm_fit(d, &o, &err);
+            T_CHECK(s != NULL, "fit: %s", err.msg);
+            if (!s)
+                continue;
+            nfits++;
+            if (v == 0) {
+                T_EQ_INT(s->n, num_at(mods, "n", m), "n");
+                T_EQ_INT(s->events, num_at(mods, "events", m), "events");
+                T_EQ_INT(s->rank, num_at(mods, "rank", m), "rank");
+                T_CHECK(s->converged, "converged");
+                if (!separated)
+                    T_EQ_INT(s->iterations, num_at(mods, "iterations", m), "iterations as R");
+                T_REL(s->loglik, num_at(mods, "loglik", m), TOL, "loglik");
+                T_REL(s->loglik_null, num_at(mods, "loglik_null", m), TOL, "loglik_null");
+                mx_ll = fmax(mx_ll, reldiff(s->loglik, num_at(mods, "loglik", m)));
+                mx_ll = fmax(mx_ll, reldiff(s->loglik_null, num_at(mods, "loglik_null", m)));
+                if (!w[0])
+                    T_REL(s->aic, num_at(mods, "aic", m), TOL, "aic");
+                if (separated) {
+                    T_EQ_INT(s->stop, RHAZ_STOP_SEPARATION, "separation detected");
+                    int named = 0;
+                    for (size_t k = 0; k < s->n_warnings; k++)
+                        if (strstr(s->warnings[k], "factor(year)2009"))
+                            named = 1;
+                    T_CHECK(named, "separation names factor(year)2009");
+                } else
+                    T_EQ_INT(s->stop, RHAZ_STOP_CONVERGED, "no separation");
+            }
+            size_t seen = 0;
+            for (size_t r = 0; r < rhaz_table_nrow(coefs); r++) {
+                if ((int)num_at(coefs, "id", r) != id ||
+                    strcmp(str_at(coefs, "vce", r), vces[v].name) != 0)
+                    continue;
+                const char *term = str_at(coefs, "term", r);
+                size_t j = seen++;
+                if (j >= s->p)
+                    break;
+                T_EQ_STR(s->coef[j].term, term, "term");
+                double be = strtod(str_at(coefs, "estimate", r), NULL);
+                double bs = strtod(str_at(coefs, "std_error", r), NULL);
+                if (rhaz_table_is_missing(coefs, (size_t)rhaz_table_find(coefs, "estimate"), r)) {
+                    T_CHECK(s->coef[j].aliased && isnan(s->coef[j].estimate),
+                            "%s aliased as R", term);
+                    continue;
+                }
+                if (separated && bs > 100) /* the diverging coefficient */
+                    continue;
+                char what[256];
+                snprintf(what, sizeof what, "%s %s", vces[v].name, term);
+                T_REL(s->coef[j].estimate, be, TOL, what);
+                T_REL(s->coef[j].std_error, bs, TOL, what);
+                mx_est = fmax(mx_est, reldiff(s->coef[j].estimate, be));
+                mx_se = fmax(mx_se, reldiff(s->coef[j].std_error, bs));
+            }
+            T_EQ_INT(seen, s->p, "number of coefficients");
+            rhaz_fit_summary_free(s);
+        }
+        rhaz_design_free(d);
+        rhaz_formula_free(f);
+    }
+    T_CHECK(nfits >= 30, "fits compared: %zu", nfits);
+    rhaz_table_free(mods);
+    rhaz_table_free(coefs);
+}
+
+static void test_cli(void)
+{
+    T_SECTION("cli");
+    const char *base = "fit logit --data tests/fixtures/glm_panel.csv "
+                       "--formula 'y ~ dem + factor(region) + log(mig)' ";
+    char cmd[1024];
+    char *out = NULL;
+    int rc;
+    snprintf(cmd, sizeof cmd, "%s --format json --cluster state", base);
+    rc = t_run(cmd, &out, NULL);
+    T_EQ_INT(rc, 0, "json exit");
+    static const char *keys[] = {"\"model\"", "\"link\"", "\"n\"", "\"events\"",
+                                 "\"converged\"", "\"iterations\"", "\"loglik\"",
+                                 "\"loglik_null\"", "\"aic\"", "\"coefficients\"",
+                                 "\"term\"", "\"estimate\"", "\"std_error\"",
+                                 "\"statistic\"", "\"p_value\"", "\"conf_low\"",
+                                 "\"conf_high\"", "\"vcov\"", "\"clusters\": 60",
+                                 "\"n_dropped\": 4", NULL};
+    for (int k = 0; keys[k]; k++)
+        T_CHECK(out && strstr(out, keys[k]), "json has %s", keys[k]);
+    free(out);
+    out = NULL;
+    snprintf(cmd, sizeof cmd, "%s --format csv", base);
+    rc = t_run(cmd, &out, NULL);
+    static const char hdr[] = "term,estimate,std_error,statistic,p_value,conf_low,conf_high\n";
+    T_CHECK(rc == 0 && out && strncmp(out, hdr, strlen(hdr)) == 0, "csv header");
+    free(out);
+    out = NULL;
+    snprintf(cmd, sizeof cmd, "%s --maxit 1", base);
+    rc = t_run(cmd, &out, NULL);
+    T_EQ_INT(rc, 1, "non-convergence exits 1");
+    T_CHECK(out && strstr(out, "NOT CONVERGED"), "non-convergence is printed");
+    free(out);
+    out = NULL;
+    snprintf(cmd, sizeof cmd, "%s --maxit 1 --keep-unconverged", base);
+    rc = t_run(cmd, &out, NULL);
+    T_EQ_INT(rc, 0, "--keep-unconverged");
+    free(out);
+    out = NULL;
+    rc = t_run("fit logit --data tests/fixtures/glm_panel.csv --formula 'y ~ dem + (log(mig)'", &out, NULL);
+    T_EQ_INT(rc, 1, "formula error exit 1");
+    free(out);
+    out = NULL;
+    rc = t_run("fit logit --data tests/fixtures/glm_panel.csv --formula 'y ~ dem' --vce cluster", &out, NULL);
+    T_EQ_INT(rc, 2, "usage error exit 2");
+    free(out);
+}
+
+int main(void)
+{
+    rhaz_error err;
+    rhaz_table *data = rhaz_table_read("tests/fixtures/glm_panel.csv", NULL, &err);
+    T_CHECK(data != NULL, "fixture: %s", err.msg);
+    if (!data)
+        return t_summary();
+    test_against_r(data);
+    test_cli();
+    rhaz_table_free(data);
+    fprintf(stderr, "max rel diff vs R: estimates %.2g, SEs %.2g, logliks %.2g\n", mx_est,
+            mx_se, mx_ll);
+    return t_summary();
+}
