@@ -4,10 +4,12 @@
 #include "harness.h"
 #include "rhaz.h"
 
+#include <gsl/gsl_linalg.h>
+
 #define TOL 1e-6
 
 /* largest relative differences seen, per quantity (printed at the end) */
-static double mx_est, mx_se, mx_ll;
+static double mx_est, mx_se, mx_ll, mx_firth_est, mx_firth_ci;
 
 static double reldiff(double got, double want)
 {
@@ -144,6 +146,121 @@ static void test_against_r(const rhaz_table *data)
     rhaz_table_free(coefs);
 }
 
+/* Firth's modified score X'(w (y - p) + h (1/2 - p)) at the estimates,
+ * computed here from scratch (GSL Cholesky for the inverse information). */
+static double max_modified_score(const rhaz_design *d, const rhaz_fit_summary *s)
+{
+    size_t n = d->n, p = d->p;
+    gsl_matrix *I = gsl_matrix_calloc(p, p);
+    double *pr = malloc(n * sizeof *pr), *W = malloc(n * sizeof *W), maxu = 0;
+    for (size_t i = 0; i < n; i++) {
+        double eta = 0;
+        for (size_t j = 0; j < p; j++)
+            eta += d->X[j * n + i] * s->coef[j].estimate;
+        pr[i] = 1 / (1 + exp(-eta));
+        W[i] = (d->weights ? d->weights[i] : 1) * pr[i] * (1 - pr[i]);
+        for (size_t a = 0; a < p; a++)
+            for (size_t b = 0; b < p; b++)
+                *gsl_matrix_ptr(I, a, b) += W[i] * d->X[a * n + i] * d->X[b * n + i];
+    }
+    gsl_linalg_cholesky_decomp1(I);
+    gsl_linalg_cholesky_invert(I);
+    for (size_t j = 0; j < p; j++) {
+        double u = 0;
+        for (size_t i = 0; i < n; i++) {
+            double h = 0;
+            for (size_t a = 0; a < p; a++)
+                for (size_t b = 0; b < p; b++)
+                    h += d->X[a * n + i] * gsl_matrix_get(I, a, b) * d->X[b * n + i];
+            h *= W[i];
+            u += d->X[j * n + i] * ((d->weights ? d->weights[i] : 1) * (d->y[i] - pr[i]) +
+                                    h * (0.5 - pr[i]));
+        }
+        maxu = fmax(maxu, fabs(u));
+    }
+    gsl_matrix_free(I);
+    free(pr);
+    free(W);
+    return maxu;
+}
+
+static void test_firth(void)
+{
+    T_SECTION("firth");
+    rhaz_error err;
+    rhaz_table *data = rhaz_table_read("tests/fixtures/firth_sep.csv", NULL, &err);
+    rhaz_table *ref = rhaz_table_read("tests/reference/firth_ref_coef.csv", NULL, &err);
+    rhaz_table *refm = rhaz_table_read("tests/reference/firth_ref_models.csv", NULL, &err);
+    T_CHECK(data && ref && refm, "firth data: %s", err.msg);
+    if (!data || !ref || !refm)
+        goto done;
+    rhaz_formula *f = rhaz_formula_parse("y ~ x + oecd + g", &err);
+    /* plain logit: separation detected and named */
+    rhaz_design *d0 = rhaz_design_build(f, data, NULL, &err);
+    rhaz_glm_options o = {0};
+    rhaz_fit_summary *s0 = d0 ? rhaz_glm_fit(d0, &o, &err) : NULL;
+    T_CHECK(s0 && s0->stop == RHAZ_STOP_SEPARATION, "logit: separation detected");
+    int named = 0;
+    for (size_t k = 0; s0 && k < s0->n_warnings; k++)
+        if (strstr(s0->warnings[k], "oecd") && strstr(s0->warnings[k], "--firth"))
+            named = 1;
+    T_CHECK(named, "separation names oecd and advises --firth");
+    rhaz_fit_summary_free(s0);
+    rhaz_design_free(d0);
+    for (int weighted = 0; weighted < 2; weighted++) {
+        rhaz_design_options dopt = {.weights = weighted ? "wt" : NULL};
+        rhaz_design *d = rhaz_design_build(f, data, &dopt, &err);
+        o.firth = 1;
+        rhaz_fit_summary *s = d ? rhaz_glm_fit(d, &o, &err) : NULL;
+        T_CHECK(s != NULL, "firth fit: %s", err.msg);
+        if (!s) {
+            rhaz_design_free(d);
+            continue;
+        }
+        T_CHECK(s->converged, "firth converged");
+        double mu = max_modified_score(d, s);
+        T_CHECK(mu < 1e-8, "modified score equations hold: max |U*| = %g", mu);
+        T_REL(s->loglik, num_at(refm, "loglik", (size_t)weighted), TOL, "penalized loglik");
+        T_REL(s->loglik_null, num_at(refm, "loglik_null", (size_t)weighted), TOL,
+              "penalized null loglik");
+        mx_ll = fmax(mx_ll, reldiff(s->loglik, num_at(refm, "loglik", (size_t)weighted)));
+        size_t j = 0;
+        for (size_t r = 0; r < rhaz_table_nrow(ref); r++) {
+            if ((str_at(ref, "weights", r)[0] != 0) != weighted)
+                continue;
+            T_EQ_STR(s->coef[j].term, str_at(ref, "term", r), "term");
+            static const char *cols[] = {"estimate", "std_error", "conf_low", "conf_high",
+                                         "statistic", "p_value"};
+            double got[] = {s->coef[j].estimate, s->coef[j].std_error, s->coef[j].conf_low,
+                            s->coef[j].conf_high, s->coef[j].statistic, s->coef[j].p_value};
+            for (int k = 0; k < 6; k++) {
+                double want = num_at(ref, k == 4 ? "chisq" : cols[k], r);
+                char what[128];
+                snprintf(what, sizeof what, "%s %s%s", s->coef[j].term, cols[k],
+                         weighted ? " (weighted)" : "");
+                /* chi-square near 0 (p near 1): absolute */
+                if (k >= 4 && fabs(want) < 1e-2)
+                    T_ABS(got[k], want, 1e-8, what);
+                else
+                    T_REL(got[k], want, TOL, what);
+                if (k == 0)
+                    mx_firth_est = fmax(mx_firth_est, reldiff(got[k], want));
+                if (k == 2 || k == 3)
+                    mx_firth_ci = fmax(mx_firth_ci, reldiff(got[k], want));
+            }
+            j++;
+        }
+        T_EQ_INT(j, s->p, "firth terms");
+        rhaz_fit_summary_free(s);
+        rhaz_design_free(d);
+    }
+    rhaz_formula_free(f);
+done:
+    rhaz_table_free(data);
+    rhaz_table_free(ref);
+    rhaz_table_free(refm);
+}
+
 static void test_cli(void)
 {
     T_SECTION("cli");
@@ -200,9 +317,11 @@ int main(void)
     if (!data)
         return t_summary();
     test_against_r(data);
+    test_firth();
     test_cli();
     rhaz_table_free(data);
-    fprintf(stderr, "max rel diff vs R: estimates %.2g, SEs %.2g, logliks %.2g\n", mx_est,
-            mx_se, mx_ll);
+    fprintf(stderr, "max rel diff vs R: estimates %.2g, SEs %.2g, logliks %.2g; "
+            "Firth estimates %.2g, profile CI %.2g\n", mx_est, mx_se, mx_ll, mx_firth_est,
+            mx_firth_ci);
     return t_summary();
 }
