@@ -276,7 +276,50 @@ static void run_case(rhaz_table *cases, size_t r)
         compare(cs, "score", m, n, n, p, 1);
         T_CHECK(rhaz_cox_dfbeta(fit, 1, m, &err) == RHAZ_OK, "dfbeta");
         compare(cs, "dfbeta", m, n, n, p, 1);
+        size_t ne = res->n_events;
+        T_CHECK(rhaz_cox_schoenfeld(fit, 0, m, NULL, NULL, &err) == RHAZ_OK,
+                "schoenfeld");
+        compare(cs, "schoen", m, ne, ne, p, 1);
+        T_CHECK(rhaz_cox_schoenfeld(fit, 1, m, NULL, NULL, &err) == RHAZ_OK,
+                "scaled schoenfeld");
+        compare(cs, "sschoen", m, ne, ne, p, 1);
         free(m);
+
+        rhaz_cox_curve *cv = rhaz_cox_survfit(fit, NULL, &err);
+        T_CHECK(cv != NULL, "survfit");
+        if (cv) {
+            size_t k = cv->n_points;
+            compare(cs, "bh_time", cv->time, k, k, 1, 0);
+            compare(cs, "bh_nrisk", cv->n_risk, k, k, 1, 0);
+            compare(cs, "bh_nevent", cv->n_event, k, k, 1, 0);
+            compare(cs, "bh_cumhaz", cv->cumhaz, k, k, 1, 0);
+            compare(cs, "bh_surv", cv->surv, k, k, 1, 0);
+            compare(cs, "bh_se", cv->std_err, k, k, 1, 0);
+            if (d.strata) {
+                double *sv = malloc(k * sizeof *sv);
+                for (size_t i = 0; i < k; i++)
+                    sv[i] = cv->stratum[i] + 1;
+                compare(cs, "bh_strata", sv, k, k, 1, 0);
+                free(sv);
+            }
+            rhaz_cox_curve_free(cv);
+        }
+        static const char *const trn[] = {"zph_km", "zph_rank",
+                                          "zph_identity"};
+        static const rhaz_zph_transform trv[] = {
+            RHAZ_ZPH_KM, RHAZ_ZPH_RANK, RHAZ_ZPH_IDENTITY};
+        double *tab = malloc(3 * (p + 1) * sizeof *tab);
+        double *cm = malloc(3 * (p + 1) * sizeof *cm);
+        for (int k = 0; k < 3; k++) {
+            T_CHECK(rhaz_cox_zph(fit, trv[k], tab, &err) == RHAZ_OK, "zph %s",
+                    err.msg);
+            for (size_t i = 0; i <= p; i++)
+                for (size_t j = 0; j < 3; j++)
+                    cm[j * (p + 1) + i] = tab[3 * i + j];
+            compare(cs, trn[k], cm, p + 1, p + 1, 3, 0);
+        }
+        free(tab);
+        free(cm);
     }
     rhaz_cox_free(fit);
 out:
