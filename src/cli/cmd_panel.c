@@ -121,7 +121,7 @@ int cmd_panel(int argc, char **argv)
                 return cli_usage("panel", "--regime-cut must be in (0, 10]");
             break;
         case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_usage("panel", "bad option");
+        default: return cli_bad_option("panel", argv);
         }
     }
     if (optind < argc)

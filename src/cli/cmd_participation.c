@@ -51,7 +51,7 @@ int cmd_participation(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_usage("participation", "bad option");
+        default: return cli_bad_option("participation", argv);
         }
     }
     if (optind < argc)

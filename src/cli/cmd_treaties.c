@@ -40,7 +40,7 @@ int cmd_treaties(int argc, char **argv)
             break;
         case 'D': dir = optarg; break;
         case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_usage("treaties", "bad option");
+        default: return cli_bad_option("treaties", argv);
         }
     }
     if (optind < argc)

@@ -108,6 +108,8 @@ struct rhaz_data {
 /* Record a note for the report (aggregated by file, reason, name). */
 void rd_note_add(rhaz_data *d, const char *file, const char *reason,
                  const char *name);
+/* Compile the country-codes regexes (once). */
+void rd_compile_regexes(rhaz_data *d);
 /* Resolve a name through the crosswalk, then the regexes; NULL if none. */
 const rd_name *rd_lookup(rhaz_data *d, const char *name, const char *file);
 

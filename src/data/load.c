@@ -241,7 +241,7 @@ done:
 /* Compile the countrycode regexes with POSIX ERE (REG_ICASE).  Perl
  * look-arounds ("(?!", "(?=") do not compile; those countries are
  * covered by the crosswalk, and the count goes into the report. */
-static void compile_regexes(rhaz_data *d)
+void rd_compile_regexes(rhaz_data *d)
 {
     if (d->regex || !d->ncc)
         return;
@@ -270,7 +270,7 @@ const rd_name *rd_lookup(rhaz_data *d, const char *name, const char *file)
     if (strmap_get(&d->name_map, key, &k))
         return &d->names[k];
     /* fall back on the regexes: accept a unique match with an ISO code */
-    compile_regexes(d);
+    rd_compile_regexes(d);
     if (d->regex) {
         regex_t *r = d->regex;
         size_t hit = 0, nhit = 0;
@@ -873,9 +873,12 @@ static rhaz_status load_2022(rhaz_data *d, rhaz_error *err)
                 const rd_name *nm = rd_lookup(d, member, file);
                 if (nm && *nm->iso3c) {
                     iso3 = nm->iso3c;
-                    rd_note_add(d, file, "stale ISO2 code, matched by name", iso2);
+                    if (*iso2)
+                        rd_note_add(d, file, "stale ISO2 code, matched by name", iso2);
                 }
             }
+            if (!*iso2 && iso3)
+                rd_note_add(d, file, "ISO2 code read as missing ('NA' is Namibia), matched by name", member);
             if (!iso3) {
                 rd_note_add(d, file, "unmatched code", iso2);
                 d->unmatched++;

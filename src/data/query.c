@@ -271,6 +271,7 @@ static int cmp_note(const void *a, const void *b)
 void rhaz_data_report(const rhaz_data *d, FILE *fp)
 {
     size_t nstate = 0;
+    rd_compile_regexes((rhaz_data *)d); /* a cache: the data stay the same */
     for (size_t s = 0; s < d->nstates; s++)
         nstate += d->states[s].last_year >= 1945;
     fprintf(fp, "data directory: %s\n", d->dir);
@@ -282,6 +283,26 @@ void rhaz_data_report(const rhaz_data *d, FILE *fp)
                 "covers them\n",
             d->nnames, d->regex_bad, d->ncc);
     fprintf(fp, "unmatched names: %zu\n", d->unmatched);
+    /* every state of the system since 1945 must have an identity, a
+     * region and democracy scores */
+    size_t gaps = 0;
+    for (size_t s = 0; s < d->nstates; s++) {
+        const rd_state *x = &d->states[s];
+        if (x->last_year < 1945)
+            continue;
+        int y = x->first_year > 1945 ? x->first_year : 1945, any = 0;
+        for (; y <= x->last_year && y <= 2018; y++)
+            any |= !isnan(d->grid[G_POLITY2][RD_CELL(x->cown, y)]) ||
+                   !isnan(d->grid[G_VDEM][RD_CELL(x->cown, y)]);
+        if (!*x->iso3c || !x->region[0] || !x->region[2] || !any) {
+            fprintf(fp, "  state %d %s:%s%s%s%s\n", x->cown, x->name, *x->iso3c ? "" : " no ISO3",
+                    x->region[0] ? "" : " no UN region", x->region[2] ? "" : " no WB region",
+                    any ? "" : " no Polity or V-Dem score");
+            gaps++;
+        }
+    }
+    fprintf(fp, "COW states since 1945 lacking an ISO3 code, a region or any democracy score: %zu\n",
+            gaps);
     fprintf(fp, "2015/2022 disagreements: %zu\n", d->disagree_2022);
     rd_note *n = malloc((d->nnotes ? d->nnotes : 1) * sizeof *n);
     if (!n)
