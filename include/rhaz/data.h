@@ -227,6 +227,9 @@ typedef struct {
     size_t after_exit;      /* consents after the state left the system */
     size_t after_end;       /* consents after end_year (censored) */
     size_t disagree_2022;   /* consent years where 2015 and 2022 differ */
+    size_t exit_no_record;  /* state-treaty pairs censored on leaving the
+                               system with no participant row at all
+                               (predecessor states: GDR, Czechoslovakia ...) */
     const char *miss_name[RHAZ_PANEL_NMISS];
     size_t missing[RHAZ_PANEL_NMISS]; /* rows with the covariate missing */
     double seconds;         /* build time */

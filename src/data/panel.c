@@ -154,6 +154,7 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
     for (int i = 0; i < RHAZ_PANEL_NMISS; i++)
         st.miss_name[i] = miss_names[i];
     st.treaties = nt;
+    st.disagree_2022 = d->disagree_2022;
 
     /* validate options before any work */
     if (nt == 0) {
@@ -255,7 +256,7 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
             const rd_state *x = &d->states[s];
             int e = event_year(tr, x, o.event, &cy[k * ns + s]);
             ey[k * ns + s] = e;
-            int first = 0, got_event = 0;
+            int first = 0, got_event = 0, lasty = 0;
             for (int y = y0; y <= y1; y++) {
                 if (!d->in_sys[RD_CELL(x->cown, y)])
                     continue;
@@ -269,9 +270,14 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
                 if (e && y > e)
                     break;
                 nrow++;
+                lasty = y;
                 if (e == y)
                     got_event = 1;
             }
+            size_t kk;
+            if (lasty && !got_event && lasty < y1 &&
+                !(*x->iso3c && strmap_get(&tr->by_iso, x->iso3c, &kk)))
+                st.exit_no_record++;
             if (e && !got_event && first && e >= first) {
                 if (e > y1)
                     st.after_end++;
@@ -580,6 +586,11 @@ void rhaz_panel_stats_write(const rhaz_panel_stats *s, FILE *fp)
     fprintf(fp, "events not in the panel: %zu after --end (censored), %zu while outside the "
                 "state system\n", s->after_end, s->after_exit);
     fprintf(fp, "participants that are not COW states (no rows): %zu\n", s->not_state);
+    fprintf(fp, "state-treaty pairs censored on leaving the system with no participant row "
+                "(predecessor states whose acts the UN lists under their successors): %zu\n",
+            s->exit_no_record);
+    fprintf(fp, "2015/2022 disagreements (all treaties, see the source report): %zu\n",
+            s->disagree_2022);
     fprintf(fp, "missing covariates (rows kept, cells empty):\n");
     for (int i = 0; i < RHAZ_PANEL_NMISS; i++)
         fprintf(fp, "  %-22s %zu\n", s->miss_name[i], s->missing[i]);
