@@ -34,7 +34,7 @@ static const char help[] =
     "  --survfit FILE      write the baseline survival curve per stratum\n"
     "                      (covariates at their means, as survfit(fit)) as CSV\n"
     "  --residuals FILE    write martingale and score residuals as CSV\n"
-    "  --format text|csv|json  output format (default text)\n"
+    "  --format text|csv|json|latex|markdown  output format (default text)\n"
     "  --out FILE          write to FILE (atomically) instead of stdout\n"
     "  -h, --help          this help\n\n"
     "Convergence as R: relative change of the log partial likelihood below\n"
@@ -52,172 +52,6 @@ typedef struct {
     cli_format fmt;
 } cox_args;
 
-static void text_num(FILE *fp, double x)
-{
-    if (isnan(x))
-        fprintf(fp, " %10s", "NA");
-    else
-        fprintf(fp, " %10.4g", x);
-}
-
-static void print_text(FILE *fp, const rhaz_fit_summary *s,
-                       const rhaz_cox_result *r, const rhaz_design *d,
-                       const cox_args *a, const double *zph)
-{
-    fprintf(fp, "Cox proportional hazards model%s, ties: %s\n",
-            s->firth ? " (Firth penalized)" : "", s->ties);
-    fprintf(fp, "formula: %s\n", s->formula);
-    fprintf(fp, "n = %zu, events = %zu", s->n, s->events);
-    if (s->n_dropped)
-        fprintf(fp, " (%zu rows dropped: missing values)", s->n_dropped);
-    if (s->n_strata > 1)
-        fprintf(fp, ", strata = %zu", s->n_strata);
-    if (d->cluster)
-        fprintf(fp, ", clusters = %zu", d->n_clusters);
-    fprintf(fp, "\n\n");
-    int w = 12;
-    for (size_t j = 0; j < s->p; j++)
-        if ((int)strlen(s->coef[j].term) > w)
-            w = (int)strlen(s->coef[j].term);
-    int pct = (int)lround(100 * s->conf_level);
-    char lo[32], hi[32];
-    snprintf(lo, sizeof lo, "lower %d%%", pct);
-    snprintf(hi, sizeof hi, "upper %d%%", pct);
-    fprintf(fp, "%-*s %10s %10s %10s %10s %10s %10s %10s\n", w, "", "coef",
-            "exp(coef)", r->robust ? "robust se" : "se(coef)", "z",
-            "Pr(>|z|)", lo, hi);
-    for (size_t j = 0; j < s->p; j++) {
-        const rhaz_coef *c = &s->coef[j];
-        fprintf(fp, "%-*s", w, c->term);
-        text_num(fp, c->estimate);
-        text_num(fp, exp(c->estimate));
-        text_num(fp, c->std_error);
-        text_num(fp, c->statistic);
-        text_num(fp, c->p_value);
-        text_num(fp, a->exp ? exp(c->conf_low) : c->conf_low);
-        text_num(fp, a->exp ? exp(c->conf_high) : c->conf_high);
-        fputc('\n', fp);
-    }
-    if (a->exp)
-        fprintf(fp, "(confidence limits for exp(coef))\n");
-    fprintf(fp, "\nvariance: %s\n", s->vce_label);
-    fprintf(fp, "log partial likelihood: %.6f (null %.6f)%s\n", s->loglik,
-            s->loglik_null, s->firth ? ", penalized" : "");
-    fprintf(fp, "likelihood ratio test = %.4g on %d df, p = %.4g\n", s->lr_stat,
-            s->lr_df, s->lr_p);
-    fprintf(fp, "Wald test = %.4g, score (log-rank) test = %.4g\n",
-            r->wald_test, r->score_test);
-    fprintf(fp, "AIC = %.4f, iterations = %d%s, step-halvings = %d\n", s->aic,
-            s->iterations, s->converged ? " (converged)" : " (NOT converged)",
-            s->step_halvings);
-    if (zph) {
-        static const char *const trn[] = {"km", "rank", "identity", "log"};
-        fprintf(fp, "\nproportional hazards test (cox.zph, transform %s):\n",
-                trn[a->zph_tr]);
-        fprintf(fp, "%-*s %10s %4s %10s\n", w, "", "chisq", "df", "p");
-        for (size_t j = 0; j <= s->p; j++) {
-            if (j < s->p && s->coef[j].aliased)
-                continue;
-            fprintf(fp, "%-*s %10.4g %4.0f %10.4g\n", w,
-                    j < s->p ? s->coef[j].term : "GLOBAL", zph[3 * j],
-                    zph[3 * j + 1], zph[3 * j + 2]);
-        }
-    }
-    for (size_t k = 0; k < s->n_warnings; k++)
-        fprintf(fp, "warning: %s\n", s->warnings[k]);
-}
-
-static void print_json(FILE *fp, const rhaz_fit_summary *s,
-                       const rhaz_cox_result *r, const rhaz_design *d,
-                       const cox_args *a, const double *zph)
-{
-    fprintf(fp, "{\"model\": \"cox\", \"link\": \"\", \"ties\": ");
-    rhaz_json_string(fp, s->ties);
-    fprintf(fp, ", \"formula\": ");
-    rhaz_json_string(fp, s->formula);
-    fprintf(fp, ", \"firth\": %s, \"n\": %zu, \"events\": %zu, \"n_dropped\": %zu",
-            s->firth ? "true" : "false", s->n, s->events, s->n_dropped);
-    fprintf(fp, ", \"strata\": %zu, \"strata_labels\": [", s->n_strata);
-    for (size_t k = 0; d->strata && k < d->n_strata; k++) {
-        fprintf(fp, "%s", k ? ", " : "");
-        rhaz_json_string(fp, d->strata_labels[k]);
-    }
-    fprintf(fp, "], \"clusters\": %zu", d->cluster ? d->n_clusters : 0);
-    fprintf(fp, ", \"converged\": %s, \"stop\": \"%s\", \"iterations\": %d, "
-                "\"step_halvings\": %d, \"rank\": %d",
-            s->converged ? "true" : "false",
-            s->stop == RHAZ_STOP_CONVERGED   ? "converged"
-            : s->stop == RHAZ_STOP_MAXITER   ? "max_iter"
-            : s->stop == RHAZ_STOP_NONFINITE ? "nonfinite"
-                                             : "monotone_likelihood",
-            s->iterations, s->step_halvings, s->rank);
-    const char *keys[] = {"loglik", "loglik_null", "aic", "bic", "lr_stat",
-                          "lr_p", "wald_stat", "score_stat", "conf_level"};
-    double vals[] = {s->loglik, s->loglik_null, s->aic, s->bic, s->lr_stat,
-                     s->lr_p, r->wald_test, r->score_test, s->conf_level};
-    for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++) {
-        fprintf(fp, ", \"%s\": ", keys[k]);
-        rhaz_json_number(fp, vals[k]);
-    }
-    fprintf(fp, ", \"lr_df\": %d, \"vce\": ", s->lr_df);
-    rhaz_json_string(fp, s->vce_label);
-    fprintf(fp, ", \"coefficients\": [");
-    for (size_t j = 0; j < s->p; j++) {
-        const rhaz_coef *c = &s->coef[j];
-        fprintf(fp, "%s\n  {\"term\": ", j ? "," : "");
-        rhaz_json_string(fp, c->term);
-        const char *ck[] = {"estimate", "std_error", "statistic", "p_value",
-                            "conf_low", "conf_high", "exp_estimate"};
-        double cv[] = {c->estimate, c->std_error, c->statistic, c->p_value,
-                       c->conf_low, c->conf_high, exp(c->estimate)};
-        for (size_t k = 0; k < 7; k++) {
-            fprintf(fp, ", \"%s\": ", ck[k]);
-            rhaz_json_number(fp, cv[k]);
-        }
-        fprintf(fp, ", \"aliased\": %s, \"infinite\": %s}",
-                c->aliased ? "true" : "false",
-                r->infinite[j] ? "true" : "false");
-    }
-    fprintf(fp, "],\n \"vcov\": [");
-    for (size_t j = 0; j < s->p; j++) {
-        fprintf(fp, "%s[", j ? ", " : "");
-        for (size_t l = 0; l < s->p; l++) {
-            if (l)
-                fprintf(fp, ", ");
-            rhaz_json_number(fp, s->vcov[j * s->p + l]);
-        }
-        fputc(']', fp);
-    }
-    fputc(']', fp);
-    if (zph) {
-        static const char *const trn[] = {"km", "rank", "identity", "log"};
-        fprintf(fp, ",\n \"zph\": {\"transform\": \"%s\", \"tests\": [",
-                trn[a->zph_tr]);
-        int first = 1;
-        for (size_t j = 0; j <= s->p; j++) {
-            if (j < s->p && s->coef[j].aliased)
-                continue;
-            fprintf(fp, "%s{\"term\": ", first ? "" : ", ");
-            first = 0;
-            rhaz_json_string(fp, j < s->p ? s->coef[j].term : "GLOBAL");
-            fprintf(fp, ", \"chisq\": ");
-            rhaz_json_number(fp, zph[3 * j]);
-            fprintf(fp, ", \"df\": ");
-            rhaz_json_number(fp, zph[3 * j + 1]);
-            fprintf(fp, ", \"p\": ");
-            rhaz_json_number(fp, zph[3 * j + 2]);
-            fputc('}', fp);
-        }
-        fprintf(fp, "]}");
-    }
-    fprintf(fp, ",\n \"warnings\": [");
-    for (size_t k = 0; k < s->n_warnings; k++) {
-        fprintf(fp, "%s", k ? ", " : "");
-        rhaz_json_string(fp, s->warnings[k]);
-    }
-    fprintf(fp, "]}\n");
-}
-
 static void csv_str(FILE *fp, const char *s)
 {
     if (strpbrk(s, ",\"\n\r")) {
@@ -233,21 +67,49 @@ static void csv_str(FILE *fp, const char *s)
     }
 }
 
-static void print_csv(FILE *fp, const rhaz_fit_summary *s)
+/* the zph table: text lines, or a JSON member */
+static void print_zph_text(FILE *fp, const rhaz_fit_summary *s,
+                           const cox_args *a, const double *zph)
 {
-    fprintf(fp, "term,estimate,std_error,statistic,p_value,conf_low,conf_high\n");
-    for (size_t j = 0; j < s->p; j++) {
-        const rhaz_coef *c = &s->coef[j];
-        csv_str(fp, c->term);
-        double v[] = {c->estimate, c->std_error, c->statistic, c->p_value,
-                      c->conf_low, c->conf_high};
-        for (int k = 0; k < 6; k++) {
-            char b[64];
-            rhaz_format_double(v[k], b, sizeof b);
-            fprintf(fp, ",%s", isnan(v[k]) ? "" : b);
-        }
-        fputc('\n', fp);
+    static const char *const trn[] = {"km", "rank", "identity", "log"};
+    int w = 12;
+    for (size_t j = 0; j < s->p; j++)
+        if ((int)strlen(s->coef[j].term) > w)
+            w = (int)strlen(s->coef[j].term);
+    fprintf(fp, "\nProportional hazards test (cox.zph, transform %s):\n",
+            trn[a->zph_tr]);
+    fprintf(fp, "%-*s %10s %4s %10s\n", w, "", "chisq", "df", "p");
+    for (size_t j = 0; j <= s->p; j++) {
+        if (j < s->p && s->coef[j].aliased)
+            continue;
+        fprintf(fp, "%-*s %10.4g %4.0f %10.4g\n", w,
+                j < s->p ? s->coef[j].term : "GLOBAL", zph[3 * j],
+                zph[3 * j + 1], zph[3 * j + 2]);
     }
+}
+
+static void print_zph_json(FILE *fp, const rhaz_fit_summary *s,
+                           const cox_args *a, const double *zph)
+{
+    static const char *const trn[] = {"km", "rank", "identity", "log"};
+    fprintf(fp, ",\n \"zph\": {\"transform\": \"%s\", \"tests\": [",
+            trn[a->zph_tr]);
+    int first = 1;
+    for (size_t j = 0; j <= s->p; j++) {
+        if (j < s->p && s->coef[j].aliased)
+            continue;
+        fprintf(fp, "%s{\"term\": ", first ? "" : ", ");
+        first = 0;
+        rhaz_json_string(fp, j < s->p ? s->coef[j].term : "GLOBAL");
+        fprintf(fp, ", \"chisq\": ");
+        rhaz_json_number(fp, zph[3 * j]);
+        fprintf(fp, ", \"df\": ");
+        rhaz_json_number(fp, zph[3 * j + 1]);
+        fprintf(fp, ", \"p\": ");
+        rhaz_json_number(fp, zph[3 * j + 2]);
+        fputc('}', fp);
+    }
+    fprintf(fp, "]}");
 }
 
 /* --survfit: baseline curves as CSV */
@@ -418,7 +280,8 @@ int cmd_fit_cox(int argc, char **argv)
         case 'R': a.resid = optarg; break;
         case 'f':
             if (cli_parse_format("fit cox", optarg,
-                                 1u << FMT_TEXT | 1u << FMT_CSV | 1u << FMT_JSON,
+                                 1u << FMT_TEXT | 1u << FMT_CSV | 1u << FMT_JSON |
+                                     1u << FMT_LATEX | 1u << FMT_MARKDOWN,
                                  &a.fmt))
                 return EXIT_USAGE;
             break;
@@ -532,12 +395,46 @@ int cmd_fit_cox(int argc, char **argv)
         goto out;
     }
     FILE *fp = rhaz_outfile_fp(of);
-    if (a.fmt == FMT_JSON)
-        print_json(fp, s, r, d, &a, zph);
-    else if (a.fmt == FMT_CSV)
-        print_csv(fp, s);
-    else
-        print_text(fp, s, r, d, &a, zph);
+    static const rhaz_summary_format sf[] = {
+        RHAZ_SUMMARY_TEXT, RHAZ_SUMMARY_CSV, RHAZ_SUMMARY_JSON,
+        RHAZ_SUMMARY_LATEX, RHAZ_SUMMARY_MARKDOWN};
+    rhaz_summary_options so = {0};
+    so.exp = a.exp;
+    if (a.fmt == FMT_JSON && zph) {
+        /* the shared JSON object, with a "zph" member added at its end */
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&buf, &len);
+        if (!mem) {
+            rc = cli_fail("out of memory");
+            goto out;
+        }
+        rhaz_status st = rhaz_fit_summary_write(mem, s, sf[a.fmt], &so, &err);
+        fclose(mem);
+        if (st != RHAZ_OK) {
+            free(buf);
+            rc = cli_error(&err);
+            goto out;
+        }
+        while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '}'))
+            if (buf[--len] == '}')
+                break;
+        fwrite(buf, 1, len, fp);
+        free(buf);
+        print_zph_json(fp, s, &a, zph);
+        fputs("}\n", fp);
+    } else {
+        if (rhaz_fit_summary_write(fp, s, sf[a.fmt], &so, &err) != RHAZ_OK) {
+            rc = cli_error(&err);
+            goto out;
+        }
+        if (a.fmt == FMT_TEXT) {
+            fprintf(fp, "Wald test = %.4g, score (log-rank) test = %.4g on %d "
+                        "df\n", r->wald_test, r->score_test, s->rank);
+            if (zph)
+                print_zph_text(fp, s, &a, zph);
+        }
+    }
     if (a.survfit && (rc = write_survfit(fit, d, a.survfit, &err)) != EXIT_OK)
         goto out;
     if (a.resid && (rc = write_resid(fit, d, a.resid, &err)) != EXIT_OK)
