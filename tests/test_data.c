@@ -119,6 +119,24 @@ static void test_records(const rhaz_data *d)
         }
     free(core);
     T_EQ_INT(noiso, 0, "states without ISO3 in core treaties");
+    /* 2022 extension: a party after March 2015, and the 2015 record
+     * winning over a 2022 year it covers */
+    p = find(d, icmw, "MDG");
+    T_CHECK(p && p->from_2022 && p->consent.year == 2015 && p->consent.month == 0,
+            "Madagascar joined the ICMW in 2015 (2022 file, year only)");
+    p = find(d, key(d, "iccpr"), "SLB");
+    T_CHECK(!p || !p->consent.year, "Solomon Islands: not an ICCPR party in the 2015 record");
+    /* every state of the system since 1945 has an identity and a region */
+    size_t noid = 0;
+    for (int c = 1; c < 1000; c++) {
+        int f, l;
+        if (rhaz_data_cown_years(d, c, &f, &l) || l < 1945)
+            continue;
+        noid += !*rhaz_data_cown_iso3(d, c) || !rhaz_data_cown_region(d, c, RHAZ_REGION_UN) ||
+                !rhaz_data_cown_region(d, c, RHAZ_REGION_SUBREGION) ||
+                !rhaz_data_cown_region(d, c, RHAZ_REGION_WB);
+    }
+    T_EQ_INT(noid, 0, "COW states since 1945 without ISO3 or region");
     /* treaty list */
     const rhaz_treaty_info *ti = rhaz_data_treaty(d, icmw);
     T_CHECK(ti && ti->opened.year == 1990 && ti->opened.month == 12 && ti->opened.day == 18 &&

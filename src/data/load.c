@@ -611,7 +611,7 @@ rhaz_status rd_parse_status(rhaz_data *d, rd_treaty *tr, const char *path,
             st = rhaz_error_set(err, RHAZ_EDATA, file, line,
                                 "duplicated participant '%s'", name);
             if (err)
-                snprintf(err->what, sizeof err->what, "%s", name);
+                snprintf(err->what, sizeof err->what, "%.127s", name);
             goto done;
         }
         strmap_put(&seen, key, i);
@@ -905,8 +905,12 @@ static rhaz_status load_2022(rhaz_data *d, rhaz_error *err)
             if (p && p->consent.year) {
                 if (!is_party || p->consent.year != y) {
                     char msg[160];
-                    snprintf(msg, sizeof msg, "%s: 2015 consent %d, 2022 %s%d (2015 kept)",
-                             iso3, p->consent.year, is_party ? "year " : "not a party", is_party ? y : 0);
+                    if (is_party)
+                        snprintf(msg, sizeof msg, "%s: 2015 consent %d, 2022 year %d (2015 kept)",
+                                 iso3, p->consent.year, y);
+                    else
+                        snprintf(msg, sizeof msg, "%s: 2015 consent %d, 2022 not a party (2015 kept)",
+                                 iso3, p->consent.year);
                     rd_note_add(d, file, "2015 and 2022 disagree", msg);
                     d->disagree_2022++;
                 }
@@ -914,6 +918,15 @@ static rhaz_status load_2022(rhaz_data *d, rhaz_error *err)
             }
             if (!is_party)
                 continue;
+            if (y <= 2014) {
+                /* the 2015 record (14 March 2015) is exact and says "not
+                 * a party": it wins for years it covers */
+                char msg[160];
+                snprintf(msg, sizeof msg, "%s: no 2015 consent, 2022 year %d (2015 kept)", iso3, y);
+                rd_note_add(d, file, "2015 and 2022 disagree", msg);
+                d->disagree_2022++;
+                continue;
+            }
             if (!p) {
                 if (!(p = add_participant(tr))) {
                     strmap_free(&seen);
@@ -930,12 +943,6 @@ static rhaz_status load_2022(rhaz_data *d, rhaz_error *err)
             p->consent.month = p->consent.day = 0;
             p->consent_act = RHAZ_ACT_CONSENT;
             p->from_2022 = 1;
-            if (y <= 2014) {
-                char msg[160];
-                snprintf(msg, sizeof msg, "%s: no 2015 consent, 2022 year %d (2022 used)", iso3, y);
-                rd_note_add(d, file, "2015 and 2022 disagree", msg);
-                d->disagree_2022++;
-            }
         }
         strmap_free(&seen);
         rhaz_table_free(t);
