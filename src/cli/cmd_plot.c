@@ -74,10 +74,60 @@ typedef struct {
     int nformats;
     rhaz_plot_options po;
     const char *input, *data, *treaty, *labels;
+    const char *treaties, *data_dir, *formula, *vary, *at;
     const char *fits[MAXFITS];
     int nfits;
-    int intercept;
+    int intercept, signatories, survival, end_year;
 } plot_args;
+
+/* The panel a figure is drawn from: --data FILE.csv, or built in memory
+ * from the bundled records with --treaties KEYS (default panel options;
+ * --end YEAR sets the last year). */
+static rhaz_table *get_panel(const plot_args *a, rhaz_error *err)
+{
+    if (a->data) {
+        const char *strings[] = {"region", "treaty", "iso3c", "regime",
+                                 NULL};
+        rhaz_csv_options o = {0};
+        o.as_string = strings;
+        return rhaz_table_read(a->data, &o, err);
+    }
+    if (!a->treaties) {
+        rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
+                       "plot %s: give --data PANEL.csv or --treaties KEYS "
+                       "(or --input FILE.csv)", rhaz_plot_kind_name(a->kind));
+        return NULL;
+    }
+    rhaz_data *d = rhaz_data_open(a->data_dir, err);
+    if (!d)
+        return NULL;
+    size_t *idx = NULL, n = 0;
+    rhaz_table *t = NULL;
+    if (rhaz_data_select(d, a->treaties, &idx, &n, err) == RHAZ_OK) {
+        rhaz_panel_options o;
+        rhaz_panel_options_init(&o);
+        if (a->end_year)
+            o.end_year = a->end_year;
+        t = rhaz_panel_build(d, idx, n, &o, NULL, err);
+    }
+    free(idx);
+    rhaz_data_free(d);
+    return t;
+}
+
+/* Legend names of the core treaties (others: their UN number). */
+static const char *treaty_display(const rhaz_treaty_info *ti)
+{
+    static const char *const names[][2] = {
+        {"cerd", "CERD"},   {"icescr", "ICESCR"}, {"iccpr", "ICCPR"},
+        {"cedaw", "CEDAW"}, {"cat", "CAT"},       {"crc", "CRC"},
+        {"icmw", "ICMW"},   {"refugee1951", "Refugee Convention 1951"},
+        {"refugee1967", "Refugee Protocol 1967"}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (ti->key && strcmp(ti->key, names[i][0]) == 0)
+            return names[i][1];
+    return ti->key && *ti->key ? ti->key : ti->un_number;
+}
 
 /* ---------- inputs ---------- */
 
@@ -224,14 +274,100 @@ static rhaz_status load_lines(rhaz_plot *p, plot_args *a, rhaz_error *err)
 /* density from a panel: mean region_density per (region, year) over the
  * rows at risk (all rows of a region-year share one value: parties among
  * the other states of the region at the end of the previous year). */
+static rhaz_status load_participation(rhaz_plot *p, plot_args *a,
+                                      rhaz_error *err)
+{
+    if (a->input)
+        return load_lines(p, a, err);
+    if (!a->treaties)
+        return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
+                              "plot participation: give --treaties KEYS (or "
+                              "--input FILE.csv)");
+    rhaz_data *d = rhaz_data_open(a->data_dir, err);
+    if (!d)
+        return err->status;
+    size_t *idx = NULL, n = 0;
+    double *x = NULL, *y = NULL;
+    rhaz_status st = rhaz_data_select(d, a->treaties, &idx, &n, err);
+    for (size_t k = 0; st == RHAZ_OK && k < n; k++) {
+        const rhaz_treaty_info *ti = rhaz_data_treaty(d, idx[k]);
+        size_t np = rhaz_data_nparticipants(d, idx[k]);
+        /* states and territories, not organisations (as rhaz
+         * participation); a year-only (2022) consent counts in its year */
+        int first = ti->opened.year, last = ti->has_2022 ? 2022 : 2015;
+        for (size_t j = 0; j < np; j++) {
+            const rhaz_participant *q = rhaz_data_participant(d, idx[k], j);
+            if (q->kind == RHAZ_ENTITY_ORGANIZATION)
+                continue;
+            int y0 = rhaz_date_isset(q->signature) ? q->signature.year
+                     : rhaz_date_isset(q->consent) ? q->consent.year : 0;
+            if (y0 && (!first || y0 < first))
+                first = y0;
+        }
+        if (a->end_year && a->end_year < last)
+            last = a->end_year;
+        if (!first || last < first) {
+            st = rhaz_error_set(err, RHAZ_EDATA, ti->file, 0,
+                                "treaty %s: no years to plot (opened %d, "
+                                "last year %d)", ti->un_number, first, last);
+            break;
+        }
+        size_t ny = (size_t)(last - first) + 1;
+        free(x);
+        free(y);
+        x = malloc(ny * sizeof *x);
+        y = calloc(2 * ny, sizeof *y);
+        if (!x || !y) {
+            st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+            break;
+        }
+        for (size_t j = 0; j < np; j++) {
+            const rhaz_participant *q = rhaz_data_participant(d, idx[k], j);
+            if (q->kind == RHAZ_ENTITY_ORGANIZATION)
+                continue;
+            int yc = rhaz_date_isset(q->consent) ? q->consent.year : 0;
+            int ys = rhaz_date_isset(q->signature) ? q->signature.year : 0;
+            int yp = ys && (!yc || ys < yc) ? ys : yc; /* signed or party */
+            if (yc && yc <= last)
+                y[yc < first ? 0 : yc - first] += 1;
+            if (yp && yp <= last)
+                y[ny + (size_t)(yp < first ? 0 : yp - first)] += 1;
+        }
+        for (size_t i = 0; i < ny; i++) {
+            x[i] = first + (double)i;
+            if (i) {
+                y[i] += y[i - 1];
+                y[ny + i] += y[ny + i - 1];
+            }
+        }
+        const char *name = treaty_display(ti);
+        rhaz_plot_series s = {.label = name, .n = ny, .x = x, .y = y,
+                              .coef_var = NAN};
+        if ((st = rhaz_plot_add(p, &s, err)) != RHAZ_OK)
+            break;
+        if (a->signatories) {
+            char lab[256];
+            snprintf(lab, sizeof lab, "%s (signed or party)", name);
+            rhaz_plot_series s2 = {.label = lab, .n = ny, .x = x,
+                                   .y = y + ny, .coef_var = NAN};
+            st = rhaz_plot_add(p, &s2, err);
+        }
+    }
+    free(x);
+    free(y);
+    free(idx);
+    rhaz_data_free(d);
+    return st;
+}
+
 static rhaz_status load_density(rhaz_plot *p, plot_args *a, rhaz_error *err)
 {
-    if (!a->data)
+    if (a->input)
         return load_lines(p, a, err);
-    const char *strings[] = {"region", "treaty", NULL};
-    rhaz_table *t = read_csv(a->data, strings, err);
+    rhaz_table *t = get_panel(a, err);
     if (!t)
         return err->status;
+    const char *src = a->data ? a->data : "panel";
     rhaz_status st = RHAZ_OK;
     const char **reg = NULL;
     double *sum = NULL, *cnt = NULL, *x = NULL, *y = NULL;
@@ -243,7 +379,7 @@ static rhaz_status load_density(rhaz_plot *p, plot_args *a, rhaz_error *err)
     }
     long jt = rhaz_table_find(t, "treaty");
     if (a->treaty && jt < 0) {
-        st = rhaz_error_set(err, RHAZ_ENOTFOUND, a->data, 1,
+        st = rhaz_error_set(err, RHAZ_ENOTFOUND, src, 1,
                             "--treaty given but the panel has no 'treaty' "
                             "column");
         goto cleanup;
@@ -261,7 +397,7 @@ static rhaz_status load_density(rhaz_plot *p, plot_args *a, rhaz_error *err)
             if (!first)
                 first = s;
             else if (strcmp(first, s) != 0) {
-                st = rhaz_error_set(err, RHAZ_EUSAGE, a->data,
+                st = rhaz_error_set(err, RHAZ_EUSAGE, src,
                                     rhaz_table_line(t, i),
                                     "the panel stacks several treaties "
                                     "('%s', '%s', ...): choose one with "
@@ -275,7 +411,7 @@ static rhaz_status load_density(rhaz_plot *p, plot_args *a, rhaz_error *err)
         if (!isnan(Y[i]))
             ymin = fmin(ymin, Y[i]), ymax = fmax(ymax, Y[i]);
     if (!(ymax >= ymin) || ymax - ymin > 1000) {
-        st = rhaz_error_set(err, RHAZ_EDATA, a->data, 0,
+        st = rhaz_error_set(err, RHAZ_EDATA, src, 0,
                             "no usable 'year' values");
         goto cleanup;
     }
@@ -286,7 +422,7 @@ static rhaz_status load_density(rhaz_plot *p, plot_args *a, rhaz_error *err)
     x = malloc(ny * sizeof *x);
     y = malloc(ny * sizeof *y);
     if (!reg || !sum || !cnt || !x || !y) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, a->data, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, src, 0, "out of memory");
         goto cleanup;
     }
     for (size_t i = 0; i < n; i++) {
@@ -327,7 +463,7 @@ static rhaz_status load_density(rhaz_plot *p, plot_args *a, rhaz_error *err)
             goto cleanup;
     }
     if (rhaz_plot_nseries(p) == 0)
-        st = rhaz_error_set(err, RHAZ_EDATA, a->data, 0,
+        st = rhaz_error_set(err, RHAZ_EDATA, src, 0,
                             "no rows with region and region_density%s%s",
                             a->treaty ? " for treaty " : "",
                             a->treaty ? a->treaty : "");
@@ -560,7 +696,7 @@ cleanup:
 /* Inputs per kind: a table, like the kinds themselves. */
 typedef rhaz_status (*loader_fn)(rhaz_plot *p, plot_args *a, rhaz_error *err);
 static const loader_fn loaders[RHAZ_PLOT_NKINDS] = {
-    [RHAZ_PLOT_PARTICIPATION] = load_lines,
+    [RHAZ_PLOT_PARTICIPATION] = load_participation,
     [RHAZ_PLOT_KM] = load_lines,
     [RHAZ_PLOT_COEF] = load_coef,
     [RHAZ_PLOT_BASELINE] = load_lines,
@@ -743,6 +879,14 @@ int cmd_plot(int argc, char **argv)
         {"data", required_argument, 0, 'a'},
         {"treaty", required_argument, 0, 'k'},
         {"fit", required_argument, 0, 'f'},
+        {"treaties", required_argument, 0, 'K'},
+        {"data-dir", required_argument, 0, 'R'},
+        {"signatories", no_argument, 0, 'G'},
+        {"end", required_argument, 0, 'E'},
+        {"formula", required_argument, 0, 'Q'},
+        {"vary", required_argument, 0, 'V'},
+        {"at", required_argument, 0, 'A'},
+        {"survival", no_argument, 0, 'U'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     plot_args a;
@@ -819,8 +963,24 @@ int cmd_plot(int argc, char **argv)
                 return cli_usage("plot", "at most %d --fit files", MAXFITS);
             a.fits[a.nfits++] = optarg;
             break;
+        case 'K': a.treaties = optarg; break;
+        case 'R': a.data_dir = optarg; break;
+        case 'G': a.signatories = 1; break;
+        case 'E': {
+            double d;
+            if (parse_double(optarg, &d) || d != floor(d) || d < 1900 ||
+                d > 2100)
+                return cli_usage("plot", "--end must be a year, not '%s'",
+                                 optarg);
+            a.end_year = (int)d;
+            break;
+        }
+        case 'Q': a.formula = optarg; break;
+        case 'V': a.vary = optarg; break;
+        case 'A': a.at = optarg; break;
+        case 'U': a.survival = 1; break;
         case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_usage("plot", "invalid option");
+        default: return cli_bad_option("plot", argv);
         }
     }
     if (optind >= argc)

@@ -120,7 +120,10 @@ rhaz_status plot_write_lines(const rhaz_plot *p, const rhaz_plot_options *o,
             xlo = fmin(xlo, p->s[i].x[k]), xhi = fmax(xhi, p->s[i].x[k]);
     if (p->kind == RHAZ_PLOT_KM) {
         xlo = fmin(xlo, 0);
-        fputs("set xrange [0:*]\n", fp);
+        fputs("set xrange [0:*]\nset autoscale xfixmax\n", fp);
+    } else {
+        /* the x axis spans the data exactly (no empty decade at the end) */
+        fputs("set autoscale xfix\n", fp);
     }
     double step = plot_tic_step(xlo, xhi, o->width - 0.8,
                                 plot_label_width(o, xlo, xhi));
