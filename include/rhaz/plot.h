@@ -108,6 +108,13 @@ typedef struct {
     const double *upper;     /* n values or NULL (both or neither) */
     const char *const *names; /* coef: n term names */
     double coef_var;         /* zph only */
+    int style;      /* 0: the next automatic style; k > 0: style k (so two
+                       series can share a colour) */
+    int secondary;  /* 1: thin dashed variant of its style (e.g. the
+                       signatories beside the parties of a treaty); all
+                       secondary series share one legend entry, the text
+                       after the last ": " of the label ("CRC: signed or
+                       party" -> "signed or party") */
 } rhaz_plot_series;
 
 typedef struct rhaz_plot rhaz_plot;

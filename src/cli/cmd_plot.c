@@ -342,14 +342,16 @@ static rhaz_status load_participation(rhaz_plot *p, plot_args *a,
         }
         const char *name = treaty_display(ti);
         rhaz_plot_series s = {.label = name, .n = ny, .x = x, .y = y,
-                              .coef_var = NAN};
+                              .coef_var = NAN, .style = (int)k + 1};
         if ((st = rhaz_plot_add(p, &s, err)) != RHAZ_OK)
             break;
         if (a->signatories) {
+            /* same colour, thin dashed */
             char lab[256];
-            snprintf(lab, sizeof lab, "%s (signed or party)", name);
+            snprintf(lab, sizeof lab, "%s: signed or party", name);
             rhaz_plot_series s2 = {.label = lab, .n = ny, .x = x,
-                                   .y = y + ny, .coef_var = NAN};
+                                   .y = y + ny, .coef_var = NAN,
+                                   .style = (int)k + 1, .secondary = 1};
             st = rhaz_plot_add(p, &s2, err);
         }
     }
@@ -744,17 +746,29 @@ static int run_gnuplot(const char *script, char *errbuf, size_t size)
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    ssize_t got = pread(efd, errbuf, size - 1, 0);
+    /* gnuplot echoes the offending command, a caret line, then
+     * '"FILE" line N: message': keep that last non-blank line */
+    char tail[4096];
+    off_t end = lseek(efd, 0, SEEK_END);
+    off_t from = end > (off_t)sizeof tail - 1 ? end - (off_t)sizeof tail + 1
+                                               : 0;
+    ssize_t got = end > 0 ? pread(efd, tail, sizeof tail - 1, from) : 0;
     close(efd);
     unlink(errpath);
     if (got > 0) {
-        errbuf[got] = '\0';
-        /* one line for the error message */
-        for (char *c = errbuf; *c; c++)
-            if (*c == '\n')
-                *c = ' ';
-        while (got > 0 && errbuf[got - 1] == ' ')
-            errbuf[--got] = '\0';
+        tail[got] = '\0';
+        char *e = tail + got;
+        while (e > tail && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\r'))
+            *--e = '\0';
+        char *b = strrchr(tail, '\n');
+        const char *last = b ? b + 1 : tail;
+        size_t len = strlen(last);
+        if (len > size - 1)
+            len = size - 1;
+        memcpy(errbuf, last, len);
+        errbuf[len] = '\0';
+        if (!errbuf[0])
+            snprintf(errbuf, size, "gnuplot wrote blank lines on stderr");
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         if (!errbuf[0])

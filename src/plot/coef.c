@@ -159,8 +159,10 @@ rhaz_status plot_write_coef(const rhaz_plot *p, const rhaz_plot_options *o,
     }
     fputs("\nplot \\\n", fp);
     for (size_t m = 0; m < nm; m++) {
-        fprintf(fp, "%s  $m%zu using 2:1:3:4 with xerrorbars ls %d dt 1 title ",
-                m ? ", \\\n" : "", m + 1, plot_style(m));
+        fprintf(fp, "%s  $m%zu using 2:1:3:4 with xerrorbars ",
+                m ? ", \\\n" : "", m + 1);
+        plot_put_style(fp, &p->s[m], PS_SOLID | PS_POINTS);
+        fputs(" title ", fp);
         plot_put_str(fp, plot_label(o, p->s[m].label));
     }
     fputc('\n', fp);

@@ -151,38 +151,56 @@ rhaz_status plot_write_lines(const rhaz_plot *p, const rhaz_plot_options *o,
         const plot_series *s = &p->s[i];
         if (!s->lo)
             continue;
-        fprintf(fp, "%s  $%c%zu using 1:%s with filledcurves ls %d "
-                    "notitle", first ? "" : ", \\\n",
-                (t->flags & PK_STEPS) ? 'b' : 's', i + 1,
-                (t->flags & PK_STEPS) ? "2:3" : "3:4", plot_style(i));
+        fprintf(fp, "%s  $%c%zu using 1:%s with filledcurves ",
+                first ? "" : ", \\\n", (t->flags & PK_STEPS) ? 'b' : 's',
+                i + 1, (t->flags & PK_STEPS) ? "2:3" : "3:4");
+        plot_put_style(fp, s, 0);
+        fputs(" notitle", fp);
         first = 0;
     }
     for (size_t i = 0; i < p->ns; i++) {
         const plot_series *s = &p->s[i];
-        int ls = plot_style(i);
         const char *sep = first ? "" : ", \\\n";
         first = 0;
         /* sparse marks: about eight per series */
         size_t every = s->n / 8 > 1 ? s->n / 8 : 1;
         if (t->flags & PK_STEPS) {
-            fprintf(fp, "%s  $s%zu using 1:2 with steps ls %d notitle",
-                    sep, i + 1, ls);
-            if (t->flags & PK_MARKS) {
-                fprintf(fp, ", \\\n  $s%zu every %zu using 1:2 with points "
-                            "ls %d notitle", i + 1, every, ls);
-                fprintf(fp, ", \\\n  keyentry with linespoints ls %d title ",
-                        ls);
+            fprintf(fp, "%s  $s%zu using 1:2 with steps ", sep, i + 1);
+            plot_put_style(fp, s, 0);
+            fputs(" notitle", fp);
+            if (s->secondary) {
+                continue; /* one shared legend entry, below */
+            } else if (t->flags & PK_MARKS) {
+                fprintf(fp, ", \\\n  $s%zu every %zu using 1:2 with points ",
+                        i + 1, every);
+                plot_put_style(fp, s, PS_POINTS);
+                fputs(" notitle, \\\n  keyentry with linespoints ", fp);
+                plot_put_style(fp, s, PS_POINTS);
             } else {
-                fprintf(fp, ", \\\n  keyentry with lines ls %d title ", ls);
+                fputs(", \\\n  keyentry with lines ", fp);
+                plot_put_style(fp, s, 0);
             }
         } else if (t->flags & PK_MARKS) {
-            fprintf(fp, "%s  $s%zu using 1:2 with linespoints ls %d pi %zu "
-                        "title ", sep, i + 1, ls, every);
+            /* ls first: a line style carries a point interval too */
+            fprintf(fp, "%s  $s%zu using 1:2 with linespoints ", sep, i + 1);
+            plot_put_style(fp, s, PS_POINTS);
+            fprintf(fp, " pi %zu", every);
         } else {
-            fprintf(fp, "%s  $s%zu using 1:2 with lines ls %d title ", sep,
-                    i + 1, ls);
+            fprintf(fp, "%s  $s%zu using 1:2 with lines ", sep, i + 1);
+            plot_put_style(fp, s, 0);
         }
+        if (s->secondary) {
+            fputs(" notitle", fp);
+            continue;
+        }
+        fputs(" title ", fp);
         plot_put_str(fp, plot_label(o, s->label));
+    }
+    const char *sec = plot_secondary_legend(p);
+    if (sec) {
+        fputs(", \\\n  keyentry with lines lc rgb '#000000' dt (5,4) lw 1 "
+              "title ", fp);
+        plot_put_str(fp, plot_label(o, sec));
     }
     fputc('\n', fp);
     return RHAZ_OK;

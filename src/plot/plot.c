@@ -257,6 +257,14 @@ rhaz_status rhaz_plot_add(rhaz_plot *p, const rhaz_plot_series *s,
     d->lo = dup_doubles(s->lower, s->n, &fail);
     d->hi = dup_doubles(s->upper, s->n, &fail);
     d->coef_var = s->coef_var;
+    d->secondary = s->secondary;
+    if (s->style > 0) {
+        d->style = s->style;
+    } else {
+        d->style = ++p->next_style;
+    }
+    if (d->style > p->next_style)
+        p->next_style = d->style;
     if (s->names) {
         d->names = calloc(s->n, sizeof *d->names);
         if (!d->names)

@@ -13,12 +13,14 @@ typedef struct {
     double *x, *y, *lo, *hi; /* lo, hi NULL if no band */
     char **names;            /* coef */
     double coef_var;         /* zph */
+    int style, secondary;    /* resolved 1-based style; thin dashed */
 } plot_series;
 
 struct rhaz_plot {
     rhaz_plot_kind kind;
     plot_series *s;
     size_t ns, cap;
+    int next_style;          /* last automatic style handed out */
 };
 
 /* Per-kind behaviour flags for the shared line writer. */
@@ -64,6 +66,10 @@ rhaz_status plot_check_zph(const rhaz_plot *p, const rhaz_plot_series *s,
 void plot_put_preamble(FILE *fp, const rhaz_plot *p,
                        const rhaz_plot_options *o, const plot_type *t,
                        double height);
+/* Legend text shared by the secondary series (NULL if none), and the
+ * number of legend entries. */
+const char *plot_secondary_legend(const rhaz_plot *p);
+size_t plot_legend_entries(const rhaz_plot *p);
 /* A gnuplot single-quoted string literal ('' doubles a quote; newlines
  * become spaces). */
 void plot_put_str(FILE *fp, const char *s);
@@ -80,7 +86,11 @@ void plot_put_axis_labels(FILE *fp, const rhaz_plot_options *o,
 double plot_tic_step(double lo, double hi, double avail_in, double label_in);
 /* Width in inches of a tic label for values lo..hi, with its gap. */
 double plot_label_width(const rhaz_plot_options *o, double lo, double hi);
-/* Style index (1-based) of series i. */
-int plot_style(size_t i);
+/* The style of a series: "ls N", plus dash/point overrides past the
+ * eighth style and for secondary series.  PS_SOLID forces dt 1;
+ * PS_POINTS: the plot style draws points (gnuplot refuses pt for steps,
+ * lines and filledcurves). */
+enum { PS_SOLID = 1, PS_POINTS = 2 };
+void plot_put_style(FILE *fp, const plot_series *s, unsigned flags);
 
 #endif

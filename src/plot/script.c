@@ -19,7 +19,23 @@ static const char *const dash[PLOT_NSTYLES] = {
 /* filled circle, square, triangle, diamond; open ones */
 static const int point[PLOT_NSTYLES] = {7, 5, 9, 13, 6, 4, 8, 12};
 
-int plot_style(size_t i) { return (int)(i % PLOT_NSTYLES) + 1; }
+void plot_put_style(FILE *fp, const plot_series *s, unsigned flags)
+{
+    int k = s->style > 0 ? s->style - 1 : 0;
+    int base = k % PLOT_NSTYLES, cycle = k / PLOT_NSTYLES;
+    fprintf(fp, "ls %d", base + 1);
+    /* each option at most once: gnuplot rejects duplicates */
+    const char *dt = (flags & PS_SOLID) ? "1"
+                     : s->secondary ? "(5,4)"
+                     : cycle > 0 ? dash[(base + 3 * cycle) % PLOT_NSTYLES]
+                                 : NULL;
+    if (dt)
+        fprintf(fp, " dt %s", dt);
+    if (cycle > 0 && (flags & PS_POINTS)) /* colours repeat: new points */
+        fprintf(fp, " pt %d", point[(base + 5 * cycle) % PLOT_NSTYLES]);
+    if (s->secondary)
+        fputs(" lw 1", fp);
+}
 
 void plot_put_str(FILE *fp, const char *s)
 {
@@ -116,6 +132,26 @@ static void put_terminal(FILE *fp, const rhaz_plot_options *o, double h)
     }
 }
 
+const char *plot_secondary_legend(const rhaz_plot *p)
+{
+    for (size_t i = 0; i < p->ns; i++)
+        if (p->s[i].secondary) {
+            const char *l = p->s[i].label, *c = NULL;
+            for (const char *q = strstr(l, ": "); q; q = strstr(q + 1, ": "))
+                c = q;
+            return c ? c + 2 : l;
+        }
+    return NULL;
+}
+
+size_t plot_legend_entries(const rhaz_plot *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->ns; i++)
+        n += !p->s[i].secondary;
+    return n + (plot_secondary_legend(p) != NULL);
+}
+
 void plot_put_preamble(FILE *fp, const rhaz_plot *p,
                        const rhaz_plot_options *o, const plot_type *t,
                        double height)
@@ -151,8 +187,10 @@ void plot_put_preamble(FILE *fp, const rhaz_plot *p,
      * columns as fit the width, a top margin for its rows */
     size_t maxlen = 1;
     int any = 0;
+    size_t nent = plot_legend_entries(p);
     for (size_t i = 0; i < p->ns; i++) {
-        const char *l = plot_label(o, p->s[i].label);
+        const char *l = p->s[i].secondary ? plot_secondary_legend(p)
+                                          : plot_label(o, p->s[i].label);
         size_t n = l ? strlen(l) : 0;
         any |= n > 0;
         if (n > maxlen)
@@ -165,21 +203,33 @@ void plot_put_preamble(FILE *fp, const rhaz_plot *p,
         fputs("unset key\n", fp);
     } else {
         double em = o->font_size / 72.0; /* inches */
-        /* label + sample (2.5 characters) + gaps, characters ~0.6 em */
-        double colw = ((double)maxlen * 0.6 + 1.5 + 2.0) * em;
-        size_t cols = (size_t)floor((o->width - 0.2) / colw);
+        /* gnuplot's own estimate, which decides the columns: label,
+         * sample (2.5) and gaps (4) at ~0.62 em per character, within the
+         * plot area (the figure less ~0.9 in of y axis) */
+        double colw = ((double)maxlen + 6.5) * 0.62 * em;
+        size_t cols = (size_t)floor((o->width - 0.9) / colw);
         if (cols < 1)
             cols = 1;
-        if (cols > p->ns)
-            cols = p->ns;
-        rows = (p->ns + cols - 1) / cols;
-        /* below the title line when there is one */
-        double top = has_title ? 1 - 1.9 * em / height : 0.99;
-        fprintf(fp, "set key at screen 0.5, screen %.4f center top "
-                    "horizontal reverse Left noautotitle maxcols %zu "
-                    "samplen 2.5 spacing 1.1 width 0\n", top, cols);
-        fprintf(fp, "set tmargin %.3g\n",
-                (double)rows * 1.1 + 0.8 + (has_title ? 1.6 : 0));
+        if (cols > nent)
+            cols = nent;
+        rows = (nent + cols - 1) / cols;
+        if ((double)rows * 1.15 * em > 0.3 * height) {
+            /* a legend this tall would crush the plot from above: columns
+             * on the right instead, as many rows as the height holds */
+            size_t maxrows = (size_t)floor((height - 0.5) / (1.2 * em));
+            rows = 0;
+            fprintf(fp, "set key outside right top vertical reverse Left "
+                        "noautotitle samplen 2.5 spacing 1.1 width 0 "
+                        "maxrows %zu\n", maxrows > 2 ? maxrows : 2);
+        } else {
+            /* below the title line when there is one */
+            double top = has_title ? 1 - 1.9 * em / height : 0.99;
+            fprintf(fp, "set key at screen 0.5, screen %.4f center top "
+                        "horizontal reverse Left noautotitle maxcols %zu "
+                        "samplen 2.5 spacing 1.1 width 0\n", top, cols);
+            fprintf(fp, "set tmargin %.3g\n",
+                    (double)rows * 1.1 + 0.8 + (has_title ? 1.6 : 0));
+        }
     }
     if (has_title) {
         /* title at the top, above the legend rows */
