@@ -186,6 +186,20 @@ static void test_participation(const rhaz_data *d)
             T_EQ_INT(oecd[k], ocnt, "OECD parties recounted");
         }
         T_EQ_INT(parties[0], 47, "ICMW: 47 parties on 14 Mar 2015 (UN record)");
+        /* by year: the end-of-2014 count can't exceed the March 2015 one,
+         * and counts never decrease */
+        rhaz_table *by = rhaz_data_parties_by_year(d, idx, n, 1989, 2015, &err);
+        T_CHECK(by && rhaz_table_nrow(by) == 2 * 27, "parties by year: 27 years x 2");
+        if (by) {
+            const double *yr = rhaz_table_num(by, 1), *py = rhaz_table_num(by, 3);
+            size_t decreasing = 0;
+            for (size_t i = 1; i < rhaz_table_nrow(by); i++)
+                decreasing += yr[i] > yr[i - 1] && py[i] < py[i - 1];
+            T_EQ_INT(decreasing, 0, "cumulative parties never decrease");
+            T_CHECK(py[0] == 0 && py[2014 - 1989] <= parties[0] && py[2014 - 1989] >= 45,
+                    "ICMW: 0 parties in 1989, %g at the end of 2014", py[2014 - 1989]);
+        }
+        rhaz_table_free(by);
         T_CHECK(oecd[0] <= 4 && oecd[1] >= 33, "ICMW has a handful of OECD parties, CRC all but the US");
     }
     rhaz_table_free(t);
@@ -458,6 +472,14 @@ static void test_cli_errors(void)
              "participation csv");
     T_CHECK(out && strstr(out, "treaty,participants,parties,oecd_participants,oecd_parties\n"
                                "icmw,"), "participation columns: %s", out ? out : "");
+    free(out);
+    free(err);
+    T_EQ_INT(t_run("panel --treaty icmw --out - --report", &out, &err), 0, "panel --report");
+    T_CHECK(out && strncmp(out, "iso3c,cown,country,treaty,year,start,stop,event,", 48) == 0,
+            "panel CSV on stdout");
+    T_CHECK(err && strstr(err, "unmatched names: 0\n") && strstr(err, "missing covariates") &&
+                strstr(err, "2015 and 2022 disagree") && strstr(err, "dropped: "),
+            "report lists unmatched names, drops, disagreements, missing covariates");
     free(out);
     free(err);
     T_EQ_INT(t_run("participation --asof 'not a date' --treaties icmw", NULL, NULL), 2,

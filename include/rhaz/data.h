@@ -178,6 +178,15 @@ int rhaz_data_cown_years(const rhaz_data *d, int cown, int *first, int *last);
 rhaz_table *rhaz_data_participation(const rhaz_data *d, const size_t *treaties,
                                     size_t n, rhaz_date asof, rhaz_error *err);
 
+/* Cumulative participation by year, for participation figures: one row
+ * per treaty and year in [first_year, last_year] with columns treaty,
+ * year, participants (signed or consented by 31 Dec), parties (consented
+ * by 31 Dec), oecd_parties (parties that were OECD members that year).
+ * Same counting rules as rhaz_data_participation. */
+rhaz_table *rhaz_data_parties_by_year(const rhaz_data *d, const size_t *treaties,
+                                      size_t n, int first_year, int last_year,
+                                      rhaz_error *err);
+
 /* Source accounting for `rhaz panel --report`: unmatched names per file,
  * rows dropped by reason, identity resolution notes.  Written as text
  * to fp (the caller's stream; the library never chooses stdout). */

@@ -255,6 +255,60 @@ done:
     return t;
 }
 
+rhaz_table *rhaz_data_parties_by_year(const rhaz_data *d, const size_t *treaties,
+                                      size_t n, int first_year, int last_year,
+                                      rhaz_error *err)
+{
+    if (last_year < first_year || first_year < 1000 || last_year > 2999) {
+        rhaz_error_set(err, RHAZ_EINVAL, NULL, 0, "bad year range %d..%d", first_year,
+                       last_year);
+        return NULL;
+    }
+    size_t ny = (size_t)(last_year - first_year + 1), rows = n * ny;
+    const char **key = malloc((rows ? rows : 1) * sizeof *key);
+    double *v = calloc((rows ? rows : 1) * 4, sizeof *v);
+    rhaz_table *t = NULL;
+    if (!key || !v) {
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    double *yr = v, *part = v + rows, *party = v + 2 * rows, *oparty = v + 3 * rows;
+    for (size_t k = 0; k < n; k++) {
+        const rd_treaty *tr = &d->tr[treaties[k]];
+        for (size_t y = 0; y < ny; y++) {
+            key[k * ny + y] = tr->info.key;
+            yr[k * ny + y] = first_year + (int)y;
+        }
+        for (size_t j = 0; j < tr->np; j++) {
+            const rhaz_participant *p = &tr->p[j];
+            if (p->kind != RHAZ_ENTITY_STATE && p->kind != RHAZ_ENTITY_TERRITORY)
+                continue;
+            int c = p->consent.year, s = p->signature.year;
+            int a = c && (!s || c < s) ? c : s; /* first act of any kind */
+            int oy = rhaz_data_oecd_year(d, p->iso3c);
+            for (size_t y = 0; y < ny; y++) {
+                int Y = first_year + (int)y;
+                part[k * ny + y] += a && a <= Y;
+                party[k * ny + y] += c && c <= Y;
+                oparty[k * ny + y] += c && c <= Y && oy && oy <= Y;
+            }
+        }
+    }
+    t = rhaz_table_new("parties_by_year", err);
+    if (!t || rhaz_table_add_string(t, "treaty", key, rows, err) ||
+        rhaz_table_add_numeric(t, "year", yr, rows, err) ||
+        rhaz_table_add_numeric(t, "participants", part, rows, err) ||
+        rhaz_table_add_numeric(t, "parties", party, rows, err) ||
+        rhaz_table_add_numeric(t, "oecd_parties", oparty, rows, err)) {
+        rhaz_table_free(t);
+        t = NULL;
+    }
+done:
+    free(key);
+    free(v);
+    return t;
+}
+
 size_t rhaz_data_unmatched(const rhaz_data *d) { return d->unmatched; }
 
 static int cmp_note(const void *a, const void *b)
