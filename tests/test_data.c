@@ -277,9 +277,12 @@ static void check_panel(const rhaz_data *d, const rhaz_table *t, int start_year,
                 y0++;
             if (y0 != y)
                 bad_enter++;
-            if (dur[i] != 1)
+            int before = 0; /* system years at risk before a --start window */
+            for (int z = info->opened.year; z < y; z++)
+                before += rhaz_data_in_system(d, c, z);
+            if (dur[i] != 1 + before)
                 bad_dur++;
-        } else if (dur[i] != dur[i - 1] + (year[i] - year[i - 1])) {
+        } else if (dur[i] != dur[i - 1] + 1) {
             bad_dur++;
         }
         /* exit: event, end of the window, or out of the system next year */

@@ -806,6 +806,20 @@ static rhaz_status load_treaties(rhaz_data *d, rhaz_error *err)
             st = rhaz_error_set(err, RHAZ_EDATA, path, 0, "no opening date");
             goto done;
         }
+        /* a title date later than acts recorded (amended or revised texts
+         * dated by their amendment): open at the earliest act */
+        for (size_t j = 0; j < tr->np; j++) {
+            rhaz_date a = tr->p[j].signature;
+            if (tr->p[j].consent.year && (!a.year || rhaz_date_cmp(tr->p[j].consent, a) < 0))
+                a = tr->p[j].consent;
+            if (a.year && rhaz_date_cmp(a, tr->info.opened) < 0) {
+                char msg[64];
+                rhaz_date_format(a, msg, sizeof msg);
+                tr->info.opened = a;
+                rd_note_add(d, path, "opening date moved to an earlier act than the title date",
+                            msg);
+            }
+        }
         strmap_put(&d->tr_key, tr->info.key, d->ntr);
         strmap_put(&d->tr_key, tr->info.un_number, d->ntr);
         d->ntr++;

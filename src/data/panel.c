@@ -77,7 +77,7 @@ typedef struct {
     int32_t *state;  /* index into d->states */
     int32_t *treaty; /* index into the selection */
     int16_t *year;
-    int16_t *first;  /* first year at risk of this spell */
+    int16_t *dur;    /* years at risk so far, this one included */
     unsigned char *event;
     size_t n;
 } rows;
@@ -295,11 +295,11 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
     R.state = malloc((nrow ? nrow : 1) * sizeof *R.state);
     R.treaty = malloc((nrow ? nrow : 1) * sizeof *R.treaty);
     R.year = malloc((nrow ? nrow : 1) * sizeof *R.year);
-    R.first = malloc((nrow ? nrow : 1) * sizeof *R.first);
+    R.dur = malloc((nrow ? nrow : 1) * sizeof *R.dur);
     R.event = malloc(nrow ? nrow : 1);
     num = malloc((nrow ? nrow : 1) * sizeof *num);
     str = malloc((nrow ? nrow : 1) * sizeof *str);
-    if (!R.state || !R.treaty || !R.year || !R.first || !R.event || !num || !str)
+    if (!R.state || !R.treaty || !R.year || !R.dur || !R.event || !num || !str)
         goto nomem;
 
     /* pass 2: row keys */
@@ -311,7 +311,11 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
         for (size_t si = 0; si < ns; si++) {
             int s = ord[si];
             const rd_state *x = &d->states[s];
-            int e = ey[k * ns + (size_t)s], first = 0;
+            int e = ey[k * ns + (size_t)s], first = 0, dur = 0;
+            /* years at risk before a --start window (duration is not
+             * reset by the window) */
+            for (int y = tr->info.opened.year; y < y0; y++)
+                dur += d->in_sys[RD_CELL(x->cown, y)] && !(e && e < y);
             for (int y = y0; y <= y1; y++) {
                 if (!d->in_sys[RD_CELL(x->cown, y)])
                     continue;
@@ -325,7 +329,7 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
                 R.state[R.n] = s;
                 R.treaty[R.n] = (int32_t)k;
                 R.year[R.n] = (int16_t)y;
-                R.first[R.n] = (int16_t)first;
+                R.dur[R.n] = (int16_t)++dur;
                 R.event[R.n] = (unsigned char)(e == y);
                 st.events += e == y;
                 R.n++;
@@ -542,7 +546,7 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
     }
     ADD_NUM("campaign");
     for (i = 0; i < R.n; i++)
-        num[i] = R.year[i] - R.first[i] + 1;
+        num[i] = R.dur[i];
     ADD_NUM("duration");
 #undef ADD_NUM
 #undef ADD_STR
@@ -572,7 +576,7 @@ cleanup:
     free(R.state);
     free(R.treaty);
     free(R.year);
-    free(R.first);
+    free(R.dur);
     free(R.event);
     return out;
 }
