@@ -1,9 +1,630 @@
-/* cmd_run.c -- 'rhaz run' (not yet implemented). */
+/* cmd_run.c -- 'rhaz run models/NAME.model': panel, models, tables and
+ * figures from one declarative file.
+ *
+ * A model file is a script of rhaz commands written as sections: every
+ * step runs the same code as the command a user would type (panel, fit,
+ * table, plot, participation), in process, so a model file and the
+ * command line can never disagree.  Values are passed to the commands
+ * as options; when a command rejects one, the error is reported against
+ * the model file's line and key.  Steps run in file order, grouped:
+ * panel, participation, models, tables, figures.
+ */
 #include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char help[] =
+    "usage: rhaz run [options] FILE.model\n\n"
+    "Run a declarative analysis: build the panel, fit every model, write\n"
+    "tables and figures into the output directory, with a progress line per\n"
+    "step on stderr.  Sections (docs/guide.md describes every key):\n"
+    "  [run]                title, description\n"
+    "  [panel]              treaty, event, start, end, democracy, region, lag,\n"
+    "                       receiving_threshold, regime_cut, data_dir\n"
+    "  [participation]      treaties, asof\n"
+    "  [model NAME]         type (logit|cloglog|cox), formula, vce, cluster,\n"
+    "                       adjust, ties, firth, weights, level, maxit, data,\n"
+    "                       keep_unconverged\n"
+    "  [table NAME]         models, format, labels, exp, title, digits, stars\n"
+    "  [figure NAME]        kind and the options of 'rhaz plot KIND'; models\n"
+    "                       names fitted models for coef\n\n"
+    "Outputs in DIR: panel.csv, panel-report.txt, participation.txt/.csv,\n"
+    "models/NAME.json and .txt, tables/NAME.txt/.tex/.md/.csv,\n"
+    "figures/NAME.gp and .png.\n\n"
+    "options:\n"
+    "  --out DIR        output directory (default out/NAME for NAME.model)\n"
+    "  --data-dir DIR   data directory for the panel (overrides data_dir)\n"
+    "  --render LIST    figure formats (default png; none to skip gnuplot)\n"
+    "  --quiet          no progress lines\n"
+    "  -h, --help       this help\n";
+
+/* ---------- argument vectors ---------- */
+
+typedef struct {
+    char **v;
+    int n, cap;
+} argvec;
+
+static void av_free(argvec *a)
+{
+    for (int i = 0; i < a->n; i++)
+        free(a->v[i]);
+    free(a->v);
+    memset(a, 0, sizeof *a);
+}
+
+static int av_push(argvec *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int av_push(argvec *a, const char *fmt, ...)
+{
+    if (a->n + 2 > a->cap) {
+        int nc = a->cap ? 2 * a->cap : 16;
+        char **nv = realloc(a->v, (size_t)nc * sizeof *nv);
+        if (!nv)
+            return -1;
+        a->v = nv;
+        a->cap = nc;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = malloc((size_t)len + 1);
+    if (!s)
+        return -1;
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    a->v[a->n++] = s;
+    a->v[a->n] = NULL;
+    return 0;
+}
+
+/* ---------- run context ---------- */
+
+typedef struct {
+    const rhaz_modelfile *mf;
+    const char *out;
+    const char *render;
+    int quiet, tty;
+    int step, nsteps;
+    struct timespec t0;
+    char panel[4096];
+} run_ctx;
+
+static double elapsed(const run_ctx *r)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - r->t0.tv_sec) + 1e-9 * (double)(t.tv_nsec - r->t0.tv_nsec);
+}
+
+static void progress(run_ctx *r, const char *what, const char *name)
+{
+    if (r->quiet)
+        return;
+    if (r->tty) {
+        int w = 20, done = r->nsteps ? (r->step * w) / r->nsteps : w;
+        fprintf(stderr, "\r\033[Krhaz run: [");
+        for (int i = 0; i < w; i++)
+            fputc(i < done ? '=' : ' ', stderr);
+        fprintf(stderr, "] %d/%d %s %s (%.1f s)", r->step, r->nsteps, what, name,
+                elapsed(r));
+    } else {
+        fprintf(stderr, "rhaz run: [%d/%d] %.1f s  %s %s\n", r->step, r->nsteps,
+                elapsed(r), what, name);
+    }
+    fflush(stderr);
+}
+
+static int mkdir_p(const char *path)
+{
+    char buf[8192];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+/* Which key of section s an option named in a command's message came
+ * from: "--receiving-threshold" -> receiving_threshold, "--treaty" ->
+ * treaty (or treaties).  NULL if none. */
+static const char *key_of_option(const rhaz_mf_section *s, const char *msg)
+{
+    for (const char *p = strstr(msg, "--"); p; p = strstr(p + 2, "--")) {
+        char key[64];
+        size_t k = 0;
+        for (const char *q = p + 2; k < sizeof key - 1 &&
+                                    (*q == '-' || (*q >= 'a' && *q <= 'z') ||
+                                     (*q >= '0' && *q <= '9'));
+             q++)
+            key[k++] = *q == '-' ? '_' : *q;
+        key[k] = '\0';
+        for (size_t i = 0; i < s->n; i++)
+            if (!strcmp(s->entries[i].key, key))
+                return s->entries[i].key;
+        if (!strcmp(key, "treaty") && rhaz_mf_get(s, "treaties", NULL))
+            return "treaties";
+        if (!strcmp(key, "fit") && rhaz_mf_get(s, "models", NULL))
+            return "models";
+    }
+    return NULL;
+}
+
+/* Run one rhaz command in process with stderr captured.  On failure the
+ * command's one-line message is reported against the model file (the
+ * key's line when the message names an option, else the section's). */
+static int run_command(run_ctx *r, const rhaz_mf_section *s,
+                       int (*cmd)(int, char **), argvec *a, FILE *keep_stderr)
+{
+    fflush(stderr);
+    char tmpl[] = "/tmp/rhaz-run-XXXXXX";
+    int fd = mkstemp(tmpl);
+    int saved = dup(2);
+    if (fd < 0 || saved < 0) {
+        if (fd >= 0)
+            close(fd);
+        return cli_fail("cannot capture messages: %s", strerror(errno));
+    }
+    unlink(tmpl);
+    dup2(fd, 2);
+    optind = 0; /* full getopt reset between commands */
+    int rc = cmd(a->n, a->v);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    /* read what the command said */
+    off_t len = lseek(fd, 0, SEEK_END);
+    char *msg = malloc((size_t)(len > 0 ? len : 0) + 1);
+    size_t got = 0;
+    if (msg && len > 0) {
+        lseek(fd, 0, SEEK_SET);
+        ssize_t k;
+        while (got < (size_t)len && (k = read(fd, msg + got, (size_t)len - got)) > 0)
+            got += (size_t)k;
+    }
+    close(fd);
+    if (msg)
+        msg[got] = '\0';
+    if (rc == 0) {
+        if (msg && got) {
+            if (keep_stderr)
+                fputs(msg, keep_stderr);
+            else {
+                if (r->tty && !r->quiet)
+                    fputc('\n', stderr);
+                fputs(msg, stderr); /* warnings pass through */
+            }
+        }
+        free(msg);
+        return 0;
+    }
+    if (r->tty && !r->quiet)
+        fputc('\n', stderr);
+    /* first line, without the "rhaz CMD: " / "rhaz: " prefix and the
+     * "(see 'rhaz ... --help')" hint */
+    char *line = msg ? msg : (char *)"";
+    char *nl = strchr(line, '\n');
+    if (nl)
+        *nl = '\0';
+    if (strncmp(line, "rhaz", 4) == 0) {
+        char *colon = strstr(line, ": ");
+        if (colon)
+            line = colon + 2;
+    }
+    char *see = strstr(line, " (see 'rhaz");
+    if (see)
+        *see = '\0';
+    rhaz_error err;
+    const char *key = key_of_option(s, line);
+    rhaz_modelfile_error(r->mf, s, key, rc == EXIT_USAGE ? RHAZ_EUSAGE : RHAZ_EDATA,
+                         &err, "%s", line);
+    /* a usage error of a generated command is an error in the model file
+     * (exit 1), not in how rhaz run was called */
+    err.status = RHAZ_EDATA;
+    free(msg);
+    return cli_error(&err);
+}
+
+/* yes/no values */
+static int parse_bool(const rhaz_modelfile *mf, const rhaz_mf_section *s,
+                      const char *key, int *out)
+{
+    const char *v = rhaz_mf_get(s, key, NULL);
+    *out = 0;
+    if (!v)
+        return 0;
+    if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+        *out = 1;
+    else if (strcmp(v, "no") && strcmp(v, "false") && strcmp(v, "0")) {
+        rhaz_error err;
+        rhaz_modelfile_error(mf, s, key, RHAZ_EPARSE, &err,
+                             "expected yes or no, not '%s'", v);
+        cli_error(&err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Pass `key = value` as `--option value` when present. */
+static int pass(argvec *a, const rhaz_mf_section *s, const char *key,
+                const char *option)
+{
+    const char *v = rhaz_mf_get(s, key, NULL);
+    if (!v)
+        return 0;
+    if (av_push(a, "%s", option) || av_push(a, "%s", v))
+        return -1;
+    return 0;
+}
+
+/* ---------- steps ---------- */
+
+static int step_panel(run_ctx *r, const rhaz_mf_section *s, const char *data_dir)
+{
+    progress(r, "building panel", "");
+    argvec a = {0};
+    int rc = EXIT_DATA;
+    const char *tr = rhaz_mf_get(s, "treaty", NULL);
+    if (!tr)
+        tr = rhaz_mf_get(s, "treaties", NULL);
+    if (!tr) {
+        rhaz_error err;
+        rhaz_modelfile_error(r->mf, s, NULL, RHAZ_EPARSE, &err,
+                             "needs 'treaty = KEYS'");
+        return cli_error(&err);
+    }
+    snprintf(r->panel, sizeof r->panel, "%s/panel.csv", r->out);
+    if (av_push(&a, "panel") || av_push(&a, "--treaty") || av_push(&a, "%s", tr) ||
+        av_push(&a, "--out") || av_push(&a, "%s", r->panel) || av_push(&a, "--report"))
+        goto oom;
+    static const char *const keys[][2] = {
+        {"event", "--event"},         {"start", "--start"},
+        {"end", "--end"},             {"democracy", "--democracy"},
+        {"region", "--region"},       {"lag", "--lag"},
+        {"receiving_threshold", "--receiving-threshold"},
+        {"regime_cut", "--regime-cut"}};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        if (pass(&a, s, keys[k][0], keys[k][1]))
+            goto oom;
+    if (data_dir) {
+        if (av_push(&a, "--data-dir") || av_push(&a, "%s", data_dir))
+            goto oom;
+    } else if (pass(&a, s, "data_dir", "--data-dir"))
+        goto oom;
+    char rep[4096];
+    snprintf(rep, sizeof rep, "%s/panel-report.txt", r->out);
+    rhaz_error err;
+    rhaz_outfile *of = rhaz_outfile_open(rep, &err);
+    if (!of) {
+        av_free(&a);
+        return cli_error(&err);
+    }
+    rc = run_command(r, s, cmd_panel, &a, rhaz_outfile_fp(of));
+    if (rc == 0) {
+        if (rhaz_outfile_commit(of, &err) != RHAZ_OK)
+            rc = cli_error(&err);
+    } else
+        rhaz_outfile_abort(of);
+    av_free(&a);
+    return rc;
+oom:
+    av_free(&a);
+    return cli_fail("out of memory");
+}
+
+static int step_participation(run_ctx *r, const rhaz_mf_section *s,
+                              const char *data_dir)
+{
+    progress(r, "participation table", s->name);
+    static const char *const fmts[][2] = {{"text", "txt"}, {"csv", "csv"}};
+    for (int f = 0; f < 2; f++) {
+        argvec a = {0};
+        int bad = av_push(&a, "participation") || pass(&a, s, "treaties", "--treaties") ||
+                  pass(&a, s, "asof", "--asof") || av_push(&a, "--format") ||
+                  av_push(&a, "%s", fmts[f][0]) || av_push(&a, "--out") ||
+                  av_push(&a, "%s/participation%s%s.%s", r->out, s->name[0] ? "-" : "",
+                          s->name, fmts[f][1]);
+        if (!bad && data_dir)
+            bad = av_push(&a, "--data-dir") || av_push(&a, "%s", data_dir);
+        if (bad) {
+            av_free(&a);
+            return cli_fail("out of memory");
+        }
+        int rc = run_command(r, s, cmd_participation, &a, NULL);
+        av_free(&a);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int step_model(run_ctx *r, const rhaz_mf_section *s)
+{
+    progress(r, "fitting model", s->name);
+    rhaz_error err;
+    const char *type = rhaz_mf_get(s, "type", NULL);
+    if (!type || (strcmp(type, "logit") && strcmp(type, "cloglog") && strcmp(type, "cox"))) {
+        rhaz_modelfile_error(r->mf, s, type ? "type" : NULL, RHAZ_EPARSE, &err,
+                             type ? "unknown model type '%s' (logit, cloglog, cox)"
+                                  : "needs 'type = logit|cloglog|cox'%s",
+                             type ? type : "");
+        return cli_error(&err);
+    }
+    if (!rhaz_mf_get(s, "formula", NULL)) {
+        rhaz_modelfile_error(r->mf, s, NULL, RHAZ_EPARSE, &err, "needs 'formula = ...'");
+        return cli_error(&err);
+    }
+    const char *data = rhaz_mf_get(s, "data", NULL);
+    if (!data) {
+        if (!r->panel[0]) {
+            rhaz_modelfile_error(r->mf, s, NULL, RHAZ_EPARSE, &err,
+                                 "no [panel] section and no 'data = FILE'");
+            return cli_error(&err);
+        }
+        data = r->panel;
+    }
+    int firth, keep;
+    if (parse_bool(r->mf, s, "firth", &firth) || parse_bool(r->mf, s, "keep_unconverged", &keep))
+        return EXIT_DATA;
+    static const char *const fmts[][2] = {{"json", "json"}, {"text", "txt"}};
+    FILE *devnull = fopen("/dev/null", "w");
+    for (int f = 0; f < 2; f++) {
+        argvec a = {0};
+        int bad = av_push(&a, "fit") || av_push(&a, "%s", type) ||
+                  av_push(&a, "--data") || av_push(&a, "%s", data) ||
+                  pass(&a, s, "formula", "--formula") || pass(&a, s, "vce", "--vce") ||
+                  pass(&a, s, "cluster", "--cluster") || pass(&a, s, "adjust", "--adjust") ||
+                  pass(&a, s, "ties", "--ties") || pass(&a, s, "weights", "--weights") ||
+                  pass(&a, s, "level", "--level") || pass(&a, s, "maxit", "--maxit") ||
+                  av_push(&a, "--format") || av_push(&a, "%s", fmts[f][0]) ||
+                  av_push(&a, "--out") ||
+                  av_push(&a, "%s/models/%s.%s", r->out, s->name, fmts[f][1]);
+        if (!bad && firth)
+            bad = av_push(&a, "--firth");
+        if (!bad && keep)
+            bad = av_push(&a, "--keep-unconverged");
+        /* warnings are printed once, with the JSON fit */
+        int rc = bad ? cli_fail("out of memory")
+                     : run_command(r, s, cmd_fit, &a, f ? devnull : NULL);
+        av_free(&a);
+        if (rc) {
+            if (devnull)
+                fclose(devnull);
+            return rc;
+        }
+    }
+    if (devnull)
+        fclose(devnull);
+    return 0;
+}
+
+/* Check that every name in `models` is a [model] section. */
+static int check_models(run_ctx *r, const rhaz_mf_section *s, const char *key,
+                        char **names)
+{
+    for (char **n = names; *n; n++)
+        if (!rhaz_modelfile_find(r->mf, "model", *n)) {
+            rhaz_error err;
+            rhaz_modelfile_error(r->mf, s, key, RHAZ_EPARSE, &err,
+                                 "no [model %s] in this file", *n);
+            return cli_error(&err);
+        }
+    return 0;
+}
+
+static int step_table(run_ctx *r, const rhaz_mf_section *s)
+{
+    progress(r, "writing table", s->name);
+    rhaz_error err;
+    size_t nm;
+    char **models = rhaz_mf_split(rhaz_mf_get(s, "models", NULL), &nm);
+    if (!models)
+        return cli_fail("out of memory");
+    if (nm == 0) {
+        rhaz_mf_list_free(models);
+        rhaz_modelfile_error(r->mf, s, NULL, RHAZ_EPARSE, &err,
+                             "needs 'models = NAME, NAME, ...'");
+        return cli_error(&err);
+    }
+    int rc = check_models(r, s, "models", models);
+    int ex = 0, stars = 1;
+    if (!rc && parse_bool(r->mf, s, "exp", &ex))
+        rc = EXIT_DATA;
+    if (!rc && rhaz_mf_get(s, "stars", NULL) && parse_bool(r->mf, s, "stars", &stars))
+        rc = EXIT_DATA;
+    int nostars = !stars;
+    const char *fv = rhaz_mf_get(s, "format", NULL);
+    char **fmts = rhaz_mf_split(fv ? fv : "text latex markdown csv", NULL);
+    if (!fmts)
+        rc = cli_fail("out of memory");
+    static const char *const ext[][2] = {
+        {"text", "txt"}, {"latex", "tex"}, {"markdown", "md"}, {"csv", "csv"}};
+    for (char **f = fmts; !rc && *f; f++) {
+        const char *e = NULL;
+        for (int k = 0; k < 4; k++)
+            if (!strcmp(*f, ext[k][0]))
+                e = ext[k][1];
+        if (!e) {
+            rhaz_modelfile_error(r->mf, s, "format", RHAZ_EPARSE, &err,
+                                 "unknown format '%s' (text, latex, markdown, csv)", *f);
+            rc = cli_error(&err);
+            break;
+        }
+        argvec a = {0};
+        char names[1024] = "";
+        for (char **m = models; *m; m++)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+                     m == models ? "" : ",", *m);
+        int bad = av_push(&a, "table") || av_push(&a, "--format") || av_push(&a, "%s", *f) ||
+                  av_push(&a, "--names") || av_push(&a, "%s", names) ||
+                  pass(&a, s, "labels", "--labels") || pass(&a, s, "title", "--title") ||
+                  pass(&a, s, "digits", "--digits") || av_push(&a, "--out") ||
+                  av_push(&a, "%s/tables/%s.%s", r->out, s->name, e);
+        if (!bad && ex)
+            bad = av_push(&a, "--exp");
+        if (!bad && nostars)
+            bad = av_push(&a, "--no-stars");
+        for (char **m = models; !bad && *m; m++)
+            bad = av_push(&a, "%s/models/%s.json", r->out, *m);
+        if (bad)
+            rc = cli_fail("out of memory");
+        else
+            rc = run_command(r, s, cmd_table, &a, NULL);
+        av_free(&a);
+    }
+    rhaz_mf_list_free(fmts);
+    rhaz_mf_list_free(models);
+    return rc;
+}
+
+static int step_figure(run_ctx *r, const rhaz_mf_section *s)
+{
+    progress(r, "drawing figure", s->name);
+    rhaz_error err;
+    const char *kind = rhaz_mf_get(s, "kind", NULL);
+    if (!kind) {
+        rhaz_modelfile_error(r->mf, s, NULL, RHAZ_EPARSE, &err, "needs 'kind = ...'");
+        return cli_error(&err);
+    }
+    argvec a = {0};
+    int bad = av_push(&a, "plot") || av_push(&a, "%s", kind) || av_push(&a, "--out") ||
+              av_push(&a, "%s/figures/%s", r->out, s->name) || av_push(&a, "--render") ||
+              av_push(&a, "%s", r->render);
+    int rc = 0;
+    /* every other key is an option of rhaz plot KIND */
+    for (size_t i = 0; !bad && !rc && i < s->n; i++) {
+        const char *k = s->entries[i].key, *v = s->entries[i].value;
+        if (!strcmp(k, "kind") || !strcmp(k, "render"))
+            continue;
+        if (!strcmp(k, "models") || !strcmp(k, "model")) {
+            char **names = rhaz_mf_split(v, NULL);
+            if (!names) {
+                bad = 1;
+                break;
+            }
+            rc = check_models(r, s, k, names);
+            for (char **m = names; !rc && !bad && *m; m++)
+                bad = av_push(&a, "--fit") ||
+                      av_push(&a, "%s=%s/models/%s.json", *m, r->out, *m);
+            rhaz_mf_list_free(names);
+            continue;
+        }
+        char opt[80];
+        snprintf(opt, sizeof opt, "--%s", k);
+        for (char *c = opt; *c; c++)
+            if (*c == '_')
+                *c = '-';
+        bad = av_push(&a, "%s", opt) || av_push(&a, "%s", v);
+    }
+    /* figures drawn from the panel get it by default */
+    if (!bad && !rc && !rhaz_mf_get(s, "data", NULL) && !rhaz_mf_get(s, "input", NULL) &&
+        r->panel[0] && strcmp(kind, "coef") && strcmp(kind, "participation"))
+        bad = av_push(&a, "--data") || av_push(&a, "%s", r->panel);
+    if (bad)
+        rc = cli_fail("out of memory");
+    else if (!rc)
+        rc = run_command(r, s, cmd_plot, &a, NULL);
+    av_free(&a);
+    return rc;
+}
 
 int cmd_run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_fail("'run' is not implemented yet");
+    static const struct option longopts[] = {
+        {"out", required_argument, 0, 'o'},
+        {"data-dir", required_argument, 0, 'd'},
+        {"render", required_argument, 0, 'r'},
+        {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *out = NULL, *data_dir = NULL, *render = "png";
+    int quiet = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 'd': data_dir = optarg; break;
+        case 'r': render = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': fputs(help, stdout); return EXIT_OK;
+        default: return cli_bad_option("run", argv);
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage("run", "expected exactly one FILE.model");
+    const char *path = argv[optind];
+    rhaz_error err;
+    rhaz_modelfile *mf = rhaz_modelfile_read(path, &err);
+    if (!mf)
+        return cli_error(&err);
+    char outbuf[4096];
+    if (!out) {
+        const char *b = strrchr(path, '/');
+        b = b ? b + 1 : path;
+        size_t n = strlen(b);
+        if (n > 6 && strcmp(b + n - 6, ".model") == 0)
+            n -= 6;
+        snprintf(outbuf, sizeof outbuf, "out/%.*s", (int)n, b);
+        out = outbuf;
+    }
+    /* copy 'out' now: getopt state is reset by every command we run */
+    char outdir[4096];
+    snprintf(outdir, sizeof outdir, "%s", out);
+    run_ctx r = {.mf = mf, .out = outdir, .render = render, .quiet = quiet,
+                 .tty = isatty(2)};
+    clock_gettime(CLOCK_MONOTONIC, &r.t0);
+    char sub[4200];
+    static const char *const subdirs[] = {"", "/models", "/tables", "/figures"};
+    for (int k = 0; k < 4; k++) {
+        snprintf(sub, sizeof sub, "%s%s", outdir, subdirs[k]);
+        if (mkdir_p(sub) != 0) {
+            rhaz_modelfile_free(mf);
+            return cli_fail("%s: cannot create directory: %s", sub, strerror(errno));
+        }
+    }
+    /* order of work: panel, participation, models, tables, figures */
+    static const char *const order[] = {"panel", "participation", "model", "table", "figure"};
+    size_t ns = rhaz_modelfile_nsections(mf);
+    for (size_t k = 0; k < ns; k++)
+        if (strcmp(rhaz_modelfile_section(mf, k)->kind, "run"))
+            r.nsteps++;
+    int rc = 0;
+    for (int o = 0; o < 5 && !rc; o++)
+        for (size_t k = 0; k < ns && !rc; k++) {
+            const rhaz_mf_section *s = rhaz_modelfile_section(mf, k);
+            if (strcmp(s->kind, order[o]))
+                continue;
+            r.step++;
+            switch (o) {
+            case 0: rc = step_panel(&r, s, data_dir); break;
+            case 1: rc = step_participation(&r, s, data_dir); break;
+            case 2: rc = step_model(&r, s); break;
+            case 3: rc = step_table(&r, s); break;
+            case 4: rc = step_figure(&r, s); break;
+            }
+        }
+    if (!rc && !quiet) {
+        if (r.tty)
+            fputc('\n', stderr);
+        fprintf(stderr, "rhaz run: %s done in %.1f s: outputs in %s/\n", path,
+                elapsed(&r), outdir);
+    }
+    rhaz_modelfile_free(mf);
+    return rc;
 }

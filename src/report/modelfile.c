@@ -18,17 +18,15 @@ struct rhaz_modelfile {
 /* Known section kinds and their keys (NULL-terminated lists). */
 static const char *const panel_keys[] = {
     "treaty", "treaties", "event", "start", "end", "democracy", "region",
-    "lag", "receiving_threshold", "data_dir", "polity_cut", "out", NULL};
+    "lag", "receiving_threshold", "regime_cut", "data_dir", NULL};
 static const char *const model_keys[] = {
-    "type", "formula", "link", "vce", "cluster", "vce_adjust", "ties",
-    "firth", "weights", "exp", "label", "data", "subset", "maxit", NULL};
+    "type", "formula", "vce", "cluster", "adjust", "ties", "firth",
+    "weights", "level", "maxit", "data", "keep_unconverged", NULL};
 static const char *const table_keys[] = {
-    "models", "format", "labels", "stars", "exp", "title", "digits", "keep",
-    "drop", NULL};
-static const char *const figure_keys[] = {
-    "kind", "models", "formula", "treaties", "title", "size", "theme",
-    "render", "labels", "term", "covariate", "at", "group", "asof", "data",
-    "xlabel", "ylabel", "model", "transform", NULL};
+    "models", "format", "labels", "stars", "exp", "title", "digits", NULL};
+/* figures: any key, passed as an option to `rhaz plot KIND`, which
+ * validates it */
+static const char *const figure_keys[] = {NULL};
 static const char *const participation_keys[] = {
     "treaties", "asof", "format", NULL};
 static const char *const run_keys[] = {"title", "description", "out", NULL};
@@ -95,6 +93,8 @@ static int kind_index(const char *kind)
 
 static int key_known(int kind, const char *key)
 {
+    if (!kinds[kind].keys[0])
+        return 1; /* open key set */
     for (const char *const *k = kinds[kind].keys; *k; k++)
         if (strcmp(*k, key) == 0)
             return 1;
