@@ -163,6 +163,25 @@ static const char *key_of_option(const rhaz_mf_section *s, const char *msg)
         if (!strcmp(key, "fit") && rhaz_mf_get(s, "models", NULL))
             return "models";
     }
+    /* a message that starts with a key's name ("formula, position 9: ...") */
+    for (size_t i = 0; i < s->n; i++) {
+        size_t n = strlen(s->entries[i].key);
+        if (!strncmp(msg, s->entries[i].key, n) && (msg[n] == ',' || msg[n] == ':'))
+            return s->entries[i].key;
+    }
+    /* a message that quotes a key's value, or one item of a list value */
+    for (size_t i = 0; i < s->n; i++) {
+        char **items = rhaz_mf_split(s->entries[i].value, NULL);
+        for (char **it = items; it && *it; it++) {
+            char q[512];
+            snprintf(q, sizeof q, "'%s'", *it);
+            if (strstr(msg, q)) {
+                rhaz_mf_list_free(items);
+                return s->entries[i].key;
+            }
+        }
+        rhaz_mf_list_free(items);
+    }
     return NULL;
 }
 
@@ -273,6 +292,34 @@ static int pass(argvec *a, const rhaz_mf_section *s, const char *key,
     return 0;
 }
 
+/* Pass a list value ("a b c" or "a, b, c") as one comma list. */
+static int pass_list(argvec *a, const rhaz_mf_section *s, const char *key,
+                     const char *option)
+{
+    const char *v = rhaz_mf_get(s, key, NULL);
+    if (!v)
+        return 0;
+    char **l = rhaz_mf_split(v, NULL);
+    if (!l)
+        return -1;
+    size_t len = 1;
+    for (char **p = l; *p; p++)
+        len += strlen(*p) + 1;
+    char *j = calloc(len, 1);
+    int rc = -1;
+    if (j) {
+        for (char **p = l; *p; p++) {
+            if (p != l)
+                strcat(j, ",");
+            strcat(j, *p);
+        }
+        rc = av_push(a, "%s", option) || av_push(a, "%s", j) ? -1 : 0;
+    }
+    free(j);
+    rhaz_mf_list_free(l);
+    return rc;
+}
+
 /* ---------- steps ---------- */
 
 static int step_panel(run_ctx *r, const rhaz_mf_section *s, const char *data_dir)
@@ -280,17 +327,15 @@ static int step_panel(run_ctx *r, const rhaz_mf_section *s, const char *data_dir
     progress(r, "building panel", "");
     argvec a = {0};
     int rc = EXIT_DATA;
-    const char *tr = rhaz_mf_get(s, "treaty", NULL);
-    if (!tr)
-        tr = rhaz_mf_get(s, "treaties", NULL);
-    if (!tr) {
+    const char *tk = rhaz_mf_get(s, "treaty", NULL) ? "treaty" : "treaties";
+    if (!rhaz_mf_get(s, tk, NULL)) {
         rhaz_error err;
         rhaz_modelfile_error(r->mf, s, NULL, RHAZ_EPARSE, &err,
                              "needs 'treaty = KEYS'");
         return cli_error(&err);
     }
     snprintf(r->panel, sizeof r->panel, "%s/panel.csv", r->out);
-    if (av_push(&a, "panel") || av_push(&a, "--treaty") || av_push(&a, "%s", tr) ||
+    if (av_push(&a, "panel") || pass_list(&a, s, tk, "--treaty") ||
         av_push(&a, "--out") || av_push(&a, "%s", r->panel) || av_push(&a, "--report"))
         goto oom;
     static const char *const keys[][2] = {
@@ -335,7 +380,7 @@ static int step_participation(run_ctx *r, const rhaz_mf_section *s,
     static const char *const fmts[][2] = {{"text", "txt"}, {"csv", "csv"}};
     for (int f = 0; f < 2; f++) {
         argvec a = {0};
-        int bad = av_push(&a, "participation") || pass(&a, s, "treaties", "--treaties") ||
+        int bad = av_push(&a, "participation") || pass_list(&a, s, "treaties", "--treaties") ||
                   pass(&a, s, "asof", "--asof") || av_push(&a, "--format") ||
                   av_push(&a, "%s", fmts[f][0]) || av_push(&a, "--out") ||
                   av_push(&a, "%s/participation%s%s.%s", r->out, s->name[0] ? "-" : "",

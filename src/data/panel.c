@@ -583,8 +583,10 @@ cleanup:
 
 void rhaz_panel_stats_write(const rhaz_panel_stats *s, FILE *fp)
 {
-    fprintf(fp, "panel: %zu rows, %zu events, %zu states, %zu treaties, built in %.3f s\n",
-            s->rows, s->events, s->states, s->treaties, s->seconds);
+    /* no build time here: the report is part of reproducible outputs
+     * (rhaz run writes it to panel-report.txt); s->seconds has it */
+    fprintf(fp, "panel: %zu rows, %zu events, %zu states, %zu treaties\n",
+            s->rows, s->events, s->states, s->treaties);
     fprintf(fp, "state-treaty pairs without rows (consent before entering the risk set): %zu\n",
             s->already_party);
     fprintf(fp, "events not in the panel: %zu after --end (censored), %zu while outside the "

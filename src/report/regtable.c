@@ -38,6 +38,18 @@ static const char *stars(double p)
     return p < 0.001 ? "***" : p < 0.01 ? "**" : p < 0.05 ? "*" : "";
 }
 
+/* Fixed decimals, as esttab; values too small to show a digit at that
+ * precision switch to two significant digits (1.2e-05) rather than
+ * printing a misleading 0.000. */
+static void fmt_num(char *out, double x, int dig, const char *suffix,
+                    const char *open, const char *close)
+{
+    if (x != 0 && fabs(x) < 0.5 * pow(10, -dig))
+        snprintf(out, CELL, "%s%.1e%s%s", open, x, close, suffix);
+    else
+        snprintf(out, CELL, "%s%.*f%s%s", open, dig, x, close, suffix);
+}
+
 static void grid_free(grid *g)
 {
     free(g->terms);
@@ -91,10 +103,10 @@ static rhaz_status grid_build(grid *g, const rhaz_fit_summary *const *fits,
                 se = exp(b) * se;
                 b = exp(b);
             }
-            snprintf(e, CELL, "%.*f%s", dig, b,
-                     opt && opt->no_stars ? "" : stars(c->p_value));
+            const char *st = opt && opt->no_stars ? "" : stars(c->p_value);
+            fmt_num(e, b, dig, st, "", "");
             if (isfinite(se))
-                snprintf(s, CELL, "(%.*f)", dig, se);
+                fmt_num(s, se, dig, "", "(", ")");
         }
     return RHAZ_OK;
 }
@@ -248,14 +260,18 @@ rhaz_status rhaz_regtable_write(FILE *fp, const rhaz_fit_summary *const *fits,
             fputs("|---:", fp);
         fputs("|\n", fp);
     }
+    /* the model row, unless the titles already say it all */
     cells[0] = fmt == RHAZ_REGTABLE_CSV ? "model" : "";
+    int same = 1;
     for (size_t m = 0; m < k; m++) {
         const rhaz_fit_summary *f = fits[m];
         snprintf(buf[m + 1], CELL, "%s%s", f->model ? f->model : "",
                  f->firth ? " (Firth)" : "");
         cells[m + 1] = buf[m + 1];
+        same &= strcmp(buf[m + 1], names[m + 1]) == 0;
     }
-    put_row(fp, fmt, cells, n, w0, w);
+    if (!same)
+        put_row(fp, fmt, cells, n, w0, w);
     rule(fp, fmt, "\\midrule", n, w0, w);
     for (size_t t = 0; t < g.nterms; t++) {
         cells[0] = label_of(opt, g.terms[t]);
