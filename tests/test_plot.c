@@ -533,6 +533,179 @@ static void test_cli_render(void)
     free(gp);
 }
 
+/* ---------- survival kinds from data (KM, Cox) ---------- */
+
+static void test_cli_surv(void)
+{
+    T_SECTION("cli km/baseline/zph");
+    char args[1024], path[256];
+    char *out = NULL, *err = NULL;
+    double v[256];
+    int nc, nr;
+    /* KM worked by hand: group A times 1..5, events at 1, 3, 4:
+     * S = 4/5, then 4/5 * 2/3, then 4/5 * 2/3 * 1/2 */
+    snprintf(args, sizeof args,
+             "plot km --data tests/data/plot/surv_small.csv --formula "
+             "'Surv(time, status) ~ g' --out %s/kms --render png", tmpdir);
+    T_EQ_INT(t_run(args, &out, &err), 0, "km from data");
+    T_CHECK(err && !*err, "km: silent (%s)", err ? err : "");
+    free(out), free(err);
+    snprintf(path, sizeof path, "%s/kms.gp", tmpdir);
+    char *gp = t_slurp(path);
+    nr = block(gp, "s1", v, 32, 4, &nc);
+    T_EQ_INT(nr, 6, "group A: time 0 and 5 distinct times");
+    if (nr == 6) {
+        T_ABS(v[0 * 4 + 1], 0, 0, "starts at 0");
+        T_REL(v[1 * 4 + 1], 1 - 0.8, 1e-14, "1 - S(1)");
+        T_REL(v[2 * 4 + 1], 1 - 0.8, 1e-14, "censoring at 2: no step");
+        T_REL(v[3 * 4 + 1], 1 - 0.8 * 2 / 3, 1e-14, "1 - S(3)");
+        T_REL(v[4 * 4 + 1], 1 - 0.8 * 2 / 3 * 0.5, 1e-14, "1 - S(4)");
+        T_CHECK(v[3 * 4 + 2] < v[3 * 4 + 1] && v[3 * 4 + 3] > v[3 * 4 + 1],
+                "band around the estimate");
+    }
+    T_CHECK(gp && strstr(gp, "title 'g=A'") && strstr(gp, "title 'g=B'"),
+            "groups named as R's strata");
+    T_CHECK(gp && strstr(gp, "set xlabel 'time'"),
+            "x label from the time variable");
+    free(gp);
+
+    /* baseline cumulative hazard per stratum against R survfit(coxph) */
+    snprintf(args, sizeof args,
+             "plot baseline --data tests/data/plot/surv_small.csv --formula "
+             "'Surv(time, status) ~ x + strata(g)' --out %s/bs --render png",
+             tmpdir);
+    T_EQ_INT(t_run(args, &out, &err), 0, "baseline from a Cox fit");
+    free(out), free(err);
+    snprintf(path, sizeof path, "%s/bs.gp", tmpdir);
+    gp = t_slurp(path);
+    rhaz_error e;
+    const char *str[] = {"strata", NULL};
+    rhaz_csv_options co = {0};
+    co.as_string = str;
+    rhaz_table *ref =
+        rhaz_table_read("tests/reference/plot_baseline_ref.csv", &co, &e);
+    T_CHECK(ref != NULL, "baseline reference read");
+    double worst = 0;
+    size_t compared = 0;
+    for (int g = 0; ref && g < 2; g++) {
+        nr = block(gp, g ? "s2" : "s1", v, 32, 4, &nc);
+        size_t k = 1; /* row 0 is time 0 */
+        for (size_t i = 0; i < rhaz_table_nrow(ref); i++) {
+            const char *sname = rhaz_table_str(ref, 0, i);
+            if (!sname || sname[strlen(sname) - 1] != (g ? 'B' : 'A'))
+                continue;
+            double H = rhaz_table_num(ref, 2)[i], se = rhaz_table_num(ref, 3)[i];
+            double want[3] = {H, fmax(H - 1.959963984540054 * se, 0),
+                              H + 1.959963984540054 * se};
+            if ((int)k >= nr)
+                break;
+            T_CHECK(v[k * 4] == rhaz_table_num(ref, 1)[i], "time %g",
+                    rhaz_table_num(ref, 1)[i]);
+            for (int j = 0; j < 3; j++) {
+                double r = fabs(v[k * 4 + 1 + j] - want[j]) /
+                           fmax(fabs(want[j]), 1e-12);
+                if (want[j] == 0)
+                    r = fabs(v[k * 4 + 1 + j]);
+                worst = fmax(worst, r);
+            }
+            compared++;
+            k++;
+        }
+    }
+    T_EQ_INT(compared, 7, "event times compared with R");
+    T_CHECK(worst <= 1e-6, "baseline vs R survfit: max rel diff %.3g", worst);
+    free(gp);
+
+    /* zph: scaled Schoenfeld residuals against R's cox.zph */
+    snprintf(args, sizeof args,
+             "plot zph --data tests/data/plot/surv_small.csv --formula "
+             "'Surv(time, status) ~ x + strata(g)' --df 3 --out %s/zs "
+             "--render pdf", tmpdir);
+    T_EQ_INT(t_run(args, &out, &err), 0, "zph from a Cox fit");
+    T_CHECK(err && !*err, "zph: silent (%s)", err ? err : "");
+    free(out), free(err);
+    snprintf(path, sizeof path, "%s/zs.gp", tmpdir);
+    gp = t_slurp(path);
+    rhaz_table *zr =
+        rhaz_table_read("tests/reference/plot_zph_ref.csv", NULL, &e);
+    nr = block(gp, "r1", v, 32, 2, &nc);
+    T_EQ_INT(nr, 7, "one residual per event");
+    worst = 0;
+    for (int i = 0; zr && i < nr && i < (int)rhaz_table_nrow(zr); i++) {
+        worst = fmax(worst, fabs(v[i * 2] - rhaz_table_num(zr, 0)[i]));
+        worst = fmax(worst, fabs(v[i * 2 + 1] - rhaz_table_num(zr, 1)[i]) /
+                                fabs(rhaz_table_num(zr, 1)[i]));
+    }
+    T_CHECK(zr && worst <= 1e-6, "zph residuals vs R: max diff %.3g", worst);
+    /* the band uses the model variance: check one grid point */
+    if (zr) {
+        double g[40], f[40], lo[40], hi[40];
+        double x[7], y[7];
+        for (int i = 0; i < 7; i++)
+            x[i] = rhaz_table_num(zr, 0)[i], y[i] = rhaz_table_num(zr, 1)[i];
+        rhaz_plot_smooth_ns(x, y, 7, 3, rhaz_table_num(zr, 2)[0], 40, g, f,
+                            lo, hi, &e);
+        nr = block(gp, "f1", v, 64, 4, &nc);
+        T_CHECK(nr == 40 && fabs(v[20 * 4 + 3] - hi[20]) <=
+                                1e-6 * fabs(hi[20]),
+                "smooth band from R's variance (%g vs %g)", v[20 * 4 + 3],
+                hi[20]);
+    }
+    free(gp);
+    rhaz_table_free(ref);
+    rhaz_table_free(zr);
+}
+
+/* participation from the bundled records: the last point of each line
+ * equals the parties count of rhaz_data_participation at that date */
+static void test_cli_participation(void)
+{
+    T_SECTION("participation from data");
+    char args[512], path[256];
+    char *out = NULL, *err = NULL;
+    snprintf(args, sizeof args,
+             "plot participation --treaties crc,icmw --end 2010 "
+             "--signatories --out %s/pd --render png", tmpdir);
+    T_EQ_INT(t_run(args, &out, &err), 0, "participation --treaties");
+    T_CHECK(err && !*err, "silent (%s)", err ? err : "");
+    free(out), free(err);
+    snprintf(path, sizeof path, "%s/pd.gp", tmpdir);
+    char *gp = t_slurp(path);
+    rhaz_error e;
+    rhaz_data *d = rhaz_data_open(NULL, &e);
+    T_CHECK(d != NULL, "data open: %s", d ? "" : e.msg);
+    size_t *idx = NULL, n = 0;
+    rhaz_table *t = NULL;
+    rhaz_date asof = {2010, 12, 31};
+    if (d && rhaz_data_select(d, "crc,icmw", &idx, &n, &e) == RHAZ_OK)
+        t = rhaz_data_participation(d, idx, n, asof, &e);
+    T_CHECK(t != NULL, "participation table");
+    /* $s1 CRC parties, $s2 CRC signed or party, $s3 ICMW, $s4 ICMW */
+    static const char *const blocks[] = {"s1", "s2", "s3", "s4"};
+    for (int k = 0; t && k < 4; k++) {
+        double v[2 * 128];
+        int nc;
+        int nr = block(gp, blocks[k], v, 128, 2, &nc);
+        T_CHECK(nr > 10 && v[(nr - 1) * 2] == 2010, "%s ends in 2010",
+                blocks[k]);
+        double want = rhaz_table_num(t, k % 2 ? 1 : 2)[k / 2];
+        T_CHECK(nr > 0 && v[(nr - 1) * 2 + 1] == want,
+                "%s: %g at the end of 2010, rhaz participation says %g",
+                blocks[k], nr > 0 ? v[(nr - 1) * 2 + 1] : -1, want);
+        int mono = 1;
+        for (int i = 1; i < nr; i++)
+            mono &= v[i * 2 + 1] >= v[(i - 1) * 2 + 1];
+        T_CHECK(mono, "%s: cumulative counts never fall", blocks[k]);
+    }
+    T_CHECK(gp && strstr(gp, "title 'signed or party'") &&
+                strstr(gp, "ls 1 dt (5,4) lw 1 notitle"),
+            "signatories: same colour, thin dashed, one legend entry");
+    free(gp);
+    free(idx);
+    rhaz_table_free(t);
+    rhaz_data_free(d);
+}
+
 static void test_cli_errors(void)
 {
     T_SECTION("cli errors");
@@ -600,6 +773,8 @@ int main(void)
     test_fit_json();
     test_smooth();
     test_cli_render();
+    test_cli_surv();
+    test_cli_participation();
     test_cli_errors();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);

@@ -632,8 +632,11 @@ fit_done:
 }
 
 /* zph from CSV: term,time,residual[,var] -> one panel per term. */
+static rhaz_status load_zph_cox(rhaz_plot *p, plot_args *a, rhaz_error *err);
 static rhaz_status load_zph(rhaz_plot *p, plot_args *a, rhaz_error *err)
 {
+    if (!a->input && a->formula)
+        return load_zph_cox(p, a, err);
     if (!a->input)
         return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
                               "plot zph: --input FILE.csv is required");
@@ -695,13 +698,320 @@ cleanup:
     return st;
 }
 
+/* ---------- Cox-based kinds: km, baseline, zph ---------- */
+
+/* The stop-time variable of "Surv(start, stop, event)" or "Surv(time,
+ * event)", into buf ("" if not found). */
+static void surv_time_var(const char *formula, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    const char *a = strstr(formula, "Surv(");
+    const char *b = a ? strchr(a, ')') : NULL;
+    if (!a || !b)
+        return;
+    a += 5;
+    /* fields split by commas: the time is the one before the last */
+    const char *f[4];
+    size_t nf = 0;
+    f[nf++] = a;
+    for (const char *c = a; c < b && nf < 4; c++)
+        if (*c == ',')
+            f[nf++] = c + 1;
+    if (nf < 2)
+        return;
+    const char *s = f[nf - 2], *e = f[nf - 1] - 1;
+    while (s < e && *s == ' ')
+        s++;
+    while (e > s && e[-1] == ' ')
+        e--;
+    snprintf(buf, size, "%.*s", (int)(e - s), s);
+}
+
+/* Default x label of a survival figure from its time variable. */
+static const char *time_label(const char *formula, char *buf, size_t size)
+{
+    surv_time_var(formula, buf, size);
+    if (strcmp(buf, "stop") == 0)
+        return "Years since the treaty opened";
+    if (strcmp(buf, "duration") == 0)
+        return "Years at risk";
+    return buf[0] ? buf : "Time";
+}
+
+/* Panel + formula -> design (Surv response), for km/baseline/zph. */
+static rhaz_status surv_design(plot_args *a, const char *formula,
+                               rhaz_table **tab, rhaz_design **des,
+                               rhaz_error *err)
+{
+    *tab = NULL;
+    *des = NULL;
+    rhaz_formula *fm = rhaz_formula_parse(formula, err);
+    if (!fm)
+        return err->status;
+    rhaz_lhs_kind lhs = rhaz_formula_lhs(fm);
+    if (lhs != RHAZ_LHS_SURV2 && lhs != RHAZ_LHS_SURV3) {
+        rhaz_formula_free(fm);
+        return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
+                              "plot %s: the formula needs Surv(time, event) "
+                              "or Surv(start, stop, event) on the left",
+                              rhaz_plot_kind_name(a->kind));
+    }
+    rhaz_status st = RHAZ_OK;
+    if (!(*tab = get_panel(a, err))) {
+        st = err->status;
+    } else {
+        rhaz_design_options o = {0};
+        o.drop_intercept = 1;
+        if (!(*des = rhaz_design_build(fm, *tab, &o, err)))
+            st = err->status;
+        else if ((*des)->n == 0)
+            st = rhaz_error_set(err, RHAZ_EDATA, a->data, 0,
+                                "no complete rows for '%s'", formula);
+    }
+    rhaz_formula_free(fm);
+    if (st) {
+        rhaz_design_free(*des);
+        rhaz_table_free(*tab);
+        *des = NULL;
+        *tab = NULL;
+    }
+    return st;
+}
+
+static rhaz_cox *cox_of(const rhaz_design *d, rhaz_error *err)
+{
+    rhaz_cox_data cd = {0};
+    cd.n = d->n;
+    cd.p = d->p;
+    cd.x = d->p ? d->X : NULL;
+    cd.start = d->ny == 3 ? d->y : NULL;
+    cd.stop = d->ny == 3 ? d->y + d->n : d->y;
+    cd.event = d->ny == 3 ? d->y + 2 * d->n : d->y + d->n;
+    cd.weights = d->weights;
+    cd.strata = d->strata;
+    cd.n_strata = d->n_strata;
+    rhaz_cox_options o;
+    rhaz_cox_options_default(&o);
+    rhaz_cox *fit = rhaz_cox_fit(&cd, &o, err);
+    if (fit && !rhaz_cox_result_get(fit)->converged)
+        rhaz_message("warning: the Cox model did not converge; the figure "
+                     "shows the last iterate");
+    return fit;
+}
+
+/* km: 'Surv(...) ~ g' (or ~ 1) -> 1 - KM per level of g, log-log bands.
+ * The groups are coded as strata of the same response. */
+static rhaz_status load_km(rhaz_plot *p, plot_args *a, rhaz_error *err)
+{
+    if (a->input)
+        return load_lines(p, a, err);
+    if (!a->formula)
+        return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
+                              "plot km: give --formula 'Surv(start, stop, "
+                              "event) ~ GROUP' with --data or --treaties (or "
+                              "--input FILE.csv)");
+    const char *tilde = strchr(a->formula, '~');
+    if (!tilde)
+        return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
+                              "plot km: formula '%s' has no '~'", a->formula);
+    /* LHS ~ strata(RHS) unless the RHS is 1 */
+    const char *rhs = tilde + 1;
+    while (*rhs == ' ')
+        rhs++;
+    size_t n = strlen(a->formula) + 32;
+    char *f2 = malloc(n);
+    if (!f2)
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+    if (strcmp(rhs, "1") == 0 || !*rhs)
+        snprintf(f2, n, "%.*s~ 1", (int)(tilde - a->formula), a->formula);
+    else
+        snprintf(f2, n, "%.*s~ strata(%s)", (int)(tilde - a->formula),
+                 a->formula, rhs);
+    for (char *c = strchr(f2, '~'); c && *c; c++)
+        if (*c == '+')
+            *c = ','; /* strata(a, b) for several grouping variables */
+    rhaz_table *t = NULL;
+    rhaz_design *d = NULL;
+    rhaz_km *km = NULL;
+    double *buf = NULL;
+    rhaz_status st = surv_design(a, f2, &t, &d, err);
+    if (st)
+        goto done;
+    const double *start = d->ny == 3 ? d->y : NULL;
+    const double *stop = d->ny == 3 ? d->y + d->n : d->y;
+    const double *event = d->ny == 3 ? d->y + 2 * d->n : d->y + d->n;
+    size_t ng = d->strata ? d->n_strata : 1;
+    if (!(km = rhaz_km_fit(d->n, start, stop, event, d->weights, d->strata,
+                           ng, 0.95, err))) {
+        st = err->status;
+        goto done;
+    }
+    buf = malloc(4 * (km->n_points + 1) * sizeof *buf);
+    if (!buf) {
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    size_t cap = km->n_points + 1;
+    for (size_t g = 0; g < ng && !st; g++) {
+        double *x = buf, *y = buf + cap, *lo = buf + 2 * cap,
+               *hi = buf + 3 * cap;
+        size_t m = 0;
+        x[m] = 0, y[m] = 0, lo[m] = 0, hi[m] = 0; /* nobody at time 0 */
+        m++;
+        for (size_t k = 0; k < km->n_points; k++) {
+            if (km->group[k] != (int)g)
+                continue;
+            if (km->time[k] < x[0])
+                x[0] = km->time[k];
+            x[m] = km->time[k];
+            y[m] = 1 - km->surv[k];
+            lo[m] = 1 - km->upper[k]; /* cumulative incidence = 1 - S */
+            hi[m] = 1 - km->lower[k];
+            m++;
+        }
+        const char *lab = d->strata ? d->strata_labels[g] : "All states";
+        rhaz_plot_series s = {.label = lab, .n = m, .x = x, .y = y,
+                              .lower = lo, .upper = hi, .coef_var = NAN};
+        st = rhaz_plot_add(p, &s, err);
+    }
+    static char xl[256];
+    if (!st && !a->po.xlabel)
+        a->po.xlabel = time_label(a->formula, xl, sizeof xl);
+done:
+    free(buf);
+    free(f2);
+    rhaz_km_free(km);
+    rhaz_design_free(d);
+    rhaz_table_free(t);
+    return st;
+}
+
+/* baseline: survfit of a Cox fit (covariates at their means, as R's
+ * survfit(fit)), cumulative hazard (or survival) per stratum, with R's
+ * default log-scale 95% band: H +- 1.96 se(H). */
+static rhaz_status load_baseline(rhaz_plot *p, plot_args *a, rhaz_error *err)
+{
+    if (a->input)
+        return load_lines(p, a, err);
+    if (!a->formula)
+        return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
+                              "plot baseline: give --formula 'Surv(...) ~ "
+                              "TERMS [+ strata(s)]' with --data or "
+                              "--treaties (or --input FILE.csv)");
+    rhaz_table *t = NULL;
+    rhaz_design *d = NULL;
+    rhaz_cox *fit = NULL;
+    rhaz_cox_curve *c = NULL;
+    double *buf = NULL;
+    rhaz_status st = surv_design(a, a->formula, &t, &d, err);
+    if (st || !(fit = cox_of(d, err)) ||
+        !(c = rhaz_cox_survfit(fit, NULL, err))) {
+        st = err->status;
+        goto done;
+    }
+    size_t cap = c->n_points + 1, ng = d->strata ? d->n_strata : 1;
+    buf = malloc(4 * cap * sizeof *buf);
+    if (!buf) {
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    const double z = 1.959963984540054;
+    for (size_t g = 0; g < ng && !st; g++) {
+        double *x = buf, *y = buf + cap, *lo = buf + 2 * cap,
+               *hi = buf + 3 * cap;
+        size_t m = 0;
+        x[0] = 0, y[0] = a->survival ? 1 : 0, lo[0] = y[0], hi[0] = y[0];
+        m++;
+        for (size_t k = 0; k < c->n_points; k++) {
+            if ((size_t)c->stratum[k] != g)
+                continue;
+            double H = c->cumhaz[k], se = c->std_err[k];
+            double hl = fmax(H - z * se, 0), hh = H + z * se;
+            if (c->time[k] < x[0])
+                x[0] = c->time[k];
+            x[m] = c->time[k];
+            y[m] = a->survival ? c->surv[k] : H;
+            lo[m] = a->survival ? exp(-hh) : hl;
+            hi[m] = a->survival ? exp(-hl) : hh;
+            m++;
+        }
+        const char *lab = d->strata ? d->strata_labels[g] : "Baseline";
+        rhaz_plot_series s = {.label = lab, .n = m, .x = x, .y = y,
+                              .lower = lo, .upper = hi, .coef_var = NAN};
+        st = rhaz_plot_add(p, &s, err);
+    }
+    static char xl[256];
+    if (!st && !a->po.xlabel)
+        a->po.xlabel = time_label(a->formula, xl, sizeof xl);
+    if (!st && !a->po.ylabel && a->survival)
+        a->po.ylabel = "Baseline survival";
+done:
+    free(buf);
+    rhaz_cox_curve_free(c);
+    rhaz_cox_free(fit);
+    rhaz_design_free(d);
+    rhaz_table_free(t);
+    return st;
+}
+
+/* zph from a Cox fit: scaled Schoenfeld residuals (n_events x p, R's
+ * n_events V r + beta) against event time, one panel per coefficient;
+ * the smooth's band uses the model-based variance (as cox.zph). */
+static rhaz_status load_zph_cox(rhaz_plot *p, plot_args *a, rhaz_error *err)
+{
+    rhaz_table *t = NULL;
+    rhaz_design *d = NULL;
+    rhaz_cox *fit = NULL;
+    double *res = NULL, *tim = NULL;
+    rhaz_status st = surv_design(a, a->formula, &t, &d, err);
+    if (st || !(fit = cox_of(d, err))) {
+        st = err->status;
+        goto done;
+    }
+    const rhaz_cox_result *r = rhaz_cox_result_get(fit);
+    size_t ne = r->n_events, pp = r->p;
+    if (pp == 0 || ne == 0) {
+        st = rhaz_error_set(err, RHAZ_EDATA, a->data, 0,
+                            "plot zph: the model has no %s",
+                            pp ? "events" : "covariates");
+        goto done;
+    }
+    res = malloc(ne * pp * sizeof *res);
+    tim = malloc(ne * sizeof *tim);
+    if (!res || !tim) {
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    if ((st = rhaz_cox_schoenfeld(fit, 1, res, tim, NULL, err)))
+        goto done;
+    for (size_t j = 0; j < pp && !st; j++) {
+        if (r->aliased[j])
+            continue;
+        rhaz_plot_series s = {.label = d->colnames[j],
+                              .panel = d->colnames[j], .n = ne, .x = tim,
+                              .y = res + j * ne,
+                              .coef_var = r->vcov_model[j * pp + j]};
+        st = rhaz_plot_add(p, &s, err);
+    }
+    static char xl[256];
+    if (!st && !a->po.xlabel)
+        a->po.xlabel = time_label(a->formula, xl, sizeof xl);
+done:
+    free(res);
+    free(tim);
+    rhaz_cox_free(fit);
+    rhaz_design_free(d);
+    rhaz_table_free(t);
+    return st;
+}
+
 /* Inputs per kind: a table, like the kinds themselves. */
 typedef rhaz_status (*loader_fn)(rhaz_plot *p, plot_args *a, rhaz_error *err);
 static const loader_fn loaders[RHAZ_PLOT_NKINDS] = {
     [RHAZ_PLOT_PARTICIPATION] = load_participation,
-    [RHAZ_PLOT_KM] = load_lines,
+    [RHAZ_PLOT_KM] = load_km,
     [RHAZ_PLOT_COEF] = load_coef,
-    [RHAZ_PLOT_BASELINE] = load_lines,
+    [RHAZ_PLOT_BASELINE] = load_baseline,
     [RHAZ_PLOT_PREDICT] = load_lines,
     [RHAZ_PLOT_DENSITY] = load_density,
     [RHAZ_PLOT_ZPH] = load_zph,

@@ -59,7 +59,7 @@ static double nice_ceil(double v)
     if (!(v > 0))
         return 1;
     double e = pow(10, floor(log10(v)));
-    static const double m[] = {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10};
+    static const double m[] = {1, 1.2, 1.5, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8, 10};
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
         if (m[i] * e >= v * (1 - 1e-12))
             return m[i] * e;
