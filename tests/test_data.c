@@ -485,6 +485,20 @@ static void test_cli_errors(void)
             "report lists unmatched names, drops, disagreements, missing covariates");
     free(out);
     free(err);
+    T_EQ_INT(t_run("treaties --format csv", &out, &err), 0, "treaties csv");
+    T_EQ_INT(t_count_lines(out), 325, "324 treaties and a header");
+    T_CHECK(out && strstr(out, "\nicmw,4-13,1990-12-18,"), "icmw line");
+    free(out);
+    free(err);
+    T_EQ_INT(t_run("treaties --format json", &out, &err), 0, "treaties json");
+    T_CHECK(out && strstr(out, "{\"key\": \"icmw\", \"un_number\": \"4-13\""), "icmw json");
+    free(out);
+    free(err);
+    char envcmd[600];
+    snprintf(envcmd, sizeof envcmd,
+             "RHAZ_DATA=/nonexistent/rhaz-data %s treaties 2>&1 | grep -q '/nonexistent/rhaz-data'",
+             t_rhaz());
+    T_EQ_INT(system(envcmd), 0, "RHAZ_DATA is used and a missing directory is named");
     T_EQ_INT(t_run("participation --asof 'not a date' --treaties icmw", NULL, NULL), 2,
              "bad --asof is a usage error");
 }

@@ -193,7 +193,7 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
 
     rhaz_table *out = NULL;
     rows R = {0};
-    int *ord = NULL, *ey = NULL, *cy = NULL, *core_cy = NULL, *reg = NULL;
+    int *ord = NULL, *ey = NULL, *oecd_year = NULL, *core_cy = NULL, *reg = NULL;
     int *sys_cnt = NULL, *party_cnt = NULL;
     double *num = NULL, *tattr = NULL;
     const char **str = NULL, **tnov = NULL;
@@ -203,10 +203,10 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
 
     ord = malloc(ns * sizeof *ord);
     ey = malloc(ns * nt * sizeof *ey);
-    cy = malloc(ns * nt * sizeof *cy);
+    oecd_year = malloc(ns * sizeof *oecd_year);
     core_cy = calloc(ns * NCORE7, sizeof *core_cy);
     reg = malloc(ns * sizeof *reg);
-    if (!ord || !ey || !cy || !core_cy || !reg)
+    if (!ord || !ey || !oecd_year || !core_cy || !reg)
         goto nomem;
     for (size_t s = 0; s < ns; s++)
         ord[s] = (int)s;
@@ -254,7 +254,8 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
             y0 = o.start_year;
         for (size_t s = 0; s < ns; s++) {
             const rd_state *x = &d->states[s];
-            int e = event_year(tr, x, o.event, &cy[k * ns + s]);
+            int consent_year;
+            int e = event_year(tr, x, o.event, &consent_year);
             ey[k * ns + s] = e;
             int first = 0, got_event = 0, lasty = 0;
             for (int y = y0; y <= y1; y++) {
@@ -470,9 +471,9 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
     }
     ADD_NUM("net_migration");
     for (size_t s = 0; s < ns; s++)
-        ord[s] = rhaz_data_oecd_year(d, d->states[s].iso3c); /* ord reused: join year */
+        oecd_year[s] = rhaz_data_oecd_year(d, d->states[s].iso3c);
     for (i = 0; i < R.n; i++)
-        num[i] = ord[R.state[i]] && ord[R.state[i]] <= R.year[i];
+        num[i] = oecd_year[R.state[i]] && oecd_year[R.state[i]] <= R.year[i];
     ADD_NUM("oecd");
     for (i = 0; i < R.n; i++) {
         int r = reg[R.state[i]];
@@ -564,7 +565,7 @@ fail:
 cleanup:
     free(ord);
     free(ey);
-    free(cy);
+    free(oecd_year);
     free(core_cy);
     free(reg);
     free(sys_cnt);
