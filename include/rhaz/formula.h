@@ -117,6 +117,15 @@ typedef struct {
     size_t n_strata;
     char **strata_labels; /* n_strata labels "s=A" (", "-joined for several) */
     size_t *rows;      /* n: 0-based table row of each used row */
+    /* Columns of single-factor terms are indicators: for block b,
+     * X(i, col + k) = (code[i] == k + shift), k < ncol.  Models may use
+     * this to skip the zeros (the columns are in X all the same). */
+    size_t n_blocks;
+    struct rhaz_design_block {
+        size_t col, ncol;
+        int shift;     /* 1: treatment contrasts (level 0 is the reference) */
+        int *code;     /* n level codes */
+    } *blocks;
 } rhaz_design;
 
 rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,

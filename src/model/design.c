@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 typedef enum { V_NUM, V_FACTOR, V_MATRIX } vkind;
 
@@ -582,6 +583,25 @@ static rhaz_status finish_var(ctx *c, dvar *v, const unsigned char *used,
 
 /* ---------- the design ---------- */
 
+/* The model matrix can be gigabytes: ask for transparent huge pages so
+ * that first touch costs one fault per 2 MiB rather than per 4 KiB. */
+static double *alloc_matrix(size_t count)
+{
+    size_t bytes = (count ? count : 1) * sizeof(double);
+    const size_t huge = (size_t)2 << 20;
+    if (bytes >= 32 * huge) {
+        size_t rounded = (bytes + huge - 1) / huge * huge;
+        void *p = NULL;
+        if (posix_memalign(&p, huge, rounded) == 0) {
+#ifdef MADV_HUGEPAGE
+            madvise(p, rounded, MADV_HUGEPAGE);
+#endif
+            return p;
+        }
+    }
+    return malloc(bytes);
+}
+
 void rhaz_design_free(rhaz_design *d)
 {
     if (!d)
@@ -606,6 +626,10 @@ void rhaz_design_free(rhaz_design *d)
             free(d->strata_labels[s]);
     free(d->strata_labels);
     free(d->rows);
+    if (d->blocks)
+        for (size_t b = 0; b < d->n_blocks; b++)
+            free(d->blocks[b].code);
+    free(d->blocks);
     free(d);
 }
 
@@ -960,7 +984,7 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
         st = derr(&c, RHAZ_ENOMEM, 0, NULL, "model matrix too large");
         goto fail;
     }
-    d->X = malloc((n * p > 0 ? n * p : 1) * sizeof *d->X);
+    d->X = alloc_matrix(n * p);
     d->colnames = calloc(p ? p : 1, sizeof *d->colnames);
     d->assign = calloc(p ? p : 1, sizeof *d->assign);
     d->term_labels = calloc(f->nterms ? f->nterms : 1, sizeof *d->term_labels);
@@ -1003,6 +1027,22 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
             m *= ncols[q];
         /* single factor: zero the block and scatter the ones */
         if (nc == 1 && cs[0].v->kind == V_FACTOR) {
+            struct rhaz_design_block *nb =
+                realloc(d->blocks, (d->n_blocks + 1) * sizeof *nb);
+            int *code = malloc((n ? n : 1) * sizeof *code);
+            if (nb)
+                d->blocks = nb;
+            if (!nb || !code) {
+                free(code);
+                st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                break;
+            }
+            memcpy(code, cs[0].v->code, n * sizeof *code);
+            nb[d->n_blocks].col = j;
+            nb[d->n_blocks].ncol = m;
+            nb[d->n_blocks].shift = (int)first[0];
+            nb[d->n_blocks].code = code;
+            d->n_blocks++;
             memset(d->X + j * n, 0, m * n * sizeof(double));
             for (size_t i = 0; i < n; i++) {
                 long lv = (long)cs[0].v->code[i] - (long)first[0];
@@ -1063,6 +1103,8 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
         memmove(d->X, d->X + n, (p - 1) * n * sizeof *d->X);
         memmove(d->colnames, d->colnames + 1, (p - 1) * sizeof *d->colnames);
         memmove(d->assign, d->assign + 1, (p - 1) * sizeof *d->assign);
+        for (size_t b = 0; b < d->n_blocks; b++)
+            d->blocks[b].col--;
         d->p = p - 1;
         d->intercept = 0;
     }

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GLM_BLOCK 2048
+#define GLM_BLOCK 4096
 
 const char *rhaz_link_name(rhaz_link link)
 {
@@ -35,6 +35,8 @@ void glm_ws_free(glm_ws *ws)
     free(ws->mu);
     free(ws->mueta);
     free(ws->w);
+    free(ws->w2);
+    free(ws->Afac);
     free(ws->r);
     free(ws->A);
     free(ws->Ainv);
@@ -46,6 +48,8 @@ void glm_ws_free(glm_ws *ws)
     free(ws->fixed);
     free(ws->buf);
     free(ws->hat);
+    free(ws->dcols);
+    free(ws->Ad);
     free(ws);
 }
 
@@ -62,6 +66,8 @@ glm_ws *glm_ws_alloc(size_t n, size_t p)
     ws->mu = malloc(nn * sizeof(double));
     ws->mueta = malloc(nn * sizeof(double));
     ws->w = malloc(nn * sizeof(double));
+    ws->w2 = malloc(nn * sizeof(double));
+    ws->Afac = malloc(pp * pp * sizeof(double));
     ws->r = malloc(nn * sizeof(double));
     ws->hat = malloc(nn * sizeof(double));
     ws->A = malloc(pp * pp * sizeof(double));
@@ -73,7 +79,7 @@ glm_ws *glm_ws_alloc(size_t n, size_t p)
     ws->aliased = calloc(pp, sizeof(int));
     ws->fixed = calloc(pp, sizeof(int));
     ws->buf = malloc(ws->block * pp * sizeof(double));
-    if (!ws->eta || !ws->mu || !ws->mueta || !ws->w || !ws->r || !ws->hat ||
+    if (!ws->eta || !ws->mu || !ws->mueta || !ws->w || !ws->w2 || !ws->Afac || !ws->r || !ws->hat ||
         !ws->A || !ws->Ainv || !ws->g || !ws->beta || !ws->beta_old ||
         !ws->delta || !ws->aliased || !ws->fixed || !ws->buf) {
         glm_ws_free(ws);
@@ -244,6 +250,113 @@ void glm_chol_inverse(glm_ws *ws)
         }
 }
 
+/* ---------- IRLS pass ---------- */
+
+/* One pass over the rows, block by block so that each block of X is read
+ * once while in cache: if beta, eta = X beta and mu, mu.eta; the deviance
+ * (returned) and whether every mu is in (0, 1); then the working weights
+ * ws->w2 and the normal equations of the next step: ws->A = X'WX and
+ * ws->g = X'W(z - X beta), or X'Wz when first != 0. */
+/* A(i, j) += v for the upper triangle (rows <= columns) */
+#define AUP(A, p, i, j) ((A)[((i) > (j) ? (i) : (j)) * (p) + ((i) < (j) ? (i) : (j))])
+
+static double irls_pass(glm_ws *ws, const double *beta, int first, int *ok_mu)
+{
+    size_t n = ws->n, p = ws->p, B = ws->block, pd = ws->pd, nb = ws->nblocks;
+    double dev = 0, sw[GLM_BLOCK];
+    int ok = 1;
+    memset(ws->A, 0, p * p * sizeof(double));
+    memset(ws->Ad, 0, (pd ? pd * pd : 1) * sizeof(double));
+    memset(ws->g, 0, p * sizeof(double));
+    for (size_t i0 = 0; i0 < n; i0 += B) {
+        size_t b = n - i0 < B ? n - i0 : B;
+        double *eta = ws->eta + i0, *mu = ws->mu + i0, *me = ws->mueta + i0;
+        double *w = ws->w2 + i0, *r = ws->r + i0;
+        const double *y = ws->y + i0, *wp = ws->wp ? ws->wp + i0 : NULL;
+        if (beta) {
+            memset(eta, 0, b * sizeof(double));
+            for (size_t q = 0; q < pd; q++) {
+                size_t j = ws->dcols[q];
+                if (beta[j] != 0)
+                    cblas_daxpy((int)b, beta[j], ws->X + j * n + i0, 1, eta, 1);
+            }
+            for (size_t k = 0; k < nb; k++) {
+                const int *code = ws->blocks[k].code + i0;
+                const double *bk = beta + ws->blocks[k].col - ws->blocks[k].shift;
+                int shift = ws->blocks[k].shift;
+                for (size_t i = 0; i < b; i++)
+                    if (code[i] >= shift)
+                        eta[i] += bk[code[i]];
+            }
+            glm_link_eval(ws->link, b, eta, mu, me);
+        }
+        for (size_t i = 0; i < b; i++) {
+            double wt = wp ? wp[i] : 1.0, m = mu[i];
+            if (!(m > 0 && m < 1))
+                ok = 0;
+            if (wt > 0)
+                dev += y[i] > 0.5 ? -2 * wt * log(m) : -2 * wt * log1p(-m);
+            w[i] = wt > 0 && me[i] != 0 ? wt * me[i] * me[i] / (m * (1 - m)) : 0;
+            double zr = (y[i] - m) / me[i];
+            r[i] = w[i] == 0 ? 0 : w[i] * (first ? eta[i] + zr : zr);
+            sw[i] = sqrt(w[i]);
+        }
+        /* dense x dense: dsyrk on sqrt(w) X_dense; X'r */
+        for (size_t q = 0; q < pd; q++) {
+            const double *x = ws->X + ws->dcols[q] * n + i0;
+            double *o = ws->buf + q * b;
+            double gs = 0;
+            for (size_t i = 0; i < b; i++) {
+                o[i] = x[i] * sw[i];
+                gs += x[i] * r[i];
+            }
+            ws->g[ws->dcols[q]] += gs;
+        }
+        if (pd)
+            cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)pd, (int)b, 1.0,
+                        ws->buf, (int)b, 1.0, ws->Ad, (int)pd);
+        /* indicator blocks: diagonal, against dense columns, between blocks */
+        for (size_t k = 0; k < nb; k++) {
+            const int *code = ws->blocks[k].code + i0;
+            int shift = ws->blocks[k].shift;
+            size_t base = ws->blocks[k].col - (size_t)shift;
+            for (size_t i = 0; i < b; i++)
+                if (code[i] >= shift) {
+                    size_t c = base + (size_t)code[i];
+                    ws->A[c * p + c] += w[i];
+                    ws->g[c] += r[i];
+                }
+            for (size_t q = 0; q < pd; q++) {
+                size_t j = ws->dcols[q];
+                const double *x = ws->X + j * n + i0;
+                for (size_t i = 0; i < b; i++)
+                    if (code[i] >= shift) {
+                        size_t c = base + (size_t)code[i];
+                        AUP(ws->A, p, c, j) += w[i] * x[i];
+                    }
+            }
+            for (size_t m2 = k + 1; m2 < nb; m2++) {
+                const int *code2 = ws->blocks[m2].code + i0;
+                int shift2 = ws->blocks[m2].shift;
+                size_t base2 = ws->blocks[m2].col - (size_t)shift2;
+                for (size_t i = 0; i < b; i++)
+                    if (code[i] >= shift && code2[i] >= shift2) {
+                        size_t c = base + (size_t)code[i], c2 = base2 + (size_t)code2[i];
+                        AUP(ws->A, p, c, c2) += w[i];
+                    }
+            }
+        }
+    }
+    for (size_t q2 = 0; q2 < pd; q2++)
+        for (size_t q1 = 0; q1 <= q2; q1++)
+            AUP(ws->A, p, ws->dcols[q1], ws->dcols[q2]) += ws->Ad[q2 * pd + q1];
+    for (size_t j = 0; j < p; j++)
+        for (size_t i = j + 1; i < p; i++)
+            ws->A[j * p + i] = ws->A[i * p + j];
+    *ok_mu = ok;
+    return dev;
+}
+
 /* ---------- summary helpers ---------- */
 
 static char *sdup(const char *s)
@@ -304,13 +417,42 @@ static int detect_separation(const rhaz_design *d, const glm_ws *ws,
     if (!flag)
         return 0;
     char names[1500];
-    /* (a) indicator columns */
+    /* (a) indicator columns; for the design's indicator blocks the counts
+     * come from the level codes (one pass per block) */
+    size_t *bcnt = calloc(2 * (p ? p : 1), sizeof *bcnt);
+    int *inblk = calloc(p ? p : 1, sizeof *inblk);
+    size_t nused = 0;
+    if (!bcnt || !inblk) {
+        free(bcnt);
+        free(inblk);
+        free(flag);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        nused += !(ws->wp && ws->wp[i] == 0);
+    for (size_t k = 0; k < d->n_blocks; k++) {
+        const struct rhaz_design_block *bk = &d->blocks[k];
+        for (size_t q = 0; q < bk->ncol; q++)
+            inblk[bk->col + q] = 1;
+        for (size_t i = 0; i < n; i++) {
+            if ((ws->wp && ws->wp[i] == 0) || bk->code[i] < bk->shift)
+                continue;
+            size_t c = bk->col + (size_t)(bk->code[i] - bk->shift);
+            bcnt[2 * c]++;
+            bcnt[2 * c + 1] += ws->y[i] > 0.5;
+        }
+    }
     for (size_t j = 0; j < p; j++) {
         if (ws->aliased[j] || (d->intercept && j == 0))
             continue;
         const double *x = ws->X + j * n;
         size_t ones = 0, ev1 = 0, zeros = 0, ev0 = 0, other = 0;
-        for (size_t i = 0; i < n && !other; i++) {
+        if (inblk[j]) {
+            ones = bcnt[2 * j];
+            ev1 = bcnt[2 * j + 1];
+            zeros = nused - ones;
+        }
+        for (size_t i = 0; i < n && !other && !inblk[j]; i++) {
             if (ws->wp && ws->wp[i] == 0)
                 continue;
             if (x[i] == 1) {
@@ -359,6 +501,8 @@ static int detect_separation(const rhaz_design *d, const glm_ws *ws,
         }
     }
     free(flag);
+    free(bcnt);
+    free(inblk);
     return found;
 }
 
@@ -408,6 +552,20 @@ rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt
     ws->wp = d->weights;
     ws->link = opt->link;
     ws->tol_rank = opt->tol_rank > 0 ? opt->tol_rank : 1e-11;
+    ws->blocks = d->blocks;
+    ws->nblocks = d->n_blocks;
+    ws->dcols = malloc((p ? p : 1) * sizeof *ws->dcols);
+    ws->Ad = malloc((p ? p * p : 1) * sizeof *ws->Ad);
+    if (!ws->dcols || !ws->Ad)
+        goto oom;
+    for (size_t j = 0; j < p; j++) {
+        int inblock = 0;
+        for (size_t k = 0; k < d->n_blocks; k++)
+            if (j >= d->blocks[k].col && j < d->blocks[k].col + d->blocks[k].ncol)
+                inblock = 1;
+        if (!inblock)
+            ws->dcols[ws->pd++] = j;
+    }
 
     s->model = sdup(opt->firth ? "firth-logit" : rhaz_link_name(opt->link));
     s->link = sdup(rhaz_link_name(opt->link));
@@ -469,59 +627,47 @@ rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt
             ws->eta[i] = linkfun(opt->link, m0);
         }
         glm_link_eval(opt->link, n, ws->eta, ws->mu, ws->mueta);
-        double devold = glm_deviance(ws, ws->mu);
+        int ok_mu;
+        /* deviance at the start, and the first normal equations (z = eta +
+         * (y - mu)/mu.eta) */
+        double devold = irls_pass(ws, NULL, 1, &ok_mu);
         s->loglik_init = -devold / 2;
-        int have_beta = 0;
         for (iter = 1; iter <= maxit; iter++) {
-            /* working weights and the right-hand side */
-            for (size_t i = 0; i < n; i++) {
-                double wt = d->weights ? d->weights[i] : 1.0;
-                double m = ws->mu[i], me = ws->mueta[i];
-                double v = m * (1 - m);
-                ws->w[i] = wt > 0 && me != 0 ? wt * me * me / v : 0;
-                /* W (z - X beta_old): first step z itself */
-                double zr = (d->y[i] - m) / me;
-                ws->r[i] = ws->w[i] * (have_beta ? zr : ws->eta[i] + zr);
-            }
-            glm_xtwx(ws, ws->w);
             double *rhs = ws->delta;
-            glm_xtv(ws, ws->r, rhs);
+            memcpy(rhs, ws->g, p * sizeof(double));
             glm_chol(ws, NULL, NULL);
             glm_chol_solve(ws, rhs);
+            /* keep the factor and the weights of this step: R's summary.glm
+             * and sandwich use them */
+            memcpy(ws->Afac, ws->A, p * p * sizeof(double));
+            double *t = ws->w;
+            ws->w = ws->w2;
+            ws->w2 = t;
             memcpy(ws->beta_old, ws->beta, p * sizeof(double));
-            if (have_beta)
+            if (iter > 1)
                 for (size_t j = 0; j < p; j++)
                     ws->beta[j] = ws->aliased[j] ? 0 : ws->beta_old[j] + rhs[j];
             else
                 memcpy(ws->beta, rhs, p * sizeof(double));
-            glm_linear_predictor(ws, ws->beta);
-            dev = glm_deviance(ws, ws->mu);
-            /* step-halving: non-finite deviance or invalid mu (R), or an
+            /* one pass: eta, mu, deviance and (speculatively) the next
+             * normal equations */
+            dev = irls_pass(ws, ws->beta, 0, &ok_mu);
+            /* step-halving: non-finite deviance or invalid mu (as R), or an
              * increase of the deviance after the first step */
-            int ok_mu = 1;
-            for (size_t i = 0; i < n && ok_mu; i++)
-                if (!(ws->mu[i] > 0 && ws->mu[i] < 1))
-                    ok_mu = 0;
             int nh = 0;
-            while (have_beta && (!isfinite(dev) || !ok_mu ||
-                                 dev > devold + 1e-7 * (fabs(devold) + 0.1))) {
+            while (iter > 1 && (!isfinite(dev) || !ok_mu ||
+                                dev > devold + 1e-7 * (fabs(devold) + 0.1))) {
                 if (++nh > maxit)
                     break;
                 halvings++;
                 for (size_t j = 0; j < p; j++)
                     ws->beta[j] = 0.5 * (ws->beta[j] + ws->beta_old[j]);
-                glm_linear_predictor(ws, ws->beta);
-                dev = glm_deviance(ws, ws->mu);
-                ok_mu = 1;
-                for (size_t i = 0; i < n && ok_mu; i++)
-                    if (!(ws->mu[i] > 0 && ws->mu[i] < 1))
-                        ok_mu = 0;
+                dev = irls_pass(ws, ws->beta, 0, &ok_mu);
             }
             if (!isfinite(dev)) {
                 s->stop = RHAZ_STOP_NONFINITE;
                 break;
             }
-            have_beta = 1;
             if (fabs(dev - devold) / (fabs(dev) + 0.1) < epsilon) {
                 conv = 1;
                 break;
@@ -530,8 +676,8 @@ rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt
         }
         if (iter > maxit)
             iter = maxit;
-        /* ws->A holds the factor of X'WX with the weights of the last step
-         * (as R's summary.glm) */
+        /* the factor of X'WX and the weights of the last step (as R) */
+        memcpy(ws->A, ws->Afac, p * p * sizeof(double));
         glm_chol_inverse(ws);
         s->loglik = -dev / 2;
     } else {

@@ -16,6 +16,8 @@ typedef struct {
     double tol_rank;
     double *eta, *mu, *mueta; /* n */
     double *w;           /* n: working weights (wp mu.eta^2 / V(mu)) */
+    double *w2;          /* n: the next step's working weights (IRLS) */
+    double *Afac;        /* p x p: factor of the last IRLS step */
     double *r;           /* n: work vector */
     double *A;           /* p x p: X'WX, then its LDL' factor */
     double *Ainv;        /* p x p */
@@ -27,6 +29,12 @@ typedef struct {
     double *hat;         /* n (Firth) */
     size_t block;
     int rank;
+    /* indicator blocks of the design (IRLS skips their zeros) */
+    const struct rhaz_design_block *blocks;
+    size_t nblocks;
+    size_t *dcols;       /* the pd other ("dense") columns */
+    size_t pd;
+    double *Ad;          /* pd x pd */
 } glm_ws;
 
 glm_ws *glm_ws_alloc(size_t n, size_t p);
