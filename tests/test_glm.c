@@ -261,6 +261,66 @@ done:
     rhaz_table_free(refm);
 }
 
+/* The real ICMW panel (rhaz panel --treaty icmw), R glm + sandwich. */
+static void test_icmw(void)
+{
+    T_SECTION("icmw panel");
+    rhaz_error err;
+    rhaz_table *data = rhaz_table_read("tests/fixtures/icmw_panel.csv", NULL, &err);
+    const char *as_str[] = {"estimate", "std_error", "loglik", "loglik_null", NULL};
+    rhaz_csv_options co = {.as_string = as_str};
+    rhaz_table *ref = rhaz_table_read("tests/reference/glm_icmw_ref.csv", &co, &err);
+    T_CHECK(data && ref, "icmw: %s", err.msg);
+    if (!data || !ref) {
+        rhaz_table_free(data);
+        rhaz_table_free(ref);
+        return;
+    }
+    rhaz_formula *f = rhaz_formula_parse("event ~ democracy + regime + log(migrant_share) + "
+                                         "oecd + region_density + cubic(duration)", &err);
+    rhaz_design_options dopt = {.cluster = "iso3c"};
+    rhaz_design *d = f ? rhaz_design_build(f, data, &dopt, &err) : NULL;
+    T_CHECK(d != NULL, "icmw design: %s", err.msg);
+    size_t compared = 0;
+    for (size_t r = 0; d && r < rhaz_table_nrow(ref);) {
+        const char *model = str_at(ref, "model", r), *vce = str_at(ref, "vce", r);
+        rhaz_glm_options o = {0};
+        o.link = strcmp(model, "cloglog") == 0 ? RHAZ_LINK_CLOGLOG : RHAZ_LINK_LOGIT;
+        o.vce = strncmp(vce, "cluster", 7) == 0 ? RHAZ_VCE_CLUSTER
+                : strcmp(vce, "robust_none") == 0 ? RHAZ_VCE_ROBUST : RHAZ_VCE_MODEL;
+        o.vce_adj = strcmp(vce, "cluster_g") == 0 ? RHAZ_ADJ_G
+                    : strcmp(vce, "cluster_stata") == 0 ? RHAZ_ADJ_STATA : RHAZ_ADJ_NONE;
+        rhaz_fit_summary *s = rhaz_glm_fit(d, &o, &err);
+        T_CHECK(s != NULL, "icmw fit: %s", err.msg);
+        if (!s)
+            break;
+        T_EQ_INT(s->n, num_at(ref, "n", r), "icmw n");
+        T_EQ_INT(s->events, num_at(ref, "events", r), "icmw events");
+        T_EQ_INT(s->iterations, num_at(ref, "iterations", r), "icmw iterations");
+        T_CHECK(s->converged && s->stop == RHAZ_STOP_CONVERGED, "icmw converged");
+        T_REL(s->loglik, num_at(ref, "loglik", r), TOL, "icmw loglik");
+        T_REL(s->loglik_null, num_at(ref, "loglik_null", r), TOL, "icmw loglik_null");
+        mx_ll = fmax(mx_ll, reldiff(s->loglik, num_at(ref, "loglik", r)));
+        for (size_t j = 0; j < s->p; j++, r++) {
+            T_EQ_STR(s->coef[j].term, str_at(ref, "term", r), "icmw term");
+            double be = num_at(ref, "estimate", r), bs = num_at(ref, "std_error", r);
+            char what[200];
+            snprintf(what, sizeof what, "icmw %s %s %s", model, vce, s->coef[j].term);
+            T_REL(s->coef[j].estimate, be, TOL, what);
+            T_REL(s->coef[j].std_error, bs, TOL, what);
+            mx_est = fmax(mx_est, reldiff(s->coef[j].estimate, be));
+            mx_se = fmax(mx_se, reldiff(s->coef[j].std_error, bs));
+            compared++;
+        }
+        rhaz_fit_summary_free(s);
+    }
+    T_EQ_INT(compared, 80, "icmw coefficients compared");
+    rhaz_design_free(d);
+    rhaz_formula_free(f);
+    rhaz_table_free(data);
+    rhaz_table_free(ref);
+}
+
 static void test_cli(void)
 {
     T_SECTION("cli");
@@ -318,6 +378,7 @@ int main(void)
         return t_summary();
     test_against_r(data);
     test_firth();
+    test_icmw();
     test_cli();
     rhaz_table_free(data);
     fprintf(stderr, "max rel diff vs R: estimates %.2g, SEs %.2g, logliks %.2g; "
