@@ -7,8 +7,8 @@
  *
  * Iteration: b <- b + (X'WX)^-1 U*(b) on the free coordinates (steps
  * capped at 5 as logistf's maxstep), halved while l* decreases; stop
- * when max |U*| and max |step| are below 1e-10 (relative to the scale
- * of the data for the score).  The penalty always uses the full X, also
+ * when max |U*| < 1e-9 and max |step| < 1e-10, or the steps fall below
+ * 1e-14 (rounding limits the score for very large n).  The penalty always uses the full X, also
  * when some coordinates are held fixed (profiles, null model), as
  * logistf does.
  */
@@ -91,10 +91,6 @@ static double firth_run(glm_ws *ws, firth_tmp *tmp, int maxit, int *iter, int *c
 {
     size_t p = ws->p;
     double l = firth_eval(ws, tmp);
-    double scale = 0;
-    for (size_t i = 0; i < ws->n; i++)
-        scale += ws->wp ? ws->wp[i] : 1.0;
-    scale = scale > 1 ? scale : 1;
     *conv = 0;
     *halvings = 0;
     int it;
@@ -108,7 +104,8 @@ static double firth_run(glm_ws *ws, firth_tmp *tmp, int maxit, int *iter, int *c
                     md = fabs(ws->delta[j]);
             }
         *max_score = mu;
-        if (mu <= 1e-11 * scale && md <= 1e-10) {
+        /* the score to 1e-9 (or no progress left in the steps) */
+        if ((mu <= 1e-9 && md <= 1e-10) || md <= 1e-14) {
             *conv = 1;
             break;
         }
