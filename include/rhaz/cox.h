@@ -29,7 +29,7 @@ typedef enum {
 
 /* Input data.  All arrays have n entries (x: n*p, column j at x + j*n).
  * The caller keeps them alive only during rhaz_cox_fit (the fit copies
- * what it needs).  Rows must be complete (no NaN): drop missing rows
+ * what it needs; see x_work to save the copy of x).  Rows must be complete (no NaN): drop missing rows
  * before.  Requirements: stop > start, event in {0, 1}, weights > 0,
  * strata and cluster codes in [0, n_strata) and [0, n_clusters). */
 typedef struct {
@@ -43,6 +43,11 @@ typedef struct {
     size_t n_strata;
     const int *cluster;     /* NULL: no clustering */
     size_t n_clusters;
+    double *x_work;         /* optional: an n x p array holding the same
+                               values as x that the fit may overwrite (with
+                               the centred, scaled covariates) instead of
+                               allocating a copy; it must then stay alive
+                               until rhaz_cox_free.  NULL: the fit copies. */
 } rhaz_cox_data;
 
 typedef struct {

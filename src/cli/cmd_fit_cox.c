@@ -20,11 +20,15 @@ static const char help[] =
     "  --formula F         model formula (required)\n"
     "  --ties efron|breslow  handling of tied event times (default efron)\n"
     "  --weights COL       case weights (> 0)\n"
-    "  --cluster COL       cluster sandwich variance by COL (R's coxph\n"
-    "                      cluster(): no small-sample factor)\n"
-    "  --robust            sandwich variance with every row its own cluster\n"
-    "  --vce-adj none|g    small-sample factor of the sandwich: none (R coxph,\n"
-    "                      default) or g = G/(G-1)\n"
+    "  --vce V             model (default), robust or cluster: the sandwich\n"
+    "                      V (sum_g U_g U_g') V of R's coxph(robust = TRUE) /\n"
+    "                      cluster(), U_g the summed weighted score residuals\n"
+    "                      of cluster g (robust: one cluster per row)\n"
+    "  --cluster COL       cluster ids (any column); implies --vce cluster\n"
+    "                      (a cluster(id) term in the formula does the same)\n"
+    "  --robust            same as --vce robust\n"
+    "  --adjust A          small-sample factor of the sandwich: none (default,\n"
+    "                      as R coxph), g = G/(G-1), stata = G/(G-1) (N-1)/(N-K)\n"
     "  --firth             Heinze-Schemper penalized partial likelihood\n"
     "                      (finite estimates under monotone likelihood)\n"
     "  --max-iter N        Newton-Raphson iteration limit (default 20)\n"
@@ -45,7 +49,8 @@ static const char help[] =
 typedef struct {
     const char *data, *formula, *weights, *cluster, *out, *survfit, *resid;
     rhaz_cox_ties ties;
-    int robust, firth, exp, max_iter, zph;
+    int robust, firth, exp, max_iter, zph, vce_set;
+    rhaz_vce vce;
     rhaz_zph_transform zph_tr;
     rhaz_vce_adj adj;
     double level;
@@ -202,7 +207,8 @@ int cmd_fit_cox(int argc, char **argv)
         {"weights", required_argument, 0, 'w'},
         {"cluster", required_argument, 0, 'c'},
         {"robust", no_argument, 0, 'r'},
-        {"vce-adj", required_argument, 0, 'a'},
+        {"vce", required_argument, 0, 'v'},
+        {"adjust", required_argument, 0, 'a'},
         {"firth", no_argument, 0, 'P'},
         {"max-iter", required_argument, 0, 'm'},
         {"level", required_argument, 0, 'L'},
@@ -236,14 +242,28 @@ int cmd_fit_cox(int argc, char **argv)
         case 'w': a.weights = optarg; break;
         case 'c': a.cluster = optarg; break;
         case 'r': a.robust = 1; break;
+        case 'v':
+            if (strcmp(optarg, "model") == 0)
+                a.vce = RHAZ_VCE_MODEL;
+            else if (strcmp(optarg, "robust") == 0)
+                a.vce = RHAZ_VCE_ROBUST;
+            else if (strcmp(optarg, "cluster") == 0)
+                a.vce = RHAZ_VCE_CLUSTER;
+            else
+                return cli_usage("fit cox", "--vce must be model, robust or "
+                                            "cluster, not '%s'", optarg);
+            a.vce_set = 1;
+            break;
         case 'a':
             if (strcmp(optarg, "none") == 0)
                 a.adj = RHAZ_ADJ_NONE;
             else if (strcmp(optarg, "g") == 0)
                 a.adj = RHAZ_ADJ_G;
+            else if (strcmp(optarg, "stata") == 0)
+                a.adj = RHAZ_ADJ_STATA;
             else
-                return cli_usage("fit cox", "--vce-adj must be none or g, "
-                                            "not '%s'", optarg);
+                return cli_usage("fit cox", "--adjust must be none, g or "
+                                            "stata, not '%s'", optarg);
             break;
         case 'P': a.firth = 1; break;
         case 'm': {
@@ -294,8 +314,20 @@ int cmd_fit_cox(int argc, char **argv)
         return cli_usage("fit cox", "unexpected argument '%s'", argv[optind]);
     if (!a.data || !a.formula)
         return cli_usage("fit cox", "--data and --formula are required");
-    if (a.robust && a.cluster)
-        return cli_usage("fit cox", "--robust and --cluster exclude each other");
+    if (a.robust) {
+        if (a.vce_set && a.vce != RHAZ_VCE_ROBUST)
+            return cli_usage("fit cox", "--robust contradicts --vce");
+        a.vce = RHAZ_VCE_ROBUST;
+        a.vce_set = 1;
+    }
+    if (a.cluster && a.vce_set && a.vce != RHAZ_VCE_CLUSTER)
+        return cli_usage("fit cox", "--cluster given with --vce %s",
+                         a.vce == RHAZ_VCE_MODEL ? "model" : "robust");
+    if (a.vce_set && a.vce == RHAZ_VCE_CLUSTER && !a.cluster &&
+        !strstr(a.formula, "cluster("))
+        return cli_usage("fit cox", "--vce cluster needs --cluster COL or a "
+                                    "cluster() term");
+    a.robust = a.vce == RHAZ_VCE_ROBUST;
 
     rhaz_error err;
     rhaz_error_clear(&err);
@@ -338,6 +370,7 @@ int cmd_fit_cox(int argc, char **argv)
     cd.n = d->n;
     cd.p = d->p;
     cd.x = d->X;
+    cd.x_work = d->X; /* the design is not needed after the fit: no copy */
     if (d->ny == 3) {
         cd.start = d->y;
         cd.stop = d->y + d->n;

@@ -64,11 +64,13 @@ void rhaz_cox_free(rhaz_cox *f)
 {
     if (!f)
         return;
-    void *ptrs[] = {f->z, f->center, f->scale, f->start, f->stop, f->event,
+    if (f->z_owned)
+        free(f->z);
+    void *ptrs[] = {f->dead, f->center, f->scale, f->start, f->stop,
                     f->w, f->strata, f->cluster, f->k_add, f->k_hi, f->k_rem,
                     f->sbeg, f->slot_time, f->slot_stratum, f->slot_nd,
                     f->slot_wd, f->deaths, f->ud, f->eta, f->rr, f->a, f->S0,
-                    f->D0, f->S1, f->D1, f->A, f->B, f->C0, f->C1, f->C2,
+                    f->D0, f->S1, f->S1r, f->D1, f->A, f->B, f->C0, f->C1, f->C2,
                     f->E0, f->E1, f->cumA, f->chunk, f->imat, f->u, f->corr,
                     f->beta_z, f->vz, f->h, f->firth_u, f->q0, f->v, f->coef,
                     f->vcov, f->vcov_model, f->score, f->means, f->lp,
@@ -121,6 +123,9 @@ static rhaz_status check_data(const rhaz_cox_data *d,
                               "cox: missing data arrays");
     if (d->n == 0)
         return rhaz_error_set(err, RHAZ_EDATA, NULL, 0, "cox: no rows");
+    if (d->n >= UINT32_MAX)
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                              "cox: more than 2^32 - 1 rows");
     if (o->max_iter < 0 || !(o->eps > 0) || !(o->toler_chol > 0) ||
         !(o->toler_inf > 0))
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
@@ -192,10 +197,11 @@ static rhaz_cox *cox_setup(const rhaz_cox_data *d, const rhaz_cox_options *o,
     f->counting = d->start != NULL;
 
     XALLOC(f->stop, n);
-    XALLOC(f->event, n);
+    XALLOC(f->dead, n);
     XALLOC(f->w, n);
     memcpy(f->stop, d->stop, n * sizeof(double));
-    memcpy(f->event, d->event, n * sizeof(double));
+    for (size_t i = 0; i < n; i++)
+        f->dead[i] = d->event[i] == 1;
     for (size_t i = 0; i < n; i++)
         f->w[i] = d->weights ? d->weights[i] : 1.0;
     if (d->start) {
@@ -262,11 +268,11 @@ static rhaz_cox *cox_setup(const rhaz_cox_data *d, const rhaz_cox_options *o,
         size_t ka = first_le(f->slot_time, lo, hi, d->stop[i]);
         size_t kh = d->start ? first_le(f->slot_time, lo, hi, d->start[i]) : hi;
         if (ka >= kh) {
-            f->k_add[i] = f->k_hi[i] = f->k_rem[i] = K;
+            f->k_add[i] = f->k_hi[i] = f->k_rem[i] = (uint32_t)K;
         } else {
-            f->k_add[i] = ka;
-            f->k_hi[i] = kh;
-            f->k_rem[i] = kh == hi ? K : kh;
+            f->k_add[i] = (uint32_t)ka;
+            f->k_hi[i] = (uint32_t)kh;
+            f->k_rem[i] = (uint32_t)(kh == hi ? K : kh);
             nused++;
         }
     }
@@ -281,7 +287,13 @@ static rhaz_cox *cox_setup(const rhaz_cox_data *d, const rhaz_cox_options *o,
     }
 
     /* centred (per stratum, weighted) and scaled covariates */
-    XALLOC(f->z, n * p);
+    if (d->x_work) {
+        f->z = d->x_work;
+        f->z_owned = 0;
+    } else {
+        XALLOC(f->z, n * p);
+        f->z_owned = 1;
+    }
     XALLOC(f->center, p * S);
     XALLOC(f->scale, p);
     XALLOC(f->means, p);
@@ -336,6 +348,7 @@ static rhaz_cox *cox_setup(const rhaz_cox_data *d, const rhaz_cox_options *o,
     XALLOC(f->S0, K + 1);
     XALLOC(f->D0, K + 1);
     XALLOC(f->S1, (K + 1) * p);
+    XALLOC(f->S1r, (K + 1) * p);
     XALLOC(f->D1, (K + 1) * p);
     XALLOC(f->A, K + 1);
     XALLOC(f->B, K + 1);
@@ -413,14 +426,31 @@ double rhaz_cox_eval_(struct rhaz_cox *f, const double *beta, int info)
         size_t i = f->deaths[e];
         f->D0[f->k_add[i]] += f->rr[i];
     }
+    /* S1 in row-major scratch (slot k at rm + k * p), one row at a time:
+     * the p adds of a row are contiguous (vectorized) */
+    {
+        double *rm = f->S1r;
+        memset(rm, 0, K1 * p * sizeof(double));
+        const double *z = f->z;
+        for (size_t i = 0; i < n; i++) {
+            double ri = f->rr[i];
+            if (ri == 0)
+                continue;
+            double *ra = rm + (size_t)f->k_add[i] * p,
+                   *rb = rm + (size_t)f->k_rem[i] * p;
+            for (size_t j = 0; j < p; j++) {
+                double v = ri * z[j * n + i];
+                ra[j] += v;
+                rb[j] -= v;
+            }
+        }
+        for (size_t j = 0; j < p; j++)
+            for (size_t k = 0; k < K1; k++)
+                f->S1[j * K1 + k] = rm[k * p + j];
+    }
     for (size_t j = 0; j < p; j++) {
         const double *z = f->z + j * n;
-        double *s1 = f->S1 + j * K1, *d1 = f->D1 + j * K1;
-        for (size_t i = 0; i < n; i++) {
-            double v = f->rr[i] * z[i];
-            s1[f->k_add[i]] += v;
-            s1[f->k_rem[i]] -= v;
-        }
+        double *d1 = f->D1 + j * K1;
         for (size_t e = 0; e < f->n_deaths; e++) {
             size_t i = f->deaths[e];
             d1[f->k_add[i]] += f->rr[i] * z[i];
@@ -512,15 +542,18 @@ double rhaz_cox_eval_(struct rhaz_cox *f, const double *beta, int info)
         f->a[i] -= f->rr[i] * f->B[f->k_add[i]];
     }
     memset(f->imat, 0, p * p * sizeof(double));
+    double sa[CHUNK];
     for (size_t r0 = 0; r0 < n; r0 += CHUNK) {
         size_t m = n - r0 < CHUNK ? n - r0 : CHUNK;
+        for (size_t r = 0; r < m; r++) {
+            double ai = f->a[r0 + r];
+            sa[r] = ai > 0 ? sqrt(ai) : 0.0; /* a >= 0 up to rounding */
+        }
         for (size_t j = 0; j < p; j++) {
             const double *z = f->z + j * n + r0;
             double *c = f->chunk + j * m;
-            for (size_t r = 0; r < m; r++) {
-                double ai = f->a[r0 + r];
-                c[r] = ai > 0 ? sqrt(ai) * z[r] : 0.0;
-            }
+            for (size_t r = 0; r < m; r++)
+                c[r] = sa[r] * z[r];
         }
         /* column-major lower triangle of imat == row-major upper */
         cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)p, (int)m,
@@ -553,6 +586,7 @@ double rhaz_cox_firth_adjust_(struct rhaz_cox *f, double loglik);
 static double objective(struct rhaz_cox *f, const double *beta, int firth)
 {
     double lk = rhaz_cox_eval_(f, beta, 1);
+    f->eval_at_beta = 1;
     if (firth)
         lk = rhaz_cox_firth_adjust_(f, lk);
     return lk;
@@ -687,7 +721,8 @@ done:
 
     /* final quantities: re-evaluate (unpenalized) at beta to leave the
      * slot sums of the estimate in the workspace */
-    double lk_unpen = rhaz_cox_eval_(f, beta, 1);
+    double lk_unpen = f->eval_at_beta && !firth ? newlk
+                                                 : rhaz_cox_eval_(f, beta, 1);
     r->loglik_unpen = lk_unpen;
     if (firth)
         (void)rhaz_cox_firth_adjust_(f, lk_unpen); /* score = modified */
@@ -721,22 +756,29 @@ done:
                 r->stop = RHAZ_STOP_SEPARATION;
         }
     }
-    /* linear predictors as R: x'b - means'b (aliased coefficients as 0) */
+    /* linear predictors as R: x'b - means'b (aliased coefficients as 0),
+     * from the centred covariates (x may have been overwritten):
+     * x'b = z'b_z + center_s'b */
     {
-        double off = 0;
         for (size_t j = 0; j < p; j++)
-            if (!f->aliased[j])
-                off += f->coef[j] * f->means[j];
-        for (size_t i = 0; i < n; i++)
-            f->lp[i] = -off;
-        for (size_t j = 0; j < p; j++) {
-            if (f->aliased[j])
-                continue;
-            double b = f->coef[j];
-            const double *x = d->x + j * n;
-            for (size_t i = 0; i < n; i++)
-                f->lp[i] += b * x[i];
+            step[j] = f->aliased[j] ? 0.0 : beta[j];
+        if (p > 0)
+            cblas_dgemv(CblasColMajor, CblasNoTrans, (int)n, (int)p, 1.0, f->z,
+                        (int)n, step, 1, 0.0, f->lp, 1);
+        else
+            memset(f->lp, 0, n * sizeof(double));
+        double *off = calloc(f->S, sizeof *off);
+        if (!off) {
+            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+            goto fail;
         }
+        for (size_t s = 0; s < f->S; s++)
+            for (size_t j = 0; j < p; j++)
+                if (!f->aliased[j])
+                    off[s] += (f->center[j * f->S + s] - f->means[j]) * f->coef[j];
+        for (size_t i = 0; i < n; i++)
+            f->lp[i] += off[f->strata ? f->strata[i] : 0];
+        free(off);
     }
     /* variance reported */
     memcpy(f->vcov, f->vcov_model, p * p * sizeof(double));
@@ -745,20 +787,27 @@ done:
         /* sandwich V (sum_g U_g U_g') V, U_g the summed weighted score
          * residuals of cluster g (every row its own cluster if none):
          * R's coxph robust variance; adj adds the G/(G-1) factor */
-        double *sr = malloc(n * p * sizeof *sr);
+        size_t G = f->cluster ? f->G : n;
+        double *sr = malloc(G * p * sizeof *sr);
         if (!sr) {
             rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
             goto fail;
         }
-        rhaz_cox_score_resid(f, 1, sr, NULL);
-        for (size_t j = 0; j < p * p; j++)
+        /* summed by cluster on the fly: no n x p matrix when clustered */
+        rhaz_status st = rhaz_cox_score_sums_(f, sr, err);
+        for (size_t j = 0; st == RHAZ_OK && j < p * p; j++)
             fac[j] = isfinite(f->vcov_model[j]) ? f->vcov_model[j] : 0.0;
-        rhaz_status st = rhaz_vcov_sandwich(
-            fac, p, sr, n, f->cluster, f->cluster ? f->G : 0, opt->adj,
-            (size_t)r->rank, f->vcov, err);
+        if (st == RHAZ_OK)
+            st = rhaz_vcov_sandwich(fac, p, sr, G, NULL, 0, RHAZ_ADJ_NONE,
+                                    (size_t)r->rank, f->vcov, err);
         free(sr);
         if (st != RHAZ_OK)
             goto fail;
+        double c = opt->adj == RHAZ_ADJ_NONE
+                       ? 1.0
+                       : rhaz_vcov_adjust(opt->adj, G, n, (size_t)r->rank);
+        for (size_t j = 0; j < p * p; j++)
+            f->vcov[j] *= c;
         r->n_clusters = f->cluster ? f->G : n;
         f->adj = opt->adj;
     }
@@ -874,6 +923,10 @@ rhaz_fit_summary *rhaz_cox_summary(const rhaz_cox *f, const char *const *names,
             lab = f->adj == RHAZ_ADJ_G
                       ? (f->cluster ? "cluster sandwich x G/(G-1)"
                                     : "robust sandwich x n/(n-1)")
+                  : f->adj == RHAZ_ADJ_STATA
+                      ? (f->cluster ? "cluster sandwich x G/(G-1) (N-1)/(N-K) "
+                                      "(Stata)"
+                                    : "robust sandwich x n/(n-1) (N-1)/(N-K)")
                       : (f->cluster ? "cluster sandwich (R coxph convention, "
                                       "no small-sample factor)"
                                     : "robust sandwich (R coxph convention)");

@@ -18,21 +18,26 @@
 
 #include "rhaz.h"
 
+#include <stdint.h>
+
 struct rhaz_cox {
     rhaz_cox_result res;
     size_t n, p, K, S, G;
     rhaz_cox_ties ties;
     rhaz_vce_adj adj;        /* small-sample factor applied to the sandwich */
     int counting;            /* 1 if (start, stop] data were given */
+    int eval_at_beta;        /* the workspace holds the sums at beta_z */
 
     /* copies of the data */
     double *z;               /* n x p: (x - center) * scale, column-major */
+    int z_owned;             /* 0 if z is the caller's x_work */
     double *center, *scale;  /* p */
-    double *start, *stop, *event, *w; /* n (start NULL if right-censored) */
+    double *start, *stop, *w; /* n (start NULL if right-censored) */
+    unsigned char *dead;     /* n: 1 for event rows */
     int *strata, *cluster;   /* n or NULL */
 
     /* slots */
-    size_t *k_add, *k_hi, *k_rem; /* n */
+    uint32_t *k_add, *k_hi, *k_rem; /* n (slot numbers; K < 2^32) */
     size_t *sbeg;            /* S + 1 */
     double *slot_time;       /* K */
     int *slot_stratum;       /* K */
@@ -46,7 +51,8 @@ struct rhaz_cox {
     double *eta, *rr, *a;    /* n: z'beta, w exp(eta - shift), X'AX weights */
     double shift;            /* constant subtracted from eta before exp */
     double *S0, *D0;         /* K + 1, K */
-    double *S1, *D1;         /* (K + 1) x p, K x p (column-major, ld K+1 / K) */
+    double *S1, *D1;         /* (K + 1) x p, column-major, ld K + 1 */
+    double *S1r;             /* (K + 1) x p row-major scratch */
     double *A, *B, *C0, *C1, *C2, *E0, *E1; /* K: Efron sums (cox_fit.c) */
     double *cumA;            /* K + 1 */
     double *chunk;           /* CHUNK x p */
@@ -72,6 +78,12 @@ double rhaz_cox_eval_(struct rhaz_cox *f, const double *beta, int info);
  * Efron means), each K x p column-major. */
 void rhaz_cox_slot_vectors_(const struct rhaz_cox *f, double *G, double *GB,
                             double *mbar);
+
+/* Weighted score residuals (original scale) summed by cluster into
+ * out (G x p column-major; every row its own cluster, G = n, if the fit
+ * has no clusters).  O(n p), no n x p temporary when clustered. */
+rhaz_status rhaz_cox_score_sums_(const struct rhaz_cox *f, double *out,
+                                 rhaz_error *err);
 
 /* Rank-revealing LDL' in the style of R survival's cholesky2: a is p x p
  * symmetric (row-major; lower triangle read), overwritten by L (strictly

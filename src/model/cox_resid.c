@@ -55,7 +55,7 @@ rhaz_status rhaz_cox_martingale(const rhaz_cox *f, double *out,
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0, "cox: bad arguments");
     for (size_t i = 0; i < f->n; i++) {
         double rho = f->rr[i] / f->w[i];
-        out[i] = f->event[i] - rho * (f->cumA[f->k_hi[i]] - f->cumA[f->k_add[i]]);
+        out[i] = f->dead[i] - rho * (f->cumA[f->k_hi[i]] - f->cumA[f->k_add[i]]);
     }
     for (size_t e = 0; e < f->n_deaths; e++) {
         size_t i = f->deaths[e];
@@ -64,11 +64,13 @@ rhaz_status rhaz_cox_martingale(const rhaz_cox *f, double *out,
     return RHAZ_OK;
 }
 
-/* Score residuals on the scaled covariates (column-major n x p). */
+/* Score residuals on the scaled covariates.  cluster == NULL: into out
+ * (column-major n x p); else summed by cluster into out (G_ x p, zeroed
+ * here). */
 static rhaz_status score_scaled(const rhaz_cox *f, int weighted, double *out,
-                                rhaz_error *err)
+                                const int *cluster, size_t G_, rhaz_error *err)
 {
-    const size_t n = f->n, p = f->p, K = f->K, K1 = K + 1;
+    const size_t n = f->n, p = f->p, K = f->K, K1 = K + 1, NG = G_;
     double *G = malloc((K * p > 0 ? K * p : 1) * sizeof *G);
     double *GB = malloc((K * p > 0 ? K * p : 1) * sizeof *GB);
     double *mb = malloc((K * p > 0 ? K * p : 1) * sizeof *mb);
@@ -83,12 +85,14 @@ static rhaz_status score_scaled(const rhaz_cox *f, int weighted, double *out,
         return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
     }
     rhaz_cox_slot_vectors_(f, G, GB, mb);
+    if (cluster)
+        memset(out, 0, NG * p * sizeof(double));
     for (size_t j = 0; j < p; j++) {
         cumG[0] = 0;
         for (size_t k = 0; k < K; k++)
             cumG[k + 1] = cumG[k] + G[j * K + k];
         const double *z = f->z + j * n;
-        double *o = out + j * n;
+        double *o = out + j * (cluster ? NG : n);
         for (size_t i = 0; i < n; i++) {
             size_t ka = f->k_add[i], kh = f->k_hi[i];
             double rho = f->rr[i] / f->w[i];
@@ -99,7 +103,12 @@ static rhaz_status score_scaled(const rhaz_cox *f, int weighted, double *out,
                     rho * (z[i] * (ca - f->B[ka]) - (cg - GB[j * K + ka]));
             else
                 v = -rho * (z[i] * ca - cg);
-            o[i] = weighted ? v * f->w[i] : v;
+            if (weighted)
+                v *= f->w[i];
+            if (cluster)
+                o[cluster[i]] += v;
+            else
+                o[i] = v;
         }
     }
     free(G);
@@ -115,7 +124,7 @@ rhaz_status rhaz_cox_score_resid(const rhaz_cox *f, int weighted, double *out,
 {
     if (!f || !out)
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0, "cox: bad arguments");
-    rhaz_status st = score_scaled(f, weighted, out, err);
+    rhaz_status st = score_scaled(f, weighted, out, NULL, 0, err);
     if (st != RHAZ_OK)
         return st;
     for (size_t j = 0; j < f->p; j++) {
@@ -124,6 +133,20 @@ rhaz_status rhaz_cox_score_resid(const rhaz_cox *f, int weighted, double *out,
         for (size_t i = 0; i < f->n; i++)
             o[i] /= s; /* z = (x - c) s: d/d beta_x = (d/d beta_z) / s */
     }
+    return RHAZ_OK;
+}
+
+rhaz_status rhaz_cox_score_sums_(const struct rhaz_cox *f, double *out,
+                                 rhaz_error *err)
+{
+    size_t G = f->cluster ? f->G : f->n;
+    rhaz_status st = score_scaled(f, 1, out, f->cluster, f->cluster ? G : 0,
+                                  err);
+    if (st != RHAZ_OK)
+        return st;
+    for (size_t j = 0; j < f->p; j++)
+        for (size_t g = 0; g < G; g++)
+            out[j * G + g] /= f->scale[j];
     return RHAZ_OK;
 }
 
