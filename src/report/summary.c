@@ -114,8 +114,8 @@ static void write_text(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_o
         fmt_num(hi, sizeof hi, r.hi, dg);
         const char *st = r.p < 0.001 ? "***" : r.p < 0.01 ? "**" : r.p < 0.05 ? "*"
                        : r.p < 0.1 ? "." : "";
-        fprintf(fp, "%-*s %11s %11s %9s %9s %11s %11s %s\n", (int)w, s->coef[j].term, e, se,
-                z, p, lo, hi, st);
+        fprintf(fp, "%-*s %11s %11s %9s %9s %11s %11s%s%s\n", (int)w, s->coef[j].term, e, se,
+                z, p, lo, hi, st[0] ? " " : "", st);
     }
     fprintf(fp, "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n");
     if (s->firth)
