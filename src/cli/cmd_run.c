@@ -575,7 +575,10 @@ static int step_figure(run_ctx *r, const rhaz_mf_section *s)
         for (char *c = opt; *c; c++)
             if (*c == '_')
                 *c = '-';
-        bad = av_push(&a, "%s", opt) || av_push(&a, "%s", v);
+        if (!strcmp(k, "treaties") || !strcmp(k, "treaty"))
+            bad = pass_list(&a, s, k, opt);
+        else
+            bad = av_push(&a, "%s", opt) || av_push(&a, "%s", v);
     }
     /* figures drawn from the panel get it by default */
     if (!bad && !rc && !rhaz_mf_get(s, "data", NULL) && !rhaz_mf_get(s, "input", NULL) &&

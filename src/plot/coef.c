@@ -121,7 +121,7 @@ rhaz_status plot_write_coef(const rhaz_plot *p, const rhaz_plot_options *o,
     for (size_t j = 0; j < nt; j++) {
         if (j)
             fputs(", ", fp);
-        plot_put_str(fp, plot_label(o, terms[j]));
+        plot_put_tic_str(fp, plot_label(o, terms[j]));
         fprintf(fp, " %zu", nt - j);
     }
     fputs(")\n", fp);

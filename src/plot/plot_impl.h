@@ -73,6 +73,8 @@ size_t plot_legend_entries(const rhaz_plot *p);
 /* A gnuplot single-quoted string literal ('' doubles a quote; newlines
  * become spaces). */
 void plot_put_str(FILE *fp, const char *s);
+/* the same, for tic labels (gnuplot formats them: % doubled) */
+void plot_put_tic_str(FILE *fp, const char *s);
 /* A number as data: shortest round-trip, NaN for missing. */
 void plot_put_num(FILE *fp, double x);
 /* The label of a name from opt->labels, or the name itself. */

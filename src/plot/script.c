@@ -51,6 +51,23 @@ void plot_put_str(FILE *fp, const char *s)
     fputc('\'', fp);
 }
 
+void plot_put_tic_str(FILE *fp, const char *s)
+{
+    /* gnuplot reads tic labels as format strings: '%' must be doubled */
+    fputc('\'', fp);
+    for (; s && *s; s++) {
+        if (*s == '\'')
+            fputs("''", fp);
+        else if (*s == '%')
+            fputs("%%", fp);
+        else if (*s == '\n' || *s == '\r' || *s == '\t')
+            fputc(' ', fp);
+        else
+            fputc(*s, fp);
+    }
+    fputc('\'', fp);
+}
+
 void plot_put_num(FILE *fp, double x)
 {
     if (isnan(x)) {

@@ -229,6 +229,10 @@ rhaz_status rhaz_regtable_write(FILE *fp, const rhaz_fit_summary *const *fits,
             snprintf(names[m + 1], CELL, "(%zu)", m + 1);
         if ((int)strlen(names[m + 1]) > w)
             w = (int)strlen(names[m + 1]);
+        const char *mo = fits[m]->model ? fits[m]->model : "";
+        int ml = (int)strlen(mo) + (fits[m]->firth && !strstr(mo, "firth") ? 8 : 0);
+        if (ml > w)
+            w = ml;
     }
     if (w0 > 40)
         w0 = 40;
@@ -265,8 +269,9 @@ rhaz_status rhaz_regtable_write(FILE *fp, const rhaz_fit_summary *const *fits,
     int same = 1;
     for (size_t m = 0; m < k; m++) {
         const rhaz_fit_summary *f = fits[m];
-        snprintf(buf[m + 1], CELL, "%s%s", f->model ? f->model : "",
-                 f->firth ? " (Firth)" : "");
+        snprintf(buf[m + 1], CELL, "%s", f->model ? f->model : "");
+        if (f->firth && !strstr(buf[m + 1], "firth"))
+            snprintf(buf[m + 1], CELL, "%s (Firth)", f->model ? f->model : "");
         cells[m + 1] = buf[m + 1];
         same &= strcmp(buf[m + 1], names[m + 1]) == 0;
     }
