@@ -1,16 +1,20 @@
 /* test_bad.c -- every command on the bad-input corpus (tests/bad/).
  *
  * tests/bad/MANIFEST.csv lists cases: the rhaz arguments (OUT stands for
- * an output path that must not exist afterwards), the expected exit code
+ * an output path that must not exist afterwards, HUGE a generated file
+ * with a 2 MiB field), the expected exit code
  * and a substring the one-line stderr message must contain. */
 #include "harness.h"
 #include "rhaz.h"
 
 #include <unistd.h>
 
+static char huge[64];
+
 static void make_huge(void)
 {
-    FILE *fp = fopen("/tmp/rhaz-bad-huge.csv", "w");
+    snprintf(huge, sizeof huge, "/tmp/rhaz-bad-huge.%d.csv", (int)getpid());
+    FILE *fp = fopen(huge, "w");
     fputs("a,b\n1,", fp);
     for (int i = 0; i < 2 * 1024 * 1024; i++)
         fputc('x', fp);
@@ -46,6 +50,9 @@ int main(void)
             if (strncmp(p, "OUT", 3) == 0) {
                 k += (size_t)snprintf(cmd + k, sizeof cmd - k, "%s", out);
                 p += 3;
+            } else if (strncmp(p, "HUGE", 4) == 0) {
+                k += (size_t)snprintf(cmd + k, sizeof cmd - k, "%s", huge);
+                p += 4;
             } else
                 cmd[k++] = *p++;
         }
@@ -63,6 +70,6 @@ int main(void)
         free(se);
     }
     rhaz_table_free(m);
-    remove("/tmp/rhaz-bad-huge.csv");
+    remove(huge);
     return t_summary();
 }

@@ -18,7 +18,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #define NOSTR SIZE_MAX
@@ -651,33 +650,21 @@ rhaz_table *rhaz_table_read(const char *path, const rhaz_csv_options *opt,
     size_t maxb = opt && opt->max_bytes ? opt->max_bytes : (size_t)2 << 30;
     rhaz_table *t = NULL;
     char *buf = NULL;
-    /* Regular files are mapped: no copy, no growing buffer. */
+    /* Regular files are read in one piece into a buffer of their size
+     * (no growing and copying).  Not mmap: a file truncated by another
+     * process while mapped would kill us with SIGBUS. */
+    size_t cap = 1 << 16, len = 0;
     struct stat st;
     if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode)) {
-        size_t len = (size_t)st.st_size;
-        if (len > maxb) {
+        if ((size_t)st.st_size > maxb) {
             rhaz_error_set(err, RHAZ_ENOMEM, path, 0,
-                           "file of %zu bytes exceeds the %zu-byte limit", len,
-                           maxb);
-        } else if (len == 0) {
-            t = rhaz_table_read_mem("", 0, path, opt, err);
-        } else {
-            void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fileno(fp), 0);
-            if (m != MAP_FAILED) {
-                madvise(m, len, MADV_SEQUENTIAL);
-                t = rhaz_table_read_mem(m, len, path, opt, err);
-                munmap(m, len);
-                fclose(fp);
-                return t;
-            }
-            /* fall back to reading */
-        }
-        if (len == 0 || len > maxb) {
+                           "file of %zu bytes exceeds the %zu-byte limit",
+                           (size_t)st.st_size, maxb);
             fclose(fp);
-            return t;
+            return NULL;
         }
+        cap = (size_t)st.st_size + 1; /* +1: EOF is seen without a regrow */
     }
-    size_t cap = 1 << 16, len = 0;
     buf = malloc(cap);
     if (!buf) {
         rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
