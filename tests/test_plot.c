@@ -523,7 +523,7 @@ static void test_cli_render(void)
     T_CHECK(nr == 2 && v[1] == exp(0.0625) && v[7] == exp(-0.324),
             "coef: exp of the JSON estimates and intervals");
     T_CHECK(gp && strstr(gp, "'OECD member'") &&
-                strstr(gp, "'Odds or hazard ratio (log scale)'"),
+                strstr(gp, "'Ratio (log scale)'"),
             "coef: labels and axis title");
     free(gp);
     snprintf(path, sizeof path, "%s/predict.gp", tmpdir);
@@ -706,6 +706,56 @@ static void test_cli_participation(void)
     rhaz_data_free(d);
 }
 
+/* predict from a fit's JSON: logistic curve of the coefficients, other
+ * covariates at their mean over the rows the model uses, Wald band on
+ * the link scale from the vcov (diagonal in the fixture) */
+static void test_cli_predict(void)
+{
+    T_SECTION("predict");
+    char args[512], path[256];
+    char *out = NULL, *err = NULL;
+    snprintf(args, sizeof args,
+             "plot predict --fit tests/data/plot/fit_logit.json --data "
+             "tests/data/plot/pred_panel.csv --vary democracy --out %s/pr "
+             "--render png", tmpdir);
+    T_EQ_INT(t_run(args, &out, &err), 0, "predict");
+    T_CHECK(err && !*err, "silent (%s)", err ? err : "");
+    free(out), free(err);
+    snprintf(path, sizeof path, "%s/pr.gp", tmpdir);
+    char *gp = t_slurp(path);
+    double v[4 * 16];
+    int nc;
+    int nr = block(gp, "s1", v, 16, 4, &nc);
+    /* 8 distinct democracy values among complete rows (row III has no
+     * democracy): points at each, sorted */
+    T_EQ_INT(nr, 8, "one point per distinct value");
+    double b0 = -4.25, b1 = 0.0625, b2 = -1.5, moecd = 3.0 / 8;
+    double worst = 0;
+    for (int i = 0; i < nr; i++) {
+        double x = v[i * 4];
+        double eta = b0 + b1 * x + b2 * moecd;
+        double se = sqrt(0.0961 + x * x * 0.0004 + moecd * moecd * 0.36);
+        double want[3] = {1 / (1 + exp(-eta)),
+                          1 / (1 + exp(-(eta - 1.959963984540054 * se))),
+                          1 / (1 + exp(-(eta + 1.959963984540054 * se)))};
+        for (int j = 0; j < 3; j++)
+            worst = fmax(worst, fabs(v[i * 4 + 1 + j] - want[j]) / want[j]);
+    }
+    T_CHECK(nr == 8 && v[0] == -10 && v[7 * 4] == 10, "grid sorted");
+    T_CHECK(worst <= 1e-12, "probabilities and band by hand: %.3g", worst);
+    T_CHECK(gp && strstr(gp, "with yerrorbars"),
+            "few distinct values: points with error bars");
+    free(gp);
+    snprintf(args, sizeof args,
+             "plot predict --fit tests/data/plot/fit_logit.json --data "
+             "tests/data/plot/pred_panel.csv --vary nothing --out %s/pr2",
+             tmpdir);
+    T_EQ_INT(t_run(args, &out, &err), 1, "unknown --vary column");
+    T_CHECK(err && strstr(err, "--vary nothing"), "named: %s",
+            err ? err : "");
+    free(out), free(err);
+}
+
 static void test_cli_errors(void)
 {
     T_SECTION("cli errors");
@@ -775,6 +825,7 @@ int main(void)
     test_cli_render();
     test_cli_surv();
     test_cli_participation();
+    test_cli_predict();
     test_cli_errors();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);

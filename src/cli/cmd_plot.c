@@ -74,7 +74,7 @@ typedef struct {
     int nformats;
     rhaz_plot_options po;
     const char *input, *data, *treaty, *labels;
-    const char *treaties, *data_dir, *formula, *vary, *at;
+    const char *treaties, *data_dir, *formula, *vary, *at, *terms;
     const char *fits[MAXFITS];
     int nfits;
     int intercept, signatories, survival, end_year;
@@ -612,8 +612,44 @@ static rhaz_status load_coef(rhaz_plot *p, plot_args *a, rhaz_error *err)
         const char *lab = labels[f];
         if (!have_label[f] && distinct && fits[f]->model)
             lab = fits[f]->model;
+        if (a->terms) {
+            /* --terms a,b,c: only these, in this order */
+            rhaz_fit_summary view = *fits[f];
+            rhaz_coef *keep = calloc(fits[f]->p + 1, sizeof *keep);
+            if (!keep) {
+                st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                                    "out of memory");
+                goto fit_done;
+            }
+            size_t nk = 0;
+            char buf[1024];
+            snprintf(buf, sizeof buf, "%s", a->terms);
+            char *save = NULL;
+            for (char *tok = strtok_r(buf, ",", &save); tok;
+                 tok = strtok_r(NULL, ",", &save)) {
+                while (*tok == ' ')
+                    tok++;
+                for (size_t j = 0; j < fits[f]->p; j++)
+                    if (strcmp(fits[f]->coef[j].term, tok) == 0)
+                        keep[nk++] = fits[f]->coef[j];
+            }
+            view.coef = keep;
+            view.p = nk;
+            st = nk ? rhaz_plot_add_fit(p, &view, lab, 0, err)
+                    : RHAZ_OK; /* a model without those terms: no row */
+            free(keep);
+            if (st)
+                goto fit_done;
+            continue;
+        }
         if ((st = rhaz_plot_add_fit(p, fits[f], lab, !a->intercept, err)))
             goto fit_done;
+    }
+    if (rhaz_plot_nseries(p) == 0) {
+        st = rhaz_error_set(err, RHAZ_ENOTFOUND, NULL, 0,
+                            "plot coef: no model has any of the terms '%s'",
+                            a->terms ? a->terms : "");
+        goto fit_done;
     }
     if (!a->po.xlabel && a->po.ratio) {
         /* exp(beta): odds ratios for logit, hazard ratios for cloglog
@@ -623,7 +659,7 @@ static rhaz_status load_coef(rhaz_plot *p, plot_args *a, rhaz_error *err)
         else if (ncox + ncloglog == 0)
             a->po.xlabel = "Odds ratio (log scale)";
         else
-            a->po.xlabel = "Odds or hazard ratio (log scale)";
+            a->po.xlabel = "Ratio (log scale)";
     }
 fit_done:
     for (int f = 0; f < a->nfits; f++)
@@ -1005,6 +1041,319 @@ done:
     return st;
 }
 
+/* ---------- predict: a fitted model across one covariate ---------- */
+
+
+/* Value of VAR in "--at a=1,b=x": 1 and *num or *str set, else 0. */
+static int at_value(const char *at, const char *var, double *num,
+                    const char **str, char *buf, size_t size)
+{
+    if (!at)
+        return 0;
+    size_t vl = strlen(var);
+    for (const char *c = at; c && *c;) {
+        const char *end = strchr(c, ',');
+        size_t len = end ? (size_t)(end - c) : strlen(c);
+        if (len > vl && strncmp(c, var, vl) == 0 && c[vl] == '=') {
+            snprintf(buf, size, "%.*s", (int)(len - vl - 1), c + vl + 1);
+            char *e;
+            *num = strtod(buf, &e);
+            *str = buf;
+            if (e == buf || *e)
+                *num = NAN;
+            return 1;
+        }
+        c = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+#define PREDICT_NGRID 60
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The panel plus grid rows: VAR on a grid over its observed range (or
+ * its distinct values when there are few), the other columns at --at
+ * values, else the mean (numbers) or the most frequent value (text) of
+ * the rows the model uses; the last row has VAR at its mean (the
+ * reference of Cox hazard ratios).  The design is built on panel and
+ * grid together so factor levels and codings are those of the fit. */
+static rhaz_table *predict_table(const rhaz_table *t, const size_t *used,
+                                 size_t nused, const char *var,
+                                 const char *at, size_t *ngrid,
+                                 double *grid, rhaz_error *err)
+{
+    size_t n = rhaz_table_nrow(t), nc = rhaz_table_ncol(t);
+    long jv = rhaz_table_find(t, var);
+    if (jv < 0 || rhaz_table_coltype(t, (size_t)jv) != RHAZ_COL_NUMERIC) {
+        rhaz_error_set(err, jv < 0 ? RHAZ_ENOTFOUND : RHAZ_EDATA, NULL, 0,
+                       "--vary %s: %s", var,
+                       jv < 0 ? "no such column in the panel"
+                              : "not a numeric column");
+        return NULL;
+    }
+    const double *V = rhaz_table_num(t, (size_t)jv);
+    double *vals = malloc((nused + 1) * sizeof *vals);
+    if (!vals) {
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    size_t nv = 0;
+    double mean = 0;
+    for (size_t i = 0; i < nused; i++)
+        if (!isnan(V[used[i]]))
+            vals[nv++] = V[used[i]], mean += V[used[i]];
+    mean /= nv ? (double)nv : 1;
+    qsort(vals, nv, sizeof *vals, cmp_double);
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < nv; i++)
+        lo = fmin(lo, vals[i]), hi = fmax(hi, vals[i]);
+    size_t nd = 0;
+    for (size_t i = 0; i < nv && nd <= 12; i++)
+        if (i == 0 || vals[i] != vals[i - 1])
+            nd++;
+    size_t g = 0;
+    if (nd <= 12) {
+        for (size_t i = 0; i < nv; i++)
+            if (i == 0 || vals[i] != vals[i - 1])
+                grid[g++] = vals[i];
+    } else {
+        for (g = 0; g < PREDICT_NGRID; g++)
+            grid[g] = lo + (hi - lo) * (double)g / (PREDICT_NGRID - 1);
+    }
+    free(vals);
+    if (nv == 0 || !(hi >= lo)) {
+        rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                       "--vary %s: no values in the rows the model uses", var);
+        return NULL;
+    }
+    *ngrid = g;
+    size_t m = n + g + 1;
+    rhaz_table *out = rhaz_table_new("predict", err);
+    double *num = malloc(m * sizeof *num);
+    const char **str = malloc(m * sizeof *str);
+    size_t *cnt = calloc(n + 1, sizeof *cnt);
+    if (!out || !num || !str || !cnt) {
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        goto fail;
+    }
+    for (size_t j = 0; j < nc; j++) {
+        const char *name = rhaz_table_colname(t, j);
+        char abuf[256];
+        double anum = NAN;
+        const char *astr = NULL;
+        int has_at = at_value(at, name, &anum, &astr, abuf, sizeof abuf);
+        if (rhaz_table_coltype(t, j) == RHAZ_COL_NUMERIC) {
+            const double *X = rhaz_table_num(t, j);
+            memcpy(num, X, n * sizeof *num);
+            double mu = 0;
+            size_t k = 0;
+            for (size_t i = 0; i < nused; i++)
+                if (!isnan(X[used[i]]))
+                    mu += X[used[i]], k++;
+            mu = k ? mu / (double)k : 0;
+            if (has_at && isnan(anum)) {
+                rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
+                               "--at %s=%s: not a number", name, astr);
+                goto fail;
+            }
+            for (size_t r = 0; r <= g; r++)
+                num[n + r] = (long)j == jv ? (r < g ? grid[r] : mean)
+                             : has_at      ? anum
+                                           : mu;
+            if (rhaz_table_add_numeric(out, name, num, m, err))
+                goto fail;
+        } else {
+            const char *mode = has_at ? astr : NULL;
+            if (!mode) { /* most frequent value among used rows */
+                size_t best = 0;
+                memset(cnt, 0, (n + 1) * sizeof *cnt);
+                for (size_t i = 0; i < nused; i++) {
+                    const char *v = rhaz_table_str(t, j, used[i]);
+                    if (!v)
+                        continue;
+                    /* first row with this value holds its count */
+                    size_t first = used[i];
+                    for (size_t q = 0; q < i; q++) {
+                        const char *w = rhaz_table_str(t, j, used[q]);
+                        if (w && strcmp(w, v) == 0) {
+                            first = used[q];
+                            break;
+                        }
+                    }
+                    if (++cnt[first] > best)
+                        best = cnt[first], mode = v;
+                    if (nused > 20000 && i > 2000)
+                        break; /* enough for the mode of a text column */
+                }
+            }
+            for (size_t i = 0; i < n; i++)
+                str[i] = rhaz_table_str(t, j, i);
+            for (size_t r = 0; r <= g; r++)
+                str[n + r] = mode;
+            if (rhaz_table_add_string(out, name, str, m, err))
+                goto fail;
+        }
+    }
+    free(num);
+    free(str);
+    free(cnt);
+    return out;
+fail:
+    free(num);
+    free(str);
+    free(cnt);
+    rhaz_table_free(out);
+    return NULL;
+}
+
+static rhaz_status load_predict(rhaz_plot *p, plot_args *a, rhaz_error *err)
+{
+    if (a->input)
+        return load_lines(p, a, err);
+    if (a->nfits != 1 || !a->vary)
+        return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
+                              "plot predict: give one --fit FILE.json, "
+                              "--vary VAR and --data PANEL.csv or "
+                              "--treaties KEYS (or --input FILE.csv)");
+    const char *path = a->fits[0];
+    const char *eq = strchr(path, '=');
+    if (eq && access(path, F_OK) != 0)
+        path = eq + 1;
+    rhaz_status st = RHAZ_OK;
+    rhaz_fit_summary *fit = NULL;
+    rhaz_formula *fm = NULL;
+    rhaz_table *t = NULL, *aug = NULL;
+    rhaz_design *d0 = NULL, *d = NULL;
+    double *buf = NULL;
+    size_t *map = NULL;
+    if (!(fit = rhaz_fit_summary_read_json(path, err)) ||
+        !(t = get_panel(a, err))) {
+        st = err->status;
+        goto done;
+    }
+    if (!fit->formula || !*fit->formula) {
+        st = rhaz_error_set(err, RHAZ_EPARSE, path, 0,
+                            "no \"formula\" in the fit");
+        goto done;
+    }
+    int cox = fit->model && strcmp(fit->model, "cox") == 0;
+    int cloglog = !cox && fit->link && strcmp(fit->link, "cloglog") == 0;
+    rhaz_design_options dopt = {0};
+    dopt.drop_intercept = cox;
+    if (!(fm = rhaz_formula_parse(fit->formula, err)) ||
+        !(d0 = rhaz_design_build(fm, t, &dopt, err))) {
+        st = err->status;
+        goto done;
+    }
+    size_t n = rhaz_table_nrow(t), g = 0;
+    double grid[PREDICT_NGRID + 1];
+    if (!(aug = predict_table(t, d0->rows, d0->n, a->vary, a->at, &g, grid,
+                              err)) ||
+        !(d = rhaz_design_build(fm, aug, &dopt, err))) {
+        st = err->status;
+        goto done;
+    }
+    /* grid rows in the design, and design columns -> fit coefficients */
+    size_t gi[PREDICT_NGRID + 1], found = 0;
+    for (size_t i = 0; i < d->n; i++)
+        if (d->rows[i] >= n && d->rows[i] <= n + g)
+            gi[d->rows[i] - n] = i, found++;
+    map = malloc((d->p + 1) * sizeof *map);
+    buf = malloc(4 * (g + 1) * sizeof *buf);
+    if (!map || !buf) {
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    if (found != g + 1) {
+        st = rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                            "plot predict: grid rows dropped (missing "
+                            "values): give the others with --at");
+        goto done;
+    }
+    for (size_t j = 0; j < d->p; j++) {
+        map[j] = (size_t)-1;
+        for (size_t k = 0; k < fit->p; k++)
+            if (strcmp(fit->coef[k].term, d->colnames[j]) == 0)
+                map[j] = k;
+        if (map[j] == (size_t)-1) {
+            st = rhaz_error_set(err, RHAZ_EDATA, path, 0,
+                                "the fit has no coefficient '%s' (the "
+                                "panel codes the formula differently)",
+                                d->colnames[j]);
+            goto done;
+        }
+    }
+    if (!fit->vcov) {
+        st = rhaz_error_set(err, RHAZ_EPARSE, path, 0,
+                            "no \"vcov\" in the fit: no interval");
+        goto done;
+    }
+    double *x = buf, *y = buf + (g + 1), *lo = buf + 2 * (g + 1),
+           *hi = buf + 3 * (g + 1);
+    const double z = 1.959963984540054;
+    size_t nn = d->n, P = fit->p;
+    for (size_t r = 0; r < g; r++) {
+        double eta = 0, var = 0;
+        size_t i = gi[r], i0 = gi[g];
+        for (size_t j = 0; j < d->p; j++) {
+            size_t k = map[j];
+            double xj = d->X[j * nn + i] - (cox ? d->X[j * nn + i0] : 0);
+            if (fit->coef[k].aliased)
+                continue;
+            eta += xj * fit->coef[k].estimate;
+            for (size_t l = 0; l < d->p; l++) {
+                size_t k2 = map[l];
+                if (fit->coef[k2].aliased)
+                    continue;
+                double xl = d->X[l * nn + i] - (cox ? d->X[l * nn + i0] : 0);
+                var += xj * xl * fit->vcov[k * P + k2];
+            }
+        }
+        double se = sqrt(fmax(var, 0)), e0 = eta - z * se, e1 = eta + z * se;
+        x[r] = grid[r];
+        if (cox) {
+            y[r] = exp(eta), lo[r] = exp(e0), hi[r] = exp(e1);
+        } else if (cloglog) {
+            y[r] = -expm1(-exp(eta));
+            lo[r] = -expm1(-exp(e0));
+            hi[r] = -expm1(-exp(e1));
+        } else {
+            y[r] = 1 / (1 + exp(-eta));
+            lo[r] = 1 / (1 + exp(-e0));
+            hi[r] = 1 / (1 + exp(-e1));
+        }
+    }
+    rhaz_plot_series s = {.label = "", .n = g, .x = x, .y = y, .lower = lo,
+                          .upper = hi, .coef_var = NAN};
+    if ((st = rhaz_plot_add(p, &s, err)))
+        goto done;
+    if (!a->po.xlabel)
+        a->po.xlabel = a->vary;
+    static char yl[300];
+    if (!a->po.ylabel) {
+        if (cox)
+            snprintf(yl, sizeof yl, "Hazard ratio (vs. the mean)");
+        else
+            snprintf(yl, sizeof yl, "Predicted probability per year");
+        a->po.ylabel = yl;
+    }
+done:
+    free(buf);
+    free(map);
+    rhaz_design_free(d);
+    rhaz_design_free(d0);
+    rhaz_table_free(aug);
+    rhaz_table_free(t);
+    rhaz_formula_free(fm);
+    rhaz_fit_summary_free(fit);
+    return st;
+}
+
 /* Inputs per kind: a table, like the kinds themselves. */
 typedef rhaz_status (*loader_fn)(rhaz_plot *p, plot_args *a, rhaz_error *err);
 static const loader_fn loaders[RHAZ_PLOT_NKINDS] = {
@@ -1012,7 +1361,7 @@ static const loader_fn loaders[RHAZ_PLOT_NKINDS] = {
     [RHAZ_PLOT_KM] = load_km,
     [RHAZ_PLOT_COEF] = load_coef,
     [RHAZ_PLOT_BASELINE] = load_baseline,
-    [RHAZ_PLOT_PREDICT] = load_lines,
+    [RHAZ_PLOT_PREDICT] = load_predict,
     [RHAZ_PLOT_DENSITY] = load_density,
     [RHAZ_PLOT_ZPH] = load_zph,
 };
@@ -1169,6 +1518,27 @@ static int parse_formats(const char *s, plot_args *a)
     return a->nformats ? 0 : -1;
 }
 
+/* A flag may be followed by yes/no (as model files write "key = yes"):
+ * consume that word and return its value; a bare flag is 1. */
+static int flag_value(int argc, char **argv)
+{
+    static const char *const yes[] = {"yes", "true", "1", "on"};
+    static const char *const no[] = {"no", "false", "0", "off"};
+    if (optind < argc) {
+        for (int i = 0; i < 4; i++) {
+            if (strcmp(argv[optind], yes[i]) == 0) {
+                optind++;
+                return 1;
+            }
+            if (strcmp(argv[optind], no[i]) == 0) {
+                optind++;
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
 static int parse_double(const char *s, double *out)
 {
     char *e;
@@ -1211,6 +1581,7 @@ int cmd_plot(int argc, char **argv)
         {"vary", required_argument, 0, 'V'},
         {"at", required_argument, 0, 'A'},
         {"survival", no_argument, 0, 'U'},
+        {"terms", required_argument, 0, 'W'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     plot_args a;
@@ -1271,7 +1642,7 @@ int cmd_plot(int argc, char **argv)
             else
                 return cli_usage("plot", "--scale must be ratio or raw");
             break;
-        case 'I': a.intercept = 1; break;
+        case 'I': a.intercept = flag_value(argc, argv); break;
         case 'd': {
             double d;
             if (parse_double(optarg, &d) || d != floor(d) || d < 2 || d > 20)
@@ -1289,7 +1660,7 @@ int cmd_plot(int argc, char **argv)
             break;
         case 'K': a.treaties = optarg; break;
         case 'R': a.data_dir = optarg; break;
-        case 'G': a.signatories = 1; break;
+        case 'G': a.signatories = flag_value(argc, argv); break;
         case 'E': {
             double d;
             if (parse_double(optarg, &d) || d != floor(d) || d < 1900 ||
@@ -1302,7 +1673,8 @@ int cmd_plot(int argc, char **argv)
         case 'Q': a.formula = optarg; break;
         case 'V': a.vary = optarg; break;
         case 'A': a.at = optarg; break;
-        case 'U': a.survival = 1; break;
+        case 'U': a.survival = flag_value(argc, argv); break;
+        case 'W': a.terms = optarg; break;
         case 'h': fputs(help, stdout); return EXIT_OK;
         default: return cli_bad_option("plot", argv);
         }
@@ -1323,8 +1695,8 @@ int cmd_plot(int argc, char **argv)
         return cli_usage("plot", "%s", err.msg);
     if (!isnan(fs))
         a.po.font_size = fs;
-    if (a.nfits && a.kind != RHAZ_PLOT_COEF)
-        return cli_usage("plot", "--fit is for the coef figure");
+    if (a.nfits && a.kind != RHAZ_PLOT_COEF && a.kind != RHAZ_PLOT_PREDICT)
+        return cli_usage("plot", "--fit is for the coef and predict figures");
 
     rhaz_table *labels = NULL;
     rhaz_plot *p = NULL;

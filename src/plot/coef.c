@@ -69,6 +69,13 @@ rhaz_status plot_write_coef(const rhaz_plot *p, const rhaz_plot_options *o,
         }
 
     double height = o->height;
+    size_t wl = 0;
+    for (size_t j = 0; j < nt; j++) {
+        const char *l = plot_label(o, terms[j]);
+        if (strlen(l) > wl)
+            wl = strlen(l);
+    }
+    double ylab_in = ((double)wl * 0.6 + 1) * o->font_size / 72.0;
     plot_put_preamble(fp, p, o, t, height);
     const char *xl = o->xlabel ? o->xlabel
                      : ratio ? "Ratio (log scale)" : t->xlabel;
@@ -84,30 +91,46 @@ rhaz_status plot_write_coef(const rhaz_plot *p, const rhaz_plot_options *o,
         fputc(':', fp);
         plot_put_num(fp, hi * pad);
         fputs("]\n", fp);
-        /* labelled tics at 1, 2, 5 x 10^k, or only 10^k when crowded */
+        /* labelled tics at 1, 2, 5 x 10^k, or 10^k, or 10^2k ... as many
+         * as the plot width holds without labels touching (labels are
+         * equally spaced on a log axis only per decade, so check the
+         * narrowest gap: 2 -> 5 is 0.4 decade, 1 -> 2 is 0.3) */
         double a = lo / pad, b = hi * pad;
+        double decades = log10(b / a);
+        double avail = o->width - ylab_in - 0.4;
+        double lw = plot_label_width(o, a, b);
         static const double m125[] = {1, 2, 5};
-        for (int pass = 0; pass < 2; pass++) {
-            int cnt = 0;
-            char buf[512];
-            size_t len = 0;
-            buf[0] = '\0';
-            for (double e = pow(10, floor(log10(a))); e <= b && len < 400;
-                 e *= 10)
-                for (int q = 0; q < (pass ? 1 : 3); q++) {
-                    double v = m125[q] * e;
-                    if (v < a || v > b)
-                        continue;
-                    len += (size_t)snprintf(buf + len, sizeof buf - len,
-                                            "%s%g", cnt ? ", " : "", v);
-                    cnt++;
-                }
-            if (cnt <= 7 || pass == 1) {
-                if (cnt >= 2)
-                    fprintf(fp, "set xtics (%s)\n", buf);
-                break;
+        int step = 1, nm = 3;
+        if (avail / decades * 0.3 < lw)
+            nm = 1;
+        while (nm == 1 && avail / decades * step < lw && step < 100)
+            step++;
+        char buf[1024];
+        size_t len = 0;
+        int cnt = 0;
+        int e0 = (int)floor(log10(a)), e1 = (int)ceil(log10(b));
+        for (int e = e0; e <= e1 && len < 900; e++) {
+            if (nm == 1 && (e % step) != 0)
+                continue;
+            for (int q = 0; q < nm; q++) {
+                double v = m125[q] * pow(10, e);
+                if (v < a || v > b)
+                    continue;
+                len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%g",
+                                        cnt ? ", " : "", v);
+                cnt++;
             }
         }
+        if (cnt < 2) {
+            /* too narrow for more: the first and last decade in range */
+            double v0 = pow(10, ceil(log10(a))), v1 = pow(10, floor(log10(b)));
+            if (v1 > v0)
+                snprintf(buf, sizeof buf, "%g, %g", v0, v1);
+            else
+                snprintf(buf, sizeof buf, "%g", ref);
+            cnt = 2;
+        }
+        fprintf(fp, "set xtics (%s)\n", buf);
     } else {
         double pad = 0.06 * (hi - lo > 0 ? hi - lo : 1);
         fputs("set xrange [", fp);

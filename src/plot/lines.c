@@ -71,6 +71,11 @@ rhaz_status plot_write_lines(const rhaz_plot *p, const rhaz_plot_options *o,
 {
     (void)err;
     int band = (t->flags & PK_BAND) != 0;
+    /* predictions at a dozen values or fewer (a dummy, a scale): points
+     * with error bars, not a line through values that do not exist */
+    int discrete = p->kind == RHAZ_PLOT_PREDICT;
+    for (size_t i = 0; discrete && i < p->ns; i++)
+        discrete = p->s[i].n <= 12;
     plot_put_preamble(fp, p, o, t, o->height);
     plot_put_axis_labels(fp, o, t);
 
@@ -134,7 +139,18 @@ rhaz_status plot_write_lines(const rhaz_plot *p, const rhaz_plot_options *o,
         plot_put_num(fp, step);
         fputc('\n', fp);
     }
-    fputs("set offsets 0, 0, 0, 0\n\n", fp);
+    if (discrete) {
+        fputs("set offsets graph 0.06, graph 0.06, 0, 0\n"
+              "set errorbars small\nset xtics (", fp);
+        for (size_t k = 0; k < p->s[0].n; k++) {
+            if (k)
+                fputs(", ", fp);
+            plot_put_num(fp, p->s[0].x[k]);
+        }
+        fputs(")\n\n", fp);
+    }
+    else
+        fputs("set offsets 0, 0, 0, 0\n\n", fp);
 
     for (size_t i = 0; i < p->ns; i++) {
         const plot_series *s = &p->s[i];
@@ -147,6 +163,19 @@ rhaz_status plot_write_lines(const rhaz_plot *p, const rhaz_plot_options *o,
     /* bands first, so every line is drawn over every band */
     fputs("plot \\\n", fp);
     int first = 1;
+    if (discrete) {
+        for (size_t i = 0; i < p->ns; i++) {
+            const plot_series *s = &p->s[i];
+            fprintf(fp, "%s  $s%zu using 1:2%s with %s ", i ? ", \\\n" : "",
+                    i + 1, s->lo ? ":3:4" : "",
+                    s->lo ? "yerrorbars" : "points");
+            plot_put_style(fp, s, PS_SOLID | PS_POINTS);
+            fputs(" title ", fp);
+            plot_put_str(fp, plot_label(o, s->label));
+        }
+        fputc('\n', fp);
+        return RHAZ_OK;
+    }
     for (size_t i = 0; band && i < p->ns; i++) {
         const plot_series *s = &p->s[i];
         if (!s->lo)

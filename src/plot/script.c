@@ -290,8 +290,8 @@ double plot_tic_step(double lo, double hi, double avail_in, double label_in)
 double plot_label_width(const rhaz_plot_options *o, double lo, double hi)
 {
     char a[64], b[64];
-    snprintf(a, sizeof a, "%g", lo);
-    snprintf(b, sizeof b, "%g", hi);
+    snprintf(a, sizeof a, "%.3g", lo);
+    snprintf(b, sizeof b, "%.3g", hi);
     size_t n = strlen(a) > strlen(b) ? strlen(a) : strlen(b);
     if (n < 2)
         n = 2;
