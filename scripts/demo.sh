@@ -1,12 +1,17 @@
 #!/bin/sh
-# make demo: run the bundled analyses on the bundled data into out/.
+# make demo: run the four bundled analyses (models/*.model) on the bundled
+# data into out/, then say where the tables and figures are.
 set -eu
 RHAZ=${RHAZ:-build/rhaz}
 OUT=${OUT:-out}
-mkdir -p "$OUT"
 start=$(date +%s)
-for f in data/*.csv; do
-    [ -e "$f" ] || continue
-    "$RHAZ" describe --format csv --out "$OUT/describe-$(basename "$f")" "$f"
+for m in participation icmw simmons design; do
+    "$RHAZ" run --out "$OUT/$m" "models/$m.model"
 done
-echo "demo: described $(ls data/*.csv 2>/dev/null | wc -l) bundled files into $OUT/ in $(( $(date +%s) - start )) s"
+echo
+echo "demo: 4 analyses in $(( $(date +%s) - start )) s"
+for m in participation icmw simmons design; do
+    printf '  %-14s tables: %s\n' "$m" "$(cd "$OUT/$m" && ls tables/*.txt participation*.txt 2>/dev/null | tr '\n' ' ')"
+    printf '  %-14s figures: %s\n' "" "$(cd "$OUT/$m" && ls figures/*.png 2>/dev/null | tr '\n' ' ')"
+done
+echo "  (each directory also has panel.csv, panel-report.txt and models/*.json|txt)"
