@@ -143,6 +143,18 @@ T_UNUSED static int t_run(const char *args, char **out, char **err)
     return code >= 128 ? -1 : code; /* sh reports signals as 128+n */
 }
 
+/* A per-process temporary path "/tmp/rhaz-PID-name", so that test runs
+ * in parallel (several checkouts, or check and check-asan) never share
+ * files.  Returns one of 16 rotating static buffers. */
+T_UNUSED static const char *t_tmp(const char *name)
+{
+    static char buf[16][256];
+    static int k;
+    char *b = buf[k++ % 16];
+    snprintf(b, 256, "/tmp/rhaz-%d-%s", (int)getpid(), name);
+    return b;
+}
+
 /* Count lines in s. */
 T_UNUSED static int t_count_lines(const char *s)
 {

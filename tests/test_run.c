@@ -3,6 +3,7 @@
 #include "harness.h"
 #include "rhaz.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void write_file(const char *path, const char *s)
@@ -24,10 +25,17 @@ static const char *good =
 static void test_good(void)
 {
     T_SECTION("good");
-    write_file("/tmp/rhaz-run-test.model", good);
-    system("rm -rf /tmp/rhaz-run-out1 /tmp/rhaz-run-out2");
+    char model[256], out1[256], out2[256], direct[256], cmd[2048];
+    snprintf(model, sizeof model, "%s", t_tmp("run.model"));
+    snprintf(out1, sizeof out1, "%s", t_tmp("run-out1"));
+    snprintf(out2, sizeof out2, "%s", t_tmp("run-out2"));
+    snprintf(direct, sizeof direct, "%s", t_tmp("run-direct.json"));
+    write_file(model, good);
+    snprintf(cmd, sizeof cmd, "rm -rf %s %s", out1, out2);
+    system(cmd);
     char *out, *err;
-    int rc = t_run("run /tmp/rhaz-run-test.model --out /tmp/rhaz-run-out1", &out, &err);
+    snprintf(cmd, sizeof cmd, "run %s --out %s", model, out1);
+    int rc = t_run(cmd, &out, &err);
     T_EQ_INT(rc, 0, "exit");
     T_CHECK(err && strstr(err, "[4/5]") && strstr(err, "fitting model b"),
             "progress lines: %s", err ? err : "");
@@ -37,34 +45,40 @@ static void test_good(void)
                            "participation.csv", "models/a.json", "models/a.txt",
                            "models/b.json", "tables/t.txt", "tables/t.csv"};
     for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
-        char p[256];
-        snprintf(p, sizeof p, "/tmp/rhaz-run-out1/%s", files[k]);
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", out1, files[k]);
         T_CHECK(access(p, F_OK) == 0, "output %s", files[k]);
     }
-    T_CHECK(access("/tmp/rhaz-run-out1/tables/t.tex", F_OK) != 0,
-            "only the formats asked for");
+    char p[512];
+    snprintf(p, sizeof p, "%s/tables/t.tex", out1);
+    T_CHECK(access(p, F_OK) != 0, "only the formats asked for");
     /* the table holds both models; the JSON fit equals a direct rhaz fit */
-    char *tab = t_slurp("/tmp/rhaz-run-out1/tables/t.txt");
+    snprintf(p, sizeof p, "%s/tables/t.txt", out1);
+    char *tab = t_slurp(p);
     T_CHECK(tab && strstr(tab, "region_density") && strstr(tab, "cloglog"),
             "table content");
     free(tab);
-    rc = t_run("fit logit --data /tmp/rhaz-run-out1/panel.csv --formula "
-               "'event ~ democracy + oecd + region_density' --cluster cown "
-               "--format json --out /tmp/rhaz-run-direct.json",
-               NULL, NULL);
+    snprintf(cmd, sizeof cmd,
+             "fit logit --data %s/panel.csv --formula "
+             "'event ~ democracy + oecd + region_density' --cluster cown "
+             "--format json --out %s",
+             out1, direct);
+    rc = t_run(cmd, NULL, NULL);
     T_EQ_INT(rc, 0, "direct fit");
-    char *a = t_slurp("/tmp/rhaz-run-out1/models/a.json");
-    char *b = t_slurp("/tmp/rhaz-run-direct.json");
+    snprintf(p, sizeof p, "%s/models/a.json", out1);
+    char *a = t_slurp(p);
+    char *b = t_slurp(direct);
     T_CHECK(a && b && strcmp(a, b) == 0, "model file fit == command-line fit");
     free(a);
     free(b);
     /* reproducible */
-    rc = t_run("run --quiet /tmp/rhaz-run-test.model --out /tmp/rhaz-run-out2", NULL,
-               NULL);
+    snprintf(cmd, sizeof cmd, "run --quiet %s --out %s", model, out2);
+    rc = t_run(cmd, NULL, NULL);
     T_EQ_INT(rc, 0, "second run");
-    T_EQ_INT(system("diff -r /tmp/rhaz-run-out1 /tmp/rhaz-run-out2 >/dev/null"), 0,
-             "two runs give identical outputs");
-    system("rm -rf /tmp/rhaz-run-out1 /tmp/rhaz-run-out2 /tmp/rhaz-run-direct.json");
+    snprintf(cmd, sizeof cmd, "diff -r %s %s >/dev/null", out1, out2);
+    T_EQ_INT(system(cmd), 0, "two runs give identical outputs");
+    snprintf(cmd, sizeof cmd, "rm -rf %s %s %s %s", out1, out2, direct, model);
+    system(cmd);
 }
 
 static void test_errors(void)
@@ -90,17 +104,23 @@ static void test_errors(void)
          "m.model:6: [model a] firth: expected yes or no"},
         {"[panel]\ntreaty = icmw\nfrobnicate = 1\n", "m.model:3: unknown key 'frobnicate'"},
     };
+    char dir[256], model[300], cmd[1024];
+    snprintf(dir, sizeof dir, "%s", t_tmp("run-bad"));
+    mkdir(dir, 0777);
+    snprintf(model, sizeof model, "%s/m.model", dir);
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
-        write_file("/tmp/m.model", cases[k].text);
+        write_file(model, cases[k].text);
         char *out, *err;
-        int rc = t_run("run --quiet /tmp/m.model --out /tmp/rhaz-run-bad", &out, &err);
+        snprintf(cmd, sizeof cmd, "run --quiet %s --out %s/out", model, dir);
+        int rc = t_run(cmd, &out, &err);
         T_EQ_INT(rc, 1, cases[k].expect);
         T_CHECK(err && t_count_lines(err) == 1 && strstr(err, cases[k].expect),
                 "case %zu stderr: %s", k, err ? err : "");
         free(out);
         free(err);
     }
-    system("rm -rf /tmp/rhaz-run-bad /tmp/m.model /tmp/rhaz-run-test.model");
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    system(cmd);
 }
 
 int main(void)
