@@ -20,6 +20,7 @@
 typedef struct {
     char what[32];
     double maxrel;
+    char where[48];
 } qstat;
 static qstat stats[64];
 static int nstats;
@@ -28,12 +29,15 @@ static void note(const char *what, double rel)
 {
     for (int k = 0; k < nstats; k++)
         if (strcmp(stats[k].what, what) == 0) {
-            if (rel > stats[k].maxrel)
+            if (rel > stats[k].maxrel) {
                 stats[k].maxrel = rel;
+                snprintf(stats[k].where, sizeof stats[k].where, "%s", t_section);
+            }
             return;
         }
     if (nstats < 64) {
         snprintf(stats[nstats].what, sizeof stats[0].what, "%s", what);
+        snprintf(stats[nstats].where, sizeof stats[0].where, "%s", t_section);
         stats[nstats++].maxrel = rel;
     }
 }
@@ -88,6 +92,9 @@ static void compare(const char *cs, const char *what, const double *got,
     size_t cols, rows = ref_get(cs, what, &m, &cols);
     char name[128];
     snprintf(name, sizeof name, "%s %s rows", cs, what);
+    /* per-row quantities of large data sets: R gives the first 300 */
+    if (rows == 300 && rows_expected > 300)
+        rows_expected = 300;
     T_EQ_INT(rows, rows_expected, name);
     snprintf(name, sizeof name, "%s %s cols", cs, what);
     T_EQ_INT(cols, cols_expected, name);
@@ -205,24 +212,55 @@ static void run_case(rhaz_table *cases, size_t r)
     size_t p = 0;
     for (char *tok = strtok(covs, " "); tok && p < 16; tok = strtok(NULL, " "))
         names[p++] = tok;
-    double *x = malloc(n * p * sizeof *x);
+    /* complete cases of every column the model uses (R's na.omit) */
+    const char *s;
+    const double *src[24];
+    size_t ns = 0;
     for (size_t j = 0; j < p; j++)
-        memcpy(x + j * n, col(t, names[j]), n * sizeof(double));
+        src[ns++] = col(t, names[j]);
+    static const char *const other[] = {"start", "stop", "event", "weights",
+                                        "strata", "cluster"};
+    const double *oc[6] = {0};
+    for (int k = 0; k < 6; k++)
+        if ((s = cell(cases, r, other[k])))
+            src[ns++] = oc[k] = col(t, s);
+    size_t *keep = malloc(n * sizeof *keep), nk = 0;
+    for (size_t i = 0; i < n; i++) {
+        int ok = 1;
+        for (size_t k = 0; k < ns; k++)
+            ok &= !isnan(src[k][i]);
+        if (ok)
+            keep[nk++] = i;
+    }
+    double *cols = malloc((p + 6) * nk * sizeof *cols);
+    for (size_t k = 0; k < p; k++)
+        for (size_t i = 0; i < nk; i++)
+            cols[k * nk + i] = src[k][keep[i]];
+    const double *oz[6] = {0};
+    for (int k = 0; k < 6; k++)
+        if (oc[k]) {
+            double *c = cols + (p + (size_t)k) * nk;
+            for (size_t i = 0; i < nk; i++)
+                c[i] = oc[k][keep[i]];
+            oz[k] = c;
+        }
+    free(keep);
+    n = nk;
+    double *x = cols;
 
     rhaz_cox_data d = {0};
     d.n = n;
     d.p = p;
     d.x = x;
-    const char *s;
-    d.start = (s = cell(cases, r, "start")) ? col(t, s) : NULL;
-    d.stop = col(t, cell(cases, r, "stop"));
-    d.event = col(t, cell(cases, r, "event"));
-    d.weights = (s = cell(cases, r, "weights")) ? col(t, s) : NULL;
+    d.start = oz[0];
+    d.stop = oz[1];
+    d.event = oz[2];
+    d.weights = oz[3];
     int *strata = NULL, *cluster = NULL;
-    if ((s = cell(cases, r, "strata")))
-        d.strata = strata = codes(col(t, s), n, &d.n_strata);
-    if ((s = cell(cases, r, "cluster")))
-        d.cluster = cluster = codes(col(t, s), n, &d.n_clusters);
+    if (oz[4])
+        d.strata = strata = codes(oz[4], n, &d.n_strata);
+    if (oz[5])
+        d.cluster = cluster = codes(oz[5], n, &d.n_clusters);
 
     rhaz_cox_options o;
     rhaz_cox_options_default(&o);
@@ -535,8 +573,8 @@ int main(void)
     firth();
     cli();
     for (int k = 0; k < nstats; k++)
-        printf("max rel diff vs R  %-10s %.3g\n", stats[k].what,
-               stats[k].maxrel);
+        printf("max rel diff vs R  %-12s %.3g  (%s)\n", stats[k].what,
+               stats[k].maxrel, stats[k].where);
     rhaz_table_free(ref);
     rhaz_table_free(cases);
     return t_summary();

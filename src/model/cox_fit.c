@@ -661,6 +661,13 @@ rhaz_cox *rhaz_cox_fit(const rhaz_cox_data *d, const rhaz_cox_options *opt,
             /* Firth: ignore a fall at rounding level (the penalized
              * likelihood is flat at the optimum and steps are tiny) */
             double slack = firth ? 1e-13 * fabs(best) : 0.0;
+            /* a fall within the convergence tolerance is rounding at the
+             * optimum: converged here (R would step-halve on it) */
+            if (!firth && !fail && halving == 0 && newlk < best &&
+                fabs(1 - best / newlk) <= opt->eps) {
+                converged = 1;
+                goto done;
+            }
             if (fail || newlk < best - slack) {
                 halving++;
                 nhalf++;

@@ -4,7 +4,8 @@
 #
 # Writes the fixtures tests/fixtures/cox_*.csv (the data: Therneau &
 # Grambsch's test1/test2/test3 from survival's validation vignette, and
-# survival's lung, veteran, heart data sets) and
+# survival's lung, veteran, heart data sets; the real stacked core-treaty
+# panel tests/fixtures/cox_core_panel.csv comes from make_core_panel.R) and
 # tests/reference/cox_ref_values.csv: one row per reference number,
 #   case, what, i, j, value   (i, j 1-based; value with 17 digits)
 # for the model cases in tests/reference/cox_cases.csv.  The tests read
@@ -59,6 +60,11 @@ data <- lapply(names(data), function(f) {
     d <- read.csv(file.path(fx, f)); d[] <- lapply(d, as.numeric); d })
 names(data) <- c("cox_test1.csv", "cox_test2.csv", "cox_test3.csv",
                  "cox_lung.csv", "cox_veteran.csv", "cox_heart.csv")
+# the stacked core-treaty panel made by rhaz panel (make_core_panel.R)
+core <- read.csv(file.path(fx, "cox_core_panel.csv"), stringsAsFactors = FALSE)
+core$treaty <- NULL
+core[] <- lapply(core, as.numeric)
+data[["cox_core_panel.csv"]] <- core
 
 cases <- read.csv("tests/reference/cox_cases.csv", stringsAsFactors = FALSE,
                   na.strings = "")
@@ -71,6 +77,12 @@ add <- function(case, what, value, i = seq_along(value), j = 1) {
 addmat <- function(case, what, m) {
     m <- as.matrix(m)
     for (j in seq_len(ncol(m))) add(case, what, m[, j], j = j)
+}
+# per-row quantities of large data sets: the first 300 rows only
+NMAX <- 300
+head_rows <- function(x) {
+    if (is.matrix(x)) x[seq_len(min(nrow(x), NMAX)), , drop = FALSE]
+    else x[seq_len(min(length(x), NMAX))]
 }
 
 for (k in seq_len(nrow(cases))) {
@@ -98,11 +110,13 @@ for (k in seq_len(nrow(cases))) {
     add(id, "wald_test", fit$wald.test)
     add(id, "n", fit$n)
     add(id, "nevent", fit$nevent)
-    add(id, "lp", fit$linear.predictors)
+    big <- fit$n > 5000
+    hr <- if (big) head_rows else identity
+    add(id, "lp", hr(fit$linear.predictors))
     if (cs$resid == 1) {
-        add(id, "mart", residuals(fit, "martingale"))
-        addmat(id, "score", residuals(fit, "score"))
-        addmat(id, "dfbeta", residuals(fit, "dfbeta"))
+        add(id, "mart", hr(residuals(fit, "martingale")))
+        addmat(id, "score", hr(residuals(fit, "score")))
+        addmat(id, "dfbeta", hr(residuals(fit, "dfbeta")))
         sch <- residuals(fit, "schoenfeld")
         addmat(id, "schoen", sch)
         addmat(id, "sschoen", residuals(fit, "scaledsch"))
