@@ -102,6 +102,16 @@ static void test_terms(void)
     T_CHECK(f == NULL && err.column == 9, "number not 0/1 at 9 (got %ld)", err.column);
     f = rhaz_formula_parse("y a", &err);
     T_CHECK(f == NULL && err.status == RHAZ_EPARSE, "missing ~");
+    /* deep nesting is an error, not a stack overflow */
+    char deep[3000];
+    strcpy(deep, "y ~ ");
+    for (int k = 0; k < 1000; k++)
+        strcat(deep, "(");
+    strcat(deep, "x");
+    for (int k = 0; k < 1000; k++)
+        strcat(deep, ")");
+    f = rhaz_formula_parse(deep, &err);
+    T_CHECK(f == NULL && err.status == RHAZ_EPARSE, "deep nesting rejected");
 }
 
 static void test_design_errors(const rhaz_table *data)

@@ -179,6 +179,7 @@ typedef struct {
     int pos;        /* of the current token, 1-based */
     rhaz_error *err;
     int failed;
+    int depth;      /* nesting, capped against stack exhaustion */
 } parser;
 
 static void perr(parser *p, int pos, const char *what, const char *fmt, ...)
@@ -406,11 +407,17 @@ static fnode *parse_power(parser *p)
 
 static fnode *parse_unary(parser *p)
 {
+    if (p->depth > 200) {
+        perr(p, p->pos, NULL, "formula nested too deeply");
+        return NULL;
+    }
     if (p->kind == T_OP && (p->op == '-' || p->op == '+')) {
+        p->depth++;
         char op = p->op;
         int pos = p->pos;
         next(p);
         fnode *in = parse_unary(p);
+        p->depth--;
         if (!in)
             return NULL;
         if (op == '+')
@@ -453,7 +460,13 @@ static fnode *parse_binlevel(parser *p, int level)
 
 static fnode *parse_sum(parser *p)
 {
-    return parse_binlevel(p, 0);
+    if (++p->depth > 200) {
+        perr(p, p->pos, NULL, "formula nested too deeply");
+        return NULL;
+    }
+    fnode *n = parse_binlevel(p, 0);
+    p->depth--;
+    return n;
 }
 
 /* ---------- term expansion (stats::terms) ---------- */
@@ -791,6 +804,10 @@ rhaz_formula *rhaz_formula_parse(const char *text, rhaz_error *err)
     rhaz_error_clear(err);
     if (!text) {
         rhaz_error_set(err, RHAZ_EINVAL, NULL, 0, "no formula given");
+        return NULL;
+    }
+    if (strlen(text) > 16384) { /* trees are walked recursively */
+        rhaz_error_set(err, RHAZ_EPARSE, NULL, 0, "formula longer than 16384 characters");
         return NULL;
     }
     rhaz_formula *f = calloc(1, sizeof *f);

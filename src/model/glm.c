@@ -446,7 +446,7 @@ static int detect_separation(const rhaz_design *d, const glm_ws *ws,
         if (ws->aliased[j] || (d->intercept && j == 0))
             continue;
         const double *x = ws->X + j * n;
-        size_t ones = 0, ev1 = 0, zeros = 0, ev0 = 0, other = 0;
+        size_t ones = 0, ev1 = 0, zeros = 0, other = 0;
         if (inblk[j]) {
             ones = bcnt[2 * j];
             ev1 = bcnt[2 * j + 1];
@@ -460,7 +460,6 @@ static int detect_separation(const rhaz_design *d, const glm_ws *ws,
                 ev1 += ws->y[i] > 0.5;
             } else if (x[i] == 0) {
                 zeros++;
-                ev0 += ws->y[i] > 0.5;
             } else
                 other = 1;
         }
