@@ -223,14 +223,14 @@ void plot_put_preamble(FILE *fp, const rhaz_plot *p,
         /* gnuplot's own estimate, which decides the columns: label,
          * sample (2.5) and gaps (4) at ~0.62 em per character, within the
          * plot area (the figure less ~0.9 in of y axis) */
-        double colw = ((double)maxlen + 6.5) * 0.62 * em;
+        double colw = ((double)maxlen + 7.5) * 0.62 * em; /* ~ gnuplot */
         size_t cols = (size_t)floor((o->width - 0.9) / colw);
         if (cols < 1)
             cols = 1;
         if (cols > nent)
             cols = nent;
         rows = (nent + cols - 1) / cols;
-        if ((double)rows * 1.15 * em > 0.3 * height) {
+        if ((double)rows * 1.15 * em > 0.25 * height) {
             /* a legend this tall would crush the plot from above: columns
              * on the right instead, as many rows as the height holds */
             size_t maxrows = (size_t)floor((height - 0.5) / (1.2 * em));
@@ -243,16 +243,21 @@ void plot_put_preamble(FILE *fp, const rhaz_plot *p,
             double top = has_title ? 1 - 1.9 * em / height : 0.99;
             fprintf(fp, "set key at screen 0.5, screen %.4f center top "
                         "horizontal reverse Left noautotitle maxcols %zu "
-                        "samplen 2.5 spacing 1.1 width 0\n", top, cols);
+                        "samplen 2.5 spacing 1.1 width 1\n", top, cols);
             fprintf(fp, "set tmargin %.3g\n",
                     (double)rows * 1.1 + 0.8 + (has_title ? 1.6 : 0));
         }
     }
-    if (has_title) {
-        /* title at the top, above the legend rows */
-        fputs("set title ", fp);
+    if (has_title && p->kind != RHAZ_PLOT_ZPH) {
+        /* the title, centred on the figure (not on the plot area, which
+         * long axis labels push aside), above the legend */
+        double em = o->font_size / 72.0;
+        if (rows == 0)
+            fputs("set tmargin 2.6\n", fp);
+        fputs("# title\nset label 1000 ", fp);
         plot_put_str(fp, o->title);
-        fprintf(fp, " offset 0, %.3g\n", rows ? (double)rows * 1.1 : 0.0);
+        fprintf(fp, " at screen 0.5, screen %.4f center front\n",
+                1 - 0.95 * em / height);
     }
 }
 

@@ -100,14 +100,15 @@ rhaz_status plot_write_zph(const rhaz_plot *p, const rhaz_plot_options *o,
     double emw = o->font_size / 72.0 / o->width;
     double emh = o->font_size / 72.0 / height;
     fprintf(fp, "\nset multiplot layout %zu,%zu margins %.4f,%.4f,%.4f,%.4f "
-                "spacing %.4f,%.4f", rows, cols, 5.2 * emw, 1 - 1.2 * emw,
-            4.6 * emh, 1 - (has_title ? 4.8 : 2.6) * emh, 4.6 * emw,
+                "spacing %.4f,%.4f", rows, cols, 5.2 * emw, 1 - 2.6 * emw,
+            4.4 * emh, 1 - (has_title ? 4.8 : 2.6) * emh, 4.6 * emw,
             6.2 * emh);
     if (has_title) {
         fputs(" title ", fp);
         plot_put_str(fp, o->title);
     }
     fputc('\n', fp);
+    fputs("unset xlabel\n", fp);
     for (size_t i = 0; i < k; i++) {
         const plot_series *s = &p->s[i];
         /* y range covering residuals, band and zero, 4% padding */
@@ -128,8 +129,7 @@ rhaz_status plot_write_zph(const rhaz_plot *p, const rhaz_plot_options *o,
         fputs("set title ", fp);
         plot_put_str(fp, plot_label(o, s->panel));
         /* axis labels on the outer panels only; tics that fit a panel */
-        fputs("\nset xlabel ", fp);
-        plot_put_str(fp, i >= (rows - 1) * cols ? xl : "");
+        fprintf(fp, " font ',%g'", o->font_size * 0.9);
         fputs("\nset ylabel ", fp);
         plot_put_str(fp, i % cols == 0 ? yl : "");
         double xlo = INFINITY, xhi = -INFINITY;
@@ -153,7 +153,13 @@ rhaz_status plot_write_zph(const rhaz_plot *p, const rhaz_plot_options *o,
         plot_put_num(fp, lo - pad);
         fputc(':', fp);
         plot_put_num(fp, hi + pad);
-        fputs("]\nset arrow 1 from graph 0, first 0 to graph 1, first 0 "
+        fputs("]\n", fp);
+        if (i == k - 1) { /* one x label for all panels, drawn once */
+            fputs("set label 1001 ", fp);
+            plot_put_str(fp, xl);
+            fprintf(fp, " at screen 0.5, screen %.4f center\n", 1.0 * emh);
+        }
+        fputs("set arrow 1 from graph 0, first 0 to graph 1, first 0 "
               "nohead ls 100 back\nplot ", fp);
         if (ok[i])
             fprintf(fp, "$f%zu using 1:3:4 with filledcurves ls 1, \\\n  ",
