@@ -236,6 +236,24 @@ void rhaz_format_double(double x, char *buf, size_t size)
         snprintf(buf, size, "0");
         return;
     }
+    /* integers (most panel cells: years, codes, 0/1) without printf */
+    if (fabs(x) < 1e15 && x == (double)(long long)x && size >= 24) {
+        long long v = (long long)x;
+        char tmp[24];
+        int k = 0, neg = v < 0;
+        unsigned long long u = neg ? (unsigned long long)(-v) : (unsigned long long)v;
+        while (u) {
+            tmp[k++] = (char)('0' + u % 10);
+            u /= 10;
+        }
+        char *o = buf;
+        if (neg)
+            *o++ = '-';
+        while (k)
+            *o++ = tmp[--k];
+        *o = '\0';
+        return;
+    }
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(buf, size, "%.*g", prec, x);
         if (strtod(buf, NULL) == x)
@@ -830,37 +848,87 @@ oom:
 
 /* ---------- writing ---------- */
 
-static int write_field(FILE *fp, const char *s)
+/* A row is assembled in memory and written with one fwrite: stdio's
+ * per-character locking dominated writing large panels. */
+typedef struct {
+    char *b;
+    size_t n, cap;
+    int oom;
+} rowbuf;
+
+static void rb_put(rowbuf *r, const char *s, size_t n)
 {
-    if (strpbrk(s, ",\"\r\n") || (s[0] == ' ') ||
-        (s[0] && s[strlen(s) - 1] == ' '))
-        return csv_fwrite(fp, s, strlen(s));
-    return fputs(s, fp) < 0 ? -1 : 0;
+    if (r->n + n + 1 > r->cap) {
+        size_t nc = r->cap ? r->cap : 4096;
+        while (nc < r->n + n + 1)
+            nc *= 2;
+        char *nb = realloc(r->b, nc);
+        if (!nb) {
+            r->oom = 1;
+            return;
+        }
+        r->b = nb;
+        r->cap = nc;
+    }
+    memcpy(r->b + r->n, s, n);
+    r->n += n;
+}
+
+static void rb_field(rowbuf *r, const char *s)
+{
+    size_t n = strlen(s);
+    int quote = strpbrk(s, ",\"\r\n") || (n && (s[0] == ' ' || s[n - 1] == ' '));
+    if (!quote) {
+        rb_put(r, s, n);
+        return;
+    }
+    /* libcsv quotes (RFC 4180: quotes doubled inside quotes) */
+    size_t need = csv_write(NULL, 0, s, n);
+    rb_put(r, "", 0);
+    if (r->n + need + 1 > r->cap) {
+        size_t old = r->n;
+        rb_put(r, s, need); /* grow (content replaced below) */
+        r->n = old;
+    }
+    if (r->oom)
+        return;
+    r->n += csv_write(r->b + r->n, r->cap - r->n, s, n);
 }
 
 rhaz_status rhaz_table_write_fp(const rhaz_table *t, FILE *fp, rhaz_error *err)
 {
     char num[64];
+    rowbuf r = {0};
     for (size_t j = 0; j < t->ncol; j++) {
         if (j)
-            fputc(',', fp);
-        write_field(fp, t->cols[j].name);
+            rb_put(&r, ",", 1);
+        rb_field(&r, t->cols[j].name);
     }
-    fputc('\n', fp);
-    for (size_t i = 0; i < t->nrow; i++) {
+    rb_put(&r, "\n", 1);
+    for (size_t i = 0; i <= t->nrow && !r.oom; i++) {
+        if (r.n >= (1u << 16) || i == t->nrow) {
+            if (fwrite(r.b, 1, r.n, fp) != r.n)
+                break;
+            r.n = 0;
+        }
+        if (i == t->nrow)
+            break;
         for (size_t j = 0; j < t->ncol; j++) {
             const column *c = &t->cols[j];
             if (j)
-                fputc(',', fp);
+                rb_put(&r, ",", 1);
             if (c->type == RHAZ_COL_NUMERIC) {
                 rhaz_format_double(c->num[i], num, sizeof num);
-                fputs(num, fp);
+                rb_put(&r, num, strlen(num));
             } else if (c->off[i] != NOSTR) {
-                write_field(fp, c->arena + c->off[i]);
+                rb_field(&r, c->arena + c->off[i]);
             }
         }
-        fputc('\n', fp);
+        rb_put(&r, "\n", 1);
     }
+    free(r.b);
+    if (r.oom)
+        return rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0, "out of memory");
     if (ferror(fp))
         return rhaz_error_set(err, RHAZ_EIO, t->name, 0, "write error");
     return RHAZ_OK;
