@@ -6,6 +6,11 @@
 #   BENCH_RUNS    runs per task, the median is reported (default 3)
 #   BENCH_R       0 to skip R (default: run R when available)
 #   BENCH_DIR     working directory (default build/bench)
+#   BENCH_R_MAX   largest panel R is timed on (default all)
+#
+# Firth is timed with Wald intervals (--no-profile); logit with year
+# dummies keeps fits with separated years (--keep-unconverged), as R glm
+# does with a warning.
 #
 # Output: a table on stdout and build/bench/results.csv with
 # task,rows,tool,seconds,peak_kb (median over runs).
@@ -28,8 +33,8 @@ rhaz_args() { # task file -> rhaz arguments
     read)        echo "describe --format csv $2" ;;
     logit)       echo "fit logit --data $2 --formula 'event ~ $X' --format csv" ;;
     cloglog)     echo "fit cloglog --data $2 --formula 'event ~ $X' --format csv" ;;
-    logit_year)  echo "fit logit --data $2 --formula 'event ~ $X + factor(year)' --format csv" ;;
-    firth)       echo "fit logit --firth --data $2 --formula 'event ~ $X' --format csv" ;;
+    logit_year)  echo "fit logit --keep-unconverged --data $2 --formula 'event ~ $X + factor(year)' --format csv" ;;
+    firth)       echo "fit logit --firth --no-profile --data $2 --formula 'event ~ $X' --format csv" ;;
     cox_efron_cluster)   echo "fit cox --ties efron --vce cluster --cluster state --data $2 --formula 'Surv(start, stop, event) ~ $X' --format csv" ;;
     cox_breslow_cluster) echo "fit cox --ties breslow --vce cluster --cluster state --data $2 --formula 'Surv(start, stop, event) ~ $X' --format csv" ;;
     km)          echo "km --data $2 --formula 'Surv(start, stop, event) ~ x2' --format csv" ;;
@@ -46,7 +51,27 @@ time_cmd() {
     cat "$DIR/time.txt"
 }
 
-printf '%-22s %9s %10s %10s %8s %9s\n' task rows rhaz_s R_s R/rhaz peak_MB
+# agree RHAZ_CSV R_CSV: largest relative difference of estimates and SEs
+# over the terms both name (R writes term,estimate,std_error)
+agree() {
+    [ -s "$1" ] && [ -s "$2" ] || { echo NA; return; }
+    awk -F, 'FNR == 1 { for (i = 1; i <= NF; i++) { gsub(/"/, "", $i); c[FILENAME, $i] = i }; next }
+        { gsub(/"/, "") }
+        FILENAME == ARGV[1] { e[$c[FILENAME, "term"]] = $c[FILENAME, "estimate"];
+                              s[$c[FILENAME, "term"]] = $c[FILENAME, "std_error"]; next }
+        ($c[FILENAME, "term"] in e) && $c[FILENAME, "estimate"] != "NA" {
+            t = $c[FILENAME, "term"]; n++
+            d = e[t] - $c[FILENAME, "estimate"]; if (d < 0) d = -d
+            a = $c[FILENAME, "estimate"]; if (a < 0) a = -a; if (a > 0) d /= a
+            if (d > m) m = d
+            if ($c[FILENAME, "std_error"] != "NA") {
+                d = s[t] - $c[FILENAME, "std_error"]; if (d < 0) d = -d
+                a = $c[FILENAME, "std_error"]; if (a > 0) d /= a
+                if (d > m) m = d } }
+        END { if (n) printf "%.1e\n", m; else print "NA" }' "$1" "$2"
+}
+
+printf '%-22s %9s %9s %9s %8s %9s %8s %9s\n' task rows rhaz_s R_s R/rhaz R_inner_s peak_MB max_rel_diff
 for n in $SIZES; do
     f="$DIR/panel-$n.csv"
     [ -s "$f" ] || "$GEN" "$n" 1 "$f"
@@ -58,20 +83,26 @@ for n in $SIZES; do
         done
         t=$(echo $ts | tr ' ' '\n' | median); m=$(echo $mem | tr ' ' '\n' | median)
         echo "$task,$n,rhaz,$t,$m" >> "$RES"
-        rt=NA
-        if [ $have_r = 1 ] && [ "$task" != firth ]; then
+        rt=NA; ri=NA; diff=NA
+        rm -f "$DIR/r-$task.csv"
+        if [ $have_r = 1 ] && [ "$task" != firth ] && [ "$n" -le "${BENCH_R_MAX:-2000040}" ]; then
             rs=""
             for r in $(seq "$RUNS"); do
                 s=$(Rscript tests/reference/bench.R "$f" "$task" "$DIR/r-$task.csv" | sed -n 's/^seconds //p')
-                rs="$rs $s"
+                rs="$rs ${s:-NA}"
             done
             rt=$(echo $rs | tr ' ' '\n' | median)
             echo "$task,$n,R,$rt,NA" >> "$RES"
+            if [ "$task" = cox_efron_cluster ]; then # agreg.fit alone, once
+                ri=$(Rscript tests/reference/bench.R "$f" agreg_efron "$DIR/r-agreg.csv" | sed -n 's/^inner //p')
+                echo "agreg_efron_inner,$n,R,$ri,NA" >> "$RES"
+            fi
+            diff=$(agree "$DIR/rhaz-$task.out" "$DIR/r-$task.csv")
         fi
         ratio=NA
         [ "$rt" != NA ] && [ "$t" != NA ] && ratio=$(awk "BEGIN {printf \"%.1f\", $rt / ($t > 0 ? $t : 0.01)}")
-        printf '%-22s %9s %10s %10s %8s %9s\n' "$task" "$n" "$t" "$rt" "$ratio" \
-            "$(awk "BEGIN {printf \"%.0f\", ${m:-0} / 1024}")"
+        printf '%-22s %9s %9s %9s %8s %9s %8s %9s\n' "$task" "$n" "$t" "$rt" "$ratio" "$ri" \
+            "$(awk "BEGIN {printf \"%.0f\", ${m:-0} / 1024}")" "$diff"
     done
 done
 echo "results: $RES"
