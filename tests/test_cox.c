@@ -346,6 +346,20 @@ static void run_case(rhaz_table *cases, size_t r)
             }
             rhaz_cox_curve_free(cv);
         }
+        /* predicted curves at the first complete row's covariates */
+        double *x0 = malloc(p * sizeof *x0);
+        for (size_t j = 0; j < p; j++)
+            x0[j] = x[j * n];
+        cv = rhaz_cox_survfit(fit, x0, &err);
+        T_CHECK(cv != NULL, "survfit at x0");
+        if (cv) {
+            size_t k = cv->n_points;
+            compare(cs, "nd_cumhaz", cv->cumhaz, k, k, 1, 0);
+            compare(cs, "nd_surv", cv->surv, k, k, 1, 0);
+            compare(cs, "nd_se", cv->std_err, k, k, 1, 0);
+            rhaz_cox_curve_free(cv);
+        }
+        free(x0);
         static const char *const trn[] = {"zph_km", "zph_rank",
                                           "zph_identity"};
         static const rhaz_zph_transform trv[] = {

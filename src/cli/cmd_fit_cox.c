@@ -35,8 +35,11 @@ static const char help[] =
     "  --level L           confidence level (default 0.95)\n"
     "  --exp               print hazard ratios exp(coef) with their intervals\n"
     "  --zph km|rank|identity  also test proportional hazards (cox.zph)\n"
-    "  --survfit FILE      write the baseline survival curve per stratum\n"
-    "                      (covariates at their means, as survfit(fit)) as CSV\n"
+    "  --survfit FILE      write the survival curve per stratum as CSV\n"
+    "                      (covariates at R's fit$means, as survfit(fit))\n"
+    "  --at COL=V,...      with --survfit: the curve for these values of the\n"
+    "                      model's columns (names as in the output, e.g.\n"
+    "                      'oecd=1,log(migrant_share)=2'); others at the means\n"
     "  --residuals FILE    write martingale and score residuals as CSV\n"
     "  --format text|csv|json|latex|markdown  output format (default text)\n"
     "  --out FILE          write to FILE (atomically) instead of stdout\n"
@@ -47,7 +50,7 @@ static const char help[] =
     "Exit status: 0 ok, 1 data or model error, 2 usage error.\n";
 
 typedef struct {
-    const char *data, *formula, *weights, *cluster, *out, *survfit, *resid;
+    const char *data, *formula, *weights, *cluster, *out, *survfit, *resid, *at;
     rhaz_cox_ties ties;
     int robust, firth, exp, max_iter, zph, vce_set;
     rhaz_vce vce;
@@ -118,10 +121,48 @@ static void print_zph_json(FILE *fp, const rhaz_fit_summary *s,
 }
 
 /* --survfit: baseline curves as CSV */
-static int write_survfit(const rhaz_cox *fit, const rhaz_design *d,
-                         const char *path, rhaz_error *err)
+/* x0 from --at COL=V,... (others at R's means); 0 ok, else usage error */
+static int parse_at(const char *at, const rhaz_design *d,
+                    const rhaz_cox_result *r, double *x0)
 {
-    rhaz_cox_curve *c = rhaz_cox_survfit(fit, NULL, err);
+    for (size_t j = 0; j < d->p; j++)
+        x0[j] = r->means[j];
+    char *copy = strdup(at), *save = NULL;
+    if (!copy)
+        return cli_fail("out of memory");
+    int rc = 0;
+    for (char *tok = strtok_r(copy, ",", &save); tok && !rc;
+         tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strrchr(tok, '=');
+        if (!eq) {
+            rc = cli_usage("fit cox", "--at: expected COL=VALUE, not '%s'", tok);
+            break;
+        }
+        *eq = '\0';
+        char *end;
+        double v = strtod(eq + 1, &end);
+        if (end == eq + 1 || *end) {
+            rc = cli_usage("fit cox", "--at: '%s' is not a number", eq + 1);
+            break;
+        }
+        size_t j = 0;
+        while (j < d->p && strcmp(d->colnames[j], tok))
+            j++;
+        if (j == d->p) {
+            rc = cli_usage("fit cox", "--at: '%s' is not a column of the "
+                                      "model", tok);
+            break;
+        }
+        x0[j] = v;
+    }
+    free(copy);
+    return rc;
+}
+
+static int write_survfit(const rhaz_cox *fit, const rhaz_design *d,
+                         const char *path, const double *x0, rhaz_error *err)
+{
+    rhaz_cox_curve *c = rhaz_cox_survfit(fit, x0, err);
     if (!c)
         return cli_error(err);
     rhaz_outfile *of = rhaz_outfile_open(path, err);
@@ -215,6 +256,7 @@ int cmd_fit_cox(int argc, char **argv)
         {"exp", no_argument, 0, 'e'},
         {"zph", required_argument, 0, 'z'},
         {"survfit", required_argument, 0, 's'},
+        {"at", required_argument, 0, 'A'},
         {"residuals", required_argument, 0, 'R'},
         {"format", required_argument, 0, 'f'},
         {"out", required_argument, 0, 'o'},
@@ -297,6 +339,7 @@ int cmd_fit_cox(int argc, char **argv)
                                             "identity, not '%s'", optarg);
             break;
         case 's': a.survfit = optarg; break;
+        case 'A': a.at = optarg; break;
         case 'R': a.resid = optarg; break;
         case 'f':
             if (cli_parse_format("fit cox", optarg,
@@ -314,6 +357,8 @@ int cmd_fit_cox(int argc, char **argv)
         return cli_usage("fit cox", "unexpected argument '%s'", argv[optind]);
     if (!a.data || !a.formula)
         return cli_usage("fit cox", "--data and --formula are required");
+    if (a.at && !a.survfit)
+        return cli_usage("fit cox", "--at needs --survfit FILE");
     if (a.robust) {
         if (a.vce_set && a.vce != RHAZ_VCE_ROBUST)
             return cli_usage("fit cox", "--robust contradicts --vce");
@@ -338,7 +383,7 @@ int cmd_fit_cox(int argc, char **argv)
     rhaz_cox *fit = NULL;
     rhaz_fit_summary *s = NULL;
     rhaz_outfile *of = NULL;
-    double *zph = NULL;
+    double *zph = NULL, *x0 = NULL;
 
     if (!(fm = rhaz_formula_parse(a.formula, &err))) {
         rc = cli_error(&err);
@@ -421,6 +466,14 @@ int cmd_fit_cox(int argc, char **argv)
             goto out;
         }
     }
+    if (a.at) { /* validated before any output is written */
+        if (!(x0 = malloc((d->p + 1) * sizeof *x0))) {
+            rc = cli_fail("out of memory");
+            goto out;
+        }
+        if ((rc = parse_at(a.at, d, r, x0)) != 0)
+            goto out;
+    }
     for (size_t k = 0; k < s->n_warnings; k++)
         rhaz_message("warning: %s", s->warnings[k]);
     if (!(of = rhaz_outfile_open(a.out, &err))) {
@@ -468,7 +521,8 @@ int cmd_fit_cox(int argc, char **argv)
                 print_zph_text(fp, s, &a, zph);
         }
     }
-    if (a.survfit && (rc = write_survfit(fit, d, a.survfit, &err)) != EXIT_OK)
+    if (a.survfit &&
+        (rc = write_survfit(fit, d, a.survfit, x0, &err)) != EXIT_OK)
         goto out;
     if (a.resid && (rc = write_resid(fit, d, a.resid, &err)) != EXIT_OK)
         goto out;
@@ -482,6 +536,7 @@ int cmd_fit_cox(int argc, char **argv)
 out:
     rhaz_outfile_abort(of);
     free(zph);
+    free(x0);
     rhaz_fit_summary_free(s);
     rhaz_cox_free(fit);
     rhaz_design_free(d);

@@ -129,6 +129,13 @@ for (k in seq_len(nrow(cases))) {
         add(id, "bh_se", sf$std.err)
         if (!is.null(sf$strata)) add(id, "bh_strata", rep(seq_along(sf$strata), sf$strata))
         add(id, "bh_means", fit$means)
+        # predicted curves for the covariates of the first complete row
+        nd <- na.omit(d[, c(covs, if (!is.na(cs$start)) cs$start, cs$stop,
+                            cs$event)])[1, covs, drop = FALSE]
+        sn <- survfit(fit, newdata = nd, censor = FALSE)
+        add(id, "nd_cumhaz", sn$cumhaz)
+        add(id, "nd_surv", sn$surv)
+        add(id, "nd_se", sn$std.err)
         for (tr in c("km", "rank", "identity")) {
             z <- cox.zph(fit, transform = tr, terms = FALSE)
             addmat(id, paste0("zph_", tr), z$table)
