@@ -697,6 +697,32 @@ static void test_cli_participation(void)
             mono &= v[i * 2 + 1] >= v[(i - 1) * 2 + 1];
         T_CHECK(mono, "%s: cumulative counts never fall", blocks[k]);
     }
+    /* a legend too tall for a fixed small size goes to the right, an
+     * automatic size grows instead; gnuplot renders both silently */
+    snprintf(args, sizeof args,
+             "plot participation --treaties cerd,iccpr,crc,icmw,cat "
+             "--signatories --size 3.5,2.6 --theme gray --out %s/pr1 "
+             "--render png,pdf", tmpdir);
+    T_EQ_INT(t_run(args, &out, &err), 0, "fixed size, tall legend");
+    T_CHECK(err && !*err, "silent (%s)", err ? err : "");
+    free(out), free(err);
+    snprintf(path, sizeof path, "%s/pr1.gp", tmpdir);
+    char *g1 = t_slurp(path);
+    T_CHECK(g1 && strstr(g1, "set key outside right"), "legend on the right");
+    T_CHECK(g1 && strstr(g1, "size 700,520 "), "size kept");
+    free(g1);
+    snprintf(args, sizeof args,
+             "plot participation --treaties cerd,iccpr,crc,icmw,cat "
+             "--signatories --out %s/pr2 --render png", tmpdir);
+    T_EQ_INT(t_run(args, &out, &err), 0, "automatic size, tall legend");
+    T_CHECK(err && !*err, "silent (%s)", err ? err : "");
+    free(out), free(err);
+    snprintf(path, sizeof path, "%s/pr2.gp", tmpdir);
+    g1 = t_slurp(path);
+    T_CHECK(g1 && strstr(g1, "set key at screen 0.5") &&
+                !strstr(g1, "size 700,520 "),
+            "legend on top, figure taller");
+    free(g1);
     T_CHECK(gp && strstr(gp, "title 'signed or party'") &&
                 strstr(gp, "ls 1 dt (5,4) lw 1 notitle"),
             "signatories: same colour, thin dashed, one legend entry");

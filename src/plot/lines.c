@@ -76,7 +76,7 @@ rhaz_status plot_write_lines(const rhaz_plot *p, const rhaz_plot_options *o,
     int discrete = p->kind == RHAZ_PLOT_PREDICT;
     for (size_t i = 0; discrete && i < p->ns; i++)
         discrete = p->s[i].n <= 12;
-    plot_put_preamble(fp, p, o, t, o->height);
+    double plot_w = plot_put_preamble(fp, p, o, t, o->height);
     plot_put_axis_labels(fp, o, t);
 
     /* y range: the kind's floor, a readable ceiling from the data */
@@ -130,7 +130,7 @@ rhaz_status plot_write_lines(const rhaz_plot *p, const rhaz_plot_options *o,
         /* the x axis spans the data exactly (no empty decade at the end) */
         fputs("set autoscale xfix\n", fp);
     }
-    double step = plot_tic_step(xlo, xhi, o->width - 0.8,
+    double step = plot_tic_step(xlo, xhi, plot_w - 0.8,
                                 plot_label_width(o, xlo, xhi));
     if (t->flags & PK_XINT && step < 1)
         step = 1;

@@ -63,9 +63,11 @@ rhaz_status plot_check_zph(const rhaz_plot *p, const rhaz_plot_series *s,
 /* Shared script pieces (script.c). */
 #define PLOT_NSTYLES 8
 /* Terminal, output, styles, border, key, title. height: inches. */
-void plot_put_preamble(FILE *fp, const rhaz_plot *p,
-                       const rhaz_plot_options *o, const plot_type *t,
-                       double height);
+/* Returns the width (inches) left for the plot and its y axis: the
+ * figure's, less a legend placed on the right. */
+double plot_put_preamble(FILE *fp, const rhaz_plot *p,
+                         const rhaz_plot_options *o, const plot_type *t,
+                         double height);
 /* Legend text shared by the secondary series (NULL if none), and the
  * number of legend entries. */
 const char *plot_secondary_legend(const rhaz_plot *p);

@@ -169,11 +169,63 @@ size_t plot_legend_entries(const rhaz_plot *p)
     return n + (plot_secondary_legend(p) != NULL);
 }
 
-void plot_put_preamble(FILE *fp, const rhaz_plot *p,
-                       const rhaz_plot_options *o, const plot_type *t,
-                       double height)
+double plot_put_preamble(FILE *fp, const rhaz_plot *p,
+                         const rhaz_plot_options *o, const plot_type *t,
+                         double height)
 {
-    (void)p;
+    /* legend layout first: it may make a figure of automatic height
+     * taller.  Centred above the plot, never over the data: as many
+     * columns as fit the width, a top margin for its rows; a column on
+     * the right when that would take too much of a fixed height. */
+    size_t maxlen = 1;
+    int any = 0;
+    size_t nent = plot_legend_entries(p);
+    for (size_t i = 0; i < p->ns; i++) {
+        const char *l = p->s[i].secondary ? plot_secondary_legend(p)
+                                          : plot_label(o, p->s[i].label);
+        size_t n = l ? strlen(l) : 0;
+        any |= n > 0;
+        if (n > maxlen)
+            maxlen = n;
+    }
+    int has_title = o->title && *o->title;
+    int nokey = !any || p->kind == RHAZ_PLOT_ZPH ||
+                (p->kind == RHAZ_PLOT_COEF && p->ns == 1);
+    double em = o->font_size / 72.0; /* inches */
+    /* gnuplot's own estimate, which decides the columns: label, sample
+     * (2.5) and gaps at ~0.62 em per character, within the plot area (the
+     * figure less ~0.9 in of y axis) */
+    double colw = ((double)maxlen + 7.5) * 0.62 * em;
+    size_t cols = 1, rows = 0;
+    int right = 0;
+    double plot_w = o->width;
+    if (!nokey) {
+        cols = (size_t)floor((o->width - 0.9) / colw);
+        if (cols < 1)
+            cols = 1;
+        if (cols > nent)
+            cols = nent;
+        rows = (nent + cols - 1) / cols;
+        double keyh = (double)rows * 1.15 * em;
+        if (keyh > 0.25 * height) {
+            /* automatic height: grow so the plot keeps about 2 in under
+             * the legend; a fixed size: legend on the right */
+            double need = keyh + 2.0 + (has_title ? 0.25 : 0);
+            if (o->height_auto && keyh <= 1.5)
+                height = height > need ? height : need;
+            else
+                right = 1;
+        }
+        if (right) {
+            size_t maxrows = (size_t)floor((height - 0.5) / (1.2 * em));
+            if (maxrows < 2)
+                maxrows = 2;
+            size_t rcols = (nent + maxrows - 1) / maxrows;
+            plot_w = o->width - (double)rcols * colw;
+            rows = 0;
+        }
+    }
+
     fprintf(fp, "# rhaz %s figure: %s\n", t->name, t->summary);
     fprintf(fp, "# Written by rhaz %s.  Self-contained: the data are inline "
                 "below.\n# Edit labels or styles and re-run: gnuplot "
@@ -200,58 +252,25 @@ void plot_put_preamble(FILE *fp, const rhaz_plot *p,
           "set tics nomirror out scale 0.6\n", fp);
     if (t->flags & PK_XINT)
         fputs("set xtics format '%.0f'\n", fp);
-    /* legend centred above the plot, never over the data: as many
-     * columns as fit the width, a top margin for its rows */
-    size_t maxlen = 1;
-    int any = 0;
-    size_t nent = plot_legend_entries(p);
-    for (size_t i = 0; i < p->ns; i++) {
-        const char *l = p->s[i].secondary ? plot_secondary_legend(p)
-                                          : plot_label(o, p->s[i].label);
-        size_t n = l ? strlen(l) : 0;
-        any |= n > 0;
-        if (n > maxlen)
-            maxlen = n;
-    }
-    int has_title = o->title && *o->title;
-    size_t rows = 0;
-    if (!any || p->kind == RHAZ_PLOT_ZPH ||
-        (p->kind == RHAZ_PLOT_COEF && p->ns == 1)) {
+    if (nokey) {
         fputs("unset key\n", fp);
+    } else if (right) {
+        size_t maxrows = (size_t)floor((height - 0.5) / (1.2 * em));
+        fprintf(fp, "set key outside right top vertical reverse Left "
+                    "noautotitle samplen 2.5 spacing 1.1 width 0 "
+                    "maxrows %zu\n", maxrows > 2 ? maxrows : 2);
     } else {
-        double em = o->font_size / 72.0; /* inches */
-        /* gnuplot's own estimate, which decides the columns: label,
-         * sample (2.5) and gaps (4) at ~0.62 em per character, within the
-         * plot area (the figure less ~0.9 in of y axis) */
-        double colw = ((double)maxlen + 7.5) * 0.62 * em; /* ~ gnuplot */
-        size_t cols = (size_t)floor((o->width - 0.9) / colw);
-        if (cols < 1)
-            cols = 1;
-        if (cols > nent)
-            cols = nent;
-        rows = (nent + cols - 1) / cols;
-        if ((double)rows * 1.15 * em > 0.25 * height) {
-            /* a legend this tall would crush the plot from above: columns
-             * on the right instead, as many rows as the height holds */
-            size_t maxrows = (size_t)floor((height - 0.5) / (1.2 * em));
-            rows = 0;
-            fprintf(fp, "set key outside right top vertical reverse Left "
-                        "noautotitle samplen 2.5 spacing 1.1 width 0 "
-                        "maxrows %zu\n", maxrows > 2 ? maxrows : 2);
-        } else {
-            /* below the title line when there is one */
-            double top = has_title ? 1 - 1.9 * em / height : 0.99;
-            fprintf(fp, "set key at screen 0.5, screen %.4f center top "
-                        "horizontal reverse Left noautotitle maxcols %zu "
-                        "samplen 2.5 spacing 1.1 width 1\n", top, cols);
-            fprintf(fp, "set tmargin %.3g\n",
-                    (double)rows * 1.1 + 0.8 + (has_title ? 1.6 : 0));
-        }
+        /* below the title line when there is one */
+        double top = has_title ? 1 - 1.9 * em / height : 0.99;
+        fprintf(fp, "set key at screen 0.5, screen %.4f center top "
+                    "horizontal reverse Left noautotitle maxcols %zu "
+                    "samplen 2.5 spacing 1.1 width 1\n", top, cols);
+        fprintf(fp, "set tmargin %.3g\n",
+                (double)rows * 1.1 + 0.8 + (has_title ? 1.6 : 0));
     }
     if (has_title && p->kind != RHAZ_PLOT_ZPH) {
         /* the title, centred on the figure (not on the plot area, which
          * long axis labels push aside), above the legend */
-        double em = o->font_size / 72.0;
         if (rows == 0)
             fputs("set tmargin 2.6\n", fp);
         fputs("# title\nset label 1000 ", fp);
@@ -259,6 +278,7 @@ void plot_put_preamble(FILE *fp, const rhaz_plot *p,
         fprintf(fp, " at screen 0.5, screen %.4f center front\n",
                 1 - 0.95 * em / height);
     }
+    return plot_w;
 }
 
 void plot_put_axis_labels(FILE *fp, const rhaz_plot_options *o,
