@@ -298,15 +298,17 @@ static rhaz_status load_participation(rhaz_plot *p, plot_args *a,
     for (size_t k = 0; st == RHAZ_OK && k < n; k++) {
         const rhaz_treaty_info *ti = rhaz_data_treaty(d, idx[k]);
         size_t np = rhaz_data_nparticipants(d, idx[k]);
-        /* states and territories, not organisations (as rhaz
-         * participation); a year-only (2022) consent counts in its year */
+        /* from the opening year (or the first act, if earlier) to the
+         * last year the records cover: 2022 where the 2022 files extend
+         * the treaty, else 2015 */
         int first = ti->opened.year, last = ti->has_2022 ? 2022 : 2015;
         for (size_t j = 0; j < np; j++) {
             const rhaz_participant *q = rhaz_data_participant(d, idx[k], j);
             if (q->kind == RHAZ_ENTITY_ORGANIZATION)
                 continue;
-            int y0 = rhaz_date_isset(q->signature) ? q->signature.year
-                     : rhaz_date_isset(q->consent) ? q->consent.year : 0;
+            int ys = rhaz_date_isset(q->signature) ? q->signature.year : 0;
+            int yc = rhaz_date_isset(q->consent) ? q->consent.year : 0;
+            int y0 = ys && (!yc || ys < yc) ? ys : yc;
             if (y0 && (!first || y0 < first))
                 first = y0;
         }
@@ -318,34 +320,35 @@ static rhaz_status load_participation(rhaz_plot *p, plot_args *a,
                                 "last year %d)", ti->un_number, first, last);
             break;
         }
-        size_t ny = (size_t)(last - first) + 1;
+        /* the data module's counting rules (as rhaz participation) */
+        rhaz_table *py = rhaz_data_parties_by_year(d, &idx[k], 1, first,
+                                                   last, err);
+        long jy = py ? rhaz_table_find(py, "year") : -1,
+             jp = py ? rhaz_table_find(py, "parties") : -1,
+             js = py ? rhaz_table_find(py, "participants") : -1;
+        if (!py || jy < 0 || jp < 0 || js < 0) {
+            if (py)
+                st = rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                                    "parties by year: missing columns");
+            else
+                st = err->status;
+            rhaz_table_free(py);
+            break;
+        }
+        size_t ny = rhaz_table_nrow(py);
         free(x);
         free(y);
-        x = malloc(ny * sizeof *x);
-        y = calloc(2 * ny, sizeof *y);
+        x = malloc((ny + 1) * sizeof *x);
+        y = malloc(2 * (ny + 1) * sizeof *y);
         if (!x || !y) {
+            rhaz_table_free(py);
             st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
             break;
         }
-        for (size_t j = 0; j < np; j++) {
-            const rhaz_participant *q = rhaz_data_participant(d, idx[k], j);
-            if (q->kind == RHAZ_ENTITY_ORGANIZATION)
-                continue;
-            int yc = rhaz_date_isset(q->consent) ? q->consent.year : 0;
-            int ys = rhaz_date_isset(q->signature) ? q->signature.year : 0;
-            int yp = ys && (!yc || ys < yc) ? ys : yc; /* signed or party */
-            if (yc && yc <= last)
-                y[yc < first ? 0 : yc - first] += 1;
-            if (yp && yp <= last)
-                y[ny + (size_t)(yp < first ? 0 : yp - first)] += 1;
-        }
-        for (size_t i = 0; i < ny; i++) {
-            x[i] = first + (double)i;
-            if (i) {
-                y[i] += y[i - 1];
-                y[ny + i] += y[ny + i - 1];
-            }
-        }
+        memcpy(x, rhaz_table_num(py, (size_t)jy), ny * sizeof *x);
+        memcpy(y, rhaz_table_num(py, (size_t)jp), ny * sizeof *y);
+        memcpy(y + ny, rhaz_table_num(py, (size_t)js), ny * sizeof *y);
+        rhaz_table_free(py);
         const char *name = treaty_display(ti);
         rhaz_plot_series s = {.label = name, .n = ny, .x = x, .y = y,
                               .coef_var = NAN, .style = (int)k + 1};
