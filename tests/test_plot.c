@@ -485,6 +485,22 @@ static void test_cli_render(void)
     T_CHECK(prc == 0 && !gotline && file_size(path) > 2000,
             "gnuplot PREFIX.gp re-renders silently (%s)", line);
 
+    /* --render none: the script only (PNG terminal), no image */
+    char *o2 = NULL, *e2 = NULL;
+    snprintf(args, sizeof args,
+             "plot km --input tests/data/plot/km.csv --out %s/kn --render "
+             "none", tmpdir);
+    T_EQ_INT(t_run(args, &o2, &e2), 0, "--render none");
+    free(o2), free(e2);
+    snprintf(path, sizeof path, "%s/kn.png", tmpdir);
+    T_CHECK(file_size(path) < 0, "no image with --render none");
+    snprintf(path, sizeof path, "%s/kn.gp", tmpdir);
+    char *kn = t_slurp(path);
+    T_CHECK(kn && strstr(kn, "set terminal pngcairo") &&
+                strstr(kn, "/kn.png'"),
+            "script set for PNG output");
+    free(kn);
+
     /* svg and eps too */
     char *out = NULL, *err = NULL;
     snprintf(args, sizeof args,
