@@ -32,7 +32,7 @@ X='democracy + factor(regime) + migrant_share + oecd + region_density'
 "$RHAZ" fit cox --data "$TMP/icmw.csv" --formula "Surv(start, stop, event) ~ $X" \
     --cluster cown --format json --out "$TMP/cox.json"
 
-P="--render png"
+P="--render ${RENDER:-png}"   # RENDER=png,pdf for PDFs too
 "$RHAZ" plot participation --treaties cerd,icescr,iccpr,cedaw,cat,crc,icmw \
     --size double --title 'States parties to the core human rights treaties' \
     --out "$OUT/participation" $P
