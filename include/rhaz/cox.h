@@ -46,8 +46,11 @@ typedef struct {
     double *x_work;         /* optional: an n x p array holding the same
                                values as x that the fit may overwrite (with
                                the centred, scaled covariates) instead of
-                               allocating a copy; it must then stay alive
-                               until rhaz_cox_free.  NULL: the fit copies. */
+                               allocating a copy.  Then x_work and the
+                               start, stop, weights, strata and cluster
+                               arrays must stay alive (unchanged) until
+                               rhaz_cox_free: the fit refers to them.
+                               NULL: the fit copies what it needs. */
 } rhaz_cox_data;
 
 typedef struct {

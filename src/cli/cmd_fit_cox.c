@@ -429,6 +429,30 @@ int cmd_fit_cox(int argc, char **argv)
     cd.n_strata = d->n_strata;
     cd.cluster = d->cluster;
     cd.n_clusters = d->n_clusters;
+    /* row checks with the input line numbers, so that the table can go
+     * before the fit (peak memory: design + fit, not the table too) */
+    for (size_t i = 0; i < d->n; i++) {
+        const char *bad = NULL;
+        if (!isfinite(cd.stop[i]))
+            bad = "the stop time is not finite";
+        else if (!(cd.event[i] == 0 || cd.event[i] == 1))
+            bad = "the event must be 0 or 1";
+        else if (cd.start && !(cd.start[i] < cd.stop[i]))
+            bad = "start must be less than stop";
+        else if (cd.weights && !(cd.weights[i] > 0 && isfinite(cd.weights[i])))
+            bad = "weights must be > 0";
+        for (size_t j = 0; !bad && j < d->p; j++)
+            if (!isfinite(d->X[j * d->n + i]))
+                bad = "a covariate is not finite";
+        if (bad) {
+            rhaz_error_set(&err, RHAZ_EDATA, a.data,
+                           rhaz_table_line(t, d->rows[i]), "%s", bad);
+            rc = cli_error(&err);
+            goto out;
+        }
+    }
+    rhaz_table_free(t);
+    t = NULL;
     rhaz_cox_options o;
     rhaz_cox_options_default(&o);
     o.ties = a.ties;
@@ -437,7 +461,7 @@ int cmd_fit_cox(int argc, char **argv)
     o.robust = a.robust;
     o.adj = a.adj;
     if (!(fit = rhaz_cox_fit(&cd, &o, &err))) {
-        if (err.status == RHAZ_EDATA && err.line == 0 && d->rows) {
+        if (err.status == RHAZ_EDATA && err.line == 0 && d->rows && t) {
             /* "row k" in library messages is the k-th used row */
             const char *q = strstr(err.msg, "row ");
             if (q) {

@@ -66,8 +66,15 @@ void rhaz_cox_free(rhaz_cox *f)
         return;
     if (f->z_owned)
         free(f->z);
-    void *ptrs[] = {f->dead, f->center, f->scale, f->start, f->stop,
-                    f->w, f->strata, f->cluster, f->k_add, f->k_hi, f->k_rem,
+    if (f->w_owned)
+        free(f->w);
+    if (!f->borrowed) {
+        free(f->start);
+        free(f->stop);
+        free(f->strata);
+        free(f->cluster);
+    }
+    void *ptrs[] = {f->dead, f->center, f->scale, f->k_add, f->k_hi, f->k_rem,
                     f->sbeg, f->slot_time, f->slot_stratum, f->slot_nd,
                     f->slot_wd, f->deaths, f->ud, f->eta, f->rr, f->a, f->S0,
                     f->D0, f->S1, f->S1r, f->D1, f->A, f->B, f->C0, f->C1, f->C2,
@@ -196,25 +203,39 @@ static rhaz_cox *cox_setup(const rhaz_cox_data *d, const rhaz_cox_options *o,
     f->ties = o->ties;
     f->counting = d->start != NULL;
 
-    XALLOC(f->stop, n);
     XALLOC(f->dead, n);
-    XALLOC(f->w, n);
-    memcpy(f->stop, d->stop, n * sizeof(double));
     for (size_t i = 0; i < n; i++)
         f->dead[i] = d->event[i] == 1;
-    for (size_t i = 0; i < n; i++)
-        f->w[i] = d->weights ? d->weights[i] : 1.0;
-    if (d->start) {
-        XALLOC(f->start, n);
-        memcpy(f->start, d->start, n * sizeof(double));
+    /* with x_work the caller keeps its arrays alive: refer, not copy */
+    f->borrowed = d->x_work != NULL;
+    f->w_owned = !(f->borrowed && d->weights);
+    if (f->w_owned) {
+        XALLOC(f->w, n);
+        for (size_t i = 0; i < n; i++)
+            f->w[i] = d->weights ? d->weights[i] : 1.0;
+    } else {
+        f->w = (double *)d->weights;
     }
-    if (d->strata) {
-        XALLOC(f->strata, n);
-        memcpy(f->strata, d->strata, n * sizeof(int));
-    }
-    if (d->cluster) {
-        XALLOC(f->cluster, n);
-        memcpy(f->cluster, d->cluster, n * sizeof(int));
+    if (f->borrowed) {
+        f->stop = (double *)d->stop;
+        f->start = (double *)d->start;
+        f->strata = (int *)d->strata;
+        f->cluster = (int *)d->cluster;
+    } else {
+        XALLOC(f->stop, n);
+        memcpy(f->stop, d->stop, n * sizeof(double));
+        if (d->start) {
+            XALLOC(f->start, n);
+            memcpy(f->start, d->start, n * sizeof(double));
+        }
+        if (d->strata) {
+            XALLOC(f->strata, n);
+            memcpy(f->strata, d->strata, n * sizeof(int));
+        }
+        if (d->cluster) {
+            XALLOC(f->cluster, n);
+            memcpy(f->cluster, d->cluster, n * sizeof(int));
+        }
     }
 
     /* distinct event times per stratum, decreasing */

@@ -31,6 +31,9 @@ struct rhaz_cox {
     /* copies of the data */
     double *z;               /* n x p: (x - center) * scale, column-major */
     int z_owned;             /* 0 if z is the caller's x_work */
+    int borrowed;            /* start, stop, strata, cluster are the
+                                caller's arrays (x_work given) */
+    int w_owned;             /* 0 if w is the caller's weights */
     double *center, *scale;  /* p */
     double *start, *stop, *w; /* n (start NULL if right-censored) */
     unsigned char *dead;     /* n: 1 for event rows */
