@@ -96,6 +96,10 @@ rhaz_status rhaz_vcov_sandwich(const double *bread, size_t p,
                                const int *cluster, size_t n_clusters,
                                rhaz_vce_adj adj, size_t k, double *out,
                                rhaz_error *err);
+/* The last step alone: out = c * B M B for a meat M computed elsewhere
+ * (p x p symmetric). */
+void rhaz_vcov_sandwich_meat(const double *bread, size_t p, const double *meat,
+                             double c, double *out);
 /* The factor c above (NaN if G < 2 or N <= K with RHAZ_ADJ_STATA). */
 double rhaz_vcov_adjust(rhaz_vce_adj adj, size_t n_clusters, size_t n, size_t k);
 

@@ -88,6 +88,12 @@ typedef struct {
     int drop_intercept;    /* 1: code factors as if there were an intercept,
                               then drop the "(Intercept)" column (Cox) */
     size_t max_cols;       /* cap on p, 0 = 100000 */
+    int sparse_indicators; /* 1: leave the columns of indicator blocks (see
+                              rhaz_design.blocks) unwritten in X -- they
+                              read as zeros and their memory is never
+                              touched -- for models that use the blocks
+                              (rhaz_glm_fit without Firth).  Ignored with
+                              drop_intercept. */
 } rhaz_design_options;
 
 /* A design: model matrix, responses and row bookkeeping.  All arrays are
@@ -126,6 +132,8 @@ typedef struct {
         int shift;     /* 1: treatment contrasts (level 0 is the reference) */
         int *code;     /* n level codes */
     } *blocks;
+    int blocks_only;   /* 1: the block columns of X were not written
+                          (sparse_indicators) */
 } rhaz_design;
 
 rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,

@@ -177,7 +177,8 @@ int cmd_fit_glm(int argc, char **argv)
         rc = cli_usage(cmd, "the formula needs a response on the left: 'y ~ ...'");
         goto done;
     }
-    rhaz_design_options dopt = {.weights = weights, .cluster = cluster};
+    rhaz_design_options dopt = {.weights = weights, .cluster = cluster,
+                                 .sparse_indicators = !go.firth};
     if (!(d = rhaz_design_build(f, t, &dopt, &err)) || !(s = rhaz_glm_fit(d, &go, &err))) {
         rc = cli_error(&err);
         goto done;

@@ -589,17 +589,17 @@ static double *alloc_matrix(size_t count)
 {
     size_t bytes = (count ? count : 1) * sizeof(double);
     const size_t huge = (size_t)2 << 20;
-    if (bytes >= 32 * huge) {
-        size_t rounded = (bytes + huge - 1) / huge * huge;
-        void *p = NULL;
-        if (posix_memalign(&p, huge, rounded) == 0) {
+    /* calloc: fresh zero pages, never touched if never written */
+    double *x = calloc(count ? count : 1, sizeof(double));
 #ifdef MADV_HUGEPAGE
-            madvise(p, rounded, MADV_HUGEPAGE);
-#endif
-            return p;
-        }
+    if (x && bytes >= 32 * huge) {
+        uintptr_t a = ((uintptr_t)x + huge - 1) / huge * huge;
+        uintptr_t e = ((uintptr_t)x + bytes) / huge * huge;
+        if (e > a)
+            madvise((void *)a, e - a, MADV_HUGEPAGE);
     }
-    return malloc(bytes);
+#endif
+    return x;
 }
 
 void rhaz_design_free(rhaz_design *d)
@@ -1043,7 +1043,19 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
             nb[d->n_blocks].shift = (int)first[0];
             nb[d->n_blocks].code = code;
             d->n_blocks++;
-            memset(d->X + j * n, 0, m * n * sizeof(double));
+            if (opt->sparse_indicators && !opt->drop_intercept) {
+                d->blocks_only = 1;
+                for (size_t col = 0; col < m; col++, j++) {
+                    size_t r = col;
+                    cs[0].sub = first[0] + r;
+                    d->assign[j] = (int)k + 1;
+                    if (!(d->colnames[j] = colname_of(cs, 1))) {
+                        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                        break;
+                    }
+                }
+                continue;
+            }
             for (size_t i = 0; i < n; i++) {
                 long lv = (long)cs[0].v->code[i] - (long)first[0];
                 if (lv >= 0)

@@ -260,10 +260,94 @@ void glm_chol_inverse(glm_ws *ws)
 /* A(i, j) += v for the upper triangle (rows <= columns) */
 #define AUP(A, p, i, j) ((A)[((i) > (j) ? (i) : (j)) * (p) + ((i) < (j) ? (i) : (j))])
 
+/* A += X_b' diag(v) X_b for the rows i0 .. i0+b-1 (v: b values >= 0):
+ * the non-indicator columns by dsyrk into Ad (pd x pd, upper), the
+ * indicator blocks (diagonal, against the other columns, between blocks)
+ * from their level codes into the upper triangle of A.  accum_finish
+ * adds Ad into A and mirrors the upper triangle. */
+static void accum_block(glm_ws *ws, size_t i0, size_t b, const double *v, double *A,
+                        double *Ad)
+{
+    size_t n = ws->n, p = ws->p, pd = ws->pd, nb = ws->nblocks;
+    double sv[GLM_BLOCK];
+    for (size_t i = 0; i < b; i++)
+        sv[i] = sqrt(v[i]);
+    for (size_t q = 0; q < pd; q++) {
+        const double *x = ws->X + ws->dcols[q] * n + i0;
+        double *o = ws->buf + q * b;
+        for (size_t i = 0; i < b; i++)
+            o[i] = x[i] * sv[i];
+    }
+    if (pd)
+        cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)pd, (int)b, 1.0, ws->buf,
+                    (int)b, 1.0, Ad, (int)pd);
+    for (size_t k = 0; k < nb; k++) {
+        const int *code = ws->blocks[k].code + i0;
+        int shift = ws->blocks[k].shift;
+        size_t base = ws->blocks[k].col - (size_t)shift;
+        for (size_t i = 0; i < b; i++)
+            if (code[i] >= shift) {
+                size_t c = base + (size_t)code[i];
+                A[c * p + c] += v[i];
+            }
+        for (size_t q = 0; q < pd; q++) {
+            size_t j = ws->dcols[q];
+            const double *x = ws->X + j * n + i0;
+            for (size_t i = 0; i < b; i++)
+                if (code[i] >= shift) {
+                    size_t c = base + (size_t)code[i];
+                    AUP(A, p, c, j) += v[i] * x[i];
+                }
+        }
+        for (size_t m2 = k + 1; m2 < nb; m2++) {
+            const int *code2 = ws->blocks[m2].code + i0;
+            int shift2 = ws->blocks[m2].shift;
+            size_t base2 = ws->blocks[m2].col - (size_t)shift2;
+            for (size_t i = 0; i < b; i++)
+                if (code[i] >= shift && code2[i] >= shift2) {
+                    size_t c = base + (size_t)code[i], c2 = base2 + (size_t)code2[i];
+                    AUP(A, p, c, c2) += v[i];
+                }
+        }
+    }
+}
+
+static void accum_finish(const glm_ws *ws, double *A, const double *Ad)
+{
+    size_t p = ws->p, pd = ws->pd;
+    for (size_t q2 = 0; q2 < pd; q2++)
+        for (size_t q1 = 0; q1 <= q2; q1++)
+            AUP(A, p, ws->dcols[q1], ws->dcols[q2]) += Ad[q2 * pd + q1];
+    for (size_t j = 0; j < p; j++)
+        for (size_t i = j + 1; i < p; i++)
+            A[j * p + i] = A[i * p + j];
+}
+
+/* g += X_b' r_b */
+static void accum_xtr(const glm_ws *ws, size_t i0, size_t b, const double *r, double *g)
+{
+    size_t n = ws->n;
+    for (size_t q = 0; q < ws->pd; q++) {
+        const double *x = ws->X + ws->dcols[q] * n + i0;
+        double gs = 0;
+        for (size_t i = 0; i < b; i++)
+            gs += x[i] * r[i];
+        g[ws->dcols[q]] += gs;
+    }
+    for (size_t k = 0; k < ws->nblocks; k++) {
+        const int *code = ws->blocks[k].code + i0;
+        int shift = ws->blocks[k].shift;
+        size_t base = ws->blocks[k].col - (size_t)shift;
+        for (size_t i = 0; i < b; i++)
+            if (code[i] >= shift)
+                g[base + (size_t)code[i]] += r[i];
+    }
+}
+
 static double irls_pass(glm_ws *ws, const double *beta, int first, int *ok_mu)
 {
     size_t n = ws->n, p = ws->p, B = ws->block, pd = ws->pd, nb = ws->nblocks;
-    double dev = 0, sw[GLM_BLOCK];
+    double dev = 0;
     int ok = 1;
     memset(ws->A, 0, p * p * sizeof(double));
     memset(ws->Ad, 0, (pd ? pd * pd : 1) * sizeof(double));
@@ -299,62 +383,66 @@ static double irls_pass(glm_ws *ws, const double *beta, int first, int *ok_mu)
             w[i] = wt > 0 && me[i] != 0 ? wt * me[i] * me[i] / (m * (1 - m)) : 0;
             double zr = (y[i] - m) / me[i];
             r[i] = w[i] == 0 ? 0 : w[i] * (first ? eta[i] + zr : zr);
-            sw[i] = sqrt(w[i]);
         }
-        /* dense x dense: dsyrk on sqrt(w) X_dense; X'r */
-        for (size_t q = 0; q < pd; q++) {
-            const double *x = ws->X + ws->dcols[q] * n + i0;
-            double *o = ws->buf + q * b;
-            double gs = 0;
-            for (size_t i = 0; i < b; i++) {
-                o[i] = x[i] * sw[i];
-                gs += x[i] * r[i];
-            }
-            ws->g[ws->dcols[q]] += gs;
-        }
-        if (pd)
-            cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)pd, (int)b, 1.0,
-                        ws->buf, (int)b, 1.0, ws->Ad, (int)pd);
-        /* indicator blocks: diagonal, against dense columns, between blocks */
-        for (size_t k = 0; k < nb; k++) {
-            const int *code = ws->blocks[k].code + i0;
-            int shift = ws->blocks[k].shift;
-            size_t base = ws->blocks[k].col - (size_t)shift;
-            for (size_t i = 0; i < b; i++)
-                if (code[i] >= shift) {
-                    size_t c = base + (size_t)code[i];
-                    ws->A[c * p + c] += w[i];
-                    ws->g[c] += r[i];
-                }
-            for (size_t q = 0; q < pd; q++) {
-                size_t j = ws->dcols[q];
-                const double *x = ws->X + j * n + i0;
-                for (size_t i = 0; i < b; i++)
-                    if (code[i] >= shift) {
-                        size_t c = base + (size_t)code[i];
-                        AUP(ws->A, p, c, j) += w[i] * x[i];
-                    }
-            }
-            for (size_t m2 = k + 1; m2 < nb; m2++) {
-                const int *code2 = ws->blocks[m2].code + i0;
-                int shift2 = ws->blocks[m2].shift;
-                size_t base2 = ws->blocks[m2].col - (size_t)shift2;
-                for (size_t i = 0; i < b; i++)
-                    if (code[i] >= shift && code2[i] >= shift2) {
-                        size_t c = base + (size_t)code[i], c2 = base2 + (size_t)code2[i];
-                        AUP(ws->A, p, c, c2) += w[i];
-                    }
-            }
-        }
+        accum_block(ws, i0, b, w, ws->A, ws->Ad);
+        accum_xtr(ws, i0, b, r, ws->g);
     }
-    for (size_t q2 = 0; q2 < pd; q2++)
-        for (size_t q1 = 0; q1 <= q2; q1++)
-            AUP(ws->A, p, ws->dcols[q1], ws->dcols[q2]) += ws->Ad[q2 * pd + q1];
-    for (size_t j = 0; j < p; j++)
-        for (size_t i = j + 1; i < p; i++)
-            ws->A[j * p + i] = ws->A[i * p + j];
+    accum_finish(ws, ws->A, ws->Ad);
     *ok_mu = ok;
     return dev;
+}
+
+/* Sandwich meat from the score contributions u_i x_i (u in ws->r), without
+ * forming the n x p score matrix: by cluster sums (S'S), or per row as
+ * X' diag(u^2) X. */
+static rhaz_status glm_meat(glm_ws *ws, const int *cluster, size_t G, double *M,
+                            rhaz_error *err)
+{
+    size_t n = ws->n, p = ws->p, B = ws->block;
+    memset(M, 0, p * p * sizeof(double));
+    if (!cluster) {
+        double *Md = calloc(ws->pd ? ws->pd * ws->pd : 1, sizeof *Md);
+        if (!Md)
+            return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        double v[GLM_BLOCK];
+        for (size_t i0 = 0; i0 < n; i0 += B) {
+            size_t b = n - i0 < B ? n - i0 : B;
+            for (size_t i = 0; i < b; i++)
+                v[i] = ws->r[i0 + i] * ws->r[i0 + i];
+            accum_block(ws, i0, b, v, M, Md);
+        }
+        accum_finish(ws, M, Md);
+        free(Md);
+        return RHAZ_OK;
+    }
+    double *S = calloc(G > 0 && p > 0 ? G * p : 1, sizeof *S);
+    if (!S)
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+    for (size_t q = 0; q < ws->pd; q++) {
+        size_t j = ws->dcols[q];
+        const double *x = ws->X + j * n;
+        double *s = S + j * G;
+        for (size_t i = 0; i < n; i++)
+            s[cluster[i]] += ws->r[i] * x[i];
+    }
+    for (size_t k = 0; k < ws->nblocks; k++) {
+        const int *code = ws->blocks[k].code;
+        int shift = ws->blocks[k].shift;
+        size_t base = ws->blocks[k].col - (size_t)shift;
+        for (size_t i = 0; i < n; i++)
+            if (code[i] >= shift)
+                S[(base + (size_t)code[i]) * G + (size_t)cluster[i]] += ws->r[i];
+    }
+    for (size_t j = 0; j < p; j++)
+        if (ws->aliased[j])
+            memset(S + j * G, 0, G * sizeof(double));
+    cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)p, (int)G, 1.0, S, (int)G, 0.0,
+                M, (int)p);
+    for (size_t j = 0; j < p; j++)
+        for (size_t i = j + 1; i < p; i++)
+            M[j * p + i] = M[i * p + j];
+    free(S);
+    return RHAZ_OK;
 }
 
 /* ---------- summary helpers ---------- */
@@ -532,6 +620,11 @@ rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt
     if (opt->vce == RHAZ_VCE_CLUSTER && !d->cluster)
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
                               "cluster-robust variance needs a cluster column (--cluster)"),
+               NULL;
+    if (opt->firth && d->blocks_only)
+        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+                              "--firth needs the full model matrix (build the design "
+                              "without sparse_indicators)"),
                NULL;
     if (opt->firth && opt->vce != RHAZ_VCE_MODEL)
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
@@ -757,7 +850,7 @@ rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt
                      d->n_clusters, adjname);
         else if (opt->vce_adj != RHAZ_ADJ_NONE)
             snprintf(label, sizeof label, "robust sandwich HC0, %s", adjname);
-        scores = malloc((n * p > 0 ? n * p : 1) * sizeof *scores);
+        scores = malloc((p > 0 ? p * p : 1) * sizeof *scores); /* the meat */
         Vr = malloc((p > 0 ? p * p : 1) * sizeof *Vr);
         if (!scores || !Vr) {
             free(Vr);
@@ -767,12 +860,14 @@ rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt
          * IRLS step) x x_i */
         for (size_t i = 0; i < n; i++)
             ws->r[i] = (d->y[i] - ws->mu[i]) / ws->mueta[i] * ws->w[i];
-        for (size_t j = 0; j < p; j++)
-            for (size_t i = 0; i < n; i++)
-                scores[j * n + i] = ws->aliased[j] ? 0 : ws->r[i] * d->X[j * n + i];
-        rhaz_status st = rhaz_vcov_sandwich(ws->Ainv, p, scores, n,
-                                            opt->vce == RHAZ_VCE_CLUSTER ? d->cluster : NULL,
-                                            d->n_clusters, opt->vce_adj, k, Vr, err);
+        int byc = opt->vce == RHAZ_VCE_CLUSTER;
+        size_t G = byc ? d->n_clusters : n;
+        double cadj = rhaz_vcov_adjust(opt->vce_adj, G, nobs, k);
+        rhaz_status st = isnan(cadj)
+            ? rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                             "sandwich variance: needs at least 2 clusters (and more "
+                             "observations than coefficients); got %zu", G)
+            : glm_meat(ws, byc ? d->cluster : NULL, G, scores, err);
         if (st) {
             free(Vr);
             free(scores);
@@ -780,6 +875,7 @@ rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt
             rhaz_fit_summary_free(s);
             return NULL;
         }
+        rhaz_vcov_sandwich_meat(ws->Ainv, p, scores, cadj, Vr);
         V = Vr;
     }
     if (!(s->vce_label = sdup(label))) {

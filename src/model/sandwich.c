@@ -48,18 +48,13 @@ rhaz_status rhaz_vcov_sandwich(const double *bread, size_t p,
                               "(and more observations than coefficients); got %zu",
                               n_clusters);
     double *meat = calloc(p * p, sizeof *meat);
-    double *tmp = malloc(p * p * sizeof *tmp);
     double *S = NULL;
-    if (!meat || !tmp) {
-        free(meat);
-        free(tmp);
+    if (!meat)
         return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
-    }
     if (cluster) {
         S = calloc(n_clusters * p, sizeof *S);
         if (!S) {
             free(meat);
-            free(tmp);
             return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
         }
         for (size_t j = 0; j < p; j++) {
@@ -74,23 +69,36 @@ rhaz_status rhaz_vcov_sandwich(const double *bread, size_t p,
         cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)p, (int)n, 1.0,
                     scores, (int)n, 0.0, meat, (int)p);
     }
-    /* symmetrise the meat (dsymm reads one triangle, but keep it simple) */
+    /* symmetrise the meat */
     for (size_t j = 0; j < p; j++)
         for (size_t i = j + 1; i < p; i++)
             meat[j * p + i] = meat[i * p + j];
-    /* tmp = B * M, out = c * tmp * B */
+    rhaz_vcov_sandwich_meat(bread, p, meat, c, out);
+    free(S);
+    free(meat);
+    return RHAZ_OK;
+}
+
+void rhaz_vcov_sandwich_meat(const double *bread, size_t p, const double *meat,
+                             double c, double *out)
+{
+    /* out = c * B (M B): two dgemm through out and a p x p scratch held
+     * on the stack for small p */
+    double small[64 * 64], *tmp = p <= 64 ? small : malloc(p * p * sizeof *tmp);
+    if (!tmp) {
+        for (size_t k = 0; k < p * p; k++)
+            out[k] = NAN;
+        return;
+    }
     cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)p, (int)p, (int)p,
-                1.0, bread, (int)p, meat, (int)p, 0.0, tmp, (int)p);
+                1.0, meat, (int)p, bread, (int)p, 0.0, tmp, (int)p);
     cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)p, (int)p, (int)p,
-                c, tmp, (int)p, bread, (int)p, 0.0, out, (int)p);
-    /* exact symmetry */
+                c, bread, (int)p, tmp, (int)p, 0.0, out, (int)p);
     for (size_t j = 0; j < p; j++)
         for (size_t i = j + 1; i < p; i++) {
             double a = 0.5 * (out[j * p + i] + out[i * p + j]);
             out[j * p + i] = out[i * p + j] = a;
         }
-    free(S);
-    free(meat);
-    free(tmp);
-    return RHAZ_OK;
+    if (tmp != small)
+        free(tmp);
 }
