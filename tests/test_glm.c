@@ -366,6 +366,26 @@ static void test_cli(void)
     T_EQ_INT(rc, 1, "formula error exit 1");
     free(out);
     out = NULL;
+    static const char *fmts[] = {"latex", "markdown", "text"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(cmd, sizeof cmd, "%s --exp --format %s", base, fmts[k]);
+        rc = t_run(cmd, &out, NULL);
+        T_CHECK(rc == 0 && out && strstr(out, "log(mig)") && strstr(out, "region"),
+                "--format %s", fmts[k]);
+        free(out);
+        out = NULL;
+    }
+    rc = t_run("fit cloglog --firth --data tests/fixtures/glm_panel.csv --formula 'y ~ dem'",
+               &out, NULL);
+    T_EQ_INT(rc, 1, "Firth with cloglog is refused");
+    free(out);
+    out = NULL;
+    rc = t_run("fit logit --data tests/fixtures/firth_sep.csv --formula 'y ~ x + oecd'", &out,
+               NULL);
+    T_EQ_INT(rc, 1, "separation exits 1");
+    T_CHECK(out && strstr(out, "separation"), "separation printed with the results");
+    free(out);
+    out = NULL;
     rc = t_run("fit logit --data tests/fixtures/glm_panel.csv --formula 'y ~ dem' --vce cluster", &out, NULL);
     T_EQ_INT(rc, 2, "usage error exit 2");
     free(out);
