@@ -2,7 +2,9 @@
  *
  * tests/bad/MANIFEST.csv lists cases: the rhaz arguments (OUT stands for
  * an output path that must not exist afterwards, HUGE a generated file
- * with a 2 MiB field), the expected exit code
+ * with a 2 MiB field, BADDATE a copy of data/ (symbolic links) whose
+ * ICMW status file has a garbage date, DUPDATA one whose polity5.csv
+ * repeats a state-year), the expected exit code
  * and a substring the one-line stderr message must contain. */
 #include "harness.h"
 #include "rhaz.h"
@@ -22,9 +24,37 @@ static void make_huge(void)
     fclose(fp);
 }
 
+static char baddate[64], dupdata[64];
+
+/* data/ as a tree of symbolic links, with one file replaced by `cmd`
+ * (a shell command writing $D/$F from the original data/$F) */
+static void make_data(char *dir, size_t size, const char *tag,
+                      const char *file, const char *cmd)
+{
+    char sh[2048];
+    snprintf(dir, size, "/tmp/rhaz-bad-%s.%d", tag, (int)getpid());
+    snprintf(sh, sizeof sh,
+             "D=%s F=%s; rm -rf $D && cp -rs \"$PWD/data\" $D && rm $D/$F && %s",
+             dir, file, cmd);
+    T_CHECK(system(sh) == 0, "make %s", dir);
+}
+
+static void remove_tree(const char *dir)
+{
+    char sh[256];
+    snprintf(sh, sizeof sh, "rm -rf '%s'", dir);
+    if (system(sh) != 0)
+        fprintf(stderr, "cannot remove %s\n", dir);
+}
+
 int main(void)
 {
     make_huge();
+    make_data(baddate, sizeof baddate, "date", "un-2015/4-13.csv",
+              "sed 's/^Algeria,,21 Apr 2005 a/Algeria,,31 Foo 2005 a/' "
+              "data/$F > $D/$F");
+    make_data(dupdata, sizeof dupdata, "dup", "polity5.csv",
+              "{ cat data/$F; grep '\"AFG\",1995' data/$F; } > $D/$F");
     rhaz_error err;
     const char *as_str[] = {"case", "args", "stderr", NULL};
     rhaz_csv_options opt = {.as_string = as_str};
@@ -50,6 +80,12 @@ int main(void)
             if (strncmp(p, "OUT", 3) == 0) {
                 k += (size_t)snprintf(cmd + k, sizeof cmd - k, "%s", out);
                 p += 3;
+            } else if (strncmp(p, "BADDATE", 7) == 0) {
+                k += (size_t)snprintf(cmd + k, sizeof cmd - k, "%s", baddate);
+                p += 7;
+            } else if (strncmp(p, "DUPDATA", 7) == 0) {
+                k += (size_t)snprintf(cmd + k, sizeof cmd - k, "%s", dupdata);
+                p += 7;
             } else if (strncmp(p, "HUGE", 4) == 0) {
                 k += (size_t)snprintf(cmd + k, sizeof cmd - k, "%s", huge);
                 p += 4;
@@ -66,10 +102,16 @@ int main(void)
         T_CHECK(se && msg && strstr(se, msg), "stderr '%s' contains '%s'",
                 se ? se : "", msg ? msg : "");
         T_CHECK(access(out, F_OK) != 0, "no output file left behind");
+        T_CHECK(!so || !*so, "nothing on stdout: '%.60s'", so ? so : "");
+        char outd[80];
+        snprintf(outd, sizeof outd, "%s.d", out);
+        remove_tree(outd);
         free(so);
         free(se);
     }
     rhaz_table_free(m);
     remove(huge);
+    remove_tree(baddate);
+    remove_tree(dupdata);
     return t_summary();
 }

@@ -31,7 +31,10 @@ static const char help[] =
     "                      as R coxph), g = G/(G-1), stata = G/(G-1) (N-1)/(N-K)\n"
     "  --firth             Heinze-Schemper penalized partial likelihood\n"
     "                      (finite estimates under monotone likelihood)\n"
-    "  --max-iter N        Newton-Raphson iteration limit (default 20)\n"
+    "  --max-iter N        Newton-Raphson iteration limit (default 20; --maxit\n"
+    "                      is the same)\n"
+    "  --keep-unconverged  exit 0 even if the fit did not converge or shows a\n"
+    "                      monotone likelihood (the output always says so)\n"
     "  --level L           confidence level (default 0.95)\n"
     "  --exp               print hazard ratios exp(coef) with their intervals\n"
     "  --zph km|rank|identity  also test proportional hazards (cox.zph)\n"
@@ -47,12 +50,13 @@ static const char help[] =
     "Convergence as R: relative change of the log partial likelihood below\n"
     "1e-9, at most 20 iterations, step-halving; collinear terms are set to NA;\n"
     "a coefficient running to infinity (monotone likelihood) is named.\n"
-    "Exit status: 0 ok, 1 data or model error, 2 usage error.\n";
+    "Exit status: 0 ok, 1 data or model error, non-convergence or monotone\n"
+    "likelihood (the fit is still written), 2 usage error.\n";
 
 typedef struct {
     const char *data, *formula, *weights, *cluster, *out, *survfit, *resid, *at;
     rhaz_cox_ties ties;
-    int robust, firth, exp, max_iter, zph, vce_set;
+    int robust, firth, exp, max_iter, zph, vce_set, keep;
     rhaz_vce vce;
     rhaz_zph_transform zph_tr;
     rhaz_vce_adj adj;
@@ -252,6 +256,8 @@ int cmd_fit_cox(int argc, char **argv)
         {"adjust", required_argument, 0, 'a'},
         {"firth", no_argument, 0, 'P'},
         {"max-iter", required_argument, 0, 'm'},
+        {"maxit", required_argument, 0, 'm'},
+        {"keep-unconverged", no_argument, 0, 'k'},
         {"level", required_argument, 0, 'L'},
         {"exp", no_argument, 0, 'e'},
         {"zph", required_argument, 0, 'z'},
@@ -308,6 +314,7 @@ int cmd_fit_cox(int argc, char **argv)
                                             "stata, not '%s'", optarg);
             break;
         case 'P': a.firth = 1; break;
+        case 'k': a.keep = 1; break;
         case 'm': {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -557,6 +564,14 @@ int cmd_fit_cox(int argc, char **argv)
         goto out;
     }
     rc = EXIT_OK;
+    if (!s->converged || s->stop == RHAZ_STOP_SEPARATION) {
+        fprintf(stderr, "rhaz: fit cox: %s\n",
+                !s->converged ? "the fit did not converge"
+                              : "monotone likelihood: a coefficient runs to "
+                                "infinity (see the warnings; try --firth)");
+        if (!a.keep)
+            rc = EXIT_DATA;
+    }
 out:
     rhaz_outfile_abort(of);
     free(zph);

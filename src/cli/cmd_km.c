@@ -148,6 +148,7 @@ int cmd_km(int argc, char **argv)
     const double *event = d->ny == 3 ? d->y + 2 * d->n : d->y + d->n;
     if (!(km = rhaz_km_fit(d->n, start, stop, event, d->weights, d->strata,
                            d->strata ? d->n_strata : 1, level, &err))) {
+        cli_locate_row(&err, d, t, data);
         rc = cli_error(&err);
         goto done;
     }

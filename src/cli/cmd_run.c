@@ -637,6 +637,15 @@ int cmd_run(int argc, char **argv)
     run_ctx r = {.mf = mf, .out = outdir, .render = render, .quiet = quiet,
                  .tty = isatty(2)};
     clock_gettime(CLOCK_MONOTONIC, &r.t0);
+    size_t ns = rhaz_modelfile_nsections(mf);
+    for (size_t k = 0; k < ns; k++)
+        if (strcmp(rhaz_modelfile_section(mf, k)->kind, "run"))
+            r.nsteps++;
+    if (r.nsteps == 0) {
+        rhaz_modelfile_free(mf);
+        return cli_fail("%s: nothing to run: no [panel], [participation], "
+                        "[model], [table] or [figure] section", path);
+    }
     char sub[4200];
     static const char *const subdirs[] = {"", "/models", "/tables", "/figures"};
     for (int k = 0; k < 4; k++) {
@@ -648,10 +657,6 @@ int cmd_run(int argc, char **argv)
     }
     /* order of work: panel, participation, models, tables, figures */
     static const char *const order[] = {"panel", "participation", "model", "table", "figure"};
-    size_t ns = rhaz_modelfile_nsections(mf);
-    for (size_t k = 0; k < ns; k++)
-        if (strcmp(rhaz_modelfile_section(mf, k)->kind, "run"))
-            r.nsteps++;
     int rc = 0;
     for (int o = 0; o < 5 && !rc; o++)
         for (size_t k = 0; k < ns && !rc; k++) {

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cli_error(const rhaz_error *err)
@@ -71,4 +72,19 @@ int cli_parse_format(const char *cmd, const char *s, unsigned allowed,
     }
     cli_usage(cmd, "unknown --format '%s'", s);
     return -1;
+}
+
+void cli_locate_row(rhaz_error *err, const rhaz_design *d,
+                    const rhaz_table *t, const char *path)
+{
+    if (!err || err->status != RHAZ_EDATA || err->line != 0 || !d || !d->rows)
+        return;
+    const char *q = strstr(err->msg, "row ");
+    if (!q)
+        return;
+    size_t k = strtoul(q + 4, NULL, 10);
+    if (k >= 1 && k <= d->n) {
+        err->line = rhaz_table_line(t, d->rows[k - 1]);
+        snprintf(err->file, sizeof err->file, "%s", path);
+    }
 }

@@ -1033,6 +1033,7 @@ static rhaz_status load_cow_source(rhaz_data *d, const cow_source *cs,
     long jc, jn, jy, jv = -1, jv2 = -1;
     rhaz_status st;
     strmap names = {0};
+    unsigned char *seen = NULL;
     if ((st = need_col(t, cs->code_col, 0, &jc, err)) || (st = need_col(t, cs->name_col, 1, &jn, err)) ||
         (st = need_col(t, "year", 0, &jy, err)))
         goto done;
@@ -1043,7 +1044,8 @@ static rhaz_status load_cow_source(rhaz_data *d, const cow_source *cs,
     } else if (cs->value_col && (st = need_col(t, cs->value_col, 0, &jv, err))) {
         goto done;
     }
-    if (strmap_init(&names, 512)) {
+    if (strmap_init(&names, 512) ||
+        !(seen = calloc((size_t)RD_NCOWN * RD_NY, 1))) {
         st = nomem(err);
         goto done;
     }
@@ -1068,6 +1070,17 @@ static rhaz_status load_cow_source(rhaz_data *d, const cow_source *cs,
         if (isnan(code[i])) {
             rd_note_add(d, file, "dropped: no COW code (not a state)", nm);
             continue;
+        }
+        /* a (code, year) given twice is ambiguous: refuse it */
+        if (code[i] > 0 && code[i] < RD_NCOWN && rd_ok((int)code[i], y)) {
+            size_t cell = RD_CELL((int)code[i], y);
+            if (seen[cell]) {
+                st = rhaz_error_set(err, RHAZ_EDATA, file, rhaz_table_line(t, i),
+                                    "duplicated state-year: code %d (%s), year %d",
+                                    (int)code[i], nm, y);
+                goto done;
+            }
+            seen[cell] = 1;
         }
         int c = recode(rc, cs->source, (int)code[i]);
         if (c != (int)code[i])
@@ -1096,6 +1109,7 @@ static rhaz_status load_cow_source(rhaz_data *d, const cow_source *cs,
     }
     st = RHAZ_OK;
 done:
+    free(seen);
     strmap_free(&names);
     rhaz_table_free(t);
     return st;

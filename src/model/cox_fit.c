@@ -150,6 +150,11 @@ static rhaz_status check_data(const rhaz_cox_data *d,
             return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
                                   "cox: row %zu: stop time must be finite "
                                   "and event 0 or 1", i + 1);
+        if (d->start ? d->start[i] < 0 : t < 0)
+            return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                                  "cox: row %zu: negative time (%g): times "
+                                  "are durations, >= 0", i + 1,
+                                  d->start ? d->start[i] : t);
         if (d->start && !(d->start[i] < t))
             return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
                                   "cox: row %zu: start (%g) must be less "

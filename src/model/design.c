@@ -541,21 +541,32 @@ static rhaz_status eval_var(ctx *c, const fnode *n, const char *label, dvar *v)
     return eval_num(c, n, v->val);
 }
 
-/* Mark rows where the variable is missing. */
-static void mark_missing(ctx *c, const dvar *v, unsigned char *used)
+/* Mark rows where the variable is missing; remember (in *allmiss) the
+ * first variable missing in every row, to name it if no row is left. */
+static void mark_missing(ctx *c, const dvar *v, unsigned char *used,
+                         const char **allmiss)
 {
-    size_t N = c->n;
+    size_t N = c->n, present = 0;
     if (v->kind == V_FACTOR && v->strcol >= 0) {
-        for (size_t i = 0; i < N; i++)
-            if (used[i] && rhaz_table_is_missing(c->t, (size_t)v->strcol, i))
+        for (size_t i = 0; i < N; i++) {
+            int miss = rhaz_table_is_missing(c->t, (size_t)v->strcol, i);
+            present += !miss;
+            if (used[i] && miss)
                 used[i] = 0;
-        return;
+        }
+    } else {
+        size_t k = v->kind == V_MATRIX ? v->ncol : 1;
+        for (size_t i = 0; i < N; i++) {
+            int miss = 0;
+            for (size_t q = 0; q < k; q++)
+                miss |= isnan(v->val[q * N + i]) != 0;
+            present += !miss;
+            if (miss)
+                used[i] = 0;
+        }
     }
-    size_t k = v->kind == V_MATRIX ? v->ncol : 1;
-    for (size_t q = 0; q < k; q++)
-        for (size_t i = 0; i < N; i++)
-            if (isnan(v->val[q * N + i]))
-                used[i] = 0;
+    if (N > 0 && present == 0 && !*allmiss)
+        *allmiss = v->label;
 }
 
 /* After the used rows are known: code factors and compact to the n used
@@ -785,6 +796,7 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
     unsigned char *used = malloc(N ? N : 1);
     fnode wnode = {0}, cnode = {0};
     const fnode *cl_node = NULL;
+    const char *allmiss = NULL;
     int have_w = 0, have_c = 0;
     if (!d || !vars || !sv || !used) {
         st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
@@ -793,6 +805,12 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
     d->n_total = N;
     d->lhs = f->lhs;
     memset(used, 1, N);
+    if (N == 0) {
+        const char *tn = rhaz_table_name(t);
+        st = rhaz_error_set(err, RHAZ_EDATA, tn && *tn ? tn : NULL,
+                            tn && *tn ? 2 : 0, "no data rows (header only)");
+        goto fail;
+    }
 
     /* the model frame: every variable on every row */
     /* which variables appear in a term */
@@ -805,7 +823,7 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
             continue;
         st = eval_var(&c, f->vars[v].node, f->vars[v].label, &vars[v]);
         if (!st)
-            mark_missing(&c, &vars[v], used);
+            mark_missing(&c, &vars[v], used, &allmiss);
     }
     if (!st && f->lhs != RHAZ_LHS_NONE) {
         const fnode *ln = f->lhs_node;
@@ -820,7 +838,7 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
             else
                 st = eval_num(&c, a, yv[k].val);
             if (!st)
-                mark_missing(&c, &yv[k], used);
+                mark_missing(&c, &yv[k], used, &allmiss);
         }
     }
     if (!st && opt->weights) {
@@ -838,7 +856,7 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
         else
             st = eval_num(&c, &wnode, wv.val);
         if (!st)
-            mark_missing(&c, &wv, used);
+            mark_missing(&c, &wv, used, &allmiss);
     }
     if (!st && (opt->cluster || f->cluster)) {
         if (opt->cluster) {
@@ -857,14 +875,14 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
             st = eval_var(&c, &fac, "cluster", &cv);
         }
         if (!st)
-            mark_missing(&c, &cv, used);
+            mark_missing(&c, &cv, used, &allmiss);
     }
     for (size_t s = 0; s < ns && !st; s++) {
         fnode fac = {.kind = N_CALL, .name = "factor", .nargs = 1,
                      .args = &f->strata[s], .pos = f->strata[s]->pos};
         st = eval_var(&c, &fac, "strata", &sv[s]);
         if (!st)
-            mark_missing(&c, &sv[s], used);
+            mark_missing(&c, &sv[s], used, &allmiss);
     }
     if (st)
         goto fail;
@@ -884,9 +902,17 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
         if (used[i])
             d->rows[k++] = i;
     if (n == 0) {
-        st = rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
-                            "no rows left: every row has a missing value in a "
-                            "variable of the formula (%zu rows dropped)", N);
+        if (allmiss) {
+            const char *tn = rhaz_table_name(t);
+            st = rhaz_error_set(err, RHAZ_EDATA, tn && *tn ? tn : NULL, 0,
+                                "'%s' is missing in every row (%zu rows)",
+                                allmiss, N);
+            if (err)
+                snprintf(err->what, sizeof err->what, "%s", allmiss);
+        } else
+            st = rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                                "no rows left: every row has a missing value in a "
+                                "variable of the formula (%zu rows dropped)", N);
         goto fail;
     }
     for (size_t v = 0; v < nv && !st; v++)

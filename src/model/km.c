@@ -82,6 +82,12 @@ rhaz_km *rhaz_km_fit(size_t n, const double *start, const double *stop,
                            i + 1);
             return NULL;
         }
+        if (start ? start[i] < 0 : stop[i] < 0) {
+            rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                           "km: row %zu: negative time (%g): times are "
+                           "durations, >= 0", i + 1, start ? start[i] : stop[i]);
+            return NULL;
+        }
         if (start && !(start[i] < stop[i])) {
             rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
                            "km: row %zu: start (%g) must be less than stop (%g)",

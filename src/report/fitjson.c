@@ -82,7 +82,9 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
         for (size_t i = 0; i < off && text[i]; i++)
             line += text[i] == '\n';
         rhaz_error_set(err, RHAZ_EPARSE, name, line, "invalid JSON: %s",
-                       json_tokener_error_desc(jerr));
+                       jerr == json_tokener_continue
+                           ? "unexpected end of file"
+                           : json_tokener_error_desc(jerr));
         json_tokener_free(tok);
         json_object_put(root);
         return NULL;
