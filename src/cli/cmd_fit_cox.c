@@ -444,6 +444,8 @@ int cmd_fit_cox(int argc, char **argv)
             bad = "the stop time is not finite";
         else if (!(cd.event[i] == 0 || cd.event[i] == 1))
             bad = "the event must be 0 or 1";
+        else if (cd.start ? cd.start[i] < 0 : cd.stop[i] < 0)
+            bad = "negative time: times are durations, >= 0";
         else if (cd.start && !(cd.start[i] < cd.stop[i]))
             bad = "start must be less than stop";
         else if (cd.weights && !(cd.weights[i] > 0 && isfinite(cd.weights[i])))
