@@ -431,6 +431,48 @@ static void errors(void)
             "start >= stop names the row: %s", err.msg);
 }
 
+/* cox.zph by term: veteran ~ trt + karno + factor(cell) */
+static void zph_terms(void)
+{
+    T_SECTION("veteran_factor");
+    rhaz_error err;
+    rhaz_table *t = rhaz_table_read("tests/fixtures/cox_veteran.csv", NULL, &err);
+    if (!t)
+        return;
+    size_t n = rhaz_table_nrow(t), p = 5;
+    double *x = malloc(n * p * sizeof *x);
+    const double *cell = col(t, "cell");
+    memcpy(x, col(t, "trt"), n * sizeof(double));
+    memcpy(x + n, col(t, "karno"), n * sizeof(double));
+    for (size_t i = 0; i < n; i++)
+        for (int l = 0; l < 3; l++)
+            x[(2 + l) * n + i] = cell[i] == l + 2;
+    rhaz_cox_data d = {.n = n, .p = p, .x = x, .stop = col(t, "time"),
+                       .event = col(t, "status")};
+    rhaz_cox *fit = rhaz_cox_fit(&d, NULL, &err);
+    T_CHECK(fit != NULL, "fit");
+    if (fit) {
+        compare("veteran_factor", "coef", rhaz_cox_result_get(fit)->coef, p, p,
+                1, 0);
+        int assign[] = {0, 1, 2, 2, 2};
+        double tab[12], cm[12];
+        static const rhaz_zph_transform tr[] = {RHAZ_ZPH_KM, RHAZ_ZPH_IDENTITY};
+        static const char *const nm[] = {"zphterms_km", "zphterms_identity"};
+        for (int k = 0; k < 2; k++) {
+            T_CHECK(rhaz_cox_zph_terms(fit, tr[k], assign, 3, tab, &err) ==
+                        RHAZ_OK, "zph terms");
+            for (size_t i = 0; i < 4; i++)
+                for (size_t j = 0; j < 3; j++)
+                    cm[j * 4 + i] = tab[3 * i + j];
+            compare("veteran_factor", nm[k], cm, 4, 4, 3, 0);
+        }
+        T_EQ_INT(tab[3 * 2 + 1], 3, "factor(cell): 3 df");
+        rhaz_cox_free(fit);
+    }
+    free(x);
+    rhaz_table_free(t);
+}
+
 /* Firth: against the independent R computation (cox_firth_ref.R) */
 static void firth(void)
 {
@@ -650,6 +692,7 @@ int main(void)
         run_case(cases, r);
     closed_form();
     errors();
+    zph_terms();
     firth();
     cli();
     for (int k = 0; k < nstats; k++)

@@ -143,6 +143,13 @@ typedef enum {
 } rhaz_zph_transform;
 rhaz_status rhaz_cox_zph(const rhaz_cox *fit, rhaz_zph_transform tr,
                          double *table, rhaz_error *err);
+/* The same by term (cox.zph's default terms = TRUE): assign[j] in
+ * 0..n_terms-1 is the term of coefficient j (a factor's columns share
+ * one); table has n_terms + 1 rows (the last GLOBAL), df = the term's
+ * non-aliased columns.  assign NULL: one term per coefficient. */
+rhaz_status rhaz_cox_zph_terms(const rhaz_cox *fit, rhaz_zph_transform tr,
+                               const int *assign, size_t n_terms,
+                               double *table, rhaz_error *err);
 
 /* ---- Kaplan-Meier / Nelson-Aalen ------------------------------------ */
 

@@ -79,52 +79,56 @@ static void csv_str(FILE *fp, const char *s)
     }
 }
 
-/* the zph table: text lines, or a JSON member */
-static void print_zph_text(FILE *fp, const rhaz_fit_summary *s,
-                           const cox_args *a, const double *zph)
+/* the zph table (one row per term, then GLOBAL; as cox.zph's default
+ * terms = TRUE): text lines, or a JSON member */
+static const char *zph_label(const rhaz_design *d, size_t t)
+{
+    return t < d->n_terms ? d->term_labels[t] : "GLOBAL";
+}
+
+static void print_zph_text(FILE *fp, const rhaz_design *d, const cox_args *a,
+                           const double *zph)
 {
     static const char *const trn[] = {"km", "rank", "identity", "log"};
     int w = 12;
-    for (size_t j = 0; j < s->p; j++)
-        if ((int)strlen(s->coef[j].term) > w)
-            w = (int)strlen(s->coef[j].term);
+    for (size_t t = 0; t < d->n_terms; t++)
+        if ((int)strlen(d->term_labels[t]) > w)
+            w = (int)strlen(d->term_labels[t]);
     fprintf(fp, "\nProportional hazards test (cox.zph, transform %s):\n",
             trn[a->zph_tr]);
     fprintf(fp, "%-*s %10s %4s %10s\n", w, "", "chisq", "df", "p");
-    for (size_t j = 0; j <= s->p; j++) {
-        if (j < s->p && s->coef[j].aliased)
-            continue;
-        fprintf(fp, "%-*s %10.4g %4.0f %10.4g\n", w,
-                j < s->p ? s->coef[j].term : "GLOBAL", zph[3 * j],
-                zph[3 * j + 1], zph[3 * j + 2]);
+    for (size_t t = 0; t <= d->n_terms; t++) {
+        if (isnan(zph[3 * t]))
+            continue; /* every column of the term aliased */
+        fprintf(fp, "%-*s %10.4g %4.0f %10.4g\n", w, zph_label(d, t),
+                zph[3 * t], zph[3 * t + 1], zph[3 * t + 2]);
     }
 }
 
-static void print_zph_json(FILE *fp, const rhaz_fit_summary *s,
-                           const cox_args *a, const double *zph)
+static void print_zph_json(FILE *fp, const rhaz_design *d, const cox_args *a,
+                           const double *zph)
 {
     static const char *const trn[] = {"km", "rank", "identity", "log"};
     fprintf(fp, ",\n \"zph\": {\"transform\": \"%s\", \"tests\": [",
             trn[a->zph_tr]);
     int first = 1;
-    for (size_t j = 0; j <= s->p; j++) {
-        if (j < s->p && s->coef[j].aliased)
+    for (size_t t = 0; t <= d->n_terms; t++) {
+        if (isnan(zph[3 * t]))
             continue;
         fprintf(fp, "%s{\"term\": ", first ? "" : ", ");
         first = 0;
-        rhaz_json_string(fp, j < s->p ? s->coef[j].term : "GLOBAL");
+        rhaz_json_string(fp, zph_label(d, t));
         fprintf(fp, ", \"chisq\": ");
-        rhaz_json_number(fp, zph[3 * j]);
+        rhaz_json_number(fp, zph[3 * t]);
         fprintf(fp, ", \"df\": ");
-        rhaz_json_number(fp, zph[3 * j + 1]);
+        rhaz_json_number(fp, zph[3 * t + 1]);
         fprintf(fp, ", \"p\": ");
-        rhaz_json_number(fp, zph[3 * j + 2]);
+        rhaz_json_number(fp, zph[3 * t + 2]);
         fputc('}', fp);
     }
     fprintf(fp, "]}");
 }
 
-/* --survfit: baseline curves as CSV */
 /* x0 from --at COL=V,... (others at R's means); 0 ok, else usage error */
 static int parse_at(const char *at, const rhaz_design *d,
                     const rhaz_cox_result *r, double *x0)
@@ -493,9 +497,16 @@ int cmd_fit_cox(int argc, char **argv)
     s->n_dropped = d->n_dropped;
     s->n_clusters = d->cluster ? d->n_clusters : 0;
     if (a.zph) {
-        zph = malloc(3 * (d->p + 1) * sizeof *zph);
-        if (!zph || rhaz_cox_zph(fit, a.zph_tr, zph, &err) != RHAZ_OK) {
-            rc = zph ? cli_error(&err) : cli_fail("out of memory");
+        zph = malloc(3 * (d->n_terms + 1) * sizeof *zph);
+        int *asg = malloc((d->p + 1) * sizeof *asg);
+        for (size_t j = 0; asg && j < d->p; j++)
+            asg[j] = d->assign[j] - 1; /* no intercept column: terms 1.. */
+        rhaz_status zst = zph && asg ? rhaz_cox_zph_terms(fit, a.zph_tr, asg,
+                                                          d->n_terms, zph, &err)
+                                     : RHAZ_ENOMEM;
+        free(asg);
+        if (zst != RHAZ_OK) {
+            rc = zst == RHAZ_ENOMEM ? cli_fail("out of memory") : cli_error(&err);
             goto out;
         }
     }
@@ -540,7 +551,7 @@ int cmd_fit_cox(int argc, char **argv)
                 break;
         fwrite(buf, 1, len, fp);
         free(buf);
-        print_zph_json(fp, s, &a, zph);
+        print_zph_json(fp, d, &a, zph);
         fputs("}\n", fp);
     } else {
         if (rhaz_fit_summary_write(fp, s, sf[a.fmt], &so, &err) != RHAZ_OK) {
@@ -551,7 +562,7 @@ int cmd_fit_cox(int argc, char **argv)
             fprintf(fp, "Wald test = %.4g, score (log-rank) test = %.4g on %d "
                         "df\n", r->wald_test, r->score_test, s->rank);
             if (zph)
-                print_zph_text(fp, s, &a, zph);
+                print_zph_text(fp, d, &a, zph);
         }
     }
     if (a.survfit &&

@@ -358,6 +358,13 @@ static void xtwx(const rhaz_cox *f, const double *wt, double *buf, size_t chunk,
 rhaz_status rhaz_cox_zph(const rhaz_cox *f, rhaz_zph_transform tr,
                          double *table, rhaz_error *err)
 {
+    return rhaz_cox_zph_terms(f, tr, NULL, 0, table, err);
+}
+
+rhaz_status rhaz_cox_zph_terms(const rhaz_cox *f, rhaz_zph_transform tr,
+                               const int *assign, size_t n_terms,
+                               double *table, rhaz_error *err)
+{
     const size_t n = f->n, p = f->p, K = f->K, K1 = K + 1;
     const size_t chunk = 2048;
     if (!f || !table)
@@ -454,39 +461,34 @@ rhaz_status rhaz_cox_zph(const rhaz_cox *f, rhaz_zph_transform tr,
             big[(q + a) * q2 + b] = I1[jb * p + ja];
             big[(q + a) * q2 + q + b] = I2[jb * p + ja];
         }
-    for (size_t j = 0; j < p; j++)
-        table[3 * j] = table[3 * j + 1] = table[3 * j + 2] = NAN;
-    /* per coefficient: rows/cols (beta, gamma_j), u = (0, U_gamma_j) */
-    for (size_t a = 0; a <= q; a++) {
-        size_t m = a < q ? q + 1 : q2;
-        size_t idx[2 * 64 + 2], *ix = m <= 2 * 64 + 2 ? idx : NULL;
-        size_t *heap = NULL;
-        if (!ix) {
-            heap = malloc(m * sizeof *heap);
-            if (!heap) {
-                st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
-                                    "cox: out of memory");
-                goto out;
-            }
-            ix = heap;
-        }
+    size_t nt = assign ? n_terms : p;
+    for (size_t t = 0; t <= nt; t++)
+        table[3 * t] = table[3 * t + 1] = table[3 * t + 2] = NAN;
+    size_t *ix = malloc(q2 * sizeof *ix);
+    double *u0 = malloc(q2 * sizeof *u0);
+    if (!ix || !u0) {
+        free(ix);
+        free(u0);
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+        goto out;
+    }
+    /* per term: rows/cols (beta, gamma of the term), u = (0, U_gamma);
+     * t == nt: GLOBAL */
+    for (size_t t = 0; t <= nt; t++) {
+        size_t m = q;
         for (size_t b = 0; b < q; b++)
             ix[b] = b;
-        if (a < q)
-            ix[q] = q + a;
-        else
-            for (size_t b = 0; b < q; b++)
-                ix[q + b] = q + b;
+        for (size_t b = 0; b < q; b++) {
+            size_t term = assign ? (size_t)assign[keep[b]] : keep[b];
+            if (t == nt || term == t)
+                ix[m++] = q + b;
+        }
+        if (m == q)
+            continue; /* every column of the term aliased */
         for (size_t r = 0; r < m; r++) {
             for (size_t c = 0; c < m; c++)
                 sub[r * m + c] = big[ix[r] * q2 + ix[c]];
             rhs[r] = ix[r] < q ? 0.0 : ug[keep[ix[r] - q]];
-        }
-        double *u0 = malloc(m * sizeof *u0);
-        if (!u0) {
-            free(heap);
-            st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
-            goto out;
         }
         memcpy(u0, rhs, m * sizeof *u0);
         rhaz_ldl_factor_(sub, m, 1e-12);
@@ -494,14 +496,13 @@ rhaz_status rhaz_cox_zph(const rhaz_cox *f, rhaz_zph_transform tr,
         double chisq = 0;
         for (size_t r = 0; r < m; r++)
             chisq += rhs[r] * u0[r];
-        free(u0);
-        free(heap);
-        double df = a < q ? 1.0 : (double)q;
-        size_t row = a < q ? keep[a] : p;
-        table[3 * row] = chisq;
-        table[3 * row + 1] = df;
-        table[3 * row + 2] = gsl_cdf_chisq_Q(chisq, df);
+        double df = (double)(m - q);
+        table[3 * t] = chisq;
+        table[3 * t + 1] = df;
+        table[3 * t + 2] = gsl_cdf_chisq_Q(chisq, df);
     }
+    free(ix);
+    free(u0);
 out:
     free(keep);
     free(g);

@@ -142,6 +142,11 @@ for (k in seq_len(nrow(cases))) {
         }
     }
 }
+# cox.zph by term (its default): a factor's columns tested together
+vf <- coxph(Surv(time, status) ~ trt + karno + factor(cell), data = data[["cox_veteran.csv"]])
+add("veteran_factor", "coef", coef(vf))
+for (tr in c("km", "identity"))
+    addmat("veteran_factor", paste0("zphterms_", tr), cox.zph(vf, transform = tr)$table)
 res <- do.call(rbind, out)
 write.csv(res, "tests/reference/cox_ref_values.csv", row.names = FALSE,
           quote = FALSE)
