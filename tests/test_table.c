@@ -236,13 +236,33 @@ static void test_regressions(void)
         T_CHECK(rhaz_table_str(t, 1, 2) == NULL, "missing cell");
         rhaz_table_free(t);
     }
-    const char *files[] = {"tests/fuzz/regress/csv-cr-lateflip.csv", NULL};
+    const char *files[] = {"tests/fuzz/regress/csv-cr-lateflip.csv",
+                           "tests/fuzz/regress/csv-quoted-growth.csv", NULL};
     for (const char **f = files; *f; f++) {
         t = rhaz_table_read(*f, NULL, &err);
         T_CHECK(t || err.status != RHAZ_OK, "%s: parses or fails cleanly", *f);
         for (size_t j = 0; t && j < rhaz_table_ncol(t); j++) {
             rhaz_colsummary s;
             T_CHECK(rhaz_table_summarise(t, j, &s, &err) == RHAZ_OK, "summary");
+        }
+        /* written (a long quoted name once overran the row buffer: a
+         * heap-buffer-overflow found by fuzz_csv) and read back */
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mem = t ? open_memstream(&buf, &len) : NULL;
+        if (mem) {
+            T_CHECK(rhaz_table_write_fp(t, mem, &err) == RHAZ_OK, "%s: write", *f);
+            fclose(mem);
+            rhaz_table *u = rhaz_table_read_mem(buf, len, "rewritten", NULL, &err);
+            T_CHECK(u != NULL, "%s: rewritten table reads: %s", *f, err.msg);
+            if (u) {
+                T_EQ_INT(rhaz_table_ncol(u), rhaz_table_ncol(t), "columns");
+                T_EQ_INT(rhaz_table_nrow(u), rhaz_table_nrow(t), "rows");
+                for (size_t j = 0; j < rhaz_table_ncol(t) && j < rhaz_table_ncol(u); j++)
+                    T_EQ_STR(rhaz_table_colname(u, j), rhaz_table_colname(t, j), "name");
+            }
+            rhaz_table_free(u);
+            free(buf);
         }
         rhaz_table_free(t);
     }

@@ -856,7 +856,8 @@ typedef struct {
     int oom;
 } rowbuf;
 
-static void rb_put(rowbuf *r, const char *s, size_t n)
+/* room for n more bytes (and a NUL); 0 on success */
+static int rb_reserve(rowbuf *r, size_t n)
 {
     if (r->n + n + 1 > r->cap) {
         size_t nc = r->cap ? r->cap : 4096;
@@ -865,11 +866,18 @@ static void rb_put(rowbuf *r, const char *s, size_t n)
         char *nb = realloc(r->b, nc);
         if (!nb) {
             r->oom = 1;
-            return;
+            return -1;
         }
         r->b = nb;
         r->cap = nc;
     }
+    return 0;
+}
+
+static void rb_put(rowbuf *r, const char *s, size_t n)
+{
+    if (rb_reserve(r, n))
+        return;
     memcpy(r->b + r->n, s, n);
     r->n += n;
 }
@@ -884,13 +892,7 @@ static void rb_field(rowbuf *r, const char *s)
     }
     /* libcsv quotes (RFC 4180: quotes doubled inside quotes) */
     size_t need = csv_write(NULL, 0, s, n);
-    rb_put(r, "", 0);
-    if (r->n + need + 1 > r->cap) {
-        size_t old = r->n;
-        rb_put(r, s, need); /* grow (content replaced below) */
-        r->n = old;
-    }
-    if (r->oom)
+    if (rb_reserve(r, need))
         return;
     r->n += csv_write(r->b + r->n, r->cap - r->n, s, n);
 }
