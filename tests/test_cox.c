@@ -656,6 +656,21 @@ static void cli(void)
     free(out);
     free(er);
 
+    rc = t_run("fit cox --data tests/fixtures/cox_lung.csv --formula "
+               "'Surv(time, status) ~ age + cens' --format csv", &out, &er);
+    T_EQ_INT(rc, 1, "monotone likelihood exits 1");
+    T_CHECK(out && strstr(out, "cens,"), "the table is still written");
+    T_CHECK(er && strstr(er, "cens: monotone likelihood"),
+            "the warning names the term: %s", er ? er : "");
+    free(out);
+    free(er);
+    rc = t_run("fit cox --data tests/fixtures/cox_lung.csv --formula "
+               "'Surv(time, status) ~ age + cens' --format csv "
+               "--keep-unconverged --maxit 20", &out, &er);
+    T_EQ_INT(rc, 0, "--keep-unconverged exits 0");
+    free(out);
+    free(er);
+
     rc = t_run("fit cox --data tests/fixtures/cox_heart.csv --formula "
                "'event ~ age'", &out, &er);
     T_EQ_INT(rc, 2, "non-Surv formula is a usage error");
