@@ -516,8 +516,21 @@ static int detect_separation(const rhaz_design *d, const glm_ws *ws,
         free(flag);
         return 0;
     }
-    for (size_t i = 0; i < n; i++)
-        nused += !(ws->wp && ws->wp[i] == 0);
+    size_t nev = 0, nzero = 0;
+    for (size_t i = 0; i < n; i++) {
+        int u = !(ws->wp && ws->wp[i] == 0);
+        nused += u;
+        nev += u && ws->y[i] == 1;
+        nzero += u && ws->y[i] == 0;
+    }
+    if (nused > 0 && (nzero == nused || nev == nused)) {
+        /* the outcome does not vary: no finite maximum-likelihood estimate */
+        add_warning(s, "%s: the response is %d in every row; the intercept "
+                    "runs to %s infinity",
+                    nev == 0 ? "no events" : "all events", nev == 0 ? 0 : 1,
+                    nev == 0 ? "minus" : "plus");
+        found = 1;
+    }
     for (size_t k = 0; k < d->n_blocks; k++) {
         const struct rhaz_design_block *bk = &d->blocks[k];
         for (size_t q = 0; q < bk->ncol; q++)

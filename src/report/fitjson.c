@@ -127,7 +127,15 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
     if (!s->n_strata)
         s->n_strata = count(root, "n_strata");
     s->converged = boolean(root, "converged");
+    s->stop = s->converged ? RHAZ_STOP_CONVERGED : RHAZ_STOP_MAXITER;
+    json_object *jstop = get(root, "stop");
+    if (jstop && json_object_is_type(jstop, json_type_string))
+        for (int r = RHAZ_STOP_CONVERGED; r <= RHAZ_STOP_SEPARATION; r++)
+            if (!strcmp(json_object_get_string(jstop),
+                        rhaz_stop_reason_name((rhaz_stop_reason)r)))
+                s->stop = (rhaz_stop_reason)r;
     s->iterations = (int)count(root, "iterations");
+    s->step_halvings = (int)count(root, "step_halvings");
     s->rank = (int)count(root, "rank");
     s->loglik = num(root, "loglik");
     s->loglik_null = num(root, "loglik_null");
