@@ -77,10 +77,10 @@ void rhaz_cox_free(rhaz_cox *f)
     void *ptrs[] = {f->dead, f->center, f->scale, f->k_add, f->k_hi, f->k_rem,
                     f->sbeg, f->slot_time, f->slot_stratum, f->slot_nd,
                     f->slot_wd, f->deaths, f->ud, f->eta, f->rr, f->a, f->S0,
-                    f->D0, f->S1, f->S1r, f->D1, f->A, f->B, f->C0, f->C1, f->C2,
+                    f->D0, f->S1, f->S1r, f->D1r, f->D1, f->A, f->B, f->C0, f->C1, f->C2,
                     f->E0, f->E1, f->cumA, f->chunk, f->imat, f->u, f->corr,
                     f->beta_z, f->vz, f->h, f->firth_u, f->q0, f->v, f->coef,
-                    f->vcov, f->vcov_model, f->score, f->means, f->lp,
+                    f->vcov, f->vcov_model, f->score, f->means,
                     f->aliased, f->infinite};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
         free(ptrs[i]);
@@ -375,6 +375,7 @@ static rhaz_cox *cox_setup(const rhaz_cox_data *d, const rhaz_cox_options *o,
     XALLOC(f->D0, K + 1);
     XALLOC(f->S1, (K + 1) * p);
     XALLOC(f->S1r, (K + 1) * p);
+    XALLOC(f->D1r, (K + 1) * p);
     XALLOC(f->D1, (K + 1) * p);
     XALLOC(f->A, K + 1);
     XALLOC(f->B, K + 1);
@@ -396,7 +397,6 @@ static rhaz_cox *cox_setup(const rhaz_cox_data *d, const rhaz_cox_options *o,
     XALLOC(f->vcov, p * p);
     XALLOC(f->vcov_model, p * p);
     XALLOC(f->score, p);
-    XALLOC(f->lp, n);
     XALLOC(f->aliased, p);
     XALLOC(f->infinite, p);
     return f;
@@ -444,43 +444,43 @@ double rhaz_cox_eval_(struct rhaz_cox *f, const double *beta, int info)
     memset(f->D0, 0, K1 * sizeof(double));
     memset(f->S1, 0, K1 * p * sizeof(double));
     memset(f->D1, 0, K1 * p * sizeof(double));
-    for (size_t i = 0; i < n; i++) {
-        f->S0[f->k_add[i]] += f->rr[i];
-        f->S0[f->k_rem[i]] -= f->rr[i];
-    }
-    for (size_t e = 0; e < f->n_deaths; e++) {
-        size_t i = f->deaths[e];
-        f->D0[f->k_add[i]] += f->rr[i];
-    }
-    /* S1 in row-major scratch (slot k at rm + k * p), one row at a time:
-     * the p adds of a row are contiguous (vectorized) */
+    /* one pass over the rows: S0, D0 and S1, D1 in row-major scratch
+     * (slot k at + k * p), the p adds of a row contiguous (vectorized) */
     {
-        double *rm = f->S1r;
+        double *rm = f->S1r, *dm = f->D1r;
         memset(rm, 0, K1 * p * sizeof(double));
+        memset(dm, 0, K1 * p * sizeof(double));
         const double *z = f->z;
         for (size_t i = 0; i < n; i++) {
             double ri = f->rr[i];
             if (ri == 0)
                 continue;
-            double *ra = rm + (size_t)f->k_add[i] * p,
-                   *rb = rm + (size_t)f->k_rem[i] * p;
-            for (size_t j = 0; j < p; j++) {
-                double v = ri * z[j * n + i];
-                ra[j] += v;
-                rb[j] -= v;
+            size_t ka = f->k_add[i], kr = f->k_rem[i];
+            f->S0[ka] += ri;
+            f->S0[kr] -= ri;
+            double *ra = rm + ka * p, *rb = rm + kr * p;
+            if (f->dead[i]) {
+                double *da = dm + ka * p;
+                f->D0[ka] += ri;
+                for (size_t j = 0; j < p; j++) {
+                    double v = ri * z[j * n + i];
+                    ra[j] += v;
+                    rb[j] -= v;
+                    da[j] += v;
+                }
+            } else {
+                for (size_t j = 0; j < p; j++) {
+                    double v = ri * z[j * n + i];
+                    ra[j] += v;
+                    rb[j] -= v;
+                }
             }
         }
         for (size_t j = 0; j < p; j++)
-            for (size_t k = 0; k < K1; k++)
+            for (size_t k = 0; k < K1; k++) {
                 f->S1[j * K1 + k] = rm[k * p + j];
-    }
-    for (size_t j = 0; j < p; j++) {
-        const double *z = f->z + j * n;
-        double *d1 = f->D1 + j * K1;
-        for (size_t e = 0; e < f->n_deaths; e++) {
-            size_t i = f->deaths[e];
-            d1[f->k_add[i]] += f->rr[i] * z[i];
-        }
+                f->D1[j * K1 + k] = dm[k * p + j];
+            }
     }
     for (size_t s = 0; s < f->S; s++) {
         double run = 0;
@@ -561,18 +561,16 @@ double rhaz_cox_eval_(struct rhaz_cox *f, const double *beta, int info)
         return loglik;
 
     /* second-moment part: X' diag(a) X, chunked dsyrk */
-    for (size_t i = 0; i < n; i++)
-        f->a[i] = f->rr[i] * (f->cumA[f->k_hi[i]] - f->cumA[f->k_add[i]]);
-    for (size_t e = 0; e < f->n_deaths; e++) {
-        size_t i = f->deaths[e];
-        f->a[i] -= f->rr[i] * f->B[f->k_add[i]];
-    }
     memset(f->imat, 0, p * p * sizeof(double));
     double sa[CHUNK];
     for (size_t r0 = 0; r0 < n; r0 += CHUNK) {
         size_t m = n - r0 < CHUNK ? n - r0 : CHUNK;
         for (size_t r = 0; r < m; r++) {
-            double ai = f->a[r0 + r];
+            size_t i = r0 + r, ka = f->k_add[i];
+            double ai = f->rr[i] * (f->cumA[f->k_hi[i]] - f->cumA[ka]);
+            if (f->dead[i])
+                ai -= f->rr[i] * f->B[ka];
+            f->a[i] = ai;
             sa[r] = ai > 0 ? sqrt(ai) : 0.0; /* a >= 0 up to rounding */
         }
         for (size_t j = 0; j < p; j++) {
@@ -806,6 +804,7 @@ done:
      * from the centred covariates (x may have been overwritten):
      * x'b = z'b_z + center_s'b */
     {
+        f->lp = f->eta; /* eta is not needed after the fit: reuse it */
         for (size_t j = 0; j < p; j++)
             step[j] = f->aliased[j] ? 0.0 : beta[j];
         if (p > 0)

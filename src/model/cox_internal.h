@@ -55,7 +55,7 @@ struct rhaz_cox {
     double shift;            /* constant subtracted from eta before exp */
     double *S0, *D0;         /* K + 1, K */
     double *S1, *D1;         /* (K + 1) x p, column-major, ld K + 1 */
-    double *S1r;             /* (K + 1) x p row-major scratch */
+    double *S1r, *D1r;       /* (K + 1) x p row-major scratch */
     double *A, *B, *C0, *C1, *C2, *E0, *E1; /* K: Efron sums (cox_fit.c) */
     double *cumA;            /* K + 1 */
     double *chunk;           /* CHUNK x p */
@@ -67,7 +67,8 @@ struct rhaz_cox {
     double *q0, *v;          /* n, p x K+1 workspace (Firth) */
 
     /* results (original scale) */
-    double *coef, *vcov, *vcov_model, *score, *means, *lp;
+    double *coef, *vcov, *vcov_model, *score, *means;
+    double *lp;              /* n, the eta buffer after the fit */
     int *aliased, *infinite;
 };
 
