@@ -46,6 +46,7 @@ hrt$transplant <- as.numeric(as.character(hrt$transplant))
 hrt$agegrp <- as.integer(hrt$age > 0)     # a stratum variable
 # monotone likelihood in (start, stop] data: only event-free rows have it
 hrt$mono <- as.numeric(hrt$event == 0 & hrt$id %% 3 == 0)
+hrt$wt <- 1 + (hrt$id %% 4) / 3            # case weights, (start, stop] data
 wr(test1, "cox_test1.csv")
 wr(test2, "cox_test2.csv")
 wr(test3, "cox_test3.csv")
