@@ -55,6 +55,27 @@ static void test_bad(void)
                                         "b.json", &err) == NULL &&
                 strstr(err.msg, "coefficients[0]"),
             "coefficient without term named");
+    T_CHECK(rhaz_fit_summary_parse_json("{\"model\": \"cox\", \"coef",
+                                        "b.json", &err) == NULL &&
+                strstr(err.msg, "unexpected end of file"),
+            "truncated JSON said so: %s", err.msg);
+    /* p coefficients and p empty vcov rows: no p x p allocation */
+    char big[200000];
+    size_t k = (size_t)snprintf(big, sizeof big,
+                                "{\"model\": \"cox\", \"stop\": \"separation\", "
+                                "\"coefficients\": [");
+    for (int j = 0; j < 5000; j++)
+        k += (size_t)snprintf(big + k, sizeof big - k, "%s{\"term\": \"x\"}",
+                              j ? "," : "");
+    k += (size_t)snprintf(big + k, sizeof big - k, "], \"vcov\": [");
+    for (int j = 0; j < 5000; j++)
+        k += (size_t)snprintf(big + k, sizeof big - k, "%s[]", j ? "," : "");
+    snprintf(big + k, sizeof big - k, "]}");
+    rhaz_fit_summary *s = rhaz_fit_summary_parse_json(big, "big.json", &err);
+    T_CHECK(s && s->p == 5000 && s->vcov == NULL, "empty vcov rows ignored: %s",
+            err.msg);
+    T_CHECK(s && s->stop == RHAZ_STOP_SEPARATION, "stop reason read back");
+    rhaz_fit_summary_free(s);
     T_CHECK(rhaz_fit_summary_read_json("/nonexistent.json", &err) == NULL &&
                 err.status == RHAZ_EIO,
             "missing file");

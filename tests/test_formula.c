@@ -164,6 +164,32 @@ static void test_options(const rhaz_table *data)
     rhaz_formula_free(f);
 }
 
+/* Fuzzer findings: a huge power was converted to int (UB), and a*b*c*...
+ * doubles the terms with every factor. */
+static void test_limits(void)
+{
+    T_SECTION("limits");
+    rhaz_error err;
+    rhaz_formula *f = rhaz_formula_parse("y ~ (a + b + c)^1e300", &err);
+    T_CHECK(f != NULL, "huge power: %s", err.msg);
+    T_EQ_INT(f ? rhaz_formula_nterms(f) : 0, 7, "(a+b+c)^1e300 = (a+b+c)^3");
+    rhaz_formula_free(f);
+    f = rhaz_formula_parse("y ~ (a + b)^9", &err);
+    T_EQ_INT(f ? rhaz_formula_nterms(f) : 0, 3, "(a+b)^9 = a*b");
+    rhaz_formula_free(f);
+    f = rhaz_formula_parse("y ~ a*b*c*d*e*f*g*h*i*j*k*l", &err);
+    T_EQ_INT(f ? rhaz_formula_nterms(f) : 0, 4095, "12 factors: 4095 terms");
+    rhaz_formula_free(f);
+    f = rhaz_formula_parse("y ~ a*b*c*d*e*f*g*h*i*j*k*l*m", &err);
+    T_CHECK(f == NULL && strstr(err.msg, "too many terms"), "8191 terms refused: %s",
+            err.msg);
+    rhaz_formula_free(f);
+    f = rhaz_formula_parse("y ~ (a+b+c+d+e+f+g+h+i+j+k+l+m)^13", &err);
+    T_CHECK(f == NULL && strstr(err.msg, "too many terms"), "power refused: %s",
+            err.msg);
+    rhaz_formula_free(f);
+}
+
 int main(void)
 {
     rhaz_error err;
@@ -175,6 +201,7 @@ int main(void)
     test_terms();
     test_design_errors(data);
     test_options(data);
+    test_limits();
     rhaz_table_free(data);
     return t_summary();
 }

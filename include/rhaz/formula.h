@@ -87,7 +87,7 @@ typedef struct {
                               when this is NULL */
     int drop_intercept;    /* 1: code factors as if there were an intercept,
                               then drop the "(Intercept)" column (Cox) */
-    size_t max_cols;       /* cap on p, 0 = 100000 */
+    size_t max_cols;       /* cap on p, 0 = 10000 */
     int sparse_indicators; /* 1: leave the columns of indicator blocks (see
                               rhaz_design.blocks) unwritten in X -- they
                               read as zeros and their memory is never

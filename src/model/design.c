@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 
 typedef enum { V_NUM, V_FACTOR, V_MATRIX } vkind;
@@ -982,7 +983,8 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
     }
     /* count columns */
     size_t p = f->intercept || opt->drop_intercept ? 1 : 0;
-    size_t maxc = opt->max_cols ? opt->max_cols : 100000;
+    /* p x p information matrices are dense: 10000 columns = 800 MB each */
+    size_t maxc = opt->max_cols ? opt->max_cols : 10000;
     for (size_t k = 0; k < f->nterms && !st; k++) {
         size_t m = 1;
         for (size_t v = 0; v < nv; v++) {
@@ -994,10 +996,10 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
                 st = derr(&c, RHAZ_EDATA, f->vars[v].pos, vars[v].label,
                           "factor has a single level ('%s') in the %zu rows used",
                           vars[v].nlev ? vars[v].levels[0] : "", n);
-            m *= nc;
+            m = nc && m > (maxc + 1) / nc ? maxc + 1 : m * nc; /* no overflow */
         }
-        p += m;
-        if (p > maxc)
+        p = p + m > maxc ? maxc + 1 : p + m;
+        if (p > maxc && !st)
             st = derr(&c, RHAZ_EINVAL, f->terms[k].pos, f->terms[k].label,
                       "the model matrix would have more than %zu columns", maxc);
     }
@@ -1009,6 +1011,19 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
         free(codes);
         st = derr(&c, RHAZ_ENOMEM, 0, NULL, "model matrix too large");
         goto fail;
+    }
+    {
+        /* refuse a matrix larger than the machine's memory up front
+         * (calloc may succeed lazily, and the first touch kill us) */
+        long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+        double need = (double)n * (double)p * sizeof(double);
+        if (pages > 0 && psz > 0 && need > (double)pages * (double)psz) {
+            free(codes);
+            st = derr(&c, RHAZ_ENOMEM, 0, NULL,
+                      "the model matrix (%zu rows x %zu columns, %.1f GB) is "
+                      "larger than this machine's memory", n, p, need / 1e9);
+            goto fail;
+        }
     }
     d->X = alloc_matrix(n * p);
     d->colnames = calloc(p ? p : 1, sizeof *d->colnames);

@@ -499,6 +499,11 @@ static int fset_empty(const fset *a)
     return 1;
 }
 
+/* Expanded terms are capped: a*b*c*... doubles them with every factor
+ * (2^k terms), and the duplicate check is linear. */
+#define FORMULA_MAXTERMS 4096
+
+/* 0, -1 out of memory, -2 more than FORMULA_MAXTERMS terms */
 static int tl_add(tlist *t, const fset *s, int pos)
 {
     if (fset_empty(s))
@@ -506,6 +511,8 @@ static int tl_add(tlist *t, const fset *s, int pos)
     for (size_t i = 0; i < t->n; i++)
         if (fset_eq(&t->sets[i], s))
             return 0;
+    if (t->n >= FORMULA_MAXTERMS)
+        return -2;
     if (t->n == t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 8;
         fset *ns = realloc(t->sets, cap * sizeof *ns);
@@ -604,8 +611,9 @@ static int expand_cross(tlist *a, tlist *b, tlist *out)
             fset s;
             for (size_t w = 0; w < FORMULA_MAXVARS / 64; w++)
                 s.bits[w] = a->sets[i].bits[w] | b->sets[j].bits[w];
-            if (tl_add(out, &s, a->pos[i]) < 0)
-                return -1;
+            int rc = tl_add(out, &s, a->pos[i]);
+            if (rc < 0)
+                return rc;
         }
     return 0;
 }
@@ -740,7 +748,8 @@ static int expand(expander *e, fnode *n, tlist *out)
             tl_free(&a);
             tl_free(&b);
             if (rc < 0 && !e->p->failed)
-                perr(e->p, n->pos, NULL, "out of memory");
+                perr(e->p, n->pos, NULL, "%s", rc == -2 ? "too many terms (at most "
+                                                        "4096)" : "out of memory");
             return rc;
         case '^': {
             if (n->r->kind != N_NUM || n->r->num < 1 || n->r->num != floor(n->r->num)) {
@@ -751,7 +760,10 @@ static int expand(expander *e, fnode *n, tlist *out)
             tlist cur = {0};
             for (size_t i = 0; i < a.n && !rc; i++)
                 rc = tl_add(&cur, &a.sets[i], a.pos[i]);
-            for (int k = 1; k < (int)n->r->num && !rc; k++) {
+            /* after a.n crossings no new term can appear: (a+b)^9 = (a+b)^2
+             * (and no conversion of a huge power to int) */
+            size_t kmax = n->r->num > (double)a.n ? a.n : (size_t)n->r->num;
+            for (size_t k = 1; k < kmax && !rc; k++) {
                 tlist nx = {0};
                 for (size_t i = 0; i < cur.n && !rc; i++)
                     rc = tl_add(&nx, &cur.sets[i], cur.pos[i]);
@@ -764,6 +776,9 @@ static int expand(expander *e, fnode *n, tlist *out)
                 rc = tl_add(out, &cur.sets[i], cur.pos[i]);
             tl_free(&cur);
             tl_free(&a);
+            if (rc < 0 && !e->p->failed)
+                perr(e->p, n->pos, NULL, "%s", rc == -2 ? "too many terms (at most "
+                                                        "4096)" : "out of memory");
             return rc;
         }
         }
@@ -877,9 +892,11 @@ rhaz_formula *rhaz_formula_parse(const char *text, rhaz_error *err)
     /* right-hand side */
     expander e = {.p = &p, .f = f, .intercept = 1};
     tlist tl = {0};
-    if (expand(&e, rhs, &tl) < 0 || p.failed) {
+    int xrc = expand(&e, rhs, &tl);
+    if (xrc < 0 || p.failed) {
         if (!p.failed)
-            perr(&p, rhs->pos, NULL, "out of memory");
+            perr(&p, rhs->pos, NULL, "%s", xrc == -2 ? "too many terms (at most "
+                                                       "4096)" : "out of memory");
         tl_free(&tl);
         rhaz_formula_free(f);
         return NULL;

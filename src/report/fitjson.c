@@ -170,8 +170,16 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
         k->aliased = boolean(c, "aliased") || isnan(k->estimate);
     }
     json_object *vc = get(root, "vcov");
-    if (vc && json_object_is_type(vc, json_type_array) &&
-        json_object_array_length(vc) == p && p) {
+    int vc_ok = vc && json_object_is_type(vc, json_type_array) &&
+                json_object_array_length(vc) == p && p;
+    /* allocate p x p only if the file holds p x p entries (a cap driven
+     * by the input size: p empty rows must not cost p^2 doubles) */
+    for (size_t i = 0; vc_ok && i < p; i++) {
+        json_object *row = json_object_array_get_idx(vc, i);
+        vc_ok = row && json_object_is_type(row, json_type_array) &&
+                json_object_array_length(row) == p;
+    }
+    if (vc_ok) {
         s->vcov = malloc(p * p * sizeof *s->vcov);
         if (!s->vcov)
             goto oom;
