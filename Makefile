@@ -116,7 +116,7 @@ clean:
 FUZZ_SECONDS ?= 60
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
-FUZZ_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FUZZ_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build-fuzz/%.o)
 
 build-fuzz/%.o: %.c $(HEADERS)
@@ -124,7 +124,7 @@ build-fuzz/%.o: %.c $(HEADERS)
 	clang $(CPPFLAGS_RHAZ) $(WARN) -O1 -g $(FUZZ_FLAGS) -c $< -o $@
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
-	clang $(CPPFLAGS_RHAZ) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
+	clang $(CPPFLAGS_RHAZ) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	  -o $@ $< $(FUZZ_LIB_OBJ) $(LDLIBS_RHAZ)
 
 fuzz-build: $(FUZZ_BIN)
