@@ -5,6 +5,8 @@
 
 #include "rhaz.h"
 
+#include <stdio.h>
+
 /* Exit codes (documented in docs/rhaz.1). */
 enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2 };
 
@@ -25,6 +27,9 @@ void cli_locate_row(rhaz_error *err, const rhaz_design *d,
                     const rhaz_table *t, const char *path);
 /* Library messages (warnings) go to stderr as "rhaz: warning: ...". */
 void cli_install_message_handler(void);
+
+/* Write s as one CSV field (quoted when it holds , " or a line break). */
+void cli_csv_field(FILE *fp, const char *s);
 
 /* Output format names shared by commands. */
 typedef enum {

@@ -64,21 +64,6 @@ typedef struct {
     cli_format fmt;
 } cox_args;
 
-static void csv_str(FILE *fp, const char *s)
-{
-    if (strpbrk(s, ",\"\n\r")) {
-        fputc('"', fp);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', fp);
-            fputc(*s, fp);
-        }
-        fputc('"', fp);
-    } else {
-        fputs(s, fp);
-    }
-}
-
 /* the zph table (one row per term, then GLOBAL; as cox.zph's default
  * terms = TRUE): text lines, or a JSON member */
 static const char *zph_label(const rhaz_design *d, size_t t)
@@ -182,7 +167,7 @@ static int write_survfit(const rhaz_cox *fit, const rhaz_design *d,
     fprintf(fp, "strata,time,n_risk,n_event,cumhaz,surv,std_err,cuminc\n");
     for (size_t k = 0; k < c->n_points; k++) {
         const char *lab = d->strata ? d->strata_labels[c->stratum[k]] : "";
-        csv_str(fp, lab);
+        cli_csv_field(fp, lab);
         double v[] = {c->time[k],   c->n_risk[k], c->n_event[k], c->cumhaz[k],
                       c->surv[k],   c->std_err[k], 1 - c->surv[k]};
         for (int j = 0; j < 7; j++) {
@@ -227,7 +212,7 @@ static int write_resid(const rhaz_cox *fit, const rhaz_design *d,
         char nm[512];
         snprintf(nm, sizeof nm, "score:%s", d->colnames[j]);
         fputc(',', fp);
-        csv_str(fp, nm);
+        cli_csv_field(fp, nm);
     }
     fputc('\n', fp);
     for (size_t i = 0; i < n; i++) {

@@ -25,21 +25,6 @@ static const char help[] =
     "  -h, --help        this help\n"
     "Exit status: 0 ok, 1 data error, 2 usage error.\n";
 
-static void csv_str(FILE *fp, const char *s)
-{
-    if (strpbrk(s, ",\"\n\r")) {
-        fputc('"', fp);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', fp);
-            fputc(*s, fp);
-        }
-        fputc('"', fp);
-    } else {
-        fputs(s, fp);
-    }
-}
-
 int cmd_km(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -196,7 +181,7 @@ int cmd_km(int argc, char **argv)
                         "%9.4f\n", v[0], v[1], v[2], v[3], v[4], v[5], v[6],
                     v[7], v[8]);
         } else if (fmt == FMT_CSV) {
-            csv_str(fp, lab);
+            cli_csv_field(fp, lab);
             for (int k = 0; k < 11; k++) {
                 char b[64];
                 rhaz_format_double(v[k], b, sizeof b);
