@@ -369,6 +369,16 @@ static void convert_to_string(parse_ctx *p, column *c, size_t row)
     c->type = RHAZ_COL_STRING;
 }
 
+static void field_too_long(parse_ctx *p)
+{
+    char lim[64];
+    if (p->max_field % ((size_t)1 << 20) == 0)
+        snprintf(lim, sizeof lim, "%zu MiB", p->max_field >> 20);
+    else
+        snprintf(lim, sizeof lim, "%zu-byte", p->max_field);
+    fail(p, RHAZ_ENOMEM, p->line, "field longer than the %s limit%s", lim, "");
+}
+
 static void on_field(void *data, size_t len, void *vp)
 {
     parse_ctx *p = vp;
@@ -378,8 +388,7 @@ static void on_field(void *data, size_t len, void *vp)
     if (!data)
         len = 0;
     if (len > p->max_field) {
-        fail(p, RHAZ_ENOMEM, p->line, "field longer than the %s limit%s",
-             "1 MiB", "");
+        field_too_long(p);
         return;
     }
     rhaz_table *t = p->t;
@@ -531,15 +540,26 @@ static rhaz_table *parse_pass(const char *buf, size_t len, parse_ctx *p,
     }
     if (p->opt && p->opt->delim)
         csv_set_delim(&cp, (unsigned char)p->opt->delim);
+    /* libcsv grows a field by blk_size bytes at a time (128 by default:
+     * quadratic copying for a long field) */
+    csv_set_blk_size(&cp, (size_t)64 << 10);
     size_t pos = 0;
     while (pos < len && !p->failed) {
         const char *nl = memchr(buf + pos, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - (buf + pos)) + 1 : len - pos;
-        if (csv_parse(&cp, buf + pos, n, on_field, on_record, p) != n) {
-            if (!p->failed)
-                fail(p, RHAZ_EPARSE, p->line, "malformed CSV: %s%s",
-                     csv_strerror(csv_error(&cp)), " (stray or unbalanced quote)");
-            break;
+        /* a long line goes in 1 MiB pieces, so that an overlong field
+         * fails as soon as it passes the cap, not when it ends */
+        for (size_t off = 0; off < n && !p->failed;) {
+            size_t k = n - off > ((size_t)1 << 20) ? (size_t)1 << 20 : n - off;
+            if (csv_parse(&cp, buf + pos + off, k, on_field, on_record, p) != k) {
+                if (!p->failed)
+                    fail(p, RHAZ_EPARSE, p->line, "malformed CSV: %s%s",
+                         csv_strerror(csv_error(&cp)), " (stray or unbalanced quote)");
+                break;
+            }
+            off += k;
+            if (cp.entry_pos > p->max_field && !p->failed)
+                field_too_long(p);
         }
         pos += n;
         if (nl)
