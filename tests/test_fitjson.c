@@ -76,6 +76,24 @@ static void test_bad(void)
             err.msg);
     T_CHECK(s && s->stop == RHAZ_STOP_SEPARATION, "stop reason read back");
     rhaz_fit_summary_free(s);
+    /* fuzz_fitjson: a fit without "vcov" written back as JSON read NULL */
+    s = rhaz_fit_summary_read_json("tests/fuzz/regress/fitjson-no-vcov.json", &err);
+    T_CHECK(s && s->vcov == NULL, "fit without vcov reads: %s", err.msg);
+    if (s) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&buf, &len);
+        rhaz_summary_options so = {0};
+        T_CHECK(mem && rhaz_fit_summary_write(mem, s, RHAZ_SUMMARY_JSON, &so, &err) ==
+                           RHAZ_OK, "written as JSON");
+        if (mem)
+            fclose(mem);
+        rhaz_fit_summary *s2 = buf ? rhaz_fit_summary_parse_json(buf, "again", &err) : NULL;
+        T_CHECK(s2 && s2->p == s->p, "and read back: %s", err.msg);
+        rhaz_fit_summary_free(s2);
+        free(buf);
+    }
+    rhaz_fit_summary_free(s);
     T_CHECK(rhaz_fit_summary_read_json("/nonexistent.json", &err) == NULL &&
                 err.status == RHAZ_EIO,
             "missing file");

@@ -246,7 +246,8 @@ static void write_json(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_o
         for (size_t j = 0; j < s->p; j++) {
             if (j)
                 fputs(", ", fp);
-            rhaz_json_number(fp, s->vcov[i * s->p + j]);
+            /* a summary read from JSON may have no vcov: null */
+            rhaz_json_number(fp, s->vcov ? s->vcov[i * s->p + j] : NAN);
         }
         fputs("]", fp);
     }
