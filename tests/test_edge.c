@@ -18,14 +18,17 @@ typedef struct {
     rhaz_fit_summary *s;    /* the JSON output, or NULL */
 } run_t;
 
+static const char *data_file = EDGE;
+
 static run_t fit(const char *model, const char *formula, const char *extra)
 {
     run_t r = {0};
     const char *out = t_tmp("edge.json");
     remove(out);
     char args[1024];
-    snprintf(args, sizeof args, "fit %s --data " EDGE " --formula '%s' %s "
-             "--format json --out %s", model, formula, extra ? extra : "", out);
+    snprintf(args, sizeof args, "fit %s --data %s --formula '%s' %s "
+             "--format json --out %s", model, data_file, formula, extra ? extra : "",
+             out);
     r.rc = t_run(args, NULL, &r.err);
     rhaz_error err;
     if (access(out, F_OK) == 0) {
@@ -182,6 +185,21 @@ static void test_separation(void)
     T_CHECK(r.s && r.s->p == 2 && fabs(r.s->coef[0].estimate - 0.8122911) < 1e-6,
             "x1 as R");
     run_free(&r);
+    /* a duplicated state-year with tied events: the information of x
+     * vanishes as x runs to -infinity (R: -19.67, "Loglik converged before
+     * variable 1"); at the iteration limit x was once reported collinear */
+    data_file = "tests/bad/dup-state-year.csv";
+    r = fit("cox", "Surv(start, stop, event) ~ x", NULL);
+    T_EQ_INT(r.rc, 1, "dup: exit");
+    T_CHECK(r.s && r.s->p == 1 && !r.s->coef[0].aliased && r.s->coef[0].estimate < -15,
+            "dup: x not aliased, diverging");
+    T_CHECK(!has_warning(r.s, "collinear", NULL), "dup: not called collinear");
+    run_free(&r);
+    r = fit("cox", "Surv(start, stop, event) ~ x", "--max-iter 30");
+    T_EQ_INT(r.rc, 1, "dup: exit");
+    T_CHECK(has_warning(r.s, "x: monotone", NULL), "dup: monotone named");
+    run_free(&r);
+    data_file = EDGE;
     r = fit("cox", "Surv(time, y) ~ x1 + y", "--keep-unconverged");
     T_EQ_INT(r.rc, 0, "--keep-unconverged exit");
     run_free(&r);

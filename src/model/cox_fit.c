@@ -727,7 +727,16 @@ rhaz_cox *rhaz_cox_fit(const rhaz_cox_data *d, const rhaz_cox_options *opt,
     /* ran out of iterations: back to the last good value if the last
      * attempt did not improve (R returns the last good beta too) */
     if (maxiter > 0) {
-        if (!(newlk >= best) || !isfinite(newlk)) {
+        int back = !(newlk >= best) || !isfinite(newlk);
+        if (!back && p) {
+            /* nor if the information lost rank on the way (a coefficient
+             * running to infinity: its information underflows into the
+             * rounding of the moment sums), which would report the column
+             * as collinear */
+            memcpy(fac, f->imat, p * p * sizeof(double));
+            back = rhaz_ldl_factor_(fac, p, opt->toler_chol) != rank;
+        }
+        if (back) {
             memcpy(beta, oldbeta, p * sizeof(double));
             newlk = objective(f, beta, firth);
         }
