@@ -76,7 +76,11 @@ static void test_bad(void)
             err.msg);
     T_CHECK(s && s->stop == RHAZ_STOP_SEPARATION, "stop reason read back");
     rhaz_fit_summary_free(s);
-    /* fuzz_fitjson: a fit without "vcov" written back as JSON read NULL */
+    /* fuzz_fitjson: a fit without "vcov" written back as JSON read NULL;
+     * a count of 2.8e31 did not convert to size_t (UBSan) */
+    s = rhaz_fit_summary_read_json("tests/fuzz/regress/fitjson-huge-count.json", &err);
+    T_CHECK(s && s->n == 0, "huge count read as 0: %s", err.msg);
+    rhaz_fit_summary_free(s);
     s = rhaz_fit_summary_read_json("tests/fuzz/regress/fitjson-no-vcov.json", &err);
     T_CHECK(s && s->vcov == NULL, "fit without vcov reads: %s", err.msg);
     if (s) {

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,14 @@ static double num(json_object *o, const char *key)
 static size_t count(json_object *o, const char *key)
 {
     double x = num(o, key);
-    return isfinite(x) && x >= 0 ? (size_t)x : 0;
+    /* counts beyond 2^53 are not counts (and would not convert) */
+    return isfinite(x) && x >= 0 && x <= 9007199254740992.0 ? (size_t)x : 0;
+}
+
+static int icount(json_object *o, const char *key)
+{
+    size_t c = count(o, key);
+    return c > INT_MAX ? INT_MAX : (int)c;
 }
 
 static char *str(json_object *o, const char *key)
@@ -134,9 +142,9 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
             if (!strcmp(json_object_get_string(jstop),
                         rhaz_stop_reason_name((rhaz_stop_reason)r)))
                 s->stop = (rhaz_stop_reason)r;
-    s->iterations = (int)count(root, "iterations");
-    s->step_halvings = (int)count(root, "step_halvings");
-    s->rank = (int)count(root, "rank");
+    s->iterations = icount(root, "iterations");
+    s->step_halvings = icount(root, "step_halvings");
+    s->rank = icount(root, "rank");
     s->loglik = num(root, "loglik");
     s->loglik_null = num(root, "loglik_null");
     s->aic = num(root, "aic");
