@@ -184,6 +184,34 @@ static void test_errors(void)
             "format: %s", buf);
 }
 
+/* Quoted fields longer than the row buffer (64 KiB blocks) */
+static void test_write_long_quoted(void)
+{
+    T_SECTION("write long quoted");
+    size_t n = 200000;
+    char *big = malloc(n + 1);
+    for (size_t i = 0; i < n; i++)
+        big[i] = i % 7 == 0 ? '"' : i % 11 == 0 ? ',' : 'a';
+    big[n] = '\0';
+    rhaz_error err;
+    rhaz_table *t = rhaz_table_new("long", &err);
+    const char *col[] = {big, "x"};
+    rhaz_table_add_string(t, "s", col, 2, &err);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    T_CHECK(rhaz_table_write_fp(t, fp, &err) == RHAZ_OK, "write");
+    fclose(fp);
+    rhaz_table *back = rhaz_table_read_mem(buf, len, "back",
+                                           &(rhaz_csv_options){.max_field = n + 10}, &err);
+    T_CHECK(back && strcmp(rhaz_table_str(back, 0, 0), big) == 0,
+            "long quoted field round-trips");
+    rhaz_table_free(back);
+    rhaz_table_free(t);
+    free(buf);
+    free(big);
+}
+
 static void test_write(void)
 {
     T_SECTION("write");
@@ -237,7 +265,8 @@ static void test_regressions(void)
         rhaz_table_free(t);
     }
     const char *files[] = {"tests/fuzz/regress/csv-cr-lateflip.csv",
-                           "tests/fuzz/regress/csv-quoted-growth.csv", NULL};
+                           "tests/fuzz/regress/csv-quoted-growth.csv",
+                           "tests/fuzz/regress/csv-writer-quoted-growth.csv", NULL};
     for (const char **f = files; *f; f++) {
         t = rhaz_table_read(*f, NULL, &err);
         T_CHECK(t || err.status != RHAZ_OK, "%s: parses or fails cleanly", *f);
@@ -278,5 +307,6 @@ int main(void)
     test_options();
     test_errors();
     test_write();
+    test_write_long_quoted();
     return t_summary();
 }
