@@ -137,6 +137,6 @@ fuzz: $(FUZZ_BIN)
 	  echo "== $$n for $(FUZZ_SECONDS) s"; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 \
 	    -artifact_prefix=build-fuzz/ build-fuzz/corpus/$$n $$seeds 2>&1 | \
-	    grep -E '^(Done|==|SUMMARY|artifact)|#[0-9]+.*DONE' || exit 1; \
+	    grep -E "^(Done|==|SUMMARY|artifact)|runtime error|#[0-9]+.*DONE" || exit 1; \
 	done
 .SECONDARY: $(FUZZ_LIB_OBJ)

@@ -7,6 +7,7 @@
 #   BENCH_R       0 to skip R (default: run R when available)
 #   BENCH_DIR     working directory (default build/bench)
 #   BENCH_R_MAX   largest panel R is timed on (default all)
+#   BENCH_R_RUNS  runs per task for R (default BENCH_RUNS)
 #
 # Firth is timed with Wald intervals (--no-profile); logit with year
 # dummies keeps fits with separated years (--keep-unconverged), as R glm
@@ -87,7 +88,7 @@ for n in $SIZES; do
         rm -f "$DIR/r-$task.csv"
         if [ $have_r = 1 ] && [ "$task" != firth ] && [ "$n" -le "${BENCH_R_MAX:-2000040}" ]; then
             rs=""
-            for r in $(seq "$RUNS"); do
+            for r in $(seq "${BENCH_R_RUNS:-$RUNS}"); do
                 s=$(Rscript tests/reference/bench.R "$f" "$task" "$DIR/r-$task.csv" | sed -n 's/^seconds //p')
                 rs="$rs ${s:-NA}"
             done
