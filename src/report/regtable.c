@@ -355,6 +355,9 @@ rhaz_status rhaz_regtable_write(FILE *fp, const rhaz_fit_summary *const *fits,
         if (f->vce_label && f->vce_label[0])
             fprintf(fp, "%s%s: variance %s.%s", pre, names[m + 1], f->vce_label,
                     post);
+        if (f->firth)
+            fprintf(fp, "%s%s: log-likelihood and AIC are penalized (Firth).%s", pre,
+                    names[m + 1], post);
         if (!f->converged)
             fprintf(fp, "%s%s: WARNING: did not converge; estimates are the "
                         "last iterate.%s",
