@@ -35,6 +35,8 @@ typedef struct {
 
 struct rhaz_table {
     char *name;
+    size_t row_hint;  /* expected rows while parsing (0: unknown) */
+    size_t src_len;   /* bytes being parsed (bounds the hint) */
     size_t nrow, ncol, rowcap, colcap;
     column *cols;
     long *lines;
@@ -104,11 +106,25 @@ static int add_column(rhaz_table *t, const char *name)
 }
 
 /* Grow every column's storage to hold `need` rows. */
+/* Rows expected (an upper bound from the number of line ends), so that
+ * columns are allocated once instead of grown and copied. */
+static size_t row_hint_of(const char *buf, size_t len)
+{
+    size_t n = 0;
+    for (const char *p = buf, *e = buf + len; (p = memchr(p, '\n', (size_t)(e - p)));
+         p++)
+        n++;
+    return n + 1;
+}
+
 static int ensure_rows(rhaz_table *t, size_t need)
 {
     if (need <= t->rowcap)
         return 0;
-    size_t nc = t->rowcap ? t->rowcap : 1024;
+    size_t hint = t->row_hint;
+    if (t->ncol && hint > t->src_len / t->ncol + 1) /* a row takes >= ncol bytes */
+        hint = t->src_len / t->ncol + 1;
+    size_t nc = t->rowcap ? t->rowcap : (hint > 1024 ? hint : 1024);
     while (nc < need)
         nc *= 2;
     long *l = realloc(t->lines, nc * sizeof *l);
@@ -526,6 +542,8 @@ static rhaz_table *parse_pass(const char *buf, size_t len, parse_ctx *p,
         rhaz_error_set(p->err, RHAZ_ENOMEM, p->name, 0, "out of memory");
         return NULL;
     }
+    t->row_hint = row_hint_of(buf, len);
+    t->src_len = len;
     p->t = t;
     p->types = types;
     p->line = 1;
