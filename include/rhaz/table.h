@@ -70,6 +70,10 @@ rhaz_status rhaz_table_write_fp(const rhaz_table *t, FILE *fp, rhaz_error *err);
 rhaz_status rhaz_table_write(const rhaz_table *t, const char *path,
                              rhaz_error *err);
 
+/* Write one CSV field to fp: as is, or quoted by libcsv (quotes doubled)
+ * when it holds a comma, quote or line break (RFC 4180). */
+void rhaz_csv_field(FILE *fp, const char *s);
+
 /* Shortest decimal representation of x that reads back exactly. */
 void rhaz_format_double(double x, char *buf, size_t size);
 

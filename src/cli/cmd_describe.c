@@ -144,17 +144,7 @@ int cmd_describe(int argc, char **argv)
             double v[4] = {s.min, s.max, s.mean, s.sd};
             for (int k = 0; k < 4; k++)
                 rhaz_format_double(v[k], b[k], sizeof b[k]);
-            if (strpbrk(s.name, ",\"\n\r")) {
-                fputc('"', fp);
-                for (const char *q = s.name; *q; q++) {
-                    if (*q == '"')
-                        fputc('"', fp);
-                    fputc(*q, fp);
-                }
-                fputc('"', fp);
-            } else {
-                fputs(s.name, fp);
-            }
+            rhaz_csv_field(fp, s.name);
             fprintf(fp, ",%s,%zu,%zu,", ty, s.n, s.missing);
             if (s.type == RHAZ_COL_STRING)
                 fprintf(fp, "%zu", s.distinct);

@@ -89,17 +89,4 @@ void cli_locate_row(rhaz_error *err, const rhaz_design *d,
     }
 }
 
-void cli_csv_field(FILE *fp, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', fp);
-        fputc(*s, fp);
-    }
-    fputc('"', fp);
-}
+void cli_csv_field(FILE *fp, const char *s) { rhaz_csv_field(fp, s); }

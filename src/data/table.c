@@ -886,6 +886,14 @@ oom:
 
 /* ---------- writing ---------- */
 
+void rhaz_csv_field(FILE *fp, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n"))
+        csv_fwrite(fp, s, strlen(s));
+    else
+        fputs(s, fp);
+}
+
 /* A row is assembled in memory and written with one fwrite: stdio's
  * per-character locking dominated writing large panels. */
 typedef struct {

@@ -37,28 +37,16 @@ void plot_put_style(FILE *fp, const plot_series *s, unsigned flags)
         fputs(" lw 1", fp);
 }
 
-void plot_put_str(FILE *fp, const char *s)
-{
-    fputc('\'', fp);
-    for (; s && *s; s++) {
-        if (*s == '\'')
-            fputs("''", fp);
-        else if (*s == '\n' || *s == '\r' || *s == '\t')
-            fputc(' ', fp);
-        else
-            fputc(*s, fp);
-    }
-    fputc('\'', fp);
-}
 
-void plot_put_tic_str(FILE *fp, const char *s)
+/* A gnuplot single-quoted string ('' for a quote, blanks for line
+ * breaks); in tic labels gnuplot applies formats, so '%' is doubled. */
+static void put_quoted(FILE *fp, const char *s, int tic)
 {
-    /* gnuplot reads tic labels as format strings: '%' must be doubled */
     fputc('\'', fp);
     for (; s && *s; s++) {
         if (*s == '\'')
             fputs("''", fp);
-        else if (*s == '%')
+        else if (tic && *s == '%')
             fputs("%%", fp);
         else if (*s == '\n' || *s == '\r' || *s == '\t')
             fputc(' ', fp);
@@ -67,6 +55,9 @@ void plot_put_tic_str(FILE *fp, const char *s)
     }
     fputc('\'', fp);
 }
+
+void plot_put_str(FILE *fp, const char *s) { put_quoted(fp, s, 0); }
+void plot_put_tic_str(FILE *fp, const char *s) { put_quoted(fp, s, 1); }
 
 void plot_put_num(FILE *fp, double x)
 {

@@ -127,20 +127,7 @@ static void latex_escape(FILE *fp, const char *s)
     }
 }
 
-static void csv_cell(FILE *fp, const char *s)
-{
-    if (strpbrk(s, ",\"\n\r")) {
-        fputc('"', fp);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', fp);
-            fputc(*s, fp);
-        }
-        fputc('"', fp);
-    } else {
-        fputs(s, fp);
-    }
-}
+static void csv_cell(FILE *fp, const char *s) { rhaz_csv_field(fp, s); }
 
 /* One table row in the chosen format; cells[0] is the row label. */
 static void put_row(FILE *fp, rhaz_regtable_format fmt, const char *const *cells,

@@ -153,21 +153,7 @@ static void csv_num(FILE *fp, double x)
     fputs(buf, fp);
 }
 
-static void csv_str(FILE *fp, const char *s)
-{
-    int q = strpbrk(s, ",\"\n\r") != NULL;
-    if (!q) {
-        fputs(s, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', fp);
-        fputc(*s, fp);
-    }
-    fputc('"', fp);
-}
+static void csv_str(FILE *fp, const char *s) { rhaz_csv_field(fp, s); }
 
 static void write_csv(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_options *o)
 {
