@@ -1634,6 +1634,8 @@ int cmd_plot(int argc, char **argv)
             if (parse_double(optarg, &d) || d != floor(d))
                 return cli_usage("plot", "--dpi '%s' is not an integer",
                                  optarg);
+            if (d < 36 || d > 1200)
+                return cli_usage("plot", "--dpi %s: must be 36 to 1200", optarg);
             a.po.dpi = (int)fmin(fmax(d, -1), 1e5);
             break;
         }
