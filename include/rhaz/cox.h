@@ -15,6 +15,7 @@
 
 #include "core.h"
 #include "fit.h"
+#include "formula.h"
 #include "table.h"
 
 #ifdef __cplusplus
@@ -66,6 +67,12 @@ typedef struct {
 } rhaz_cox_options;
 
 void rhaz_cox_options_default(rhaz_cox_options *opt);
+
+/* Point cd at a design built from a 'Surv(...) ~ ...' formula: X, the
+ * (start,) stop and event columns of d->y, weights, strata and clusters
+ * (a cluster makes the fit robust).  Nothing is copied: d must outlive
+ * the use of cd.  Other fields of cd are zeroed. */
+void rhaz_cox_data_from_design(rhaz_cox_data *cd, const rhaz_design *d);
 
 /* The fitted model (opaque; everything readable through
  * rhaz_cox_result). */

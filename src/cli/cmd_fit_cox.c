@@ -407,24 +407,9 @@ int cmd_fit_cox(int argc, char **argv)
         rc = cli_fail("%s: no complete rows for this formula", a.data);
         goto out;
     }
-    rhaz_cox_data cd = {0};
-    cd.n = d->n;
-    cd.p = d->p;
-    cd.x = d->X;
+    rhaz_cox_data cd;
+    rhaz_cox_data_from_design(&cd, d);
     cd.x_work = d->X; /* the design is not needed after the fit: no copy */
-    if (d->ny == 3) {
-        cd.start = d->y;
-        cd.stop = d->y + d->n;
-        cd.event = d->y + 2 * d->n;
-    } else {
-        cd.stop = d->y;
-        cd.event = d->y + d->n;
-    }
-    cd.weights = d->weights;
-    cd.strata = d->strata;
-    cd.n_strata = d->n_strata;
-    cd.cluster = d->cluster;
-    cd.n_clusters = d->n_clusters;
     /* row checks with the input line numbers, so that the table can go
      * before the fit (peak memory: design + fit, not the table too) */
     for (size_t i = 0; i < d->n; i++) {

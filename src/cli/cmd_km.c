@@ -128,10 +128,9 @@ int cmd_km(int argc, char **argv)
         rc = cli_fail("%s: no complete rows for this formula", data);
         goto done;
     }
-    const double *start = d->ny == 3 ? d->y : NULL;
-    const double *stop = d->ny == 3 ? d->y + d->n : d->y;
-    const double *event = d->ny == 3 ? d->y + 2 * d->n : d->y + d->n;
-    if (!(km = rhaz_km_fit(d->n, start, stop, event, d->weights, d->strata,
+    rhaz_cox_data sv; /* the survival columns of the design */
+    rhaz_cox_data_from_design(&sv, d);
+    if (!(km = rhaz_km_fit(d->n, sv.start, sv.stop, sv.event, d->weights, d->strata,
                            d->strata ? d->n_strata : 1, level, &err))) {
         cli_locate_row(&err, d, t, data);
         rc = cli_error(&err);

@@ -825,16 +825,10 @@ static rhaz_status surv_design(plot_args *a, const char *formula,
 
 static rhaz_cox *cox_of(const rhaz_design *d, rhaz_error *err)
 {
-    rhaz_cox_data cd = {0};
-    cd.n = d->n;
-    cd.p = d->p;
-    cd.x = d->p ? d->X : NULL;
-    cd.start = d->ny == 3 ? d->y : NULL;
-    cd.stop = d->ny == 3 ? d->y + d->n : d->y;
-    cd.event = d->ny == 3 ? d->y + 2 * d->n : d->y + d->n;
-    cd.weights = d->weights;
-    cd.strata = d->strata;
-    cd.n_strata = d->n_strata;
+    rhaz_cox_data cd;
+    rhaz_cox_data_from_design(&cd, d);
+    cd.cluster = NULL; /* figures use the model-based fit */
+    cd.n_clusters = 0;
     rhaz_cox_options o;
     rhaz_cox_options_default(&o);
     rhaz_cox *fit = rhaz_cox_fit(&cd, &o, err);
@@ -882,11 +876,10 @@ static rhaz_status load_km(rhaz_plot *p, plot_args *a, rhaz_error *err)
     rhaz_status st = surv_design(a, f2, &t, &d, err);
     if (st)
         goto done;
-    const double *start = d->ny == 3 ? d->y : NULL;
-    const double *stop = d->ny == 3 ? d->y + d->n : d->y;
-    const double *event = d->ny == 3 ? d->y + 2 * d->n : d->y + d->n;
+    rhaz_cox_data sv; /* the survival columns of the design */
+    rhaz_cox_data_from_design(&sv, d);
     size_t ng = d->strata ? d->n_strata : 1;
-    if (!(km = rhaz_km_fit(d->n, start, stop, event, d->weights, d->strata,
+    if (!(km = rhaz_km_fit(d->n, sv.start, sv.stop, sv.event, d->weights, d->strata,
                            ng, 0.95, err))) {
         st = err->status;
         goto done;

@@ -1043,3 +1043,24 @@ nomem:
     rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
     return NULL;
 }
+
+void rhaz_cox_data_from_design(rhaz_cox_data *cd, const rhaz_design *d)
+{
+    memset(cd, 0, sizeof *cd);
+    cd->n = d->n;
+    cd->p = d->p;
+    cd->x = d->p ? d->X : NULL;
+    if (d->ny == 3) { /* Surv(start, stop, event) */
+        cd->start = d->y;
+        cd->stop = d->y + d->n;
+        cd->event = d->y + 2 * d->n;
+    } else { /* Surv(time, event) */
+        cd->stop = d->y;
+        cd->event = d->y + d->n;
+    }
+    cd->weights = d->weights;
+    cd->strata = d->strata;
+    cd->n_strata = d->n_strata;
+    cd->cluster = d->cluster;
+    cd->n_clusters = d->n_clusters;
+}
