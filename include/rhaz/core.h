@@ -32,6 +32,10 @@ typedef struct {
     char file[512]; /* input file, or "" */
     long line;      /* 1-based line in file, or 0 */
     long column;    /* 1-based column (field) number, or 0 */
+    long row;       /* 1-based data row of the table (or of the rows a
+                       design was built from) concerned, or 0; set by the
+                       library so a caller can map it to a source line
+                       (rhaz_table_line) without reading the message */
     char what[128]; /* variable, term, key or option concerned, or "" */
     char msg[768];  /* one-line human-readable message */
 } rhaz_error;
@@ -64,6 +68,10 @@ void rhaz_outfile_abort(rhaz_outfile *f); /* accepts NULL */
 typedef void (*rhaz_message_fn)(const char *msg, void *ctx);
 void rhaz_set_message_handler(rhaz_message_fn fn, void *ctx);
 void rhaz_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Shortest decimal representation of x that reads back exactly ("%.15g"
+ * to "%.17g", integers below 1e15 without an exponent); NaN is "". */
+void rhaz_format_double(double x, char *buf, size_t size);
 
 /* JSON helpers for writers: a quoted, escaped string (NULL -> null) and
  * a number that round-trips (NaN/Inf -> null). */

@@ -74,9 +74,6 @@ rhaz_status rhaz_table_write(const rhaz_table *t, const char *path,
  * when it holds a comma, quote or line break (RFC 4180). */
 void rhaz_csv_field(FILE *fp, const char *s);
 
-/* Shortest decimal representation of x that reads back exactly. */
-void rhaz_format_double(double x, char *buf, size_t size);
-
 /* Column summary as `rhaz describe` prints it. */
 typedef struct {
     const char *name;

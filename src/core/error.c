@@ -40,6 +40,7 @@ rhaz_status rhaz_error_set(rhaz_error *err, rhaz_status status,
     snprintf(err->file, sizeof err->file, "%s", file ? file : "");
     err->line = line;
     err->column = 0;
+    err->row = 0;
     err->what[0] = '\0';
     va_list ap;
     va_start(ap, fmt);

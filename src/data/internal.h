@@ -2,24 +2,10 @@
 #ifndef RHAZ_DATA_INTERNAL_H
 #define RHAZ_DATA_INTERNAL_H
 
+#include "core/util.h"
 #include "rhaz/data.h"
 
 #include <stddef.h>
-
-/* ---- string -> size_t hash map (open addressing, keys copied) ---- */
-typedef struct {
-    char **keys;
-    size_t *vals;
-    size_t cap, n;
-} strmap;
-int strmap_init(strmap *m, size_t hint);  /* 0 ok, -1 no memory */
-void strmap_free(strmap *m);
-/* Insert or overwrite; 0 ok, -1 no memory. */
-int strmap_put(strmap *m, const char *key, size_t val);
-/* 1 and *val if found, else 0. */
-int strmap_get(const strmap *m, const char *key, size_t *val);
-/* Case-folded key (ASCII lower, runs of blanks collapsed) into buf. */
-void strmap_fold(const char *s, char *buf, size_t size);
 
 /* ---- grids keyed by (cown, year) ---- */
 #define RD_Y0 1800

@@ -23,11 +23,9 @@ static char *own(rhaz_data *d, const char *s)
         d->strings = n;
         d->capstrings = cap;
     }
-    size_t len = strlen(s) + 1;
-    char *c = malloc(len);
+    char *c = core_strdup(s);
     if (!c)
         return NULL;
-    memcpy(c, s, len);
     d->strings[d->nstrings++] = c;
     return c;
 }

@@ -11,6 +11,7 @@
  * parse is repeated once with the final types fixed.
  */
 #include "rhaz.h"
+#include "core/util.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -44,15 +45,6 @@ struct rhaz_table {
 
 /* ---------- small helpers ---------- */
 
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 static void column_free(column *c)
 {
     free(c->name);
@@ -78,7 +70,7 @@ static rhaz_table *table_alloc(const char *name)
     rhaz_table *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    t->name = xstrdup(name ? name : "");
+    t->name = core_strdup(name ? name : "");
     if (!t->name) {
         free(t);
         return NULL;
@@ -98,7 +90,7 @@ static int add_column(rhaz_table *t, const char *name)
     }
     column *c = &t->cols[t->ncol];
     memset(c, 0, sizeof *c);
-    c->name = xstrdup(name);
+    c->name = core_strdup(name);
     if (!c->name)
         return -1;
     t->ncol++;
@@ -239,42 +231,6 @@ static int parse_number(const char *s, size_t len, double *out)
         return 0;
     *out = v;
     return 1;
-}
-
-void rhaz_format_double(double x, char *buf, size_t size)
-{
-    if (isnan(x)) {
-        if (size)
-            buf[0] = '\0';
-        return;
-    }
-    if (x == 0) { /* also -0 */
-        snprintf(buf, size, "0");
-        return;
-    }
-    /* integers (most panel cells: years, codes, 0/1) without printf */
-    if (fabs(x) < 1e15 && x == (double)(long long)x && size >= 24) {
-        long long v = (long long)x;
-        char tmp[24];
-        int k = 0, neg = v < 0;
-        unsigned long long u = neg ? (unsigned long long)(-v) : (unsigned long long)v;
-        while (u) {
-            tmp[k++] = (char)('0' + u % 10);
-            u /= 10;
-        }
-        char *o = buf;
-        if (neg)
-            *o++ = '-';
-        while (k)
-            *o++ = tmp[--k];
-        *o = '\0';
-        return;
-    }
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, size, "%.*g", prec, x);
-        if (strtod(buf, NULL) == x)
-            return;
-    }
 }
 
 /* ---------- encoding ---------- */
@@ -697,65 +653,13 @@ rhaz_table *rhaz_table_read(const char *path, const rhaz_csv_options *opt,
                             rhaz_error *err)
 {
     rhaz_error_clear(err);
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        rhaz_error_set(err, RHAZ_EIO, path, 0, "cannot open: %s",
-                       strerror(errno));
-        return NULL;
-    }
     size_t maxb = opt && opt->max_bytes ? opt->max_bytes : (size_t)2 << 30;
-    rhaz_table *t = NULL;
-    char *buf = NULL;
-    /* Regular files are read in one piece into a buffer of their size
-     * (no growing and copying).  Not mmap: a file truncated by another
-     * process while mapped would kill us with SIGBUS. */
-    size_t cap = 1 << 16, len = 0;
-    struct stat st;
-    if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode)) {
-        if ((size_t)st.st_size > maxb) {
-            rhaz_error_set(err, RHAZ_ENOMEM, path, 0,
-                           "file of %zu bytes exceeds the %zu-byte limit",
-                           (size_t)st.st_size, maxb);
-            fclose(fp);
-            return NULL;
-        }
-        cap = (size_t)st.st_size + 1; /* +1: EOF is seen without a regrow */
-    }
-    buf = malloc(cap);
-    if (!buf) {
-        rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
-        goto done;
-    }
-    for (;;) {
-        if (len == cap) {
-            if (cap > maxb) {
-                rhaz_error_set(err, RHAZ_ENOMEM, path, 0,
-                               "file exceeds the %zu-byte limit", maxb);
-                goto done;
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
-                goto done;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, fp);
-        len += got;
-        if (got == 0) {
-            if (ferror(fp)) {
-                rhaz_error_set(err, RHAZ_EIO, path, 0, "read error: %s",
-                               strerror(errno));
-                goto done;
-            }
-            break;
-        }
-    }
-    t = rhaz_table_read_mem(buf, len, path, opt, err);
-done:
+    char *buf;
+    size_t len;
+    if (core_read_file(path, maxb, "file", &buf, &len, err))
+        return NULL;
+    rhaz_table *t = rhaz_table_read_mem(buf, len, path, opt, err);
     free(buf);
-    fclose(fp);
     return t;
 }
 

@@ -39,6 +39,7 @@
  * results are returned on the original scale.
  */
 #include "cox_internal.h"
+#include "core/util.h"
 
 #include <cblas.h>
 #include <float.h>
@@ -912,22 +913,13 @@ fail:
 
 /* ---- summary --------------------------------------------------------- */
 
-static char *xstrdup(const char *s)
-{
-    size_t k = strlen(s) + 1;
-    char *c = malloc(k);
-    if (c)
-        memcpy(c, s, k);
-    return c;
-}
-
 static int add_warning(rhaz_fit_summary *s, const char *msg)
 {
     char **w = realloc(s->warnings, (s->n_warnings + 1) * sizeof *w);
     if (!w)
         return -1;
     s->warnings = w;
-    if (!(w[s->n_warnings] = xstrdup(msg)))
+    if (!(w[s->n_warnings] = core_strdup(msg)))
         return -1;
     s->n_warnings++;
     return 0;
@@ -946,9 +938,9 @@ rhaz_fit_summary *rhaz_cox_summary(const rhaz_cox *f, const char *const *names,
     rhaz_fit_summary *s = calloc(1, sizeof *s);
     if (!s)
         goto nomem;
-    if (!(s->model = xstrdup("cox")) || !(s->link = xstrdup("")) ||
-        !(s->ties = xstrdup(r->ties == RHAZ_TIES_EFRON ? "efron" : "breslow")) ||
-        !(s->formula = xstrdup(formula ? formula : "")))
+    if (!(s->model = core_strdup("cox")) || !(s->link = core_strdup("")) ||
+        !(s->ties = core_strdup(r->ties == RHAZ_TIES_EFRON ? "efron" : "breslow")) ||
+        !(s->formula = core_strdup(formula ? formula : "")))
         goto nomem;
     s->firth = r->firth;
     s->n = r->n;
@@ -984,7 +976,7 @@ rhaz_fit_summary *rhaz_cox_summary(const rhaz_cox *f, const char *const *names,
                       : (f->cluster ? "cluster sandwich (R coxph convention, "
                                       "no small-sample factor)"
                                     : "robust sandwich (R coxph convention)");
-        if (!(s->vce_label = xstrdup(lab)))
+        if (!(s->vce_label = core_strdup(lab)))
             goto nomem;
     }
     s->conf_level = conf_level;
@@ -999,10 +991,10 @@ rhaz_fit_summary *rhaz_cox_summary(const rhaz_cox *f, const char *const *names,
         rhaz_coef *c = &s->coef[j];
         char buf[32];
         if (names && names[j])
-            c->term = xstrdup(names[j]);
+            c->term = core_strdup(names[j]);
         else {
             snprintf(buf, sizeof buf, "x%zu", j + 1);
-            c->term = xstrdup(buf);
+            c->term = core_strdup(buf);
         }
         if (!c->term)
             goto nomem;

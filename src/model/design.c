@@ -7,6 +7,7 @@
  * or hashing (strings).  Nothing is allocated per row.
  */
 #include "formula_int.h"
+#include "core/util.h"
 
 #include <gsl/gsl_bspline.h>
 #include <gsl/gsl_linalg.h>
@@ -43,15 +44,6 @@ typedef struct {
     rhaz_error *err;
     const char *ftext;
 } ctx;
-
-static char *dstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
 
 static rhaz_status derr(ctx *c, rhaz_status st, int pos, const char *what,
                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -177,19 +169,6 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-typedef struct {
-    const char *s;
-    int id;
-} strslot;
-
-static uint64_t fnv(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
 static int cmp_strp(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -226,8 +205,8 @@ static rhaz_status code_factor(ctx *c, const char *label, long strcol,
         }
         for (size_t l = 0; l < nlev; l++) {
             char buf[64];
-            rhaz_fnum_format(u[l], buf, sizeof buf);
-            if (!(levels[l] = dstrdup(buf))) {
+            core_format_r(u[l], buf, sizeof buf);
+            if (!(levels[l] = core_strdup(buf))) {
                 for (size_t q = 0; q < l; q++)
                     free(levels[q]);
                 free(levels);
@@ -251,25 +230,19 @@ static rhaz_status code_factor(ctx *c, const char *label, long strcol,
         }
         free(u);
     } else {
-        size_t cap = 64;
-        while (cap < 4 * 1024 && cap < 2 * N)
-            cap *= 2;
-        strslot *tab = calloc(cap, sizeof *tab);
+        /* first-seen ids through the string map, then ranks in sorted order */
+        strmap tab = {0};
         const char **uniq = NULL;
         size_t nu = 0, ucap = 0;
         int *rank = NULL;
         rhaz_status st = RHAZ_OK;
-        if (!tab)
-            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
         for (size_t i = 0; i < N && !st; i++) {
             code[i] = -1;
             if (!used[i])
                 continue;
             const char *s = rhaz_table_str(c->t, (size_t)strcol, i);
-            size_t h = (size_t)fnv(s) & (cap - 1);
-            while (tab[h].s && strcmp(tab[h].s, s) != 0)
-                h = (h + 1) & (cap - 1);
-            if (!tab[h].s) {
+            size_t id;
+            if (!strmap_get(&tab, s, &id)) {
                 if (nu == ucap) {
                     ucap = ucap ? 2 * ucap : 64;
                     const char **nw = realloc(uniq, ucap * sizeof *nw);
@@ -279,32 +252,14 @@ static rhaz_status code_factor(ctx *c, const char *label, long strcol,
                     }
                     uniq = nw;
                 }
-                tab[h].s = s;
-                tab[h].id = (int)nu;
-                uniq[nu++] = s;
-                if (2 * nu > cap) { /* grow and rehash */
-                    size_t ncap = 2 * cap;
-                    strslot *nt = calloc(ncap, sizeof *nt);
-                    if (!nt) {
-                        st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
-                        break;
-                    }
-                    for (size_t q = 0; q < cap; q++)
-                        if (tab[q].s) {
-                            size_t g = (size_t)fnv(tab[q].s) & (ncap - 1);
-                            while (nt[g].s)
-                                g = (g + 1) & (ncap - 1);
-                            nt[g] = tab[q];
-                        }
-                    free(tab);
-                    tab = nt;
-                    cap = ncap;
-                    h = (size_t)fnv(s) & (cap - 1);
-                    while (strcmp(tab[h].s, s) != 0)
-                        h = (h + 1) & (cap - 1);
+                id = nu;
+                if (strmap_put(&tab, s, id)) {
+                    st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                    break;
                 }
+                uniq[nu++] = s;
             }
-            code[i] = tab[h].id;
+            code[i] = (int)id;
         }
         if (!st) {
             const char **sorted = malloc((nu ? nu : 1) * sizeof *sorted);
@@ -316,13 +271,11 @@ static rhaz_status code_factor(ctx *c, const char *label, long strcol,
                 memcpy(sorted, uniq, nu * sizeof *sorted);
                 qsort(sorted, nu, sizeof *sorted, cmp_strp);
                 for (size_t l = 0; l < nu && !st; l++) {
-                    if (!(levels[l] = dstrdup(sorted[l])))
+                    size_t id = 0;
+                    if (!(levels[l] = core_strdup(sorted[l])))
                         st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
-                    /* id of this string */
-                    size_t h = (size_t)fnv(sorted[l]) & (cap - 1);
-                    while (strcmp(tab[h].s, sorted[l]) != 0)
-                        h = (h + 1) & (cap - 1);
-                    rank[tab[h].id] = (int)l;
+                    strmap_get(&tab, sorted[l], &id);
+                    rank[id] = (int)l;
                 }
                 nlev = nu;
                 for (size_t i = 0; i < N; i++)
@@ -331,7 +284,7 @@ static rhaz_status code_factor(ctx *c, const char *label, long strcol,
             }
             free(sorted);
         }
-        free(tab);
+        strmap_free(&tab);
         free(uniq);
         free(rank);
         if (st) {
@@ -767,7 +720,7 @@ static rhaz_status strata_labels(ctx *c, rhaz_design *d, const rhaz_formula *f,
             if (len >= sizeof buf)
                 len = sizeof buf - 1;
         }
-        if (!(d->strata_labels[map[t]] = dstrdup(buf))) {
+        if (!(d->strata_labels[map[t]] = core_strdup(buf))) {
             free(map);
             return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
         }
@@ -934,7 +887,7 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
     d->ny = ny;
     if (ny) {
         if (!(d->y = malloc(ny * n * sizeof *d->y)) ||
-            !(d->y_name = dstrdup(f->lhs_label))) {
+            !(d->y_name = core_strdup(f->lhs_label))) {
             st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
             goto fail;
         }
@@ -1037,7 +990,7 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
     d->p = p;
     d->n_terms = f->nterms;
     for (size_t k = 0; k < f->nterms; k++)
-        if (!(d->term_labels[k] = dstrdup(f->terms[k].label))) {
+        if (!(d->term_labels[k] = core_strdup(f->terms[k].label))) {
             free(codes);
             st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
             goto fail;
@@ -1046,7 +999,7 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
     if (f->intercept || opt->drop_intercept) {
         for (size_t i = 0; i < n; i++)
             d->X[i] = 1.0;
-        d->colnames[0] = dstrdup("(Intercept)");
+        d->colnames[0] = core_strdup("(Intercept)");
         d->assign[0] = 0;
         d->intercept = 1;
         j = 1;

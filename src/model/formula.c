@@ -6,6 +6,7 @@
  * * /, binary + -, ~.
  */
 #include "formula_int.h"
+#include "core/util.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -15,15 +16,6 @@
 #include <string.h>
 
 /* ---------- small helpers ---------- */
-
-static char *fstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
 
 static void fnode_free(fnode *n)
 {
@@ -72,35 +64,12 @@ static void sb_add(sbuf *b, const char *s)
 
 /* R's deparse of a number: up to 15 significant digits, fixed or
  * scientific notation, whichever is shorter (fixed on ties). */
-void rhaz_fnum_format(double x, char *buf, size_t size)
-{
-    char fix[64], sci[64];
-    int d;
-    for (d = 1; d <= 15; d++) {
-        snprintf(sci, sizeof sci, "%.*e", d - 1, x);
-        if (strtod(sci, NULL) == x)
-            break;
-    }
-    if (d > 15) {
-        d = 15;
-        snprintf(sci, sizeof sci, "%.*e", d - 1, x);
-    }
-    /* drop a leading zero in the exponent beyond two digits as R: 1e+05 */
-    snprintf(fix, sizeof fix, "%.15g", x);
-    if (strchr(fix, 'e') == NULL && strlen(fix) <= strlen(sci)) {
-        snprintf(buf, size, "%s", fix);
-        return;
-    }
-    /* R prints sci exponents with at least two digits, as C does */
-    snprintf(buf, size, "%s", sci);
-}
-
 static void deparse_rec(const fnode *n, sbuf *b)
 {
     char tmp[64];
     switch (n->kind) {
     case N_NUM:
-        rhaz_fnum_format(n->num, tmp, sizeof tmp);
+        core_format_r(n->num, tmp, sizeof tmp);
         sb_add(b, tmp);
         break;
     case N_NAME: {
@@ -162,7 +131,7 @@ char *rhaz_fnode_deparse(const fnode *n)
         free(b.s);
         return NULL;
     }
-    return b.s ? b.s : fstrdup("");
+    return b.s ? b.s : core_strdup("");
 }
 
 /* ---------- tokenizer and parser ---------- */
@@ -289,7 +258,7 @@ static fnode *parse_primary(parser *p)
         next(p);
         if (p->kind == T_OP && p->op == '(') {
             fnode *n = mk(N_CALL, pos);
-            if (!n || !(n->name = fstrdup(name))) {
+            if (!n || !(n->name = core_strdup(name))) {
                 fnode_free(n);
                 perr(p, pos, NULL, "out of memory");
                 return NULL;
@@ -309,7 +278,7 @@ static fnode *parse_primary(parser *p)
                     snprintf(nm, sizeof nm, "%s", p->name);
                     next(p);
                     if (p->kind == T_OP && p->op == '=') {
-                        argname = fstrdup(nm);
+                        argname = core_strdup(nm);
                         next(p);
                     } else {
                         /* not named: re-tokenize from the saved start */
@@ -349,7 +318,7 @@ static fnode *parse_primary(parser *p)
             }
         }
         fnode *n = mk(N_NAME, pos);
-        if (!n || !(n->name = fstrdup(name))) {
+        if (!n || !(n->name = core_strdup(name))) {
             fnode_free(n);
             perr(p, pos, NULL, "out of memory");
             return NULL;
@@ -826,7 +795,7 @@ rhaz_formula *rhaz_formula_parse(const char *text, rhaz_error *err)
         return NULL;
     }
     rhaz_formula *f = calloc(1, sizeof *f);
-    if (!f || !(f->text = fstrdup(text))) {
+    if (!f || !(f->text = core_strdup(text))) {
         free(f);
         rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
         return NULL;

@@ -3,6 +3,7 @@
 #ifndef RHAZ_FORMULA_INT_H
 #define RHAZ_FORMULA_INT_H
 
+#include "core/util.h"
 #include "rhaz.h"
 
 #include <stdint.h>
@@ -65,9 +66,5 @@ static inline int fset_has(const fset *s, size_t i)
 
 /* Deparse a node as R's deparse() would (into a malloc'd string). */
 char *rhaz_fnode_deparse(const fnode *n);
-
-/* A number as R prints it (15 significant digits, fixed or scientific
- * notation, whichever is shorter): deparse() and factor level labels. */
-void rhaz_fnum_format(double x, char *buf, size_t size);
 
 #endif

@@ -8,6 +8,7 @@
  * (n, p) once.
  */
 #include "glm_int.h"
+#include "core/util.h"
 
 #include <cblas.h>
 #include <float.h>
@@ -447,15 +448,6 @@ static rhaz_status glm_meat(glm_ws *ws, const int *cluster, size_t G, double *M,
 
 /* ---------- summary helpers ---------- */
 
-static char *sdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 static int add_warning(rhaz_fit_summary *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static int add_warning(rhaz_fit_summary *s, const char *fmt, ...)
@@ -469,7 +461,7 @@ static int add_warning(rhaz_fit_summary *s, const char *fmt, ...)
     if (!nw)
         return -1;
     s->warnings = nw;
-    if (!(nw[s->n_warnings] = sdup(buf)))
+    if (!(nw[s->n_warnings] = core_strdup(buf)))
         return -1;
     s->n_warnings++;
     return 0;
@@ -672,9 +664,9 @@ rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt
             ws->dcols[ws->pd++] = j;
     }
 
-    s->model = sdup(opt->firth ? "firth-logit" : rhaz_link_name(opt->link));
-    s->link = sdup(rhaz_link_name(opt->link));
-    s->ties = sdup("");
+    s->model = core_strdup(opt->firth ? "firth-logit" : rhaz_link_name(opt->link));
+    s->link = core_strdup(rhaz_link_name(opt->link));
+    s->ties = core_strdup("");
     s->firth = opt->firth;
     s->n_dropped = d->n_dropped;
     s->conf_level = conf;
@@ -686,7 +678,7 @@ rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt
     if (!s->model || !s->link || !s->ties || !s->coef || !s->vcov)
         goto oom;
     for (size_t j = 0; j < p; j++)
-        if (!(s->coef[j].term = sdup(d->colnames[j])))
+        if (!(s->coef[j].term = core_strdup(d->colnames[j])))
             goto oom;
     size_t nobs = 0, events = 0;
     double sumw = 0, sumwy = 0;
@@ -891,7 +883,7 @@ rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt
         rhaz_vcov_sandwich_meat(ws->Ainv, p, scores, cadj, Vr);
         V = Vr;
     }
-    if (!(s->vce_label = sdup(label))) {
+    if (!(s->vce_label = core_strdup(label))) {
         free(Vr);
         goto oom;
     }

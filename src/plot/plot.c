@@ -1,6 +1,7 @@
 /* plot.c -- the figure object: allocation, series storage, options,
  * and rhaz_plot_write dispatching to the kind's writer. */
 #include "plot/plot_impl.h"
+#include "core/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -192,7 +193,7 @@ static char *dup_str(const char *s, int *fail)
 {
     if (!s)
         return NULL;
-    char *d = strdup(s);
+    char *d = core_strdup(s);
     if (!d)
         *fail = 1;
     return d;

@@ -4,6 +4,7 @@
  * Uses json-c (Debian libjson-c-dev): a well-kept parser, so that the
  * project does not carry a hand-written one. */
 #include "rhaz.h"
+#include "core/util.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -13,17 +14,6 @@
 #include <string.h>
 
 #define JSON_MAX_BYTES (64u << 20)
-
-static char *dup_str(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
 
 static json_object *get(json_object *o, const char *key)
 {
@@ -60,8 +50,8 @@ static char *str(json_object *o, const char *key)
 {
     json_object *v = get(o, key);
     if (!v || !json_object_is_type(v, json_type_string))
-        return dup_str("");
-    return dup_str(json_object_get_string(v));
+        return core_strdup("");
+    return core_strdup(json_object_get_string(v));
 }
 
 static int boolean(json_object *o, const char *key)
@@ -167,7 +157,7 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
             goto fail;
         }
         rhaz_coef *k = &s->coef[j];
-        if (!(k->term = dup_str(json_object_get_string(term))))
+        if (!(k->term = core_strdup(json_object_get_string(term))))
             goto oom;
         k->estimate = num(c, "estimate");
         k->std_error = num(c, "std_error");
@@ -213,7 +203,7 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
             goto oom;
         for (size_t k = 0; k < nw; k++) {
             const char *m = json_object_get_string(json_object_array_get_idx(w, k));
-            if (!(s->warnings[s->n_warnings] = dup_str(m ? m : "")))
+            if (!(s->warnings[s->n_warnings] = core_strdup(m ? m : "")))
                 goto oom;
             s->n_warnings++;
         }
@@ -231,29 +221,15 @@ done:
 
 rhaz_fit_summary *rhaz_fit_summary_read_json(const char *path, rhaz_error *err)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        rhaz_error_set(err, RHAZ_EIO, path, 0, "cannot open: %s", strerror(errno));
+    char *buf;
+    size_t n;
+    if (core_read_file(path, JSON_MAX_BYTES, "JSON file", &buf, &n, err))
         return NULL;
-    }
-    char *buf = malloc(JSON_MAX_BYTES + 1);
-    if (!buf) {
-        fclose(fp);
-        rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
-        return NULL;
-    }
-    size_t n = fread(buf, 1, JSON_MAX_BYTES + 1, fp);
-    fclose(fp);
     rhaz_fit_summary *s = NULL;
-    if (n > JSON_MAX_BYTES)
-        rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "JSON file larger than %u bytes",
-                       JSON_MAX_BYTES);
-    else if (memchr(buf, '\0', n))
+    if (memchr(buf, '\0', n))
         rhaz_error_set(err, RHAZ_EPARSE, path, 0, "NUL byte: not a JSON file");
-    else {
-        buf[n] = '\0';
+    else
         s = rhaz_fit_summary_parse_json(buf, path, err);
-    }
     free(buf);
     return s;
 }

@@ -1,5 +1,6 @@
 /* modelfile.c -- parser for declarative analysis files (see modelfile.h). */
 #include "rhaz.h"
+#include "core/util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -42,16 +43,6 @@ static const struct {
     {"run", run_keys, 0},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
-
-static char *dupn(const char *s, size_t n)
-{
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
-}
 
 void rhaz_modelfile_free(rhaz_modelfile *mf)
 {
@@ -174,8 +165,8 @@ static rhaz_status parse_header(mf_parser *p, const char *s, size_t n)
     }
     rhaz_mf_section *sec = &mf->sec[mf->n];
     memset(sec, 0, sizeof *sec);
-    sec->kind = dupn(kind, strlen(kind));
-    sec->name = dupn(n0, nlen);
+    sec->kind = core_strndup(kind, strlen(kind));
+    sec->name = core_strndup(n0, nlen);
     if (!sec->kind || !sec->name) {
         free(sec->kind);
         free(sec->name);
@@ -229,8 +220,8 @@ static rhaz_status parse_entry(mf_parser *p, const char *s, size_t n)
         return oom(p);
     cur->entries = ne;
     rhaz_mf_entry *e = &cur->entries[cur->n];
-    e->key = dupn(key, strlen(key));
-    e->value = dupn(v0, (size_t)(s + n - v0));
+    e->key = core_strndup(key, strlen(key));
+    e->value = core_strndup(v0, (size_t)(s + n - v0));
     e->line = p->line;
     if (!e->key || !e->value) {
         free(e->key);
@@ -263,7 +254,7 @@ rhaz_modelfile *rhaz_modelfile_parse(const char *text, size_t len,
         name = "<memory>";
     mf_parser p = {.name = name, .err = err, .curkind = -1};
     p.mf = calloc(1, sizeof *p.mf);
-    if (!p.mf || !(p.mf->name = dupn(name, strlen(name)))) {
+    if (!p.mf || !(p.mf->name = core_strndup(name, strlen(name)))) {
         free(p.mf);
         rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory");
         return NULL;
@@ -315,29 +306,11 @@ rhaz_modelfile *rhaz_modelfile_parse(const char *text, size_t len,
 
 rhaz_modelfile *rhaz_modelfile_read(const char *path, rhaz_error *err)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        rhaz_error_set(err, RHAZ_EIO, path, 0, "cannot open: %s",
-                       strerror(errno));
+    char *buf;
+    size_t len;
+    if (core_read_file(path, MF_MAX_BYTES, "model file", &buf, &len, err))
         return NULL;
-    }
-    char *buf = malloc(MF_MAX_BYTES + 1);
-    if (!buf) {
-        fclose(fp);
-        rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
-        return NULL;
-    }
-    size_t len = fread(buf, 1, MF_MAX_BYTES + 1, fp);
-    int bad = ferror(fp);
-    fclose(fp);
-    rhaz_modelfile *mf = NULL;
-    if (bad)
-        rhaz_error_set(err, RHAZ_EIO, path, 0, "read error");
-    else if (len > MF_MAX_BYTES)
-        rhaz_error_set(err, RHAZ_ENOMEM, path, 0,
-                       "model file larger than %u bytes", MF_MAX_BYTES);
-    else
-        mf = rhaz_modelfile_parse(buf, len, path, err);
+    rhaz_modelfile *mf = rhaz_modelfile_parse(buf, len, path, err);
     free(buf);
     return mf;
 }
@@ -427,7 +400,7 @@ char **rhaz_mf_split(const char *value, size_t *n)
             }
             list = nl;
         }
-        if (!(list[k] = dupn(p, (size_t)(q - p)))) {
+        if (!(list[k] = core_strndup(p, (size_t)(q - p)))) {
             rhaz_mf_list_free(list);
             return NULL;
         }

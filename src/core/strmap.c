@@ -1,13 +1,14 @@
-/* strmap.c -- a small string-keyed hash map (FNV-1a, linear probing). */
-#include "internal.h"
+/* strmap.c -- the string-keyed hash map of the library (FNV-1a, linear
+ * probing, load at most 1/2). */
+#include "core/util.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-static size_t hash(const char *s)
+size_t core_hash(const char *s)
 {
-    size_t h = 1469598103934665603ULL;
+    size_t h = (size_t)14695981039346656037ULL; /* FNV-1a 64-bit basis */
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ULL;
     return h;
@@ -51,7 +52,7 @@ static int grow(strmap *m)
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->keys[i])
             continue;
-        size_t j = hash(m->keys[i]) & (b.cap - 1);
+        size_t j = core_hash(m->keys[i]) & (b.cap - 1);
         while (b.keys[j])
             j = (j + 1) & (b.cap - 1);
         b.keys[j] = m->keys[i];
@@ -68,7 +69,7 @@ int strmap_put(strmap *m, const char *key, size_t val)
 {
     if (2 * (m->n + 1) > m->cap && grow(m) != 0)
         return -1;
-    size_t j = hash(key) & (m->cap - 1);
+    size_t j = core_hash(key) & (m->cap - 1);
     while (m->keys[j]) {
         if (strcmp(m->keys[j], key) == 0) {
             m->vals[j] = val;
@@ -76,11 +77,8 @@ int strmap_put(strmap *m, const char *key, size_t val)
         }
         j = (j + 1) & (m->cap - 1);
     }
-    size_t n = strlen(key) + 1;
-    m->keys[j] = malloc(n);
-    if (!m->keys[j])
+    if (!(m->keys[j] = core_strdup(key)))
         return -1;
-    memcpy(m->keys[j], key, n);
     m->vals[j] = val;
     m->n++;
     return 0;
@@ -90,7 +88,7 @@ int strmap_get(const strmap *m, const char *key, size_t *val)
 {
     if (!m->cap)
         return 0;
-    size_t j = hash(key) & (m->cap - 1);
+    size_t j = core_hash(key) & (m->cap - 1);
     while (m->keys[j]) {
         if (strcmp(m->keys[j], key) == 0) {
             if (val)

@@ -1,0 +1,84 @@
+/* readfile.c -- one capped whole-file reader for every input the library
+ * slurps (CSV tables, model files, fit JSON). */
+#include "core/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+rhaz_status core_read_file(const char *path, size_t max_bytes, const char *what,
+                           char **buf_out, size_t *len_out, rhaz_error *err)
+{
+    *buf_out = NULL;
+    *len_out = 0;
+    if (!what)
+        what = "file";
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return rhaz_error_set(err, RHAZ_EIO, path, 0, "cannot open: %s",
+                              strerror(errno));
+    /* A regular file is read in one piece into a buffer of its size (no
+     * growing and copying); a pipe grows from 64 KiB.  Not mmap: a file
+     * truncated by another process while mapped would kill us with SIGBUS. */
+    size_t cap = (size_t)1 << 16, len = 0;
+    struct stat st;
+    if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode)) {
+        if ((size_t)st.st_size > max_bytes) {
+            fclose(fp);
+            return rhaz_error_set(err, RHAZ_ENOMEM, path, 0,
+                                  "%s of %zu bytes exceeds the %zu-byte limit",
+                                  what, (size_t)st.st_size, max_bytes);
+        }
+        cap = (size_t)st.st_size + 1; /* +1: EOF is seen without a regrow */
+    }
+    rhaz_status rc = RHAZ_OK;
+    char *buf = malloc(cap + 1); /* + the terminating NUL */
+    if (!buf) {
+        rc = rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+        goto done;
+    }
+    for (;;) {
+        if (len == cap) {
+            if (cap > max_bytes) {
+                rc = rhaz_error_set(err, RHAZ_ENOMEM, path, 0,
+                                    "%s exceeds the %zu-byte limit", what,
+                                    max_bytes);
+                goto done;
+            }
+            char *nb = realloc(buf, 2 * cap + 1);
+            if (!nb) {
+                rc = rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+                goto done;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, cap - len, fp);
+        len += got;
+        if (got == 0) {
+            if (ferror(fp)) {
+                rc = rhaz_error_set(err, RHAZ_EIO, path, 0, "read error: %s",
+                                    strerror(errno));
+                goto done;
+            }
+            break;
+        }
+    }
+    if (len > max_bytes) { /* grew while being read */
+        rc = rhaz_error_set(err, RHAZ_ENOMEM, path, 0,
+                            "%s exceeds the %zu-byte limit", what, max_bytes);
+        goto done;
+    }
+    buf[len] = '\0';
+done:
+    fclose(fp);
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    *buf_out = buf;
+    *len_out = len;
+    return RHAZ_OK;
+}

@@ -1,0 +1,66 @@
+/* core/util.h -- private utilities shared by every module of librhaz
+ * (not installed, not part of the public API; hidden in librhaz.so).
+ *
+ *   strings      core_strdup, core_strndup
+ *   string map   strmap_* : string -> size_t, FNV-1a, linear probing
+ *   files        core_read_file : whole file, buffer sized by the file
+ *   numbers      core_format_r (R's deparse of a number); the public
+ *                rhaz_format_double (shortest round-trip) lives beside it
+ *                in src/core/format.c
+ *
+ * Every function here fails only for lack of memory (or I/O, for the
+ * file reader) and says so by its return value; none prints.
+ */
+#ifndef RHAZ_CORE_UTIL_H
+#define RHAZ_CORE_UTIL_H
+
+#include "rhaz/core.h"
+
+#include <stddef.h>
+
+/* ---- strings ---- */
+
+/* Copy of s (NULL if s is NULL or memory runs out). */
+char *core_strdup(const char *s);
+/* Copy of the first n bytes of s, NUL-terminated (NULL on no memory). */
+char *core_strndup(const char *s, size_t n);
+
+/* ---- string -> size_t hash map (open addressing, keys copied) ----
+ * Zero-initialised or strmap_init'ed; strmap_free leaves it empty. */
+typedef struct {
+    char **keys;
+    size_t *vals;
+    size_t cap, n;
+} strmap;
+int strmap_init(strmap *m, size_t hint); /* 0 ok, -1 no memory */
+void strmap_free(strmap *m);             /* accepts NULL */
+/* Insert or overwrite; 0 ok, -1 no memory.  A zeroed map grows on first use. */
+int strmap_put(strmap *m, const char *key, size_t val);
+/* 1 and *val (if val not NULL) when found, else 0. */
+int strmap_get(const strmap *m, const char *key, size_t *val);
+/* Case-folded key (ASCII lower, runs of blanks collapsed, leading and
+ * trailing blanks dropped) into buf. */
+void strmap_fold(const char *s, char *buf, size_t size);
+/* FNV-1a hash of a NUL-terminated string (the map's hash). */
+size_t core_hash(const char *s);
+
+/* ---- files ---- */
+
+/* Read the whole file at path into *buf (malloc'ed, NUL-terminated, the
+ * length without the NUL in *len).  A regular file is read into a buffer
+ * of its own size; a pipe or other stream grows geometrically.  More than
+ * max_bytes is an RHAZ_ENOMEM error "<what> exceeds the N-byte limit", sized
+ * before anything is allocated for regular files.  what names the kind of
+ * file in messages ("file", "model file", "JSON file").  On error *buf is
+ * NULL and err names path. */
+rhaz_status core_read_file(const char *path, size_t max_bytes, const char *what,
+                           char **buf, size_t *len, rhaz_error *err);
+
+/* ---- numbers ---- */
+
+/* A number as R deparses it: the shorter of %.15g and the shortest %e
+ * that reads back (1e+05, 0.5, 123).  Used for factor levels and
+ * formula labels, so that names match R's. */
+void core_format_r(double x, char *buf, size_t size);
+
+#endif
