@@ -15,10 +15,10 @@ CFLAGS  ?= $(OPT) -g
 WARN     = -Wall -Wextra -Werror
 CPPFLAGS_RHAZ = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                 -Iinclude -Isrc -I/usr/include/x86_64-linux-gnu
-LDLIBS_RHAZ = -lgsl -lopenblas -lcsv -ljson-c -lm
+LDLIBS_RHAZ = -lgsl -lopenblas -lcsv -ljson-c -lreadstat -lm
 SAN     ?=
 
-DEB_PKGS = libgsl-dev libopenblas-dev libcsv-dev libjson-c-dev gnuplot-nox pkg-config
+DEB_PKGS = libgsl-dev libopenblas-dev libcsv-dev libjson-c-dev libreadstat-dev gnuplot-nox pkg-config
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/data/*.c src/model/*.c \
                               src/plot/*.c src/report/*.c))
@@ -83,7 +83,7 @@ bench: deps all $(BUILD)/genpanel
 
 # valgrind memcheck on a representative subset of the tests (CI).
 VALGRIND_TESTS ?= test_table test_modelfile test_regtable test_fitjson test_formula \
-                  test_glm test_cox test_km test_data test_edge test_plot
+                  test_glm test_cox test_km test_data test_edge test_plot test_readstat
 check-valgrind: deps $(BUILD)/rhaz $(TEST_BIN)
 	@command -v valgrind >/dev/null || $(MAKE) --no-print-directory deps DEB_PKGS=valgrind
 	@fail=0; for t in $(VALGRIND_TESTS); do \

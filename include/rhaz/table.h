@@ -38,6 +38,29 @@ rhaz_table *rhaz_table_read_mem(const char *buf, size_t len, const char *name,
                                 const rhaz_csv_options *opt, rhaz_error *err);
 void rhaz_table_free(rhaz_table *t); /* accepts NULL */
 
+/* Stata, SPSS and SAS files (through ReadStat).  rhaz_table_read reads
+ * a path ending in .dta, .sav, .zsav or .sas7bdat (any case) with
+ * rhaz_table_read_stat; everything else is CSV.  Of the CSV options,
+ * max_bytes, as_string (numbers as text), as_numeric (value-labelled
+ * variables keep their codes, text must be numbers) and na_strings (more
+ * missing codes in text variables) apply.  Missing codes (., .a-.z, SPSS
+ * user-missing values) are missing; value labels become text (factor)
+ * cells; date formats become ISO 8601 text ("1999-03-08", or
+ * "1999-03-08T14:30:00" for date-times).  Error messages name the file
+ * and, for a bad cell, the observation (the table has no line numbers:
+ * rhaz_table_line returns 0). */
+typedef enum {
+    RHAZ_FORMAT_CSV = 0, RHAZ_FORMAT_DTA, RHAZ_FORMAT_SAV, RHAZ_FORMAT_SAS7BDAT
+} rhaz_table_format;
+rhaz_table_format rhaz_table_format_of(const char *path); /* by extension */
+const char *rhaz_table_format_name(rhaz_table_format f); /* "Stata", ... */
+rhaz_table *rhaz_table_read_stat(const char *path, const rhaz_csv_options *opt,
+                                 rhaz_error *err);
+/* Parse a file image in memory (fmt must not be RHAZ_FORMAT_CSV). */
+rhaz_table *rhaz_table_read_stat_mem(const void *buf, size_t len, const char *name,
+                                     rhaz_table_format fmt,
+                                     const rhaz_csv_options *opt, rhaz_error *err);
+
 size_t rhaz_table_nrow(const rhaz_table *t);
 size_t rhaz_table_ncol(const rhaz_table *t);
 const char *rhaz_table_name(const rhaz_table *t); /* source file name or "" */

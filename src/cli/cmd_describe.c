@@ -8,10 +8,14 @@
 #include <string.h>
 
 static const char help[] =
-    "usage: rhaz describe [options] FILE.csv\n\n"
-    "Summarise every column of a CSV file: inferred type, non-missing and\n"
+    "usage: rhaz describe [options] FILE\n\n"
+    "Summarise every column of a data file: inferred type, non-missing and\n"
     "missing counts, and min/max/mean/sd of numeric columns (distinct values\n"
-    "of string columns).  Empty cells, NA and . are missing.\n\n"
+    "of string columns).  FILE is CSV (empty cells, NA and . are missing),\n"
+    "or by its extension Stata .dta, SPSS .sav/.zsav or SAS .sas7bdat: their\n"
+    "missing codes are missing, value labels become text (factor) cells and\n"
+    "dates ISO 8601 text; --string, --numeric (codes instead of labels) and\n"
+    "--na apply to them too.\n\n"
     "options:\n"
     "  --format text|csv|json  output format (default text)\n"
     "  --out FILE              write to FILE (atomically) instead of stdout\n"
@@ -83,7 +87,7 @@ int cmd_describe(int argc, char **argv)
         }
     }
     if (optind != argc - 1)
-        return cli_usage("describe", "expected exactly one FILE.csv");
+        return cli_usage("describe", "expected exactly one FILE");
     opt.as_string = as_string;
     opt.as_numeric = as_numeric;
     opt.na_strings = na;

@@ -16,7 +16,7 @@ static const char help[] =
     "fits a separate baseline hazard per stratum, cluster(id) asks for the\n"
     "cluster sandwich.  Rows with a missing value are dropped and counted.\n\n"
     "options:\n"
-    "  --data FILE         input CSV (required)\n"
+    "  --data FILE         input CSV, .dta, .sav or .sas7bdat (required)\n"
     "  --formula F         model formula (required)\n"
     "  --ties efron|breslow  handling of tied event times (default efron)\n"
     "  --weights COL       case weights (> 0)\n"

@@ -17,7 +17,7 @@ static const char help[] =
     "        + cubic(t) + ns(t, 3) - 1; string columns are factors.\n"
     "\n"
     "options:\n"
-    "  --data FILE         input CSV (required)\n"
+    "  --data FILE         input CSV, .dta, .sav or .sas7bdat (required)\n"
     "  --formula F         model formula (required)\n"
     "  --link L            logit (default for 'fit logit') or cloglog\n"
     "  --firth             Firth penalized likelihood (logit): finite estimates\n"

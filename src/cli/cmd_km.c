@@ -16,7 +16,7 @@ static const char help[] =
     "log S, R's convention), lower, upper (log-log band), cumhaz, std_chaz,\n"
     "cuminc = 1 - surv (the cumulative incidence of ratification).\n\n"
     "options:\n"
-    "  --data FILE       input CSV (required)\n"
+    "  --data FILE       input CSV, .dta, .sav or .sas7bdat (required)\n"
     "  --formula F       e.g. 'Surv(start, stop, ratified) ~ region' (required)\n"
     "  --weights COL     case weights (> 0)\n"
     "  --level L         confidence level (default 0.95)\n"

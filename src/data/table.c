@@ -652,6 +652,8 @@ rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
 rhaz_table *rhaz_table_read(const char *path, const rhaz_csv_options *opt,
                             rhaz_error *err)
 {
+    if (rhaz_table_format_of(path) != RHAZ_FORMAT_CSV)
+        return rhaz_table_read_stat(path, opt, err);
     rhaz_error_clear(err);
     size_t maxb = opt && opt->max_bytes ? opt->max_bytes : (size_t)2 << 30;
     char *buf;
