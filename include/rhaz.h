@@ -16,6 +16,7 @@
 #include "rhaz/fit.h"
 #include "rhaz/glm.h"
 #include "rhaz/cox.h"
+#include "rhaz/clogit.h"
 #include "rhaz/plot.h"
 #include "rhaz/report.h"
 #include "rhaz/modelfile.h"
