@@ -21,5 +21,6 @@
 #include "rhaz/report.h"
 #include "rhaz/modelfile.h"
 #include "rhaz/regtable.h"
+#include "rhaz/json.h"
 
 #endif

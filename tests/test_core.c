@@ -134,6 +134,7 @@ static void test_read_file(void)
                 fwrite(data, 1, big, w);
                 fclose(w);
             }
+            free(data);
             _exit(0);
         }
         T_EQ_INT(core_read_file(cmd, big, "file", &buf, &len, &err), RHAZ_OK,
@@ -148,6 +149,7 @@ static void test_read_file(void)
                 fwrite(data, 1, big, w);
                 fclose(w);
             }
+            free(data);
             _exit(0);
         }
         T_EQ_INT(core_read_file(cmd, big - 1, "file", &buf, &len, &err), RHAZ_ENOMEM,

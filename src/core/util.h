@@ -4,6 +4,7 @@
  *   strings      core_strdup, core_strndup
  *   string map   strmap_* : string -> size_t, FNV-1a, linear probing
  *   files        core_read_file : whole file, buffer sized by the file
+ *   JSON         core_json_* : json-c members with an out-of-memory flag
  *   numbers      core_format_r (R's deparse of a number); the public
  *                rhaz_format_double (shortest round-trip) lives beside it
  *                in src/core/format.c
@@ -55,6 +56,19 @@ size_t core_hash(const char *s);
  * NULL and err names path. */
 rhaz_status core_read_file(const char *path, size_t max_bytes, const char *what,
                            char **buf, size_t *len, rhaz_error *err);
+
+/* ---- JSON building (json-c) with a sticky out-of-memory flag ----
+ * Each adds a member key to object o, or appends to array o (key
+ * ignored); once *oom is set they only free what they were given.
+ * core_json_num adds null for NaN/Inf; core_json_str adds null for NULL. */
+struct json_object;
+void core_json_num(struct json_object *o, const char *key, double x, int *oom);
+void core_json_int(struct json_object *o, const char *key, long long x, int *oom);
+void core_json_bool(struct json_object *o, const char *key, int x, int *oom);
+void core_json_str(struct json_object *o, const char *key, const char *s, int *oom);
+/* A new empty array (array != 0) or object added under key; NULL on oom. */
+struct json_object *core_json_child(struct json_object *o, const char *key,
+                                    int array, int *oom);
 
 /* ---- numbers ---- */
 

@@ -1,6 +1,9 @@
 /* summary.c -- one fitted model as text (like R's summary()), CSV, JSON,
  * LaTeX or Markdown.  Formats are a table of writers. */
+#include "core/util.h"
 #include "rhaz.h"
+
+#include <json-c/json.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -170,82 +173,91 @@ static void write_csv(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_op
     }
 }
 
-static void jkey(FILE *fp, const char *k, int *first)
+json_object *rhaz_fit_summary_to_json(const rhaz_fit_summary *s,
+                                     const rhaz_summary_options *o, rhaz_error *err)
 {
-    fputs(*first ? "{\n  " : ",\n  ", fp);
-    *first = 0;
-    rhaz_json_string(fp, k);
-    fputs(": ", fp);
-}
-
-static void write_json(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_options *o)
-{
-    int f = 1;
     static const char *vce_names[] = {"model", "robust", "cluster"};
     static const char *adj_names[] = {"none", "G/(G-1)", "stata"};
-    jkey(fp, "model", &f); rhaz_json_string(fp, s->model);
-    jkey(fp, "link", &f); rhaz_json_string(fp, s->link ? s->link : "");
-    if (s->ties && s->ties[0]) { jkey(fp, "ties", &f); rhaz_json_string(fp, s->ties); }
-    jkey(fp, "formula", &f); rhaz_json_string(fp, s->formula ? s->formula : "");
-    jkey(fp, "firth", &f); fputs(s->firth ? "true" : "false", fp);
-    jkey(fp, "n", &f); fprintf(fp, "%zu", s->n);
-    jkey(fp, "events", &f); fprintf(fp, "%zu", s->events);
-    jkey(fp, "n_dropped", &f); fprintf(fp, "%zu", s->n_dropped);
-    jkey(fp, "clusters", &f); fprintf(fp, "%zu", s->n_clusters);
-    if (s->n_strata) { jkey(fp, "strata", &f); fprintf(fp, "%zu", s->n_strata); }
-    jkey(fp, "converged", &f); fputs(s->converged ? "true" : "false", fp);
-    jkey(fp, "stop", &f); rhaz_json_string(fp, rhaz_stop_reason_name(s->stop));
-    jkey(fp, "iterations", &f); fprintf(fp, "%d", s->iterations);
-    jkey(fp, "step_halvings", &f); fprintf(fp, "%d", s->step_halvings);
-    jkey(fp, "rank", &f); fprintf(fp, "%d", s->rank);
-    jkey(fp, "loglik", &f); rhaz_json_number(fp, s->loglik);
-    jkey(fp, "loglik_null", &f); rhaz_json_number(fp, s->loglik_null);
-    jkey(fp, "aic", &f); rhaz_json_number(fp, s->aic);
-    jkey(fp, "bic", &f); rhaz_json_number(fp, s->bic);
-    jkey(fp, "lr_stat", &f); rhaz_json_number(fp, s->lr_stat);
-    jkey(fp, "lr_df", &f); fprintf(fp, "%d", s->lr_df);
-    jkey(fp, "lr_p", &f); rhaz_json_number(fp, s->lr_p);
-    jkey(fp, "vce", &f); rhaz_json_string(fp, s->vce_label ? s->vce_label : "");
-    jkey(fp, "vce_type", &f); rhaz_json_string(fp, vce_names[s->vce % 3]);
-    jkey(fp, "vce_adj", &f); rhaz_json_string(fp, adj_names[s->vce_adj % 3]);
-    jkey(fp, "conf_level", &f); rhaz_json_number(fp, s->conf_level);
-    jkey(fp, "exponentiated", &f); fputs(o->exp ? "true" : "false", fp);
-    jkey(fp, "coefficients", &f);
-    fputs("[", fp);
-    for (size_t j = 0; j < s->p; j++) {
+    rhaz_summary_options o0 = {0};
+    if (!o)
+        o = &o0;
+    if (!s) {
+        rhaz_error_set(err, RHAZ_EINVAL, NULL, 0, "no fit to print");
+        return NULL;
+    }
+    int oom = 0;
+    json_object *root = json_object_new_object();
+    if (!root)
+        oom = 1;
+    core_json_str(root, "model", s->model ? s->model : "", &oom);
+    core_json_str(root, "link", s->link ? s->link : "", &oom);
+    if (s->ties && s->ties[0])
+        core_json_str(root, "ties", s->ties, &oom);
+    core_json_str(root, "formula", s->formula ? s->formula : "", &oom);
+    core_json_bool(root, "firth", s->firth, &oom);
+    core_json_int(root, "n", (long long)s->n, &oom);
+    core_json_int(root, "events", (long long)s->events, &oom);
+    core_json_int(root, "n_dropped", (long long)s->n_dropped, &oom);
+    core_json_int(root, "clusters", (long long)s->n_clusters, &oom);
+    if (s->n_strata)
+        core_json_int(root, "strata", (long long)s->n_strata, &oom);
+    core_json_bool(root, "converged", s->converged, &oom);
+    core_json_str(root, "stop", rhaz_stop_reason_name(s->stop), &oom);
+    core_json_int(root, "iterations", s->iterations, &oom);
+    core_json_int(root, "step_halvings", s->step_halvings, &oom);
+    core_json_int(root, "rank", s->rank, &oom);
+    core_json_num(root, "loglik", s->loglik, &oom);
+    core_json_num(root, "loglik_null", s->loglik_null, &oom);
+    core_json_num(root, "aic", s->aic, &oom);
+    core_json_num(root, "bic", s->bic, &oom);
+    core_json_num(root, "lr_stat", s->lr_stat, &oom);
+    core_json_int(root, "lr_df", s->lr_df, &oom);
+    core_json_num(root, "lr_p", s->lr_p, &oom);
+    core_json_str(root, "vce", s->vce_label ? s->vce_label : "", &oom);
+    core_json_str(root, "vce_type", vce_names[s->vce % 3], &oom);
+    core_json_str(root, "vce_adj", adj_names[s->vce_adj % 3], &oom);
+    core_json_num(root, "conf_level", s->conf_level, &oom);
+    core_json_bool(root, "exponentiated", o->exp, &oom);
+    json_object *coefs = core_json_child(root, "coefficients", 1, &oom);
+    for (size_t j = 0; j < s->p && !oom; j++) {
         row r = row_of(s, j, o);
-        fputs(j ? ",\n    {" : "\n    {", fp);
-        fputs("\"term\": ", fp); rhaz_json_string(fp, s->coef[j].term);
-        fputs(", \"estimate\": ", fp); rhaz_json_number(fp, r.est);
-        fputs(", \"std_error\": ", fp); rhaz_json_number(fp, r.se);
-        fputs(", \"statistic\": ", fp); rhaz_json_number(fp, r.stat);
-        fputs(", \"p_value\": ", fp); rhaz_json_number(fp, r.p);
-        fputs(", \"conf_low\": ", fp); rhaz_json_number(fp, r.lo);
-        fputs(", \"conf_high\": ", fp); rhaz_json_number(fp, r.hi);
-        fprintf(fp, ", \"aliased\": %s}", s->coef[j].aliased ? "true" : "false");
+        json_object *c = core_json_child(coefs, NULL, 0, &oom);
+        core_json_str(c, "term", s->coef[j].term, &oom);
+        core_json_num(c, "estimate", r.est, &oom);
+        core_json_num(c, "std_error", r.se, &oom);
+        core_json_num(c, "statistic", r.stat, &oom);
+        core_json_num(c, "p_value", r.p, &oom);
+        core_json_num(c, "conf_low", r.lo, &oom);
+        core_json_num(c, "conf_high", r.hi, &oom);
+        core_json_bool(c, "aliased", s->coef[j].aliased, &oom);
     }
-    fputs("\n  ]", fp);
-    jkey(fp, "vcov", &f);
-    fputs("[", fp);
-    for (size_t i = 0; i < s->p; i++) {
-        fputs(i ? ",\n    [" : "\n    [", fp);
-        for (size_t j = 0; j < s->p; j++) {
-            if (j)
-                fputs(", ", fp);
-            /* a summary read from JSON may have no vcov: null */
-            rhaz_json_number(fp, s->vcov ? s->vcov[i * s->p + j] : NAN);
-        }
-        fputs("]", fp);
+    json_object *vc = core_json_child(root, "vcov", 1, &oom);
+    for (size_t i = 0; i < s->p && !oom; i++) {
+        json_object *r = core_json_child(vc, NULL, 1, &oom);
+        /* a summary read from JSON may have no vcov: null */
+        for (size_t j = 0; j < s->p && !oom; j++)
+            core_json_num(r, NULL, s->vcov ? s->vcov[i * s->p + j] : NAN, &oom);
     }
-    fputs("\n  ]", fp);
-    jkey(fp, "warnings", &f);
-    fputs("[", fp);
-    for (size_t k = 0; k < s->n_warnings; k++) {
-        if (k)
-            fputs(", ", fp);
-        rhaz_json_string(fp, s->warnings[k]);
+    json_object *w = core_json_child(root, "warnings", 1, &oom);
+    for (size_t k = 0; k < s->n_warnings && !oom; k++)
+        core_json_str(w, NULL, s->warnings[k], &oom);
+    if (oom) {
+        json_object_put(root);
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return NULL;
     }
-    fputs("]\n}\n", fp);
+    return root;
+}
+
+static rhaz_status write_json(FILE *fp, const rhaz_fit_summary *s,
+                              const rhaz_summary_options *o, rhaz_error *err)
+{
+    json_object *v = rhaz_fit_summary_to_json(s, o, err);
+    if (!v)
+        return err ? err->status : RHAZ_ENOMEM;
+    rhaz_status st = rhaz_json_write(fp, v, err);
+    json_object_put(v);
+    return st;
 }
 
 static void latex_str(FILE *fp, const char *s)
@@ -348,7 +360,10 @@ rhaz_status rhaz_fit_summary_write(FILE *fp, const rhaz_fit_summary *s,
     switch (fmt) {
     case RHAZ_SUMMARY_TEXT: write_text(fp, s, opt); break;
     case RHAZ_SUMMARY_CSV: write_csv(fp, s, opt); break;
-    case RHAZ_SUMMARY_JSON: write_json(fp, s, opt); break;
+    case RHAZ_SUMMARY_JSON:
+        if (write_json(fp, s, opt, err))
+            return err ? err->status : RHAZ_ENOMEM;
+        break;
     case RHAZ_SUMMARY_LATEX: write_table(fp, s, opt, 1); break;
     case RHAZ_SUMMARY_MARKDOWN: write_table(fp, s, opt, 0); break;
     default:
