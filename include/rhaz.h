@@ -17,6 +17,7 @@
 #include "rhaz/glm.h"
 #include "rhaz/cox.h"
 #include "rhaz/clogit.h"
+#include "rhaz/survreg.h"
 #include "rhaz/plot.h"
 #include "rhaz/report.h"
 #include "rhaz/modelfile.h"

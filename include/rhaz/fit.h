@@ -14,7 +14,8 @@ typedef enum {
     RHAZ_STOP_CONVERGED = 0, /* relative change below tolerance */
     RHAZ_STOP_MAXITER,       /* iteration limit reached: NOT converged */
     RHAZ_STOP_NONFINITE,     /* step-halving could not restore a finite value */
-    RHAZ_STOP_SEPARATION     /* (quasi-)separation / monotone likelihood */
+    RHAZ_STOP_SEPARATION,    /* (quasi-)separation / monotone likelihood */
+    RHAZ_STOP_STALLED        /* no step raised the likelihood: NOT converged */
 } rhaz_stop_reason;
 
 /* Variance convention used for the reported standard errors. */

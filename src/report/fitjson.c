@@ -128,7 +128,7 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
     s->stop = s->converged ? RHAZ_STOP_CONVERGED : RHAZ_STOP_MAXITER;
     json_object *jstop = get(root, "stop");
     if (jstop && json_object_is_type(jstop, json_type_string))
-        for (int r = RHAZ_STOP_CONVERGED; r <= RHAZ_STOP_SEPARATION; r++)
+        for (int r = RHAZ_STOP_CONVERGED; r <= RHAZ_STOP_STALLED; r++)
             if (!strcmp(json_object_get_string(jstop),
                         rhaz_stop_reason_name((rhaz_stop_reason)r)))
                 s->stop = (rhaz_stop_reason)r;

@@ -16,6 +16,7 @@ const char *rhaz_stop_reason_name(rhaz_stop_reason r)
     case RHAZ_STOP_MAXITER: return "iteration limit reached";
     case RHAZ_STOP_NONFINITE: return "non-finite log-likelihood";
     case RHAZ_STOP_SEPARATION: return "separation";
+    case RHAZ_STOP_STALLED: return "no improving step";
     }
     return "unknown";
 }

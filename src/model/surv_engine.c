@@ -1,0 +1,467 @@
+/* surv_engine.c -- the likelihood of the parametric survival and cure
+ * models, with analytic gradient and Hessian, and its Newton maximiser.
+ *
+ * Inputs (surv_model, see surv_int.h): n rows with covariate rows x_i
+ * (px) and, for a cure model, z_i (pz); times t_i > 0, entry times
+ * t0_i >= 0 (0 or NULL: no delayed entry), events d_i in {0, 1},
+ * optional case weights w_i.  Parameters theta = (beta, gamma, tau).
+ *
+ * Per row, with eta = x'beta, u = z'gamma, sigma = exp(tau) and
+ * z = (log t - eta) / sigma, z0 = (log t0 - eta) / sigma:
+ *   plain model:  l = d [a(z) - tau - log t] + (1 - d) b(z) - b(z0)
+ *   cure model:   l = d [log pi + a(z) - tau - log t]
+ *                     + (1 - d) G(u, b(z)) - G(u, b(z0))
+ * where pi = 1 / (1 + e^-u) and G(u, b) = log(1 - pi + pi e^b), the
+ * log of the mixture survival (b(z0) = 0 when t0 = 0).  G is computed
+ * as log pi + log(e^b + e^-u) (log-sum-exp: no underflow as pi -> 1 or
+ * S -> 0), with
+ *   G_b = r = 1 / (1 + e^-(b + u)),  G_bb = G_ub = r (1 - r),
+ *   G_u = -(1 - e^b) (1 - pi) / (e^b + e^-u),
+ *   G_uu = G_u (1 - 2 pi - G_u).
+ * A function c(z) has, with dz/deta = -1/sigma and dz/dtau = -z,
+ *   c_eta = -c'/sigma, c_tau = -c' z, c_eta,eta = c''/sigma^2,
+ *   c_eta,tau = (c'' z + c')/sigma, c_tau,tau = c'' z^2 + c' z,
+ * and a composite G(u, b(z)) follows by the chain rule.  Each row thus
+ * gives a 3-vector and a 3 x 3 matrix of derivatives in (eta, u, tau);
+ * the full gradient and Hessian are sums of these times the row's
+ * entries of A = (x, z, 1): O(n P^2) per evaluation, no per-row
+ * allocation.
+ */
+#include "model/surv_int.h"
+#include "model/cox_internal.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+char *surv_strdup(const char *s)
+{
+    size_t k = strlen(s ? s : "") + 1;
+    char *p = malloc(k);
+    if (p)
+        memcpy(p, s ? s : "", k);
+    return p;
+}
+
+surv_model *surv_model_alloc(size_t n, size_t px, size_t pz,
+                             const surv_dist *dist, int cure)
+{
+    surv_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->n = n;
+    m->px = px;
+    m->pz = cure ? pz : 0;
+    m->cure = cure;
+    m->dist = dist;
+    m->P = px + m->pz + (dist->fixed_scale ? 0 : 1);
+    size_t P = m->P ? m->P : 1;
+    m->A = malloc((n ? n : 1) * P * sizeof *m->A);
+    m->type = calloc(P, sizeof *m->type);
+    m->fixed = calloc(P, sizeof *m->fixed);
+    m->logt = malloc((n ? n : 1) * sizeof *m->logt);
+    m->logt0 = malloc((n ? n : 1) * sizeof *m->logt0);
+    if (!m->A || !m->type || !m->fixed || !m->logt || !m->logt0) {
+        surv_model_free(m);
+        return NULL;
+    }
+    for (size_t j = 0; j < m->P; j++)
+        m->type[j] = j < px ? 0 : j < px + m->pz ? 1 : 2;
+    return m;
+}
+
+void surv_model_free(surv_model *m)
+{
+    if (!m)
+        return;
+    free(m->A);
+    free(m->type);
+    free(m->fixed);
+    free(m->logt);
+    free(m->logt0);
+    free(m);
+}
+
+void surv_model_prepare(surv_model *m)
+{
+    size_t n = m->n, P = m->P;
+    for (size_t i = 0; i < n; i++) {
+        double *a = m->A + i * P;
+        for (size_t j = 0; j < m->px; j++)
+            a[j] = m->X[j * n + i];
+        for (size_t j = 0; j < m->pz; j++)
+            a[m->px + j] = m->Z[j * n + i];
+        if (!m->dist->fixed_scale)
+            a[P - 1] = 1;
+        m->logt[i] = log(m->t[i]);
+        m->logt0[i] = m->t0 && m->t0[i] > 0 ? log(m->t0[i]) : -INFINITY;
+    }
+}
+
+static double softplus(double x)
+{
+    return (x > 0 ? x : 0) + log1p(exp(-fabs(x)));
+}
+
+/* local derivatives: L value, g[3] in (eta, u, tau), h[3][3] */
+typedef struct {
+    double L, g[3], h[3][3];
+} local;
+
+/* c(z) derivatives in (eta, tau): out[0..4] = c_eta, c_tau, c_ee, c_et, c_tt */
+static void chain_z(const double c[3], double z, double sigma, double out[5])
+{
+    out[0] = -c[1] / sigma;
+    out[1] = -c[1] * z;
+    out[2] = c[2] / (sigma * sigma);
+    out[3] = (c[2] * z + c[1]) / sigma;
+    out[4] = c[2] * z * z + c[1] * z;
+}
+
+/* add sgn * c, for a plain term c(z) with chain derivatives cd */
+static void add_plain(local *L, double sgn, double c, const double cd[5])
+{
+    L->L += sgn * c;
+    L->g[0] += sgn * cd[0];
+    L->g[2] += sgn * cd[1];
+    L->h[0][0] += sgn * cd[2];
+    L->h[0][2] += sgn * cd[3];
+    L->h[2][2] += sgn * cd[4];
+}
+
+/* add sgn * G(u, b) with b's chain derivatives bd */
+static void add_mix(local *L, double sgn, double u, double b, const double bd[5])
+{
+    double lse = (b > -u ? b : -u) + log1p(exp(-fabs(b + u)));
+    if (isinf(b) && b < 0)
+        lse = -u;
+    double G = -softplus(-u) + lse;
+    double r = 1 / (1 + exp(-(b + u)));
+    double rr = r * (1 - r);
+    double pi = 1 / (1 + exp(-u));
+    double Gu = expm1(b) * exp(-softplus(u) - lse);
+    double Guu = Gu * (1 - 2 * pi - Gu);
+    L->L += sgn * G;
+    L->g[0] += sgn * r * bd[0];
+    L->g[2] += sgn * r * bd[1];
+    L->g[1] += sgn * Gu;
+    L->h[0][0] += sgn * (rr * bd[0] * bd[0] + r * bd[2]);
+    L->h[0][2] += sgn * (rr * bd[0] * bd[1] + r * bd[3]);
+    L->h[2][2] += sgn * (rr * bd[1] * bd[1] + r * bd[4]);
+    L->h[0][1] += sgn * rr * bd[0];
+    L->h[1][2] += sgn * rr * bd[1];
+    L->h[1][1] += sgn * Guu;
+}
+
+double surv_loglik(const surv_model *m, const double *theta, double *g,
+                   double *H, double *scores)
+{
+    size_t n = m->n, P = m->P, px = m->px, pz = m->pz;
+    double tau = m->dist->fixed_scale ? 0 : theta[P - 1];
+    double sigma = exp(tau);
+    double ll = 0;
+    if (g)
+        memset(g, 0, P * sizeof *g);
+    if (H)
+        memset(H, 0, P * P * sizeof *H);
+    for (size_t i = 0; i < n; i++) {
+        const double *a = m->A + i * P;
+        double eta = 0, u = 0;
+        for (size_t j = 0; j < px; j++)
+            eta += a[j] * theta[j];
+        for (size_t j = px; j < px + pz; j++)
+            u += a[j] * theta[j];
+        double w = m->w ? m->w[i] : 1.0;
+        double z = (m->logt[i] - eta) / sigma, c[3], cd[5];
+        local L;
+        memset(&L, 0, sizeof L);
+        if (m->event[i] != 0) {
+            m->dist->logf(z, c);
+            chain_z(c, z, sigma, cd);
+            cd[1] -= 1; /* - tau */
+            add_plain(&L, 1, c[0] - tau - m->logt[i], cd);
+            if (m->cure) {
+                double pi = 1 / (1 + exp(-u));
+                L.L += -softplus(-u);
+                L.g[1] += 1 - pi;
+                L.h[1][1] += -pi * (1 - pi);
+            }
+        } else {
+            m->dist->logS(z, c);
+            chain_z(c, z, sigma, cd);
+            if (m->cure)
+                add_mix(&L, 1, u, c[0], cd);
+            else
+                add_plain(&L, 1, c[0], cd);
+        }
+        if (m->logt0[i] > -INFINITY) {
+            double z0 = (m->logt0[i] - eta) / sigma;
+            m->dist->logS(z0, c);
+            chain_z(c, z0, sigma, cd);
+            if (m->cure)
+                add_mix(&L, -1, u, c[0], cd);
+            else
+                add_plain(&L, -1, c[0], cd);
+        }
+        L.h[1][0] = L.h[0][1];
+        L.h[2][0] = L.h[0][2];
+        L.h[2][1] = L.h[1][2];
+        ll += w * L.L;
+        if (g)
+            for (size_t j = 0; j < P; j++)
+                g[j] += w * L.g[m->type[j]] * a[j];
+        if (scores)
+            for (size_t j = 0; j < P; j++)
+                scores[j * n + i] = w * L.g[m->type[j]] * a[j];
+        if (H)
+            for (size_t j = 0; j < P; j++) {
+                double wj = w * a[j];
+                const double *hj = L.h[m->type[j]];
+                double *Hj = H + j * P;
+                for (size_t k = j; k < P; k++)
+                    Hj[k] += wj * hj[m->type[k]] * a[k];
+            }
+    }
+    if (H)
+        for (size_t j = 0; j < P; j++)
+            for (size_t k = 0; k < j; k++)
+                H[j * P + k] = H[k * P + j];
+    return isfinite(ll) ? ll : NAN;
+}
+
+int surv_alias(const double *M, size_t n, size_t p, double tol, int *fixed)
+{
+    if (p == 0)
+        return 0;
+    double *C = calloc(p * p, sizeof *C), *s = malloc(p * sizeof *s);
+    if (!C || !s) {
+        free(C);
+        free(s);
+        return -1;
+    }
+    /* C = M'M (column-major upper = row-major lower) */
+    cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)p, (int)n, 1.0, M,
+                (int)n, 0.0, C, (int)p);
+    for (size_t j = 0; j < p; j++)
+        s[j] = C[j * p + j] > 0 ? sqrt(C[j * p + j]) : 0;
+    for (size_t j = 0; j < p; j++)
+        for (size_t k = 0; k <= j; k++) {
+            double v = s[j] > 0 && s[k] > 0 ? C[j * p + k] / (s[j] * s[k]) : 0;
+            C[j * p + k] = C[k * p + j] = v;
+        }
+    for (size_t j = 0; j < p; j++)
+        if (s[j] == 0)
+            C[j * p + j] = 0;
+    rhaz_ldl_factor_(C, p, tol * tol);
+    int rank = 0;
+    for (size_t j = 0; j < p; j++) {
+        fixed[j] = C[j * p + j] == 0;
+        rank += !fixed[j];
+    }
+    free(C);
+    free(s);
+    return rank;
+}
+
+/* -H over the free parameters into F (nf x nf row-major), plus ridge */
+static void neg_sub(const double *H, size_t P, const size_t *idx, size_t nf,
+                    double ridge, double *F)
+{
+    for (size_t a = 0; a < nf; a++)
+        for (size_t b = 0; b < nf; b++)
+            F[a * nf + b] = -H[idx[a] * P + idx[b]] + (a == b ? ridge : 0);
+}
+
+rhaz_status surv_newton(const surv_model *m, double *theta, int maxit,
+                        double eps, double *vcov, surv_newton_result *res,
+                        rhaz_error *err)
+{
+    size_t P = m->P, nf = 0;
+    memset(res, 0, sizeof *res);
+    double *g = malloc((P + 1) * sizeof *g), *H = malloc((P * P + 1) * sizeof *H);
+    double *F = malloc((P * P + 1) * sizeof *F), *step = malloc((P + 1) * sizeof *step);
+    double *tn = malloc((P + 1) * sizeof *tn), *gs = malloc((P + 1) * sizeof *gs);
+    size_t *idx = malloc((P + 1) * sizeof *idx);
+    rhaz_status st = RHAZ_OK;
+    if (!g || !H || !F || !step || !tn || !gs || !idx) {
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    for (size_t j = 0; j < P; j++) {
+        if (m->fixed[j])
+            theta[j] = 0;
+        else
+            idx[nf++] = j;
+    }
+    double ll = surv_loglik(m, theta, g, H, NULL);
+    res->loglik_init = ll;
+    res->stop = RHAZ_STOP_CONVERGED;
+    if (!isfinite(ll)) {
+        res->stop = RHAZ_STOP_NONFINITE;
+        goto final;
+    }
+    for (;;) {
+        /* Newton direction, with a ridge if -H is not positive definite */
+        double maxd = 0, ridge = 0;
+        for (size_t a = 0; a < nf; a++)
+            if (fabs(H[idx[a] * P + idx[a]]) > maxd)
+                maxd = fabs(H[idx[a] * P + idx[a]]);
+        if (!(maxd > 0))
+            maxd = 1;
+        int tries = 0;
+        for (;;) {
+            neg_sub(H, P, idx, nf, ridge, F);
+            int rank = rhaz_ldl_factor_(F, nf, 1e-14);
+            if (rank == (int)nf)
+                break;
+            ridge = ridge > 0 ? ridge * 10 : 1e-8 * maxd;
+            if (++tries > 40) {
+                res->stop = RHAZ_STOP_NONFINITE;
+                goto final;
+            }
+        }
+        for (size_t a = 0; a < nf; a++)
+            gs[a] = g[idx[a]];
+        memcpy(step, gs, nf * sizeof *step);
+        rhaz_ldl_solve_(F, nf, step);
+        double dec = 0;
+        for (size_t a = 0; a < nf; a++)
+            dec += gs[a] * step[a];
+        res->decrement = dec;
+        if (ridge == 0 && dec <= eps) {
+            res->converged = 1;
+            /* the last (tiny) step, unless it lowers the likelihood by
+             * more than rounding (a quadratically small correction) */
+            memcpy(tn, theta, P * sizeof *tn);
+            for (size_t a = 0; a < nf; a++)
+                tn[idx[a]] += step[a];
+            double l2 = surv_loglik(m, tn, NULL, NULL, NULL);
+            if (isfinite(l2) && l2 >= ll - 1e-13 * (fabs(ll) + 1))
+                memcpy(theta, tn, P * sizeof *tn);
+            break;
+        }
+        if (res->iterations >= maxit) {
+            res->stop = RHAZ_STOP_MAXITER;
+            break;
+        }
+        res->iterations++;
+        double h = 1, lln = NAN;
+        int ok = 0;
+        for (int k = 0; k < 40; k++) {
+            memcpy(tn, theta, P * sizeof *tn);
+            for (size_t a = 0; a < nf; a++)
+                tn[idx[a]] += h * step[a];
+            lln = surv_loglik(m, tn, NULL, NULL, NULL);
+            if (isfinite(lln) && lln >= ll - 1e-13 * (fabs(ll) + 1)) {
+                ok = 1;
+                break;
+            }
+            h /= 2;
+            res->step_halvings++;
+        }
+        if (!ok) {
+            res->stop = RHAZ_STOP_STALLED;
+            break;
+        }
+        memcpy(theta, tn, P * sizeof *tn);
+        ll = surv_loglik(m, theta, g, H, NULL);
+    }
+final:
+    ll = surv_loglik(m, theta, g, H, NULL);
+    res->loglik = ll;
+    for (size_t k = 0; k < P * P; k++)
+        vcov[k] = NAN;
+    if (isfinite(ll) && nf > 0) {
+        neg_sub(H, P, idx, nf, 0, F);
+        int rank = rhaz_ldl_factor_(F, nf, 1e-14);
+        if (rank == (int)nf) {
+            double *inv = malloc(nf * nf * sizeof *inv);
+            if (!inv) {
+                st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+                goto done;
+            }
+            rhaz_ldl_inverse_(F, nf, inv);
+            for (size_t a = 0; a < nf; a++)
+                for (size_t b = 0; b < nf; b++)
+                    vcov[idx[a] * P + idx[b]] = inv[a * nf + b];
+            free(inv);
+            res->pd = 1;
+        }
+    } else if (nf == 0)
+        res->pd = 1;
+done:
+    free(g);
+    free(H);
+    free(F);
+    free(step);
+    free(tn);
+    free(gs);
+    free(idx);
+    return st;
+}
+
+int surv_summary_warn(rhaz_fit_summary *s, const char *fmt, ...)
+{
+    char buf[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char **w = realloc(s->warnings, (s->n_warnings + 1) * sizeof *w);
+    if (!w)
+        return -1;
+    s->warnings = w;
+    if (!(w[s->n_warnings] = surv_strdup(buf)))
+        return -1;
+    s->n_warnings++;
+    return 0;
+}
+
+rhaz_fit_summary *surv_summary_new(const char *model, size_t P,
+                                   char *const *terms, const double *theta,
+                                   const double *V, const int *fixed,
+                                   double conf_level)
+{
+    if (!(conf_level > 0 && conf_level < 1))
+        conf_level = 0.95;
+    rhaz_fit_summary *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->model = surv_strdup(model);
+    s->link = surv_strdup("");
+    s->ties = surv_strdup("");
+    s->conf_level = conf_level;
+    s->p = P;
+    s->coef = calloc(P ? P : 1, sizeof *s->coef);
+    s->vcov = malloc((P ? P * P : 1) * sizeof *s->vcov);
+    if (!s->model || !s->link || !s->ties || !s->coef || !s->vcov)
+        goto nomem;
+    memcpy(s->vcov, V, P * P * sizeof *V);
+    double zq = gsl_cdf_ugaussian_Pinv(0.5 + conf_level / 2);
+    for (size_t j = 0; j < P; j++) {
+        rhaz_coef *c = &s->coef[j];
+        if (!(c->term = surv_strdup(terms[j])))
+            goto nomem;
+        c->aliased = fixed[j];
+        c->estimate = fixed[j] ? NAN : theta[j];
+        c->std_error = fixed[j] ? NAN : sqrt(V[j * P + j]);
+        c->statistic = c->estimate / c->std_error;
+        c->p_value = 2 * gsl_cdf_ugaussian_Q(fabs(c->statistic));
+        c->conf_low = c->estimate - zq * c->std_error;
+        c->conf_high = c->estimate + zq * c->std_error;
+        s->rank += !fixed[j];
+        if (fixed[j] &&
+            surv_summary_warn(s, "%s: collinear with other terms, coefficient "
+                                 "set to NA", c->term))
+            goto nomem;
+    }
+    return s;
+nomem:
+    rhaz_fit_summary_free(s);
+    return NULL;
+}

@@ -1,0 +1,98 @@
+/* surv_int.h -- internals of the parametric survival (survreg.c) and
+ * cure (cure.c) models: the distribution table (survreg_dist.c) and the
+ * likelihood engine with its Newton maximiser (surv_engine.c).  Not part
+ * of the public API.
+ *
+ * Parametrisation.  For a row with linear predictor eta = x'beta, scale
+ * sigma = exp(tau) and time t, z = (log t - eta) / sigma is the
+ * standardised log time; f0 and S0 are the density and survival function
+ * of the standard error distribution W (extreme value, logistic,
+ * normal).  The distribution table gives a(z) = log f0(z) and
+ * b(z) = log S0(z) with their first two derivatives; everything else
+ * (the chain rule to eta and tau, the cure mixture) is in the engine.
+ */
+#ifndef RHAZ_SURV_INT_H
+#define RHAZ_SURV_INT_H
+
+#include "rhaz.h"
+
+/* One distribution: names, whether sigma is fixed at 1 (exponential),
+ * a(z) and b(z) with derivatives into d[0..2], and the median of W (for
+ * predicted median times: exp(eta + sigma z_median)). */
+typedef struct {
+    const char *name;
+    const char *title;      /* "Weibull" ... for output */
+    int fixed_scale;
+    int ph;                 /* 1 if a proportional-hazards metric exists */
+    void (*logf)(double z, double d[3]);
+    void (*logS)(double z, double d[3]);
+    double z_median;
+} surv_dist;
+
+const surv_dist *surv_dist_of(rhaz_surv_dist d);
+
+/* ---- the likelihood engine ------------------------------------------ */
+
+/* Data of one fit.  Parameters theta = (beta[px], gamma[pz], tau): tau
+ * absent when the scale is fixed; gamma absent (pz = 0, no risk
+ * equation: pi = 1) for a plain parametric model. */
+typedef struct {
+    size_t n, px, pz, P;    /* P = px + pz + (fixed_scale ? 0 : 1) */
+    const surv_dist *dist;
+    int cure;               /* 1: split population (risk equation) */
+    const double *X;        /* n x px column-major */
+    const double *Z;        /* n x pz column-major, or NULL */
+    const double *t0;       /* n, or NULL: no delayed entry */
+    const double *t, *event;
+    const double *w;        /* n case weights, or NULL */
+    int *fixed;             /* P flags: 1 = held at 0 (aliased column) */
+    /* work */
+    double *A;              /* n x P row-major: (x, z, 1) of each row */
+    int *type;              /* P: 0 = eta, 1 = u (risk), 2 = tau */
+    double *logt, *logt0;   /* n */
+} surv_model;
+
+surv_model *surv_model_alloc(size_t n, size_t px, size_t pz,
+                             const surv_dist *dist, int cure);
+void surv_model_free(surv_model *m);
+/* Fill A from X (and Z); call after setting X, Z, t, t0. */
+void surv_model_prepare(surv_model *m);
+
+/* Log-likelihood at theta; gradient g (P) and Hessian H (P x P,
+ * row-major, full) when not NULL; scores (n x P column-major: per-row
+ * gradient contributions) when not NULL.  NaN if not finite. */
+double surv_loglik(const surv_model *m, const double *theta, double *g,
+                   double *H, double *scores);
+
+/* Mark columns of M (n x p column-major) that are collinear with
+ * earlier ones (R's rule: a rank-revealing Cholesky of the scaled
+ * cross-product, tolerance tol) in fixed[0..p-1].  Returns the rank. */
+int surv_alias(const double *M, size_t n, size_t p, double tol, int *fixed);
+
+/* Newton-Raphson with step-halving and a ridge fallback (see
+ * rhaz/survreg.h).  theta holds the start and gets the estimate.  vcov
+ * (P x P row-major) gets the inverse of -H over the free parameters
+ * (NaN for fixed ones; NaN everywhere if -H is not positive definite at
+ * the end, with *pd = 0). */
+typedef struct {
+    int iterations, step_halvings, converged, pd;
+    rhaz_stop_reason stop;
+    double loglik, loglik_init, decrement;
+} surv_newton_result;
+
+rhaz_status surv_newton(const surv_model *m, double *theta, int maxit,
+                        double eps, double *vcov, surv_newton_result *res,
+                        rhaz_error *err);
+
+/* A summary from estimates: terms (P names), theta, V (P x P row-major,
+ * NaN for aliased), fixed flags.  Fills the coefficient table (Wald
+ * z, p, CIs) and the aliasing warnings; the caller fills the rest. */
+rhaz_fit_summary *surv_summary_new(const char *model, size_t P,
+                                   char *const *terms, const double *theta,
+                                   const double *V, const int *fixed,
+                                   double conf_level);
+int surv_summary_warn(rhaz_fit_summary *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+char *surv_strdup(const char *s);
+
+#endif
