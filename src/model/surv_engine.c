@@ -39,15 +39,6 @@
 
 #include <gsl/gsl_cdf.h>
 
-char *surv_strdup(const char *s)
-{
-    size_t k = strlen(s ? s : "") + 1;
-    char *p = malloc(k);
-    if (p)
-        memcpy(p, s ? s : "", k);
-    return p;
-}
-
 surv_model *surv_model_alloc(size_t n, size_t px, size_t pz,
                              const surv_dist *dist, int cure)
 {
@@ -416,7 +407,7 @@ int surv_summary_warn(rhaz_fit_summary *s, const char *fmt, ...)
     if (!w)
         return -1;
     s->warnings = w;
-    if (!(w[s->n_warnings] = surv_strdup(buf)))
+    if (!(w[s->n_warnings] = core_strdup(buf)))
         return -1;
     s->n_warnings++;
     return 0;
@@ -432,9 +423,9 @@ rhaz_fit_summary *surv_summary_new(const char *model, size_t P,
     rhaz_fit_summary *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    s->model = surv_strdup(model);
-    s->link = surv_strdup("");
-    s->ties = surv_strdup("");
+    s->model = core_strdup(model);
+    s->link = core_strdup("");
+    s->ties = core_strdup("");
     s->conf_level = conf_level;
     s->p = P;
     s->coef = calloc(P ? P : 1, sizeof *s->coef);
@@ -445,7 +436,7 @@ rhaz_fit_summary *surv_summary_new(const char *model, size_t P,
     double zq = gsl_cdf_ugaussian_Pinv(0.5 + conf_level / 2);
     for (size_t j = 0; j < P; j++) {
         rhaz_coef *c = &s->coef[j];
-        if (!(c->term = surv_strdup(terms[j])))
+        if (!(c->term = core_strdup(terms[j])))
             goto nomem;
         c->aliased = fixed[j];
         c->estimate = fixed[j] ? NAN : theta[j];

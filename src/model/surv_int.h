@@ -15,6 +15,7 @@
 #define RHAZ_SURV_INT_H
 
 #include "rhaz.h"
+#include "core/util.h"
 
 /* One distribution: names, whether sigma is fixed at 1 (exponential),
  * a(z) and b(z) with derivatives into d[0..2], and the median of W (for
@@ -93,6 +94,5 @@ rhaz_fit_summary *surv_summary_new(const char *model, size_t P,
                                    double conf_level);
 int surv_summary_warn(rhaz_fit_summary *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-char *surv_strdup(const char *s);
 
 #endif

@@ -208,9 +208,9 @@ rhaz_fit_summary *rhaz_survreg_fit(const rhaz_design *d,
     /* names and the metric */
     int ph = o.metric == RHAZ_METRIC_PH;
     for (size_t j = 0; j < p; j++)
-        if (!(terms[j] = surv_strdup(d->colnames[j])))
+        if (!(terms[j] = core_strdup(d->colnames[j])))
             goto nomem;
-    if (!dist->fixed_scale && !(terms[p] = surv_strdup(ph ? "log(p)" : "log(scale)")))
+    if (!dist->fixed_scale && !(terms[p] = core_strdup(ph ? "log(p)" : "log(scale)")))
         goto nomem;
     if (ph) {
         /* J: b_j = -beta_j / sigma, log p = -tau */
@@ -256,7 +256,7 @@ rhaz_fit_summary *rhaz_survreg_fit(const rhaz_design *d,
                                o.conf_level)))
         goto nomem;
     free(s->link);
-    if (!(s->link = surv_strdup(ph ? "ph" : "aft")))
+    if (!(s->link = core_strdup(ph ? "ph" : "aft")))
         goto nomem;
     s->n = n;
     for (size_t i = 0; i < n; i++)
@@ -280,7 +280,7 @@ rhaz_fit_summary *rhaz_survreg_fit(const rhaz_design *d,
                  : o.vce_adj == RHAZ_ADJ_NONE ? RHAZ_ADJ_NONE : RHAZ_ADJ_G;
     {
         char buf[256];
-        if (!(s->vce_label = surv_strdup(vce_label(o.vce, s->vce_adj,
+        if (!(s->vce_label = core_strdup(vce_label(o.vce, s->vce_adj,
                                                    o.cluster_name, buf, sizeof buf))))
             goto nomem;
     }
