@@ -2,9 +2,31 @@
 #include "harness.h"
 #include "rhaz.h"
 
+/* A schema as a program gives one: kinds, names, keys per kind. */
+static int in(const char *key, const char *const *keys)
+{
+    for (; *keys; keys++)
+        if (strcmp(key, *keys) == 0)
+            return 1;
+    return 0;
+}
+static int panel_key(const char *key)
+{
+    static const char *const k[] = {"treaty", "end", NULL};
+    return in(key, k);
+}
+static int model_key(const char *key)
+{
+    static const char *const k[] = {"type", "formula", "vce", NULL};
+    return in(key, k);
+}
+static const rhaz_mf_kind kinds[] = {
+    {"panel", 0, panel_key}, {"model", 1, model_key}, {"table", 1, NULL}};
+static const rhaz_mf_schema schema = {kinds, 3};
+
 static rhaz_modelfile *parse(const char *s, rhaz_error *err)
 {
-    return rhaz_modelfile_parse(s, strlen(s), "m.model", err);
+    return rhaz_modelfile_parse(s, strlen(s), "m.model", &schema, err);
 }
 
 static void test_good(void)
@@ -57,7 +79,7 @@ static void test_bad(void)
         {"[panel]\ntreaty icmw\n", 2, "expected 'key = value'"},
         {"treaty = icmw\n", 1, "before any [section]"},
         {"[panel\n", 1, "must end with ']'"},
-        {"[pannel]\n", 1, "unknown section [pannel]"},
+        {"[pannel]\n", 1, "unknown section [pannel] (panel, model, table)"},
         {"[model]\ntype = logit\n", 1, "needs a name"},
         {"[panel x]\n", 1, "takes no name"},
         {"[panel]\ntreaty = a\ntreaty = b\n", 3, "repeats the one on line 2"},
@@ -73,8 +95,15 @@ static void test_bad(void)
                 "case %zu: got line %ld '%s'", k, err.line, err.msg);
         rhaz_modelfile_free(mf);
     }
+    /* without a schema every kind and key is accepted, names optional */
     rhaz_error err;
-    T_CHECK(rhaz_modelfile_read("/nonexistent.model", &err) == NULL &&
+    const char *free_text = "[anything x]\nwhatever = 1\n[panel]\n";
+    rhaz_modelfile *mf = rhaz_modelfile_parse(free_text, strlen(free_text),
+                                              "m.model", NULL, &err);
+    T_CHECK(mf && rhaz_modelfile_nsections(mf) == 2, "no schema: %s",
+            mf ? "" : err.msg);
+    rhaz_modelfile_free(mf);
+    T_CHECK(rhaz_modelfile_read("/nonexistent.model", &schema, &err) == NULL &&
                 err.status == RHAZ_EIO,
             "missing file");
 }

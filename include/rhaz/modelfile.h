@@ -17,9 +17,11 @@
  * blanks dropped) and may continue on following lines that start with
  * whitespace (joined with one space).  Section headers are
  * `[kind]` or `[kind name]`; names are letters, digits, '_', '-', '.'.
- * The parser checks syntax, known section kinds, known keys per kind,
- * duplicate keys and section names; values are checked by whoever uses
- * them, with rhaz_modelfile_error() to name the file, line and key.
+ * The parser checks syntax, duplicate keys and section names, and the
+ * section kinds and keys the caller's schema knows (the rhaz program
+ * derives the keys from its commands' option tables); values are checked
+ * by whoever uses them, with rhaz_modelfile_error() to name the file,
+ * line and key.
  */
 #ifndef RHAZ_MODELFILE_H
 #define RHAZ_MODELFILE_H
@@ -46,10 +48,27 @@ typedef struct {
 
 typedef struct rhaz_modelfile rhaz_modelfile;
 
-rhaz_modelfile *rhaz_modelfile_read(const char *path, rhaz_error *err);
+/* What a caller accepts: section kinds, whether they are named, and their
+ * keys.  A NULL schema accepts every kind (named or not) and every key. */
+typedef struct {
+    const char *kind;
+    int named; /* 1: needs a name ([kind NAME]); 0: takes none; -1: either */
+    int (*has_key)(const char *key); /* 1 if key is known; NULL: any key */
+} rhaz_mf_kind;
+
+typedef struct {
+    const rhaz_mf_kind *kinds;
+    size_t n;
+} rhaz_mf_schema;
+
+rhaz_modelfile *rhaz_modelfile_read(const char *path,
+                                    const rhaz_mf_schema *schema,
+                                    rhaz_error *err);
 /* Parse from memory; name is used in messages. */
 rhaz_modelfile *rhaz_modelfile_parse(const char *text, size_t len,
-                                     const char *name, rhaz_error *err);
+                                     const char *name,
+                                     const rhaz_mf_schema *schema,
+                                     rhaz_error *err);
 void rhaz_modelfile_free(rhaz_modelfile *mf); /* accepts NULL */
 
 const char *rhaz_modelfile_name(const rhaz_modelfile *mf);

@@ -50,10 +50,7 @@ int cmd_describe(int argc, char **argv);
 int cmd_treaties(int argc, char **argv);
 int cmd_panel(int argc, char **argv);
 int cmd_participation(int argc, char **argv);
-int cmd_fit(int argc, char **argv);
-/* argv[0] is the model type (logit, cloglog, cox) */
-int cmd_fit_glm(int argc, char **argv);
-int cmd_fit_cox(int argc, char **argv);
+int cmd_fit(int argc, char **argv); /* fit TYPE: see cmd.h */
 int cmd_km(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_table(int argc, char **argv);

@@ -1,5 +1,7 @@
-/* cmd_fit.c -- 'rhaz fit MODEL ...': dispatch on the model type. */
-#include "cli.h"
+/* cmd_fit.c -- 'rhaz fit MODEL ...': dispatch on the model type.  The
+ * types table is shared with model files ([model] type = TYPE); a new
+ * model family adds its row here. */
+#include "cmd.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +10,30 @@ static const char help[] =
     "usage: rhaz fit logit|cloglog|cox --data FILE.csv --formula 'FORMULA' [options]\n\n"
     "  rhaz fit logit --help   discrete-time logit / cloglog / Firth models\n"
     "  rhaz fit cox --help     Cox proportional hazards models\n";
+
+const cli_fit_type cli_fit_types[] = {
+    {"logit", &cli_cmd_fit_logit},
+    {"cloglog", &cli_cmd_fit_cloglog},
+    {"cox", &cli_cmd_fit_cox},
+    {NULL, NULL}};
+
+const cli_cmd *cli_fit_command(const char *type)
+{
+    for (const cli_fit_type *t = cli_fit_types; type && t->type; t++)
+        if (strcmp(t->type, type) == 0)
+            return t->cmd;
+    return NULL;
+}
+
+const char *cli_fit_type_list(void)
+{
+    static char buf[256];
+    buf[0] = '\0';
+    for (const cli_fit_type *t = cli_fit_types; t->type; t++)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s",
+                 t == cli_fit_types ? "" : ", ", t->type);
+    return buf;
+}
 
 int cmd_fit(int argc, char **argv)
 {
@@ -18,9 +44,8 @@ int cmd_fit(int argc, char **argv)
         fputs(help, stdout);
         return EXIT_OK;
     }
-    if (strcmp(m, "logit") == 0 || strcmp(m, "cloglog") == 0)
-        return cmd_fit_glm(argc - 1, argv + 1);
-    if (strcmp(m, "cox") == 0)
-        return cmd_fit_cox(argc - 1, argv + 1);
-    return cli_usage("fit", "unknown model type '%s' (logit, cloglog, cox)", m);
+    const cli_cmd *c = cli_fit_command(m);
+    if (!c)
+        return cli_usage("fit", "unknown model type '%s' (%s)", m, cli_fit_type_list());
+    return cli_main(c, argc - 1, argv + 1);
 }

@@ -1,8 +1,7 @@
 /* cmd_fit_cox.c -- 'rhaz fit cox': Cox proportional hazards models.
  * argv[0] is "cox" (dispatched by cmd_fit.c). */
-#include "cli.h"
+#include "cmd.h"
 
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +27,8 @@ static const char help[] =
     "                      (a cluster(id) term in the formula does the same)\n"
     "  --robust            same as --vce robust\n"
     "  --adjust A          small-sample factor of the sandwich: none (default,\n"
-    "                      as R coxph), g = G/(G-1), stata = G/(G-1) (N-1)/(N-K)\n"
+    "                      as R coxph), g = G/(G-1), stata = G/(G-1) (N-1)/(N-K);\n"
+    "                      vcovCL is another name for g, cr0 for none\n"
     "  --firth             Heinze-Schemper penalized partial likelihood\n"
     "                      (finite estimates under monotone likelihood)\n"
     "  --max-iter N        Newton-Raphson iteration limit (default 20; --maxit\n"
@@ -54,15 +54,62 @@ static const char help[] =
     "likelihood (the fit is still written), 2 usage error.\n";
 
 typedef struct {
-    const char *data, *formula, *weights, *cluster, *out, *survfit, *resid, *at;
-    rhaz_cox_ties ties;
-    int robust, firth, exp, max_iter, zph, vce_set, keep;
-    rhaz_vce vce;
-    rhaz_zph_transform zph_tr;
-    rhaz_vce_adj adj;
+    const char *data, *formula, *weights, *cluster, *out, *also_text;
+    const char *survfit, *resid, *at;
+    int ties, robust, firth, exp, max_iter, keep;
+    int vce;    /* -1: not given */
+    int zph_tr; /* -1: no --zph */
+    int adj;
     double level;
-    cli_format fmt;
+    int fmt;
 } cox_args;
+
+#define O(f) CLI_OFF(cox_args, f)
+static const cli_choice ties_choices[] = {
+    {"efron", RHAZ_TIES_EFRON, 0}, {"breslow", RHAZ_TIES_BRESLOW, 0}, {NULL, 0, 0}};
+static const cli_choice zph_choices[] = {
+    {"km", RHAZ_ZPH_KM, 0}, {"rank", RHAZ_ZPH_RANK, 0},
+    {"identity", RHAZ_ZPH_IDENTITY, 0}, {NULL, 0, 0}};
+
+static const cli_option options[] = {
+    {"data", CLI_STR, O(data), .key = "data"},
+    {"formula", CLI_STR, O(formula), .key = "formula"},
+    {"ties", CLI_CHOICE, O(ties), .key = "ties", .choices = ties_choices},
+    {"weights", CLI_STR, O(weights), .key = "weights"},
+    {"cluster", CLI_STR, O(cluster), .key = "cluster"},
+    {"robust", CLI_FLAG, O(robust), .key = NULL},
+    {"vce", CLI_CHOICE, O(vce), .key = "vce", .choices = cli_vce_choices},
+    {"adjust", CLI_CHOICE, O(adj), .key = "adjust", .choices = cli_adjust_choices},
+    {"firth", CLI_FLAG, O(firth), .key = "firth"},
+    {"max-iter", CLI_INT, O(max_iter), .min = 0, .max = 10000},
+    {"maxit", CLI_INT, O(max_iter), .key = "maxit", .min = 0, .max = 10000},
+    {"keep-unconverged", CLI_FLAG, O(keep), .key = "keep_unconverged"},
+    {"level", CLI_DOUBLE, O(level), .key = "level", .min = 0, .max = 1,
+     .flags = CLI_OPEN_MIN | CLI_OPEN_MAX},
+    {"exp", CLI_FLAG, O(exp), .key = NULL},
+    {"zph", CLI_CHOICE, O(zph_tr), .choices = zph_choices},
+    {"survfit", CLI_STR, O(survfit), .key = NULL},
+    {"at", CLI_STR, O(at), .key = NULL},
+    {"residuals", CLI_STR, O(resid), .key = NULL},
+    {"format", CLI_CHOICE, O(fmt), .choices = cli_format_choices},
+    {"out", CLI_STR, O(out), .key = NULL},
+    /* rhaz run: also write the text summary of the same fit there */
+    {"also-text", CLI_STR, O(also_text), .flags = CLI_INTERNAL},
+    {.name = NULL}};
+#undef O
+
+static void init(void *p)
+{
+    cox_args *a = p;
+    a->out = "-";
+    a->max_iter = 20;
+    a->level = 0.95;
+    a->vce = -1;
+    a->zph_tr = -1;
+    a->adj = RHAZ_ADJ_NONE;
+    a->ties = RHAZ_TIES_EFRON;
+    a->fmt = FMT_TEXT;
+}
 
 /* the zph table (one row per term, then GLOBAL; as cox.zph's default
  * terms = TRUE): text lines, or a JSON member */
@@ -116,34 +163,34 @@ static void print_zph_json(FILE *fp, const rhaz_design *d, const cox_args *a,
 
 /* x0 from --at COL=V,... (others at R's means); 0 ok, else usage error */
 static int parse_at(const char *at, const rhaz_design *d,
-                    const rhaz_cox_result *r, double *x0)
+                    const rhaz_cox_result *r, double *x0, cli_err *err)
 {
     for (size_t j = 0; j < d->p; j++)
         x0[j] = r->means[j];
     char *copy = strdup(at), *save = NULL;
     if (!copy)
-        return cli_fail("out of memory");
+        return cli_err_data(err, NULL, "out of memory");
     int rc = 0;
     for (char *tok = strtok_r(copy, ",", &save); tok && !rc;
          tok = strtok_r(NULL, ",", &save)) {
         char *eq = strrchr(tok, '=');
         if (!eq) {
-            rc = cli_usage("fit cox", "--at: expected COL=VALUE, not '%s'", tok);
+            rc = cli_err_usage(err, "at", "--at: expected COL=VALUE, not '%s'", tok);
             break;
         }
         *eq = '\0';
         char *end;
         double v = strtod(eq + 1, &end);
         if (end == eq + 1 || *end) {
-            rc = cli_usage("fit cox", "--at: '%s' is not a number", eq + 1);
+            rc = cli_err_usage(err, "at", "--at: '%s' is not a number", eq + 1);
             break;
         }
         size_t j = 0;
         while (j < d->p && strcmp(d->colnames[j], tok))
             j++;
         if (j == d->p) {
-            rc = cli_usage("fit cox", "--at: '%s' is not a column of the "
-                                      "model", tok);
+            rc = cli_err_usage(err, "at", "--at: '%s' is not a column of the model",
+                               tok);
             break;
         }
         x0[j] = v;
@@ -153,15 +200,16 @@ static int parse_at(const char *at, const rhaz_design *d,
 }
 
 static int write_survfit(const rhaz_cox *fit, const rhaz_design *d,
-                         const char *path, const double *x0, rhaz_error *err)
+                         const char *path, const double *x0, cli_err *e)
 {
+    rhaz_error *err = &e->e;
     rhaz_cox_curve *c = rhaz_cox_survfit(fit, x0, err);
     if (!c)
-        return cli_error(err);
+        return cli_err_lib(e, NULL);
     rhaz_outfile *of = rhaz_outfile_open(path, err);
     if (!of) {
         rhaz_cox_curve_free(c);
-        return cli_error(err);
+        return cli_err_lib(e, "survfit");
     }
     FILE *fp = rhaz_outfile_fp(of);
     fprintf(fp, "strata,time,n_risk,n_event,cumhaz,surv,std_err,cuminc\n");
@@ -179,32 +227,33 @@ static int write_survfit(const rhaz_cox *fit, const rhaz_design *d,
     }
     rhaz_cox_curve_free(c);
     if (rhaz_outfile_commit(of, err) != RHAZ_OK)
-        return cli_error(err);
+        return cli_err_lib(e, "survfit");
     return EXIT_OK;
 }
 
 /* --residuals: martingale and score residuals per used row */
 static int write_resid(const rhaz_cox *fit, const rhaz_design *d,
-                       const char *path, rhaz_error *err)
+                       const char *path, cli_err *e)
 {
+    rhaz_error *err = &e->e;
     size_t n = d->n, p = d->p;
     double *m = malloc(n * sizeof *m), *sc = malloc((n * p + 1) * sizeof *sc);
     if (!m || !sc) {
         free(m);
         free(sc);
-        return cli_fail("out of memory");
+        return cli_err_data(e, NULL, "out of memory");
     }
     if (rhaz_cox_martingale(fit, m, err) != RHAZ_OK ||
         rhaz_cox_score_resid(fit, 0, sc, err) != RHAZ_OK) {
         free(m);
         free(sc);
-        return cli_error(err);
+        return cli_err_lib(e, NULL);
     }
     rhaz_outfile *of = rhaz_outfile_open(path, err);
     if (!of) {
         free(m);
         free(sc);
-        return cli_error(err);
+        return cli_err_lib(e, "residuals");
     }
     FILE *fp = rhaz_outfile_fp(of);
     fprintf(fp, "row,martingale");
@@ -228,183 +277,115 @@ static int write_resid(const rhaz_cox *fit, const rhaz_design *d,
     free(m);
     free(sc);
     if (rhaz_outfile_commit(of, err) != RHAZ_OK)
-        return cli_error(err);
+        return cli_err_lib(e, "residuals");
     return EXIT_OK;
 }
 
-int cmd_fit_cox(int argc, char **argv)
+static int validate(void *p, cli_err *err)
 {
-    static const struct option longopts[] = {
-        {"data", required_argument, 0, 'd'},
-        {"formula", required_argument, 0, 'F'},
-        {"ties", required_argument, 0, 't'},
-        {"weights", required_argument, 0, 'w'},
-        {"cluster", required_argument, 0, 'c'},
-        {"robust", no_argument, 0, 'r'},
-        {"vce", required_argument, 0, 'v'},
-        {"adjust", required_argument, 0, 'a'},
-        {"firth", no_argument, 0, 'P'},
-        {"max-iter", required_argument, 0, 'm'},
-        {"maxit", required_argument, 0, 'm'},
-        {"keep-unconverged", no_argument, 0, 'k'},
-        {"level", required_argument, 0, 'L'},
-        {"exp", no_argument, 0, 'e'},
-        {"zph", required_argument, 0, 'z'},
-        {"survfit", required_argument, 0, 's'},
-        {"at", required_argument, 0, 'A'},
-        {"residuals", required_argument, 0, 'R'},
-        {"format", required_argument, 0, 'f'},
-        {"out", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
-    cox_args a = {0};
-    a.out = "-";
-    a.max_iter = 20;
-    a.level = 0.95;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': a.data = optarg; break;
-        case 'F': a.formula = optarg; break;
-        case 't':
-            if (strcmp(optarg, "efron") == 0)
-                a.ties = RHAZ_TIES_EFRON;
-            else if (strcmp(optarg, "breslow") == 0)
-                a.ties = RHAZ_TIES_BRESLOW;
-            else
-                return cli_usage("fit cox", "--ties must be efron or breslow, "
-                                            "not '%s'", optarg);
-            break;
-        case 'w': a.weights = optarg; break;
-        case 'c': a.cluster = optarg; break;
-        case 'r': a.robust = 1; break;
-        case 'v':
-            if (strcmp(optarg, "model") == 0)
-                a.vce = RHAZ_VCE_MODEL;
-            else if (strcmp(optarg, "robust") == 0)
-                a.vce = RHAZ_VCE_ROBUST;
-            else if (strcmp(optarg, "cluster") == 0)
-                a.vce = RHAZ_VCE_CLUSTER;
-            else
-                return cli_usage("fit cox", "--vce must be model, robust or "
-                                            "cluster, not '%s'", optarg);
-            a.vce_set = 1;
-            break;
-        case 'a':
-            if (strcmp(optarg, "none") == 0)
-                a.adj = RHAZ_ADJ_NONE;
-            else if (strcmp(optarg, "g") == 0)
-                a.adj = RHAZ_ADJ_G;
-            else if (strcmp(optarg, "stata") == 0)
-                a.adj = RHAZ_ADJ_STATA;
-            else
-                return cli_usage("fit cox", "--adjust must be none, g or "
-                                            "stata, not '%s'", optarg);
-            break;
-        case 'P': a.firth = 1; break;
-        case 'k': a.keep = 1; break;
-        case 'm': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 0 || v > 10000)
-                return cli_usage("fit cox", "--max-iter must be a count, not "
-                                            "'%s'", optarg);
-            a.max_iter = (int)v;
-            break;
-        }
-        case 'L': {
-            char *end;
-            a.level = strtod(optarg, &end);
-            if (*end || !(a.level > 0 && a.level < 1))
-                return cli_usage("fit cox", "--level must be in (0, 1), not "
-                                            "'%s'", optarg);
-            break;
-        }
-        case 'e': a.exp = 1; break;
-        case 'z':
-            a.zph = 1;
-            if (strcmp(optarg, "km") == 0)
-                a.zph_tr = RHAZ_ZPH_KM;
-            else if (strcmp(optarg, "rank") == 0)
-                a.zph_tr = RHAZ_ZPH_RANK;
-            else if (strcmp(optarg, "identity") == 0)
-                a.zph_tr = RHAZ_ZPH_IDENTITY;
-            else
-                return cli_usage("fit cox", "--zph must be km, rank or "
-                                            "identity, not '%s'", optarg);
-            break;
-        case 's': a.survfit = optarg; break;
-        case 'A': a.at = optarg; break;
-        case 'R': a.resid = optarg; break;
-        case 'f':
-            if (cli_parse_format("fit cox", optarg,
-                                 1u << FMT_TEXT | 1u << FMT_CSV | 1u << FMT_JSON |
-                                     1u << FMT_LATEX | 1u << FMT_MARKDOWN,
-                                 &a.fmt))
-                return EXIT_USAGE;
-            break;
-        case 'o': a.out = optarg; break;
-        case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_bad_option("fit cox", argv);
-        }
+    cox_args *a = p;
+    if (!a->data || !a->formula)
+        return cli_err_usage(err, NULL, "--data and --formula are required");
+    if (a->at && !a->survfit)
+        return cli_err_usage(err, "at", "--at needs --survfit FILE");
+    if (a->robust) {
+        if (a->vce >= 0 && a->vce != RHAZ_VCE_ROBUST)
+            return cli_err_usage(err, "vce", "--robust contradicts --vce");
+        a->vce = RHAZ_VCE_ROBUST;
     }
-    if (optind != argc)
-        return cli_usage("fit cox", "unexpected argument '%s'", argv[optind]);
-    if (!a.data || !a.formula)
-        return cli_usage("fit cox", "--data and --formula are required");
-    if (a.at && !a.survfit)
-        return cli_usage("fit cox", "--at needs --survfit FILE");
-    if (a.robust) {
-        if (a.vce_set && a.vce != RHAZ_VCE_ROBUST)
-            return cli_usage("fit cox", "--robust contradicts --vce");
-        a.vce = RHAZ_VCE_ROBUST;
-        a.vce_set = 1;
-    }
-    if (a.cluster && a.vce_set && a.vce != RHAZ_VCE_CLUSTER)
-        return cli_usage("fit cox", "--cluster given with --vce %s",
-                         a.vce == RHAZ_VCE_MODEL ? "model" : "robust");
-    if (a.vce_set && a.vce == RHAZ_VCE_CLUSTER && !a.cluster &&
-        !strstr(a.formula, "cluster("))
-        return cli_usage("fit cox", "--vce cluster needs --cluster COL or a "
-                                    "cluster() term");
-    a.robust = a.vce == RHAZ_VCE_ROBUST;
+    if (a->cluster && a->vce >= 0 && a->vce != RHAZ_VCE_CLUSTER)
+        return cli_err_usage(err, "cluster", "--cluster given with --vce %s",
+                             a->vce == RHAZ_VCE_MODEL ? "model" : "robust");
+    if (a->vce == RHAZ_VCE_CLUSTER && !a->cluster && !strstr(a->formula, "cluster("))
+        return cli_err_usage(err, "vce", "--vce cluster needs --cluster COL or a "
+                                         "cluster() term");
+    a->robust = a->vce == RHAZ_VCE_ROBUST;
+    return EXIT_OK;
+}
 
-    rhaz_error err;
-    rhaz_error_clear(&err);
+/* The summary in format fmt, with what only Cox adds (the Wald and score
+ * tests in text, the zph table). */
+static int write_fit(FILE *fp, int fmt, const rhaz_fit_summary *s, const cox_args *a,
+                     const rhaz_design *d, const rhaz_cox_result *r,
+                     const double *zph, cli_err *err)
+{
+    static const rhaz_summary_format sf[] = {
+        RHAZ_SUMMARY_TEXT, RHAZ_SUMMARY_CSV, RHAZ_SUMMARY_JSON,
+        RHAZ_SUMMARY_LATEX, RHAZ_SUMMARY_MARKDOWN};
+    rhaz_summary_options so = {0};
+    so.exp = a->exp;
+    if (fmt == FMT_JSON && zph) {
+        /* the shared JSON object, with a "zph" member added at its end */
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&buf, &len);
+        if (!mem)
+            return cli_err_data(err, NULL, "out of memory");
+        rhaz_status st = rhaz_fit_summary_write(mem, s, sf[fmt], &so, &err->e);
+        fclose(mem);
+        if (st != RHAZ_OK) {
+            free(buf);
+            return cli_err_lib(err, NULL);
+        }
+        while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '}'))
+            if (buf[--len] == '}')
+                break;
+        fwrite(buf, 1, len, fp);
+        free(buf);
+        print_zph_json(fp, d, a, zph);
+        fputs("}\n", fp);
+        return EXIT_OK;
+    }
+    if (rhaz_fit_summary_write(fp, s, sf[fmt], &so, &err->e) != RHAZ_OK)
+        return cli_err_lib(err, NULL);
+    if (fmt == FMT_TEXT) {
+        fprintf(fp, "Wald test = %.4g, score (log-rank) test = %.4g on %d "
+                    "df\n", r->wald_test, r->score_test, s->rank);
+        if (zph)
+            print_zph_text(fp, d, a, zph);
+    }
+    return EXIT_OK;
+}
+
+static int run(void *p, cli_err *err)
+{
+    cox_args *a = p;
     int rc = EXIT_DATA;
     rhaz_table *t = NULL;
     rhaz_formula *fm = NULL;
     rhaz_design *d = NULL;
     rhaz_cox *fit = NULL;
     rhaz_fit_summary *s = NULL;
-    rhaz_outfile *of = NULL;
+    rhaz_outfile *of = NULL, *of2 = NULL;
     double *zph = NULL, *x0 = NULL;
 
-    if (!(fm = rhaz_formula_parse(a.formula, &err))) {
-        rc = cli_error(&err);
+    if (!(fm = rhaz_formula_parse(a->formula, &err->e))) {
+        rc = cli_err_lib(err, "formula");
         goto out;
     }
     rhaz_lhs_kind lhs = rhaz_formula_lhs(fm);
     if (lhs != RHAZ_LHS_SURV2 && lhs != RHAZ_LHS_SURV3) {
-        rc = cli_usage("fit cox", "the formula needs Surv(time, event) or "
-                                  "Surv(start, stop, event) on the left");
+        rc = cli_err_usage(err, "formula", "the formula needs Surv(time, event) or "
+                                           "Surv(start, stop, event) on the left");
         goto out;
     }
-    if (!(t = rhaz_table_read(a.data, NULL, &err))) {
-        rc = cli_error(&err);
+    if (!(t = rhaz_table_read(a->data, NULL, &err->e))) {
+        rc = cli_err_lib(err, "data");
         goto out;
     }
     rhaz_design_options dopt = {0};
-    dopt.weights = a.weights;
-    dopt.cluster = a.cluster;
+    dopt.weights = a->weights;
+    dopt.cluster = a->cluster;
     dopt.drop_intercept = 1;
-    if (!(d = rhaz_design_build(fm, t, &dopt, &err))) {
-        rc = cli_error(&err);
+    if (!(d = rhaz_design_build(fm, t, &dopt, &err->e))) {
+        const char *w = err->e.what;
+        rc = cli_err_lib(err, a->weights && !strcmp(w, a->weights)   ? "weights"
+                              : a->cluster && !strcmp(w, a->cluster) ? "cluster"
+                                                                     : "formula");
         goto out;
     }
     if (d->n == 0) {
-        rc = cli_fail("%s: no complete rows for this formula", a.data);
+        rc = cli_err_data(err, "formula", "%s: no complete rows for this formula", a->data);
         goto out;
     }
     rhaz_cox_data cd;
@@ -428,9 +409,9 @@ int cmd_fit_cox(int argc, char **argv)
             if (!isfinite(d->X[j * d->n + i]))
                 bad = "a covariate is not finite";
         if (bad) {
-            rhaz_error_set(&err, RHAZ_EDATA, a.data,
+            rhaz_error_set(&err->e, RHAZ_EDATA, a->data,
                            rhaz_table_line(t, d->rows[i]), "%s", bad);
-            rc = cli_error(&err);
+            rc = cli_err_lib(err, NULL);
             goto out;
         }
     }
@@ -438,125 +419,81 @@ int cmd_fit_cox(int argc, char **argv)
     t = NULL;
     rhaz_cox_options o;
     rhaz_cox_options_default(&o);
-    o.ties = a.ties;
-    o.max_iter = a.max_iter;
-    o.firth = a.firth;
-    o.robust = a.robust;
-    o.adj = a.adj;
-    if (!(fit = rhaz_cox_fit(&cd, &o, &err))) {
-        if (err.status == RHAZ_EDATA && err.line == 0 && d->rows && t) {
-            /* "row k" in library messages is the k-th used row */
-            const char *q = strstr(err.msg, "row ");
-            if (q) {
-                size_t k = strtoul(q + 4, NULL, 10);
-                if (k >= 1 && k <= d->n) {
-                    err.line = rhaz_table_line(t, d->rows[k - 1]);
-                    snprintf(err.file, sizeof err.file, "%s", a.data);
-                }
-            }
-        }
-        rc = cli_error(&err);
+    o.ties = (rhaz_cox_ties)a->ties;
+    o.max_iter = a->max_iter;
+    o.firth = a->firth;
+    o.robust = a->robust;
+    o.adj = (rhaz_vce_adj)a->adj;
+    if (!(fit = rhaz_cox_fit(&cd, &o, &err->e))) {
+        rc = cli_err_lib(err, NULL);
         goto out;
     }
     const rhaz_cox_result *r = rhaz_cox_result_get(fit);
     if (!(s = rhaz_cox_summary(fit, (const char *const *)d->colnames,
-                               a.formula, a.level, &err))) {
-        rc = cli_error(&err);
+                               a->formula, a->level, &err->e))) {
+        rc = cli_err_lib(err, NULL);
         goto out;
     }
     s->n_dropped = d->n_dropped;
     s->n_clusters = d->cluster ? d->n_clusters : 0;
-    if (a.zph) {
+    if (a->zph_tr >= 0) {
         zph = malloc(3 * (d->n_terms + 1) * sizeof *zph);
         int *asg = malloc((d->p + 1) * sizeof *asg);
         for (size_t j = 0; asg && j < d->p; j++)
             asg[j] = d->assign[j] - 1; /* no intercept column: terms 1.. */
-        rhaz_status zst = zph && asg ? rhaz_cox_zph_terms(fit, a.zph_tr, asg,
-                                                          d->n_terms, zph, &err)
+        rhaz_status zst = zph && asg ? rhaz_cox_zph_terms(fit, (rhaz_zph_transform)a->zph_tr,
+                                                          asg, d->n_terms, zph, &err->e)
                                      : RHAZ_ENOMEM;
         free(asg);
         if (zst != RHAZ_OK) {
-            rc = zst == RHAZ_ENOMEM ? cli_fail("out of memory") : cli_error(&err);
+            rc = zst == RHAZ_ENOMEM ? cli_err_data(err, NULL, "out of memory")
+                                    : cli_err_lib(err, "zph");
             goto out;
         }
     }
-    if (a.at) { /* validated before any output is written */
+    if (a->at) { /* validated before any output is written */
         if (!(x0 = malloc((d->p + 1) * sizeof *x0))) {
-            rc = cli_fail("out of memory");
+            rc = cli_err_data(err, NULL, "out of memory");
             goto out;
         }
-        if ((rc = parse_at(a.at, d, r, x0)) != 0)
+        if ((rc = parse_at(a->at, d, r, x0, err)) != 0)
             goto out;
     }
     for (size_t k = 0; k < s->n_warnings; k++)
         rhaz_message("warning: %s", s->warnings[k]);
-    if (!(of = rhaz_outfile_open(a.out, &err))) {
-        rc = cli_error(&err);
+    if (!(of = rhaz_outfile_open(a->out, &err->e)) ||
+        (a->also_text && !(of2 = rhaz_outfile_open(a->also_text, &err->e)))) {
+        rc = cli_err_lib(err, "out");
         goto out;
     }
-    FILE *fp = rhaz_outfile_fp(of);
-    static const rhaz_summary_format sf[] = {
-        RHAZ_SUMMARY_TEXT, RHAZ_SUMMARY_CSV, RHAZ_SUMMARY_JSON,
-        RHAZ_SUMMARY_LATEX, RHAZ_SUMMARY_MARKDOWN};
-    rhaz_summary_options so = {0};
-    so.exp = a.exp;
-    if (a.fmt == FMT_JSON && zph) {
-        /* the shared JSON object, with a "zph" member added at its end */
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *mem = open_memstream(&buf, &len);
-        if (!mem) {
-            rc = cli_fail("out of memory");
+    if ((rc = write_fit(rhaz_outfile_fp(of), a->fmt, s, a, d, r, zph, err)) ||
+        (of2 && (rc = write_fit(rhaz_outfile_fp(of2), FMT_TEXT, s, a, d, r, zph, err))))
+        goto out;
+    if (a->survfit && (rc = write_survfit(fit, d, a->survfit, x0, err)) != EXIT_OK)
+        goto out;
+    if (a->resid && (rc = write_resid(fit, d, a->resid, err)) != EXIT_OK)
+        goto out;
+    for (int k = 0; k < 2; k++) {
+        rhaz_outfile **op = k ? &of2 : &of, *o2 = *op;
+        *op = NULL;
+        if (o2 && rhaz_outfile_commit(o2, &err->e) != RHAZ_OK) {
+            rc = cli_err_lib(err, NULL);
             goto out;
         }
-        rhaz_status st = rhaz_fit_summary_write(mem, s, sf[a.fmt], &so, &err);
-        fclose(mem);
-        if (st != RHAZ_OK) {
-            free(buf);
-            rc = cli_error(&err);
-            goto out;
-        }
-        while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '}'))
-            if (buf[--len] == '}')
-                break;
-        fwrite(buf, 1, len, fp);
-        free(buf);
-        print_zph_json(fp, d, &a, zph);
-        fputs("}\n", fp);
-    } else {
-        if (rhaz_fit_summary_write(fp, s, sf[a.fmt], &so, &err) != RHAZ_OK) {
-            rc = cli_error(&err);
-            goto out;
-        }
-        if (a.fmt == FMT_TEXT) {
-            fprintf(fp, "Wald test = %.4g, score (log-rank) test = %.4g on %d "
-                        "df\n", r->wald_test, r->score_test, s->rank);
-            if (zph)
-                print_zph_text(fp, d, &a, zph);
-        }
-    }
-    if (a.survfit &&
-        (rc = write_survfit(fit, d, a.survfit, x0, &err)) != EXIT_OK)
-        goto out;
-    if (a.resid && (rc = write_resid(fit, d, a.resid, &err)) != EXIT_OK)
-        goto out;
-    rhaz_outfile *o2 = of;
-    of = NULL;
-    if (rhaz_outfile_commit(o2, &err) != RHAZ_OK) {
-        rc = cli_error(&err);
-        goto out;
     }
     rc = EXIT_OK;
     if (!s->converged || s->stop == RHAZ_STOP_SEPARATION) {
-        fprintf(stderr, "rhaz: fit cox: %s\n",
-                !s->converged ? "the fit did not converge"
-                              : "monotone likelihood: a coefficient runs to "
-                                "infinity (see the warnings; try --firth)");
-        if (!a.keep)
-            rc = EXIT_DATA;
+        const char *why = !s->converged ? "the fit did not converge"
+                                        : "monotone likelihood: a coefficient runs to "
+                                          "infinity (see the warnings; try --firth)";
+        if (a->keep)
+            rhaz_message("fit cox: %s", why);
+        else
+            rc = cli_err_data(err, NULL, "fit cox: %s", why);
     }
 out:
     rhaz_outfile_abort(of);
+    rhaz_outfile_abort(of2);
     free(zph);
     free(x0);
     rhaz_fit_summary_free(s);
@@ -566,3 +503,7 @@ out:
     rhaz_formula_free(fm);
     return rc;
 }
+
+const cli_cmd cli_cmd_fit_cox = {
+    .name = "fit cox", .help = help, .options = options, .size = sizeof(cox_args),
+    .init = init, .validate = validate, .run = run};

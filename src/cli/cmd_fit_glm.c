@@ -1,7 +1,6 @@
 /* cmd_fit_glm.c -- 'rhaz fit logit|cloglog': discrete-time hazard models. */
-#include "cli.h"
+#include "cmd.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +32,7 @@ static const char help[] =
     "                        none   c = 1: CR0, or HC0 = sandwich::vcovHC(type =\n"
     "                               \"HC0\") (default for robust)\n"
     "                        stata  c = G/(G-1) (N-1)/(N-K)  Stata vce(cluster)\n"
+    "                      (vcovCL is another name for g, cr0 for none)\n"
     "                      B = inverse information, M = sum over clusters of the\n"
     "                      outer products of summed scores (x_i w_i (y_i - mu_i) /\n"
     "                      mu'(eta_i)); robust = one cluster per row\n"
@@ -49,158 +49,164 @@ static const char help[] =
     "cluster) are dropped and counted.  Exit status: 0 ok; 1 data/model error,\n"
     "non-convergence or separation; 2 usage.\n";
 
-int cmd_fit_glm(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        {"data", required_argument, 0, 'd'},
-        {"formula", required_argument, 0, 'F'},
-        {"link", required_argument, 0, 'l'},
-        {"firth", no_argument, 0, 'r'},
-        {"no-profile", no_argument, 0, 'P'},
-        {"weights", required_argument, 0, 'w'},
-        {"vce", required_argument, 0, 'v'},
-        {"cluster", required_argument, 0, 'c'},
-        {"adjust", required_argument, 0, 'a'},
-        {"level", required_argument, 0, 'L'},
-        {"maxit", required_argument, 0, 'm'},
-        {"epsilon", required_argument, 0, 'e'},
-        {"format", required_argument, 0, 'f'},
-        {"exp", no_argument, 0, 'x'},
-        {"out", required_argument, 0, 'o'},
-        {"keep-unconverged", no_argument, 0, 'k'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
-    const char *cmd = strcmp(argv[0], "cloglog") == 0 ? "fit cloglog" : "fit logit";
-    const char *data = NULL, *formula = NULL, *out = "-", *weights = NULL,
-               *cluster = NULL;
-    rhaz_glm_options go = {0};
-    go.link = strcmp(argv[0], "cloglog") == 0 ? RHAZ_LINK_CLOGLOG : RHAZ_LINK_LOGIT;
-    int vce_set = 0, adj_set = 0, keep = 0;
-    rhaz_summary_options so = {0};
-    cli_format fmt = FMT_TEXT;
-    int c;
-    char *end;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': data = optarg; break;
-        case 'F': formula = optarg; break;
-        case 'l':
-            if (strcmp(optarg, "logit") == 0)
-                go.link = RHAZ_LINK_LOGIT;
-            else if (strcmp(optarg, "cloglog") == 0)
-                go.link = RHAZ_LINK_CLOGLOG;
-            else
-                return cli_usage(cmd, "--link must be logit or cloglog");
-            break;
-        case 'r': go.firth = 1; break;
-        case 'P': go.no_profile = 1; break;
-        case 'w': weights = optarg; break;
-        case 'v':
-            vce_set = 1;
-            if (strcmp(optarg, "model") == 0)
-                go.vce = RHAZ_VCE_MODEL;
-            else if (strcmp(optarg, "robust") == 0)
-                go.vce = RHAZ_VCE_ROBUST;
-            else if (strcmp(optarg, "cluster") == 0)
-                go.vce = RHAZ_VCE_CLUSTER;
-            else
-                return cli_usage(cmd, "--vce must be model, robust or cluster");
-            break;
-        case 'c': cluster = optarg; break;
-        case 'a':
-            adj_set = 1;
-            if (strcmp(optarg, "g") == 0 || strcmp(optarg, "vcovCL") == 0)
-                go.vce_adj = RHAZ_ADJ_G;
-            else if (strcmp(optarg, "none") == 0 || strcmp(optarg, "cr0") == 0)
-                go.vce_adj = RHAZ_ADJ_NONE;
-            else if (strcmp(optarg, "stata") == 0)
-                go.vce_adj = RHAZ_ADJ_STATA;
-            else
-                return cli_usage(cmd, "--adjust must be g, none or stata");
-            break;
-        case 'L':
-            go.conf_level = strtod(optarg, &end);
-            if (*end || !(go.conf_level > 0 && go.conf_level < 1))
-                return cli_usage(cmd, "--level must be between 0 and 1");
-            break;
-        case 'm':
-            go.maxit = (int)strtol(optarg, &end, 10);
-            if (*end || go.maxit < 1 || go.maxit > 100000)
-                return cli_usage(cmd, "--maxit must be a positive integer");
-            break;
-        case 'e':
-            go.epsilon = strtod(optarg, &end);
-            if (*end || !(go.epsilon > 0 && go.epsilon < 1))
-                return cli_usage(cmd, "--epsilon must be in (0, 1)");
-            break;
-        case 'f':
-            if (cli_parse_format(cmd, optarg, 0x1f, &fmt))
-                return EXIT_USAGE;
-            break;
-        case 'x': so.exp = 1; break;
-        case 'o': out = optarg; break;
-        case 'k': keep = 1; break;
-        case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_bad_option(cmd, argv);
-        }
-    }
-    if (optind < argc)
-        return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
-    if (!data || !formula)
-        return cli_usage(cmd, "--data and --formula are required");
-    if (cluster && !vce_set)
-        go.vce = RHAZ_VCE_CLUSTER;
-    if (go.vce == RHAZ_VCE_CLUSTER && !cluster)
-        return cli_usage(cmd, "--vce cluster needs --cluster COL");
-    if (cluster && go.vce != RHAZ_VCE_CLUSTER)
-        return cli_usage(cmd, "--cluster given with --vce %s",
-                         go.vce == RHAZ_VCE_MODEL ? "model" : "robust");
-    if (!adj_set)
-        go.vce_adj = go.vce == RHAZ_VCE_CLUSTER ? RHAZ_ADJ_G : RHAZ_ADJ_NONE;
-    go.cluster_name = cluster;
+typedef struct {
+    const char *cmd; /* "fit logit" or "fit cloglog", for messages */
+    const char *data, *formula, *weights, *cluster, *out, *also_text;
+    int link, firth, no_profile, vce, adjust, maxit, exp, keep;
+    double level, epsilon;
+    int format;
+} glm_opts;
 
-    cli_install_message_handler();
-    rhaz_error err;
+#define O(f) CLI_OFF(glm_opts, f)
+static const cli_choice links[] = {
+    {"logit", RHAZ_LINK_LOGIT, 0}, {"cloglog", RHAZ_LINK_CLOGLOG, 0}, {NULL, 0, 0}};
+
+static const cli_option options[] = {
+    {"data", CLI_STR, O(data), .key = "data"},
+    {"formula", CLI_STR, O(formula), .key = "formula"},
+    {"link", CLI_CHOICE, O(link), .choices = links},
+    {"firth", CLI_FLAG, O(firth), .key = "firth"},
+    {"no-profile", CLI_FLAG, O(no_profile), .key = NULL},
+    {"weights", CLI_STR, O(weights), .key = "weights"},
+    {"vce", CLI_CHOICE, O(vce), .key = "vce", .choices = cli_vce_choices},
+    {"cluster", CLI_STR, O(cluster), .key = "cluster"},
+    {"adjust", CLI_CHOICE, O(adjust), .key = "adjust", .choices = cli_adjust_choices},
+    {"level", CLI_DOUBLE, O(level), .key = "level", .min = 0, .max = 1,
+     .flags = CLI_OPEN_MIN | CLI_OPEN_MAX},
+    {"maxit", CLI_INT, O(maxit), .key = "maxit", .min = 1, .max = 100000},
+    {"epsilon", CLI_DOUBLE, O(epsilon), .min = 0, .max = 1,
+     .flags = CLI_OPEN_MIN | CLI_OPEN_MAX},
+    {"format", CLI_CHOICE, O(format), .choices = cli_format_choices},
+    {"exp", CLI_FLAG, O(exp), .key = NULL},
+    {"out", CLI_STR, O(out), .key = NULL},
+    {"keep-unconverged", CLI_FLAG, O(keep), .key = "keep_unconverged"},
+    /* rhaz run: also write the text summary of the same fit there */
+    {"also-text", CLI_STR, O(also_text), .flags = CLI_INTERNAL},
+    {.name = NULL}};
+#undef O
+
+static void init_common(glm_opts *o)
+{
+    o->out = "-";
+    o->vce = -1;
+    o->adjust = -1;
+    o->format = FMT_TEXT;
+}
+static void init_logit(void *p)
+{
+    init_common(p);
+    ((glm_opts *)p)->link = RHAZ_LINK_LOGIT;
+    ((glm_opts *)p)->cmd = "fit logit";
+}
+static void init_cloglog(void *p)
+{
+    init_common(p);
+    ((glm_opts *)p)->link = RHAZ_LINK_CLOGLOG;
+    ((glm_opts *)p)->cmd = "fit cloglog";
+}
+
+static int validate(void *p, cli_err *err)
+{
+    glm_opts *o = p;
+    if (!o->data || !o->formula)
+        return cli_err_usage(err, NULL, "--data and --formula are required");
+    if (o->cluster && o->vce < 0)
+        o->vce = RHAZ_VCE_CLUSTER;
+    if (o->vce < 0)
+        o->vce = RHAZ_VCE_MODEL;
+    if (o->vce == RHAZ_VCE_CLUSTER && !o->cluster)
+        return cli_err_usage(err, "vce", "--vce cluster needs --cluster COL");
+    if (o->cluster && o->vce != RHAZ_VCE_CLUSTER)
+        return cli_err_usage(err, "cluster", "--cluster given with --vce %s",
+                             o->vce == RHAZ_VCE_MODEL ? "model" : "robust");
+    if (o->adjust < 0)
+        o->adjust = o->vce == RHAZ_VCE_CLUSTER ? RHAZ_ADJ_G : RHAZ_ADJ_NONE;
+    return EXIT_OK;
+}
+
+/* Which option a design error is about: the weights or cluster column it
+ * names, else the formula. */
+static const char *design_option(const rhaz_error *e, const glm_opts *o)
+{
+    if (o->weights && strcmp(e->what, o->weights) == 0)
+        return "weights";
+    if (o->cluster && strcmp(e->what, o->cluster) == 0)
+        return "cluster";
+    return "formula";
+}
+
+static int write_summary(const rhaz_fit_summary *s, const char *path, int fmt,
+                         const rhaz_summary_options *so, cli_err *err)
+{
+    rhaz_outfile *of = rhaz_outfile_open(path, &err->e);
+    if (!of)
+        return cli_err_lib(err, "out");
+    if (rhaz_fit_summary_write(rhaz_outfile_fp(of), s, (rhaz_summary_format)fmt, so,
+                               &err->e) ||
+        rhaz_outfile_commit(of, &err->e)) {
+        rhaz_outfile_abort(of);
+        return cli_err_lib(err, NULL);
+    }
+    return EXIT_OK;
+}
+
+static int run(void *p, cli_err *err)
+{
+    glm_opts *o = p;
+    const char *cmd = o->cmd;
+    rhaz_glm_options go = {0};
+    go.link = (rhaz_link)o->link;
+    go.firth = o->firth;
+    go.no_profile = o->no_profile;
+    go.vce = (rhaz_vce)o->vce;
+    go.vce_adj = (rhaz_vce_adj)o->adjust;
+    go.conf_level = o->level;
+    go.maxit = o->maxit;
+    go.epsilon = o->epsilon;
+    go.cluster_name = o->cluster;
+    rhaz_summary_options so = {0};
+    so.exp = o->exp;
+
     int rc = EXIT_OK;
     rhaz_table *t = NULL;
     rhaz_formula *f = NULL;
     rhaz_design *d = NULL;
     rhaz_fit_summary *s = NULL;
-    rhaz_outfile *of = NULL;
-    if (!(t = rhaz_table_read(data, NULL, &err)) ||
-        !(f = rhaz_formula_parse(formula, &err))) {
-        rc = cli_error(&err);
+    if (!(t = rhaz_table_read(o->data, NULL, &err->e))) {
+        rc = cli_err_lib(err, "data");
+        goto done;
+    }
+    if (!(f = rhaz_formula_parse(o->formula, &err->e))) {
+        rc = cli_err_lib(err, "formula");
         goto done;
     }
     if (rhaz_formula_lhs(f) != RHAZ_LHS_VAR) {
-        rc = cli_usage(cmd, "the formula needs a response on the left: 'y ~ ...'");
+        rc = cli_err_usage(err, "formula",
+                           "the formula needs a response on the left: 'y ~ ...'");
         goto done;
     }
-    rhaz_design_options dopt = {.weights = weights, .cluster = cluster,
-                                 .sparse_indicators = !go.firth};
-    if (!(d = rhaz_design_build(f, t, &dopt, &err)) || !(s = rhaz_glm_fit(d, &go, &err))) {
-        rc = cli_error(&err);
+    rhaz_design_options dopt = {.weights = o->weights, .cluster = o->cluster,
+                                 .sparse_indicators = !o->firth};
+    if (!(d = rhaz_design_build(f, t, &dopt, &err->e))) {
+        rc = cli_err_lib(err, design_option(&err->e, o));
+        goto done;
+    }
+    if (!(s = rhaz_glm_fit(d, &go, &err->e))) {
+        rc = cli_err_lib(err, NULL);
         goto done;
     }
     free(s->formula);
-    s->formula = strdup(formula);
-    if (!(of = rhaz_outfile_open(out, &err))) {
-        rc = cli_error(&err);
+    s->formula = strdup(o->formula);
+    if ((rc = write_summary(s, o->out, o->format, &so, err)) != EXIT_OK ||
+        (o->also_text && (rc = write_summary(s, o->also_text, FMT_TEXT, &so, err))))
         goto done;
-    }
-    if (rhaz_fit_summary_write(rhaz_outfile_fp(of), s, (rhaz_summary_format)fmt, &so, &err) ||
-        rhaz_outfile_commit(of, &err)) {
-        rhaz_outfile_abort(of);
-        rc = cli_error(&err);
-        goto done;
-    }
     if (!s->converged || s->stop == RHAZ_STOP_SEPARATION) {
-        fprintf(stderr, "rhaz: %s: %s%s\n", cmd,
-                !s->converged ? "the fit did not converge" : "separation detected",
-                s->stop == RHAZ_STOP_SEPARATION ? " (see the warnings; try --firth)" : "");
-        if (!keep)
-            rc = EXIT_DATA;
+        const char *why = !s->converged ? "the fit did not converge" : "separation detected";
+        const char *hint = s->stop == RHAZ_STOP_SEPARATION ? " (see the warnings; try --firth)" : "";
+        if (o->keep)
+            rhaz_message("%s: %s%s", cmd, why, hint);
+        else
+            rc = cli_err_data(err, NULL, "%s: %s%s", cmd, why, hint);
     }
 done:
     rhaz_fit_summary_free(s);
@@ -209,3 +215,10 @@ done:
     rhaz_table_free(t);
     return rc;
 }
+
+const cli_cmd cli_cmd_fit_logit = {
+    .name = "fit logit", .help = help, .options = options, .size = sizeof(glm_opts),
+    .init = init_logit, .validate = validate, .run = run};
+const cli_cmd cli_cmd_fit_cloglog = {
+    .name = "fit cloglog", .help = help, .options = options, .size = sizeof(glm_opts),
+    .init = init_cloglog, .validate = validate, .run = run};

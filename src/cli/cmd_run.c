@@ -9,7 +9,7 @@
  * the model file's line and key.  Steps run in file order, grouped:
  * panel, participation, models, tables, figures.
  */
-#include "cli.h"
+#include "cmd.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -94,6 +94,7 @@ typedef struct {
     const char *out;
     const char *render;
     int quiet, tty;
+    int pending; /* a progress line on the terminal without its newline */
     int step, nsteps;
     struct timespec t0;
     char panel[4096];
@@ -117,11 +118,33 @@ static void progress(run_ctx *r, const char *what, const char *name)
             fputc(i < done ? '=' : ' ', stderr);
         fprintf(stderr, "] %d/%d %s %s (%.1f s)", r->step, r->nsteps, what, name,
                 elapsed(r));
+        r->pending = 1;
     } else {
         fprintf(stderr, "rhaz run: [%d/%d] %.1f s  %s %s\n", r->step, r->nsteps,
                 elapsed(r), what, name);
     }
     fflush(stderr);
+}
+
+/* End a pending progress line before a message. */
+static void end_progress(run_ctx *r)
+{
+    if (r->pending)
+        fputc('\n', stderr);
+    r->pending = 0;
+}
+
+static int run_error(run_ctx *r, const rhaz_error *err)
+{
+    end_progress(r);
+    return cli_error(err);
+}
+
+/* Library messages (warnings) during a run: after the progress line. */
+static void run_message(const char *msg, void *ctx)
+{
+    end_progress(ctx);
+    fprintf(stderr, "rhaz: %s\n", msg);
 }
 
 static int mkdir_p(const char *path)
@@ -225,16 +248,14 @@ static int run_command(run_ctx *r, const rhaz_mf_section *s,
             if (keep_stderr)
                 fputs(msg, keep_stderr);
             else {
-                if (r->tty && !r->quiet)
-                    fputc('\n', stderr);
+                end_progress(r);
                 fputs(msg, stderr); /* warnings pass through */
             }
         }
         free(msg);
         return 0;
     }
-    if (r->tty && !r->quiet)
-        fputc('\n', stderr);
+    end_progress(r);
     /* first line, without the "rhaz CMD: " / "rhaz: " prefix and the
      * "(see 'rhaz ... --help')" hint */
     char *line = msg ? msg : (char *)"";
@@ -404,59 +425,51 @@ static int step_model(run_ctx *r, const rhaz_mf_section *s)
     progress(r, "fitting model", s->name);
     rhaz_error err;
     const char *type = rhaz_mf_get(s, "type", NULL);
-    if (!type || (strcmp(type, "logit") && strcmp(type, "cloglog") && strcmp(type, "cox"))) {
-        rhaz_modelfile_error(r->mf, s, type ? "type" : NULL, RHAZ_EPARSE, &err,
-                             type ? "unknown model type '%s' (logit, cloglog, cox)"
-                                  : "needs 'type = logit|cloglog|cox'%s",
-                             type ? type : "");
-        return cli_error(&err);
+    const cli_cmd *c = cli_fit_command(type);
+    if (!c) {
+        if (type)
+            rhaz_modelfile_error(r->mf, s, "type", RHAZ_EPARSE, &err,
+                                 "unknown model type '%s' (%s)", type, cli_fit_type_list());
+        else
+            rhaz_modelfile_error(r->mf, s, NULL, RHAZ_EPARSE, &err,
+                                 "needs 'type = %s'", cli_fit_type_list());
+        return run_error(r, &err);
     }
     if (!rhaz_mf_get(s, "formula", NULL)) {
         rhaz_modelfile_error(r->mf, s, NULL, RHAZ_EPARSE, &err, "needs 'formula = ...'");
-        return cli_error(&err);
+        return run_error(r, &err);
     }
-    const char *data = rhaz_mf_get(s, "data", NULL);
-    if (!data) {
-        if (!r->panel[0]) {
-            rhaz_modelfile_error(r->mf, s, NULL, RHAZ_EPARSE, &err,
-                                 "no [panel] section and no 'data = FILE'");
-            return cli_error(&err);
-        }
-        data = r->panel;
+    if (!rhaz_mf_get(s, "data", NULL) && !r->panel[0]) {
+        rhaz_modelfile_error(r->mf, s, NULL, RHAZ_EPARSE, &err,
+                             "no [panel] section and no 'data = FILE'");
+        return run_error(r, &err);
     }
-    int firth, keep;
-    if (parse_bool(r->mf, s, "firth", &firth) || parse_bool(r->mf, s, "keep_unconverged", &keep))
-        return EXIT_DATA;
-    static const char *const fmts[][2] = {{"json", "json"}, {"text", "txt"}};
-    FILE *devnull = fopen("/dev/null", "w");
-    for (int f = 0; f < 2; f++) {
-        argvec a = {0};
-        int bad = av_push(&a, "fit") || av_push(&a, "%s", type) ||
-                  av_push(&a, "--data") || av_push(&a, "%s", data) ||
-                  pass(&a, s, "formula", "--formula") || pass(&a, s, "vce", "--vce") ||
-                  pass(&a, s, "cluster", "--cluster") || pass(&a, s, "adjust", "--adjust") ||
-                  pass(&a, s, "ties", "--ties") || pass(&a, s, "weights", "--weights") ||
-                  pass(&a, s, "level", "--level") || pass(&a, s, "maxit", "--maxit") ||
-                  av_push(&a, "--format") || av_push(&a, "%s", fmts[f][0]) ||
-                  av_push(&a, "--out") ||
-                  av_push(&a, "%s/models/%s.%s", r->out, s->name, fmts[f][1]);
-        if (!bad && firth)
-            bad = av_push(&a, "--firth");
-        if (!bad && keep)
-            bad = av_push(&a, "--keep-unconverged");
-        /* warnings are printed once, with the JSON fit */
-        int rc = bad ? cli_fail("out of memory")
-                     : run_command(r, s, cmd_fit, &a, f ? devnull : NULL);
-        av_free(&a);
-        if (rc) {
-            if (devnull)
-                fclose(devnull);
-            return rc;
-        }
+    /* one fit, written as JSON and as text */
+    char json[4200], txt[4200];
+    snprintf(json, sizeof json, "%s/models/%s.json", r->out, s->name);
+    snprintf(txt, sizeof txt, "%s/models/%s.txt", r->out, s->name);
+    static const char *const own[] = {"type", NULL};
+    cli_call *call = cli_call_new(c);
+    if (!call)
+        return cli_fail("out of memory");
+    cli_err e = {0};
+    int rc = cli_call_section(call, r->mf, s, own, &e);
+    if (!rc && !rhaz_mf_get(s, "data", NULL))
+        rc = cli_set(call, "data", r->panel, &e);
+    if (!rc)
+        rc = cli_set(call, "format", "json", &e);
+    if (!rc)
+        rc = cli_set(call, "out", json, &e);
+    if (!rc)
+        rc = cli_set(call, "also-text", txt, &e);
+    if (!rc)
+        rc = cli_call_exec(call, &e);
+    if (rc) {
+        end_progress(r);
+        rc = cli_section_error(call, r->mf, s, &e);
     }
-    if (devnull)
-        fclose(devnull);
-    return 0;
+    cli_call_free(call);
+    return rc;
 }
 
 /* Check that every name in `models` is a [model] section. */
@@ -592,6 +605,62 @@ static int step_figure(run_ctx *r, const rhaz_mf_section *s)
     return rc;
 }
 
+/* ---------- the model-file schema: section kinds and their keys ---------- */
+
+static int in_list(const char *key, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(*list, key) == 0)
+            return 1;
+    return 0;
+}
+
+static int panel_key(const char *k)
+{
+    static const char *const keys[] = {
+        "treaty", "treaties", "event", "start", "end", "democracy", "region",
+        "lag", "receiving_threshold", "regime_cut", "data_dir", NULL};
+    return in_list(k, keys);
+}
+
+/* [model]: type, and the keys of every 'rhaz fit TYPE' */
+static int model_key(const char *k)
+{
+    if (strcmp(k, "type") == 0)
+        return 1;
+    for (const cli_fit_type *t = cli_fit_types; t->type; t++)
+        if (cli_cmd_has_key(t->cmd, k))
+            return 1;
+    return 0;
+}
+
+static int table_key(const char *k)
+{
+    static const char *const keys[] = {
+        "models", "format", "labels", "stars", "exp", "title", "digits", NULL};
+    return in_list(k, keys);
+}
+
+static int participation_key(const char *k)
+{
+    static const char *const keys[] = {"treaties", "asof", "format", NULL};
+    return in_list(k, keys);
+}
+
+static int run_key(const char *k)
+{
+    static const char *const keys[] = {"title", "description", "out", NULL};
+    return in_list(k, keys);
+}
+
+static const rhaz_mf_kind kinds[] = {
+    {"panel", 0, panel_key},   {"model", 1, model_key},
+    {"table", 1, table_key},   {"figure", 1, NULL},
+    {"participation", -1, participation_key},
+    {"run", 0, run_key},
+};
+static const rhaz_mf_schema schema = {kinds, sizeof kinds / sizeof kinds[0]};
+
 int cmd_run(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -618,7 +687,7 @@ int cmd_run(int argc, char **argv)
         return cli_usage("run", "expected exactly one FILE.model");
     const char *path = argv[optind];
     rhaz_error err;
-    rhaz_modelfile *mf = rhaz_modelfile_read(path, &err);
+    rhaz_modelfile *mf = rhaz_modelfile_read(path, &schema, &err);
     if (!mf)
         return cli_error(&err);
     char outbuf[4096];
@@ -637,6 +706,7 @@ int cmd_run(int argc, char **argv)
     run_ctx r = {.mf = mf, .out = outdir, .render = render, .quiet = quiet,
                  .tty = isatty(2)};
     clock_gettime(CLOCK_MONOTONIC, &r.t0);
+    rhaz_set_message_handler(run_message, &r);
     size_t ns = rhaz_modelfile_nsections(mf);
     for (size_t k = 0; k < ns; k++)
         if (strcmp(rhaz_modelfile_section(mf, k)->kind, "run"))
@@ -672,9 +742,9 @@ int cmd_run(int argc, char **argv)
             case 4: rc = step_figure(&r, s); break;
             }
         }
+    cli_install_message_handler();
     if (!rc && !quiet) {
-        if (r.tty)
-            fputc('\n', stderr);
+        end_progress(&r);
         fprintf(stderr, "rhaz run: %s done in %.1f s: outputs in %s/\n", path,
                 elapsed(&r), outdir);
     }

@@ -805,6 +805,8 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
         if (j < 0)
             st = rhaz_error_set(err, RHAZ_ENOTFOUND, NULL, 0, "weights: no column '%s'",
                                 opt->weights);
+        if (j < 0 && err) /* what: the column, so a caller can tell which option */
+            snprintf(err->what, sizeof err->what, "%s", opt->weights);
         else if (!(wv.val = malloc((N ? N : 1) * sizeof(double))))
             st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
         else
@@ -817,9 +819,12 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
             cnode.kind = N_NAME;
             cnode.name = (char *)opt->cluster;
             cl_node = &cnode;
-            if (rhaz_table_find(t, opt->cluster) < 0)
+            if (rhaz_table_find(t, opt->cluster) < 0) {
                 st = rhaz_error_set(err, RHAZ_ENOTFOUND, NULL, 0,
                                     "cluster: no column '%s'", opt->cluster);
+                if (err)
+                    snprintf(err->what, sizeof err->what, "%s", opt->cluster);
+            }
         } else
             cl_node = f->cluster;
         have_c = 1;
@@ -903,6 +908,8 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
                                     rhaz_table_line(t, d->rows[i]),
                                     "weights: '%s' must be finite and non-negative "
                                     "(got %g)", opt->weights, d->weights[i]);
+                if (err)
+                    snprintf(err->what, sizeof err->what, "%s", opt->weights);
                 goto fail;
             }
     }

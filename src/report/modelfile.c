@@ -16,33 +16,6 @@ struct rhaz_modelfile {
     rhaz_mf_section *sec;
 };
 
-/* Known section kinds and their keys (NULL-terminated lists). */
-static const char *const panel_keys[] = {
-    "treaty", "treaties", "event", "start", "end", "democracy", "region",
-    "lag", "receiving_threshold", "regime_cut", "data_dir", NULL};
-static const char *const model_keys[] = {
-    "type", "formula", "vce", "cluster", "adjust", "ties", "firth",
-    "weights", "level", "maxit", "data", "keep_unconverged", NULL};
-static const char *const table_keys[] = {
-    "models", "format", "labels", "stars", "exp", "title", "digits", NULL};
-/* figures: any key, passed as an option to `rhaz plot KIND`, which
- * validates it */
-static const char *const figure_keys[] = {NULL};
-static const char *const participation_keys[] = {
-    "treaties", "asof", "format", NULL};
-static const char *const run_keys[] = {"title", "description", "out", NULL};
-
-static const struct {
-    const char *kind;
-    const char *const *keys;
-    int named; /* 1: needs a name; 0: must not have one; -1: either */
-} kinds[] = {
-    {"panel", panel_keys, 0},   {"model", model_keys, 1},
-    {"table", table_keys, 1},   {"figure", figure_keys, 1},
-    {"participation", participation_keys, -1},
-    {"run", run_keys, 0},
-};
-#define NKINDS (sizeof kinds / sizeof kinds[0])
 
 void rhaz_modelfile_free(rhaz_modelfile *mf)
 {
@@ -74,28 +47,33 @@ static int valid_name(const char *s, size_t n)
     return 1;
 }
 
-static int kind_index(const char *kind)
+/* Index of kind in the schema, -1 if unknown; with no schema every kind
+ * is known (index 0 stands for "any"). */
+static int kind_index(const rhaz_mf_schema *sc, const char *kind)
 {
-    for (size_t k = 0; k < NKINDS; k++)
-        if (strcmp(kinds[k].kind, kind) == 0)
+    if (!sc)
+        return 0;
+    for (size_t k = 0; k < sc->n; k++)
+        if (strcmp(sc->kinds[k].kind, kind) == 0)
             return (int)k;
     return -1;
 }
 
-static int key_known(int kind, const char *key)
+static int kind_named(const rhaz_mf_schema *sc, int kind)
 {
-    if (!kinds[kind].keys[0])
-        return 1; /* open key set */
-    for (const char *const *k = kinds[kind].keys; *k; k++)
-        if (strcmp(*k, key) == 0)
-            return 1;
-    return 0;
+    return sc ? sc->kinds[kind].named : -1;
+}
+
+static int key_known(const rhaz_mf_schema *sc, int kind, const char *key)
+{
+    return !sc || !sc->kinds[kind].has_key || sc->kinds[kind].has_key(key);
 }
 
 /* Parse state shared by the line handlers. */
 typedef struct {
     rhaz_modelfile *mf;
     const char *name;
+    const rhaz_mf_schema *schema;
     rhaz_error *err;
     rhaz_mf_section *cur;
     int curkind;
@@ -129,20 +107,23 @@ static rhaz_status parse_header(mf_parser *p, const char *s, size_t n)
     size_t nlen = (size_t)(e - n0);
     char kind[64];
     snprintf(kind, sizeof kind, "%.*s", (int)(kl < 63 ? kl : 63), k0);
-    int ki = kind_index(kind);
-    if (ki < 0 || kl > 63)
+    int ki = kind_index(p->schema, kind);
+    if (ki < 0 || kl > 63) {
+        char known[256] = "";
+        for (size_t k = 0; p->schema && k < p->schema->n; k++)
+            snprintf(known + strlen(known), sizeof known - strlen(known),
+                     "%s%s", k ? ", " : "", p->schema->kinds[k].kind);
         return rhaz_error_set(p->err, RHAZ_EPARSE, p->name, p->line,
-                              "unknown section [%s] (panel, model, table, "
-                              "figure, participation, run)",
-                              kind);
+                              "unknown section [%s] (%s)", kind, known);
+    }
     if (nlen && !valid_name(n0, nlen))
         return rhaz_error_set(p->err, RHAZ_EPARSE, p->name, p->line,
                               "section name must be letters, digits, _ - .");
-    if (kinds[ki].named == 1 && nlen == 0)
+    if (kind_named(p->schema, ki) == 1 && nlen == 0)
         return rhaz_error_set(p->err, RHAZ_EPARSE, p->name, p->line,
                               "section [%s] needs a name: [%s NAME]", kind,
                               kind);
-    if (kinds[ki].named == 0 && nlen)
+    if (kind_named(p->schema, ki) == 0 && nlen)
         return rhaz_error_set(p->err, RHAZ_EPARSE, p->name, p->line,
                               "section [%s] takes no name", kind);
     rhaz_modelfile *mf = p->mf;
@@ -199,7 +180,7 @@ static rhaz_status parse_entry(mf_parser *p, const char *s, size_t n)
     char key[64];
     snprintf(key, sizeof key, "%.*s", (int)(kl < 63 ? kl : 63), s);
     rhaz_mf_section *cur = p->cur;
-    if (kl > 63 || !key_known(p->curkind, key)) {
+    if (kl > 63 || !key_known(p->schema, p->curkind, key)) {
         rhaz_error_set(p->err, RHAZ_EPARSE, p->name, p->line,
                        "unknown key '%s' in [%s%s%s]", key, cur->kind,
                        cur->name[0] ? " " : "", cur->name);
@@ -247,12 +228,14 @@ static rhaz_status append_continuation(mf_parser *p, const char *s, size_t n)
 }
 
 rhaz_modelfile *rhaz_modelfile_parse(const char *text, size_t len,
-                                     const char *name, rhaz_error *err)
+                                     const char *name,
+                                     const rhaz_mf_schema *schema,
+                                     rhaz_error *err)
 {
     rhaz_error_clear(err);
     if (!name)
         name = "<memory>";
-    mf_parser p = {.name = name, .err = err, .curkind = -1};
+    mf_parser p = {.name = name, .schema = schema, .err = err, .curkind = -1};
     p.mf = calloc(1, sizeof *p.mf);
     if (!p.mf || !(p.mf->name = core_strndup(name, strlen(name)))) {
         free(p.mf);
@@ -304,13 +287,15 @@ rhaz_modelfile *rhaz_modelfile_parse(const char *text, size_t len,
     return p.mf;
 }
 
-rhaz_modelfile *rhaz_modelfile_read(const char *path, rhaz_error *err)
+rhaz_modelfile *rhaz_modelfile_read(const char *path,
+                                    const rhaz_mf_schema *schema,
+                                    rhaz_error *err)
 {
     char *buf;
     size_t len;
     if (core_read_file(path, MF_MAX_BYTES, "model file", &buf, &len, err))
         return NULL;
-    rhaz_modelfile *mf = rhaz_modelfile_parse(buf, len, path, err);
+    rhaz_modelfile *mf = rhaz_modelfile_parse(buf, len, path, schema, err);
     free(buf);
     return mf;
 }

@@ -1,0 +1,181 @@
+/* cmd.h -- the typed command layer of the rhaz program.
+ *
+ * A command is a cli_cmd: an options struct, ONE table of cli_option rows
+ * describing every option, and two functions, validate(opts, err) (checks
+ * that involve several options, before any work) and run(opts, err) (the
+ * work).  The table is the only list of a command's options:
+ *   - the command line: cli_main() builds getopt_long's array from it;
+ *   - model files: rhaz run fills the same struct from a section's keys
+ *     through it (cli_call_section), and the keys the model-file parser
+ *     accepts for a section are the .key fields of the rows of the
+ *     commands that section runs (cli_cmd_has_key);
+ * so the command line and a model file cannot disagree, and an error names
+ * the option (err->option), which rhaz run turns into the model file's key
+ * and line.  validate and run never print: they fill a cli_err and return
+ * an exit code (EXIT_OK, EXIT_DATA, EXIT_USAGE); warnings go through
+ * rhaz_message.
+ *
+ * How a command gains an option (e.g. --max-iter N, key maxit in [model]):
+ *   1. add a field to the command's options struct (int max_iter;) and give
+ *      its default in the command's init();
+ *   2. add one row to the command's table:
+ *        {"max-iter", CLI_INT, CLI_OFF(cox_opts, max_iter), .key = "maxit",
+ *         .min = 0, .max = 10000},
+ *      .key = NULL keeps it off model files; CLI_CHOICE rows name a
+ *      cli_choice table (shared ones: cli_vce_choices, cli_adjust_choices,
+ *      cli_format_choices);
+ *   3. use the field in run() (cross-option checks in validate());
+ *   4. document it in the command's help text and docs/rhaz.1 (and
+ *      docs/guide.md when it is a model-file key).
+ * Values are parsed and range-checked by the row (messages: "--level 2:
+ * must be in (0, 1)" on the command line, "[model m] level: must be in
+ * (0, 1), not '2'" in a model file).  An enum field whose default must
+ * tell "not given" apart holds -1 from init() (see cox_opts.vce).
+ */
+#ifndef RHAZ_CLI_CMD_H
+#define RHAZ_CLI_CMD_H
+
+#include "cli.h"
+
+#include <stddef.h>
+
+typedef enum {
+    CLI_STR,    /* const char *: the value as given */
+    CLI_LIST,   /* const char *: a comma list; a model-file value written
+                   "a b, c" arrives as "a,b,c" */
+    CLI_FLAG,   /* int: 1 when given (no argument); in a model file
+                   yes|true|1|on or no|false|0|off (CLI_INVERT: the
+                   opposite, for "stars = no" -> no_stars = 1) */
+    CLI_INT,    /* int, in [min, max] when min < max */
+    CLI_DOUBLE, /* finite double, in [min, max] when min < max
+                   (CLI_OPEN_MIN / CLI_OPEN_MAX: exclusive bounds) */
+    CLI_CHOICE, /* int: the value of the matching row of .choices */
+    CLI_MULTI,  /* cli_strv: repeatable, every use appends */
+    CLI_PTR     /* void *: set only by the program (cli_set_ptr) */
+} cli_type;
+
+enum {
+    CLI_INVERT = 1,    /* CLI_FLAG from a model file: yes -> 0, no -> 1 */
+    CLI_OPEN_MIN = 2,  /* CLI_DOUBLE: value > min */
+    CLI_OPEN_MAX = 4,  /* CLI_DOUBLE: value < max */
+    CLI_INTERNAL = 8   /* no command-line option: set by rhaz run only */
+};
+
+/* One accepted word of a CLI_CHOICE option; alias rows are accepted but
+ * not listed in messages.  Tables end with {NULL}. */
+typedef struct {
+    const char *name;
+    int value;
+    int alias;
+} cli_choice;
+
+/* A repeatable option's values (NULL-terminated). */
+typedef struct {
+    const char **v;
+    size_t n;
+} cli_strv;
+
+typedef struct {
+    const char *name;   /* long option without "--" */
+    cli_type type;
+    size_t offset;      /* of the field in the options struct */
+    const char *key;    /* model-file key, or NULL: command line only */
+    int flags;          /* CLI_INVERT | CLI_OPEN_MIN | ... */
+    double min, max;    /* CLI_INT, CLI_DOUBLE bounds (used when min < max) */
+    const cli_choice *choices; /* CLI_CHOICE */
+    char shortopt;      /* a one-letter form (-o), or 0 */
+} cli_option;
+
+#define CLI_OFF(type, field) offsetof(type, field)
+
+/* Error of a command: a library error record plus the option it is about
+ * (the row's long name, or NULL) and whether it is a usage error of the
+ * command itself (printed with its name and a --help hint). */
+typedef struct {
+    rhaz_error e;
+    const char *option;
+    int usage;
+    int located; /* e already names the model file and line (a bad key) */
+} cli_err;
+
+typedef struct cli_cmd {
+    const char *name;      /* as in messages: "fit cox" */
+    const char *help;      /* --help text */
+    const cli_option *options; /* table, ends with {NULL} */
+    size_t size;           /* sizeof the options struct */
+    void (*init)(void *opts);  /* defaults (the struct arrives zeroed) */
+    /* positional arguments (NULL: none accepted) */
+    int (*args)(void *opts, int n, char **v, cli_err *err);
+    int (*validate)(void *opts, cli_err *err); /* may be NULL */
+    int (*run)(void *opts, cli_err *err);
+} cli_cmd;
+
+/* Shared variant tables. */
+extern const cli_choice cli_vce_choices[];    /* model robust cluster */
+extern const cli_choice cli_adjust_choices[]; /* g none stata (vcovCL, cr0) */
+extern const cli_choice cli_format_choices[]; /* text csv json latex markdown */
+extern const cli_choice cli_format_tcj[];     /* text csv json */
+
+/* ---- errors (each returns the exit code to return from validate/run) */
+/* A usage error of the command, about option `option` (or NULL). */
+int cli_err_usage(cli_err *err, const char *option, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A data error (exit 1) with this message. */
+int cli_err_data(cli_err *err, const char *option, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* err->e was filled by the library: note the option; exit 2 for
+ * RHAZ_EUSAGE, else 1. */
+int cli_err_lib(cli_err *err, const char *option);
+/* Print err for command c the way the command line does; returns the
+ * exit code. */
+int cli_err_print(const cli_cmd *c, const cli_err *err);
+
+/* ---- invocations: a command with its options struct and the strings
+ * it owns */
+typedef struct cli_call cli_call;
+cli_call *cli_call_new(const cli_cmd *c); /* NULL: out of memory */
+void cli_call_free(cli_call *call);       /* accepts NULL */
+void *cli_call_opts(cli_call *call);
+const cli_cmd *cli_call_cmd(const cli_call *call);
+
+/* Set option `name` (a row's long name) from a string, as the command
+ * line would; a usage error names it. */
+int cli_set(cli_call *call, const char *name, const char *value, cli_err *err);
+/* Set a CLI_PTR row. */
+int cli_set_ptr(cli_call *call, const char *name, void *p, cli_err *err);
+/* Fill the options from the keys of a model-file section; keys listed in
+ * `own` (NULL-terminated; the section's own keys, read by the caller) are
+ * skipped.  A key the command has no row for, or a bad value, is an error
+ * naming the key and its line (err->e.file/line set, exit 1). */
+int cli_call_section(cli_call *call, const rhaz_modelfile *mf,
+                     const rhaz_mf_section *s, const char *const *own,
+                     cli_err *err);
+/* validate, then run. */
+int cli_call_exec(cli_call *call, cli_err *err);
+/* Turn an error of a command run from section s into the model file's
+ * "FILE:LINE: [kind name] key: message" (the line of the key that set
+ * err->option, else the section's); prints it and returns EXIT_DATA. */
+int cli_section_error(const cli_call *call, const rhaz_modelfile *mf,
+                      const rhaz_mf_section *s, const cli_err *err);
+
+/* 1 if some row of c has model-file key `key`. */
+int cli_cmd_has_key(const cli_cmd *c, const char *key);
+
+/* The command line: parse argv (argv[0] is the command's last word),
+ * validate, run, print any error; returns the exit code. */
+int cli_main(const cli_cmd *c, int argc, char **argv);
+
+/* ---- commands with a table */
+extern const cli_cmd cli_cmd_fit_logit, cli_cmd_fit_cloglog, cli_cmd_fit_cox;
+
+/* Model types of 'rhaz fit TYPE' and [model] type = TYPE. */
+typedef struct {
+    const char *type;
+    const cli_cmd *cmd;
+} cli_fit_type;
+extern const cli_fit_type cli_fit_types[]; /* ends with {NULL} */
+const cli_cmd *cli_fit_command(const char *type); /* NULL if unknown */
+/* "logit, cloglog, cox" for messages */
+const char *cli_fit_type_list(void);
+
+#endif
