@@ -5,6 +5,7 @@
 #include "rhaz.h"
 
 #include <float.h>
+#include <pthread.h>
 #include <sys/stat.h>
 
 static void test_strings(void)
@@ -299,8 +300,65 @@ static void test_outfile(void)
     rmdir(dir);
 }
 
+static void count_msg(const char *msg, void *ctx)
+{
+    (void)msg;
+    ++*(int *)ctx;
+}
+
+static void *thread_body(void *arg)
+{
+    int *n = arg;
+    rhaz_message("not seen: this thread has no handler");
+    rhaz_set_message_handler(count_msg, n);
+    rhaz_message("seen by the thread's handler");
+    rhaz_message("twice");
+    return NULL;
+}
+
+static void test_messages(void)
+{
+    T_SECTION("message handler per thread");
+    int main_n = 0, thr_n = 0, call_n = 0;
+    rhaz_set_message_handler(count_msg, &main_n);
+    rhaz_message("one");
+    pthread_t th;
+    T_EQ_INT(pthread_create(&th, NULL, thread_body, &thr_n), 0, "thread");
+    pthread_join(th, NULL);
+    rhaz_message("two");
+    T_EQ_INT(main_n, 2, "main thread's handler got only its own messages");
+    T_EQ_INT(thr_n, 2, "the thread's handler got its own");
+    core_message(count_msg, &call_n, "per call");
+    T_EQ_INT(call_n, 1, "a per-call sink is used when given");
+    T_EQ_INT(main_n, 2, "... instead of the thread's handler");
+    core_message(NULL, NULL, "falls back");
+    T_EQ_INT(main_n, 3, "no sink: the thread's handler");
+    rhaz_set_message_handler(NULL, NULL);
+    rhaz_message("discarded");
+    T_EQ_INT(main_n, 3, "no handler: discarded");
+}
+
+static void test_error_row(void)
+{
+    T_SECTION("row in the error record");
+    rhaz_error err;
+    T_EQ_INT(core_error_row(&err, RHAZ_EDATA, 7, "row %d bad", 7), RHAZ_EDATA, "status");
+    T_EQ_INT(err.row, 7, "row recorded");
+    T_EQ_STR(err.msg, "row 7 bad", "message");
+    rhaz_error_set(&err, RHAZ_EDATA, NULL, 0, "again");
+    T_EQ_INT(err.row, 0, "rhaz_error_set clears the row");
+    /* the library sets it: Kaplan-Meier with a negative time in row 3 */
+    double stop[] = {1, 2, -1, 4}, ev[] = {1, 0, 1, 1};
+    rhaz_km *k = rhaz_km_fit(4, NULL, stop, ev, NULL, NULL, 1, 0.95, &err);
+    T_CHECK(k == NULL && err.status == RHAZ_EDATA, "negative time refused");
+    T_EQ_INT(err.row, 3, "err.row names the row");
+    rhaz_km_free(k);
+}
+
 int main(void)
 {
+    test_messages();
+    test_error_row();
     test_strings();
     test_strmap();
     test_read_file();

@@ -63,8 +63,13 @@ FILE *rhaz_outfile_fp(rhaz_outfile *f);
 rhaz_status rhaz_outfile_commit(rhaz_outfile *f, rhaz_error *err);
 void rhaz_outfile_abort(rhaz_outfile *f); /* accepts NULL */
 
-/* Library diagnostics (warnings, notes) go through a handler the caller
- * sets; the default discards them.  The library never prints. */
+/* Library diagnostics (warnings, notes) go to a handler; the default
+ * discards them.  The library never prints.  A function that can emit
+ * diagnostics takes a handler in its options (e.g. rhaz_plot_options
+ * .message); when that is NULL it uses the calling thread's handler set
+ * here.  The handler is per thread (thread-local storage): setting it in
+ * one thread does not affect another, and a thread that never sets one
+ * gets no messages.  rhaz_message sends to the calling thread's handler. */
 typedef void (*rhaz_message_fn)(const char *msg, void *ctx);
 void rhaz_set_message_handler(rhaz_message_fn fn, void *ctx);
 void rhaz_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -66,6 +66,11 @@ typedef struct {
     int ratio;       /* coef: plot exp(estimate) on a log axis, ref. 1 */
     int smooth_df;   /* zph: natural-spline degrees of freedom (default 4) */
     double ymin, ymax; /* y range; NaN = automatic (kinds may fix it) */
+    /* Diagnostics of this call (e.g. a zph smooth that could not be
+     * drawn): message(msg, message_ctx).  NULL: the calling thread's
+     * handler (rhaz_set_message_handler). */
+    rhaz_message_fn message;
+    void *message_ctx;
 } rhaz_plot_options;
 
 void rhaz_plot_options_init(rhaz_plot_options *opt);

@@ -21,7 +21,7 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 int cli_bad_option(const char *cmd, char **argv);
 /* Print "rhaz: message" and return EXIT_DATA. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A library data error saying "row K" (the K-th row used by design d):
+/* A library error with err->row = K (the K-th row used by design d):
  * point err at the source line of that row in t (file `path`). */
 void cli_locate_row(rhaz_error *err, const rhaz_design *d,
                     const rhaz_table *t, const char *path);

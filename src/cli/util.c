@@ -77,16 +77,12 @@ int cli_parse_format(const char *cmd, const char *s, unsigned allowed,
 void cli_locate_row(rhaz_error *err, const rhaz_design *d,
                     const rhaz_table *t, const char *path)
 {
-    if (!err || err->status != RHAZ_EDATA || err->line != 0 || !d || !d->rows)
+    /* err->row: the 1-based row of the design's used rows */
+    if (!err || err->line != 0 || err->row < 1 || !d || !d->rows || !t ||
+        (size_t)err->row > d->n)
         return;
-    const char *q = strstr(err->msg, "row ");
-    if (!q)
-        return;
-    size_t k = strtoul(q + 4, NULL, 10);
-    if (k >= 1 && k <= d->n) {
-        err->line = rhaz_table_line(t, d->rows[k - 1]);
-        snprintf(err->file, sizeof err->file, "%s", path);
-    }
+    err->line = rhaz_table_line(t, d->rows[err->row - 1]);
+    snprintf(err->file, sizeof err->file, "%s", path);
 }
 
 void cli_csv_field(FILE *fp, const char *s) { rhaz_csv_field(fp, s); }

@@ -1,4 +1,5 @@
 /* error.c -- status messages, error records, library message handler. */
+#include "core/util.h"
 #include "rhaz.h"
 
 #include <stdarg.h>
@@ -66,8 +67,25 @@ void rhaz_error_format(const rhaz_error *err, char *buf, size_t size)
         snprintf(buf, size, "%s", msg);
 }
 
-static rhaz_message_fn msg_fn;
-static void *msg_ctx;
+rhaz_status core_error_row(rhaz_error *err, rhaz_status status, size_t row,
+                           const char *fmt, ...)
+{
+    if (!err)
+        return status;
+    char buf[sizeof err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    rhaz_error_set(err, status, NULL, 0, "%s", buf);
+    err->row = (long)row;
+    return status;
+}
+
+/* One handler per thread: a second thread neither sees nor replaces the
+ * handler of the first (C11 _Thread_local). */
+static _Thread_local rhaz_message_fn msg_fn;
+static _Thread_local void *msg_ctx;
 
 void rhaz_set_message_handler(rhaz_message_fn fn, void *ctx)
 {
@@ -75,14 +93,31 @@ void rhaz_set_message_handler(rhaz_message_fn fn, void *ctx)
     msg_ctx = ctx;
 }
 
-void rhaz_message(const char *fmt, ...)
+static void vmessage(rhaz_message_fn fn, void *ctx, const char *fmt, va_list ap)
 {
-    if (!msg_fn)
+    if (!fn) {
+        fn = msg_fn;
+        ctx = msg_ctx;
+    }
+    if (!fn)
         return;
     char buf[1024];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    fn(buf, ctx);
+}
+
+void core_message(rhaz_message_fn fn, void *ctx, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    vmessage(fn, ctx, fmt, ap);
     va_end(ap);
-    msg_fn(buf, msg_ctx);
+}
+
+void rhaz_message(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(NULL, NULL, fmt, ap);
+    va_end(ap);
 }

@@ -19,6 +19,20 @@
 
 #include <stddef.h>
 
+/* ---- errors ---- */
+
+/* rhaz_error_set (no file, line 0) that also records the 1-based data
+ * row in err->row: the row of the arrays or design the function was
+ * given, which a caller maps to its source (design->rows, then
+ * rhaz_table_line). */
+rhaz_status core_error_row(rhaz_error *err, rhaz_status status, size_t row,
+                           const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Diagnostics of one call: fn(msg, ctx) when fn is set, else the calling
+ * thread's handler (rhaz_set_message_handler), else discarded. */
+void core_message(rhaz_message_fn fn, void *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* ---- strings ---- */
 
 /* Copy of s (NULL if s is NULL or memory runs out). */

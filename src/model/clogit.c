@@ -163,18 +163,18 @@ static rhaz_status check_data(const rhaz_clogit_data *d,
                               "clogit: invalid control options");
     for (size_t i = 0; i < d->n; i++) {
         if (!(d->y[i] == 0 || d->y[i] == 1))
-            return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+            return core_error_row(err, RHAZ_EDATA, i + 1,
                                   "clogit: row %zu: the response must be 0 "
                                   "or 1 (got %g)", i + 1, d->y[i]);
         if (d->strata[i] < 0 || (size_t)d->strata[i] >= d->n_strata)
-            return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+            return core_error_row(err, RHAZ_EINVAL, i + 1,
                                   "clogit: row %zu: stratum code out of range",
                                   i + 1);
     }
     for (size_t j = 0; j < d->p; j++)
         for (size_t i = 0; i < d->n; i++)
             if (!isfinite(d->x[j * d->n + i]))
-                return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                return core_error_row(err, RHAZ_EDATA, i + 1,
                                       "clogit: row %zu, covariate %zu is not "
                                       "finite", i + 1, j + 1);
     return RHAZ_OK;

@@ -148,29 +148,29 @@ static rhaz_status check_data(const rhaz_cox_data *d,
     for (size_t i = 0; i < d->n; i++) {
         double t = d->stop[i], e = d->event[i];
         if (!isfinite(t) || !(e == 0 || e == 1))
-            return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+            return core_error_row(err, RHAZ_EDATA, i + 1,
                                   "cox: row %zu: stop time must be finite "
                                   "and event 0 or 1", i + 1);
         if (d->start ? d->start[i] < 0 : t < 0)
-            return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+            return core_error_row(err, RHAZ_EDATA, i + 1,
                                   "cox: row %zu: negative time (%g): times "
                                   "are durations, >= 0", i + 1,
                                   d->start ? d->start[i] : t);
         if (d->start && !(d->start[i] < t))
-            return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+            return core_error_row(err, RHAZ_EDATA, i + 1,
                                   "cox: row %zu: start (%g) must be less "
                                   "than stop (%g)", i + 1, d->start[i], t);
         if (d->weights && !(d->weights[i] > 0 && isfinite(d->weights[i])))
-            return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+            return core_error_row(err, RHAZ_EDATA, i + 1,
                                   "cox: row %zu: weights must be > 0", i + 1);
         if (d->strata && (d->strata[i] < 0 ||
                           (size_t)d->strata[i] >= d->n_strata))
-            return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+            return core_error_row(err, RHAZ_EINVAL, i + 1,
                                   "cox: row %zu: stratum code out of range",
                                   i + 1);
         if (d->cluster && (d->cluster[i] < 0 ||
                            (size_t)d->cluster[i] >= d->n_clusters))
-            return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+            return core_error_row(err, RHAZ_EINVAL, i + 1,
                                   "cox: row %zu: cluster code out of range",
                                   i + 1);
         nev += e == 1;
@@ -178,7 +178,7 @@ static rhaz_status check_data(const rhaz_cox_data *d,
     for (size_t j = 0; j < d->p; j++)
         for (size_t i = 0; i < d->n; i++)
             if (!isfinite(d->x[j * d->n + i]))
-                return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                return core_error_row(err, RHAZ_EDATA, i + 1,
                                       "cox: row %zu, covariate %zu is not "
                                       "finite", i + 1, j + 1);
     if (nev == 0)

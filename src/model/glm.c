@@ -614,7 +614,7 @@ rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt
     size_t n = d->n, p = d->p;
     for (size_t i = 0; i < n; i++)
         if (d->y[i] != 0 && d->y[i] != 1)
-            return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+            return core_error_row(err, RHAZ_EDATA, i + 1,
                                   "response %s must be 0 or 1 (row %zu has %g)",
                                   d->y_name, d->rows[i] + 1, d->y[i]),
                    NULL;

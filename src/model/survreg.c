@@ -15,6 +15,7 @@
  * J V J' with J the Jacobian of (beta, tau) -> (b, log p).
  */
 #include "model/surv_int.h"
+#include "core/util.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -39,19 +40,19 @@ static rhaz_status check_surv(const rhaz_design *d, const char *who,
     const double *ev = d->ny == 3 ? d->y + 2 * n : d->y + n;
     for (size_t i = 0; i < n; i++) {
         if (!(t[i] > 0) || !isfinite(t[i]))
-            return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+            return core_error_row(err, RHAZ_EDATA, i + 1,
                                   "%s: row %zu: time %g must be positive and "
                                   "finite", who, i + 1, t[i]);
         if (t0 && !(t0[i] >= 0 && t0[i] < t[i]))
-            return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+            return core_error_row(err, RHAZ_EDATA, i + 1,
                                   "%s: row %zu: start %g must satisfy 0 <= "
                                   "start < stop (%g)", who, i + 1, t0[i], t[i]);
         if (ev[i] != 0 && ev[i] != 1)
-            return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+            return core_error_row(err, RHAZ_EDATA, i + 1,
                                   "%s: row %zu: event %g must be 0 or 1", who,
                                   i + 1, ev[i]);
         if (d->weights && !(d->weights[i] > 0))
-            return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+            return core_error_row(err, RHAZ_EDATA, i + 1,
                                   "%s: row %zu: weight %g must be positive",
                                   who, i + 1, d->weights[i]);
     }

@@ -3,6 +3,7 @@
  * spline smooth with a +-2 SE band (smooth.c, as R's plot.cox.zph), and
  * a reference line at zero.  A flat smooth supports proportional hazards. */
 #include "plot/plot_impl.h"
+#include "core/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -55,8 +56,9 @@ rhaz_status plot_write_zph(const rhaz_plot *p, const rhaz_plot_options *o,
                                     g + 2 * ZPH_NGRID, g + 3 * ZPH_NGRID,
                                     &e2) == RHAZ_OK;
         if (!ok[i])
-            rhaz_message("zph figure, term %s: no smooth drawn: %s",
-                         s->panel, e2.msg);
+            core_message(o->message, o->message_ctx,
+                         "zph figure, term %s: no smooth drawn: %s", s->panel,
+                         e2.msg);
     }
 
     plot_put_preamble(fp, p, o, t, height);
