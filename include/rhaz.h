@@ -18,6 +18,7 @@
 #include "rhaz/cox.h"
 #include "rhaz/clogit.h"
 #include "rhaz/survreg.h"
+#include "rhaz/frailty.h"
 #include "rhaz/plot.h"
 #include "rhaz/report.h"
 #include "rhaz/modelfile.h"

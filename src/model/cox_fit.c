@@ -123,8 +123,8 @@ static size_t first_le(const double *time, size_t lo, size_t hi, double t)
     return lo;
 }
 
-static rhaz_status check_data(const rhaz_cox_data *d,
-                              const rhaz_cox_options *o, rhaz_error *err)
+rhaz_status rhaz_cox_check_data_(const rhaz_cox_data *d,
+                                 const rhaz_cox_options *o, rhaz_error *err)
 {
     if (!d || !o || !d->stop || !d->event || (d->p > 0 && !d->x))
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
@@ -194,8 +194,8 @@ static rhaz_status check_data(const rhaz_cox_data *d,
             goto nomem;                                                       \
     } while (0)
 
-static rhaz_cox *cox_setup(const rhaz_cox_data *d, const rhaz_cox_options *o,
-                           rhaz_error *err)
+rhaz_cox *rhaz_cox_setup_(const rhaz_cox_data *d, const rhaz_cox_options *o,
+                          rhaz_error *err)
 {
     size_t n = d->n, p = d->p, S = d->strata ? d->n_strata : 1;
     evkey *ev = NULL;
@@ -625,10 +625,10 @@ rhaz_cox *rhaz_cox_fit(const rhaz_cox_data *d, const rhaz_cox_options *opt,
         rhaz_cox_options_default(&def);
         opt = &def;
     }
-    if (check_data(d, opt, err) != RHAZ_OK)
+    if (rhaz_cox_check_data_(d, opt, err) != RHAZ_OK)
         return NULL;
 
-    rhaz_cox *f = cox_setup(d, opt, err);
+    rhaz_cox *f = rhaz_cox_setup_(d, opt, err);
     if (!f)
         return NULL;
     const size_t n = f->n, p = f->p;

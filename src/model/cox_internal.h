@@ -72,6 +72,14 @@ struct rhaz_cox {
     int *aliased, *infinite;
 };
 
+/* Validate the data (as rhaz_cox_fit does) and build the fit object:
+ * copies, slots, centred and scaled covariates z, workspace.  The shared
+ * frailty fit (frailty.c) evaluates rhaz_cox_eval_ on such an object. */
+rhaz_status rhaz_cox_check_data_(const rhaz_cox_data *d,
+                                 const rhaz_cox_options *o, rhaz_error *err);
+rhaz_cox *rhaz_cox_setup_(const rhaz_cox_data *d, const rhaz_cox_options *o,
+                          rhaz_error *err);
+
 /* Log partial likelihood at beta (scaled coordinates); fills f->u and,
  * if info, f->imat (full symmetric, row-major).  Leaves the slot sums
  * of this beta in the workspace. */

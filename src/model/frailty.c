@@ -1,0 +1,718 @@
+/* frailty.c -- shared frailty Cox models: R survival 3.5-3's coxpenal.fit
+ * with a sparse frailty(g) / frailty.gaussian(g) term.
+ *
+ * Inputs: the Cox data (rhaz_cox_data: x n x p column-major, (start,)
+ * stop, event, strata; no weights, no cluster), group codes n in
+ * [0, G).  Requirements as rhaz_cox_fit.
+ *
+ * Reuse of the Cox code.  The partial likelihood PL(b, w) of the linear
+ * predictor x'b + w_g is the Cox partial likelihood of the design
+ * [x, indicators of g] (P = p + G columns): the fit builds one Cox object
+ * of that design (rhaz_cox_setup_: slots, risk sets, centring, scaling)
+ * and evaluates rhaz_cox_eval_ on it, which returns PL, its gradient and
+ * the full information (O(n P^2) per evaluation; the indicator block is
+ * dense in that product although only its diagonal is used).
+ *
+ * Inner loop (coxfit5_b / agfit5_b), for a fixed theta:
+ *   iteration 0 at the start values, the PPL "before" taken as 0;
+ *   evaluate PL, score u, information I at (b, w); the penalty callback
+ *   recentres w (PL does not change: the indicators sum to one) and adds
+ *   the penalty's value, gradient and second derivative (ipen);
+ *   H = [[I_bb, I_bw], [I_wb, D]] with D = diag(I_ww) + ipen -- the
+ *   off-diagonal I_ww dropped, as R's sparse computation -- factored by
+ *   its Schur complement S = I_bb - I_bw D^-1 I_wb (rank-revealing LDL');
+ *   converged when |1 - PPL_old / PPL_new| <= eps (not converged if that
+ *   happens right after a halving); a PPL below the last one halves the
+ *   step, b = (b_old + b) / 2; else the Newton step H^-1 u.
+ *   theta = 0 (gamma, first outer step): the random effects are held at 0.
+ * Outer loop (coxpenal.fit): theta from the controller of the
+ * distribution (frailty.controlgam / frailty.controlgauss, see
+ * rhaz/frailty.h), each inner loop started from the saved solution
+ * whose theta is nearest the new one; at most outer_max fits.
+ * Variances (coxpenal.df, sparse case): with V = H^-1, var = V_bb,
+ * var2 = V_bb - V_bw P V_wb, fvar = diag V_ww, df of the frailty term
+ * G - sum fvar_g ipen_g, df of a term of x tr(var_JJ^-1 var2_JJ).
+ */
+#include "cox_internal.h"
+#include "core/util.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rhaz_frailty {
+    rhaz_frailty_result res;
+    size_t n, p, G, P, n_terms;
+    rhaz_frailty_dist dist;
+    rhaz_cox *cf;            /* Cox object of [x, indicators] */
+    double *xaug;            /* n x P */
+    double *dg;              /* G: events per group */
+    int *assign;             /* p */
+    /* state */
+    double *beta, *fb, *oldb, *oldf, *bz, *u, *I, *D, *ipen, *S, *Sinv,
+           *step, *tmp;
+    int zflag, rank;
+    double logpen, penalty;  /* penalty added to PL; R's pfun penalty */
+    /* saved solutions per outer iteration */
+    double *thsave, *csave, *fsave;
+    size_t nsave;
+    /* results */
+    double *coef, *vcov, *vcov2, *frail, *fvar, *df, *hist;
+    int *aliased;
+};
+
+void rhaz_frailty_options_default(rhaz_frailty_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->dist = RHAZ_FRAILTY_GAMMA;
+    o->ties = RHAZ_TIES_EFRON;
+    o->max_iter = 20;
+    o->outer_max = 10;
+    o->eps = 1e-9;
+    o->outer_eps = NAN;
+    o->toler_chol = pow(DBL_EPSILON, 0.75);
+    o->theta = NAN;
+}
+
+void rhaz_frailty_free(rhaz_frailty *f)
+{
+    if (!f)
+        return;
+    rhaz_cox_free(f->cf);
+    void *ptrs[] = {f->xaug, f->dg,   f->assign, f->beta,  f->fb,   f->oldb,
+                    f->oldf, f->bz,   f->u,      f->I,     f->D,    f->ipen,
+                    f->S,    f->Sinv, f->step,   f->tmp,   f->thsave,
+                    f->csave, f->fsave, f->coef, f->vcov,  f->vcov2,
+                    f->frail, f->fvar, f->df,    f->hist,  f->aliased};
+    for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
+        free(ptrs[i]);
+    free(f);
+}
+
+const rhaz_frailty_result *rhaz_frailty_result_get(const rhaz_frailty *f)
+{
+    return f ? &f->res : NULL;
+}
+
+/* ---- evaluation and the penalty ------------------------------------- */
+
+/* PL at (beta, fb); u (P) and I (P x P row-major) on the original scale */
+static double eval_pl(rhaz_frailty *f)
+{
+    const size_t p = f->p, P = f->P;
+    const double *sc = f->cf->scale;
+    for (size_t j = 0; j < p; j++)
+        f->bz[j] = f->beta[j] / sc[j];
+    for (size_t g = 0; g < f->G; g++)
+        f->bz[p + g] = f->fb[g] / sc[p + g];
+    double pl = rhaz_cox_eval_(f->cf, f->bz, 1);
+    for (size_t j = 0; j < P; j++) {
+        f->u[j] = f->cf->u[j] / sc[j];
+        for (size_t l = 0; l < P; l++)
+            f->I[j * P + l] = f->cf->imat[j * P + l] / (sc[j] * sc[l]);
+    }
+    return pl;
+}
+
+/* The sparse penalty callback: recentre fb, set ipen, logpen (added to
+ * PL) and penalty (R's pfun value); zflag when theta == 0. */
+static void penalty_cb(rhaz_frailty *f, double theta)
+{
+    size_t G = f->G;
+    f->zflag = theta == 0;
+    if (f->zflag) {
+        f->logpen = 0;
+        f->penalty = 0;
+        for (size_t g = 0; g < G; g++)
+            f->ipen[g] = 0;
+        return;
+    }
+    double rc = 0;
+    if (f->dist == RHAZ_FRAILTY_GAMMA) {
+        for (size_t g = 0; g < G; g++)
+            rc += exp(f->fb[g]);
+        rc = log(rc / (double)G);
+    } else {
+        for (size_t g = 0; g < G; g++)
+            rc += f->fb[g];
+        rc /= (double)G;
+    }
+    double pen = 0;
+    for (size_t g = 0; g < G; g++) {
+        double c = f->fb[g] -= rc;
+        if (f->dist == RHAZ_FRAILTY_GAMMA) {
+            double nu = 1 / theta, e = exp(c);
+            f->u[f->p + g] += -(e - 1) * nu;
+            f->ipen[g] = e * nu;
+            pen += -c * nu;
+        } else {
+            f->u[f->p + g] += -c / theta;
+            f->ipen[g] = 1 / theta;
+            pen += 0.5 * (c * c / theta + log(2 * M_PI * theta));
+        }
+    }
+    f->penalty = pen;
+    f->logpen = -pen;
+}
+
+/* Factor H: D, the Schur complement S (LDL' in place), rank. */
+static int factor_h(rhaz_frailty *f, double toler)
+{
+    const size_t p = f->p, P = f->P, G = f->G;
+    for (size_t g = 0; g < G; g++)
+        f->D[g] = f->zflag ? 1.0 : f->I[(p + g) * P + p + g] + f->ipen[g];
+    for (size_t j = 0; j < p; j++)
+        for (size_t l = 0; l <= j; l++) {
+            double v = f->I[j * P + l];
+            if (!f->zflag)
+                for (size_t g = 0; g < G; g++)
+                    v -= f->I[j * P + p + g] * f->I[l * P + p + g] / f->D[g];
+            f->S[j * p + l] = f->S[l * p + j] = v;
+        }
+    for (size_t g = 0; g < G; g++)
+        if (!(f->D[g] > 0) || !isfinite(f->D[g]))
+            return -1;
+    return p ? rhaz_ldl_factor_(f->S, p, toler) : 0;
+}
+
+/* step = H^-1 u (u with the penalty; zflag: frailties unchanged) */
+static void solve_h(rhaz_frailty *f)
+{
+    const size_t p = f->p, P = f->P, G = f->G;
+    double *sb = f->step, *sf = f->step + p;
+    for (size_t j = 0; j < p; j++) {
+        double v = f->u[j];
+        if (!f->zflag)
+            for (size_t g = 0; g < G; g++)
+                v -= f->I[j * P + p + g] * f->u[p + g] / f->D[g];
+        sb[j] = v;
+    }
+    if (p)
+        rhaz_ldl_solve_(f->S, p, sb);
+    for (size_t g = 0; g < G; g++) {
+        if (f->zflag) {
+            sf[g] = 0;
+            continue;
+        }
+        double v = f->u[p + g];
+        for (size_t j = 0; j < p; j++)
+            v -= f->I[j * P + p + g] * sb[j];
+        sf[g] = v / f->D[g];
+    }
+}
+
+/* ---- inner loop --------------------------------------------------------- */
+
+/* Returns the PPL; *iters as R's coxfit$iter; *conv 1 if converged. */
+static double inner(rhaz_frailty *f, double theta, const rhaz_frailty_options *o,
+                    int *iters, int *conv)
+{
+    const size_t p = f->p, G = f->G;
+    double loglik = 0, newlk = 0;
+    int halving = 0, iter;
+    memcpy(f->oldb, f->beta, p * sizeof(double));
+    memcpy(f->oldf, f->fb, G * sizeof(double));
+    *conv = 0;
+    for (iter = 0; iter <= o->max_iter; iter++) {
+        newlk = eval_pl(f);
+        penalty_cb(f, theta); /* theta = 0: frailties held at zero */
+        if (f->zflag)
+            for (size_t g = 0; g < G; g++)
+                f->u[p + g] = 0;
+        newlk += f->logpen;
+        f->rank = factor_h(f, o->toler_chol);
+        if (fabs(1 - loglik / newlk) <= o->eps) {
+            *conv = !halving;
+            *iters = iter;
+            return newlk;
+        }
+        if (iter == o->max_iter)
+            break;
+        if (iter > 0 && !(newlk >= loglik)) {
+            halving = 1;
+            for (size_t j = 0; j < p; j++)
+                f->beta[j] = (f->oldb[j] + f->beta[j]) / 2;
+            for (size_t g = 0; g < G; g++)
+                f->fb[g] = (f->oldf[g] + f->fb[g]) / 2;
+        } else {
+            halving = 0;
+            loglik = newlk;
+            solve_h(f);
+            for (size_t j = 0; j < p; j++) {
+                f->oldb[j] = f->beta[j];
+                f->beta[j] += f->step[j];
+            }
+            for (size_t g = 0; g < G; g++) {
+                f->oldf[g] = f->fb[g];
+                f->fb[g] += f->step[p + g];
+            }
+        }
+    }
+    *iters = o->max_iter;
+    return newlk;
+}
+
+/* var, var2, fvar, df from the factor of the last evaluation */
+static void variances(rhaz_frailty *f)
+{
+    const size_t p = f->p, P = f->P, G = f->G;
+    if (p)
+        rhaz_ldl_inverse_(f->S, p, f->Sinv);
+    /* W = V_wb (G x p): -D^-1 I_wb Sinv */
+    double *W = f->tmp; /* G x p */
+    for (size_t g = 0; g < G; g++)
+        for (size_t j = 0; j < p; j++) {
+            double v = 0;
+            if (!f->zflag)
+                for (size_t l = 0; l < p; l++)
+                    v += f->I[l * P + p + g] * f->Sinv[l * p + j];
+            W[g * p + j] = -v / f->D[g];
+        }
+    double trpen = 0;
+    for (size_t g = 0; g < G; g++) {
+        double a = 1 / f->D[g];
+        if (!f->zflag)
+            for (size_t j = 0; j < p; j++)
+                a -= W[g * p + j] * f->I[j * P + p + g] / f->D[g];
+        f->fvar[g] = a;
+        trpen += a * f->ipen[g];
+    }
+    for (size_t j = 0; j < p; j++)
+        for (size_t l = 0; l < p; l++) {
+            double v = f->Sinv[j * p + l];
+            for (size_t g = 0; g < G; g++)
+                v -= W[g * p + j] * f->ipen[g] * W[g * p + l];
+            f->vcov[j * p + l] = f->Sinv[j * p + l];
+            f->vcov2[j * p + l] = v;
+        }
+    /* df per term of x: tr(var_JJ^-1 var2_JJ) */
+    double tot = 0;
+    for (size_t t = 0; t < f->n_terms; t++) {
+        size_t J[64], m = 0;
+        for (size_t j = 0; j < p && m < 64; j++)
+            if ((size_t)f->assign[j] == t && !f->aliased[j])
+                J[m++] = j;
+        double a[64 * 64], b[64], dft = 0;
+        for (size_t r = 0; r < m; r++)
+            for (size_t c = 0; c < m; c++)
+                a[r * m + c] = f->vcov[J[r] * p + J[c]];
+        int rk = m ? rhaz_ldl_factor_(a, m, 1e-12) : 0;
+        (void)rk;
+        for (size_t c = 0; c < m; c++) {
+            for (size_t r = 0; r < m; r++)
+                b[r] = f->vcov2[J[r] * p + J[c]];
+            rhaz_ldl_solve_(a, m, b);
+            dft += b[c];
+        }
+        f->df[t] = dft;
+        tot += dft;
+    }
+    f->df[f->n_terms] = (double)G - trpen;
+    f->res.df_total = tot + f->df[f->n_terms];
+}
+
+/* ---- theta controllers ------------------------------------------------ */
+
+/* frailty.gammacon: the integrated-likelihood correction of gamma */
+static double gammacon(const double *d, size_t G, double nu)
+{
+    double maxd = 0, t1 = 0, t2 = 0;
+    for (size_t g = 0; g < G; g++)
+        if (d[g] > maxd)
+            maxd = d[g];
+    for (size_t g = 0; g < G; g++) {
+        if (nu > 1e7 * maxd)
+            t1 += d[g] * d[g] / nu;
+        else
+            t1 += d[g] + nu * log(nu / (nu + d[g]));
+        for (double k = 1; k <= d[g]; k++)
+            t2 += log(nu + k - 1);
+        t2 -= d[g] * log(nu + d[g]);
+    }
+    return t1 + t2;
+}
+
+/* frailty.brent(x, y, lower = 0): the next abscissa (x as given, in
+ * iteration order) */
+static double brent(const double *x, const double *y, size_t n)
+{
+    if (n < 3) {
+        double s = 0;
+        for (size_t i = 0; i < n; i++)
+            s += x[i];
+        return s / (double)n;
+    }
+    size_t ord[64];
+    for (size_t i = 0; i < n; i++)
+        ord[i] = i;
+    for (size_t i = 1; i < n; i++) /* insertion sort by x (stable) */
+        for (size_t k = i; k > 0 && x[ord[k - 1]] > x[ord[k]]; k--) {
+            size_t t = ord[k];
+            ord[k] = ord[k - 1];
+            ord[k - 1] = t;
+        }
+    double xx[64], yy[64], ymax = -INFINITY;
+    size_t best = 0;
+    for (size_t i = 0; i < n; i++) {
+        xx[i] = x[ord[i]];
+        yy[i] = y[ord[i]];
+    }
+    for (size_t i = 0; i < n; i++)
+        if (yy[i] > ymax) {
+            ymax = yy[i];
+            best = i;
+        }
+    if (best == 0) {
+        double nw = xx[0] - 3 * (xx[1] - xx[0]);
+        if (nw < 0) {
+            double mn = INFINITY;
+            for (size_t i = 0; i < n; i++)
+                if (xx[i] > 0 && xx[i] < mn)
+                    mn = xx[i];
+            nw = mn / 10;
+        }
+        return nw;
+    }
+    if (best == n - 1)
+        return xx[n - 1] + 3 * (xx[n - 1] - xx[n - 2]);
+    double x1 = xx[best - 1], x2 = xx[best], x3 = xx[best + 1];
+    double y1 = yy[best - 1], y2 = yy[best], y3 = yy[best + 1];
+    double t1 = (x2 - x1) * (x2 - x1) * (y2 - y3) - (x2 - x3) * (x2 - x3) * (y2 - y1);
+    double t2 = (x2 - x1) * (y2 - y3) - (x2 - x3) * (y2 - y1);
+    double nw = x2 - 0.5 * t1 / t2;
+    if (nw < x1 || nw > x3 ||
+        (n > 4 && nw - x[n - 1] > 0.5 * fabs(x[n - 2] - x[n - 3]))) {
+        if (x2 - x1 > x3 - x2)
+            return x2 - 0.38 * (x2 - x1);
+        return x2 + 0.32 * (x3 - x2);
+    }
+    return nw;
+}
+
+/* ---- the fit -------------------------------------------------------------- */
+
+#define XALLOC(ptr, count)                                                    \
+    do {                                                                      \
+        size_t xn_ = (count);                                                 \
+        (ptr) = calloc(xn_ ? xn_ : 1, sizeof *(ptr));                         \
+        if (!(ptr))                                                           \
+            goto nomem;                                                       \
+    } while (0)
+
+rhaz_frailty *rhaz_frailty_fit(const rhaz_cox_data *d, const int *group,
+                               size_t G, const int *assign, size_t n_terms,
+                               const rhaz_frailty_options *opt,
+                               rhaz_error *err)
+{
+    rhaz_frailty_options def;
+    if (!opt) {
+        rhaz_frailty_options_default(&def);
+        opt = &def;
+    }
+    rhaz_error_clear(err);
+    if (!d || !group || G == 0)
+        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+                              "frailty: missing group codes"), NULL;
+    if (d->weights)
+        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+                              "frailty: case weights with a frailty term are "
+                              "not implemented"), NULL;
+    if (d->cluster)
+        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+                              "frailty: cluster() with a frailty term is not "
+                              "implemented (the frailty fit reports model-based "
+                              "variances only)"), NULL;
+    if (G < 2)
+        return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                              "frailty: the grouping has a single level"), NULL;
+    if (G > 5000)
+        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+                              "frailty: %zu groups: at most 5000 (the fit is "
+                              "O(n (p + G)^2) per iteration)", G), NULL;
+    if (opt->max_iter < 1 || opt->outer_max < 1 || !(opt->eps > 0) ||
+        (!isnan(opt->theta) && !(opt->theta >= 0)) || opt->outer_max > 60)
+        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+                              "frailty: invalid control options"), NULL;
+    for (size_t i = 0; i < d->n; i++)
+        if (group[i] < 0 || (size_t)group[i] >= G)
+            return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+                                  "frailty: row %zu: group code out of range",
+                                  i + 1), NULL;
+    const size_t n = d->n, p = d->p, P = p + G;
+    rhaz_frailty *f = calloc(1, sizeof *f);
+    if (!f)
+        goto nomem;
+    f->n = n;
+    f->p = p;
+    f->G = G;
+    f->P = P;
+    f->dist = opt->dist;
+    f->n_terms = assign ? n_terms : p;
+    XALLOC(f->assign, p);
+    for (size_t j = 0; j < p; j++)
+        f->assign[j] = assign ? assign[j] : (int)j;
+    XALLOC(f->xaug, n * P);
+    if (p)
+        memcpy(f->xaug, d->x, n * p * sizeof(double));
+    for (size_t i = 0; i < n; i++)
+        f->xaug[(p + (size_t)group[i]) * n + i] = 1;
+    XALLOC(f->dg, G);
+    for (size_t i = 0; i < n; i++)
+        f->dg[group[i]] += d->event[i] == 1;
+    {
+        rhaz_cox_data ad = *d;
+        ad.p = P;
+        ad.x = f->xaug;
+        ad.x_work = NULL;
+        rhaz_cox_options co;
+        rhaz_cox_options_default(&co);
+        co.ties = opt->ties;
+        if (rhaz_cox_check_data_(&ad, &co, err) != RHAZ_OK)
+            goto fail;
+        if (!(f->cf = rhaz_cox_setup_(&ad, &co, err)))
+            goto fail;
+    }
+    XALLOC(f->beta, p);
+    XALLOC(f->fb, G);
+    XALLOC(f->oldb, p);
+    XALLOC(f->oldf, G);
+    XALLOC(f->bz, P);
+    XALLOC(f->u, P);
+    XALLOC(f->I, P * P);
+    XALLOC(f->D, G);
+    XALLOC(f->ipen, G);
+    XALLOC(f->S, p * p);
+    XALLOC(f->Sinv, p * p);
+    XALLOC(f->step, P);
+    XALLOC(f->tmp, G * p);
+    XALLOC(f->thsave, opt->outer_max + 1);
+    XALLOC(f->csave, (opt->outer_max + 1) * p);
+    XALLOC(f->fsave, (opt->outer_max + 1) * G);
+    XALLOC(f->coef, p);
+    XALLOC(f->vcov, p * p);
+    XALLOC(f->vcov2, p * p);
+    XALLOC(f->frail, G);
+    XALLOC(f->fvar, G);
+    XALLOC(f->df, f->n_terms + 1);
+    XALLOC(f->hist, 2 * (opt->outer_max + 1));
+    XALLOC(f->aliased, p);
+
+    rhaz_frailty_result *r = &f->res;
+    int gamma = opt->dist == RHAZ_FRAILTY_GAMMA, fixed = !isnan(opt->theta);
+    double oeps = !isnan(opt->outer_eps) ? opt->outer_eps
+                  : gamma ? 1e-5 : sqrt(opt->eps);
+    /* loglik0: PL at b = 0 without frailty (coxfit5_a) */
+    r->loglik_init = eval_pl(f);
+
+    double theta = fixed ? opt->theta : gamma ? 0.0 : 1.0;
+    double *hx = f->hist; /* theta, and c.loglik (gamma) / resid (gauss) */
+    double hy[64], hth[64];
+    size_t nh = 0;
+    int done = 0, outer, inner_total = 0, conv = 0;
+    double ppl = NAN, clog = NAN;
+    f->thsave[0] = theta;
+    size_t nth = 1;
+    for (outer = 1; outer <= opt->outer_max; outer++) {
+        int it;
+        ppl = inner(f, theta, opt, &it, &conv);
+        inner_total += it;
+        if (it >= opt->max_iter)
+            r->inner_failed++;
+        variances(f); /* fvar and df are needed by the gaussian rule */
+        double newtheta = theta;
+        if (fixed) {
+            done = 1;
+            clog = gamma ? ppl + (theta == 0 ? 0 : gammacon(f->dg, G, 1 / theta))
+                         : NAN;
+        } else if (gamma) {
+            double correct = theta == 0 ? 0 : gammacon(f->dg, G, 1 / theta);
+            clog = ppl + correct;
+            hth[nh] = theta;
+            hy[nh] = clog;
+            nh++;
+            if (outer == 1)
+                newtheta = 1;
+            else if (outer == 2)
+                newtheta = hy[1] < hy[0] + 1 ? (hth[0] + hth[1]) / 2 : 2 * hth[1];
+            else {
+                done = fabs(1 - hy[nh - 1] / hy[nh - 2]) < oeps;
+                double ymax = -INFINITY, xmax = -INFINITY, sx[64];
+                for (size_t k = 0; k < nh; k++) {
+                    if (hy[k] > ymax)
+                        ymax = hy[k];
+                    if (hth[k] > xmax)
+                        xmax = hth[k];
+                    sx[k] = sqrt(hth[k]);
+                }
+                if (hy[nh - 1] == ymax && hth[nh - 1] == xmax)
+                    newtheta = 2 * xmax;
+                else {
+                    double s = brent(sx, hy, nh);
+                    newtheta = s * s;
+                }
+            }
+        } else {
+            double fsum = 0, trH = 0;
+            for (size_t g = 0; g < G; g++) {
+                fsum += f->fb[g] * f->fb[g];
+                trH += f->fvar[g];
+            }
+            double resid = fsum / ((double)G - trH / theta) - theta;
+            hth[nh] = theta;
+            hy[nh] = resid;
+            nh++;
+            if (outer == 1)
+                newtheta = resid > 0 ? theta * 3 : theta / 3;
+            else if (outer == 2) {
+                if (hy[0] > 0 && hy[1] > 0)
+                    newtheta = hth[1] * 2;
+                else if (hy[0] < 0 && hy[1] < 0)
+                    newtheta = hth[1] / 2;
+                else
+                    newtheta = (hth[0] + hth[1]) / 2;
+            } else {
+                done = fabs(hy[nh - 1]) < oeps;
+                size_t ord[64];
+                for (size_t k = 0; k < nh; k++)
+                    ord[k] = k;
+                for (size_t i = 1; i < nh; i++)
+                    for (size_t k = i; k > 0 && hth[ord[k - 1]] > hth[ord[k]]; k--) {
+                        size_t t = ord[k];
+                        ord[k] = ord[k - 1];
+                        ord[k - 1] = t;
+                    }
+                int allpos = 1, allneg = 1;
+                double mx = -INFINITY, mn = INFINITY;
+                for (size_t k = 0; k < nh; k++) {
+                    allpos &= hy[k] > 0;
+                    allneg &= hy[k] < 0;
+                    if (hth[k] > mx)
+                        mx = hth[k];
+                    if (hth[k] < mn)
+                        mn = hth[k];
+                }
+                if (allpos)
+                    newtheta = 2 * mx;
+                else if (allneg)
+                    newtheta = 0.5 * mn;
+                else {
+                    size_t b1 = 0;
+                    for (size_t k = 0; k < nh; k++)
+                        if (ord[k] == nh - 1)
+                            b1 = k;
+                    if (b1 == 0)
+                        b1 = 1;
+                    else if (b1 == nh - 1)
+                        b1 = nh - 2;
+                    double ty[64], tx[64];
+                    for (size_t k = 0; k < nh; k++) {
+                        ty[k] = hy[ord[k]];
+                        tx[k] = hth[ord[k]];
+                    }
+                    double R = ty[b1] / ty[b1 + 1], Sx = ty[b1] / ty[b1 - 1],
+                           U = R / Sx;
+                    double Pn = Sx * (U * (R - U) * (tx[b1 + 1] - tx[b1]) -
+                                      (1 - R) * (tx[b1] - tx[b1 - 1]));
+                    double Q = (U - 1) * (R - 1) * (Sx - 1);
+                    newtheta = tx[b1] + Pn / Q;
+                    if (newtheta > tx[b1 + 1])
+                        newtheta = (tx[b1] + tx[b1 + 1]) / 2;
+                    if (newtheta < tx[b1 - 1])
+                        newtheta = (tx[b1] + tx[b1 - 1]) / 2;
+                }
+            }
+        }
+        if (done)
+            break;
+        if (outer == opt->outer_max)
+            break;
+        /* save this solution; warm start from the nearest saved theta */
+        memcpy(f->csave + (size_t)(outer - 1) * p, f->beta, p * sizeof(double));
+        memcpy(f->fsave + (size_t)(outer - 1) * G, f->fb, G * sizeof(double));
+        size_t which = 0;
+        double best = INFINITY;
+        for (size_t k = 0; k < nth; k++) {
+            double dd = (f->thsave[k] - newtheta) * (f->thsave[k] - newtheta);
+            if (dd < best) {
+                best = dd;
+                which = k;
+            }
+        }
+        if (outer == 1)
+            which = 0;
+        memcpy(f->beta, f->csave + which * p, p * sizeof(double));
+        memcpy(f->fb, f->fsave + which * G, G * sizeof(double));
+        f->thsave[nth++] = newtheta;
+        theta = newtheta;
+    }
+    if (outer > opt->outer_max)
+        outer = opt->outer_max;
+
+    for (size_t k = 0; k < nh; k++) {
+        hx[2 * k] = hth[k];
+        hx[2 * k + 1] = hy[k];
+    }
+    r->n = n;
+    r->p = p;
+    r->n_groups = G;
+    r->n_events = f->cf->n_deaths;
+    r->n_strata = f->cf->S;
+    r->dist = opt->dist;
+    r->theta = theta;
+    r->outer_iterations = outer;
+    r->inner_iterations = inner_total;
+    r->outer_converged = done;
+    r->converged = conv;
+    r->rank = f->rank < 0 ? -f->rank : f->rank;
+    for (size_t j = 0; j < p; j++) {
+        f->aliased[j] = r->rank < (int)p && f->Sinv[j * p + j] == 0;
+        f->coef[j] = f->aliased[j] ? NAN : f->beta[j];
+    }
+    variances(f);
+    for (size_t j = 0; j < p; j++)
+        if (f->aliased[j])
+            for (size_t l = 0; l < p; l++)
+                f->vcov[j * p + l] = f->vcov[l * p + j] = f->vcov2[j * p + l] =
+                    f->vcov2[l * p + j] = NAN;
+    memcpy(f->frail, f->fb, G * sizeof(double));
+    r->loglik_penalized = ppl;
+    r->penalty = f->penalty;
+    r->loglik = ppl + f->penalty;
+    r->loglik_integrated = gamma ? clog : NAN;
+    /* boundary: theta at (or tending to) 0 */
+    if (!fixed) {
+        if (theta < 1e-5)
+            r->theta_boundary = 1;
+        else if (gamma) {
+            /* no theta tried beats theta = 0 by more than the tolerance */
+            double y0 = hy[0], ymax = -INFINITY;
+            for (size_t k = 1; k < nh; k++)
+                if (hy[k] > ymax)
+                    ymax = hy[k];
+            r->theta_boundary = hth[0] == 0 && !(ymax > y0 + oeps * fabs(y0));
+        } else {
+            int allneg = 1;
+            for (size_t k = 0; k < nh; k++)
+                allneg &= hy[k] < 0;
+            r->theta_boundary = allneg && !done;
+        }
+    }
+    r->n_history = nh;
+    r->history = f->hist;
+    r->coef = f->coef;
+    r->aliased = f->aliased;
+    r->vcov = f->vcov;
+    r->vcov2 = f->vcov2;
+    r->frail = f->frail;
+    r->frail_var = f->fvar;
+    r->df = f->df;
+    r->n_df = f->n_terms + 1;
+    return f;
+
+nomem:
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "frailty: out of memory");
+fail:
+    rhaz_frailty_free(f);
+    return NULL;
+}
