@@ -2,7 +2,7 @@
  *
  * tests/bad/MANIFEST.csv lists cases: the rhaz arguments (OUT stands for
  * an output path that must not exist afterwards, HUGE a generated file
- * with a 2 MiB field, BADDATE a copy of data/ (symbolic links) whose
+ * with a 2 MiB field, WIDE one with 100001 columns, BADDATE a copy of data/ (symbolic links) whose
  * ICMW status file has a garbage date, DUPDATA one whose polity5.csv
  * repeats a state-year), the expected exit code
  * and a substring the one-line stderr message must contain. */
@@ -20,6 +20,22 @@ static void make_huge(void)
     fputs("a,b\n1,", fp);
     for (int i = 0; i < 2 * 1024 * 1024; i++)
         fputc('x', fp);
+    fputs("\n", fp);
+    fclose(fp);
+}
+
+static char wide[64];
+
+/* a header of 100001 columns (one more than the cap) */
+static void make_wide(void)
+{
+    snprintf(wide, sizeof wide, "/tmp/rhaz-bad-wide.%d.csv", (int)getpid());
+    FILE *fp = fopen(wide, "w");
+    for (int i = 0; i <= 100000; i++)
+        fprintf(fp, "%sc%d", i ? "," : "", i);
+    fputs("\n", fp);
+    for (int i = 0; i <= 100000; i++)
+        fputs(i ? ",1" : "1", fp);
     fputs("\n", fp);
     fclose(fp);
 }
@@ -50,6 +66,7 @@ static void remove_tree(const char *dir)
 int main(void)
 {
     make_huge();
+    make_wide();
     make_data(baddate, sizeof baddate, "date", "un-2015/4-13.csv",
               "sed 's/^Algeria,,21 Apr 2005 a/Algeria,,31 Foo 2005 a/' "
               "data/$F > $D/$F");
@@ -86,6 +103,9 @@ int main(void)
             } else if (strncmp(p, "DUPDATA", 7) == 0) {
                 k += (size_t)snprintf(cmd + k, sizeof cmd - k, "%s", dupdata);
                 p += 7;
+            } else if (strncmp(p, "WIDE", 4) == 0) {
+                k += (size_t)snprintf(cmd + k, sizeof cmd - k, "%s", wide);
+                p += 4;
             } else if (strncmp(p, "HUGE", 4) == 0) {
                 k += (size_t)snprintf(cmd + k, sizeof cmd - k, "%s", huge);
                 p += 4;
@@ -111,6 +131,7 @@ int main(void)
     }
     rhaz_table_free(m);
     remove(huge);
+    remove(wide);
     remove_tree(baddate);
     remove_tree(dupdata);
     return t_summary();

@@ -141,8 +141,52 @@ static void test_table_cmd(void)
     remove("/tmp/rhaz-cli-lab.csv");
 }
 
+/* The reading options make a refused file usable, and give the numbers
+ * the clean file gives. */
+static void test_read_options(void)
+{
+    T_SECTION("reading options");
+    char *out, *err;
+    /* '-' declared missing: the row is dropped, as if the cell were empty */
+    T_EQ_INT(t_run("fit logit --data tests/bad/stray-dash.csv --na '..,-' "
+                   "--formula 'y ~ dem' --format csv", &out, &err), 0, "--na exit");
+    T_CHECK(out && strstr(out, "dem"), "--na fit printed");
+    char *out2, path[64], sh[256];
+    snprintf(path, sizeof path, "/tmp/rhaz-cli-na.%d.csv", (int)getpid());
+    snprintf(sh, sizeof sh, "sed 's/,-,/,,/' tests/bad/stray-dash.csv > %s", path);
+    T_CHECK(system(sh) == 0, "copy with an empty cell");
+    snprintf(sh, sizeof sh, "fit logit --data %s --formula 'y ~ dem' --format csv", path);
+    T_EQ_INT(t_run(sh, &out2, NULL), 0, "empty-cell fit exit");
+    T_CHECK(out && out2 && strcmp(out, out2) == 0, "--na '-' fit == empty-cell fit");
+    T_CHECK(out && !strstr(out, "dem-"), "dem is numeric, not a factor");
+    remove(path);
+    free(out);
+    free(out2);
+    free(err);
+    /* --text: the column is a factor (its levels named) */
+    T_EQ_INT(t_run("fit logit --data tests/bad/stray-dash.csv --text dem "
+                   "--formula 'y ~ x' --format csv", &out, NULL), 0, "--text exit");
+    free(out);
+    /* decimal commas in a ';' file */
+    T_EQ_INT(t_run("describe --delim ';' --decimal , --format csv "
+                   "tests/bad/semicolon.csv", &out, &err), 0, "--decimal exit");
+    T_CHECK(out && strstr(out, "x,numeric"), "x numeric with --decimal ,: %s",
+            out ? out : "");
+    free(out);
+    free(err);
+    /* UTF-16 and Windows-1252 read through iconv */
+    T_EQ_INT(t_run("describe --encoding UTF-16 --format csv tests/bad/utf16-bom.csv",
+                   &out, NULL), 0, "--encoding UTF-16");
+    T_CHECK(out && strstr(out, "x,numeric"), "UTF-16 columns");
+    free(out);
+    T_EQ_INT(t_run("describe --encoding cp1252 --format csv tests/bad/cp1252.csv",
+                   &out, NULL), 0, "--encoding cp1252");
+    free(out);
+}
+
 int main(void)
 {
+    test_read_options();
     test_table_cmd();
     test_help();
     test_describe();

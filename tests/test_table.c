@@ -68,7 +68,7 @@ static void test_late_flip(void)
 {
     T_SECTION("late flip");
     rhaz_error err;
-    rhaz_table *t = rd("code,v\n007,1\n1.50,2\nX1,3\n", NULL, &err);
+    rhaz_table *t = rd("code,v\n007,1\n1.50,2\nX1,3\nX2,4\n", NULL, &err);
     T_CHECK(t != NULL, "parse failed");
     if (!t)
         return;
@@ -98,7 +98,7 @@ static void test_numbers(void)
     T_CHECK(x[5] == 0.30000000000000004, "17 digits");
     T_CHECK(x[6] == 7, "+7");
     rhaz_table_free(t);
-    const char *bad[] = {"inf", "nan", "0x10", "1e", "--1", "1.2.3", "1,5"};
+    const char *bad[] = {"0x10", "1e", "--1", "1.2.3", "one"};
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         char buf[64];
         snprintf(buf, sizeof buf, "x\n\"%s\"\n", bad[k]);
@@ -106,6 +106,65 @@ static void test_numbers(void)
         T_CHECK(t && rhaz_table_coltype(t, 0) == RHAZ_COL_STRING,
                 "'%s' must not be numeric", bad[k]);
         rhaz_table_free(t);
+    }
+    /* numbers but for some cells: refused, the first such cell named */
+    static const struct {
+        const char *in, *msg;
+    } mixed[] = {
+        {"x\n1\n2\n-\n4\n", "<t>:4: column x: '-' is not a number (the other 3 values are)"},
+        {"x\n1\nn/a\n..\n4\n5\n", "<t>:3: column x: 'n/a' is not a number (nor is 1 other cell; the other 3 values are)"},
+        {"x\n1\ninf\n", "<t>:3: column x: 'inf' is not a finite number"},
+        {"x\n\"nan\"\n", "<t>:2: column x: 'nan' is not a finite number"},
+        {"x\n1\n-Inf\n", "'-Inf' is not a finite number"},
+        {"x\n1\n1e400\n", "<t>:3: column x: '1e400' overflows a double"},
+        {"x\n1\n-2e999\n", "'-2e999' overflows a double"},
+        {"x\n\"1,5\"\n", "'1,5' is not a number"},
+        {"x,y\n1,\"1,234\"\n2,3\n", "<t>:2: column y: '1,234' is not a number (the other 1 value is); a thousands separator"},
+    };
+    for (size_t k = 0; k < sizeof mixed / sizeof *mixed; k++) {
+        t = rhaz_table_read_mem(mixed[k].in, strlen(mixed[k].in), "<t>", NULL, &err);
+        T_CHECK(!t && strstr(err.msg, "") && err.status == RHAZ_EDATA,
+                "mixed %zu refused", k);
+        char m[1024];
+        rhaz_error_format(&err, m, sizeof m);
+        T_CHECK(strstr(m, mixed[k].msg) != NULL, "'%s' in '%s'", mixed[k].msg, m);
+        rhaz_table_free(t);
+    }
+    /* declared missing, or text: read */
+    {
+        const char *na[] = {"-", "..", NULL}, *txt[] = {"x", NULL};
+        const char *in = "x\n1\n-\n..\n4\n";
+        rhaz_csv_options o = {.na_strings = na};
+        t = rhaz_table_read_mem(in, strlen(in), "<t>", &o, &err);
+        T_CHECK(t && rhaz_table_coltype(t, 0) == RHAZ_COL_NUMERIC &&
+                    isnan(rhaz_table_num(t, 0)[1]) && isnan(rhaz_table_num(t, 0)[2]) && rhaz_table_num(t, 0)[3] == 4,
+                "--na: numeric with missing cells");
+        rhaz_table_free(t);
+        rhaz_csv_options o2 = {.as_string = txt};
+        t = rhaz_table_read_mem(in, strlen(in), "<t>", &o2, &err);
+        T_CHECK(t && rhaz_table_coltype(t, 0) == RHAZ_COL_STRING, "--text: text");
+        rhaz_table_free(t);
+        /* a text column with a few numbers stays text */
+        const char *in2 = "s\nFrance\n1\nPeru\n";
+        t = rhaz_table_read_mem(in2, strlen(in2), "<t>", NULL, &err);
+        T_CHECK(t && rhaz_table_coltype(t, 0) == RHAZ_COL_STRING, "text column");
+        rhaz_table_free(t);
+        /* decimal comma in a ';' file */
+        const char *in3 = "a;b\n1;2,5\n2;-0,25\n";
+        rhaz_csv_options o3 = {.delim = ';', .decimal = ','};
+        t = rhaz_table_read_mem(in3, strlen(in3), "<t>", &o3, &err);
+        T_CHECK(t && rhaz_table_num(t, 1) && rhaz_table_num(t, 1)[0] == 2.5 &&
+                    rhaz_table_num(t, 1)[1] == -0.25,
+                "decimal comma read");
+        rhaz_table_free(t);
+        rhaz_csv_options o4 = {.delim = ';'};
+        t = rhaz_table_read_mem(in3, strlen(in3), "<t>", &o4, &err);
+        T_CHECK(!t && strstr(err.msg, "--decimal ,"), "decimal comma named: %s", err.msg);
+        t = rhaz_table_read_mem(in3, strlen(in3), "<t>", NULL, &err);
+        T_CHECK(!t && strstr(err.msg, "--delim ';'"), "';' file read with ',': %s", err.msg);
+        const char *in4 = "a;b\n1;2\n";
+        t = rhaz_table_read_mem(in4, strlen(in4), "<t>", NULL, &err);
+        T_CHECK(!t && strstr(err.msg, "--delim ';'"), "one ';' column: %s", err.msg);
     }
     char b[64];
     double vals[] = {0.1, 1.0 / 3, 1e-300, 12345678.9, -2.5, 1e22, 5e-324};

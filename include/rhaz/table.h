@@ -15,6 +15,14 @@ typedef enum {
     RHAZ_ENC_LATIN1 = 1 /* ISO-8859-1, converted to UTF-8 on input */
 } rhaz_encoding;
 
+/* Type inference (see rhaz_table_read): a column is numeric when every
+ * non-missing cell is a finite decimal number, text when most cells are
+ * text.  A column of numbers but for some cells ("-", "..", "n/a", "inf",
+ * "1e400", "1,5") is refused with the first such cell named (file, line,
+ * column), unless those tokens are declared missing (na_strings) or the
+ * column text (as_string).  Infinite and NaN values are never read as
+ * numbers (R reads "Inf" and "NaN"; rhaz refuses them). */
+
 /* Options for reading a CSV file.  Zero-initialise for defaults. */
 typedef struct {
     rhaz_encoding encoding;
@@ -25,6 +33,13 @@ typedef struct {
                                       "", "NA" and "." are always missing */
     size_t max_bytes;            /* cap on input size, 0 = 2 GiB */
     size_t max_field;            /* cap on one field, 0 = 1 MiB */
+    char decimal;                /* decimal mark: 0 or '.' (default) or ',' */
+    const char *charset;         /* input character set for iconv (e.g.
+                                    "CP1252", "UTF-16"); NULL: `encoding` */
+    size_t max_cols;             /* cap on the column count, 0 = 100000 */
+    int mixed_as_text;           /* read mixed columns as text instead of
+                                    refusing them (callers that check the
+                                    columns they use themselves) */
 } rhaz_csv_options;
 
 /* Opaque table.  Numeric cells are doubles (NaN = missing); string

@@ -5,6 +5,7 @@
 
 #include "rhaz.h"
 
+#include <getopt.h>
 #include <stdio.h>
 
 /* Exit codes (documented in docs/rhaz.1). */
@@ -30,6 +31,51 @@ void cli_install_message_handler(void);
 
 /* Write s as one CSV field (quoted when it holds , " or a line break). */
 void cli_csv_field(FILE *fp, const char *s);
+
+/* Table-reading options shared by every command that reads a CSV:
+ *   --na TOKENS    more missing-value codes, comma-separated (repeatable)
+ *   --text COLS    read these columns as text (comma-separated, repeatable)
+ *   --delim C      field delimiter (default ,; "\t" or "tab" for a tab)
+ *   --decimal C    decimal mark, . (default) or ,
+ *   --encoding E   input character set: utf-8 (default), latin1, cp1252,
+ *                  utf-16 ... (any name iconv knows)
+ *   --latin1       same as --encoding latin1
+ * Put CLI_READ_LONGOPTS in a command's option table and hand getopt's
+ * return value to cli_read_option first. */
+#define CLI_READ_MAX 64
+typedef struct {
+    rhaz_csv_options csv;
+    const char *na[CLI_READ_MAX + 1], *text[CLI_READ_MAX + 1];
+    int nna, ntext;
+    char *own[8]; /* copies made by cli_read_args_apply */
+    int nown;
+} cli_read_opts;
+void cli_read_free(cli_read_opts *r); /* the copies; r stays usable */
+enum { OPT_READ_NA = 1001, OPT_READ_TEXT, OPT_READ_DELIM, OPT_READ_DECIMAL,
+       OPT_READ_ENCODING, OPT_READ_LATIN1 };
+#define CLI_READ_LONGOPTS                                         \
+    {"na", required_argument, 0, OPT_READ_NA},                    \
+    {"text", required_argument, 0, OPT_READ_TEXT},                \
+    {"delim", required_argument, 0, OPT_READ_DELIM},              \
+    {"decimal", required_argument, 0, OPT_READ_DECIMAL},          \
+    {"encoding", required_argument, 0, OPT_READ_ENCODING},        \
+    {"latin1", no_argument, 0, OPT_READ_LATIN1}
+#define CLI_READ_HELP                                                         \
+    "  --na TOKENS         more missing-value codes, comma-separated (\"\", NA\n" \
+    "                      and . always are); e.g. --na '..,-,n/a'\n"          \
+    "  --text COLS         read these columns as text (comma-separated)\n"                    \
+    "  --delim C           field delimiter (default ,; tab for a tab)\n"       \
+    "  --decimal C         decimal mark: . (default) or , (with --delim ';')\n" \
+    "  --encoding E        input encoding: utf-8 (default), latin1, cp1252,\n" \
+    "                      utf-16 or any name iconv knows\n"
+/* 1 if c was a reading option (stored in r), 0 if not, -1 after a usage
+ * error was printed.  arg may be modified (--na lists are split). */
+int cli_read_option(cli_read_opts *r, const char *cmd, int c, char *arg);
+/* The csv options with the lists in place (r must outlive the read). */
+const rhaz_csv_options *cli_read_csv(cli_read_opts *r);
+/* Read path with these options; a --text column not in the file is an
+ * error.  NULL with err set on failure. */
+rhaz_table *cli_read_table(cli_read_opts *r, const char *path, rhaz_error *err);
 
 /* Output format names shared by commands. */
 typedef enum {

@@ -165,6 +165,25 @@ int cli_cmd_has_key(const cli_cmd *c, const char *key);
  * validate, run, print any error; returns the exit code. */
 int cli_main(const cli_cmd *c, int argc, char **argv);
 
+/* ---- the table-reading options (see cli_read_opts in cli.h) as rows of
+ * a command's table: put a cli_read_args field `f` in the options struct
+ * and CLI_READ_ROWS(type, f) in the table; model-file keys na, text,
+ * delim, decimal, encoding.  run() turns them into reader options. */
+typedef struct {
+    const char *na, *text, *delim, *decimal, *encoding;
+    int latin1;
+} cli_read_args;
+#define CLI_READ_ROWS(T, f)                                                 \
+    {"na", CLI_LIST, CLI_OFF(T, f.na), .key = "na"},                        \
+    {"text", CLI_LIST, CLI_OFF(T, f.text), .key = "text"},                  \
+    {"delim", CLI_STR, CLI_OFF(T, f.delim), .key = "delim"},                \
+    {"decimal", CLI_STR, CLI_OFF(T, f.decimal), .key = "decimal"},          \
+    {"encoding", CLI_STR, CLI_OFF(T, f.encoding), .key = "encoding"},       \
+    {"latin1", CLI_FLAG, CLI_OFF(T, f.latin1), .key = NULL}
+/* Fill r from a (values copied; free with cli_read_free); a bad value is
+ * a usage error naming the option. */
+int cli_read_args_apply(cli_read_opts *r, const cli_read_args *a, cli_err *err);
+
 /* ---- commands with a table */
 extern const cli_cmd cli_cmd_fit_logit, cli_cmd_fit_cloglog, cli_cmd_fit_cox;
 

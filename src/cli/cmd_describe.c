@@ -19,12 +19,14 @@ static const char help[] =
     "options:\n"
     "  --format text|csv|json  output format (default text)\n"
     "  --out FILE              write to FILE (atomically) instead of stdout\n"
-    "  --latin1                input is Latin-1 (ISO-8859-1), not UTF-8\n"
-    "  --delim C               field delimiter (default ,)\n"
-    "  --string COL            read COL as text (repeatable)\n"
     "  --numeric COL           read COL as numbers; a non-number is an error\n"
-    "  --na STR                another missing-value code (repeatable)\n"
-    "  -h, --help              this help\n";
+    "  --string COL            same as --text COL\n"
+    CLI_READ_HELP
+    "  -h, --help              this help\n"
+    "\n"
+    "A column of numbers but for some cells ('-', '..', 'n/a', 'inf', '1e400',\n"
+    "'1,5') is refused, naming the first such cell: declare the tokens\n"
+    "missing (--na) or the column text (--text).\n";
 
 #define MAXLIST 64
 
@@ -41,22 +43,24 @@ int cmd_describe(int argc, char **argv)
     static const struct option longopts[] = {
         {"format", required_argument, 0, 'f'},
         {"out", required_argument, 0, 'o'},
-        {"latin1", no_argument, 0, 'l'},
-        {"delim", required_argument, 0, 'd'},
-        {"string", required_argument, 0, 's'},
+        {"string", required_argument, 0, OPT_READ_TEXT},
         {"numeric", required_argument, 0, 'n'},
-        {"na", required_argument, 0, 'a'},
+        CLI_READ_LONGOPTS,
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    const char *as_string[MAXLIST + 1] = {0}, *as_numeric[MAXLIST + 1] = {0},
-               *na[MAXLIST + 1] = {0};
-    int ns = 0, nn = 0, nna = 0;
-    rhaz_csv_options opt = {0};
+    const char *as_numeric[MAXLIST + 1] = {0};
+    int nn = 0;
+    cli_read_opts ro = {0};
     cli_format fmt = FMT_TEXT;
     const char *out = "-";
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        int r = cli_read_option(&ro, "describe", c, optarg);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r)
+            continue;
         switch (c) {
         case 'f':
             if (cli_parse_format("describe", optarg,
@@ -65,39 +69,25 @@ int cmd_describe(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'o': out = optarg; break;
-        case 'l': opt.encoding = RHAZ_ENC_LATIN1; break;
-        case 'd':
-            if (strlen(optarg) != 1)
-                return cli_usage("describe", "--delim takes one character");
-            opt.delim = optarg[0];
-            break;
-        case 's':
         case 'n':
-        case 'a': {
-            const char **list = c == 's' ? as_string : c == 'n' ? as_numeric : na;
-            int *k = c == 's' ? &ns : c == 'n' ? &nn : &nna;
-            if (*k >= MAXLIST)
-                return cli_usage("describe", "too many --%s options",
-                                 c == 's' ? "string" : c == 'n' ? "numeric" : "na");
-            list[(*k)++] = optarg;
+            if (nn >= MAXLIST)
+                return cli_usage("describe", "too many --numeric options");
+            as_numeric[nn++] = optarg;
             break;
-        }
         case 'h': fputs(help, stdout); return EXIT_OK;
         default: return cli_bad_option("describe", argv);
         }
     }
     if (optind != argc - 1)
         return cli_usage("describe", "expected exactly one FILE");
-    opt.as_string = as_string;
-    opt.as_numeric = as_numeric;
-    opt.na_strings = na;
+    ro.csv.as_numeric = as_numeric;
     const char *path = argv[optind];
     rhaz_error err;
-    rhaz_table *t = rhaz_table_read(path, &opt, &err);
+    rhaz_table *t = cli_read_table(&ro, path, &err);
     if (!t)
         return cli_error(&err);
-    for (int k = 0; k < ns + nn; k++) {
-        const char *nm = k < ns ? as_string[k] : as_numeric[k - ns];
+    for (int k = 0; k < nn; k++) {
+        const char *nm = as_numeric[k];
         if (rhaz_table_find(t, nm) < 0) {
             rhaz_error_set(&err, RHAZ_ENOTFOUND, path, 1, "no column '%s'", nm);
             rhaz_table_free(t);

@@ -16,6 +16,7 @@ static const char help[] =
     "cluster sandwich.  Rows with a missing value are dropped and counted.\n\n"
     "options:\n"
     "  --data FILE         input CSV, .dta, .sav or .sas7bdat (required)\n"
+    CLI_READ_HELP
     "  --formula F         model formula (required)\n"
     "  --ties efron|breslow  handling of tied event times (default efron)\n"
     "  --weights COL       case weights (> 0)\n"
@@ -62,6 +63,7 @@ typedef struct {
     int adj;
     double level;
     int fmt;
+    cli_read_args read;
 } cox_args;
 
 #define O(f) CLI_OFF(cox_args, f)
@@ -93,6 +95,7 @@ static const cli_option options[] = {
     {"residuals", CLI_STR, O(resid), .key = NULL},
     {"format", CLI_CHOICE, O(fmt), .choices = cli_format_choices},
     {"out", CLI_STR, O(out), .key = NULL},
+    CLI_READ_ROWS(cox_args, read),
     /* rhaz run: also write the text summary of the same fit there */
     {"also-text", CLI_STR, O(also_text), .flags = CLI_INTERNAL},
     {.name = NULL}};
@@ -358,6 +361,7 @@ static int run(void *p, cli_err *err)
     rhaz_fit_summary *s = NULL;
     rhaz_outfile *of = NULL, *of2 = NULL;
     double *zph = NULL, *x0 = NULL;
+    cli_read_opts ro = {0};
 
     if (!(fm = rhaz_formula_parse(a->formula, &err->e))) {
         rc = cli_err_lib(err, "formula");
@@ -369,8 +373,11 @@ static int run(void *p, cli_err *err)
                                            "Surv(start, stop, event) on the left");
         goto out;
     }
-    if (!(t = rhaz_table_read(a->data, NULL, &err->e))) {
-        rc = cli_err_lib(err, "data");
+    if ((rc = cli_read_args_apply(&ro, &a->read, err)) != EXIT_OK)
+        goto out;
+    rc = EXIT_DATA;
+    if (!(t = cli_read_table(&ro, a->data, &err->e))) {
+        rc = cli_err_lib(err, strstr(err->e.msg, "--text") ? "text" : "data");
         goto out;
     }
     rhaz_design_options dopt = {0};
@@ -492,6 +499,7 @@ static int run(void *p, cli_err *err)
             rc = cli_err_data(err, NULL, "fit cox: %s", why);
     }
 out:
+    cli_read_free(&ro);
     rhaz_outfile_abort(of);
     rhaz_outfile_abort(of2);
     free(zph);

@@ -23,6 +23,7 @@ static const char help[] =
     "                      under separation; profile penalized-likelihood CIs and\n"
     "                      penalized LR tests (as R logistf)\n"
     "  --no-profile        with --firth: Wald CIs and p-values (faster)\n"
+    CLI_READ_HELP
     "  --weights COL       prior weights (as glm(weights = ))\n"
     "  --vce V             model (default), robust or cluster\n"
     "  --cluster COL       cluster ids (any column); implies --vce cluster\n"
@@ -55,6 +56,7 @@ typedef struct {
     int link, firth, no_profile, vce, adjust, maxit, exp, keep;
     double level, epsilon;
     int format;
+    cli_read_args read;
 } glm_opts;
 
 #define O(f) CLI_OFF(glm_opts, f)
@@ -79,6 +81,7 @@ static const cli_option options[] = {
     {"format", CLI_CHOICE, O(format), .choices = cli_format_choices},
     {"exp", CLI_FLAG, O(exp), .key = NULL},
     {"out", CLI_STR, O(out), .key = NULL},
+    CLI_READ_ROWS(glm_opts, read),
     {"keep-unconverged", CLI_FLAG, O(keep), .key = "keep_unconverged"},
     /* rhaz run: also write the text summary of the same fit there */
     {"also-text", CLI_STR, O(also_text), .flags = CLI_INTERNAL},
@@ -172,8 +175,11 @@ static int run(void *p, cli_err *err)
     rhaz_formula *f = NULL;
     rhaz_design *d = NULL;
     rhaz_fit_summary *s = NULL;
-    if (!(t = rhaz_table_read(o->data, NULL, &err->e))) {
-        rc = cli_err_lib(err, "data");
+    cli_read_opts ro = {0};
+    if ((rc = cli_read_args_apply(&ro, &o->read, err)) != EXIT_OK)
+        goto done;
+    if (!(t = cli_read_table(&ro, o->data, &err->e))) {
+        rc = cli_err_lib(err, strstr(err->e.msg, "--text") ? "text" : "data");
         goto done;
     }
     if (!(f = rhaz_formula_parse(o->formula, &err->e))) {
@@ -209,6 +215,7 @@ static int run(void *p, cli_err *err)
             rc = cli_err_data(err, NULL, "%s: %s%s", cmd, why, hint);
     }
 done:
+    cli_read_free(&ro);
     rhaz_fit_summary_free(s);
     rhaz_design_free(d);
     rhaz_formula_free(f);

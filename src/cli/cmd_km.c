@@ -18,6 +18,7 @@ static const char help[] =
     "options:\n"
     "  --data FILE       input CSV, .dta, .sav or .sas7bdat (required)\n"
     "  --formula F       e.g. 'Surv(start, stop, ratified) ~ region' (required)\n"
+    CLI_READ_HELP
     "  --weights COL     case weights (> 0)\n"
     "  --level L         confidence level (default 0.95)\n"
     "  --format text|csv|json  output format (default text)\n"
@@ -34,14 +35,21 @@ int cmd_km(int argc, char **argv)
         {"level", required_argument, 0, 'L'},
         {"format", required_argument, 0, 'f'},
         {"out", required_argument, 0, 'o'},
+        CLI_READ_LONGOPTS,
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
+    cli_read_opts ro = {0};
     const char *data = NULL, *formula = NULL, *weights = NULL, *out = "-";
     double level = 0.95;
     cli_format fmt = FMT_TEXT;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        int rr = cli_read_option(&ro, "km", c, optarg);
+        if (rr < 0)
+            return EXIT_USAGE;
+        if (rr)
+            continue;
         switch (c) {
         case 'd': data = optarg; break;
         case 'F': formula = optarg; break;
@@ -113,7 +121,7 @@ int cmd_km(int argc, char **argv)
         rc = cli_error(&err);
         goto done;
     }
-    if (!(t = rhaz_table_read(data, NULL, &err))) {
+    if (!(t = cli_read_table(&ro, data, &err))) {
         rc = cli_error(&err);
         goto done;
     }

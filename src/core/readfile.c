@@ -24,7 +24,22 @@ rhaz_status core_read_file(const char *path, size_t max_bytes, const char *what,
      * truncated by another process while mapped would kill us with SIGBUS. */
     size_t cap = (size_t)1 << 16, len = 0;
     struct stat st;
-    if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode)) {
+    int regular = 1;
+    if (fstat(fileno(fp), &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* /dev/zero or a directory would be read to the cap (or fail
+         * late with EISDIR): refused.  A pipe or socket is streamed under
+         * a cap of at most 256 MiB. */
+        if (S_ISDIR(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+            fclose(fp);
+            return rhaz_error_set(err, RHAZ_EIO, path, 0,
+                                  "not a regular file (%s)",
+                                  S_ISDIR(st.st_mode) ? "a directory" : "a device");
+        }
+        regular = 0;
+        if (max_bytes > (size_t)256 << 20)
+            max_bytes = (size_t)256 << 20;
+    }
+    if (regular && fstat(fileno(fp), &st) == 0) {
         if ((size_t)st.st_size > max_bytes) {
             fclose(fp);
             return rhaz_error_set(err, RHAZ_ENOMEM, path, 0,
@@ -36,20 +51,23 @@ rhaz_status core_read_file(const char *path, size_t max_bytes, const char *what,
     rhaz_status rc = RHAZ_OK;
     char *buf = malloc(cap + 1); /* + the terminating NUL */
     if (!buf) {
-        rc = rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+        rc = rhaz_error_set(err, RHAZ_ENOMEM, path, 0,
+                            "out of memory reading the %s (%zu bytes)", what, cap + 1);
         goto done;
     }
     for (;;) {
         if (len == cap) {
             if (cap > max_bytes) {
                 rc = rhaz_error_set(err, RHAZ_ENOMEM, path, 0,
-                                    "%s exceeds the %zu-byte limit", what,
+                                    "%s exceeds the %zu-byte limit", regular ? what : "input from a pipe",
                                     max_bytes);
                 goto done;
             }
             char *nb = realloc(buf, 2 * cap + 1);
             if (!nb) {
-                rc = rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+                rc = rhaz_error_set(err, RHAZ_ENOMEM, path, 0,
+                                    "out of memory reading the %s (%zu bytes)",
+                                    what, 2 * cap + 1);
                 goto done;
             }
             buf = nb;
@@ -68,7 +86,8 @@ rhaz_status core_read_file(const char *path, size_t max_bytes, const char *what,
     }
     if (len > max_bytes) { /* grew while being read */
         rc = rhaz_error_set(err, RHAZ_ENOMEM, path, 0,
-                            "%s exceeds the %zu-byte limit", what, max_bytes);
+                            "%s exceeds the %zu-byte limit",
+                            regular ? what : "input from a pipe", max_bytes);
         goto done;
     }
     buf[len] = '\0';

@@ -52,7 +52,10 @@ static rhaz_table *read_rel(const rhaz_data *d, const char *rel,
 {
     char p[1024];
     path_of(d, rel, p, sizeof p);
-    return rhaz_table_read(p, opt, err);
+    /* the loaders check the columns they use themselves */
+    rhaz_csv_options o = opt ? *opt : (rhaz_csv_options){0};
+    o.mixed_as_text = 1;
+    return rhaz_table_read(p, &o, err);
 }
 
 /* Required column j of t, numeric or string as asked. */
@@ -562,7 +565,8 @@ rhaz_status rd_parse_status(rhaz_data *d, rd_treaty *tr, const char *path,
 rhaz_status rd_parse_status(rhaz_data *d, rd_treaty *tr, const char *path,
                             rhaz_error *err)
 {
-    rhaz_table *t = rhaz_table_read(path, NULL, err);
+    rhaz_csv_options o = {.mixed_as_text = 1}; /* columns checked below */
+    rhaz_table *t = rhaz_table_read(path, &o, err);
     if (!t)
         return err ? err->status : RHAZ_EIO;
     rhaz_status st = RHAZ_OK;

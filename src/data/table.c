@@ -9,25 +9,50 @@
  * string at its first non-numeric, non-missing cell.  If that happens
  * after numeric cells were already seen, their exact text is gone, so the
  * parse is repeated once with the final types fixed.
+ *
+ * Pass 1 also counts, per column not typed by an option, the cells that
+ * are numbers, non-finite numbers ("inf", "NaN", "1e400"), numbers with a
+ * comma ("1,5", "1,234") and other text, keeping the first of each kind.
+ * A column that is mostly numbers with some other cells is refused,
+ * naming the first such cell: read as text it would turn into a factor
+ * with a level per value (a silent wrong answer).
+ *
+ * Input in another character set (charset, e.g. CP1252 or UTF-16) is
+ * converted by iconv; UTF-16 read without saying so is detected (BOM or
+ * the NUL pattern) and refused with the option that reads it.
  */
 #include "rhaz.h"
 #include "core/util.h"
 
 #include <csv.h>
 #include <errno.h>
+#include <iconv.h>
 #include <math.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #define NOSTR SIZE_MAX
+
+/* pass 1 cell kinds (see the file comment) */
+enum { CELL_NUM = 0, CELL_NONFINITE, CELL_COMMA, CELL_TEXT, CELL_NKIND };
+typedef struct {
+    size_t cnt[CELL_NKIND];
+    long line[CELL_NKIND]; /* line of the first cell of each kind */
+    char first[CELL_NKIND][44];
+} cellstat;
 
 typedef struct {
     char *name;
     rhaz_coltype type;
     int forced;      /* type fixed by option or by pass 1 */
+    int opt_forced;  /* type fixed by as_string / as_numeric */
     int seen_number; /* pass 1: a numeric value was stored */
+    size_t nnum;     /* pass 1: numeric cells */
+    cellstat *st;    /* pass 1: allocated at the first non-numeric cell */
     double *num;     /* numeric: nrow values */
     size_t *off;     /* string: offsets into arena, NOSTR = missing */
     char *arena;
@@ -41,12 +66,14 @@ struct rhaz_table {
     size_t nrow, ncol, rowcap, colcap;
     column *cols;
     long *lines;
+    strmap names; /* column name -> index */
 };
 
 /* ---------- small helpers ---------- */
 
 static void column_free(column *c)
 {
+    free(c->st);
     free(c->name);
     free(c->num);
     free(c->off);
@@ -61,6 +88,7 @@ void rhaz_table_free(rhaz_table *t)
         column_free(&t->cols[j]);
     free(t->cols);
     free(t->lines);
+    strmap_free(&t->names);
     free(t->name);
     free(t);
 }
@@ -88,11 +116,17 @@ static int add_column(rhaz_table *t, const char *name)
         t->cols = c;
         t->colcap = nc;
     }
+    if (!t->names.cap && strmap_init(&t->names, 16) != 0)
+        return -1;
     column *c = &t->cols[t->ncol];
     memset(c, 0, sizeof *c);
     c->name = core_strdup(name);
     if (!c->name)
         return -1;
+    if (strmap_put(&t->names, name, t->ncol) != 0) {
+        free(c->name);
+        return -1;
+    }
     t->ncol++;
     return 0;
 }
@@ -168,7 +202,8 @@ static const double pow10tab[23] = {
 
 /* Parse a complete decimal number (optional sign, digits, optional
  * fraction, optional exponent; no inf/nan/hex).  s is NUL-terminated.
- * Returns 1 and sets *out on success. */
+ * Returns 1 and sets *out on success, 2 if the number overflows a double,
+ * 0 if s is not a number. */
 static int parse_number(const char *s, size_t len, double *out)
 {
     size_t i = 0;
@@ -227,12 +262,55 @@ static int parse_number(const char *s, size_t len, double *out)
     errno = 0;
     char *end;
     double v = strtod(s, &end);
-    if (end != s + len || !isfinite(v))
+    if (end != s + len)
         return 0;
+    if (!isfinite(v))
+        return 2;
     *out = v;
     return 1;
 }
 
+/* A number written with a decimal comma: s with ',' read as '.' (and no
+ * '.' in it).  Same returns as parse_number. */
+static int parse_comma_number(const char *s, size_t len, double *out)
+{
+    char b[64];
+    if (len >= sizeof b || memchr(s, '.', len))
+        return 0;
+    int commas = 0;
+    for (size_t i = 0; i < len; i++) {
+        b[i] = s[i] == ',' ? '.' : s[i];
+        commas += s[i] == ',';
+    }
+    b[len] = '\0';
+    return commas == 1 ? parse_number(b, len, out) : 0;
+}
+
+/* Kind of a non-missing cell that parse_number refused (r: its return). */
+static int cell_kind(const char *s, size_t len, int r)
+{
+    if (r == 2)
+        return CELL_NONFINITE;
+    size_t i = (len && (s[0] == '+' || s[0] == '-')) ? 1 : 0;
+    const char *w = s + i;
+    size_t n = len - i;
+    if ((n == 3 && (strncasecmp(w, "inf", 3) == 0 || strncasecmp(w, "nan", 3) == 0)) ||
+        (n == 8 && strncasecmp(w, "infinity", 8) == 0) )
+        return CELL_NONFINITE;
+    if (memchr(s, ',', len) && len < 64) {
+        /* "1,5" (decimal comma) or "1,234" / "1.234,5" (thousands) */
+        char b[64];
+        size_t k = 0;
+        double v;
+        for (size_t j = 0; j < len; j++)
+            if (s[j] != ',' && s[j] != '.')
+                b[k++] = s[j];
+        b[k] = '\0';
+        if (k && parse_number(b, k, &v) == 1)
+            return CELL_COMMA;
+    }
+    return CELL_TEXT;
+}
 /* ---------- encoding ---------- */
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
@@ -289,9 +367,44 @@ typedef struct {
     int late_flip;    /* pass 1: a column turned string after numbers */
     const rhaz_table *types; /* pass 2: column types fixed by pass 1 */
     size_t max_field;
+    size_t max_cols;
+    char decimal;     /* '.' or ',' */
+    char delim;
     rhaz_error *err;
     int failed;
 } parse_ctx;
+
+/* A number in the decimal convention of the read. */
+static int parse_cell(const parse_ctx *p, const char *s, size_t len, double *v)
+{
+    if (p->decimal == ',')
+        return memchr(s, ',', len) ? parse_comma_number(s, len, v)
+                                   : parse_number(s, len, v);
+    return parse_number(s, len, v);
+}
+
+/* Pass 1: count a cell that is not a plain number (kind k). */
+static void note_cell(parse_ctx *p, column *c, int k, const char *s, size_t len)
+{
+    if (!c->st && !(c->st = calloc(1, sizeof *c->st))) {
+        if (!p->failed) {
+            p->failed = 1;
+            rhaz_error_set(p->err, RHAZ_ENOMEM, p->name, p->line,
+                           "out of memory reading the table (%zu bytes)",
+                           sizeof *c->st);
+        }
+        return;
+    }
+    if (!c->st->cnt[k]++) {
+        c->st->line[k] = p->line;
+        size_t n = len < sizeof c->st->first[k] - 4 ? len : sizeof c->st->first[k] - 4;
+        /* cut at a character boundary */
+        while (n < len && n && ((unsigned char)s[n] & 0xc0) == 0x80)
+            n--;
+        memcpy(c->st->first[k], s, n);
+        memcpy(c->st->first[k] + n, n < len ? "..." : "", n < len ? 4 : 1);
+    }
+}
 
 static int is_missing(const parse_ctx *p, const char *s, size_t len)
 {
@@ -381,6 +494,14 @@ static void on_field(void *data, size_t len, void *vp)
             tmp[len] = '\0';
             s = tmp;
         }
+        if (t->ncol >= p->max_cols) {
+            char a[32];
+            snprintf(a, sizeof a, "%zu", p->max_cols);
+            fail(p, RHAZ_ENOMEM, p->line,
+                 "more than %s columns (the limit on columns)%s", a, "");
+            free(tmp);
+            return;
+        }
         if (rhaz_table_find(t, s) >= 0) {
             fail(p, RHAZ_EDATA, p->line, "duplicate column name '%s'%s", s, "");
             free(tmp);
@@ -394,9 +515,9 @@ static void on_field(void *data, size_t len, void *vp)
         column *c = &t->cols[t->ncol - 1];
         if (name_in(p->opt ? p->opt->as_string : NULL, s)) {
             c->type = RHAZ_COL_STRING;
-            c->forced = 1;
+            c->forced = c->opt_forced = 1;
         } else if (name_in(p->opt ? p->opt->as_numeric : NULL, s)) {
-            c->forced = 1;
+            c->forced = c->opt_forced = 1;
         }
         free(tmp);
         return;
@@ -410,22 +531,28 @@ static void on_field(void *data, size_t len, void *vp)
     }
     column *c = &t->cols[j];
     int miss = is_missing(p, s, len);
+    int r = -1; /* parse_cell result, -1 not tried */
+    double v;
     if (c->type == RHAZ_COL_NUMERIC) {
-        double v;
         if (miss) {
             c->num[row] = NAN;
             return;
         }
-        if (parse_number(s, len, &v)) {
+        if ((r = parse_cell(p, s, len, &v)) == 1) {
             c->num[row] = v;
             c->seen_number = 1;
+            if (p->pass == 1)
+                c->nnum++;
             return;
         }
+        if (p->pass == 1 && !c->opt_forced)
+            note_cell(p, c, cell_kind(s, len, r), s, len);
         if (c->forced) {
             p->failed = 1;
             rhaz_error_set(p->err, RHAZ_EPARSE, p->name, p->line,
-                           "column '%s': '%.*s' is not a number", c->name,
-                           (int)(len > 40 ? 40 : len), s);
+                           r == 2 ? "column '%s': '%.*s' overflows a double"
+                                  : "column '%s': '%.*s' is not a number",
+                           c->name, (int)(len > 40 ? 40 : len), s);
             if (p->err) {
                 p->err->column = (long)j + 1;
                 snprintf(p->err->what, sizeof p->err->what, "%s", c->name);
@@ -446,6 +573,11 @@ static void on_field(void *data, size_t len, void *vp)
         convert_to_string(p, c, row);
         if (p->failed)
             return;
+    } else if (p->pass == 1 && !c->opt_forced && !miss) {
+        if ((r = parse_cell(p, s, len, &v)) == 1)
+            c->nnum++;
+        else
+            note_cell(p, c, cell_kind(s, len, r), s, len);
     }
     if (p->late_flip && c->forced && p->pass == 1 && c->num == NULL &&
         c->arena == NULL && c->seen_number)
@@ -560,6 +692,176 @@ static rhaz_table *parse_pass(const char *buf, size_t len, parse_ctx *p,
     return t;
 }
 
+/* After pass 1: refuse a column of numbers but for some cells (see the
+ * file comment).  0 if all columns are fine. */
+static int check_mixed(parse_ctx *p, const rhaz_table *t)
+{
+    long best_line = 0;
+    size_t bj = 0;
+    int bk = -1;
+    for (size_t j = 0; j < t->ncol; j++) {
+        const column *c = &t->cols[j];
+        if (c->opt_forced || !c->st || (p->opt && p->opt->mixed_as_text))
+            continue;
+        const size_t *n = c->st->cnt;
+        size_t numlike = c->nnum + n[CELL_NONFINITE] + n[CELL_COMMA];
+        int k = -1;
+        if (n[CELL_NONFINITE] && numlike > n[CELL_TEXT])
+            k = CELL_NONFINITE;
+        else if (n[CELL_COMMA] && numlike > n[CELL_TEXT])
+            k = CELL_COMMA;
+        else if (c->nnum && n[CELL_TEXT] && c->nnum > n[CELL_TEXT])
+            k = CELL_TEXT;
+        if (k < 0)
+            continue;
+        /* report the first offending cell of the file */
+        long line = LONG_MAX;
+        int kk = -1;
+        for (int q = CELL_NONFINITE; q <= CELL_TEXT; q++)
+            if (n[q] && c->st->line[q] < line && (q != CELL_TEXT || k == CELL_TEXT)) {
+                line = c->st->line[q];
+                kk = q;
+            }
+        if (bk < 0 || line < best_line) {
+            best_line = line;
+            bj = j;
+            bk = kk;
+        }
+    }
+    if (bk < 0)
+        return 0;
+    const column *c = &t->cols[bj];
+    const cellstat *st = c->st;
+    size_t bad = st->cnt[CELL_NONFINITE] + st->cnt[CELL_COMMA] +
+                 (c->nnum > st->cnt[CELL_TEXT] ? st->cnt[CELL_TEXT] : 0);
+    char more[128];
+    if (c->nnum == 0)
+        snprintf(more, sizeof more, "(nor %s the %zu other cells)",
+                 bad - 1 == 1 ? "is" : "are", bad - 1);
+    else if (bad > 1)
+        snprintf(more, sizeof more, "(nor %s %zu other cell%s; the other %zu "
+                 "value%s %s)", bad - 1 == 1 ? "is" : "are", bad - 1,
+                 bad - 1 == 1 ? "" : "s", c->nnum, c->nnum == 1 ? "" : "s",
+                 c->nnum == 1 ? "is" : "are");
+    else
+        snprintf(more, sizeof more, "(the other %zu value%s %s)", c->nnum,
+                 c->nnum == 1 ? "" : "s", c->nnum == 1 ? "is" : "are");
+    if (c->nnum == 0 && bad == 1)
+        more[0] = '\0';
+    const char *v = st->first[bk];
+    const char *what = "is not a number";
+    if (bk == CELL_NONFINITE)
+        what = (v[0] >= '0' && v[0] <= '9') || v[0] == '.' ||
+                       ((v[0] == '-' || v[0] == '+') && v[1] >= '0' && v[1] <= '9')
+                   ? "overflows a double"
+                   : "is not a finite number";
+    const char *hint;
+    char hb[256];
+    if (bk == CELL_NONFINITE) {
+        snprintf(hb, sizeof hb,
+                 "; rhaz reads no Inf or NaN (R does): declare the token "
+                 "missing (--na '%s') or fix the value", v);
+        hint = hb;
+    }
+    else if (bk == CELL_COMMA)
+        hint = p->delim == ';' ? "; a decimal comma? say so (--decimal ,)"
+                               : "; a thousands separator or decimal comma? "
+                                 "remove it, or read a ';' file with --delim "
+                                 "';' --decimal ,";
+    else {
+        snprintf(hb, sizeof hb,
+                 "; if it means missing, say so (--na '%s'), or read the "
+                 "column as text (--text %s)",
+                 v, c->name);
+        hint = hb;
+    }
+    p->failed = 1;
+    rhaz_error_set(p->err, RHAZ_EDATA, p->name, st->line[bk],
+                   "column %s: '%s' %s%s%s%s", c->name, v, what,
+                   more[0] ? " " : "", more, hint);
+    if (p->err) {
+        p->err->column = (long)bj + 1;
+        snprintf(p->err->what, sizeof p->err->what, "%s", c->name);
+    }
+    return -1;
+}
+
+/* UTF-16 text read without saying so: a byte-order mark, or NULs in every
+ * other byte of the first kilobyte.  Returns "UTF-16LE"/"UTF-16BE"/NULL. */
+static const char *utf16_guess(const unsigned char *b, size_t len, int *bom)
+{
+    *bom = 0;
+    if (len >= 2 && ((b[0] == 0xff && b[1] == 0xfe) || (b[0] == 0xfe && b[1] == 0xff))) {
+        *bom = 1;
+        return b[0] == 0xff ? "UTF-16LE" : "UTF-16BE";
+    }
+    size_t n = len < 1024 ? len : 1024, z[2] = {0, 0};
+    for (size_t i = 0; i < n; i++)
+        z[i & 1] += b[i] == 0;
+    if (n >= 4) {
+        if (z[1] * 10 >= (n / 2) * 9 && z[0] == 0)
+            return "UTF-16LE";
+        if (z[0] * 10 >= (n / 2) * 9 && z[1] == 0)
+            return "UTF-16BE";
+    }
+    return NULL;
+}
+
+/* Convert len bytes from charset to UTF-8 with iconv.  NULL on error. */
+static char *to_utf8(const char *buf, size_t len, const char *charset,
+                     const char *name, size_t *outlen, rhaz_error *err)
+{
+    iconv_t cd = iconv_open("UTF-8", charset);
+    if (cd == (iconv_t)-1) {
+        rhaz_error_set(err, RHAZ_EUSAGE, name, 0,
+                       "unknown character set '%s' (iconv --list names them)",
+                       charset);
+        return NULL;
+    }
+    size_t cap = 2 * len + 16, k = 0;
+    char *out = malloc(cap);
+    char *ip = (char *)buf;
+    size_t il = len;
+    while (out) {
+        char *op = out + k;
+        size_t ol = cap - k - 1;
+        size_t r = iconv(cd, &ip, &il, &op, &ol);
+        k = (size_t)(op - out);
+        if (r != (size_t)-1)
+            break;
+        if (errno == E2BIG) {
+            char *nb = cap < ((size_t)1 << 40) ? realloc(out, 2 * cap) : NULL;
+            if (!nb) {
+                free(out);
+                out = NULL;
+                break;
+            }
+            out = nb;
+            cap *= 2;
+            continue;
+        }
+        long line = 1;
+        for (size_t i = 0; i < k; i++)
+            line += out[i] == '\n';
+        rhaz_error_set(err, RHAZ_EPARSE, name, line,
+                       "%s sequence not valid in %s (byte 0x%02x)",
+                       errno == EINVAL ? "incomplete" : "byte", charset,
+                       (unsigned char)*ip);
+        free(out);
+        iconv_close(cd);
+        return NULL;
+    }
+    iconv_close(cd);
+    if (!out) {
+        rhaz_error_set(err, RHAZ_ENOMEM, name, 0,
+                       "out of memory converting from %s (%zu bytes)", charset, cap);
+        return NULL;
+    }
+    out[k] = '\0';
+    *outlen = k;
+    return out;
+}
+
 rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
                                 const rhaz_csv_options *opt, rhaz_error *err)
 {
@@ -575,12 +877,28 @@ rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
     }
     const char *buf = in;
     char *conv = NULL;
+    int bom;
+    const char *u16 = utf16_guess((const unsigned char *)buf, len, &bom);
+    if (opt && opt->charset) {
+        size_t k;
+        if (!(conv = to_utf8(buf, len, opt->charset, name, &k, err)))
+            return NULL;
+        buf = conv;
+        len = k;
+    } else if (u16) {
+        rhaz_error_set(err, RHAZ_EPARSE, name, 1,
+                       "%s text (%s): read it with --encoding %s, or convert "
+                       "it (iconv -f %s -t UTF-8)",
+                       u16, bom ? "byte-order mark" : "NUL in every other byte",
+                       bom ? "UTF-16" : u16, bom ? "UTF-16" : u16);
+        return NULL;
+    }
     if (len >= 3 && (unsigned char)buf[0] == 0xef &&
         (unsigned char)buf[1] == 0xbb && (unsigned char)buf[2] == 0xbf) {
         buf += 3;
         len -= 3;
     }
-    if (opt && opt->encoding == RHAZ_ENC_LATIN1) {
+    if (opt && !opt->charset && opt->encoding == RHAZ_ENC_LATIN1) {
         size_t hi = 0;
         for (size_t i = 0; i < len; i++)
             hi += (unsigned char)buf[i] >= 0x80;
@@ -595,6 +913,15 @@ rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
             if (c == 0) {
                 rhaz_error_set(err, RHAZ_EPARSE, name, line_at(buf, i),
                                "NUL byte: not a text file");
+                free(conv);
+                return NULL;
+            }
+            if (c >= 0x80 && c < 0xa0) {
+                rhaz_error_set(err, RHAZ_EPARSE, name, line_at(buf, i),
+                               "byte 0x%02x is a control character in "
+                               "Latin-1: Windows-1252 text (curly quotes or "
+                               "dashes)? read it with --encoding cp1252",
+                               c);
                 free(conv);
                 return NULL;
             }
@@ -632,7 +959,44 @@ rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
     }
     parse_ctx p = {.opt = opt, .name = name, .err = err, .pass = 1};
     p.max_field = opt && opt->max_field ? opt->max_field : (size_t)1 << 20;
+    p.max_cols = opt && opt->max_cols ? opt->max_cols : 100000;
+    p.decimal = opt && opt->decimal == ',' ? ',' : '.';
+    p.delim = opt && opt->delim ? opt->delim : ',';
+    if (p.decimal == ',' && p.delim == ',') {
+        rhaz_error_set(err, RHAZ_EUSAGE, name, 0,
+                       "a decimal comma needs another delimiter (--delim ';')");
+        free(conv);
+        return NULL;
+    }
     rhaz_table *t = parse_pass(buf, len, &p, NULL);
+    if (!t && err && p.delim == ',' && strncmp(err->msg, "ragged row", 10) == 0) {
+        const char *nl = memchr(buf, '\n', len);
+        size_t n1 = nl ? (size_t)(nl - buf) : len;
+        const char *hint = memchr(buf, ';', n1)    ? "';'"
+                           : memchr(buf, '\t', n1) ? "'\\t'"
+                                                   : NULL;
+        if (hint) {
+            size_t ml = strlen(err->msg);
+            snprintf(err->msg + ml, sizeof err->msg - ml,
+                     " (the header holds %s: read the file with --delim %s)",
+                     hint, hint);
+        }
+    }
+    if (t && p.delim == ',' && t->ncol == 1 &&
+        (strchr(t->cols[0].name, ';') || strchr(t->cols[0].name, '\t'))) {
+        int semi = strchr(t->cols[0].name, ';') != NULL;
+        rhaz_error_set(err, RHAZ_EPARSE, name, 1,
+                       "one column named '%.60s': a %s-separated file? read "
+                       "it with --delim %s",
+                       t->cols[0].name, semi ? "semicolon" : "tab",
+                       semi ? "';'" : "'\\t'");
+        rhaz_table_free(t);
+        t = NULL;
+    }
+    if (t && check_mixed(&p, t) != 0) {
+        rhaz_table_free(t);
+        t = NULL;
+    }
     if (t && p.late_flip) {
         p.pass = 2;
         p.late_flip = 0;
@@ -678,7 +1042,10 @@ const char *rhaz_table_colname(const rhaz_table *t, size_t j)
 
 long rhaz_table_find(const rhaz_table *t, const char *name)
 {
-    for (size_t j = 0; j < t->ncol; j++)
+    size_t j;
+    if (t->names.cap)
+        return strmap_get(&t->names, name, &j) ? (long)j : -1;
+    for (j = 0; j < t->ncol; j++)
         if (strcmp(t->cols[j].name, name) == 0)
             return (long)j;
     return -1;
