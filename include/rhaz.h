@@ -12,6 +12,7 @@
 #include "rhaz/core.h"
 #include "rhaz/table.h"
 #include "rhaz/data.h"
+#include "rhaz/spells.h"
 #include "rhaz/formula.h"
 #include "rhaz/fit.h"
 #include "rhaz/glm.h"

@@ -64,8 +64,26 @@ static const char *stat_name(const rhaz_fit_summary *s)
     return s->firth ? "Chisq" : "z";
 }
 
+/* parametric survival and cure models: (model, link) -> title */
+static const struct {
+    const char *model, *link, *title;
+} surv_titles[] = {
+    {"weibull", "aft", "Weibull survival model (AFT metric, as R survreg)"},
+    {"weibull", "ph", "Weibull survival model (PH metric, as Stata streg)"},
+    {"exponential", "aft", "Exponential survival model (AFT metric, as R survreg)"},
+    {"exponential", "ph", "Exponential survival model (PH metric, as Stata streg)"},
+    {"loglogistic", "aft", "Log-logistic survival model (AFT metric, as R survreg)"},
+    {"lognormal", "aft", "Log-normal survival model (AFT metric, as R survreg)"},
+    {"cure", "weibull", "Split-population (cure) model, Weibull duration (as R spduration)"},
+    {"cure", "loglogistic",
+     "Split-population (cure) model, log-logistic duration (as R spduration)"},
+};
+
 static const char *model_title(const rhaz_fit_summary *s)
 {
+    for (size_t k = 0; s->model && s->link && k < sizeof surv_titles / sizeof surv_titles[0]; k++)
+        if (!strcmp(s->model, surv_titles[k].model) && !strcmp(s->link, surv_titles[k].link))
+            return surv_titles[k].title;
     if (s->model && strcmp(s->model, "cox") == 0)
         return "Cox proportional hazards model";
     if (s->firth)
@@ -99,7 +117,8 @@ static void write_text(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_o
     snprintf(lo_name, sizeof lo_name, "%.3g %%", 100 * a);
     snprintf(hi_name, sizeof hi_name, "%.3g %%", 100 * (1 - a));
     fprintf(fp, "%-*s %11s %11s %9s %9s %11s %11s\n", (int)w, "",
-            o->exp ? (s->model && strcmp(s->model, "cox") == 0 ? "exp(coef)" : "Odds ratio")
+            o->exp ? (s->link && (!strcmp(s->link, "logit") || !strcmp(s->link, "cloglog"))
+                          ? "Odds ratio" : "exp(coef)")
                    : "Estimate",
             "Std. Error", s->firth ? "Chisq" : "z value",
             s->firth ? "Pr(>Chisq)" : "Pr(>|z|)", lo_name, hi_name);
@@ -126,11 +145,16 @@ static void write_text(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_o
         fprintf(fp, "Confidence intervals and p-values: profile penalized likelihood (as logistf)\n");
     else
         fprintf(fp, "Confidence intervals: Wald (estimate +/- z x SE)\n");
-    fprintf(fp, "\n%sog-likelihood: %.*g   null: %.*g\n", s->firth ? "Penalized l" : "L",
-            dg + 4, s->loglik, dg + 4, s->loglik_null);
     char p[32];
-    fmt_p(p, sizeof p, s->lr_p);
-    fprintf(fp, "LR test:        chi2(%d) = %.*g, p = %s\n", s->lr_df, dg + 2, s->lr_stat, p);
+    if (isnan(s->loglik_null) && s->lr_df == 0) /* no nested null model (cure) */
+        fprintf(fp, "\n%sog-likelihood: %.*g\n", s->firth ? "Penalized l" : "L",
+                dg + 4, s->loglik);
+    else {
+        fprintf(fp, "\n%sog-likelihood: %.*g   null: %.*g\n", s->firth ? "Penalized l" : "L",
+                dg + 4, s->loglik, dg + 4, s->loglik_null);
+        fmt_p(p, sizeof p, s->lr_p);
+        fprintf(fp, "LR test:        chi2(%d) = %.*g, p = %s\n", s->lr_df, dg + 2, s->lr_stat, p);
+    }
     fprintf(fp, "AIC: %.*g   BIC: %.*g\n", dg + 4, s->aic, dg + 4, s->bic);
     fprintf(fp, "%s after %d iteration%s (%d step-halving%s); rank %d of %zu\n",
             s->converged ? "Converged" : "NOT CONVERGED", s->iterations,
