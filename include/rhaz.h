@@ -20,6 +20,7 @@
 #include "rhaz/clogit.h"
 #include "rhaz/survreg.h"
 #include "rhaz/frailty.h"
+#include "rhaz/predict.h"
 #include "rhaz/plot.h"
 #include "rhaz/report.h"
 #include "rhaz/modelfile.h"

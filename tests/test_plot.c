@@ -759,7 +759,7 @@ static void test_cli_predict(void)
     snprintf(args, sizeof args,
              "plot predict --fit tests/data/plot/fit_logit.json --data "
              "tests/data/plot/pred_panel.csv --vary democracy --out %s/pr "
-             "--render png", tmpdir);
+             "--render png --csv", tmpdir);
     T_EQ_INT(t_run(args, &out, &err), 0, "predict");
     T_CHECK(err && !*err, "silent (%s)", err ? err : "");
     free(out), free(err);
@@ -768,6 +768,26 @@ static void test_cli_predict(void)
     double v[4 * 16];
     int nc;
     int nr = block(gp, "s1", v, 16, 4, &nc);
+    /* --csv: the same numbers as the script draws */
+    snprintf(path, sizeof path, "%s/pr.csv", tmpdir);
+    rhaz_error e2;
+    rhaz_table *csv = rhaz_table_read(path, NULL, &e2);
+    T_CHECK(csv && rhaz_table_nrow(csv) == (size_t)nr, "csv rows: %s",
+            csv ? "" : e2.msg);
+    if (csv && rhaz_table_nrow(csv) == (size_t)nr && nr > 0) {
+        static const char *const cols[] = {"x", "y", "lower", "upper"};
+        double worst_csv = 0;
+        for (int c = 0; c < 4; c++) {
+            long j = rhaz_table_find(csv, cols[c]);
+            T_CHECK(j >= 0, "csv column %s", cols[c]);
+            for (int i = 0; j >= 0 && i < nr; i++)
+                worst_csv = fmax(worst_csv,
+                                 fabs(rhaz_table_num(csv, (size_t)j)[i] -
+                                      v[i * 4 + c]));
+        }
+        T_CHECK(worst_csv == 0, "csv equals the drawn data (%.3g)", worst_csv);
+    }
+    rhaz_table_free(csv);
     /* 8 distinct democracy values among complete rows (row III has no
      * democracy): points at each, sorted */
     T_EQ_INT(nr, 8, "one point per distinct value");

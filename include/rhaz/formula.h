@@ -134,12 +134,70 @@ typedef struct {
     } *blocks;
     int blocks_only;   /* 1: the block columns of X were not written
                           (sparse_indicators) */
+    struct rhaz_design_spec *spec; /* how to code new rows (see below) */
 } rhaz_design;
 
 rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
                                const rhaz_design_options *opt,
                                rhaz_error *err);
 void rhaz_design_free(rhaz_design *d); /* accepts NULL */
+
+/* ---- New data: coding other rows as the design coded its own ---------
+ *
+ * A design remembers what it learnt from its rows (R's "predvars" and
+ * xlevels): the formula, each factor's levels and each ns() term's knots.
+ * rhaz_design_build_newdata() builds the model matrix of other rows (a
+ * grid, counterfactual copies of the data) with exactly those columns:
+ * a factor value that was not a level is an error naming it; ns() uses
+ * the stored knots and is linear beyond the boundary knots (as
+ * predict(ns(...)) in R); log(), powers, I(), cubic() and interactions
+ * are evaluated on the new values.  Only the right-hand side is used:
+ * the response, weights, cluster and strata columns need not exist (the
+ * result has ny = 0, no weights, clusters or strata).  Rows with a
+ * missing value in a variable of the formula are dropped (d->rows says
+ * which are kept). */
+typedef struct rhaz_design_spec rhaz_design_spec;
+
+typedef enum {
+    RHAZ_DVAR_NUMERIC = 0, /* a number per row: x, log(x), I(x^2) ... */
+    RHAZ_DVAR_FACTOR,      /* factor(g) or a text column */
+    RHAZ_DVAR_CUBIC,       /* cubic(t): t, t^2, t^3 */
+    RHAZ_DVAR_NS           /* ns(t, df) */
+} rhaz_design_var_kind;
+
+/* One variable of the formula as the design saw it (borrowed). */
+typedef struct {
+    const char *label;            /* deparsed: "factor(regime)", "ns(t, 3)" */
+    rhaz_design_var_kind kind;
+    int used;                     /* 1 if it appears in a term */
+    size_t nlevels;               /* factor levels, sorted as coded */
+    const char *const *levels;
+    size_t nknots;                /* ns(): boundary low, interior knots, */
+    const double *knots;          /*       boundary high (df + 1 values) */
+} rhaz_design_var;
+
+const rhaz_design_spec *rhaz_design_spec_of(const rhaz_design *d);
+rhaz_design *rhaz_design_build_newdata(const rhaz_design *d,
+                                       const rhaz_table *newdata,
+                                       rhaz_error *err);
+rhaz_design *rhaz_design_spec_build(const rhaz_design_spec *s,
+                                    const rhaz_table *newdata,
+                                    rhaz_error *err);
+const char *rhaz_design_spec_formula(const rhaz_design_spec *s);
+int rhaz_design_spec_drop_intercept(const rhaz_design_spec *s);
+size_t rhaz_design_spec_nvars(const rhaz_design_spec *s);
+rhaz_status rhaz_design_spec_var(const rhaz_design_spec *s, size_t k,
+                                 rhaz_design_var *out);
+/* Rebuild a spec (e.g. read back from a fit's JSON): the formula text,
+ * then for each of its variables (in the order rhaz_design_spec_var
+ * lists them, matched by label) levels or knots.  Errors name the
+ * variable. */
+rhaz_design_spec *rhaz_design_spec_make(const char *formula,
+                                        int drop_intercept, size_t nvars,
+                                        const rhaz_design_var *vars,
+                                        rhaz_error *err);
+rhaz_design_spec *rhaz_design_spec_copy(const rhaz_design_spec *s);
+void rhaz_design_spec_free(rhaz_design_spec *s); /* accepts NULL */
 
 #ifdef __cplusplus
 }

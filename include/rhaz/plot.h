@@ -17,6 +17,7 @@
 #define RHAZ_PLOT_H
 
 #include "core.h"
+#include "data.h"
 #include "fit.h"
 #include "table.h"
 
@@ -140,6 +141,74 @@ rhaz_status rhaz_plot_add(rhaz_plot *p, const rhaz_plot_series *s,
 rhaz_status rhaz_plot_add_fit(rhaz_plot *p, const rhaz_fit_summary *fit,
                               const char *label, int drop_intercept,
                               rhaz_error *err);
+
+/* Default axis labels for the figure (copied), used when the options
+ * give none; NULL leaves one as it is.  The builders below set them. */
+rhaz_status rhaz_plot_set_default_labels(rhaz_plot *p, const char *xlabel,
+                                         const char *ylabel, rhaz_error *err);
+
+/* ---- Series builders: what `rhaz plot KIND` draws from its inputs ----
+ * Each adds the series of one figure kind to p (and default axis labels)
+ * and returns an error naming the file (the table's name) and line. */
+
+/* Long table [gcol,]xcol,ycol[,lower,upper] -> one series per gcol value
+ * (first appearance order; gcol absent: one series). */
+rhaz_status rhaz_plot_add_long(rhaz_plot *p, const rhaz_table *t,
+                               const char *gcol, const char *xcol,
+                               const char *ycol, rhaz_error *err);
+/* [model,]term,estimate,conf_low,conf_high -> one coef series per model;
+ * "(Intercept)" rows only when intercept is set. */
+rhaz_status rhaz_plot_add_coef_table(rhaz_plot *p, const rhaz_table *t,
+                                     int intercept, rhaz_error *err);
+/* term,time,residual[,var] -> one zph panel per term. */
+rhaz_status rhaz_plot_add_zph_table(rhaz_plot *p, const rhaz_table *t,
+                                    rhaz_error *err);
+/* Coefficients of several fits, one coef series each.  Legend: labels[f]
+ * when not NULL, else the model names when they are all distinct, else
+ * stems[f].  terms: "a,b,c" keeps these terms in this order (NULL: all,
+ * "(Intercept)" only with intercept).  ratio: the x label names odds or
+ * hazard ratios after the models' links. */
+rhaz_status rhaz_plot_add_fits(rhaz_plot *p, rhaz_fit_summary *const *fits,
+                               const char *const *labels,
+                               const char *const *stems, size_t nfits,
+                               const char *terms, int intercept, int ratio,
+                               rhaz_error *err);
+/* Parties (and, with signatories, signatories as thin dashed lines) per
+ * year of the treaties idx[0..n-1], to end_year (0: the records' end). */
+rhaz_status rhaz_plot_add_participation(rhaz_plot *p, const rhaz_data *d,
+                                        const size_t *idx, size_t n,
+                                        int end_year, int signatories,
+                                        rhaz_error *err);
+/* Mean region_density per region and year of a panel (one treaty, or
+ * the rows of treaty when given). */
+rhaz_status rhaz_plot_add_density(rhaz_plot *p, const rhaz_table *panel,
+                                  const char *treaty, rhaz_error *err);
+/* 1 - Kaplan-Meier with log-log 95% bands per group of
+ * 'Surv(...) ~ g1 + g2' (or ~ 1). */
+rhaz_status rhaz_plot_add_km(rhaz_plot *p, const rhaz_table *panel,
+                             const char *formula, rhaz_error *err);
+/* Baseline cumulative hazard (survival: survival) per stratum of a Cox
+ * fit of formula on panel, covariates at their means, 95% band
+ * H +- 1.96 se(H). */
+rhaz_status rhaz_plot_add_baseline(rhaz_plot *p, const rhaz_table *panel,
+                                   const char *formula, int survival,
+                                   rhaz_error *err);
+/* Scaled Schoenfeld residuals of a Cox fit of formula, one panel per
+ * coefficient, the smooth band from the model-based variance. */
+rhaz_status rhaz_plot_add_zph_fit(rhaz_plot *p, const rhaz_table *panel,
+                                  const char *formula, rhaz_error *err);
+/* A fitted model across variable vary: vary on a grid over its range in
+ * the rows the model uses (its distinct values when 12 or fewer), the
+ * other columns at the values of at ("a=1,b=x") or at their mean
+ * (numbers) or most frequent value (text) over those rows; probability
+ * (logit, cloglog) or hazard ratio against vary at its mean (Cox), with
+ * a 95% delta-method band on the linear-predictor scale. */
+rhaz_status rhaz_plot_add_predict(rhaz_plot *p, const rhaz_fit_summary *fit,
+                                  const rhaz_table *panel, const char *vary,
+                                  const char *at, rhaz_error *err);
+/* The series as CSV: group,x,y,lower,upper (coef: group,term,estimate,
+ * conf_low,conf_high; zph: term,time,residual), the numbers drawn. */
+rhaz_status rhaz_plot_write_csv(const rhaz_plot *p, FILE *fp, rhaz_error *err);
 
 /* Write the gnuplot script.  Validates the options first. */
 rhaz_status rhaz_plot_write(const rhaz_plot *p, const rhaz_plot_options *opt,

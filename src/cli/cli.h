@@ -85,6 +85,16 @@ typedef enum {
 int cli_parse_format(const char *cmd, const char *s, unsigned allowed,
                      cli_format *out);
 
+/* Figures (render.c): write the gnuplot script of p for format fmt with
+ * `set output` = image into path (atomically); render p into OUT.EXT. */
+rhaz_status cli_plot_write_script(const rhaz_plot *p,
+                                  const rhaz_plot_options *po,
+                                  rhaz_plot_format fmt, const char *image,
+                                  const char *path, rhaz_error *err);
+rhaz_status cli_plot_render(const rhaz_plot *p, const rhaz_plot_options *po,
+                            const char *out, rhaz_plot_format fmt,
+                            rhaz_error *err);
+
 /* Each command: argv[0] is the command name. */
 typedef struct {
     const char *name;

@@ -36,6 +36,9 @@ typedef struct {
     int *code;        /* n_total then n: 0..nlev-1 */
     char **levels;
     size_t nlev;
+    /* ns(): knots (boundary low, interior, boundary high) */
+    double *knots;
+    size_t nknots;
 } dvar;
 
 typedef struct {
@@ -43,6 +46,10 @@ typedef struct {
     size_t n;          /* n_total rows */
     rhaz_error *err;
     const char *ftext;
+    /* new data (rhaz_design_spec_build): factor levels and ns() knots of
+     * variable vi come from spec instead of the rows */
+    const rhaz_design_spec *spec;
+    long vi;           /* formula variable being evaluated, or -1 */
 } ctx;
 
 static rhaz_status derr(ctx *c, rhaz_status st, int pos, const char *what,
@@ -319,22 +326,36 @@ static double quantile7(const double *x, size_t m, double p)
 /* Natural cubic spline basis with df columns of the values x (NaN rows
  * stay NaN): out is df columns of N values, column-major. */
 static rhaz_status ns_basis(ctx *c, const fnode *call, const double *x,
-                            size_t df, double *out)
+                            size_t df, dvar *var, double *out)
 {
     size_t N = c->n, m = 0;
     rhaz_status st = RHAZ_OK;
+    size_t nik = df - 1, nbreak = nik + 2;
+    const double *frozen = NULL;
+    if (c->spec && c->vi >= 0) {
+        const dspec_var *sv = &c->spec->vars[c->vi];
+        if (sv->nknots != nbreak)
+            return derr(c, RHAZ_EINVAL, call->pos, "ns",
+                        "ns(): the fitted model stores %zu knots, df = %zu "
+                        "needs %zu", sv->nknots, df, nbreak);
+        frozen = sv->knots;
+    }
     double *s = malloc((N ? N : 1) * sizeof *s);
-    if (!s)
+    var->knots = malloc(nbreak * sizeof *var->knots);
+    if (!s || !var->knots) {
+        free(s);
         return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+    }
+    var->nknots = nbreak;
     for (size_t i = 0; i < N; i++)
         if (!isnan(x[i]))
             s[m++] = x[i];
-    if (m < 2) {
+    if (!frozen && m < 2) {
         free(s);
         return derr(c, RHAZ_EDATA, call->pos, "ns", "ns() needs at least two values");
     }
-    qsort(s, m, sizeof *s, cmp_double);
-    size_t nik = df - 1, nbreak = nik + 2;
+    if (!frozen)
+        qsort(s, m, sizeof *s, cmp_double);
     gsl_vector *brk = gsl_vector_alloc(nbreak);
     gsl_bspline_workspace *w = gsl_bspline_alloc(4, nbreak);
     size_t nb = nik + 4; /* B-spline functions; the first is dropped */
@@ -347,10 +368,17 @@ static rhaz_status ns_basis(ctx *c, const fnode *call, const double *x,
         st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
         goto cleanup;
     }
-    gsl_vector_set(brk, 0, s[0]);
-    gsl_vector_set(brk, nbreak - 1, s[m - 1]);
-    for (size_t k = 1; k <= nik; k++)
-        gsl_vector_set(brk, k, quantile7(s, m, (double)k * (1.0 / (double)(nik + 1))));
+    if (frozen) {
+        for (size_t k = 0; k < nbreak; k++)
+            gsl_vector_set(brk, k, frozen[k]);
+    } else {
+        gsl_vector_set(brk, 0, s[0]);
+        gsl_vector_set(brk, nbreak - 1, s[m - 1]);
+        for (size_t k = 1; k <= nik; k++)
+            gsl_vector_set(brk, k, quantile7(s, m, (double)k * (1.0 / (double)(nik + 1))));
+    }
+    for (size_t k = 0; k < nbreak; k++)
+        var->knots[k] = gsl_vector_get(brk, k);
     for (size_t k = 1; k < nbreak; k++)
         if (!(gsl_vector_get(brk, k) > gsl_vector_get(brk, k - 1))) {
             st = derr(c, RHAZ_EDATA, call->pos, "ns",
@@ -372,9 +400,20 @@ static rhaz_status ns_basis(ctx *c, const fnode *call, const double *x,
                 out[k * N + i] = NAN;
             continue;
         }
-        gsl_bspline_eval(x[i], B, w);
-        for (size_t k = 1; k < nb; k++)
-            gsl_vector_set(v, k - 1, gsl_vector_get(B, k));
+        double lo = gsl_vector_get(brk, 0), hi = gsl_vector_get(brk, nbreak - 1);
+        if (x[i] < lo || x[i] > hi) {
+            /* beyond the boundary knots (new data only): linear, as R's
+             * ns(): basis(b) + (x - b) basis'(b) at the nearer boundary */
+            double b = x[i] < lo ? lo : hi;
+            gsl_bspline_deriv_eval(b, 1, dB, w);
+            for (size_t k = 1; k < nb; k++)
+                gsl_vector_set(v, k - 1, gsl_matrix_get(dB, k, 0) +
+                                             (x[i] - b) * gsl_matrix_get(dB, k, 1));
+        } else {
+            gsl_bspline_eval(x[i], B, w);
+            for (size_t k = 1; k < nb; k++)
+                gsl_vector_set(v, k - 1, gsl_vector_get(B, k));
+        }
         gsl_linalg_QR_QTvec(QR, tau, v);
         for (size_t k = 0; k < df; k++)
             out[k * N + i] = gsl_vector_get(v, k + 2);
@@ -396,6 +435,7 @@ cleanup:
 
 static void dvar_clear(dvar *v)
 {
+    free(v->knots);
     free(v->val);
     free(v->code);
     if (v->levels)
@@ -478,7 +518,7 @@ static rhaz_status eval_var(ctx *c, const fnode *n, const char *label, dvar *v)
         }
         rhaz_status st = eval_num(c, n->args[0], x);
         if (!st && ns)
-            st = ns_basis(c, n, x, df, v->val);
+            st = ns_basis(c, n, x, df, v, v->val);
         if (!st && !ns)
             for (size_t i = 0; i < N; i++) {
                 v->val[i] = x[i];
@@ -523,12 +563,76 @@ static void mark_missing(ctx *c, const dvar *v, unsigned char *used,
         *allmiss = v->label;
 }
 
+/* New data: code factor v with the levels of the fitted design (sv);
+ * a value that is not one of them is an error naming it and its line. */
+static rhaz_status code_factor_frozen(ctx *c, dvar *v, const dspec_var *sv,
+                                      const unsigned char *used)
+{
+    size_t N = c->n;
+    if (sv->kind != RHAZ_DVAR_FACTOR)
+        return derr(c, RHAZ_EINVAL, 0, v->label,
+                    "%s is a factor here but not in the fitted model", v->label);
+    v->levels = calloc(sv->nlev ? sv->nlev : 1, sizeof *v->levels);
+    if (!v->levels)
+        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+    for (size_t l = 0; l < sv->nlev; l++)
+        if (!(v->levels[l] = dstrdup(sv->levels[l]))) {
+            v->nlev = l;
+            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        }
+    v->nlev = sv->nlev;
+    for (size_t i = 0; i < N; i++) {
+        v->code[i] = -1;
+        if (!used[i])
+            continue;
+        char buf[64];
+        const char *s;
+        if (v->strcol >= 0) {
+            s = rhaz_table_str(c->t, (size_t)v->strcol, i);
+        } else {
+            rhaz_fnum_format(v->val[i], buf, sizeof buf);
+            s = buf;
+        }
+        size_t lo = 0, hi = sv->nlev; /* levels are sorted as coded */
+        int found = -1;
+        for (size_t l = lo; l < hi; l++)
+            if (strcmp(sv->levels[l], s ? s : "") == 0) {
+                found = (int)l;
+                break;
+            }
+        if (found < 0) {
+            const char *tn = rhaz_table_name(c->t);
+            rhaz_error_set(c->err, RHAZ_EDATA, tn && *tn ? tn : NULL,
+                           rhaz_table_line(c->t, i),
+                           "%s: '%s' is not a level of the fitted model "
+                           "(levels: %s%s%s%s)", v->label, s ? s : "",
+                           sv->nlev > 0 ? sv->levels[0] : "",
+                           sv->nlev > 1 ? ", " : "",
+                           sv->nlev > 1 ? sv->levels[1] : "",
+                           sv->nlev > 2 ? ", ..." : "");
+            if (c->err)
+                snprintf(c->err->what, sizeof c->err->what, "%s", v->label);
+            return RHAZ_EDATA;
+        }
+        v->code[i] = found;
+    }
+    return RHAZ_OK;
+}
+
 /* After the used rows are known: code factors and compact to the n used
  * rows (rows[]). */
 static rhaz_status finish_var(ctx *c, dvar *v, const unsigned char *used,
                               const size_t *rows, size_t n)
 {
     size_t N = c->n;
+    if (v->kind == V_FACTOR && c->spec && c->vi >= 0) {
+        rhaz_status st = code_factor_frozen(c, v, &c->spec->vars[c->vi], used);
+        if (st)
+            return st;
+        for (size_t i = 0; i < n; i++)
+            v->code[i] = v->code[rows[i]];
+        return RHAZ_OK;
+    }
     if (v->kind == V_FACTOR) {
         rhaz_status st = code_factor(c, v->label, v->strcol, v->val, used, v->code,
                                      &v->levels, &v->nlev);
@@ -595,6 +699,7 @@ void rhaz_design_free(rhaz_design *d)
         for (size_t b = 0; b < d->n_blocks; b++)
             free(d->blocks[b].code);
     free(d->blocks);
+    rhaz_design_spec_free(d->spec);
     free(d);
 }
 
@@ -729,19 +834,26 @@ static rhaz_status strata_labels(ctx *c, rhaz_design *d, const rhaz_formula *f,
     return RHAZ_OK;
 }
 
-rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
-                               const rhaz_design_options *opt,
-                               rhaz_error *err)
+static rhaz_design_spec *spec_of_vars(const rhaz_formula *f, int drop_intercept,
+                                      const dvar *vars);
+
+/* The design of f on t; with spec (new data), the right-hand side only,
+ * coded with the spec's levels and knots. */
+static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
+                                 const rhaz_design_options *opt,
+                                 const rhaz_design_spec *spec,
+                                 rhaz_error *err)
 {
     rhaz_error_clear(err);
     rhaz_design_options o0 = {0};
     if (!opt)
         opt = &o0;
     size_t N = rhaz_table_nrow(t);
-    ctx c = {.t = t, .n = N, .err = err, .ftext = f->text};
+    ctx c = {.t = t, .n = N, .err = err, .ftext = f->text, .spec = spec,
+             .vi = -1};
     rhaz_status st = RHAZ_OK;
     rhaz_design *d = calloc(1, sizeof *d);
-    size_t nv = f->nvars, ny = 0, ns = f->nstrata;
+    size_t nv = f->nvars, ny = 0, ns = spec ? 0 : f->nstrata;
     dvar *vars = calloc(nv ? nv : 1, sizeof *vars);
     dvar yv[3], wv, cv, *sv = calloc(ns ? ns : 1, sizeof *sv);
     memset(yv, 0, sizeof yv);
@@ -775,11 +887,20 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
                 in_term = 1;
         if (!in_term)
             continue;
+        c.vi = (long)v;
         st = eval_var(&c, f->vars[v].node, f->vars[v].label, &vars[v]);
+        c.vi = -1;
+        if (!st && spec && (vars[v].kind == V_FACTOR) !=
+                               (spec->vars[v].kind == RHAZ_DVAR_FACTOR))
+            st = derr(&c, RHAZ_EDATA, f->vars[v].pos, vars[v].label,
+                      "%s is %s here but %s in the fitted model",
+                      vars[v].label,
+                      vars[v].kind == V_FACTOR ? "a factor (text)" : "numeric",
+                      vars[v].kind == V_FACTOR ? "numeric" : "a factor");
         if (!st)
             mark_missing(&c, &vars[v], used, &allmiss);
     }
-    if (!st && f->lhs != RHAZ_LHS_NONE) {
+    if (!st && f->lhs != RHAZ_LHS_NONE && !spec) {
         const fnode *ln = f->lhs_node;
         ny = f->lhs == RHAZ_LHS_VAR ? 1 : ln->nargs;
         for (size_t k = 0; k < ny && !st; k++) {
@@ -795,7 +916,7 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
                 mark_missing(&c, &yv[k], used, &allmiss);
         }
     }
-    if (!st && opt->weights) {
+    if (!st && opt->weights && !spec) {
         wnode.kind = N_NAME;
         wnode.name = (char *)opt->weights;
         have_w = 1;
@@ -814,7 +935,7 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
         if (!st)
             mark_missing(&c, &wv, used, &allmiss);
     }
-    if (!st && (opt->cluster || f->cluster)) {
+    if (!st && (opt->cluster || f->cluster) && !spec) {
         if (opt->cluster) {
             cnode.kind = N_NAME;
             cnode.name = (char *)opt->cluster;
@@ -875,8 +996,11 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
         goto fail;
     }
     for (size_t v = 0; v < nv && !st; v++)
-        if (vars[v].label)
+        if (vars[v].label) {
+            c.vi = (long)v;
             st = finish_var(&c, &vars[v], used, d->rows, n);
+            c.vi = -1;
+        }
     for (size_t k = 0; k < ny && !st; k++)
         st = finish_var(&c, &yv[k], used, d->rows, n);
     if (!st && have_w)
@@ -1136,6 +1260,12 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
                                     f->lhs_label, d->y[k * n + i]);
                 goto fail;
             }
+    d->spec = spec ? rhaz_design_spec_copy(spec)
+                   : spec_of_vars(f, opt->drop_intercept, vars);
+    if (!d->spec) {
+        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        goto fail;
+    }
     goto done;
 fail:
     rhaz_design_free(d);
@@ -1154,4 +1284,237 @@ done:
     free(sv);
     free(used);
     return d;
+}
+
+rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
+                               const rhaz_design_options *opt,
+                               rhaz_error *err)
+{
+    return design_build(f, t, opt, NULL, err);
+}
+
+/* ---------- the spec: what new rows need ---------- */
+
+static void spec_var_clear(dspec_var *v)
+{
+    if (v->levels)
+        for (size_t l = 0; l < v->nlev; l++)
+            free(v->levels[l]);
+    free(v->levels);
+    free(v->knots);
+    memset(v, 0, sizeof *v);
+}
+
+void rhaz_design_spec_free(rhaz_design_spec *s)
+{
+    if (!s)
+        return;
+    if (s->vars && s->f)
+        for (size_t v = 0; v < s->f->nvars; v++)
+            spec_var_clear(&s->vars[v]);
+    free(s->vars);
+    rhaz_formula_free(s->f);
+    free(s);
+}
+
+/* A spec with the variables of formula text (kinds from the tree), no
+ * levels or knots yet. */
+static rhaz_design_spec *spec_new(const char *text, int drop_intercept,
+                                  rhaz_error *err)
+{
+    rhaz_design_spec *s = calloc(1, sizeof *s);
+    if (!s) {
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    s->drop_intercept = drop_intercept;
+    if (!(s->f = rhaz_formula_parse(text, err))) {
+        free(s);
+        return NULL;
+    }
+    size_t nv = s->f->nvars;
+    if (!(s->vars = calloc(nv ? nv : 1, sizeof *s->vars))) {
+        rhaz_design_spec_free(s);
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    for (size_t v = 0; v < nv; v++) {
+        const fnode *n = s->f->vars[v].node;
+        for (size_t k = 0; k < s->f->nterms; k++)
+            if (fset_has(&s->f->terms[k].vars, v))
+                s->vars[v].used = 1;
+        s->vars[v].kind = is_call(n, "ns")      ? RHAZ_DVAR_NS
+                          : is_call(n, "cubic") ? RHAZ_DVAR_CUBIC
+                          : is_call(n, "factor") || is_call(n, "as.factor")
+                              ? RHAZ_DVAR_FACTOR
+                              : RHAZ_DVAR_NUMERIC;
+    }
+    return s;
+}
+
+static int spec_set_var(dspec_var *sv, char *const *levels, size_t nlev,
+                        const double *knots, size_t nknots)
+{
+    if (nlev) {
+        if (!(sv->levels = calloc(nlev, sizeof *sv->levels)))
+            return -1;
+        for (size_t l = 0; l < nlev; l++) {
+            if (!(sv->levels[l] = dstrdup(levels[l])))
+                return -1;
+            sv->nlev = l + 1;
+        }
+    }
+    if (nknots) {
+        if (!(sv->knots = malloc(nknots * sizeof *sv->knots)))
+            return -1;
+        memcpy(sv->knots, knots, nknots * sizeof *knots);
+        sv->nknots = nknots;
+    }
+    return 0;
+}
+
+static rhaz_design_spec *spec_of_vars(const rhaz_formula *f, int drop_intercept,
+                                      const dvar *vars)
+{
+    rhaz_design_spec *s = spec_new(f->text, drop_intercept, NULL);
+    if (!s)
+        return NULL;
+    for (size_t v = 0; v < f->nvars; v++) {
+        if (!vars[v].label)
+            continue;
+        dspec_var *sv = &s->vars[v];
+        if (vars[v].kind == V_FACTOR)
+            sv->kind = RHAZ_DVAR_FACTOR; /* also a text column without factor() */
+        if (spec_set_var(sv, vars[v].kind == V_FACTOR ? vars[v].levels : NULL,
+                         vars[v].kind == V_FACTOR ? vars[v].nlev : 0,
+                         vars[v].knots, vars[v].knots ? vars[v].nknots : 0)) {
+            rhaz_design_spec_free(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+rhaz_design_spec *rhaz_design_spec_copy(const rhaz_design_spec *s)
+{
+    if (!s)
+        return NULL;
+    rhaz_design_spec *c = spec_new(s->f->text, s->drop_intercept, NULL);
+    if (!c)
+        return NULL;
+    for (size_t v = 0; v < s->f->nvars; v++) {
+        c->vars[v].kind = s->vars[v].kind;
+        if (spec_set_var(&c->vars[v], s->vars[v].levels, s->vars[v].nlev,
+                         s->vars[v].knots, s->vars[v].nknots)) {
+            rhaz_design_spec_free(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+const rhaz_design_spec *rhaz_design_spec_of(const rhaz_design *d)
+{
+    return d ? d->spec : NULL;
+}
+
+const char *rhaz_design_spec_formula(const rhaz_design_spec *s)
+{
+    return s ? s->f->text : NULL;
+}
+
+int rhaz_design_spec_drop_intercept(const rhaz_design_spec *s)
+{
+    return s ? s->drop_intercept : 0;
+}
+
+size_t rhaz_design_spec_nvars(const rhaz_design_spec *s)
+{
+    return s ? s->f->nvars : 0;
+}
+
+rhaz_status rhaz_design_spec_var(const rhaz_design_spec *s, size_t k,
+                                 rhaz_design_var *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!s || k >= s->f->nvars)
+        return RHAZ_EINVAL;
+    const dspec_var *v = &s->vars[k];
+    out->label = s->f->vars[k].label;
+    out->kind = v->kind;
+    out->used = v->used;
+    out->nlevels = v->nlev;
+    out->levels = (const char *const *)v->levels;
+    out->nknots = v->nknots;
+    out->knots = v->knots;
+    return RHAZ_OK;
+}
+
+rhaz_design_spec *rhaz_design_spec_make(const char *formula,
+                                        int drop_intercept, size_t nvars,
+                                        const rhaz_design_var *vars,
+                                        rhaz_error *err)
+{
+    rhaz_error_clear(err);
+    rhaz_design_spec *s = spec_new(formula, drop_intercept, err);
+    if (!s)
+        return NULL;
+    for (size_t v = 0; v < s->f->nvars; v++) {
+        const rhaz_design_var *in = NULL;
+        for (size_t k = 0; k < nvars && !in; k++)
+            if (vars[k].label && strcmp(vars[k].label, s->f->vars[v].label) == 0)
+                in = &vars[k];
+        dspec_var *sv = &s->vars[v];
+        if (!in) {
+            if (sv->used && sv->kind != RHAZ_DVAR_NUMERIC &&
+                sv->kind != RHAZ_DVAR_CUBIC) {
+                rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                               "design: no levels or knots for '%s'",
+                               s->f->vars[v].label);
+                goto fail;
+            }
+            continue; /* a numeric variable: nothing stored */
+        }
+        if (in->kind == RHAZ_DVAR_FACTOR)
+            sv->kind = RHAZ_DVAR_FACTOR;
+        if (sv->used && sv->kind == RHAZ_DVAR_FACTOR && in->nlevels < 2) {
+            rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                           "design: factor '%s' needs its levels", in->label);
+            goto fail;
+        }
+        if (sv->used && sv->kind == RHAZ_DVAR_NS && in->nknots < 2) {
+            rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                           "design: ns() term '%s' needs its knots", in->label);
+            goto fail;
+        }
+        if (spec_set_var(sv, (char *const *)in->levels,
+                         sv->kind == RHAZ_DVAR_FACTOR ? in->nlevels : 0,
+                         in->knots, sv->kind == RHAZ_DVAR_NS ? in->nknots : 0)) {
+            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+            goto fail;
+        }
+    }
+    return s;
+fail:
+    rhaz_design_spec_free(s);
+    return NULL;
+}
+
+rhaz_design *rhaz_design_spec_build(const rhaz_design_spec *s,
+                                    const rhaz_table *newdata, rhaz_error *err)
+{
+    if (!s) {
+        rhaz_error_set(err, RHAZ_EINVAL, NULL, 0, "no design to code new data by");
+        return NULL;
+    }
+    rhaz_design_options o = {0};
+    o.drop_intercept = s->drop_intercept;
+    return design_build(s->f, newdata, &o, s, err);
+}
+
+rhaz_design *rhaz_design_build_newdata(const rhaz_design *d,
+                                       const rhaz_table *newdata,
+                                       rhaz_error *err)
+{
+    return rhaz_design_spec_build(d ? d->spec : NULL, newdata, err);
 }

@@ -59,6 +59,24 @@ struct rhaz_formula {
     fnode *cluster;         /* argument of a cluster() term, or NULL */
 };
 
+/* What a design remembers of the rows it was built on, to code new rows
+ * the same way (rhaz_design_spec_build): per formula variable, its kind,
+ * factor levels and ns() knots. */
+typedef struct {
+    rhaz_design_var_kind kind;
+    int used;           /* appears in a term */
+    char **levels;      /* RHAZ_DVAR_FACTOR: nlev labels */
+    size_t nlev;
+    double *knots;      /* RHAZ_DVAR_NS: boundary low, interior, high */
+    size_t nknots;
+} dspec_var;
+
+struct rhaz_design_spec {
+    rhaz_formula *f;    /* parsed again from the formula text: owned */
+    int drop_intercept;
+    dspec_var *vars;    /* f->nvars */
+};
+
 static inline int fset_has(const fset *s, size_t i)
 {
     return (int)((s->bits[i / 64] >> (i % 64)) & 1u);

@@ -77,12 +77,11 @@ rhaz_status plot_write_coef(const rhaz_plot *p, const rhaz_plot_options *o,
     }
     double ylab_in = ((double)wl * 0.6 + 1) * o->font_size / 72.0;
     plot_put_preamble(fp, p, o, t, height);
-    const char *xl = o->xlabel ? o->xlabel
-                     : ratio ? "Ratio (log scale)" : t->xlabel;
+    const char *xl = plot_xlabel(p, o, ratio ? "Ratio (log scale)" : t->xlabel);
     fputs("set xlabel ", fp);
     plot_put_str(fp, plot_label(o, xl));
     fputs("\nset ylabel ", fp);
-    plot_put_str(fp, plot_label(o, o->ylabel ? o->ylabel : t->ylabel));
+    plot_put_str(fp, plot_label(o, plot_ylabel(p, o, t->ylabel)));
     fputc('\n', fp);
     if (ratio) {
         double pad = pow(hi / lo, 0.06);

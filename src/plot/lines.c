@@ -77,7 +77,7 @@ rhaz_status plot_write_lines(const rhaz_plot *p, const rhaz_plot_options *o,
     for (size_t i = 0; discrete && i < p->ns; i++)
         discrete = p->s[i].n <= 12;
     double plot_w = plot_put_preamble(fp, p, o, t, o->height);
-    plot_put_axis_labels(fp, o, t);
+    plot_put_axis_labels(fp, p, o, t);
 
     /* y range: the kind's floor, a readable ceiling from the data */
     double ymax = -INFINITY, ymin = INFINITY;

@@ -170,7 +170,53 @@ void rhaz_plot_free(rhaz_plot *p)
     for (size_t i = 0; i < p->ns; i++)
         series_free(&p->s[i]);
     free(p->s);
+    free(p->xlabel);
+    free(p->ylabel);
     free(p);
+}
+
+static char *dup_label(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+rhaz_status rhaz_plot_set_default_labels(rhaz_plot *p, const char *xlabel,
+                                         const char *ylabel, rhaz_error *err)
+{
+    char *x = xlabel ? dup_label(xlabel) : NULL;
+    char *y = ylabel ? dup_label(ylabel) : NULL;
+    if ((xlabel && !x) || (ylabel && !y)) {
+        free(x);
+        free(y);
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+    }
+    if (xlabel) {
+        free(p->xlabel);
+        p->xlabel = x;
+    }
+    if (ylabel) {
+        free(p->ylabel);
+        p->ylabel = y;
+    }
+    return RHAZ_OK;
+}
+
+const char *plot_xlabel(const rhaz_plot *p, const rhaz_plot_options *o,
+                        const char *dflt)
+{
+    return o->xlabel ? o->xlabel : p->xlabel ? p->xlabel : dflt;
+}
+
+const char *plot_ylabel(const rhaz_plot *p, const rhaz_plot_options *o,
+                        const char *dflt)
+{
+    return o->ylabel ? o->ylabel : p->ylabel ? p->ylabel : dflt;
 }
 
 rhaz_plot_kind rhaz_plot_get_kind(const rhaz_plot *p) { return p->kind; }

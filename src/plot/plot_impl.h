@@ -21,7 +21,15 @@ struct rhaz_plot {
     plot_series *s;
     size_t ns, cap;
     int next_style;          /* last automatic style handed out */
+    char *xlabel, *ylabel;   /* defaults set by the series builders, or
+                                NULL: the kind's (options override both) */
 };
+
+/* The axis labels to draw: the options', else the builder's, else dflt. */
+const char *plot_xlabel(const rhaz_plot *p, const rhaz_plot_options *o,
+                        const char *dflt);
+const char *plot_ylabel(const rhaz_plot *p, const rhaz_plot_options *o,
+                        const char *dflt);
 
 /* Per-kind behaviour flags for the shared line writer. */
 enum {
@@ -82,7 +90,7 @@ void plot_put_num(FILE *fp, double x);
 /* The label of a name from opt->labels, or the name itself. */
 const char *plot_label(const rhaz_plot_options *o, const char *name);
 /* `set xlabel '...'` / ylabel with the label lookup applied. */
-void plot_put_axis_labels(FILE *fp, const rhaz_plot_options *o,
+void plot_put_axis_labels(FILE *fp, const rhaz_plot *p, const rhaz_plot_options *o,
                           const plot_type *t);
 /* A tic step from {1, 2, 2.5, 5} x 10^k such that the tics between lo
  * and hi, each label_in inches wide, fit in avail_in inches; NaN if the

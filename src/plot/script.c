@@ -272,11 +272,11 @@ double plot_put_preamble(FILE *fp, const rhaz_plot *p,
     return plot_w;
 }
 
-void plot_put_axis_labels(FILE *fp, const rhaz_plot_options *o,
+void plot_put_axis_labels(FILE *fp, const rhaz_plot *p, const rhaz_plot_options *o,
                           const plot_type *t)
 {
-    const char *xl = o->xlabel ? o->xlabel : t->xlabel;
-    const char *yl = o->ylabel ? o->ylabel : t->ylabel;
+    const char *xl = plot_xlabel(p, o, t->xlabel);
+    const char *yl = plot_ylabel(p, o, t->ylabel);
     fputs("set xlabel ", fp);
     plot_put_str(fp, plot_label(o, xl));
     fputs("\nset ylabel ", fp);

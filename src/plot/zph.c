@@ -63,8 +63,8 @@ rhaz_status plot_write_zph(const rhaz_plot *p, const rhaz_plot_options *o,
 
     plot_put_preamble(fp, p, o, t, height);
     fputs("unset title\nset mxtics 1\nset mytics 1\n", fp);
-    const char *xl = plot_label(o, o->xlabel ? o->xlabel : t->xlabel);
-    const char *yl = plot_label(o, o->ylabel ? o->ylabel : t->ylabel);
+    const char *xl = plot_label(o, plot_xlabel(p, o, t->xlabel));
+    const char *yl = plot_label(o, plot_ylabel(p, o, t->ylabel));
     double pw = o->width / (double)cols, ph = height / (double)rows;
     fprintf(fp, "# smooth: natural cubic spline, df = %d, least squares "
                 "(as R's plot.cox.zph);\n# band: fit +- 2 SE using the "
