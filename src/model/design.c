@@ -576,7 +576,7 @@ static rhaz_status code_factor_frozen(ctx *c, dvar *v, const dspec_var *sv,
     if (!v->levels)
         return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
     for (size_t l = 0; l < sv->nlev; l++)
-        if (!(v->levels[l] = dstrdup(sv->levels[l]))) {
+        if (!(v->levels[l] = core_strdup(sv->levels[l]))) {
             v->nlev = l;
             return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
         }
@@ -590,7 +590,7 @@ static rhaz_status code_factor_frozen(ctx *c, dvar *v, const dspec_var *sv,
         if (v->strcol >= 0) {
             s = rhaz_table_str(c->t, (size_t)v->strcol, i);
         } else {
-            rhaz_fnum_format(v->val[i], buf, sizeof buf);
+            core_format_r(v->val[i], buf, sizeof buf);
             s = buf;
         }
         size_t lo = 0, hi = sv->nlev; /* levels are sorted as coded */
@@ -1359,7 +1359,7 @@ static int spec_set_var(dspec_var *sv, char *const *levels, size_t nlev,
         if (!(sv->levels = calloc(nlev, sizeof *sv->levels)))
             return -1;
         for (size_t l = 0; l < nlev; l++) {
-            if (!(sv->levels[l] = dstrdup(levels[l])))
+            if (!(sv->levels[l] = core_strdup(levels[l])))
                 return -1;
             sv->nlev = l + 1;
         }

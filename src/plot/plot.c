@@ -175,22 +175,11 @@ void rhaz_plot_free(rhaz_plot *p)
     free(p);
 }
 
-static char *dup_label(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 rhaz_status rhaz_plot_set_default_labels(rhaz_plot *p, const char *xlabel,
                                          const char *ylabel, rhaz_error *err)
 {
-    char *x = xlabel ? dup_label(xlabel) : NULL;
-    char *y = ylabel ? dup_label(ylabel) : NULL;
+    char *x = xlabel ? core_strdup(xlabel) : NULL;
+    char *y = ylabel ? core_strdup(ylabel) : NULL;
     if ((xlabel && !x) || (ylabel && !y)) {
         free(x);
         free(y);
