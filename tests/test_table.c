@@ -201,7 +201,8 @@ static void test_options(void)
     /* Latin-1 */
     const char lat[] = "name\nC\xf4te d'Ivoire\n";
     t = rd(lat, NULL, &err);
-    T_CHECK(t == NULL && err.line == 2 && strstr(err.msg, "latin1"),
+    T_CHECK(t == NULL && err.line == 2 && strstr(err.msg, "Latin-1") &&
+                strcmp(err.option, "encoding") == 0,
             "Latin-1 without option is refused at line 2: %s", err.msg);
     t = rd(lat, &(rhaz_csv_options){.encoding = RHAZ_ENC_LATIN1}, &err);
     T_CHECK(t != NULL, "Latin-1 with option");

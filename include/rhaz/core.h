@@ -37,6 +37,11 @@ typedef struct {
                        library so a caller can map it to a source line
                        (rhaz_table_line) without reading the message */
     char what[128]; /* variable, term, key or option concerned, or "" */
+    char option[32]; /* the library option that would change the outcome
+                        (its field name in the options struct: "firth",
+                        "end_year", "encoding", ...), or ""; messages
+                        never name command-line flags, a program maps
+                        this to its own */
     char msg[768];  /* one-line human-readable message */
 } rhaz_error;
 

@@ -12,11 +12,25 @@
 #include <string.h>
 #include <strings.h>
 
+/* Library option (rhaz_error.option) -> the flag that sets it here. */
+static const char *const option_flags[][2] = {
+    {"firth", "--firth"},       {"end_year", "--end"},
+    {"encoding", "--latin1"},   {"data_dir", "--data-dir"},
+    {"cluster", "--cluster"},   {"size", "--size"},
+};
+
 int cli_error(const rhaz_error *err)
 {
     char buf[2048];
     rhaz_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "rhaz: %s\n", buf);
+    const char *flag = NULL;
+    for (size_t k = 0; err->option[0] && k < sizeof option_flags / sizeof *option_flags; k++)
+        if (strcmp(err->option, option_flags[k][0]) == 0)
+            flag = option_flags[k][1];
+    if (flag)
+        fprintf(stderr, "rhaz: %s (%s)\n", buf, flag);
+    else
+        fprintf(stderr, "rhaz: %s\n", buf);
     return err->status == RHAZ_EUSAGE ? EXIT_USAGE : EXIT_DATA;
 }
 

@@ -43,6 +43,7 @@ rhaz_status rhaz_error_set(rhaz_error *err, rhaz_status status,
     err->column = 0;
     err->row = 0;
     err->what[0] = '\0';
+    err->option[0] = '\0';
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
@@ -80,6 +81,14 @@ rhaz_status core_error_row(rhaz_error *err, rhaz_status status, size_t row,
     rhaz_error_set(err, status, NULL, 0, "%s", buf);
     err->row = (long)row;
     return status;
+}
+
+rhaz_status core_error_option(rhaz_error *err, const char *option)
+{
+    if (!err)
+        return RHAZ_OK;
+    snprintf(err->option, sizeof err->option, "%s", option ? option : "");
+    return err->status;
 }
 
 /* One handler per thread: a second thread neither sees nor replaces the

@@ -28,6 +28,10 @@
 rhaz_status core_error_row(rhaz_error *err, rhaz_status status, size_t row,
                            const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Name the library option concerned in err->option (err may be NULL);
+ * returns err's status. */
+rhaz_status core_error_option(rhaz_error *err, const char *option);
+
 /* Diagnostics of one call: fn(msg, ctx) when fn is set, else the calling
  * thread's handler (rhaz_set_message_handler), else discarded. */
 void core_message(rhaz_message_fn fn, void *ctx, const char *fmt, ...)

@@ -1309,7 +1309,9 @@ rhaz_data *rhaz_data_open(const char *dir, rhaz_error *err)
     struct stat sb;
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
         rhaz_error_set(err, RHAZ_EIO, dir, 0,
-                       "data directory not found (use --data-dir DIR or set RHAZ_DATA)");
+                       "data directory not found (give the data directory or "
+                       "set RHAZ_DATA)");
+        core_error_option(err, "data_dir");
         free(d);
         return NULL;
     }

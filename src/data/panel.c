@@ -184,9 +184,11 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
         if (o.end_year > 2015 && !tr->info.has_2022) {
             rhaz_error_set(err, RHAZ_EINVAL, tr->info.file, 0,
                            "treaty '%s' has no records after 14 March 2015 (no 2022 "
-                           "status file): use --end 2015 or earlier", tr->info.key);
+                           "status file): use an end year of 2015 or earlier",
+                           tr->info.key);
             if (err)
                 snprintf(err->what, sizeof err->what, "%s", tr->info.key);
+            core_error_option(err, "end_year");
             return NULL;
         }
     }
@@ -590,7 +592,7 @@ void rhaz_panel_stats_write(const rhaz_panel_stats *s, FILE *fp)
             s->rows, s->events, s->states, s->treaties);
     fprintf(fp, "state-treaty pairs without rows (consent before entering the risk set): %zu\n",
             s->already_party);
-    fprintf(fp, "events not in the panel: %zu after --end (censored), %zu while outside the "
+    fprintf(fp, "events not in the panel: %zu after the end year (censored), %zu while outside the "
                 "state system\n", s->after_end, s->after_exit);
     fprintf(fp, "participants that are not COW states (no rows): %zu\n", s->not_state);
     fprintf(fp, "state-treaty pairs censored on leaving the system with no participant row "

@@ -82,7 +82,8 @@ rhaz_status rhaz_data_select(const rhaz_data *d, const char *keys, size_t **idx,
             free(out);
             free(used);
             rhaz_error_set(err, RHAZ_ENOTFOUND, NULL, 0,
-                           "unknown treaty '%s' (see 'rhaz treaties')", key);
+                           "unknown treaty '%s' (not a key or UN number of "
+                           "the bundled treaty records)", key);
             if (err)
                 snprintf(err->what, sizeof err->what, "%s", key);
             return RHAZ_ENOTFOUND;

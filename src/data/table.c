@@ -947,11 +947,13 @@ rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
                 if (c == 0)
                     rhaz_error_set(err, RHAZ_EPARSE, name, line_at(buf, i),
                                    "NUL byte: not a text file");
-                else
+                else {
                     rhaz_error_set(err, RHAZ_EPARSE, name, line_at(buf, i),
                                    "invalid UTF-8 byte 0x%02x (if the file "
-                                   "is Latin-1, say so: --latin1)",
-                                   c);
+                                   "is Latin-1, read it with the Latin-1 "
+                                   "encoding)", c);
+                    core_error_option(err, "encoding");
+                }
                 return NULL;
             }
             i += n;

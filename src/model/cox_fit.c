@@ -1018,7 +1018,7 @@ rhaz_fit_summary *rhaz_cox_summary(const rhaz_cox *f, const char *const *names,
             snprintf(msg, sizeof msg,
                      "%s: monotone likelihood: the log-likelihood converged "
                      "before this coefficient; it may be infinite (consider "
-                     "--firth)", c->term);
+                     "Firth's penalty, option firth)", c->term);
             if (add_warning(s, msg))
                 goto nomem;
         }

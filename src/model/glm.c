@@ -565,7 +565,8 @@ static int detect_separation(const rhaz_design *d, const glm_ws *ws,
                         "its estimate runs to %s infinity%s",
                         d->colnames[j], ones, ev1 == 0 ? "none" : "all",
                         ev1 == 0 ? "minus" : "plus",
-                        firth ? " without Firth's penalty" : " (use --firth)");
+                        firth ? " without Firth's penalty"
+                              : " (Firth's penalty, option firth, keeps it finite)");
         }
     }
     /* (b) fitted values at the boundary (R: mu < 10 eps or > 1 - 10 eps) */
@@ -587,7 +588,8 @@ static int detect_separation(const rhaz_design *d, const glm_ws *ws,
                 flag[j] = flag[j] == 2;
             name_list(names, sizeof names, d->colnames, flag, p);
             add_warning(s, "(quasi-)separation: fitted probabilities numerically 0 "
-                        "or 1 for %zu rows%s%s; use --firth", nb,
+                        "or 1 for %zu rows%s%s; Firth's penalty (option firth) "
+                        "gives finite estimates", nb,
                         any ? "; diverging coefficients: " : "", any ? names : "");
             found = 1;
         }
@@ -620,21 +622,23 @@ rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt
                    NULL;
     if (opt->firth && opt->link != RHAZ_LINK_LOGIT)
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
-                              "--firth is implemented for the logit link only"),
-               NULL;
+                              "Firth's penalty is implemented for the logit link only"),
+               core_error_option(err, "firth"), NULL;
     if (opt->vce == RHAZ_VCE_CLUSTER && !d->cluster)
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
-                              "cluster-robust variance needs a cluster column (--cluster)"),
-               NULL;
+                              "cluster-robust variance needs a cluster column "
+                              "(design option cluster)"),
+               core_error_option(err, "cluster"), NULL;
     if (opt->firth && d->blocks_only)
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
-                              "--firth needs the full model matrix (build the design "
-                              "without sparse_indicators)"),
-               NULL;
+                              "Firth's penalty needs the full model matrix (build "
+                              "the design without sparse_indicators)"),
+               core_error_option(err, "firth"), NULL;
     if (opt->firth && opt->vce != RHAZ_VCE_MODEL)
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
-                              "robust/cluster variances are not available with --firth"),
-               NULL;
+                              "robust/cluster variances are not available with "
+                              "Firth's penalty"),
+               core_error_option(err, "firth"), NULL;
     int maxit = opt->maxit > 0 ? opt->maxit : (opt->firth ? 100 : 25);
     double epsilon = opt->epsilon > 0 ? opt->epsilon : 1e-8;
     double conf = opt->conf_level > 0 && opt->conf_level < 1 ? opt->conf_level : 0.95;

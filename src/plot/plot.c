@@ -75,10 +75,11 @@ rhaz_status rhaz_plot_size_parse(const char *s, rhaz_plot_options *opt,
     if (!comma || parse_len(s, comma, &w) || parse_len(comma + 1,
                                                        s + strlen(s), &h)) {
         rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
-                       "--size '%s': expected single, double or W,H in "
+                       "size '%s': expected single, double or W,H in "
                        "inches (1 to 40; or with a cm suffix)", s);
         if (err)
-            snprintf(err->what, sizeof err->what, "--size");
+            snprintf(err->what, sizeof err->what, "size");
+        core_error_option(err, "size");
         return RHAZ_EUSAGE;
     }
     opt->width = w, opt->height = h, opt->height_auto = 0;

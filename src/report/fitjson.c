@@ -96,7 +96,7 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
     json_object *model = get(root, "model"), *coefs = get(root, "coefficients");
     if (!model || !json_object_is_type(model, json_type_string)) {
         rhaz_error_set(err, RHAZ_EDATA, name, 0, "key \"model\" missing: not "
-                                                 "the output of 'rhaz fit --format json'");
+                                                 "a fitted-model JSON document");
         goto done;
     }
     if (!coefs || !json_object_is_type(coefs, json_type_array)) {
