@@ -155,6 +155,82 @@ static void run_case(const fcase *c)
     rhaz_table_free(t);
 }
 
+/* the formula terms frailty(g), frailty.gaussian(g), frailty(g, theta = V):
+ * the design carries the group codes, the distribution and the fixed theta;
+ * fitted through them the answers are R's again */
+static void formula_terms(void)
+{
+    static const struct {
+        const char *formula, *refcase;
+        int dist;
+        double theta;
+    } fc[] = {
+        {"Surv(time, status) ~ x1 + x2 + frailty(g)", "rc_gamma", 0, NAN},
+        {"Surv(time, status) ~ x1 + x2 + frailty.gamma(g)", "rc_gamma", 0, NAN},
+        {"Surv(time, status) ~ x1 + x2 + frailty.gaussian(g)", "rc_gauss", 1, NAN},
+        {"Surv(time, status) ~ x1 + x2 + frailty(g, theta = 0.5)", "rc_fixed", 0, 0.5},
+    };
+    rhaz_error err;
+    rhaz_table *t = rhaz_table_read("tests/fixtures/frailty_rc.csv", NULL, &err);
+    for (size_t k = 0; t && k < sizeof fc / sizeof fc[0]; k++) {
+        T_SECTION(fc[k].formula);
+        rhaz_formula *f = rhaz_formula_parse(fc[k].formula, &err);
+        T_CHECK(f != NULL, "parse: %s", err.msg);
+        rhaz_design_options o = {0};
+        o.drop_intercept = 1;
+        rhaz_design *d = f ? rhaz_design_build(f, t, &o, &err) : NULL;
+        T_CHECK(!d && err.status == RHAZ_EINVAL && strstr(err.what, "frailty"),
+                "refused unless allowed: %s", err.msg);
+        rhaz_design_free(d);
+        o.allow_frailty = 1;
+        d = f ? rhaz_design_build(f, t, &o, &err) : NULL;
+        T_CHECK(d && d->frailty && d->n_frailty == 30 && d->p == 2 && d->n_terms == 2,
+                "design: %s", d ? "" : err.msg);
+        if (d && d->frailty) {
+            T_EQ_INT(d->frailty_dist, fc[k].dist, "distribution");
+            T_CHECK(isnan(fc[k].theta) ? isnan(d->frailty_theta)
+                                       : d->frailty_theta == fc[k].theta, "theta");
+            rhaz_cox_data cd;
+            rhaz_cox_data_from_design(&cd, d);
+            rhaz_frailty_options fo;
+            rhaz_frailty_options_default(&fo);
+            fo.dist = d->frailty_dist ? RHAZ_FRAILTY_GAUSSIAN : RHAZ_FRAILTY_GAMMA;
+            fo.theta = d->frailty_theta;
+            rhaz_frailty *fit = rhaz_frailty_fit(&cd, d->frailty, d->n_frailty, NULL, 0,
+                                                 &fo, &err);
+            const rhaz_frailty_result *r = rhaz_frailty_result_get(fit);
+            T_CHECK(r != NULL, "fit: %s", err.msg);
+            if (r) {
+                T_REL(r->theta, refval(fc[k].refcase, "theta", 1, 1), TOL_THETA, "theta");
+                T_REL(r->coef[0], refval(fc[k].refcase, "coef", 1, 1), TOL_COEF, "coef");
+                rhaz_fit_summary *s = rhaz_frailty_summary(fit, (const char *const *)d->colnames,
+                                                           fc[k].formula, 0.95, &err);
+                T_CHECK(s && s->p == 2 && t_rel_ok(s->coef[1].std_error,
+                                                   refval(fc[k].refcase, "se", 2, 1), TOL_SE),
+                        "summary se");
+                T_CHECK(s && t_rel_ok(s->lr_stat, 2 * (refval(fc[k].refcase, "loglik", 2, 1) -
+                                                        refval(fc[k].refcase, "loglik", 1, 1)),
+                                      1e-10), "LR statistic");
+                rhaz_fit_summary_free(s);
+            }
+            rhaz_frailty_free(fit);
+        }
+        rhaz_design_free(d);
+        rhaz_formula_free(f);
+    }
+    rhaz_table_free(t);
+    T_SECTION("bad terms");
+    const char *bad[] = {"Surv(time, status) ~ x1 + frailty(g, x2)",
+                         "Surv(time, status) ~ x1 + frailty(g, theta = -1)",
+                         "Surv(time, status) ~ frailty(g) + frailty.gaussian(g)"};
+    for (size_t k = 0; k < 3; k++) {
+        rhaz_formula *f = rhaz_formula_parse(bad[k], &err);
+        T_CHECK(!f && err.status == RHAZ_EPARSE && strstr(err.msg, "frailty"),
+                "%s refused: %s", bad[k], err.msg);
+        rhaz_formula_free(f);
+    }
+}
+
 int main(void)
 {
     rhaz_error err;
@@ -177,6 +253,7 @@ int main(void)
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
         run_case(&cases[k]);
+    formula_terms();
     printf("frailty vs R: max rel diff");
     for (int q = 0; q < NQ; q++)
         printf(" %s %.2g%s", qname[q], maxrel[q], q + 1 < NQ ? "," : "\n");

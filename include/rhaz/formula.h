@@ -27,6 +27,11 @@
  *                       boundary knots at its range), columns ns(t, 3)1 ...;
  *           strata(s, ...)  (Cox) stratum ids, not columns of X;
  *           cluster(id)     (Cox, as R coxph) cluster ids, not columns of X;
+ *           frailty(g), frailty.gamma(g), frailty.gaussian(g), optionally
+ *                       with theta = V (a fixed variance): (Cox) a shared
+ *                       frailty per level of g, as R coxph; not columns of
+ *                       X; refused unless the caller allows it
+ *                       (rhaz_design_options.allow_frailty);
  *           `name with spaces`  backquoted column names.
  *   Terms are ordered as R orders them: intercept, then by interaction
  *   order, and within an order by first appearance.  Factor coding within
@@ -94,6 +99,8 @@ typedef struct {
                               touched -- for models that use the blocks
                               (rhaz_glm_fit without Firth).  Ignored with
                               drop_intercept. */
+    int allow_frailty;     /* 1: accept a frailty() term (Cox); 0: refuse it
+                              with an error naming the term */
 } rhaz_design_options;
 
 /* A design: model matrix, responses and row bookkeeping.  All arrays are
@@ -122,6 +129,13 @@ typedef struct {
     int *strata;       /* n stratum ids in 0..n_strata-1, or NULL */
     size_t n_strata;
     char **strata_labels; /* n_strata labels "s=A" (", "-joined for several) */
+    int *frailty;      /* n group codes of the frailty() term in
+                          0..n_frailty-1 (levels sorted as factor levels),
+                          or NULL */
+    size_t n_frailty;
+    int frailty_dist;  /* 0: gamma (frailty, frailty.gamma), 1: gaussian */
+    double frailty_theta; /* NaN, or the fixed theta = V of the term */
+    char *frailty_term;   /* the term as R deparses it, "frailty(g)" */
     size_t *rows;      /* n: 0-based table row of each used row */
     /* Columns of single-factor terms are indicators: for block b,
      * X(i, col + k) = (code[i] == k + shift), k < ncol.  Models may use

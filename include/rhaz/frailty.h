@@ -100,6 +100,15 @@ rhaz_frailty *rhaz_frailty_fit(const rhaz_cox_data *d, const int *group,
 void rhaz_frailty_free(rhaz_frailty *fit); /* accepts NULL */
 const rhaz_frailty_result *rhaz_frailty_result_get(const rhaz_frailty *fit);
 
+/* Coefficient table (model "cox", se from var), loglik = PL and
+ * loglik_null = PL at 0, LR test and AIC/BIC on the total df (R's
+ * sum(fit$df), rounded in lr_df), warnings: theta at its boundary, the
+ * theta search or an inner loop not converged. */
+rhaz_fit_summary *rhaz_frailty_summary(const rhaz_frailty *fit,
+                                       const char *const *names,
+                                       const char *formula, double conf_level,
+                                       rhaz_error *err);
+
 #ifdef __cplusplus
 }
 #endif

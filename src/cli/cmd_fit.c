@@ -7,14 +7,16 @@
 #include <string.h>
 
 static const char help[] =
-    "usage: rhaz fit logit|cloglog|cox --data FILE.csv --formula 'FORMULA' [options]\n\n"
+    "usage: rhaz fit logit|cloglog|cox|clogit --data FILE.csv --formula 'FORMULA' [options]\n\n"
     "  rhaz fit logit --help   discrete-time logit / cloglog / Firth models\n"
-    "  rhaz fit cox --help     Cox proportional hazards models\n";
+    "  rhaz fit cox --help     Cox proportional hazards models (and shared frailty)\n"
+    "  rhaz fit clogit --help  conditional (fixed-effects) logit\n";
 
 const cli_fit_type cli_fit_types[] = {
     {"logit", &cli_cmd_fit_logit},
     {"cloglog", &cli_cmd_fit_cloglog},
     {"cox", &cli_cmd_fit_cox},
+    {"clogit", &cli_cmd_fit_clogit},
     {NULL, NULL}};
 
 const cli_cmd *cli_fit_command(const char *type)
@@ -38,7 +40,7 @@ const char *cli_fit_type_list(void)
 int cmd_fit(int argc, char **argv)
 {
     if (argc < 2)
-        return cli_usage("fit", "expected a model type: logit, cloglog or cox");
+        return cli_usage("fit", "expected a model type: %s", cli_fit_type_list());
     const char *m = argv[1];
     if (strcmp(m, "--help") == 0 || strcmp(m, "-h") == 0) {
         fputs(help, stdout);

@@ -2,6 +2,7 @@
  * argv[0] is "cox" (dispatched by cmd_fit.c). */
 #include "cmd.h"
 
+#include <json-c/json.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,14 @@ static const char help[] =
     "  --format text|csv|json|latex|markdown  output format (default text)\n"
     "  --out FILE          write to FILE (atomically) instead of stdout\n"
     "  -h, --help          this help\n\n"
+    "Shared frailty: a term frailty(g) (gamma, as R's default) or\n"
+    "frailty.gaussian(g) fits R's coxph(... + frailty(g)): the penalized\n"
+    "partial likelihood, the frailty variance theta chosen as coxph does\n"
+    "(gamma: the integrated likelihood, outer tolerance 1e-5; gaussian: REML,\n"
+    "tolerance sqrt(1e-9)); frailty(g, theta = V) fixes it.  Reports theta,\n"
+    "the penalized and integrated log-likelihoods and the degrees of freedom;\n"
+    "not with --weights, cluster(), --firth, a robust variance, --zph,\n"
+    "--survfit or --residuals.\n\n"
     "Convergence as R: relative change of the log partial likelihood below\n"
     "1e-9, at most 20 iterations, step-halving; collinear terms are set to NA;\n"
     "a coefficient running to infinity (monotone likelihood) is named.\n"
@@ -350,6 +359,171 @@ static int write_fit(FILE *fp, int fmt, const rhaz_fit_summary *s, const cox_arg
     return EXIT_OK;
 }
 
+/* ---- shared frailty (rhaz/frailty.h) ---- */
+
+static const char *const frailty_dist_name[] = {"gamma", "gaussian"};
+
+static void frailty_text(FILE *fp, const rhaz_design *d, const rhaz_frailty_result *r)
+{
+    fprintf(fp, "\nShared frailty: %s, %s, %zu groups\n", frailty_dist_name[r->dist],
+            d->frailty_term, r->n_groups);
+    fprintf(fp, "  Variance of the random effect: theta = %.6g%s\n", r->theta,
+            r->theta_boundary ? "  (AT ITS BOUNDARY 0)" : "");
+    fprintf(fp, "  Search: %d outer iteration%s (%s), %d Newton-Raphson\n",
+            r->outer_iterations, r->outer_iterations == 1 ? "" : "s",
+            r->outer_converged ? "converged" : "NOT CONVERGED", r->inner_iterations);
+    fprintf(fp, "  Log-likelihoods: partial %.10g, penalized %.10g", r->loglik,
+            r->loglik_penalized);
+    if (!isnan(r->loglik_integrated))
+        fprintf(fp, ", integrated (I-likelihood) %.10g", r->loglik_integrated);
+    fprintf(fp, "\n  Degrees of freedom:");
+    for (size_t t = 0; t + 1 < r->n_df; t++)
+        fprintf(fp, " %s %.4g,", d->term_labels[t], r->df[t]);
+    fprintf(fp, " %s %.4g (total %.4g)\n", d->frailty_term, r->df[r->n_df - 1],
+            r->df_total);
+    fprintf(fp, "  se2 (R's sandwich-type H^-1 (H - P) H^-1):");
+    for (size_t j = 0; j < r->p; j++)
+        fprintf(fp, " %s %.4g%s", d->colnames[j], sqrt(r->vcov2[j * r->p + j]),
+                j + 1 < r->p ? "," : "\n");
+}
+
+static json_object *frailty_json(const rhaz_design *d, const rhaz_frailty_result *r)
+{
+    json_object *o = json_object_new_object(), *df = json_object_new_array(),
+                *se2 = json_object_new_array();
+    if (!o || !df || !se2) {
+        json_object_put(o);
+        json_object_put(df);
+        json_object_put(se2);
+        return NULL;
+    }
+    json_object_object_add(o, "distribution", json_object_new_string(frailty_dist_name[r->dist]));
+    json_object_object_add(o, "term", json_object_new_string(d->frailty_term));
+    json_object_object_add(o, "groups", json_object_new_int64((int64_t)r->n_groups));
+    json_object_object_add(o, "theta", rhaz_json_double(r->theta));
+    json_object_object_add(o, "theta_at_boundary", json_object_new_boolean(r->theta_boundary));
+    json_object_object_add(o, "outer_iterations", json_object_new_int(r->outer_iterations));
+    json_object_object_add(o, "outer_converged", json_object_new_boolean(r->outer_converged));
+    json_object_object_add(o, "newton_iterations", json_object_new_int(r->inner_iterations));
+    json_object_object_add(o, "loglik_partial", rhaz_json_double(r->loglik));
+    json_object_object_add(o, "loglik_penalized", rhaz_json_double(r->loglik_penalized));
+    json_object_object_add(o, "loglik_integrated", rhaz_json_double(r->loglik_integrated));
+    json_object_object_add(o, "penalty", rhaz_json_double(r->penalty));
+    for (size_t t = 0; t < r->n_df; t++) {
+        json_object *e = json_object_new_object();
+        json_object_object_add(e, "term", json_object_new_string(
+                                              t + 1 < r->n_df ? d->term_labels[t] : d->frailty_term));
+        json_object_object_add(e, "df", rhaz_json_double(r->df[t]));
+        json_object_array_add(df, e);
+    }
+    json_object_object_add(o, "df", df);
+    json_object_object_add(o, "df_total", rhaz_json_double(r->df_total));
+    for (size_t j = 0; j < r->p; j++)
+        json_object_array_add(se2, rhaz_json_double(sqrt(r->vcov2[j * r->p + j])));
+    json_object_object_add(o, "se2", se2);
+    return o;
+}
+
+static int write_frailty(FILE *fp, int fmt, const rhaz_fit_summary *s, const cox_args *a,
+                         const rhaz_design *d, const rhaz_frailty_result *r, cli_err *err)
+{
+    static const rhaz_summary_format sf[] = {
+        RHAZ_SUMMARY_TEXT, RHAZ_SUMMARY_CSV, RHAZ_SUMMARY_JSON,
+        RHAZ_SUMMARY_LATEX, RHAZ_SUMMARY_MARKDOWN};
+    rhaz_summary_options so = {0};
+    so.exp = a->exp;
+    if (fmt == FMT_JSON) {
+        json_object *doc = rhaz_fit_summary_to_json(s, &so, &err->e), *fr;
+        if (!doc || !(fr = frailty_json(d, r))) {
+            json_object_put(doc);
+            return cli_err_data(err, NULL, "out of memory");
+        }
+        json_object_object_add(doc, "frailty", fr);
+        rhaz_status st = rhaz_json_write(fp, doc, &err->e);
+        json_object_put(doc);
+        return st == RHAZ_OK ? EXIT_OK : cli_err_lib(err, NULL);
+    }
+    if (rhaz_fit_summary_write(fp, s, sf[fmt], &so, &err->e) != RHAZ_OK)
+        return cli_err_lib(err, NULL);
+    if (fmt == FMT_TEXT)
+        frailty_text(fp, d, r);
+    return EXIT_OK;
+}
+
+static int run_frailty(cox_args *a, const rhaz_design *d, cli_err *err)
+{
+    const char *bad = a->weights ? "weights" : a->cluster || d->cluster ? "cluster"
+                      : a->firth ? "firth" : a->robust || a->vce > 0 ? "vce"
+                      : a->zph_tr >= 0 ? "zph" : a->survfit ? "survfit"
+                      : a->resid ? "residuals" : NULL;
+    if (bad)
+        return cli_err_usage(err, !strcmp(bad, "cluster") && !a->cluster ? "formula" : bad,
+                             "%s: not available with a frailty term (%s)",
+                             !strcmp(bad, "cluster") && !a->cluster ? "cluster()" : bad,
+                             d->frailty_term);
+    int rc = EXIT_DATA;
+    rhaz_frailty *fit = NULL;
+    rhaz_fit_summary *s = NULL;
+    rhaz_outfile *of = NULL, *of2 = NULL;
+    rhaz_cox_data cd;
+    rhaz_cox_data_from_design(&cd, d);
+    rhaz_frailty_options fo;
+    rhaz_frailty_options_default(&fo);
+    fo.dist = d->frailty_dist ? RHAZ_FRAILTY_GAUSSIAN : RHAZ_FRAILTY_GAMMA;
+    fo.ties = (rhaz_cox_ties)a->ties;
+    fo.max_iter = a->max_iter > 0 ? a->max_iter : 1;
+    fo.theta = d->frailty_theta;
+    int *asg = malloc((d->p + 1) * sizeof *asg);
+    if (!asg)
+        return cli_err_data(err, NULL, "out of memory");
+    for (size_t j = 0; j < d->p; j++)
+        asg[j] = d->assign[j] - 1; /* no intercept column: terms 1.. */
+    fit = rhaz_frailty_fit(&cd, d->frailty, d->n_frailty, asg, d->n_terms, &fo, &err->e);
+    free(asg);
+    if (!fit) {
+        rc = cli_err_lib(err, NULL);
+        goto out;
+    }
+    const rhaz_frailty_result *r = rhaz_frailty_result_get(fit);
+    if (!(s = rhaz_frailty_summary(fit, (const char *const *)d->colnames, a->formula,
+                                   a->level, &err->e))) {
+        rc = cli_err_lib(err, NULL);
+        goto out;
+    }
+    s->n_dropped = d->n_dropped;
+    for (size_t k = 0; k < s->n_warnings; k++)
+        rhaz_message("warning: %s", s->warnings[k]);
+    if (!(of = rhaz_outfile_open(a->out, &err->e)) ||
+        (a->also_text && !(of2 = rhaz_outfile_open(a->also_text, &err->e)))) {
+        rc = cli_err_lib(err, "out");
+        goto out;
+    }
+    if ((rc = write_frailty(rhaz_outfile_fp(of), a->fmt, s, a, d, r, err)) ||
+        (of2 && (rc = write_frailty(rhaz_outfile_fp(of2), FMT_TEXT, s, a, d, r, err))))
+        goto out;
+    for (int k = 0; k < 2; k++) {
+        rhaz_outfile **op = k ? &of2 : &of, *o2 = *op;
+        *op = NULL;
+        if (o2 && rhaz_outfile_commit(o2, &err->e) != RHAZ_OK) {
+            rc = cli_err_lib(err, NULL);
+            goto out;
+        }
+    }
+    rc = EXIT_OK;
+    if (!s->converged && !r->theta_boundary) {
+        if (a->keep)
+            rhaz_message("fit cox: the frailty fit did not converge");
+        else
+            rc = cli_err_data(err, NULL, "fit cox: the frailty fit did not converge");
+    }
+out:
+    rhaz_outfile_abort(of);
+    rhaz_outfile_abort(of2);
+    rhaz_fit_summary_free(s);
+    rhaz_frailty_free(fit);
+    return rc;
+}
+
 static int run(void *p, cli_err *err)
 {
     cox_args *a = p;
@@ -384,6 +558,7 @@ static int run(void *p, cli_err *err)
     dopt.weights = a->weights;
     dopt.cluster = a->cluster;
     dopt.drop_intercept = 1;
+    dopt.allow_frailty = 1;
     if (!(d = rhaz_design_build(fm, t, &dopt, &err->e))) {
         const char *w = err->e.what;
         rc = cli_err_lib(err, a->weights && !strcmp(w, a->weights)   ? "weights"
@@ -393,6 +568,10 @@ static int run(void *p, cli_err *err)
     }
     if (d->n == 0) {
         rc = cli_err_data(err, "formula", "%s: no complete rows for this formula", a->data);
+        goto out;
+    }
+    if (d->frailty) {
+        rc = run_frailty(a, d, err);
         goto out;
     }
     rhaz_cox_data cd;

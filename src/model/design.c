@@ -689,6 +689,8 @@ void rhaz_design_free(rhaz_design *d)
     free(d->y_name);
     free(d->weights);
     free(d->cluster);
+    free(d->frailty);
+    free(d->frailty_term);
     free(d->strata);
     if (d->strata_labels)
         for (size_t s = 0; s < d->n_strata; s++)
@@ -855,10 +857,12 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
     rhaz_design *d = calloc(1, sizeof *d);
     size_t nv = f->nvars, ny = 0, ns = spec ? 0 : f->nstrata;
     dvar *vars = calloc(nv ? nv : 1, sizeof *vars);
-    dvar yv[3], wv, cv, *sv = calloc(ns ? ns : 1, sizeof *sv);
+    dvar yv[3], wv, cv, frv, *sv = calloc(ns ? ns : 1, sizeof *sv);
     memset(yv, 0, sizeof yv);
     memset(&wv, 0, sizeof wv);
     memset(&cv, 0, sizeof cv);
+    memset(&frv, 0, sizeof frv);
+    int have_fr = 0;
     unsigned char *used = malloc(N ? N : 1);
     fnode wnode = {0}, cnode = {0};
     const fnode *cl_node = NULL;
@@ -957,6 +961,21 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
         if (!st)
             mark_missing(&c, &cv, used, &allmiss);
     }
+    if (!st && f->frailty) {
+        if (!opt->allow_frailty)
+            st = derr(&c, RHAZ_EINVAL, f->frailty_pos, f->frailty_label,
+                      "a frailty term is only available in Cox models "
+                      "('rhaz fit cox')");
+        else {
+            fnode *fn = f->frailty;
+            fnode fac = {.kind = N_CALL, .name = "factor", .nargs = 1,
+                         .args = &fn, .pos = fn->pos};
+            st = eval_var(&c, &fac, "frailty", &frv);
+            have_fr = 1;
+        }
+        if (!st)
+            mark_missing(&c, &frv, used, &allmiss);
+    }
     for (size_t s = 0; s < ns && !st; s++) {
         fnode fac = {.kind = N_CALL, .name = "factor", .nargs = 1,
                      .args = &f->strata[s], .pos = f->strata[s]->pos};
@@ -1007,6 +1026,8 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
         st = finish_var(&c, &wv, used, d->rows, n);
     if (!st && have_c)
         st = finish_var(&c, &cv, used, d->rows, n);
+    if (!st && have_fr)
+        st = finish_var(&c, &frv, used, d->rows, n);
     for (size_t s = 0; s < ns && !st; s++)
         st = finish_var(&c, &sv[s], used, d->rows, n);
     if (st)
@@ -1041,6 +1062,17 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
         d->cluster = cv.code;
         cv.code = NULL;
         d->n_clusters = cv.nlev;
+    }
+    if (have_fr) {
+        d->frailty = frv.code;
+        frv.code = NULL;
+        d->n_frailty = frv.nlev;
+        d->frailty_dist = f->frailty_dist;
+        d->frailty_theta = f->frailty_theta;
+        if (!(d->frailty_term = core_strdup(f->frailty_label))) {
+            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            goto fail;
+        }
     }
     if (ns && (st = strata_labels(&c, d, f, sv, ns)))
         goto fail;
@@ -1278,6 +1310,7 @@ done:
         dvar_clear(&yv[k]);
     dvar_clear(&wv);
     dvar_clear(&cv);
+    dvar_clear(&frv);
     for (size_t s = 0; s < ns && sv; s++)
         dvar_clear(&sv[s]);
     free(vars);

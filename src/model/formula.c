@@ -560,6 +560,33 @@ static int add_special(expander *e, fnode *n)
         }
         return 0;
     }
+    if (is_special(n, "frailty") || is_special(n, "frailty.gamma") ||
+        is_special(n, "frailty.gaussian")) {
+        /* one column, optionally theta = NUMBER (a fixed variance) */
+        int ok = n->nargs == 1 || n->nargs == 2;
+        if (ok && n->nargs == 2)
+            ok = n->argnames && n->argnames[1] && !strcmp(n->argnames[1], "theta") &&
+                 n->args[1]->kind == N_NUM && n->args[1]->num >= 0;
+        if (!ok || (n->argnames && n->argnames[0])) {
+            perr(e->p, n->pos, n->name, "%s() takes one column (and optionally "
+                 "theta = a non-negative number)", n->name);
+            return -1;
+        }
+        if (e->f->frailty) {
+            perr(e->p, n->pos, n->name, "only one frailty term is allowed");
+            return -1;
+        }
+        e->f->frailty = n->args[0];
+        e->f->frailty_dist = is_special(n, "frailty.gaussian");
+        e->f->frailty_theta = n->nargs == 2 ? n->args[1]->num : NAN;
+        e->f->frailty_pos = n->pos;
+        e->f->frailty_label = rhaz_fnode_deparse(n);
+        if (!e->f->frailty_label) {
+            perr(e->p, n->pos, NULL, "out of memory");
+            return -1;
+        }
+        return 0;
+    }
     /* cluster */
     if (n->nargs != 1) {
         perr(e->p, n->pos, "cluster", "cluster() takes one column");
@@ -606,7 +633,9 @@ static int expand(expander *e, fnode *n, tlist *out)
         return expand(e, n->l, out);
     case N_NAME:
     case N_CALL: {
-        if (n->kind == N_CALL && (is_special(n, "strata") || is_special(n, "cluster")))
+        if (n->kind == N_CALL && (is_special(n, "strata") || is_special(n, "cluster") ||
+                                  is_special(n, "frailty") || is_special(n, "frailty.gamma") ||
+                                  is_special(n, "frailty.gaussian")))
             return add_special(e, n);
         if (n->kind == N_CALL && is_special(n, "Surv")) {
             perr(e->p, n->pos, "Surv", "Surv() belongs on the left of '~'");
@@ -780,6 +809,7 @@ void rhaz_formula_free(rhaz_formula *f)
         free(f->terms[k].label);
     free(f->terms);
     free(f->strata);
+    free(f->frailty_label);
     free(f);
 }
 

@@ -57,6 +57,11 @@ struct rhaz_formula {
     fnode **strata;         /* arguments of strata() terms */
     size_t nstrata;
     fnode *cluster;         /* argument of a cluster() term, or NULL */
+    fnode *frailty;         /* argument of a frailty() term, or NULL */
+    int frailty_dist;       /* 0 frailty / frailty.gamma, 1 frailty.gaussian */
+    double frailty_theta;   /* NaN, or theta = v (a fixed variance) */
+    int frailty_pos;        /* position of the frailty() call */
+    char *frailty_label;    /* "frailty(g)" deparsed */
 };
 
 /* What a design remembers of the rows it was built on, to code new rows

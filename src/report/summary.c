@@ -86,6 +86,8 @@ static const char *model_title(const rhaz_fit_summary *s)
             return surv_titles[k].title;
     if (s->model && strcmp(s->model, "cox") == 0)
         return "Cox proportional hazards model";
+    if (s->model && strcmp(s->model, "clogit") == 0)
+        return "Conditional logit model (exact conditional likelihood, as R clogit)";
     if (s->firth)
         return "Logit model, Firth penalized likelihood";
     if (s->link && strcmp(s->link, "cloglog") == 0)
