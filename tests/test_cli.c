@@ -4,6 +4,20 @@
 
 #include <unistd.h>
 
+/* Every file of this test lives in its own directory (mkdtemp), so that
+ * runs at the same time do not share paths. */
+static char tmpdir[64];
+
+/* tmpdir/name in one of a few rotating buffers */
+static const char *tpath(const char *name)
+{
+    static char buf[8][256];
+    static int k;
+    char *b = buf[k++ % 8];
+    snprintf(b, sizeof buf[0], "%s/%s", tmpdir, name);
+    return b;
+}
+
 static void write_file(const char *path, const char *s)
 {
     FILE *fp = fopen(path, "wb");
@@ -38,7 +52,7 @@ static void test_help(void)
 static void test_describe(void)
 {
     T_SECTION("describe");
-    const char *p = "/tmp/rhaz-cli-test.csv";
+    const char *p = tpath("test.csv");
     write_file(p, "country,year,polity2\nMexico,1999,6\n\"Korea, Rep.\",1999,NA\n"
                   "Chile,2000,8\n");
     char cmd[512], *out, *err;
@@ -55,7 +69,7 @@ static void test_describe(void)
             "json content");
     free(out);
     free(err);
-    const char *o = "/tmp/rhaz-cli-test-out.txt";
+    const char *o = tpath("test-out.txt");
     remove(o);
     snprintf(cmd, sizeof cmd, "describe --out %s %s", o, p);
     T_EQ_INT(t_run(cmd, NULL, NULL), 0, "--out exit");
@@ -79,7 +93,7 @@ static void test_bad(void)
         {"name\nC\xf4te\n", ":2: invalid UTF-8"},
         {"a,a\n1,2\n", ":1: duplicate column name"},
     };
-    const char *p = "/tmp/rhaz-cli-bad.csv", *o = "/tmp/rhaz-cli-bad.out";
+    const char *p = tpath("bad.csv"), *o = tpath("bad.out");
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         write_file(p, cases[k].content);
         remove(o);
@@ -88,23 +102,25 @@ static void test_bad(void)
         int rc = t_run(cmd, &out, &err);
         T_EQ_INT(rc, 1, cases[k].expect);
         T_CHECK(err && t_count_lines(err) == 1 && strstr(err, cases[k].expect) &&
-                    strncmp(err, "rhaz: /tmp/rhaz-cli-bad.csv", 27) == 0,
+                    strncmp(err, "rhaz: ", 6) == 0 &&
+                    strncmp(err + 6, p, strlen(p)) == 0 && err[6 + strlen(p)] == ':',
                 "stderr '%s' names file and '%s'", err ? err : "", cases[k].expect);
         T_CHECK(access(o, F_OK) != 0, "no output file left for case %zu", k);
         free(out);
         free(err);
     }
-    char *err;
-    T_EQ_INT(t_run("describe /tmp/rhaz-no-such-file.csv", NULL, &err), 1,
+    char *err, cmd[512];
+    snprintf(cmd, sizeof cmd, "describe %s", tpath("no-such-file.csv"));
+    T_EQ_INT(t_run(cmd, NULL, &err), 1,
              "missing file exit 1");
-    T_CHECK(err && strstr(err, "rhaz-no-such-file.csv: cannot open"),
+    T_CHECK(err && strstr(err, "no-such-file.csv: cannot open"),
             "missing file message");
     free(err);
     write_file(p, "a\n1\n");
-    T_EQ_INT(t_run("describe --out /tmp/no-such-dir/x.txt /tmp/rhaz-cli-bad.csv",
-                   NULL, &err),
-             1, "output in missing directory exit 1");
-    T_CHECK(err && strstr(err, "/tmp/no-such-dir/x.txt"), "names output path");
+    const char *nodir = tpath("no-such-dir/x.txt");
+    snprintf(cmd, sizeof cmd, "describe --out %s %s", nodir, p);
+    T_EQ_INT(t_run(cmd, NULL, &err), 1, "output in missing directory exit 1");
+    T_CHECK(err && strstr(err, nodir), "names output path");
     free(err);
     remove(p);
 }
@@ -112,33 +128,33 @@ static void test_bad(void)
 static void test_table_cmd(void)
 {
     T_SECTION("table");
-    write_file("/tmp/rhaz-cli-f1.json",
+    const char *f1 = tpath("f1.json"), *bad = tpath("bad.json"), *lab = tpath("lab.csv");
+    write_file(f1,
                "{\"model\": \"logit\", \"n\": 50, \"events\": 5, \"converged\": true,"
                " \"loglik\": -10.5, \"aic\": 25,"
                " \"coefficients\": [{\"term\": \"democracy\", \"estimate\": 0.25,"
                " \"std_error\": 0.1, \"p_value\": 0.004}]}");
-    write_file("/tmp/rhaz-cli-bad.json", "{\"model\": \"logit\",\n \"n\": ]");
-    write_file("/tmp/rhaz-cli-lab.csv", "term,label\ndemocracy,Democracy\n");
-    char *out, *err;
-    T_EQ_INT(t_run("table --labels /tmp/rhaz-cli-lab.csv /tmp/rhaz-cli-f1.json",
-                   &out, &err),
-             0, "table exit");
+    write_file(bad, "{\"model\": \"logit\",\n \"n\": ]");
+    write_file(lab, "term,label\ndemocracy,Democracy\n");
+    char *out, *err, cmd[1024], want[512];
+    snprintf(cmd, sizeof cmd, "table --labels %s %s", lab, f1);
+    T_EQ_INT(t_run(cmd, &out, &err), 0, "table exit");
     T_CHECK(out && strstr(out, "Democracy") && strstr(out, "0.250**"),
             "labelled, starred: %s", out ? out : "");
     free(out);
     free(err);
-    T_EQ_INT(t_run("table /tmp/rhaz-cli-f1.json /tmp/rhaz-cli-bad.json", &out, &err),
-             1, "bad JSON exit 1");
-    T_CHECK(err && strstr(err, "rhaz: /tmp/rhaz-cli-bad.json:2: invalid JSON") &&
-                t_count_lines(err) == 1,
+    snprintf(cmd, sizeof cmd, "table %s %s", f1, bad);
+    T_EQ_INT(t_run(cmd, &out, &err), 1, "bad JSON exit 1");
+    snprintf(want, sizeof want, "rhaz: %s:2: invalid JSON", bad);
+    T_CHECK(err && strstr(err, want) && t_count_lines(err) == 1,
             "bad JSON message: %s", err ? err : "");
     free(out);
     free(err);
-    T_EQ_INT(t_run("table --names a,b /tmp/rhaz-cli-f1.json", NULL, NULL), 2,
-             "names count mismatch is a usage error");
-    remove("/tmp/rhaz-cli-f1.json");
-    remove("/tmp/rhaz-cli-bad.json");
-    remove("/tmp/rhaz-cli-lab.csv");
+    snprintf(cmd, sizeof cmd, "table --names a,b %s", f1);
+    T_EQ_INT(t_run(cmd, NULL, NULL), 2, "names count mismatch is a usage error");
+    remove(f1);
+    remove(bad);
+    remove(lab);
 }
 
 /* The reading options make a refused file usable, and give the numbers
@@ -152,7 +168,7 @@ static void test_read_options(void)
                    "--formula 'y ~ dem' --format csv", &out, &err), 0, "--na exit");
     T_CHECK(out && strstr(out, "dem"), "--na fit printed");
     char *out2, path[64], sh[256];
-    snprintf(path, sizeof path, "/tmp/rhaz-cli-na.%d.csv", (int)getpid());
+    snprintf(path, sizeof path, "%s", tpath("na.csv"));
     snprintf(sh, sizeof sh, "sed 's/,-,/,,/' tests/bad/stray-dash.csv > %s", path);
     T_CHECK(system(sh) == 0, "copy with an empty cell");
     snprintf(sh, sizeof sh, "fit logit --data %s --formula 'y ~ dem' --format csv", path);
@@ -186,10 +202,16 @@ static void test_read_options(void)
 
 int main(void)
 {
+    snprintf(tmpdir, sizeof tmpdir, "%s", "/tmp/rhaz-cli-XXXXXX");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
     test_read_options();
     test_table_cmd();
     test_help();
     test_describe();
     test_bad();
+    rmdir(tmpdir);
     return t_summary();
 }

@@ -595,11 +595,15 @@ static void cli(void)
     free(out);
     free(er);
     /* --zph in JSON, --survfit and --residuals files, --firth */
-    rc = t_run("fit cox --data tests/fixtures/cox_heart.csv --formula "
-               "'Surv(start, stop, event) ~ age + year + surgery + "
-               "transplant + cluster(id)' --format json --zph km "
-               "--survfit /tmp/rhaz-test-sf.csv --residuals "
-               "/tmp/rhaz-test-res.csv", &out, &er);
+    {
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd,
+                 "fit cox --data tests/fixtures/cox_heart.csv --formula "
+                 "'Surv(start, stop, event) ~ age + year + surgery + "
+                 "transplant + cluster(id)' --format json --zph km "
+                 "--survfit %s --residuals %s", t_tmp("sf.csv"), t_tmp("res.csv"));
+        rc = t_run(cmd, &out, &er);
+    }
     T_EQ_INT(rc, 0, "zph/survfit/residuals exit status");
     s = out ? rhaz_fit_summary_parse_json(out, "stdout", &err) : NULL;
     T_CHECK(s != NULL, "JSON with zph parses");
@@ -618,7 +622,7 @@ static void cli(void)
     }
     free(out);
     free(er);
-    rhaz_table *sf = rhaz_table_read("/tmp/rhaz-test-sf.csv", NULL, &err);
+    rhaz_table *sf = rhaz_table_read(t_tmp("sf.csv"), NULL, &err);
     T_CHECK(sf && rhaz_table_find(sf, "cuminc") >= 0, "survfit CSV");
     if (sf) {
         double *bh = NULL;
@@ -629,7 +633,7 @@ static void cli(void)
         free(bh);
     }
     rhaz_table_free(sf);
-    rhaz_table *rs = rhaz_table_read("/tmp/rhaz-test-res.csv", NULL, &err);
+    rhaz_table *rs = rhaz_table_read(t_tmp("res.csv"), NULL, &err);
     T_CHECK(rs && rhaz_table_nrow(rs) == 172 &&
                 rhaz_table_find(rs, "score:transplant") >= 0,
             "residuals CSV");
@@ -641,8 +645,8 @@ static void cli(void)
         free(m);
     }
     rhaz_table_free(rs);
-    remove("/tmp/rhaz-test-sf.csv");
-    remove("/tmp/rhaz-test-res.csv");
+    remove(t_tmp("sf.csv"));
+    remove(t_tmp("res.csv"));
     rc = t_run("fit cox --firth --data tests/fixtures/cox_heart.csv --formula "
                "'Surv(start, stop, event) ~ age + surgery + mono' --format json",
                &out, &er);

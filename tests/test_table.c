@@ -285,7 +285,7 @@ static void test_write(void)
             "length mismatch refused");
     T_CHECK(rhaz_table_add_numeric(t, "x", x, 3, &err) != RHAZ_OK,
             "duplicate refused");
-    char path[] = "/tmp/rhaz-test-write.csv";
+    const char *path = t_tmp("write.csv");
     T_CHECK(rhaz_table_write(t, path, &err) == RHAZ_OK, "write");
     char *back = t_slurp(path);
     T_EQ_STR(back, "x,s\n1.5,plain\n,\"a,b\"\n0.1,\n", "written text");
@@ -302,10 +302,11 @@ static void test_write(void)
     remove(path);
     rhaz_table_free(t);
     /* aborted output leaves nothing behind */
-    rhaz_outfile *f = rhaz_outfile_open("/tmp/rhaz-test-abort.csv", &err);
+    const char *apath = t_tmp("abort.csv");
+    rhaz_outfile *f = rhaz_outfile_open(apath, &err);
     fputs("partial", rhaz_outfile_fp(f));
     rhaz_outfile_abort(f);
-    T_CHECK(access("/tmp/rhaz-test-abort.csv", F_OK) != 0, "abort leaves no file");
+    T_CHECK(access(apath, F_OK) != 0, "abort leaves no file");
 }
 
 /* Inputs that once crashed the fuzzer: they must parse or fail cleanly. */

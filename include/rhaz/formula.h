@@ -126,6 +126,8 @@ typedef struct {
     int *cluster;      /* n cluster ids in 0..n_clusters-1 (levels sorted
                           as factor levels), or NULL */
     size_t n_clusters;
+    char *cluster_name; /* the cluster column (options) or the argument of
+                          the formula's cluster() term, or NULL */
     int *strata;       /* n stratum ids in 0..n_strata-1, or NULL */
     size_t n_strata;
     char **strata_labels; /* n_strata labels "s=A" (", "-joined for several) */
@@ -136,6 +138,7 @@ typedef struct {
     int frailty_dist;  /* 0: gamma (frailty, frailty.gamma), 1: gaussian */
     double frailty_theta; /* NaN, or the fixed theta = V of the term */
     char *frailty_term;   /* the term as R deparses it, "frailty(g)" */
+    char *strata_name; /* the strata() arguments, ", "-joined, or NULL */
     size_t *rows;      /* n: 0-based table row of each used row */
     /* Columns of single-factor terms are indicators: for block b,
      * X(i, col + k) = (code[i] == k + shift), k < ncol.  Models may use

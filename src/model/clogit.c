@@ -36,10 +36,12 @@
  * |1 - loglik_old / loglik_new| <= eps, the estimate being the beta at
  * which that was observed, with its information.
  */
-#include "cox_internal.h" /* the rank-revealing LDL' (rhaz_ldl_*) */
+#include "rhaz.h"
+#include "model/linalg.h" /* the rank-revealing LDL' (rhaz_ldl_*) */
 #include "core/util.h"
 
 #include <float.h>
+#include <stdint.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
@@ -478,7 +480,7 @@ rhaz_clogit *rhaz_clogit_fit(const rhaz_clogit_data *d,
         nhalf = 0, iter = 0;
     double newlk = eval_z(f, beta, 1), lk0 = newlk, best = newlk, sctest = 0;
     memcpy(fac, f->imat, p * p * sizeof(double));
-    int rank = p ? rhaz_ldl_factor_(fac, p, opt->toler_chol) : 0;
+    int rank = p ? rhaz_ldl_factor_(fac, p, RHAZ_LDL_PIVOT_MAX_DIAG, opt->toler_chol, NULL, NULL, NULL) : 0;
     memcpy(step, f->u, p * sizeof(double));
     if (p)
         rhaz_ldl_solve_(fac, p, step);
@@ -500,7 +502,7 @@ rhaz_clogit *rhaz_clogit_fit(const rhaz_clogit_data *d,
             int rank2 = rank;
             if (!fail) {
                 memcpy(fac, f->imat, p * p * sizeof(double));
-                rank2 = rhaz_ldl_factor_(fac, p, opt->toler_chol);
+                rank2 = rhaz_ldl_factor_(fac, p, RHAZ_LDL_PIVOT_MAX_DIAG, opt->toler_chol, NULL, NULL, NULL);
             }
             fail = fail || rank2 != rank;
             if (!fail && halving == 0 && newlk < best &&
@@ -535,7 +537,7 @@ rhaz_clogit *rhaz_clogit_fit(const rhaz_clogit_data *d,
         int back = !(newlk >= best) || !all_finite(f->imat, p * p);
         if (!back) {
             memcpy(fac, f->imat, p * p * sizeof(double));
-            back = rhaz_ldl_factor_(fac, p, opt->toler_chol) != rank;
+            back = rhaz_ldl_factor_(fac, p, RHAZ_LDL_PIVOT_MAX_DIAG, opt->toler_chol, NULL, NULL, NULL) != rank;
         }
         if (back) {
             memcpy(beta, oldbeta, p * sizeof(double));
@@ -543,7 +545,7 @@ rhaz_clogit *rhaz_clogit_fit(const rhaz_clogit_data *d,
         }
     }
     memcpy(fac, f->imat, p * p * sizeof(double));
-    rank = p ? rhaz_ldl_factor_(fac, p, opt->toler_chol) : 0;
+    rank = p ? rhaz_ldl_factor_(fac, p, RHAZ_LDL_PIVOT_MAX_DIAG, opt->toler_chol, NULL, NULL, NULL) : 0;
     if (p)
         rhaz_ldl_inverse_(fac, p, f->vcov); /* scaled for now */
     if (iter > maxiter + 1)
@@ -592,7 +594,7 @@ rhaz_clogit *rhaz_clogit_fit(const rhaz_clogit_data *d,
             for (size_t l = 0; l < p; l++)
                 fac[j * p + l] = f->aliased[j] || f->aliased[l]
                                      ? 0.0 : f->vcov[j * p + l];
-        rhaz_ldl_factor_(fac, p, opt->toler_chol);
+        rhaz_ldl_factor_(fac, p, RHAZ_LDL_PIVOT_MAX_DIAG, opt->toler_chol, NULL, NULL, NULL);
         for (size_t j = 0; j < p; j++)
             step[j] = oldbeta[j] = f->aliased[j] ? 0.0 : f->coef[j];
         rhaz_ldl_solve_(fac, p, step);

@@ -20,7 +20,8 @@
  * All O(n p^2) per iteration (Z H in chunks through dgemm), never a loop
  * over risk sets.
  */
-#include "cox_internal.h"
+#include "model/cox_internal.h"
+#include "model/linalg.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -40,7 +41,7 @@ double rhaz_cox_firth_adjust_(struct rhaz_cox *f, double loglik)
     double *H = f->h, *T = f->firth_u, *q0 = f->q0;
     /* log det I and H = I^{-1} */
     memcpy(H, f->imat, p * p * sizeof(double));
-    int rank = rhaz_ldl_factor_(H, p, 1e-12);
+    int rank = rhaz_ldl_factor_(H, p, RHAZ_LDL_PIVOT_MAX_DIAG, 1e-12, NULL, NULL, NULL);
     if (rank != (int)p)
         return -INFINITY;
     double logdet = 0;

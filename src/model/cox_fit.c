@@ -38,7 +38,8 @@
  * centred per stratum and scaled by their mean absolute deviation;
  * results are returned on the original scale.
  */
-#include "cox_internal.h"
+#include "model/cox_internal.h"
+#include "model/linalg.h"
 #include "core/util.h"
 
 #include <cblas.h>
@@ -661,7 +662,7 @@ rhaz_cox *rhaz_cox_fit(const rhaz_cox_data *d, const rhaz_cox_options *opt,
     double newlk = objective(f, beta, firth);
     double lk0 = newlk, best = newlk, sctest = 0;
     memcpy(fac, f->imat, p * p * sizeof(double));
-    int rank = p ? rhaz_ldl_factor_(fac, p, opt->toler_chol) : 0;
+    int rank = p ? rhaz_ldl_factor_(fac, p, RHAZ_LDL_PIVOT_MAX_DIAG, opt->toler_chol, NULL, NULL, NULL) : 0;
     memcpy(step, f->u, p * sizeof(double));
     if (p)
         rhaz_ldl_solve_(fac, p, step);
@@ -681,7 +682,7 @@ rhaz_cox *rhaz_cox_fit(const rhaz_cox_data *d, const rhaz_cox_options *opt,
         } else {
             int fail = !all_finite(f->imat, p * p) || !isfinite(newlk);
             memcpy(fac, f->imat, p * p * sizeof(double));
-            int rank2 = rhaz_ldl_factor_(fac, p, opt->toler_chol);
+            int rank2 = rhaz_ldl_factor_(fac, p, RHAZ_LDL_PIVOT_MAX_DIAG, opt->toler_chol, NULL, NULL, NULL);
             fail += rank != rank2;
             /* Firth: ignore a fall at rounding level (the penalized
              * likelihood is flat at the optimum and steps are tiny) */
@@ -735,7 +736,7 @@ rhaz_cox *rhaz_cox_fit(const rhaz_cox_data *d, const rhaz_cox_options *opt,
              * rounding of the moment sums), which would report the column
              * as collinear */
             memcpy(fac, f->imat, p * p * sizeof(double));
-            back = rhaz_ldl_factor_(fac, p, opt->toler_chol) != rank;
+            back = rhaz_ldl_factor_(fac, p, RHAZ_LDL_PIVOT_MAX_DIAG, opt->toler_chol, NULL, NULL, NULL) != rank;
         }
         if (back) {
             memcpy(beta, oldbeta, p * sizeof(double));
@@ -743,7 +744,7 @@ rhaz_cox *rhaz_cox_fit(const rhaz_cox_data *d, const rhaz_cox_options *opt,
         }
     }
     memcpy(fac, f->imat, p * p * sizeof(double));
-    rank = p ? rhaz_ldl_factor_(fac, p, opt->toler_chol) : 0;
+    rank = p ? rhaz_ldl_factor_(fac, p, RHAZ_LDL_PIVOT_MAX_DIAG, opt->toler_chol, NULL, NULL, NULL) : 0;
 
 done:
     if (iter > maxiter)
@@ -880,7 +881,7 @@ done:
             for (size_t l = 0; l < p; l++)
                 fac[j * p + l] = f->aliased[j] || f->aliased[l]
                                      ? 0.0 : f->vcov[j * p + l];
-        rhaz_ldl_factor_(fac, p, opt->toler_chol);
+        rhaz_ldl_factor_(fac, p, RHAZ_LDL_PIVOT_MAX_DIAG, opt->toler_chol, NULL, NULL, NULL);
         for (size_t j = 0; j < p; j++)
             step[j] = f->aliased[j] ? 0.0 : f->coef[j];
         memcpy(oldbeta, step, p * sizeof(double));

@@ -1,6 +1,6 @@
 /* cox_internal.h -- the Cox fit object shared by cox_fit.c (Newton-
- * Raphson, variances), cox_post.c (residuals, survival curves, cox.zph)
- * and cox_chol.c.  Not part of the public API.
+ * Raphson, variances), cox_post.c (residuals, survival curves, cox.zph),
+ * cox_resid.c and cox_firth.c.  Not part of the public API.
  *
  * Layout of the risk-set computation ("slots"):
  *   A slot is one distinct event time within one stratum.  Slots are
@@ -17,6 +17,7 @@
 #define RHAZ_COX_INTERNAL_H
 
 #include "rhaz.h"
+#include "model/linalg.h"
 
 #include <stdint.h>
 
@@ -97,15 +98,7 @@ void rhaz_cox_slot_vectors_(const struct rhaz_cox *f, double *G, double *GB,
 rhaz_status rhaz_cox_score_sums_(const struct rhaz_cox *f, double *out,
                                  rhaz_error *err);
 
-/* Rank-revealing LDL' in the style of R survival's cholesky2: a is p x p
- * symmetric (row-major; lower triangle read), overwritten by L (strictly
- * lower) and D (diagonal).  A pivot below toler * max diagonal marks
- * the column redundant (D = 0, its column of L = 0).  Returns the rank,
- * negated if the matrix is not non-negative definite. */
-int rhaz_ldl_factor_(double *a, size_t p, double toler);
-/* Solve with the factor; components of redundant columns are 0. */
-void rhaz_ldl_solve_(const double *ldl, size_t p, double *b);
-/* Generalized inverse (redundant rows and columns 0) into inv (p x p). */
-void rhaz_ldl_inverse_(const double *ldl, size_t p, double *inv);
+/* The rank-revealing LDL' (rhaz_ldl_factor_ with RHAZ_LDL_PIVOT_MAX_DIAG,
+ * survival's cholesky2 rule) is in linalg.h, shared with the GLM. */
 
 #endif

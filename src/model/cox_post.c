@@ -21,7 +21,8 @@
  * second-moment parts of those are again weighted cross-products X'AX
  * with cumulative sums of g_k A_k, g_k^2 A_k over the slots.
  */
-#include "cox_internal.h"
+#include "model/cox_internal.h"
+#include "model/linalg.h"
 
 #include <cblas.h>
 #include <gsl/gsl_cdf.h>
@@ -491,7 +492,7 @@ rhaz_status rhaz_cox_zph_terms(const rhaz_cox *f, rhaz_zph_transform tr,
             rhs[r] = ix[r] < q ? 0.0 : ug[keep[ix[r] - q]];
         }
         memcpy(u0, rhs, m * sizeof *u0);
-        rhaz_ldl_factor_(sub, m, 1e-12);
+        rhaz_ldl_factor_(sub, m, RHAZ_LDL_PIVOT_MAX_DIAG, 1e-12, NULL, NULL, NULL);
         rhaz_ldl_solve_(sub, m, rhs);
         double chisq = 0;
         for (size_t r = 0; r < m; r++)

@@ -691,7 +691,9 @@ void rhaz_design_free(rhaz_design *d)
     free(d->cluster);
     free(d->frailty);
     free(d->frailty_term);
+    free(d->cluster_name);
     free(d->strata);
+    free(d->strata_name);
     if (d->strata_labels)
         for (size_t s = 0; s < d->n_strata; s++)
             free(d->strata_labels[s]);
@@ -808,32 +810,56 @@ static rhaz_status strata_labels(ctx *c, rhaz_design *d, const rhaz_formula *f,
     }
     for (size_t i = 0; i < n; i++)
         comb[i] = map[comb[i]];
-    for (size_t t = 0; t < total; t++) {
+    /* the digits of a combined code, one per strata() variable (any
+     * number of variables: constant ones add a digit of radix 1) */
+    size_t *idx = malloc(ns * sizeof *idx);
+    char **args = calloc(ns, sizeof *args);
+    if (!idx || !args) {
+        free(idx);
+        free(args);
+        free(map);
+        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+    }
+    rhaz_status st = RHAZ_OK;
+    size_t nlen = 0;
+    for (size_t s = 0; s < ns && !st; s++) {
+        if (!(args[s] = rhaz_fnode_deparse(f->strata[s])))
+            st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        else
+            nlen += strlen(args[s]) + 2;
+    }
+    if (!st && !(d->strata_name = malloc(nlen + 1)))
+        st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+    if (!st) {
+        char *e = d->strata_name;
+        for (size_t s = 0; s < ns; s++)
+            e += sprintf(e, "%s%s", s ? ", " : "", args[s]);
+    }
+    for (size_t t = 0; t < total && !st; t++) {
         if (map[t] < 0)
             continue;
         char buf[1024] = "";
         size_t rem = t, len = 0;
-        size_t idx[64];
         for (size_t s = ns; s-- > 0;) {
             idx[s] = rem % sv[s].nlev;
             rem /= sv[s].nlev;
         }
-        for (size_t s = 0; s < ns && s < 64; s++) {
-            char *arg = rhaz_fnode_deparse(f->strata[s]);
+        for (size_t s = 0; s < ns; s++) {
             len += (size_t)snprintf(buf + len, len < sizeof buf ? sizeof buf - len : 0,
-                                    "%s%s=%s", s ? ", " : "", arg ? arg : "?",
+                                    "%s%s=%s", s ? ", " : "", args[s],
                                     sv[s].levels[idx[s]]);
-            free(arg);
             if (len >= sizeof buf)
                 len = sizeof buf - 1;
         }
-        if (!(d->strata_labels[map[t]] = core_strdup(buf))) {
-            free(map);
-            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
-        }
+        if (!(d->strata_labels[map[t]] = core_strdup(buf)))
+            st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
     }
+    for (size_t s = 0; s < ns; s++)
+        free(args[s]);
+    free(args);
+    free(idx);
     free(map);
-    return RHAZ_OK;
+    return st;
 }
 
 static rhaz_design_spec *spec_of_vars(const rhaz_formula *f, int drop_intercept,
@@ -1062,6 +1088,11 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
         d->cluster = cv.code;
         cv.code = NULL;
         d->n_clusters = cv.nlev;
+        if (!(d->cluster_name = opt->cluster ? core_strdup(opt->cluster)
+                                             : rhaz_fnode_deparse(f->cluster))) {
+            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            goto fail;
+        }
     }
     if (have_fr) {
         d->frailty = frv.code;

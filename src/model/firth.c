@@ -12,7 +12,8 @@
  * when some coordinates are held fixed (profiles, null model), as
  * logistf does.
  */
-#include "glm_int.h"
+#include "model/glm_internal.h"
+#include "model/linalg.h"
 
 #include <cblas.h>
 #include <gsl/gsl_cdf.h>

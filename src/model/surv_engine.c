@@ -248,7 +248,7 @@ int surv_alias(const double *M, size_t n, size_t p, double tol, int *fixed)
     for (size_t j = 0; j < p; j++)
         if (s[j] == 0)
             C[j * p + j] = 0;
-    rhaz_ldl_factor_(C, p, tol * tol);
+    rhaz_ldl_factor_(C, p, RHAZ_LDL_PIVOT_MAX_DIAG, tol * tol, NULL, NULL, NULL);
     int rank = 0;
     for (size_t j = 0; j < p; j++) {
         fixed[j] = C[j * p + j] == 0;
@@ -307,7 +307,7 @@ rhaz_status surv_newton(const surv_model *m, double *theta, int maxit,
         int tries = 0;
         for (;;) {
             neg_sub(H, P, idx, nf, ridge, F);
-            int rank = rhaz_ldl_factor_(F, nf, 1e-14);
+            int rank = rhaz_ldl_factor_(F, nf, RHAZ_LDL_PIVOT_MAX_DIAG, 1e-14, NULL, NULL, NULL);
             if (rank == (int)nf)
                 break;
             ridge = ridge > 0 ? ridge * 10 : 1e-8 * maxd;
@@ -369,7 +369,7 @@ final:
         vcov[k] = NAN;
     if (isfinite(ll) && nf > 0) {
         neg_sub(H, P, idx, nf, 0, F);
-        int rank = rhaz_ldl_factor_(F, nf, 1e-14);
+        int rank = rhaz_ldl_factor_(F, nf, RHAZ_LDL_PIVOT_MAX_DIAG, 1e-14, NULL, NULL, NULL);
         if (rank == (int)nf) {
             double *inv = malloc(nf * nf * sizeof *inv);
             if (!inv) {

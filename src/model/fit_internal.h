@@ -1,0 +1,35 @@
+/* fit_internal.h -- building a rhaz_fit_summary (fit.c), shared by the
+ * GLM and Cox fits so that the Wald table and the warning list are made
+ * once.  Not part of the public API. */
+#ifndef RHAZ_FIT_INTERNAL_H
+#define RHAZ_FIT_INTERNAL_H
+
+#include "rhaz.h"
+
+/* A summary with model, link and ties names (copied; NULL reads "")
+ * and nothing else filled; NULL when out of memory. */
+rhaz_fit_summary *rhaz_fit_summary_new_(const char *model, const char *link,
+                                        const char *ties);
+
+/* The coefficient table of a Wald fit: p terms named names[j] (or "x1",
+ * "x2", ... when names or names[j] is NULL), estimates beta, variance V
+ * (p x p, column-major or row-major: symmetric), aliased flags (NULL:
+ * none).  Fills s->p, s->coef (estimate, SE = sqrt(V_jj), z, two-sided
+ * normal p, estimate -+ z_{(1+conf)/2} SE), s->vcov (NaN in the rows and
+ * columns of aliased terms, whose entries are all NaN) and
+ * s->conf_level.  Returns RHAZ_OK or RHAZ_ENOMEM (err set). */
+rhaz_status rhaz_fit_summary_wald_(rhaz_fit_summary *s, size_t p,
+                                   const char *const *names, const double *beta,
+                                   const double *V, const int *aliased,
+                                   double conf_level, rhaz_error *err);
+
+/* Append a formatted warning (at most 2 KiB).  0 or -1 (out of memory). */
+int rhaz_fit_summary_warn_(rhaz_fit_summary *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* "a, b, c": the names[j] with mask[j] set, into buf (truncated with
+ * "..." when it does not fit). */
+void rhaz_name_list_(char *buf, size_t size, const char *const *names,
+                     const int *mask, size_t p);
+
+#endif
