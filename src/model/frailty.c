@@ -174,7 +174,7 @@ static int factor_h(rhaz_frailty *f, double toler)
     for (size_t g = 0; g < G; g++)
         if (!(f->D[g] > 0) || !isfinite(f->D[g]))
             return -1;
-    return p ? rhaz_ldl_factor_(f->S, p, toler) : 0;
+    return p ? rhaz_ldl_factor_(f->S, p, RHAZ_LDL_PIVOT_MAX_DIAG, toler, NULL, NULL, NULL) : 0;
 }
 
 /* step = H^-1 u (u with the penalty; zflag: frailties unchanged) */
@@ -298,7 +298,7 @@ static void variances(rhaz_frailty *f)
         for (size_t r = 0; r < m; r++)
             for (size_t c = 0; c < m; c++)
                 a[r * m + c] = f->vcov[J[r] * p + J[c]];
-        int rk = m ? rhaz_ldl_factor_(a, m, 1e-12) : 0;
+        int rk = m ? rhaz_ldl_factor_(a, m, RHAZ_LDL_PIVOT_MAX_DIAG, 1e-12, NULL, NULL, NULL) : 0;
         (void)rk;
         for (size_t c = 0; c < m; c++) {
             for (size_t r = 0; r < m; r++)
