@@ -250,6 +250,9 @@ int main(void)
         {"nf_gamma", "frailty_nf.csv", rcf, RHAZ_FRAILTY_GAMMA, RHAZ_TIES_EFRON, NAN, 0},
         {"cp_gamma", "frailty_cp.csv", cpf, RHAZ_FRAILTY_GAMMA, RHAZ_TIES_EFRON, NAN, 1},
         {"cp_gauss", "frailty_cp.csv", cpf, RHAZ_FRAILTY_GAUSSIAN, RHAZ_TIES_EFRON, NAN, 1},
+        {"icmw_gamma", "icmw_panel.csv",
+         "Surv(duration - 1, duration, event) ~ democracy + region_density + oecd + "
+         "cluster(iso3c)", RHAZ_FRAILTY_GAMMA, RHAZ_TIES_EFRON, NAN, 1},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
         run_case(&cases[k]);

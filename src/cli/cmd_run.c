@@ -29,7 +29,7 @@ static const char help[] =
     "  [panel]              treaty, event, start, end, democracy, region, lag,\n"
     "                       receiving_threshold, regime_cut, data_dir\n"
     "  [participation]      treaties, asof\n"
-    "  [model NAME]         type (logit|cloglog|cox), formula, vce, cluster,\n"
+    "  [model NAME]         type (logit|cloglog|cox|clogit), formula, vce, cluster,\n"
     "                       adjust, ties, firth, weights, level, maxit, data,\n"
     "                       keep_unconverged\n"
     "  [table NAME]         models, format, labels, exp, title, digits, stars\n"

@@ -990,8 +990,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
     if (!st && f->frailty) {
         if (!opt->allow_frailty)
             st = derr(&c, RHAZ_EINVAL, f->frailty_pos, f->frailty_label,
-                      "a frailty term is only available in Cox models "
-                      "('rhaz fit cox')");
+                      "a frailty term is only available in Cox models");
         else {
             fnode *fn = f->frailty;
             fnode fac = {.kind = N_CALL, .name = "factor", .nargs = 1,

@@ -424,9 +424,12 @@ rhaz_frailty *rhaz_frailty_fit(const rhaz_cox_data *d, const int *group,
                               "frailty: cluster() with a frailty term is not "
                               "implemented (the frailty fit reports model-based "
                               "variances only)"), NULL;
-    if (G < 2)
-        return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
-                              "frailty: the grouping has a single level"), NULL;
+    if (G <= 5)
+        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+                              "frailty: %zu groups: with 5 or fewer groups R's coxph "
+                              "fits the frailty as a dense penalized term (sparse = "
+                              "FALSE), which rhaz does not implement; it needs at "
+                              "least 6 groups", G), NULL;
     if (G > 5000)
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
                               "frailty: %zu groups: at most 5000 (the fit is "

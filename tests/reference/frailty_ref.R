@@ -109,6 +109,11 @@ cases <- list(
     cq_gamma = list(d = cq, f = Surv(start, stop, event) ~ x1 + x2 + strata(s) + frailty(g)),
     cq_gauss = list(d = cq, f = Surv(start, stop, event) ~ x1 + x2 + strata(s) + frailty.gaussian(g)),
     nf_gamma = list(d = nf, f = Surv(time, status) ~ x1 + x2 + frailty(g)),
+    # the real ICMW state-year panel (tests/fixtures/icmw_panel.csv, made by
+    # make_core_panel.R): the states' frailty variance is at its boundary
+    icmw_gamma = list(d = read.csv("tests/fixtures/icmw_panel.csv"),
+                      f = Surv(duration - 1, duration, event) ~ democracy +
+                          region_density + oecd + frailty(iso3c)),
     rc_fixed = list(d = rc, f = Surv(time, status) ~ x1 + x2 + frailty(g, theta = 0.5)))
 for (nm in names(cases)) {
     cs <- cases[[nm]]
