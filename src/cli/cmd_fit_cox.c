@@ -92,8 +92,8 @@ static const cli_option options[] = {
     {"vce", CLI_CHOICE, O(vce), .key = "vce", .choices = cli_vce_choices},
     {"adjust", CLI_CHOICE, O(adj), .key = "adjust", .choices = cli_adjust_choices},
     {"firth", CLI_FLAG, O(firth), .key = "firth"},
-    {"max-iter", CLI_INT, O(max_iter), .min = 0, .max = 10000},
-    {"maxit", CLI_INT, O(max_iter), .key = "maxit", .min = 0, .max = 10000},
+    {"max-iter", CLI_INT, O(max_iter), .min = 1, .max = 10000},
+    {"maxit", CLI_INT, O(max_iter), .key = "maxit", .min = 1, .max = 10000},
     {"keep-unconverged", CLI_FLAG, O(keep), .key = "keep_unconverged"},
     {"level", CLI_DOUBLE, O(level), .key = "level", .min = 0, .max = 1,
      .flags = CLI_OPEN_MIN | CLI_OPEN_MAX},
@@ -611,7 +611,10 @@ static int run(void *p, cli_err *err)
     o.robust = a->robust;
     o.adj = (rhaz_vce_adj)a->adj;
     if (!(fit = rhaz_cox_fit(&cd, &o, &err->e))) {
-        rc = cli_err_lib(err, NULL);
+        if (!err->e.file[0]) /* a whole-data condition: name the file */
+            snprintf(err->e.file, sizeof err->e.file, "%s", a->data);
+        rc = cli_err_lib(err, strstr(err->e.msg, "clusters") ? "cluster"
+                              : strstr(err->e.msg, "weights") ? "weights" : NULL);
         goto out;
     }
     const rhaz_cox_result *r = rhaz_cox_result_get(fit);

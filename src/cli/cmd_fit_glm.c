@@ -198,7 +198,10 @@ static int run(void *p, cli_err *err)
         goto done;
     }
     if (!(s = rhaz_glm_fit(d, &go, &err->e))) {
-        rc = cli_err_lib(err, NULL);
+        if (!err->e.file[0]) /* a whole-data condition: name the file */
+            snprintf(err->e.file, sizeof err->e.file, "%s", o->data);
+        rc = cli_err_lib(err, strstr(err->e.msg, "clusters") ? "cluster"
+                              : strstr(err->e.msg, "weights") ? "weights" : NULL);
         goto done;
     }
     free(s->formula);

@@ -145,6 +145,11 @@ rhaz_status rhaz_cox_check_data_(const rhaz_cox_data *d,
     if (d->cluster && d->n_clusters == 0)
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
                               "cox: cluster given but n_clusters is 0");
+    if (d->cluster && d->n_clusters < 2)
+        return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                              "sandwich variance: needs at least 2 clusters; "
+                              "got 1 (the cluster variable is constant in "
+                              "the rows used)");
     size_t nev = 0;
     for (size_t i = 0; i < d->n; i++) {
         double t = d->stop[i], e = d->event[i];

@@ -84,6 +84,38 @@ static const struct {
     {"log1p", log1p}, {"log2", log2}, {"log10", log10},
 };
 
+/* After fn applied to in (rows where in was finite): a non-finite
+ * result (log of a negative number or of 0, sqrt of a negative, 1/0,
+ * exp overflow) is an error naming the function, the first row's line,
+ * the argument and the count; R would give NaN/Inf and then drop or fail
+ * on the rows, rhaz says why. */
+static rhaz_status check_finite(ctx *c, const char *what, const double *in,
+                                const double *in2, const double *out)
+{
+    size_t N = c->n, bad = 0, first = 0;
+    for (size_t i = 0; i < N; i++)
+        if (isfinite(in[i]) && (!in2 || isfinite(in2[i])) && !isfinite(out[i]) &&
+            !bad++)
+            first = i;
+    if (!bad)
+        return RHAZ_OK;
+    const char *tn = rhaz_table_name(c->t);
+    char arg[96];
+    if (in2)
+        snprintf(arg, sizeof arg, "%g and %g", in[first], in2[first]);
+    else
+        snprintf(arg, sizeof arg, "%g", in[first]);
+    rhaz_error_set(c->err, RHAZ_EDATA, tn && *tn ? tn : NULL,
+                   tn && *tn ? rhaz_table_line(c->t, first) : 0,
+                   "%s of %s is %s (%zu row%s like it): not dropped as "
+                   "missing; transform or drop those rows",
+                   what, arg, isnan(out[first]) ? "undefined (NaN)" : "infinite",
+                   bad, bad == 1 ? "" : "s");
+    if (c->err)
+        snprintf(c->err->what, sizeof c->err->what, "%s", what);
+    return RHAZ_EDATA;
+}
+
 /* Evaluate n as numbers on every row into out (c->n values). */
 static rhaz_status eval_num(ctx *c, const fnode *n, double *out)
 {
@@ -129,9 +161,17 @@ static rhaz_status eval_num(ctx *c, const fnode *n, double *out)
                 if (st)
                     return st;
                 double (*fn)(double) = unary_fns[k].fn;
+                double *in = malloc((N ? N : 1) * sizeof *in);
+                if (!in)
+                    return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                memcpy(in, out, N * sizeof *in);
                 for (size_t i = 0; i < N; i++)
                     out[i] = fn(out[i]);
-                return RHAZ_OK;
+                char what[64];
+                snprintf(what, sizeof what, "%s()", n->name);
+                st = check_finite(c, what, in, NULL, out);
+                free(in);
+                return st;
             }
         return derr(c, RHAZ_EPARSE, n->pos, n->name,
                     "unknown function %s() (known: I, log, exp, sqrt, abs, "
@@ -149,6 +189,14 @@ static rhaz_status eval_num(ctx *c, const fnode *n, double *out)
         if (!r)
             return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
         st = eval_num(c, n->r, r);
+        double *l0 = NULL;
+        if (!st && (n->op == '/' || n->op == '^')) {
+            if (!(l0 = malloc((N ? N : 1) * sizeof *l0))) {
+                free(r);
+                return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            }
+            memcpy(l0, out, N * sizeof *l0);
+        }
         if (!st) {
             switch (n->op) {
             case '+': for (size_t i = 0; i < N; i++) out[i] += r[i]; break;
@@ -161,6 +209,9 @@ static rhaz_status eval_num(ctx *c, const fnode *n, double *out)
                 break;
             }
         }
+        if (!st && l0)
+            st = check_finite(c, n->op == '/' ? "division '/'" : "power '^'", l0, r, out);
+        free(l0);
         free(r);
         return st;
     }
@@ -619,6 +670,18 @@ static rhaz_status code_factor_frozen(ctx *c, dvar *v, const dspec_var *sv,
     return RHAZ_OK;
 }
 
+/* 1 if row i of variable v is missing (as mark_missing decides). */
+static int dvar_missing(const ctx *c, const dvar *v, size_t i)
+{
+    if (v->kind == V_FACTOR && v->strcol >= 0)
+        return rhaz_table_is_missing(c->t, (size_t)v->strcol, i);
+    size_t k = v->kind == V_MATRIX ? v->ncol : 1;
+    for (size_t q = 0; q < k; q++)
+        if (isnan(v->val[q * c->n + i]))
+            return 1;
+    return 0;
+}
+
 /* After the used rows are known: code factors and compact to the n used
  * rows (rows[]). */
 static rhaz_status finish_var(ctx *c, dvar *v, const unsigned char *used,
@@ -984,8 +1047,8 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
                          .args = (fnode **)&cl_node, .pos = cl_node->pos};
             st = eval_var(&c, &fac, "cluster", &cv);
         }
-        if (!st)
-            mark_missing(&c, &cv, used, &allmiss);
+        /* a missing cluster id is not a reason to drop a row silently:
+         * refused below, as R's sandwich::vcovCL refuses NA clusters */
     }
     if (!st && f->frailty) {
         if (!opt->allow_frailty)
@@ -1007,6 +1070,27 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
         st = eval_var(&c, &fac, "strata", &sv[s]);
         if (!st)
             mark_missing(&c, &sv[s], used, &allmiss);
+    }
+    if (!st && have_c) {
+        size_t nmiss = 0, nused = 0, first = 0;
+        for (size_t i = 0; i < N; i++) {
+            if (!used[i])
+                continue;
+            nused++;
+            if (dvar_missing(&c, &cv, i) && !nmiss++)
+                first = i;
+        }
+        if (nmiss) {
+            const char *tn = rhaz_table_name(t);
+            const char *cn = opt->cluster ? opt->cluster : "cluster()";
+            st = rhaz_error_set(err, RHAZ_EDATA, tn && *tn ? tn : NULL,
+                                tn && *tn ? rhaz_table_line(t, first) : 0,
+                                "cluster: '%s' is missing in %zu of the %zu rows "
+                                "used (R's vcovCL refuses NA clusters): fill "
+                                "the ids or drop those rows", cn, nmiss, nused);
+            if (err)
+                snprintf(err->what, sizeof err->what, "%s", cn);
+        }
     }
     if (st)
         goto fail;

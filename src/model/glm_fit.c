@@ -58,6 +58,21 @@ static rhaz_status check_input(const rhaz_design *d, const rhaz_glm_options *opt
             return core_error_row(err, RHAZ_EDATA, i + 1,
                                   "response %s must be 0 or 1 (row %zu has %g)",
                                   d->y_name, d->rows[i] + 1, d->y[i]);
+    if (d->weights) {
+        size_t npos = 0;
+        for (size_t i = 0; i < d->n; i++) {
+            double wt = d->weights[i];
+            if (!(wt >= 0) || !isfinite(wt))
+                return core_error_row(err, RHAZ_EDATA, i + 1,
+                                      "weights must be finite and >= 0 (row %zu "
+                                      "has %g)", d->rows[i] + 1, wt);
+            npos += wt > 0;
+        }
+        if (npos == 0)
+            return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                                  "all %zu weights are zero: no observations "
+                                  "to fit", d->n);
+    }
     if (d->frailty)
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
                               "formula term %s: frailties are implemented for the Cox "
