@@ -693,6 +693,21 @@ static void cli(void)
     free(er);
 }
 
+/* The post-fit functions check their fit argument before reading it. */
+static void null_fit(void)
+{
+    T_SECTION("post-fit functions given no fit");
+    rhaz_error err;
+    double tab[8], m[8];
+    T_CHECK(rhaz_cox_zph(NULL, RHAZ_ZPH_KM, tab, &err) == RHAZ_EINVAL, "zph(NULL)");
+    T_CHECK(rhaz_cox_zph_terms(NULL, RHAZ_ZPH_KM, NULL, 0, tab, &err) == RHAZ_EINVAL,
+            "zph_terms(NULL)");
+    T_CHECK(rhaz_cox_schoenfeld(NULL, 0, m, NULL, NULL, &err) == RHAZ_EINVAL,
+            "schoenfeld(NULL)");
+    T_CHECK(rhaz_cox_survfit(NULL, NULL, &err) == NULL && err.status == RHAZ_EINVAL,
+            "survfit(NULL)");
+}
+
 int main(void)
 {
     rhaz_error err;
@@ -714,6 +729,7 @@ int main(void)
     zph_terms();
     firth();
     cli();
+    null_fit();
     for (int k = 0; k < nstats; k++)
         printf("max rel diff vs R  %-12s %.3g  (%s)\n", stats[k].what,
                stats[k].maxrel, stats[k].where);

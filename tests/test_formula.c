@@ -190,6 +190,47 @@ static void test_limits(void)
     rhaz_formula_free(f);
 }
 
+/* strata() over many variables: one digit per variable however many
+ * (more than 64 constant columns wrote past a fixed array before). */
+static void test_many_strata(void)
+{
+    T_SECTION("strata() over 70 variables");
+    enum { NV = 70, NR = 6 };
+    char csv[8192], formula[2048];
+    size_t len = 0, fl = 0;
+    len += (size_t)snprintf(csv + len, sizeof csv - len, "t,d,x");
+    fl += (size_t)snprintf(formula + fl, sizeof formula - fl, "Surv(t, d) ~ x + strata(");
+    for (int v = 0; v < NV; v++) {
+        len += (size_t)snprintf(csv + len, sizeof csv - len, ",c%d", v);
+        fl += (size_t)snprintf(formula + fl, sizeof formula - fl, "%sc%d", v ? ", " : "", v);
+    }
+    snprintf(formula + fl, sizeof formula - fl, ")");
+    for (int i = 0; i < NR; i++) {
+        len += (size_t)snprintf(csv + len, sizeof csv - len, "\n%d,%d,%d", i + 1, i % 2, i);
+        for (int v = 0; v < NV; v++) /* constant but the last, 2 levels */
+            len += (size_t)snprintf(csv + len, sizeof csv - len, ",%d",
+                                    v == NV - 1 ? i % 2 : 7);
+    }
+    rhaz_error err;
+    rhaz_table *t = rhaz_table_read_mem(csv, len, "many.csv", NULL, &err);
+    rhaz_formula *f = t ? rhaz_formula_parse(formula, &err) : NULL;
+    rhaz_design *d = f ? rhaz_design_build(f, t, NULL, &err) : NULL;
+    T_CHECK(d != NULL, "design: %s", d ? "" : err.msg);
+    if (d) {
+        T_EQ_INT((int)d->n_strata, 2, "two strata");
+        T_CHECK(d->strata_labels && strstr(d->strata_labels[1], "c69=1") &&
+                    strncmp(d->strata_labels[1], "c0=7, c1=7", 10) == 0,
+                "label of stratum 2 names every variable: %.40s...",
+                d->strata_labels ? d->strata_labels[1] : "");
+        T_CHECK(d->strata_name && strncmp(d->strata_name, "c0, c1, ", 8) == 0 &&
+                    strstr(d->strata_name, "c69"),
+                "strata_name lists the arguments");
+    }
+    rhaz_design_free(d);
+    rhaz_formula_free(f);
+    rhaz_table_free(t);
+}
+
 int main(void)
 {
     rhaz_error err;
@@ -202,6 +243,7 @@ int main(void)
     test_design_errors(data);
     test_options(data);
     test_limits();
+    test_many_strata();
     rhaz_table_free(data);
     return t_summary();
 }

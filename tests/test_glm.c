@@ -391,6 +391,69 @@ static void test_cli(void)
     free(out);
 }
 
+/* Terms a logit must not ignore: cluster(x) is the cluster-robust
+ * variance (as --cluster x), strata() and frailty() are refused. */
+static void test_special_terms(void)
+{
+    T_SECTION("cluster(), strata(), frailty() in a logit formula");
+    const char *base = "fit logit --data tests/fixtures/glm_panel.csv --format json ";
+    char cmd[1024], *a = NULL, *b = NULL, *err = NULL;
+    snprintf(cmd, sizeof cmd, "%s --formula 'y ~ dem + log(mig)' --cluster state", base);
+    int ra = t_run(cmd, &a, NULL);
+    snprintf(cmd, sizeof cmd, "%s --formula 'y ~ dem + log(mig) + cluster(state)'", base);
+    int rb = t_run(cmd, &b, NULL);
+    T_CHECK(ra == 0 && rb == 0, "exits %d %d", ra, rb);
+    /* the same document but for the formula string */
+    const char *va = a ? strstr(a, "\"vce\"") : NULL, *vb = b ? strstr(b, "\"vce\"") : NULL;
+    const char *ca = a ? strstr(a, "\"coefficients\"") : NULL,
+               *cb = b ? strstr(b, "\"coefficients\"") : NULL;
+    T_CHECK(va && vb && strncmp(va, vb, 40) == 0, "same variance: %.60s | %.60s",
+            va ? va : "", vb ? vb : "");
+    T_CHECK(ca && cb && strcmp(ca, cb) == 0, "cluster(state) == --cluster state");
+    T_CHECK(b && strstr(b, "\"clusters\": 60") && strstr(b, "vcovCL"),
+            "60 clusters, vcovCL convention");
+    free(a);
+    free(b);
+    a = b = NULL;
+    snprintf(cmd, sizeof cmd, "%s --formula 'y ~ dem + cluster(state)' --vce model", base);
+    T_EQ_INT(t_run(cmd, NULL, &err), 2, "cluster() with --vce model: usage error");
+    T_CHECK(err && strstr(err, "cluster(state)") && t_count_lines(err) == 1,
+            "names the term: %s", err ? err : "");
+    free(err);
+    err = NULL;
+    /* without clusters the model-based summary reports none */
+    snprintf(cmd, sizeof cmd, "%s --formula 'y ~ dem'", base);
+    T_EQ_INT(t_run(cmd, &a, NULL), 0, "model-based exit");
+    T_CHECK(a && strstr(a, "\"clusters\": 0"), "no clusters reported");
+    free(a);
+    a = NULL;
+    snprintf(cmd, sizeof cmd, "%s --formula 'y ~ dem + strata(region)'", base);
+    T_EQ_INT(t_run(cmd, NULL, &err), 1, "strata() refused");
+    T_CHECK(err && strstr(err, "strata(region)") && strstr(err, "clogit"),
+            "names the term and the conditional logit: %s", err ? err : "");
+    free(err);
+    err = NULL;
+    /* the library refuses too, for any caller */
+    rhaz_error e;
+    rhaz_table *t = rhaz_table_read("tests/fixtures/glm_panel.csv", NULL, &e);
+    rhaz_formula *f = rhaz_formula_parse("y ~ dem + strata(region, oecd)", &e);
+    rhaz_design *d = t && f ? rhaz_design_build(f, t, NULL, &e) : NULL;
+    rhaz_fit_summary *s = d ? rhaz_glm_fit(d, NULL, &e) : NULL;
+    T_CHECK(d && !s && e.status == RHAZ_EINVAL && strstr(e.msg, "strata(region, oecd)"),
+            "rhaz_glm_fit refuses strata: %s", e.msg);
+    rhaz_fit_summary_free(s);
+    rhaz_design_free(d);
+    rhaz_formula_free(f);
+    f = rhaz_formula_parse("y ~ dem + frailty(state)", &e);
+    d = t && f ? rhaz_design_build(f, t, NULL, &e) : NULL;
+    s = d ? rhaz_glm_fit(d, NULL, &e) : NULL;
+    T_CHECK(!s && strstr(e.msg, "frailty"), "a frailty() logit is refused: %s", e.msg);
+    rhaz_fit_summary_free(s);
+    rhaz_design_free(d);
+    rhaz_formula_free(f);
+    rhaz_table_free(t);
+}
+
 int main(void)
 {
     rhaz_error err;
@@ -402,6 +465,7 @@ int main(void)
     test_firth();
     test_icmw();
     test_cli();
+    test_special_terms();
     rhaz_table_free(data);
     fprintf(stderr, "max rel diff vs R: estimates %.2g, SEs %.2g, logliks %.2g; "
             "Firth estimates %.2g, profile CI %.2g\n", mx_est, mx_se, mx_ll, mx_firth_est,

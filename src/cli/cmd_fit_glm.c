@@ -26,7 +26,8 @@ static const char help[] =
     CLI_READ_HELP
     "  --weights COL       prior weights (as glm(weights = ))\n"
     "  --vce V             model (default), robust or cluster\n"
-    "  --cluster COL       cluster ids (any column); implies --vce cluster\n"
+    "  --cluster COL       cluster ids (any column); implies --vce cluster; a\n"
+    "                      cluster(COL) term in the formula does the same\n"
     "  --adjust A          small-sample factor c of the sandwich c (B M B):\n"
     "                        g      c = G/(G-1)            R sandwich::vcovCL default\n"
     "                                                     (default for cluster)\n"
@@ -54,6 +55,7 @@ typedef struct {
     const char *cmd; /* "fit logit" or "fit cloglog", for messages */
     const char *data, *formula, *weights, *cluster, *out, *also_text;
     int link, firth, no_profile, vce, adjust, maxit, exp, keep;
+    int vce_given, adjust_given; /* set by the user (validate fills defaults) */
     double level, epsilon;
     int format;
     cli_read_args read;
@@ -113,6 +115,8 @@ static int validate(void *p, cli_err *err)
     glm_opts *o = p;
     if (!o->data || !o->formula)
         return cli_err_usage(err, NULL, "--data and --formula are required");
+    o->vce_given = o->vce >= 0;
+    o->adjust_given = o->adjust >= 0;
     if (o->cluster && o->vce < 0)
         o->vce = RHAZ_VCE_CLUSTER;
     if (o->vce < 0)
@@ -196,6 +200,20 @@ static int run(void *p, cli_err *err)
     if (!(d = rhaz_design_build(f, t, &dopt, &err->e))) {
         rc = cli_err_lib(err, design_option(&err->e, o));
         goto done;
+    }
+    if (d->cluster && !o->cluster) {
+        /* a cluster() term: the cluster-robust variance, as --cluster */
+        if (o->vce_given && go.vce != RHAZ_VCE_CLUSTER) {
+            rc = cli_err_usage(err, "formula",
+                               "formula term cluster(%s) asks for the cluster-robust "
+                               "variance; it cannot be used with --vce %s",
+                               d->cluster_name, go.vce == RHAZ_VCE_MODEL ? "model" : "robust");
+            goto done;
+        }
+        go.vce = RHAZ_VCE_CLUSTER;
+        if (!o->adjust_given)
+            go.vce_adj = RHAZ_ADJ_G;
+        go.cluster_name = d->cluster_name;
     }
     if (!(s = rhaz_glm_fit(d, &go, &err->e))) {
         if (!err->e.file[0]) /* a whole-data condition: name the file */

@@ -50,6 +50,8 @@ void rhaz_cox_curve_free(rhaz_cox_curve *c)
 rhaz_cox_curve *rhaz_cox_survfit(const rhaz_cox *f, const double *x0,
                                  rhaz_error *err)
 {
+    if (!f)
+        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0, "cox: bad arguments"), NULL;
     const size_t n = f->n, p = f->p, K = f->K, K1 = K + 1, S = f->S;
     rhaz_cox_curve *c = calloc(1, sizeof *c);
     double *nr = calloc(K1, sizeof *nr), *G = malloc((K * p + 1) * sizeof *G);
@@ -174,6 +176,8 @@ static evrow *event_order(const rhaz_cox *f)
 rhaz_status rhaz_cox_schoenfeld(const rhaz_cox *f, int scaled, double *out,
                                 double *time, size_t *rows, rhaz_error *err)
 {
+    if (!f || !out)
+        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0, "cox: bad arguments");
     const size_t n = f->n, p = f->p, K = f->K, ne = f->n_deaths;
     double *mb = malloc((K * p + 1) * sizeof *mb);
     evrow *e = event_order(f);
@@ -366,10 +370,10 @@ rhaz_status rhaz_cox_zph_terms(const rhaz_cox *f, rhaz_zph_transform tr,
                                const int *assign, size_t n_terms,
                                double *table, rhaz_error *err)
 {
-    const size_t n = f->n, p = f->p, K = f->K, K1 = K + 1;
-    const size_t chunk = 2048;
     if (!f || !table)
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0, "cox: bad arguments");
+    const size_t n = f->n, p = f->p, K = f->K, K1 = K + 1;
+    const size_t chunk = 2048;
     if (p == 0)
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
                               "cox.zph: the model has no covariates");
