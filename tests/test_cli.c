@@ -1,7 +1,9 @@
 /* test_cli.c -- the rhaz program: help, version, describe, errors and
  * exit codes, atomic outputs. */
 #include "harness.h"
+#include "rhaz.h"
 
+#include <json-c/json.h>
 #include <unistd.h>
 
 /* Every file of this test lives in its own directory (mkdtemp), so that
@@ -200,6 +202,79 @@ static void test_read_options(void)
     free(out);
 }
 
+/* R's value (case, what, i) from a reference file of tests/reference */
+static double refv(const char *file, const char *cs, const char *what, int i)
+{
+    rhaz_error e;
+    rhaz_table *t = rhaz_table_read(file, NULL, &e);
+    double v = NAN;
+    for (size_t r = 0; t && r < rhaz_table_nrow(t); r++)
+        if (!strcmp(rhaz_table_str(t, 0, r), cs) && !strcmp(rhaz_table_str(t, 1, r), what) &&
+            rhaz_table_num(t, 2)[r] == i && rhaz_table_num(t, 3)[r] == 1)
+            v = rhaz_table_num(t, 4)[r];
+    rhaz_table_free(t);
+    return v;
+}
+
+/* fit clogit and fit cox + frailty() end to end: the JSON carries R's
+ * numbers (the fits themselves are tested in test_clogit, test_frailty) */
+static void test_families(void)
+{
+    T_SECTION("clogit and frailty");
+    const char *cj = tpath("cl.json"), *fj = tpath("fr.json");
+    char cmd[1024], *out, *err;
+    snprintf(cmd, sizeof cmd, "fit clogit --data tests/fixtures/clogit_c1.csv --formula "
+                              "'y ~ x1 + x2 + x3 + strata(g)' --format json --out %s", cj);
+    T_EQ_INT(t_run(cmd, &out, &err), 0, "fit clogit exit");
+    T_CHECK(err && strstr(err, "strata have no variation") && t_count_lines(err) == 1,
+            "dropped strata reported: %s", err ? err : "");
+    free(out);
+    free(err);
+    rhaz_error e;
+    rhaz_fit_summary *s = rhaz_fit_summary_read_json(cj, &e);
+    T_CHECK(s && !strcmp(s->model, "clogit") && s->p == 3, "clogit JSON: %s", s ? "" : e.msg);
+    for (size_t j = 0; s && j < 3; j++) {
+        T_REL(s->coef[j].estimate,
+              refv("tests/reference/clogit_ref_values.csv", "c1_default", "coef", (int)j + 1),
+              1e-13, "clogit coef via the CLI");
+        T_REL(s->coef[j].std_error,
+              refv("tests/reference/clogit_ref_values.csv", "c1_default", "se", (int)j + 1),
+              1e-13, "clogit se via the CLI");
+    }
+    rhaz_fit_summary_free(s);
+    snprintf(cmd, sizeof cmd, "fit cox --data tests/fixtures/frailty_rc.csv --formula "
+                              "'Surv(time, status) ~ x1 + x2 + frailty(g)' --format json "
+                              "--out %s", fj);
+    T_EQ_INT(t_run(cmd, NULL, NULL), 0, "fit cox + frailty exit");
+    json_object *doc = json_object_from_file(fj), *fr = NULL, *th = NULL, *il = NULL;
+    T_CHECK(doc && json_object_object_get_ex(doc, "frailty", &fr) &&
+                json_object_object_get_ex(fr, "theta", &th) &&
+                json_object_object_get_ex(fr, "loglik_integrated", &il),
+            "frailty member in the JSON");
+    const char *rf = "tests/reference/frailty_ref_values.csv";
+    if (th && il) {
+        T_REL(json_object_get_double(th), refv(rf, "rc_gamma", "theta", 1), 1e-10,
+              "theta via the CLI");
+        T_REL(json_object_get_double(il), refv(rf, "rc_gamma", "iloglik", 1), 1e-9,
+              "I-likelihood via the CLI");
+    }
+    json_object_put(doc);
+    s = rhaz_fit_summary_read_json(fj, &e);
+    T_CHECK(s && s->p == 2 && t_rel_ok(s->coef[0].std_error, refv(rf, "rc_gamma", "se", 1),
+                                       1e-11),
+            "frailty se via the CLI");
+    rhaz_fit_summary_free(s);
+    snprintf(cmd, sizeof cmd, "fit cox --data tests/fixtures/frailty_cp.csv --formula "
+                              "'Surv(start, stop, event) ~ x1 + x2 + strata(s) + frailty(g)'");
+    T_EQ_INT(t_run(cmd, &out, &err), 0, "frailty at its boundary: written");
+    T_CHECK(out && strstr(out, "AT ITS BOUNDARY") && err && strstr(err, "boundary"),
+            "boundary named in the output and on stderr");
+    free(out);
+    free(err);
+    remove(cj);
+    remove(fj);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "%s", "/tmp/rhaz-cli-XXXXXX");
@@ -212,6 +287,7 @@ int main(void)
     test_help();
     test_describe();
     test_bad();
+    test_families();
     rmdir(tmpdir);
     return t_summary();
 }
