@@ -3,7 +3,8 @@
  * tests/bad/MANIFEST.csv lists cases: the rhaz arguments (OUT stands for
  * an output path that must not exist afterwards, HUGE a generated file
  * with a 2 MiB field, WIDE one with 100001 columns, BADDATE a copy of data/ (symbolic links) whose
- * ICMW status file has a garbage date, DUPDATA one whose polity5.csv
+ * ICMW status file has a garbage date, EARLYDATE one where an ICMW act
+ * is dated 1907 (before the 1990 opening), DUPDATA one whose polity5.csv
  * repeats a state-year), the expected exit code
  * and a substring the one-line stderr message must contain. */
 #include "harness.h"
@@ -40,7 +41,7 @@ static void make_wide(void)
     fclose(fp);
 }
 
-static char baddate[64], dupdata[64];
+static char baddate[64], dupdata[64], earlydate[64];
 
 /* data/ as a tree of symbolic links, with one file replaced by `cmd`
  * (a shell command writing $D/$F from the original data/$F) */
@@ -69,6 +70,9 @@ int main(void)
     make_wide();
     make_data(baddate, sizeof baddate, "date", "un-2015/4-13.csv",
               "sed 's/^Algeria,,21 Apr 2005 a/Algeria,,31 Foo 2005 a/' "
+              "data/$F > $D/$F");
+    make_data(earlydate, sizeof earlydate, "early", "un-2015/4-13.csv",
+              "sed 's/^Algeria,,21 Apr 2005 a/Algeria,,5 Jun 1907 a/' "
               "data/$F > $D/$F");
     make_data(dupdata, sizeof dupdata, "dup", "polity5.csv",
               "{ cat data/$F; grep '\"AFG\",1995' data/$F; } > $D/$F");
@@ -100,6 +104,9 @@ int main(void)
             } else if (strncmp(p, "BADDATE", 7) == 0) {
                 k += (size_t)snprintf(cmd + k, sizeof cmd - k, "%s", baddate);
                 p += 7;
+            } else if (strncmp(p, "EARLYDATE", 9) == 0) {
+                k += (size_t)snprintf(cmd + k, sizeof cmd - k, "%s", earlydate);
+                p += 9;
             } else if (strncmp(p, "DUPDATA", 7) == 0) {
                 k += (size_t)snprintf(cmd + k, sizeof cmd - k, "%s", dupdata);
                 p += 7;
@@ -134,5 +141,6 @@ int main(void)
     remove(wide);
     remove_tree(baddate);
     remove_tree(dupdata);
+    remove_tree(earlydate);
     return t_summary();
 }

@@ -809,11 +809,24 @@ static rhaz_status load_treaties(rhaz_data *d, rhaz_error *err)
             goto done;
         }
         /* a title date later than acts recorded (amended or revised texts
-         * dated by their amendment): open at the earliest act */
+         * dated by their amendment): open at the earliest act.  An opening
+         * date coded in treaty-attributes (with its source) is not moved:
+         * an act before it is a wrong date in the status file ("5 Jun 1907"
+         * for the 1990 ICMW would triple the panel), refused at its line. */
         for (size_t j = 0; j < tr->np; j++) {
             rhaz_date a = tr->p[j].signature;
             if (tr->p[j].consent.year && (!a.year || rhaz_date_cmp(tr->p[j].consent, a) < 0))
                 a = tr->p[j].consent;
+            if (a.year && rhaz_date_cmp(a, tr->info.opened) < 0 && tr->attr_row >= 0) {
+                char ad[32], od[32];
+                rhaz_date_format(a, ad, sizeof ad);
+                rhaz_date_format(tr->info.opened, od, sizeof od);
+                st = rhaz_error_set(err, RHAZ_EDATA, path, tr->p[j].line,
+                                    "%s: act dated %s, before the treaty was "
+                                    "opened (%s, %s)", tr->p[j].name, ad, od,
+                                    rhaz_table_name(d->attr));
+                goto done;
+            }
             if (a.year && rhaz_date_cmp(a, tr->info.opened) < 0) {
                 char msg[64];
                 rhaz_date_format(a, msg, sizeof msg);
