@@ -13,6 +13,7 @@
 #include "rhaz/table.h"
 #include "rhaz/data.h"
 #include "rhaz/spells.h"
+#include "rhaz/country.h"
 #include "rhaz/formula.h"
 #include "rhaz/fit.h"
 #include "rhaz/glm.h"

@@ -33,6 +33,17 @@ static const char help[] =
     "  --report                print source and panel accounting to stderr:\n"
     "                          unmatched names per file, dropped rows by\n"
     "                          reason, missing covariates by variable\n"
+    "  --covariates FILE       merge the researcher's own covariates (repeatable):\n"
+    "                          CSV, .dta, .sav or .sas7bdat keyed by a country\n"
+    "                          column (iso3c iso3 cown ccode cowcode gwcode gwno\n"
+    "                          iso2c m49, or a name: country countryname\n"
+    "                          country_name name state) and, if it has one, a\n"
+    "                          year column (then lagged by --lag; else constant\n"
+    "                          per country).  Bundled sets: ratification_rules\n"
+    "                          (Simmons 2009), leaders (leader_tenure,\n"
+    "                          leader_last_year from Archigos 4.1)\n"
+    "  --covariates-key COL    key column of the last --covariates file\n"
+    "  --covariates-year COL   year column of the last --covariates file\n"
     "  --data-dir DIR          data directory (default $RHAZ_DATA or data/)\n"
     "  -h, --help              this help\n";
 
@@ -74,10 +85,16 @@ int cmd_panel(int argc, char **argv)
         {"regime-cut", required_argument, 0, 'c'},
         {"report", no_argument, 0, 'p'},
         {"data-dir", required_argument, 0, 'D'},
+        {"covariates", required_argument, 0, 'C'},
+        {"covariates-key", required_argument, 0, 'K'},
+        {"covariates-year", required_argument, 0, 'Y'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     const char *keys = NULL, *out = NULL, *dir = NULL;
     int report = 0, c;
+    enum { MAXCOV = 32 };
+    rhaz_covariate_spec cov[MAXCOV];
+    size_t ncov = 0;
     rhaz_panel_options o;
     rhaz_panel_options_init(&o);
     optind = 1;
@@ -120,6 +137,21 @@ int cmd_panel(int argc, char **argv)
             if (parse_dbl(optarg, &o.regime_cut) || !(o.regime_cut > 0) || o.regime_cut > 10)
                 return cli_usage("panel", "--regime-cut must be in (0, 10]");
             break;
+        case 'C':
+            if (ncov == MAXCOV)
+                return cli_usage("panel", "at most %d --covariates files", MAXCOV);
+            cov[ncov++] = (rhaz_covariate_spec){.path = optarg};
+            break;
+        case 'K':
+        case 'Y':
+            if (!ncov)
+                return cli_usage("panel", "--%s comes after the --covariates file it "
+                                 "is about", c == 'K' ? "covariates-key" : "covariates-year");
+            if (c == 'K')
+                cov[ncov - 1].key = optarg;
+            else
+                cov[ncov - 1].year = optarg;
+            break;
         case 'h': fputs(help, stdout); return EXIT_OK;
         default: return cli_bad_option("panel", argv);
         }
@@ -138,12 +170,22 @@ int cmd_panel(int argc, char **argv)
     size_t *idx = NULL, n = 0;
     rhaz_table *t = NULL;
     rhaz_panel_stats st;
+    rhaz_match_log *log = rhaz_match_log_alloc();
     int rc = EXIT_OK;
+    if (!log) {
+        rc = cli_fail("out of memory");
+        goto done;
+    }
     if (rhaz_data_select(d, keys, &idx, &n, &err) ||
         !(t = rhaz_panel_build(d, idx, n, &o, &st, &err))) {
         rc = cli_error(&err);
         goto done;
     }
+    for (size_t k = 0; k < ncov; k++)
+        if (rhaz_panel_add_covariates(d, t, &cov[k], o.lag, log, &err)) {
+            rc = cli_error(&err);
+            goto done;
+        }
     if (strcmp(out, "-") == 0) {
         rhaz_outfile *of = rhaz_outfile_open("-", &err);
         if (!of || rhaz_table_write_fp(t, rhaz_outfile_fp(of), &err) ||
@@ -159,11 +201,22 @@ int cmd_panel(int argc, char **argv)
         rhaz_data_report(d, stderr);
         fputc('\n', stderr);
         rhaz_panel_stats_write(&st, stderr);
+        if (ncov) {
+            fputc('\n', stderr);
+            rhaz_match_log_write(log, stderr);
+        }
     } else {
         fprintf(stderr, "rhaz: panel: %zu rows, %zu events, %zu states, %zu treaties "
                         "(%.2f s)\n", st.rows, st.events, st.states, st.treaties, st.seconds);
+        if (ncov)
+            fprintf(stderr, "rhaz: covariates: %zu unmatched names, %zu matched by regex "
+                            "only, %zu aggregate rows dropped (--report lists them)\n",
+                    rhaz_match_log_count(log, RHAZ_NOTE_UNMATCHED),
+                    rhaz_match_log_count(log, RHAZ_NOTE_REGEX),
+                    rhaz_match_log_count(log, RHAZ_NOTE_AGGREGATE));
     }
 done:
+    rhaz_match_log_free(log);
     rhaz_table_free(t);
     free(idx);
     rhaz_data_free(d);

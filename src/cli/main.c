@@ -6,10 +6,11 @@
 #include <string.h>
 
 static const cli_command commands[] = {
-    {"describe", cmd_describe, "summarise the columns of a CSV file"},
+    {"describe", cmd_describe, "summarise the columns of a CSV, .dta, .sav or .sas7bdat file"},
     {"treaties", cmd_treaties, "list treaty keys, UN numbers, titles, dates"},
     {"panel", cmd_panel, "build a state-(treaty-)year risk-set panel"},
     {"participation", cmd_participation, "participation in treaties as of a date"},
+    {"match", cmd_match, "match country names or codes in a file to ISO3/COW codes"},
     {"fit", cmd_fit, "fit logit, cloglog or Cox hazard models"},
     {"km", cmd_km, "Kaplan-Meier and Nelson-Aalen curves"},
     {"plot", cmd_plot, "publication figures as gnuplot scripts"},

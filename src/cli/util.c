@@ -17,6 +17,7 @@ static const char *const option_flags[][2] = {
     {"firth", "--firth"},       {"end_year", "--end"},
     {"encoding", "--latin1"},   {"data_dir", "--data-dir"},
     {"cluster", "--cluster"},   {"size", "--size"},
+    {"covariates_key", "--covariates-key"},
 };
 
 int cli_error(const rhaz_error *err)

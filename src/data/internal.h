@@ -4,6 +4,7 @@
 
 #include "core/util.h"
 #include "rhaz/data.h"
+#include "rhaz/country.h"
 
 #include <stddef.h>
 
@@ -33,7 +34,7 @@ typedef struct {
 /* country-codes.csv row */
 typedef struct {
     char *name, *iso3c, *iso2c, *region, *subregion, *wb, *regex;
-    int cown, m49;
+    int cown, m49, gwn; /* 0 if none */
 } rd_cc;
 
 /* a COW state (merged spells) */
@@ -98,5 +99,23 @@ void rd_note_add(rhaz_data *d, const char *file, const char *reason,
 void rd_compile_regexes(rhaz_data *d);
 /* Resolve a name through the crosswalk, then the regexes; NULL if none. */
 const rd_name *rd_lookup(rhaz_data *d, const char *name, const char *file);
+/* The same without notes or caching: the crosswalk entry (*cc = -1), or
+ * the one country-codes row whose regex alone matches (*cc = row, NULL
+ * returned unless a crosswalk entry has that ISO code), else NULL and
+ * *cc = -1.  For names from the researcher's own files (identity.c). */
+const rd_name *rd_find_name(rhaz_data *d, const char *name, long *cc);
+
+/* identity.c helpers for own files: a key cell as text (integers as
+ * "%d"; NULL if missing or fractional), the line of row i (0 for tables
+ * without lines, with "observation N: " written to where, else ""), and
+ * the year of row i of column jy (0 if missing, fractional or not in
+ * 1000..2999). */
+const char *rd_key_text(const rhaz_table *t, size_t j, size_t i, char *buf, size_t n);
+long rd_row_where(const rhaz_table *t, size_t i, char *where, size_t n);
+int rd_year_of(const rhaz_table *t, long jy, size_t i);
+
+/* leaders.c: cown, year, leader_tenure, leader_last_year from
+ * archigos-4.1.dta in the data directory. */
+rhaz_table *rd_leaders_table(const rhaz_data *d, rhaz_error *err);
 
 #endif

@@ -211,8 +211,11 @@ static rhaz_status load_cc(rhaz_data *d, rhaz_error *err)
         goto done;
     }
     const double *cown = rhaz_table_num(t, (size_t)jc), *m49 = rhaz_table_num(t, (size_t)jm);
+    long jg = rhaz_table_find(t, "gwn");
+    const double *gwn = jg >= 0 ? rhaz_table_num(t, (size_t)jg) : NULL;
     for (size_t i = 0; i < n; i++) {
         rd_cc *c = &d->cc[i];
+        c->gwn = gwn && !isnan(gwn[i]) ? (int)gwn[i] : 0;
         c->name = own(d, cell(t, jn, i));
         c->iso3c = own(d, cell(t, ji, i));
         c->iso2c = own(d, cell(t, j2, i));
@@ -263,10 +266,11 @@ void rd_compile_regexes(rhaz_data *d)
     d->regex = r;
 }
 
-const rd_name *rd_lookup(rhaz_data *d, const char *name, const char *file)
+const rd_name *rd_find_name(rhaz_data *d, const char *name, long *cc)
 {
     char key[256];
     size_t k;
+    *cc = -1;
     strmap_fold(name, key, sizeof key);
     if (strmap_get(&d->name_map, key, &k))
         return &d->names[k];
@@ -282,16 +286,29 @@ const rd_name *rd_lookup(rhaz_data *d, const char *name, const char *file)
                 nhit++;
             }
         if (nhit == 1 && strmap_get(&d->name_map, d->cc[hit].iso3c, NULL) == 0) {
+            *cc = (long)hit;
             /* find a crosswalk entry with that ISO code to reuse */
             for (size_t i = 0; i < d->nnames; i++)
                 if (strcmp(d->names[i].iso3c, d->cc[hit].iso3c) == 0 &&
-                    !d->names[i].aggregate) {
-                    rd_note_add(d, file, "matched by regex only (add to country-names.csv)", name);
-                    strmap_put(&d->name_map, key, i);
+                    !d->names[i].aggregate)
                     return &d->names[i];
-                }
         }
     }
+    return NULL;
+}
+
+const rd_name *rd_lookup(rhaz_data *d, const char *name, const char *file)
+{
+    long cc;
+    const rd_name *nm = rd_find_name(d, name, &cc);
+    if (nm && cc >= 0) {
+        char key[256];
+        strmap_fold(name, key, sizeof key);
+        rd_note_add(d, file, "matched by regex only (add to country-names.csv)", name);
+        strmap_put(&d->name_map, key, (size_t)(nm - d->names));
+    }
+    if (nm)
+        return nm;
     rd_note_add(d, file, "unmatched name", name);
     d->unmatched++;
     return NULL;

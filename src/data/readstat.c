@@ -36,6 +36,7 @@
  * SAS and SPSS rows expand, but not by more than that).
  */
 #include "rhaz.h"
+#include "core/util.h"
 
 #include <errno.h>
 #include <math.h>
@@ -44,7 +45,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #define RS_CELLS_PER_BYTE 256
 
@@ -262,15 +262,6 @@ typedef struct {
     int failed;
 } rs_ctx;
 
-static char *dupstr(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 static int name_in(const char *const *list, const char *name)
 {
     for (; list && *list; list++)
@@ -311,7 +302,7 @@ static int on_variable(int index, readstat_variable_t *v, const char *labels,
     if (col->name)
         return fail(c, RHAZ_EPARSE, "corrupt file: variable %s given twice", "index");
     const char *nm = readstat_variable_get_name(v);
-    col->name = dupstr(nm && *nm ? nm : "");
+    col->name = core_strdup(nm && *nm ? nm : "");
     if (!col->name)
         return fail(c, RHAZ_ENOMEM, "out of memory%s", "");
     if (!*col->name)
@@ -322,7 +313,7 @@ static int on_variable(int index, readstat_variable_t *v, const char *labels,
     col->is_string = readstat_variable_get_type_class(v) == READSTAT_TYPE_CLASS_STRING;
     if (!col->is_string) {
         col->conv = conv_of(c->fmt, readstat_variable_get_format(v));
-        if (labels && *labels && !(col->labelset = dupstr(labels)))
+        if (labels && *labels && !(col->labelset = core_strdup(labels)))
             return fail(c, RHAZ_ENOMEM, "out of memory%s", "");
     }
     return READSTAT_HANDLER_OK;
@@ -432,8 +423,8 @@ static int on_label(const char *set, readstat_value_t val, const char *label,
     }
     rs_label *l = &c->labels[c->nlab];
     l->key = readstat_double_value(val);
-    l->set = dupstr(set ? set : "");
-    l->label = dupstr(label ? label : "");
+    l->set = core_strdup(set ? set : "");
+    l->label = core_strdup(label ? label : "");
     if (!l->set || !l->label) {
         free(l->set);
         free(l->label);
@@ -552,7 +543,7 @@ static rhaz_status emit(rs_ctx *c, rhaz_table *t, rs_col *col)
             rhaz_format_double(x, buf, sizeof buf);
             txt = buf;
         }
-        if (!(s[i] = dupstr(txt)))
+        if (!(s[i] = core_strdup(txt)))
             st = rhaz_error_set(c->err, RHAZ_ENOMEM, c->name, 0, "out of memory");
     }
     if (!st)
@@ -674,37 +665,12 @@ rhaz_table *rhaz_table_read_stat(const char *path, const rhaz_csv_options *opt,
 {
     rhaz_error_clear(err);
     size_t maxb = opt && opt->max_bytes ? opt->max_bytes : (size_t)2 << 30;
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        rhaz_error_set(err, RHAZ_EIO, path, 0, "cannot open: %s", strerror(errno));
+    char *buf = NULL;
+    size_t len = 0;
+    if (core_read_file(path, maxb, "file", &buf, &len, err) != RHAZ_OK)
         return NULL;
-    }
-    rhaz_table *t = NULL;
-    unsigned char *buf = NULL;
-    struct stat st;
-    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-        rhaz_error_set(err, RHAZ_EIO, path, 0, "not a regular file");
-        goto done;
-    }
-    if ((size_t)st.st_size > maxb) {
-        rhaz_error_set(err, RHAZ_ENOMEM, path, 0,
-                       "file of %zu bytes exceeds the %zu-byte limit",
-                       (size_t)st.st_size, maxb);
-        goto done;
-    }
-    size_t len = (size_t)st.st_size;
-    if (!(buf = malloc(len ? len : 1))) {
-        rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
-        goto done;
-    }
-    if (fread(buf, 1, len, fp) != len) {
-        rhaz_error_set(err, RHAZ_EIO, path, 0, "read error: %s",
-                       ferror(fp) ? strerror(errno) : "file shrank while read");
-        goto done;
-    }
-    t = rhaz_table_read_stat_mem(buf, len, path, rhaz_table_format_of(path), opt, err);
-done:
+    rhaz_table *t =
+        rhaz_table_read_stat_mem(buf, len, path, rhaz_table_format_of(path), opt, err);
     free(buf);
-    fclose(fp);
     return t;
 }
