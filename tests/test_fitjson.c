@@ -60,12 +60,12 @@ static void test_bad(void)
                 strstr(err.msg, "unexpected end of file"),
             "truncated JSON said so: %s", err.msg);
     /* p coefficients and p empty vcov rows: no p x p allocation */
-    char big[200000];
+    char big[400000];
     size_t k = (size_t)snprintf(big, sizeof big,
                                 "{\"model\": \"cox\", \"stop\": \"separation\", "
                                 "\"coefficients\": [");
     for (int j = 0; j < 5000; j++)
-        k += (size_t)snprintf(big + k, sizeof big - k, "%s{\"term\": \"x\"}",
+        k += (size_t)snprintf(big + k, sizeof big - k, "%s{\"term\": \"x\", \"estimate\": null, \"std_error\": null}",
                               j ? "," : "");
     k += (size_t)snprintf(big + k, sizeof big - k, "], \"vcov\": [");
     for (int j = 0; j < 5000; j++)
@@ -79,7 +79,44 @@ static void test_bad(void)
     /* fuzz_fitjson: a fit without "vcov" written back as JSON read NULL;
      * a count of 2.8e31 did not convert to size_t (UBSan) */
     s = rhaz_fit_summary_read_json("tests/fuzz/regress/fitjson-huge-count.json", &err);
+    T_CHECK(!s && err.status == RHAZ_EDATA && strstr(err.msg, "unknown key"),
+            "fuzzed key names refused: %s", err.msg);
+    rhaz_fit_summary_free(s);
+    s = rhaz_fit_summary_parse_json("{\"model\": \"logit\", \"n\": 2.8e31, "
+                                    "\"coefficients\": []}", "huge.json", &err);
     T_CHECK(s && s->n == 0, "huge count read as 0: %s", err.msg);
+    rhaz_fit_summary_free(s);
+    /* versions and key names */
+    static const struct {
+        const char *in, *msg;
+    } bad[] = {
+        {"{\"format\": \"rhaz-fit\", \"format_version\": 2, \"model\": \"logit\", "
+         "\"coefficients\": []}", "\"format_version\": 2: this rhaz reads version 1"},
+        {"{\"format\": \"rhaz-fit\", \"model\": \"logit\", \"coefficients\": []}",
+         "\"format_version\": missing"},
+        {"{\"format\": \"other\", \"format_version\": 1, \"model\": \"logit\", "
+         "\"coefficients\": []}", "is not a rhaz fit"},
+        {"{\"model\": \"logit\", \"coefs\": 1, \"coefficients\": []}",
+         "unknown key \"coefs\""},
+        {"{\"model\": \"logit\", \"coefficients\": [{\"term\": \"x\", \"coef\": 1, "
+         "\"estimate\": 1, \"std_error\": 1}]}", "coefficients[0] (x): unknown key \"coef\""},
+        {"{\"model\": \"logit\", \"coefficients\": [{\"term\": \"x\", \"estimate\": \"1\", "
+         "\"std_error\": 1}]}", "non-numeric key \"estimate\""},
+        {"{\"model\": \"logit\", \"coefficients\": [{\"term\": \"x\", \"std_error\": 1}]}",
+         "coefficients[0] (x): no \"estimate\""},
+    };
+    for (size_t q = 0; q < sizeof bad / sizeof bad[0]; q++) {
+        s = rhaz_fit_summary_parse_json(bad[q].in, "v.json", &err);
+        T_CHECK(!s && strstr(err.msg, bad[q].msg), "refused %zu: '%s' in '%s'", q,
+                bad[q].msg, err.msg);
+        rhaz_fit_summary_free(s);
+    }
+    /* with a version, members a caller added are ignored */
+    s = rhaz_fit_summary_parse_json("{\"format\": \"rhaz-fit\", \"format_version\": 1, "
+                                    "\"model\": \"cox\", \"frailty\": {}, "
+                                    "\"coefficients\": [{\"term\": \"x\", \"estimate\": 0.5, "
+                                    "\"std_error\": 0.25}]}", "v.json", &err);
+    T_CHECK(s && s->p == 1 && s->coef[0].estimate == 0.5, "version 1 read: %s", err.msg);
     rhaz_fit_summary_free(s);
     s = rhaz_fit_summary_read_json("tests/fuzz/regress/fitjson-no-vcov.json", &err);
     T_CHECK(s && s->vcov == NULL, "fit without vcov reads: %s", err.msg);

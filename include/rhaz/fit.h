@@ -72,9 +72,16 @@ void rhaz_fit_summary_free(rhaz_fit_summary *s); /* accepts NULL */
 
 /* Read the JSON that `rhaz fit --format json` writes back into a summary
  * (for `rhaz table` and `rhaz plot coef`).  Required keys: "model" and
- * "coefficients" (each with "term", "estimate", "std_error"); every other
- * key of the JSON output is read when present (missing numbers are NaN).
- * Errors name the file and the key. */
+ * "coefficients" (each with "term", "estimate", "std_error"; no other
+ * keys than the writer's); every other key of the JSON output is read
+ * when present (missing numbers are NaN).  The document carries
+ * "format": RHAZ_FIT_JSON_FORMAT and "format_version":
+ * RHAZ_FIT_JSON_VERSION; another format or version is refused.  A
+ * document without them (written before versions existed) is read if
+ * every top-level key is one the writer uses; with them, members a caller
+ * added (e.g. "frailty") are ignored.  Errors name the file and the key. */
+#define RHAZ_FIT_JSON_FORMAT "rhaz-fit"
+#define RHAZ_FIT_JSON_VERSION 1
 rhaz_fit_summary *rhaz_fit_summary_read_json(const char *path, rhaz_error *err);
 rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name,
                                               rhaz_error *err);

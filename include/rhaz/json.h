@@ -38,7 +38,7 @@ rhaz_status rhaz_table_write_json(const rhaz_table *t, FILE *fp, rhaz_error *err
 
 /* The fitted-model document that rhaz_fit_summary_write(...,
  * RHAZ_SUMMARY_JSON, ...) prints and rhaz_fit_summary_parse_json reads:
- * model, link, [ties], formula, firth, n, events, n_dropped, clusters,
+ * format ("rhaz-fit"), format_version (1), model, link, [ties], formula, firth, n, events, n_dropped, clusters,
  * [strata], converged, stop, iterations, step_halvings, rank, loglik,
  * loglik_null, aic, bic, lr_stat, lr_df, lr_p, vce, vce_type, vce_adj,
  * conf_level, exponentiated, coefficients[{term, estimate, std_error,

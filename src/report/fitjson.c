@@ -93,6 +93,47 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
         rhaz_error_set(err, RHAZ_EDATA, name, 0, "not a fitted-model JSON object");
         goto done;
     }
+    json_object *fmt = get(root, "format"), *ver = get(root, "format_version");
+    if (fmt && (!json_object_is_type(fmt, json_type_string) ||
+                strcmp(json_object_get_string(fmt), RHAZ_FIT_JSON_FORMAT) != 0)) {
+        rhaz_error_set(err, RHAZ_EDATA, name, 0,
+                       "\"format\": '%.60s' is not a rhaz fit ('%s')",
+                       json_object_get_string(fmt), RHAZ_FIT_JSON_FORMAT);
+        goto done;
+    }
+    if (fmt || ver) {
+        if (!ver || !json_object_is_type(ver, json_type_int) ||
+            json_object_get_int64(ver) != RHAZ_FIT_JSON_VERSION) {
+            rhaz_error_set(err, RHAZ_EDATA, name, 0,
+                           "\"format_version\": %.40s: this rhaz reads version %d "
+                           "(write the fit again with this rhaz)",
+                           ver ? json_object_get_string(ver) : "missing",
+                           RHAZ_FIT_JSON_VERSION);
+            goto done;
+        }
+    } else {
+        /* no version: only the keys the writer has always used */
+        static const char *const legacy[] = {
+            "model", "link", "ties", "formula", "firth", "n", "events",
+            "n_dropped", "clusters", "n_clusters", "strata", "n_strata",
+            "converged", "stop", "iterations", "step_halvings", "rank",
+            "loglik", "loglik_null", "aic", "bic", "lr_stat", "lr_df", "lr_p",
+            "vce", "vce_type", "vce_adj", "conf_level", "exponentiated",
+            "coefficients", "vcov", "warnings", NULL};
+        json_object_object_foreach(root, key, val) {
+            (void)val;
+            size_t k = 0;
+            while (legacy[k] && strcmp(legacy[k], key) != 0)
+                k++;
+            if (!legacy[k]) {
+                rhaz_error_set(err, RHAZ_EDATA, name, 0,
+                               "unknown key \"%.60s\" in a fit without "
+                               "\"format_version\": not written by rhaz fit",
+                               key);
+                goto done;
+            }
+        }
+    }
     json_object *model = get(root, "model"), *coefs = get(root, "coefficients");
     if (!model || !json_object_is_type(model, json_type_string)) {
         rhaz_error_set(err, RHAZ_EDATA, name, 0, "key \"model\" missing: not "
@@ -154,6 +195,32 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
             !json_object_is_type(term, json_type_string)) {
             rhaz_error_set(err, RHAZ_EDATA, name, 0,
                            "coefficients[%zu]: no \"term\"", j);
+            goto fail;
+        }
+        static const char *const ckeys[] = {"term", "estimate", "std_error",
+                                            "statistic", "p_value", "conf_low",
+                                            "conf_high", "aliased", NULL};
+        json_object_object_foreach(c, ck, cv) {
+            size_t q = 0;
+            while (ckeys[q] && strcmp(ckeys[q], ck) != 0)
+                q++;
+            int isnum = cv == NULL || json_object_is_type(cv, json_type_double) ||
+                        json_object_is_type(cv, json_type_int);
+            if (!ckeys[q] || (q >= 1 && q <= 6 && !isnum)) {
+                rhaz_error_set(err, RHAZ_EDATA, name, 0,
+                               "coefficients[%zu] (%.60s): %s key \"%.40s\"", j,
+                               json_object_get_string(term),
+                               ckeys[q] ? "non-numeric" : "unknown", ck);
+                goto fail;
+            }
+        }
+        if (!json_object_object_get_ex(c, "estimate", NULL) ||
+            !json_object_object_get_ex(c, "std_error", NULL)) {
+            rhaz_error_set(err, RHAZ_EDATA, name, 0,
+                           "coefficients[%zu] (%.60s): no \"%s\"", j,
+                           json_object_get_string(term),
+                           json_object_object_get_ex(c, "estimate", NULL)
+                               ? "std_error" : "estimate");
             goto fail;
         }
         rhaz_coef *k = &s->coef[j];

@@ -216,6 +216,8 @@ json_object *rhaz_fit_summary_to_json(const rhaz_fit_summary *s,
     json_object *root = json_object_new_object();
     if (!root)
         oom = 1;
+    core_json_str(root, "format", RHAZ_FIT_JSON_FORMAT, &oom);
+    core_json_int(root, "format_version", RHAZ_FIT_JSON_VERSION, &oom);
     core_json_str(root, "model", s->model ? s->model : "", &oom);
     core_json_str(root, "link", s->link ? s->link : "", &oom);
     if (s->ties && s->ties[0])
