@@ -1,6 +1,6 @@
 # rhaz -- ratification hazard analysis.  See README.md.
 #
-#   make            build build/rhaz and build/librhaz.a
+#   make            build build/rhaz, build/librhaz.a and build/librhaz.so
 #   make check      install missing dependencies, build, run every test
 #   make check-asan the test suite under AddressSanitizer + UBSan
 #   make demo       run the bundled analyses into out/
@@ -13,9 +13,23 @@ CC      ?= cc
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 WARN     = -Wall -Wextra -Werror
-CPPFLAGS_RHAZ = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-                -Iinclude -Isrc -I/usr/include/x86_64-linux-gnu
-LDLIBS_RHAZ = -lgsl -lopenblas -lcsv -ljson-c -lreadstat -lm
+# Include paths and libraries of the dependencies from pkg-config where it
+# knows them (gsl, json-c, openblas); libcsv and ReadStat ship no .pc file.
+# GSL's own --libs would add its reference CBLAS (-lgslcblas): OpenBLAS
+# provides CBLAS here, so only -lgsl is taken.
+PKG_CONFIG ?= pkg-config
+pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+pkg_libs   = $(or $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null),$(2))
+CPPFLAGS_RHAZ := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+                 -Iinclude -Isrc $(foreach p,gsl json-c openblas,$(call pkg_cflags,$(p)))
+LDLIBS_RHAZ := -lgsl $(call pkg_libs,openblas,-lopenblas) -lcsv \
+               $(call pkg_libs,json-c,-ljson-c) -lreadstat -lm
+# The library's objects serve both librhaz.a and librhaz.so: position
+# independent, and only what the public headers declare is visible
+# (they say so with #pragma GCC visibility push(default)).
+LIB_FLAGS = -fPIC -fvisibility=hidden
+RHAZ_VERSION := $(shell sed -n 's/^\#define RHAZ_VERSION "\(.*\)"/\1/p' include/rhaz.h)
+SONAME = librhaz.so.0
 SAN     ?=
 
 DEB_PKGS = libgsl-dev libopenblas-dev libcsv-dev libjson-c-dev libreadstat-dev gnuplot-nox pkg-config
@@ -24,6 +38,7 @@ LIB_SRC  := $(sort $(wildcard src/core/*.c src/data/*.c src/model/*.c \
                               src/plot/*.c src/report/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
+SO_TEST  := $(BUILD)/tests/so_fit
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -33,11 +48,25 @@ ALL_CFLAGS = $(CPPFLAGS_RHAZ) $(WARN) $(CFLAGS) $(SAN)
 
 .PHONY: all check check-asan check-valgrind test demo deps install clean bench fuzz fuzz-build
 
-all: $(BUILD)/rhaz $(BUILD)/librhaz.a
+all: $(BUILD)/rhaz $(BUILD)/librhaz.a $(BUILD)/librhaz.so
 
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB_OBJ): ALL_CFLAGS += $(LIB_FLAGS)
+
+# librhaz.so.0 with the link name librhaz.so beside it
+$(BUILD)/$(SONAME): $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $(LIB_OBJ) $(LDLIBS_RHAZ) $(LDFLAGS)
+
+$(BUILD)/librhaz.so: $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
+
+# A program that links only the shared library (make check runs it).
+$(SO_TEST): tests/so/so_fit.c $(BUILD)/librhaz.so
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(BUILD) -lrhaz -Wl,-rpath,'$$ORIGIN/..' $(LDFLAGS)
 
 $(BUILD)/librhaz.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -64,8 +93,9 @@ deps:
 	    --no-install-recommends $$missing >/dev/null || exit 1; \
 	fi
 
-test: $(BUILD)/rhaz $(TEST_BIN)
-	@BUILD=$(BUILD) sh tests/run.sh $(TEST_BIN)
+test: $(BUILD)/rhaz $(TEST_BIN) $(SO_TEST)
+	@sh tests/so/exports.sh $(BUILD)/librhaz.so
+	@BUILD=$(BUILD) sh tests/run.sh $(TEST_BIN) $(SO_TEST)
 
 check: deps
 	@$(MAKE) --no-print-directory test
@@ -104,9 +134,11 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/rhaz $(DESTDIR)$(PREFIX)/bin/rhaz
 	install -m 644 $(BUILD)/librhaz.a $(DESTDIR)$(PREFIX)/lib/librhaz.a
+	install -m 755 $(BUILD)/$(SONAME) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/librhaz.so
 	install -m 644 include/rhaz.h $(DESTDIR)$(PREFIX)/include/rhaz.h
 	install -m 644 include/rhaz/*.h $(DESTDIR)$(PREFIX)/include/rhaz/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/^#define RHAZ_VERSION "\(.*\)"/\1/p' include/rhaz.h)|g' \
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(RHAZ_VERSION)|g' \
 	  rhaz.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/rhaz.pc
 	install -m 644 docs/rhaz.1 $(DESTDIR)$(PREFIX)/share/man/man1/rhaz.1
 

@@ -31,6 +31,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 /* Input: all arrays have n entries (x: n x p column-major, column j at
  * x + j * n); y in {0, 1}; strata codes in [0, n_strata).  Rows must be
@@ -100,6 +101,7 @@ rhaz_fit_summary *rhaz_clogit_summary(const rhaz_clogit *fit,
                                       const char *formula, double conf_level,
                                       rhaz_error *err);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

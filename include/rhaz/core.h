@@ -8,6 +8,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 /* Status codes.  RHAZ_OK is zero; everything else is an error.  The
  * message table is rhaz_strerror(). */
@@ -46,6 +47,13 @@ typedef struct {
 } rhaz_error;
 
 const char *rhaz_strerror(rhaz_status status);
+
+/* The version of the library running ("0.1.0"): compare with the
+ * RHAZ_VERSION of the header a program was compiled against.  Loading
+ * librhaz switches GSL's aborting error handler off
+ * (gsl_set_error_handler_off), once: the library checks GSL's status
+ * codes itself. */
+const char *rhaz_version(void);
 
 /* Reset an error record to RHAZ_OK.  Accepts NULL. */
 void rhaz_error_clear(rhaz_error *err);
@@ -89,6 +97,7 @@ void rhaz_format_double(double x, char *buf, size_t size);
 void rhaz_json_string(FILE *fp, const char *s);
 void rhaz_json_number(FILE *fp, double x);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

@@ -21,6 +21,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 /* Handling of tied event times (a variant table in cox_fit.c). */
 typedef enum {
@@ -179,6 +180,7 @@ rhaz_km *rhaz_km_fit(size_t n, const double *start, const double *stop,
                      rhaz_error *err);
 void rhaz_km_free(rhaz_km *km); /* accepts NULL */
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

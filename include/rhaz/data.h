@@ -26,6 +26,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 /* ------------------------------------------------------------------ */
 /* Dates                                                               */
@@ -263,6 +264,7 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
 /* Text accounting of a build (rows, events, drops, missing by variable). */
 void rhaz_panel_stats_write(const rhaz_panel_stats *s, FILE *fp);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

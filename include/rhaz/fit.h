@@ -8,6 +8,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 /* Why an iterative fit stopped. */
 typedef enum {
@@ -111,6 +112,7 @@ void rhaz_vcov_sandwich_meat(const double *bread, size_t p, const double *meat,
 /* The factor c above (NaN if G < 2 or N <= K with RHAZ_ADJ_STATA). */
 double rhaz_vcov_adjust(rhaz_vce_adj adj, size_t n_clusters, size_t n, size_t k);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

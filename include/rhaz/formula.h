@@ -60,6 +60,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 /* Kind of left-hand side. */
 typedef enum {
@@ -216,6 +217,7 @@ rhaz_design_spec *rhaz_design_spec_make(const char *formula,
 rhaz_design_spec *rhaz_design_spec_copy(const rhaz_design_spec *s);
 void rhaz_design_spec_free(rhaz_design_spec *s); /* accepts NULL */
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

@@ -37,6 +37,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 typedef enum { RHAZ_FRAILTY_GAMMA = 0, RHAZ_FRAILTY_GAUSSIAN = 1 } rhaz_frailty_dist;
 
@@ -109,6 +110,7 @@ rhaz_fit_summary *rhaz_frailty_summary(const rhaz_frailty *fit,
                                        const char *formula, double conf_level,
                                        rhaz_error *err);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

@@ -33,6 +33,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 typedef enum { RHAZ_LINK_LOGIT = 0, RHAZ_LINK_CLOGLOG = 1 } rhaz_link;
 
@@ -57,6 +58,7 @@ const char *rhaz_link_name(rhaz_link link);
 rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt,
                                rhaz_error *err);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

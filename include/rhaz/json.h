@@ -18,6 +18,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 struct json_object;
 
@@ -48,6 +49,7 @@ struct json_object *rhaz_fit_summary_to_json(const rhaz_fit_summary *s,
                                              const rhaz_summary_options *opt,
                                              rhaz_error *err);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

@@ -31,6 +31,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 typedef struct {
     char *key;
@@ -95,6 +96,7 @@ rhaz_status rhaz_modelfile_error(const rhaz_modelfile *mf,
 char **rhaz_mf_split(const char *value, size_t *n);
 void rhaz_mf_list_free(char **list);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

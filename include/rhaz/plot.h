@@ -24,6 +24,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 typedef enum {
     RHAZ_PLOT_PARTICIPATION = 0, /* parties (signatories) per year, by treaty */
@@ -225,6 +226,7 @@ rhaz_status rhaz_plot_smooth_ns(const double *x, const double *y, size_t n,
                                 double *grid, double *fit, double *lower,
                                 double *upper, rhaz_error *err);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

@@ -32,6 +32,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 typedef enum {
     RHAZ_SCALE_LINK = 0,   /* linear predictor */
@@ -52,6 +53,7 @@ rhaz_status rhaz_cox_predict(const rhaz_cox *fit, const rhaz_design *nd,
                              rhaz_predict_scale scale, double *pred,
                              double *se, rhaz_error *err);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

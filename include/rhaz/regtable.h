@@ -10,6 +10,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 typedef enum {
     RHAZ_REGTABLE_TEXT = 0,
@@ -40,6 +41,7 @@ rhaz_status rhaz_regtable_write(FILE *fp, const rhaz_fit_summary *const *fits,
                                 const rhaz_regtable_options *opt,
                                 rhaz_error *err);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

@@ -9,6 +9,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 /* Printing one fitted model (rhaz fit ... --format). */
 typedef enum {
@@ -36,6 +37,7 @@ rhaz_status rhaz_fit_summary_write(FILE *fp, const rhaz_fit_summary *s,
 const char *rhaz_stop_reason_name(rhaz_stop_reason r);
 
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

@@ -8,6 +8,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 /* Input: n rows of a unit-period panel: unit ids (any int codes), an
  * ordering time (e.g. the year) and a 0/1 event indicator y (the
@@ -36,6 +37,7 @@ rhaz_spells *rhaz_spells_build(size_t n, const int *unit, const double *time,
                                const double *y, rhaz_error *err);
 void rhaz_spells_free(rhaz_spells *s); /* accepts NULL */
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

@@ -54,6 +54,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 /* Distributions (a variant table in src/model/survreg_dist.c). */
 typedef enum {
@@ -111,6 +112,7 @@ rhaz_fit_summary *rhaz_cure_fit(const rhaz_design *dur,
                                 const rhaz_survreg_options *opt,
                                 rhaz_error *err);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

@@ -7,6 +7,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 typedef enum { RHAZ_COL_NUMERIC = 0, RHAZ_COL_STRING = 1 } rhaz_coltype;
 
@@ -122,6 +123,7 @@ typedef struct {
 rhaz_status rhaz_table_summarise(const rhaz_table *t, size_t j,
                                  rhaz_colsummary *out, rhaz_error *err);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

@@ -2,9 +2,24 @@
 #include "core/util.h"
 #include "rhaz.h"
 
+#include <gsl/gsl_errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+/* GSL's default error handler aborts the process.  The library checks the
+ * status of every GSL call itself, so the handler is switched off once,
+ * when librhaz.so is loaded (or, linked statically, when the program
+ * starts: this file is always linked, every error path uses it), instead
+ * of being switched off and back around single calls -- which no second
+ * thread could rely on.  A program that sets a handler of its own later
+ * also receives the GSL errors met inside librhaz. */
+__attribute__((constructor)) static void gsl_handler_off(void)
+{
+    gsl_set_error_handler_off();
+}
+
+const char *rhaz_version(void) { return RHAZ_VERSION; }
 
 static const char *const status_msg[RHAZ_NSTATUS] = {
     [RHAZ_OK] = "success",

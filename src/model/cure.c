@@ -85,7 +85,6 @@ rhaz_fit_summary *rhaz_cure_fit(const rhaz_design *dur, const rhaz_design *risk,
     char **terms = NULL;
     rhaz_fit_summary *s = NULL;
     size_t P = 0;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     if (!ia || !ib)
         goto nomem;
     for (size_t a = 0, b = 0; a < nd && b < nr;) {
@@ -320,7 +319,6 @@ fail:
     rhaz_fit_summary_free(s);
     s = NULL;
 done:
-    gsl_set_error_handler(old);
     if (terms)
         for (size_t j = 0; j < P; j++)
             free(terms[j]);

@@ -235,7 +235,6 @@ static rhaz_status find_limit(prof_ctx *pc, double start, double step, double *o
     if (!s)
         return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
     double lo = a < b ? a : b, hi = a < b ? b : a;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     int st = gsl_root_fsolver_set(s, &F, lo, hi);
     double r = 0.5 * (lo + hi);
     for (int it = 0; st == GSL_SUCCESS && it < 200; it++) {
@@ -246,7 +245,6 @@ static rhaz_status find_limit(prof_ctx *pc, double start, double step, double *o
         if (gsl_root_test_interval(lo, hi, 1e-12, 1e-11) == GSL_SUCCESS)
             break;
     }
-    gsl_set_error_handler(old);
     gsl_root_fsolver_free(s);
     if (st != GSL_SUCCESS)
         return rhaz_error_set(err, RHAZ_ENOCONV, NULL, 0, "root search failed");

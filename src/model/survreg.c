@@ -157,7 +157,6 @@ rhaz_fit_summary *rhaz_survreg_fit(const rhaz_design *d,
     const double *t = d->ny == 3 ? d->y + n : d->y;
     const double *ev = d->ny == 3 ? d->y + 2 * n : d->y + n;
 
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     rhaz_fit_summary *s = NULL;
     surv_model *m = surv_model_alloc(n, p, 0, dist, 0), *m0 = NULL;
     size_t P = m ? m->P : 0;
@@ -307,7 +306,6 @@ fail:
     rhaz_fit_summary_free(s);
     s = NULL;
 done:
-    gsl_set_error_handler(old);
     if (terms)
         for (size_t j = 0; j < P; j++)
             free(terms[j]);

@@ -74,7 +74,6 @@ rhaz_status rhaz_plot_smooth_ns(const double *x, const double *y, size_t n,
 
     rhaz_status st = RHAZ_OK;
     size_t nI = df - 2, nbreak = nI + 2, nb = df + 2, nc = n + ngrid;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     double *comb = malloc(nc * sizeof *comb);
     double *X = malloc(n * df * sizeof *X);  /* row-major n x df */
     double *row = malloc(df * sizeof *row);
@@ -187,7 +186,6 @@ rhaz_status rhaz_plot_smooth_ns(const double *x, const double *y, size_t n,
     }
 
 cleanup:
-    gsl_set_error_handler(old);
     free(comb);
     free(X);
     free(row);
