@@ -247,10 +247,55 @@ static void bad_input(void)
     rhaz_table_free(t);
 }
 
+/* the command line: fit, JSON back through rhaz table, non-convergence */
+static void cli(void)
+{
+    T_SECTION("cli");
+    char *out = NULL, *err = NULL;
+    const char *js = t_tmp("weibull.json");
+    char args[1024];
+    snprintf(args, sizeof args,
+             "fit weibull --data tests/fixtures/survreg_lung.csv --formula "
+             "'Surv(time, status) ~ age + sex + ph.ecog' --format json --out %s", js);
+    T_EQ_INT(t_run(args, &out, &err), 0, "fit weibull json");
+    free(out);
+    free(err);
+    rhaz_error e;
+    rhaz_fit_summary *s = rhaz_fit_summary_read_json(js, &e);
+    T_CHECK(s != NULL, "read back: %s", s ? "" : e.msg);
+    if (s) {
+        T_EQ_STR(s->model, "weibull", "model");
+        T_EQ_STR(s->coef[4].term, "log(scale)", "term");
+        /* survreg: log(scale) -0.30921202... (survreg_ref_values.csv) */
+        T_REL(s->coef[4].estimate, -0.30921202549404048, 1e-10, "log(scale) via JSON");
+    }
+    rhaz_fit_summary_free(s);
+    snprintf(args, sizeof args, "table %s", js);
+    T_EQ_INT(t_run(args, &out, &err), 0, "rhaz table");
+    T_CHECK(out && strstr(out, "log(scale)"), "table has log(scale)");
+    free(out);
+    free(err);
+    remove(js);
+    T_EQ_INT(t_run("fit weibull --maxit 1 --data tests/fixtures/survreg_lung.csv "
+                   "--formula 'Surv(time, status) ~ age + sex'", &out, &err),
+             1, "non-convergence exits 1");
+    T_CHECK(out && strstr(out, "NOT CONVERGED"), "output says NOT CONVERGED");
+    T_CHECK(err && strstr(err, "did not converge") && t_count_lines(err) == 1,
+            "one-line message: %s", err ? err : "");
+    free(out);
+    free(err);
+    T_EQ_INT(t_run("fit weibull --maxit 1 --keep-unconverged --data "
+                   "tests/fixtures/survreg_lung.csv --formula 'Surv(time, status) ~ age'",
+                   &out, &err), 0, "--keep-unconverged exits 0");
+    free(out);
+    free(err);
+}
+
 int main(void)
 {
     reference_cases();
     split_identity();
     bad_input();
+    cli();
     return t_summary();
 }

@@ -187,6 +187,9 @@ int cli_read_args_apply(cli_read_opts *r, const cli_read_args *a, cli_err *err);
 /* ---- commands with a table */
 extern const cli_cmd cli_cmd_fit_logit, cli_cmd_fit_cloglog, cli_cmd_fit_cox;
 extern const cli_cmd cli_cmd_fit_clogit;
+/* parametric survival and cure models (cmd_fit_surv.c) */
+extern const cli_cmd cli_cmd_fit_weibull, cli_cmd_fit_exponential,
+    cli_cmd_fit_loglogistic, cli_cmd_fit_lognormal, cli_cmd_fit_cure;
 
 /* Model types of 'rhaz fit TYPE' and [model] type = TYPE. */
 typedef struct {

@@ -7,16 +7,25 @@
 #include <string.h>
 
 static const char help[] =
-    "usage: rhaz fit logit|cloglog|cox|clogit --data FILE.csv --formula 'FORMULA' [options]\n\n"
+    "usage: rhaz fit TYPE --data FILE.csv --formula 'FORMULA' [options]\n\n"
     "  rhaz fit logit --help   discrete-time logit / cloglog / Firth models\n"
     "  rhaz fit cox --help     Cox proportional hazards models (and shared frailty)\n"
-    "  rhaz fit clogit --help  conditional (fixed-effects) logit\n";
+    "  rhaz fit clogit --help  conditional (fixed-effects) logit\n"
+    "  rhaz fit weibull --help parametric survival models (weibull, exponential,\n"
+    "                          loglogistic, lognormal), as R survreg\n"
+    "  rhaz fit cure --help    split-population (cure) duration models, as R\n"
+    "                          spduration\n";
 
 const cli_fit_type cli_fit_types[] = {
     {"logit", &cli_cmd_fit_logit},
     {"cloglog", &cli_cmd_fit_cloglog},
     {"cox", &cli_cmd_fit_cox},
     {"clogit", &cli_cmd_fit_clogit},
+    {"weibull", &cli_cmd_fit_weibull},
+    {"exponential", &cli_cmd_fit_exponential},
+    {"loglogistic", &cli_cmd_fit_loglogistic},
+    {"lognormal", &cli_cmd_fit_lognormal},
+    {"cure", &cli_cmd_fit_cure},
     {NULL, NULL}};
 
 const cli_cmd *cli_fit_command(const char *type)

@@ -6,6 +6,7 @@
  * them.
  */
 #include "rhaz/spells.h"
+#include "core/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -47,12 +48,12 @@ rhaz_spells *rhaz_spells_build(size_t n, const int *unit, const double *time,
 {
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(time[i]) || isnan(y[i])) {
-            rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+            core_error_row(err, RHAZ_EDATA, i + 1,
                            "spells: row %zu: missing time or event", i + 1);
             return NULL;
         }
         if (y[i] != 0 && y[i] != 1) {
-            rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+            core_error_row(err, RHAZ_EDATA, i + 1,
                            "spells: row %zu: event %g must be 0 or 1", i + 1, y[i]);
             return NULL;
         }

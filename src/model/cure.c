@@ -130,11 +130,26 @@ rhaz_fit_summary *rhaz_cure_fit(const rhaz_design *dur, const rhaz_design *risk,
         if (cl)
             cl[i] = dur->cluster[ia[i]];
     }
+    /* clusters present among the rows used, renumbered 0..G-1 */
+    size_t G = 0;
+    if (cl) {
+        int *map = malloc((dur->n_clusters + 1) * sizeof *map);
+        if (!map)
+            goto nomem;
+        for (size_t g = 0; g < dur->n_clusters; g++)
+            map[g] = -1;
+        for (size_t i = 0; i < n; i++) {
+            if (map[cl[i]] < 0)
+                map[cl[i]] = (int)G++;
+            cl[i] = map[cl[i]];
+        }
+        free(map);
+    }
     double *t0 = y, *t = y + n, *ev = y + 2 * n;
     for (size_t i = 0; i < n; i++) {
         if (!(t[i] > 0) || !isfinite(t[i]) || !(t0[i] >= 0 && t0[i] < t[i]) ||
             (ev[i] != 0 && ev[i] != 1) || (w && !(w[i] > 0))) {
-            rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+            core_error_row(err, RHAZ_EDATA, ia[i] + 1,
                            "cure: row %zu: need 0 <= t0 < t, t > 0, event 0 or "
                            "1, weight > 0 (got t0 %g, t %g, event %g)",
                            ia[i] + 1, t0[i], t[i], ev[i]);
@@ -222,8 +237,8 @@ rhaz_fit_summary *rhaz_cure_fit(const rhaz_design *dur, const rhaz_design *risk,
     for (size_t j = 0; j < P; j++)
         rank += !m->fixed[j];
     if (o.vce != RHAZ_VCE_MODEL && res.pd &&
-        surv_sandwich_(m, theta, o.vce == RHAZ_VCE_CLUSTER ? cl : NULL,
-                       dur->n_clusters, o.vce_adj, rank, V, err))
+        surv_sandwich_(m, theta, o.vce == RHAZ_VCE_CLUSTER ? cl : NULL, G,
+                       o.vce_adj, rank, V, err))
         goto fail;
 
     for (size_t j = 0; j < P; j++) {
@@ -246,7 +261,7 @@ rhaz_fit_summary *rhaz_cure_fit(const rhaz_design *dur, const rhaz_design *risk,
     for (size_t i = 0; i < n; i++)
         s->events += ev[i] != 0;
     s->n_dropped = dur->n_total - n;
-    s->n_clusters = o.vce == RHAZ_VCE_CLUSTER ? dur->n_clusters : 0;
+    s->n_clusters = o.vce == RHAZ_VCE_CLUSTER ? G : 0;
     s->converged = res.converged;
     s->stop = res.stop;
     s->iterations = res.iterations;

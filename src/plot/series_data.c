@@ -237,12 +237,16 @@ rhaz_status rhaz_plot_add_fits(rhaz_plot *p, rhaz_fit_summary *const *fits,
                                rhaz_error *err)
 {
     rhaz_status st = RHAZ_OK;
-    int ncox = 0, nlogit = 0, ncloglog = 0;
+    int ncox = 0, nlogit = 0, ncloglog = 0, naft = 0, nother = 0;
     for (size_t f = 0; f < nfits; f++) {
         const char *m = fits[f]->model ? fits[f]->model : "";
         const char *l = fits[f]->link ? fits[f]->link : "";
-        if (strcmp(m, "cox") == 0)
+        if (strcmp(m, "cox") == 0 || strcmp(l, "ph") == 0) /* survreg PH metric */
             ncox++;
+        else if (strcmp(l, "aft") == 0) /* survreg AFT metric: time ratios */
+            naft++;
+        else if (strcmp(m, "cure") == 0) /* time ratios and odds ratios */
+            nother++;
         else if (strcmp(l, "cloglog") == 0 || strcmp(m, "cloglog") == 0)
             ncloglog++;
         else
@@ -296,7 +300,9 @@ rhaz_status rhaz_plot_add_fits(rhaz_plot *p, rhaz_fit_summary *const *fits,
     if (ratio) {
         /* exp(beta): odds ratios for logit, hazard ratios for cloglog
          * (grouped-duration PH) and Cox */
-        const char *xl = nlogit == 0 ? "Hazard ratio (log scale)"
+        const char *xl = naft > 0 && (size_t)naft == nfits ? "Time ratio (log scale)"
+                         : naft + nother > 0 ? "Ratio (log scale)"
+                         : nlogit == 0 ? "Hazard ratio (log scale)"
                          : ncox + ncloglog == 0 ? "Odds ratio (log scale)"
                                                 : "Ratio (log scale)";
         st = rhaz_plot_set_default_labels(p, xl, NULL, err);
