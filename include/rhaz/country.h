@@ -17,6 +17,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 /* What a key column holds. */
 typedef enum {
@@ -128,6 +129,7 @@ rhaz_status rhaz_panel_add_covariates(rhaz_data *d, rhaz_table *panel,
                                       const rhaz_covariate_spec *spec, int lag,
                                       rhaz_match_log *log, rhaz_error *err);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif
