@@ -1,6 +1,16 @@
 /* test_formula.c -- formula parser and design matrices against R's
  * model.matrix (tests/reference/formula_ref.R -> formula_ref.csv). */
 #include "harness.h"
+#include "model/ns.h"
+
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
 #include "rhaz.h"
 
 static const char *FIX = "tests/fixtures/glm_panel.csv";
@@ -231,6 +241,64 @@ static void test_many_strata(void)
     rhaz_table_free(t);
 }
 
+/* R's quantile(type = 7), the definition in R's quantile.default */
+static double r_quantile7(const double *x, size_t m, double p)
+{
+    double index = (double)(m - 1) * p;
+    size_t lo = (size_t)floor(index), hi = (size_t)ceil(index);
+    double qs = x[lo];
+    if (index > (double)lo && x[hi] != qs) {
+        double h = index - (double)lo;
+        qs = (1 - h) * qs + h * x[hi];
+    }
+    return qs;
+}
+
+/* The ns() knots: GSL's quantile with R's handling of ties equals R's
+ * type 7 exactly. */
+static void test_quantile7(void)
+{
+    T_SECTION("type-7 quantiles of the ns() knots");
+    /* R 4.x: quantile(x, p, type = 7) */
+    static const double x[] = {1990, 1990, 1990, 1991, 1991, 1995,
+                               2000, 2000, 2000, 2000, 2003};
+    static const double p[] = {0.1, 1.0 / 3, 0.25, 0.5, 2.0 / 3, 0.75, 0.9};
+    static const double r[] = {1990, 1991, 1990.5, 1995, 2000, 2000, 2000};
+    for (size_t k = 0; k < 7; k++)
+        T_CHECK(rhaz_quantile7_(x, 11, p[k]) == r[k], "p = %g: %.17g, R %.17g", p[k],
+                rhaz_quantile7_(x, 11, p[k]), r[k]);
+    /* many tie-heavy samples and probabilities: bit-equal to R's rule */
+    unsigned long seed = 12345;
+    size_t bad = 0, gsl_off = 0, cases = 0;
+    double v[200];
+    for (int rep = 0; rep < 300; rep++) {
+        size_t m = 2 + (size_t)(rep % 199);
+        for (size_t i = 0; i < m; i++) {
+            seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+            v[i] = 1950 + (double)((seed >> 33) % 60) + ((seed >> 20) % 3) * 0.1;
+        }
+        qsort(v, m, sizeof *v, cmp_dbl);
+        for (int k = 1; k <= 19; k++) {
+            double pk = k * (1.0 / 20);
+            cases++;
+            bad += rhaz_quantile7_(v, m, pk) != r_quantile7(v, m, pk);
+            gsl_off += gsl_stats_quantile_from_sorted_data(v, 1, m, pk) !=
+                       r_quantile7(v, m, pk);
+        }
+    }
+    T_CHECK(bad == 0, "%zu differences from R's rule in %zu cases (GSL alone: %zu)",
+            bad, cases, gsl_off);
+    fprintf(stderr, "type-7 quantiles: %zu cases equal to R's rule; GSL's formula "
+            "alone differs in %zu (ties)\n", cases, gsl_off);
+    /* knots: boundary at the range, interior at the quantiles */
+    double kn[4];
+    T_EQ_INT(rhaz_ns_knots_(x, 11, 2, kn), 0, "knots distinct");
+    T_CHECK(kn[0] == 1990 && kn[1] == 1991 && kn[2] == 2000 && kn[3] == 2003,
+            "knots %g %g %g %g", kn[0], kn[1], kn[2], kn[3]);
+    static const double ties[] = {1, 1, 1, 1, 1, 1, 2};
+    T_EQ_INT(rhaz_ns_knots_(ties, 7, 1, kn), -1, "tied knots reported");
+}
+
 int main(void)
 {
     rhaz_error err;
@@ -244,6 +312,7 @@ int main(void)
     test_options(data);
     test_limits();
     test_many_strata();
+    test_quantile7();
     rhaz_table_free(data);
     return t_summary();
 }

@@ -7,12 +7,9 @@
  * or hashing (strings).  Nothing is allocated per row.
  */
 #include "formula_int.h"
+#include "model/ns.h"
 #include "core/util.h"
 
-#include <gsl/gsl_bspline.h>
-#include <gsl/gsl_linalg.h>
-#include <gsl/gsl_matrix.h>
-#include <gsl/gsl_vector.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -361,26 +358,14 @@ static rhaz_status code_factor(ctx *c, const char *label, long strcol,
 
 /* ---------- natural splines (splines::ns) ---------- */
 
-/* R's quantile(type = 7) of sorted x[0..m-1] at probability p. */
-static double quantile7(const double *x, size_t m, double p)
-{
-    double index = (double)(m - 1) * p; /* 0-based */
-    size_t lo = (size_t)floor(index), hi = (size_t)ceil(index);
-    double qs = x[lo];
-    if (index > (double)lo && x[hi] != qs) {
-        double h = index - (double)lo;
-        qs = (1 - h) * qs + h * x[hi];
-    }
-    return qs;
-}
-
 /* Natural cubic spline basis with df columns of the values x (NaN rows
- * stay NaN): out is df columns of N values, column-major. */
+ * stay NaN): out is df columns of N values, column-major.  The basis is
+ * model/ns.c's (shared with the plot smooth); knots from the data, or
+ * those of the fitted model when coding new data. */
 static rhaz_status ns_basis(ctx *c, const fnode *call, const double *x,
                             size_t df, dvar *var, double *out)
 {
     size_t N = c->n, m = 0;
-    rhaz_status st = RHAZ_OK;
     size_t nik = df - 1, nbreak = nik + 2;
     const double *frozen = NULL;
     if (c->spec && c->vi >= 0) {
@@ -391,95 +376,55 @@ static rhaz_status ns_basis(ctx *c, const fnode *call, const double *x,
                         "needs %zu", sv->nknots, df, nbreak);
         frozen = sv->knots;
     }
-    double *s = malloc((N ? N : 1) * sizeof *s);
     var->knots = malloc(nbreak * sizeof *var->knots);
-    if (!s || !var->knots) {
-        free(s);
+    if (!var->knots)
         return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
-    }
     var->nknots = nbreak;
-    for (size_t i = 0; i < N; i++)
-        if (!isnan(x[i]))
-            s[m++] = x[i];
-    if (!frozen && m < 2) {
-        free(s);
-        return derr(c, RHAZ_EDATA, call->pos, "ns", "ns() needs at least two values");
-    }
-    if (!frozen)
-        qsort(s, m, sizeof *s, cmp_double);
-    gsl_vector *brk = gsl_vector_alloc(nbreak);
-    gsl_bspline_workspace *w = gsl_bspline_alloc(4, nbreak);
-    size_t nb = nik + 4; /* B-spline functions; the first is dropped */
-    gsl_vector *B = gsl_vector_alloc(nb);
-    gsl_matrix *dB = gsl_matrix_alloc(nb, 3);
-    gsl_matrix *QR = gsl_matrix_alloc(nb - 1, 2);
-    gsl_vector *tau = gsl_vector_alloc(2);
-    gsl_vector *v = gsl_vector_alloc(nb - 1);
-    if (!brk || !w || !B || !dB || !QR || !tau || !v) {
-        st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
-        goto cleanup;
-    }
+    int distinct = 1;
     if (frozen) {
         for (size_t k = 0; k < nbreak; k++)
-            gsl_vector_set(brk, k, frozen[k]);
+            var->knots[k] = frozen[k];
+        for (size_t k = 1; k < nbreak; k++)
+            distinct &= var->knots[k] > var->knots[k - 1];
     } else {
-        gsl_vector_set(brk, 0, s[0]);
-        gsl_vector_set(brk, nbreak - 1, s[m - 1]);
-        for (size_t k = 1; k <= nik; k++)
-            gsl_vector_set(brk, k, quantile7(s, m, (double)k * (1.0 / (double)(nik + 1))));
-    }
-    for (size_t k = 0; k < nbreak; k++)
-        var->knots[k] = gsl_vector_get(brk, k);
-    for (size_t k = 1; k < nbreak; k++)
-        if (!(gsl_vector_get(brk, k) > gsl_vector_get(brk, k - 1))) {
-            st = derr(c, RHAZ_EDATA, call->pos, "ns",
-                      "ns(): knots at quantiles are not distinct (too few "
-                      "distinct values for df = %zu)", df);
-            goto cleanup;
+        double *s = malloc((N ? N : 1) * sizeof *s);
+        if (!s)
+            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        for (size_t i = 0; i < N; i++)
+            if (!isnan(x[i]))
+                s[m++] = x[i];
+        if (m < 2) {
+            free(s);
+            return derr(c, RHAZ_EDATA, call->pos, "ns", "ns() needs at least two values");
         }
-    gsl_bspline_knots(brk, w);
-    /* constraint: second derivatives at both boundaries; QR of t(const) */
-    for (int b = 0; b < 2; b++) {
-        gsl_bspline_deriv_eval(gsl_vector_get(brk, b ? nbreak - 1 : 0), 2, dB, w);
-        for (size_t k = 1; k < nb; k++)
-            gsl_matrix_set(QR, k - 1, (size_t)b, gsl_matrix_get(dB, k, 2));
+        qsort(s, m, sizeof *s, cmp_double);
+        distinct = rhaz_ns_knots_(s, m, nik, var->knots) == 0;
+        free(s);
     }
-    gsl_linalg_QR_decomp(QR, tau);
+    if (!distinct)
+        return derr(c, RHAZ_EDATA, call->pos, "ns",
+                    "ns(): knots at quantiles are not distinct (too few "
+                    "distinct values for df = %zu)", df);
+    rhaz_ns *ns = rhaz_ns_alloc_(var->knots, nbreak, 0);
+    double *row = malloc(df * sizeof *row);
+    if (!ns || !row) {
+        rhaz_ns_free_(ns);
+        free(row);
+        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+    }
     for (size_t i = 0; i < N; i++) {
         if (isnan(x[i])) {
             for (size_t k = 0; k < df; k++)
                 out[k * N + i] = NAN;
             continue;
         }
-        double lo = gsl_vector_get(brk, 0), hi = gsl_vector_get(brk, nbreak - 1);
-        if (x[i] < lo || x[i] > hi) {
-            /* beyond the boundary knots (new data only): linear, as R's
-             * ns(): basis(b) + (x - b) basis'(b) at the nearer boundary */
-            double b = x[i] < lo ? lo : hi;
-            gsl_bspline_deriv_eval(b, 1, dB, w);
-            for (size_t k = 1; k < nb; k++)
-                gsl_vector_set(v, k - 1, gsl_matrix_get(dB, k, 0) +
-                                             (x[i] - b) * gsl_matrix_get(dB, k, 1));
-        } else {
-            gsl_bspline_eval(x[i], B, w);
-            for (size_t k = 1; k < nb; k++)
-                gsl_vector_set(v, k - 1, gsl_vector_get(B, k));
-        }
-        gsl_linalg_QR_QTvec(QR, tau, v);
+        rhaz_ns_eval_(ns, x[i], row);
         for (size_t k = 0; k < df; k++)
-            out[k * N + i] = gsl_vector_get(v, k + 2);
+            out[k * N + i] = row[k];
     }
-cleanup:
-    gsl_vector_free(brk);
-    if (w)
-        gsl_bspline_free(w);
-    gsl_vector_free(B);
-    gsl_matrix_free(dB);
-    gsl_matrix_free(QR);
-    gsl_vector_free(tau);
-    gsl_vector_free(v);
-    free(s);
-    return st;
+    rhaz_ns_free_(ns);
+    free(row);
+    return RHAZ_OK;
 }
 
 /* ---------- variables ---------- */

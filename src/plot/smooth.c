@@ -10,38 +10,22 @@
  *          variance) or, when NaN, the residual variance RSS/(n - df).
  * Basis:   R's ns(c(grid, x), df, intercept = TRUE): boundary knots at
  *          the range, df - 2 interior knots at quantiles (type 7) of the
- *          combined vector; built here from GSL's cubic B-splines on those
- *          knots, projected on the null space of the two constraints
- *          "second derivative zero at each boundary" (QR of the constraint
- *          matrix, as ns does).  Any basis of that space gives the same
- *          fitted values and band, so they agree with R to rounding.
+ *          combined vector; the natural-spline basis of model/ns.c (the
+ *          one the design's ns() terms use).  Any basis of that space
+ *          gives the same fitted values and band, so they agree with R to
+ *          rounding.
  * Work:    O((n + ngrid) df^2); allocations only up front.
  */
 #include "plot/plot_impl.h"
+#include "model/ns.h"
 
 #include <gsl/gsl_blas.h>
-#include <gsl/gsl_bspline.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Row of the natural-spline basis at t: B(t) Q2, into out[df]. */
-static void ns_row(double t, gsl_bspline_workspace *bw, gsl_vector *B,
-                   const gsl_matrix *Q, size_t df, double *out)
-{
-    gsl_bspline_eval(t, B, bw);
-    size_t nb = B->size;
-    for (size_t c = 0; c < df; c++) {
-        double s = 0;
-        for (size_t r = 0; r < nb; r++)
-            s += gsl_vector_get(B, r) * gsl_matrix_get(Q, r, c + 2);
-        out[c] = s;
-    }
-}
 
 rhaz_status rhaz_plot_smooth_ns(const double *x, const double *y, size_t n,
                                 int df_in, double coef_var, size_t ngrid,
@@ -73,25 +57,18 @@ rhaz_status rhaz_plot_smooth_ns(const double *x, const double *y, size_t n,
                               "spline smooth: all times are equal");
 
     rhaz_status st = RHAZ_OK;
-    size_t nI = df - 2, nbreak = nI + 2, nb = df + 2, nc = n + ngrid;
+    size_t nI = df - 2, nbreak = nI + 2, nc = n + ngrid;
     double *comb = malloc(nc * sizeof *comb);
     double *X = malloc(n * df * sizeof *X);  /* row-major n x df */
     double *row = malloc(df * sizeof *row);
-    gsl_bspline_workspace *bw = gsl_bspline_alloc(4, nbreak);
-    gsl_vector *brk = gsl_vector_alloc(nbreak);
-    gsl_vector *B = gsl_vector_alloc(nb);
-    gsl_matrix *dB = gsl_matrix_alloc(nb, 3);
-    gsl_matrix *Ct = gsl_matrix_alloc(nb, 2);
-    gsl_vector *tau = gsl_vector_alloc(2);
-    gsl_matrix *Q = gsl_matrix_alloc(nb, nb);
-    gsl_matrix *R = gsl_matrix_alloc(nb, 2);
+    double *knots = malloc(nbreak * sizeof *knots);
+    rhaz_ns *ns = NULL;
     gsl_matrix *XtX = gsl_matrix_alloc(df, df);
     gsl_vector *Xty = gsl_vector_alloc(df);
     gsl_vector *beta = gsl_vector_alloc(df);
     gsl_vector *pv = gsl_vector_alloc(df);
     gsl_vector *sol = gsl_vector_alloc(df);
-    if (!comb || !X || !row || !bw || !brk || !B || !dB || !Ct || !tau ||
-        !Q || !R || !XtX || !Xty || !beta || !pv || !sol) {
+    if (!comb || !X || !row || !knots || !XtX || !Xty || !beta || !pv || !sol) {
         st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
         goto cleanup;
     }
@@ -117,36 +94,20 @@ rhaz_status rhaz_plot_smooth_ns(const double *x, const double *y, size_t n,
     memcpy(comb, grid, ngrid * sizeof *comb);
     memcpy(comb + ngrid, x, n * sizeof *comb);
     gsl_sort(comb, 1, nc);
-    gsl_vector_set(brk, 0, xmin);
-    for (size_t k = 1; k <= nI; k++)
-        gsl_vector_set(brk, k, gsl_stats_quantile_from_sorted_data(
-                                   comb, 1, nc, (double)k / (double)(nI + 1)));
-    gsl_vector_set(brk, nbreak - 1, xmax);
-    for (size_t k = 1; k < nbreak; k++)
-        if (!(gsl_vector_get(brk, k) > gsl_vector_get(brk, k - 1))) {
-            st = rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
-                                "spline smooth: too few distinct times for "
-                                "df = %zu (tied knots)", df);
-            goto cleanup;
-        }
-    gsl_bspline_knots(brk, bw);
-
-    /* natural constraints: B''(boundary) = 0; basis = B Q[, 3:nb] */
-    gsl_bspline_deriv_eval(xmin, 2, dB, bw);
-    for (size_t r = 0; r < nb; r++)
-        gsl_matrix_set(Ct, r, 0, gsl_matrix_get(dB, r, 2));
-    gsl_bspline_deriv_eval(xmax, 2, dB, bw);
-    for (size_t r = 0; r < nb; r++)
-        gsl_matrix_set(Ct, r, 1, gsl_matrix_get(dB, r, 2));
-    if (gsl_linalg_QR_decomp(Ct, tau) || gsl_linalg_QR_unpack(Ct, tau, Q, R)) {
-        st = rhaz_error_set(err, RHAZ_ESING, NULL, 0,
-                            "spline smooth: QR of the constraints failed");
+    if (rhaz_ns_knots_(comb, nc, nI, knots)) {
+        st = rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                            "spline smooth: too few distinct times for "
+                            "df = %zu (tied knots)", df);
+        goto cleanup;
+    }
+    if (!(ns = rhaz_ns_alloc_(knots, nbreak, 1))) {
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
         goto cleanup;
     }
 
     /* least squares through the normal equations (df is small) */
     for (size_t i = 0; i < n; i++)
-        ns_row(x[i], bw, B, Q, df, X + i * df);
+        rhaz_ns_eval_(ns, x[i], X + i * df);
     gsl_matrix_view Xv = gsl_matrix_view_array(X, n, df);
     gsl_vector_const_view yv = gsl_vector_const_view_array(y, n);
     gsl_blas_dsyrk(CblasLower, CblasTrans, 1.0, &Xv.matrix, 0.0, XtX);
@@ -170,7 +131,7 @@ rhaz_status rhaz_plot_smooth_ns(const double *x, const double *y, size_t n,
         v = n > df ? rss / (double)(n - df) : NAN;
     }
     for (size_t g = 0; g < ngrid; g++) {
-        ns_row(grid[g], bw, B, Q, df, row);
+        rhaz_ns_eval_(ns, grid[g], row);
         double f = 0;
         for (size_t c = 0; c < df; c++) {
             f += row[c] * gsl_vector_get(beta, c);
@@ -189,14 +150,8 @@ cleanup:
     free(comb);
     free(X);
     free(row);
-    gsl_bspline_free(bw);
-    gsl_vector_free(brk);
-    gsl_vector_free(B);
-    gsl_matrix_free(dB);
-    gsl_matrix_free(Ct);
-    gsl_vector_free(tau);
-    gsl_matrix_free(Q);
-    gsl_matrix_free(R);
+    free(knots);
+    rhaz_ns_free_(ns);
     gsl_matrix_free(XtX);
     gsl_vector_free(Xty);
     gsl_vector_free(beta);
