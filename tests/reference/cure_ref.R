@@ -4,7 +4,8 @@
 #   SPDURATION_SRC=/path/to/spduration Rscript tests/reference/cure_ref.R
 #
 # spduration is not on CRAN's current R here, so this script reads its
-# source tree (github.com/andybega/spduration, version 0.17.2.9000, the
+# source tree (github.com/andybega/spduration, version 0.17.3.9000,
+# commit c4baf0a; the
 # data in data/*.rda, add_duration in R/add_duration.R) and rebuilds the
 # likelihood of its src/spweib_lnl.cpp and src/sploglog_lnl.cpp in R.
 # Writes
