@@ -226,6 +226,67 @@ static void fits(const rhaz_table *t)
         printf("cure vs R: %-7s max rel diff %.2e\n", qname[q], maxrel[q]);
 }
 
+/* the command line: rhaz spells on the raw columns gives add_duration's
+ * columns; rhaz fit cure on its output gives the reference fit */
+static void cli(const rhaz_table *t)
+{
+    T_SECTION("cli");
+    rhaz_error err;
+    const char *raw = t_tmp("coups-raw.csv"), *sp = t_tmp("coups-spells.csv");
+    FILE *fp = fopen(raw, "w");
+    T_CHECK(fp != NULL, "write %s", raw);
+    if (!fp)
+        return;
+    const double *g = col(t, "gwcode"), *yr = col(t, "year"), *y = col(t, "succ.coup"),
+                 *pol = col(t, "polity2");
+    fputs("gwcode,year,succ.coup,polity2\n", fp);
+    for (size_t i = 0; i < rhaz_table_nrow(t); i++) {
+        fprintf(fp, "%.0f,%.0f,%.0f,", g[i], yr[i], y[i]);
+        if (!isnan(pol[i]))
+            fprintf(fp, "%.0f", pol[i]);
+        fputc('\n', fp);
+    }
+    fclose(fp);
+    char args[1024], *out = NULL, *errs = NULL;
+    snprintf(args, sizeof args, "spells --data %s --unit gwcode --time year --event "
+             "succ.coup --out %s", raw, sp);
+    T_EQ_INT(t_run(args, &out, &errs), 0, "rhaz spells");
+    T_CHECK(errs && strstr(errs, "267 spells, 70 failures, 3 ongoing"), "summary: %s",
+            errs ? errs : "");
+    free(out);
+    free(errs);
+    rhaz_table *s = rhaz_table_read(sp, NULL, &err);
+    T_CHECK(s != NULL, "read spells output");
+    const char *names[] = {"failure", "ongoing", "end.spell", "atrisk", "censor",
+                           "duration", "t.0"};
+    for (int c = 0; s && c < 7; c++) {
+        const double *a = col(s, names[c]), *b = col(t, names[c]);
+        size_t bad = 0;
+        for (size_t i = 0; a && b && i < rhaz_table_nrow(t); i++)
+            bad += !(isnan(b[i]) ? isnan(a[i]) : a[i] == b[i]);
+        T_CHECK(bad == 0, "rhaz spells %s: %zu rows differ", names[c], bad);
+    }
+    rhaz_table_free(s);
+    const char *js = t_tmp("cure.json");
+    snprintf(args, sizeof args, "fit cure --data %s --formula 'Surv(t.0, duration, "
+             "failure) ~ polity2' --atrisk '~ polity2' --format json --out %s", sp, js);
+    T_EQ_INT(t_run(args, &out, &errs), 0, "rhaz fit cure");
+    free(out);
+    free(errs);
+    rhaz_fit_summary *f = rhaz_fit_summary_read_json(js, &err);
+    T_CHECK(f != NULL, "read fit JSON");
+    if (f) {
+        double want[1];
+        ref_get("coups_weibull", "loglik", want, 1);
+        T_REL(f->loglik, want[0], TOL, "CLI cure loglik");
+        T_EQ_STR(f->model, "cure", "model");
+    }
+    rhaz_fit_summary_free(f);
+    remove(raw);
+    remove(sp);
+    remove(js);
+}
+
 int main(void)
 {
     rhaz_error err;
@@ -234,6 +295,13 @@ int main(void)
     if (t) {
         spells(t);
         fits(t);
+        ref = NULL;
+        rhaz_error e2;
+        const char *as_str[] = {"case", "what", NULL};
+        rhaz_csv_options ro = {.as_string = as_str};
+        ref = rhaz_table_read("tests/reference/cure_ref_values.csv", &ro, &e2);
+        cli(t);
+        rhaz_table_free(ref);
     }
     rhaz_table_free(t);
     return t_summary();

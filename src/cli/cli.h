@@ -108,6 +108,7 @@ int cmd_panel(int argc, char **argv);
 int cmd_participation(int argc, char **argv);
 int cmd_fit(int argc, char **argv); /* fit TYPE: see cmd.h */
 int cmd_match(int argc, char **argv);
+int cmd_spells(int argc, char **argv);
 int cmd_km(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_table(int argc, char **argv);

@@ -11,6 +11,7 @@ static const cli_command commands[] = {
     {"panel", cmd_panel, "build a state-(treaty-)year risk-set panel"},
     {"participation", cmd_participation, "participation in treaties as of a date"},
     {"match", cmd_match, "match country names or codes in a file to ISO3/COW codes"},
+    {"spells", cmd_spells, "spell columns of a unit-period panel (for cure models)"},
     {"fit", cmd_fit, "fit logit, cloglog or Cox hazard models"},
     {"km", cmd_km, "Kaplan-Meier and Nelson-Aalen curves"},
     {"plot", cmd_plot, "publication figures as gnuplot scripts"},
