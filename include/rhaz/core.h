@@ -73,8 +73,21 @@ void rhaz_error_format(const rhaz_error *err, char *buf, size_t size);
 typedef struct rhaz_outfile rhaz_outfile;
 rhaz_outfile *rhaz_outfile_open(const char *path, rhaz_error *err);
 FILE *rhaz_outfile_fp(rhaz_outfile *f);
+/* Frees f whether it succeeds or not (do not abort after a commit). */
 rhaz_status rhaz_outfile_commit(rhaz_outfile *f, rhaz_error *err);
 void rhaz_outfile_abort(rhaz_outfile *f); /* accepts NULL */
+
+/* On SIGINT, SIGTERM and SIGHUP remove the temporaries of the output
+ * files still open (and the paths registered below), then die of the
+ * signal as if not caught; an existing output keeps its old content.
+ * The handler is async-signal-safe.  For programs (the rhaz CLI calls it
+ * once at start); an ignored signal stays ignored. */
+rhaz_status rhaz_cleanup_on_signals(rhaz_error *err);
+/* Register a temporary file (is_dir 0) or directory tree (is_dir 1) to
+ * remove on those signals; returns a slot for rhaz_tmp_unregister, or -1
+ * when the table (64 entries) is full. */
+int rhaz_tmp_register(const char *path, int is_dir);
+void rhaz_tmp_unregister(int slot); /* accepts -1 */
 
 /* Library diagnostics (warnings, notes) go to a handler; the default
  * discards them.  The library never prints.  A function that can emit

@@ -80,11 +80,12 @@ static int write_summary(const rhaz_fit_summary *s, const char *path, int fmt,
     if (!of)
         return cli_err_lib(err, "out");
     if (rhaz_fit_summary_write(rhaz_outfile_fp(of), s, (rhaz_summary_format)fmt, so,
-                               &err->e) ||
-        rhaz_outfile_commit(of, &err->e)) {
+                               &err->e)) {
         rhaz_outfile_abort(of);
         return cli_err_lib(err, NULL);
     }
+    if (rhaz_outfile_commit(of, &err->e)) /* frees of, also on failure */
+        return cli_err_lib(err, NULL);
     return EXIT_OK;
 }
 

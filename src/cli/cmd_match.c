@@ -100,9 +100,12 @@ int cmd_match(int argc, char **argv)
         goto done;
     }
     rhaz_outfile *of = rhaz_outfile_open(out, &err);
-    if (!of || rhaz_table_write_fp(t, rhaz_outfile_fp(of), &err) ||
-        rhaz_outfile_commit(of, &err)) {
+    if (!of || rhaz_table_write_fp(t, rhaz_outfile_fp(of), &err)) {
         rhaz_outfile_abort(of);
+        rc = cli_error(&err);
+        goto done;
+    }
+    if (rhaz_outfile_commit(of, &err)) { /* frees of, also on failure */
         rc = cli_error(&err);
         goto done;
     }

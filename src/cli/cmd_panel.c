@@ -188,8 +188,12 @@ int cmd_panel(int argc, char **argv)
         }
     if (strcmp(out, "-") == 0) {
         rhaz_outfile *of = rhaz_outfile_open("-", &err);
-        if (!of || rhaz_table_write_fp(t, rhaz_outfile_fp(of), &err) ||
-            rhaz_outfile_commit(of, &err)) {
+        if (!of || rhaz_table_write_fp(t, rhaz_outfile_fp(of), &err)) {
+            rhaz_outfile_abort(of);
+            rc = cli_error(&err);
+            goto done;
+        }
+        if (rhaz_outfile_commit(of, &err)) {
             rc = cli_error(&err);
             goto done;
         }

@@ -497,6 +497,15 @@ static int plot_parse_args(int argc, char **argv, plot_args *a, int *done)
         return cli_usage("plot", "%s", err.msg);
     if (!a->out || !*a->out)
         return cli_usage("plot", "--out PREFIX is required");
+    {
+        /* a directory is not a prefix: DIR/ would write DIR/.gp */
+        size_t ol = strlen(a->out);
+        struct stat sb;
+        if (a->out[ol - 1] == '/' || (stat(a->out, &sb) == 0 && S_ISDIR(sb.st_mode)))
+            return cli_usage("plot", "--out '%s' is a directory: give a file "
+                                     "prefix such as %s%sfigure", a->out, a->out,
+                             a->out[ol - 1] == '/' ? "" : "/");
+    }
     if (render_s && parse_formats(render_s, a))
         return cli_usage("plot", "--render '%s': expected a comma list of "
                                  "png, pdf, svg, eps (no repeats), or none",

@@ -1,6 +1,7 @@
 /* main.c -- the rhaz program: a command table dispatching to commands. */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,9 +48,22 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     cli_install_message_handler();
+    rhaz_cleanup_on_signals(NULL); /* no FILE.tmp.XXXXXX left by ^C */
     opterr = 0; /* commands report bad options themselves, on one line */
     for (size_t i = 0; i < NCOMMANDS; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            int rc = commands[i].run(argc - 1, argv + 1);
+            /* output on stdout (a redirect to a full disk) must not be
+             * truncated silently */
+            errno = 0;
+            if (fflush(stdout) != 0 || ferror(stdout)) {
+                if (rc == EXIT_OK)
+                    fprintf(stderr, "rhaz: <stdout>: write error: %s\n",
+                            errno ? strerror(errno) : "I/O error");
+                if (rc == EXIT_OK)
+                    rc = EXIT_DATA;
+            }
+            return rc;
+        }
     return cli_usage(NULL, "unknown command '%s'", argv[1]);
 }

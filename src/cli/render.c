@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -83,6 +84,37 @@ static int run_gnuplot(const char *script, char *errbuf, size_t size)
     return got > 0 ? -1 : 0;
 }
 
+/* gnuplot does not report a full disk: an image is accepted only when
+ * it ends as its format ends (PNG: the IEND chunk; PDF and EPS: %%EOF;
+ * SVG: </svg>).  NULL if complete, else what is wrong. */
+static const char *image_incomplete(const char *path, rhaz_plot_format fmt)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return "gnuplot wrote no image";
+    char tail[1025];
+    off_t end = lseek(fd, 0, SEEK_END);
+    off_t from = end > 1024 ? end - 1024 : 0;
+    ssize_t got = end > 0 ? pread(fd, tail, 1024, from) : 0;
+    close(fd);
+    if (got <= 0)
+        return "gnuplot wrote an empty image";
+    tail[got] = '\0';
+    const char *mark = NULL;
+    size_t mlen = 0;
+    switch (fmt) {
+    case RHAZ_PLOT_PNG: mark = "IEND\xae\x42\x60\x82"; mlen = 8; break;
+    case RHAZ_PLOT_PDF:
+    case RHAZ_PLOT_EPS: mark = "%%EOF"; mlen = 5; break;
+    case RHAZ_PLOT_SVG: mark = "</svg>"; mlen = 6; break;
+    default: return NULL;
+    }
+    for (ssize_t i = got - (ssize_t)mlen; i >= 0; i--)
+        if (memcmp(tail + i, mark, mlen) == 0)
+            return NULL;
+    return "the image is truncated";
+}
+
 /* Write the script for format fmt with `set output` = image into path. */
 rhaz_status cli_plot_write_script(const rhaz_plot *p,
                                   const rhaz_plot_options *po,
@@ -120,13 +152,26 @@ rhaz_status cli_plot_render(const rhaz_plot *p, const rhaz_plot_options *po,
     snprintf(final, n, "%s.%s", out, ext);
     snprintf(tmpimg, n, "%s.%s.tmp%ld.%s", out, ext, (long)getpid(), ext);
     snprintf(tmpgp, n, "%s.%s.tmp%ld.gp", out, ext, (long)getpid());
-    if ((st = cli_plot_write_script(p, po, fmt, tmpimg, tmpgp, err)))
+    int s1 = rhaz_tmp_register(tmpimg, 0), s2 = rhaz_tmp_register(tmpgp, 0);
+    if ((st = cli_plot_write_script(p, po, fmt, tmpimg, tmpgp, err))) {
+        rhaz_tmp_unregister(s1);
+        rhaz_tmp_unregister(s2);
         goto done;
+    }
     char msg[700];
     int rc = run_gnuplot(tmpgp, msg, sizeof msg);
-    struct stat sb;
-    if (rc == 0 && (stat(tmpimg, &sb) != 0 || sb.st_size == 0)) {
-        snprintf(msg, sizeof msg, "gnuplot wrote no image");
+    const char *inc = rc == 0 ? image_incomplete(tmpimg, fmt) : NULL;
+    if (inc) {
+        /* the usual cause: the disk filled while gnuplot wrote */
+        struct statvfs vs;
+        char dir[1024];
+        snprintf(dir, sizeof dir, "%s", tmpimg);
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *slash = '\0';
+        int full = statvfs(slash ? (dir[0] ? dir : "/") : ".", &vs) == 0 &&
+                   vs.f_bavail == 0;
+        snprintf(msg, sizeof msg, "%s%s", inc, full ? ": No space left on device" : "");
         rc = -1;
     }
     if (rc != 0) {
@@ -139,6 +184,8 @@ rhaz_status cli_plot_render(const rhaz_plot *p, const rhaz_plot_options *po,
     unlink(tmpgp);
     if (st)
         unlink(tmpimg);
+    rhaz_tmp_unregister(s1);
+    rhaz_tmp_unregister(s2);
 done:
     free(final);
     free(tmpimg);

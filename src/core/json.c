@@ -3,6 +3,8 @@
 #include "core/util.h"
 #include "rhaz/json.h"
 
+#include <errno.h>
+#include <string.h>
 #include <json-c/json.h>
 #include <math.h>
 #include <stdlib.h>
@@ -26,7 +28,8 @@ rhaz_status rhaz_json_write(FILE *fp, json_object *v, rhaz_error *err)
     if (!s)
         return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
     if (fputs(s, fp) == EOF || fputc('\n', fp) == EOF || ferror(fp))
-        return rhaz_error_set(err, RHAZ_EIO, NULL, 0, "write error");
+        return rhaz_error_set(err, RHAZ_EIO, NULL, 0, "write error: %s",
+                              errno ? strerror(errno) : "I/O error");
     return RHAZ_OK;
 }
 

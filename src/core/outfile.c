@@ -4,14 +4,91 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct rhaz_outfile {
     FILE *fp;
     char *path; /* final path, NULL for stdout */
     char *tmp;  /* temporary path */
+    int slot;   /* in the signal-cleanup registry, or -1 */
 };
+
+/* ---------- temporaries removed on SIGINT, SIGTERM, SIGHUP ----------
+ * A fixed table of paths (copied in when registered, so the handler
+ * reads no heap); the handler only calls unlink, fork, execve, waitpid,
+ * signal and raise, all async-signal-safe.  A directory is removed by an
+ * "rm -rf" child (a recursive walk is not async-signal-safe). */
+#define TMP_SLOTS 64
+#define TMP_PATH 1024
+static char tmp_path[TMP_SLOTS][TMP_PATH];
+static volatile sig_atomic_t tmp_used[TMP_SLOTS]; /* 0 free, 1 file, 2 dir */
+
+int rhaz_tmp_register(const char *path, int is_dir)
+{
+    if (!path || strlen(path) >= TMP_PATH)
+        return -1;
+    for (int k = 0; k < TMP_SLOTS; k++)
+        if (!tmp_used[k]) {
+            memcpy(tmp_path[k], path, strlen(path) + 1);
+            tmp_used[k] = is_dir ? 2 : 1;
+            return k;
+        }
+    return -1;
+}
+
+void rhaz_tmp_unregister(int slot)
+{
+    if (slot >= 0 && slot < TMP_SLOTS)
+        tmp_used[slot] = 0;
+}
+
+static void on_signal(int sig)
+{
+    for (int k = 0; k < TMP_SLOTS; k++) {
+        if (tmp_used[k] == 1)
+            unlink(tmp_path[k]);
+        else if (tmp_used[k] == 2) {
+            pid_t pid = fork();
+            if (pid == 0) {
+                char *const argv[] = {"rm", "-rf", "--", tmp_path[k], NULL};
+                char *const envp[] = {NULL};
+                execve("/bin/rm", argv, envp);
+                _exit(127);
+            }
+            if (pid > 0) {
+                int st;
+                while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+                    ;
+            }
+        }
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+rhaz_status rhaz_cleanup_on_signals(rhaz_error *err)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
+        sigaddset(&sa.sa_mask, sigs[k]);
+    for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++) {
+        struct sigaction old;
+        /* keep an ignored signal ignored (nohup) */
+        if (sigaction(sigs[k], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        if (sigaction(sigs[k], &sa, NULL) != 0)
+            return rhaz_error_set(err, RHAZ_EIO, NULL, 0, "sigaction: %s",
+                                  strerror(errno));
+    }
+    return RHAZ_OK;
+}
 
 rhaz_outfile *rhaz_outfile_open(const char *path, rhaz_error *err)
 {
@@ -20,6 +97,7 @@ rhaz_outfile *rhaz_outfile_open(const char *path, rhaz_error *err)
         rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
         return NULL;
     }
+    f->slot = -1;
     if (!path || strcmp(path, "-") == 0) {
         f->fp = stdout;
         return f;
@@ -34,6 +112,8 @@ rhaz_outfile *rhaz_outfile_open(const char *path, rhaz_error *err)
     memcpy(f->path, path, n + 1);
     snprintf(f->tmp, n + 16, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(f->tmp);
+    if (fd >= 0)
+        f->slot = rhaz_tmp_register(f->tmp, 0);
     if (fd < 0) {
         rhaz_error_set(err, RHAZ_EIO, path, 0, "cannot create output file: %s",
                        strerror(errno));
@@ -58,6 +138,7 @@ rhaz_outfile *rhaz_outfile_open(const char *path, rhaz_error *err)
     }
     return f;
 fail:
+    rhaz_tmp_unregister(f->slot);
     if (f->tmp)
         unlink(f->tmp);
     free(f->tmp);
@@ -70,6 +151,7 @@ FILE *rhaz_outfile_fp(rhaz_outfile *f) { return f ? f->fp : NULL; }
 
 static void outfile_destroy(rhaz_outfile *f)
 {
+    rhaz_tmp_unregister(f->slot);
     free(f->path);
     free(f->tmp);
     free(f);
@@ -83,7 +165,8 @@ rhaz_status rhaz_outfile_commit(rhaz_outfile *f, rhaz_error *err)
         int bad = fflush(f->fp) != 0 || ferror(f->fp);
         outfile_destroy(f);
         if (bad)
-            return rhaz_error_set(err, RHAZ_EIO, "<stdout>", 0, "write error");
+            return rhaz_error_set(err, RHAZ_EIO, "<stdout>", 0, "write error: %s",
+                              errno ? strerror(errno) : "I/O error");
         return RHAZ_OK;
     }
     int bad = ferror(f->fp);

@@ -1253,7 +1253,8 @@ rhaz_status rhaz_table_write_fp(const rhaz_table *t, FILE *fp, rhaz_error *err)
     if (r.oom)
         return rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0, "out of memory");
     if (ferror(fp))
-        return rhaz_error_set(err, RHAZ_EIO, t->name, 0, "write error");
+        return rhaz_error_set(err, RHAZ_EIO, t->name, 0, "write error: %s",
+                              errno ? strerror(errno) : "I/O error");
     return RHAZ_OK;
 }
 

@@ -3,6 +3,7 @@
 #include "plot/plot_impl.h"
 #include "core/util.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -419,6 +420,7 @@ rhaz_status rhaz_plot_write(const rhaz_plot *p, const rhaz_plot_options *opt,
         return st;
     if (fflush(fp) != 0 || ferror(fp))
         return rhaz_error_set(err, RHAZ_EIO, opt->output, 0,
-                              "error writing the gnuplot script");
+                              "error writing the gnuplot script: %s",
+                              errno ? strerror(errno) : "I/O error");
     return RHAZ_OK;
 }

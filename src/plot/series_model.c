@@ -4,6 +4,7 @@
  * from rhaz_fit_predict on new rows coded by the fit's design). */
 #include "plot_impl.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -574,6 +575,7 @@ rhaz_status rhaz_plot_write_csv(const rhaz_plot *p, FILE *fp, rhaz_error *err)
         }
     }
     if (ferror(fp))
-        return rhaz_error_set(err, RHAZ_EIO, NULL, 0, "write error");
+        return rhaz_error_set(err, RHAZ_EIO, NULL, 0, "write error: %s",
+                              errno ? strerror(errno) : "I/O error");
     return RHAZ_OK;
 }

@@ -1,6 +1,7 @@
 /* regtable.c -- several fitted models side by side (see regtable.h). */
 #include "rhaz.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +360,7 @@ rhaz_status rhaz_regtable_write(FILE *fp, const rhaz_fit_summary *const *fits,
     free(names);
     grid_free(&g);
     if (ferror(fp))
-        return rhaz_error_set(err, RHAZ_EIO, NULL, 0, "write error");
+        return rhaz_error_set(err, RHAZ_EIO, NULL, 0, "write error: %s",
+                              errno ? strerror(errno) : "I/O error");
     return RHAZ_OK;
 }

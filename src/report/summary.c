@@ -3,6 +3,7 @@
 #include "core/util.h"
 #include "rhaz.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 
 #include <math.h>
@@ -399,6 +400,7 @@ rhaz_status rhaz_fit_summary_write(FILE *fp, const rhaz_fit_summary *s,
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0, "unknown output format");
     }
     if (ferror(fp))
-        return rhaz_error_set(err, RHAZ_EIO, NULL, 0, "write error");
+        return rhaz_error_set(err, RHAZ_EIO, NULL, 0, "write error: %s",
+                              errno ? strerror(errno) : "I/O error");
     return RHAZ_OK;
 }
