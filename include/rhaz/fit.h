@@ -67,6 +67,10 @@ typedef struct {
     double *vcov;      /* p x p row-major; NaN rows/cols for aliased */
     char **warnings;   /* n_warnings messages: separation, dropped terms... */
     size_t n_warnings;
+    /* How the fit's design coded its rows (formula, factor levels, ns()
+     * knots; see rhaz_design_build_newdata), for predictions and margins
+     * from a fit read back from JSON; NULL if unknown.  Owned. */
+    struct rhaz_design_spec *design;
 } rhaz_fit_summary;
 
 void rhaz_fit_summary_free(rhaz_fit_summary *s); /* accepts NULL */

@@ -53,7 +53,73 @@ rhaz_status rhaz_cox_predict(const rhaz_cox *fit, const rhaz_design *nd,
                              rhaz_predict_scale scale, double *pred,
                              double *se, rhaz_error *err);
 
+/* ---- Marginal effects and predictive margins (issue 15) ---------------
+ *
+ * From a fitted summary that carries its design (fit->design: formula,
+ * factor levels, ns() knots; `rhaz fit --format json` writes it) and the
+ * data it was fitted on.  The rows averaged over are the rows the fit used
+ * (complete in every variable of the formula; their number must equal
+ * fit->n).  For a quantity Q(b) = (1/n) sum_i q_i(b) over those rows (or a
+ * --by group), the delta-method standard error is sqrt(J V J') with
+ * J = dQ/db (analytic in b) and V the fit's own variance (model, robust or
+ * cluster, as fitted); z = Q/se, two-sided normal p, Q +- z_(1-a/2) se.
+ * Scale: the predicted probability h(x'b) for logit and cloglog; for Cox
+ * the linear predictor x'b - xbar'b (xbar the column means of the rows
+ * used, R's predict.coxph type "lp"), so a Cox dydx is a log hazard
+ * ratio per unit.  Averages are unweighted (as Stata's margins without
+ * weights and R marginaleffects' default).
+ *   dydx, continuous v  (1/n) sum_i h'(eta_i) (dx_i/dv)'b, dx_i/dv the
+ *                       derivative of the model-matrix row through every
+ *                       transformation of v (log, powers, ns, interactions)
+ *                       by a 5-point central difference with step
+ *                       1e-4 |v_i| (1e-4 mean|v| where v_i = 0);
+ *   dydx, factor v      per level l after the base (first) level: the mean
+ *                       discrete change h(x_i(v = l)'b) - h(x_i(v = base)'b),
+ *                       term "v:l";
+ *   margin              (1/n) sum_i h(x_i(s)'b) with the at-setting s
+ *                       applied to every row (--at VAR=V1,V2,...: one
+ *                       setting per value; several --at: every
+ *                       combination);
+ *   difference          margin(s) - margin(s_1) for each setting after the
+ *                       first (first differences);
+ *   atmeans             the same at one row per group: numeric variables at
+ *                       their mean, factors at their most frequent level
+ *                       (marginaleffects' newdata = "mean"; Stata's atmeans
+ *                       averages factor indicators instead). */
+typedef struct {
+    const char *dydx;          /* "a,b", "all", or NULL: margins only */
+    const char *const *at;     /* n_at settings "VAR=V1,V2,..." */
+    size_t n_at;
+    int atmeans;
+    const char *by;            /* a column of the data, or NULL */
+    double conf_level;         /* 0: 0.95 */
+} rhaz_margins_options;
+
+typedef struct {
+    char *term;     /* "democ", "regime:democracy", "margin", "democ=5 - democ=-5" */
+    char *type;     /* "dydx", "margin", "difference" */
+    char *at;       /* "democ=5, region=Africa" (at setting and by group), or "" */
+    double estimate, std_error, statistic, p_value, conf_low, conf_high;
+} rhaz_margin;
+
+typedef struct {
+    size_t n;             /* rows of the table */
+    rhaz_margin *m;
+    char *model;          /* the fit's model name */
+    char *vce;            /* the fit's variance label */
+    char *scale;          /* "probability" or "linear predictor (Cox)" */
+    size_t n_obs;         /* rows averaged over */
+    double conf_level;
+} rhaz_margins;
+
+rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
+                                   const rhaz_table *data,
+                                   const rhaz_margins_options *opt,
+                                   rhaz_error *err);
+void rhaz_margins_free(rhaz_margins *m); /* accepts NULL */
+
 #pragma GCC visibility pop
+
 #ifdef __cplusplus
 }
 #endif

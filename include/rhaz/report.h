@@ -4,6 +4,7 @@
 
 #include "core.h"
 #include "fit.h"
+#include "predict.h"
 #include "table.h"
 
 #ifdef __cplusplus
@@ -33,6 +34,14 @@ rhaz_status rhaz_fit_summary_write(FILE *fp, const rhaz_fit_summary *s,
                                    rhaz_summary_format fmt,
                                    const rhaz_summary_options *opt,
                                    rhaz_error *err);
+/* Margins (rhaz_margins_compute) as text, CSV
+ * (term,type,at,estimate,std_error,statistic,p_value,conf_low,conf_high),
+ * JSON ({"margins": [{"term", "type", "at", "estimate", "std_error",
+ * "statistic", "p_value", "conf_low", "conf_high"}], "vce", "model",
+ * "scale", "n", "conf_level"}) or a LaTeX tabular. */
+rhaz_status rhaz_margins_write(FILE *fp, const rhaz_margins *m,
+                               rhaz_summary_format fmt, rhaz_error *err);
+
 /* "converged", "iteration limit reached", ... */
 const char *rhaz_stop_reason_name(rhaz_stop_reason r);
 

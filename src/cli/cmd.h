@@ -190,6 +190,7 @@ extern const cli_cmd cli_cmd_fit_clogit;
 /* parametric survival and cure models (cmd_fit_surv.c) */
 extern const cli_cmd cli_cmd_fit_weibull, cli_cmd_fit_exponential,
     cli_cmd_fit_loglogistic, cli_cmd_fit_lognormal, cli_cmd_fit_cure;
+extern const cli_cmd cli_cmd_margins;
 
 /* Model types of 'rhaz fit TYPE' and [model] type = TYPE. */
 typedef struct {

@@ -16,6 +16,7 @@ static const cli_command commands[] = {
     {"fit", cmd_fit, "fit logit, cloglog or Cox hazard models"},
     {"km", cmd_km, "Kaplan-Meier and Nelson-Aalen curves"},
     {"plot", cmd_plot, "publication figures as gnuplot scripts"},
+    {"margins", cmd_margins, "marginal effects and predictive margins of a fit"},
     {"table", cmd_table, "side-by-side tables of fitted models"},
     {"run", cmd_run, "run a declarative model file end to end"},
 };

@@ -28,6 +28,7 @@ void rhaz_fit_summary_free(rhaz_fit_summary *s)
     for (size_t k = 0; k < s->n_warnings; k++)
         free(s->warnings[k]);
     free(s->warnings);
+    rhaz_design_spec_free(s->design);
     free(s);
 }
 

@@ -60,6 +60,114 @@ static int boolean(json_object *o, const char *key)
     return v && json_object_get_boolean(v);
 }
 
+/* "design" (see design_to_json in summary.c) -> a design spec; errors
+ * name the file and the key. */
+static rhaz_design_spec *design_of_json(json_object *dj, const char *name,
+                                        rhaz_error *err)
+{
+    static const char *kinds[] = {"numeric", "factor", "cubic", "ns"};
+    json_object *f = get(dj, "formula"), *vs = get(dj, "variables");
+    if (!json_object_is_type(dj, json_type_object) || !f ||
+        !json_object_is_type(f, json_type_string) || !vs ||
+        !json_object_is_type(vs, json_type_array)) {
+        rhaz_error_set(err, RHAZ_EPARSE, name, 0,
+                       "\"design\" needs \"formula\" and \"variables\"");
+        snprintf(err->what, sizeof err->what, "design");
+        return NULL;
+    }
+    size_t nv = json_object_array_length(vs);
+    rhaz_design_var *v = calloc(nv ? nv : 1, sizeof *v);
+    const char **lev = NULL;
+    double *kn = NULL;
+    size_t nlev = 0, nkn = 0;
+    for (size_t k = 0; k < nv && v; k++) {
+        json_object *o = json_object_array_get_idx(vs, k);
+        json_object *l = o ? get(o, "levels") : NULL, *q = o ? get(o, "knots") : NULL;
+        nlev += l && json_object_is_type(l, json_type_array) ? json_object_array_length(l) : 0;
+        nkn += q && json_object_is_type(q, json_type_array) ? json_object_array_length(q) : 0;
+    }
+    lev = calloc(nlev ? nlev : 1, sizeof *lev);
+    kn = calloc(nkn ? nkn : 1, sizeof *kn);
+    rhaz_design_spec *sp = NULL;
+    if (!v || !lev || !kn) {
+        rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory");
+        goto done;
+    }
+    size_t il = 0, ik = 0;
+    for (size_t k = 0; k < nv; k++) {
+        json_object *o = json_object_array_get_idx(vs, k);
+        json_object *lab = o ? get(o, "variable") : NULL;
+        json_object *kind = o ? get(o, "kind") : NULL;
+        if (!lab || !json_object_is_type(lab, json_type_string) || !kind ||
+            !json_object_is_type(kind, json_type_string)) {
+            rhaz_error_set(err, RHAZ_EPARSE, name, 0,
+                           "\"design\": variable %zu needs \"variable\" and "
+                           "\"kind\"", k + 1);
+            goto done;
+        }
+        v[k].label = json_object_get_string(lab);
+        v[k].used = 1;
+        int kk = -1;
+        for (int q = 0; q < 4; q++)
+            if (strcmp(json_object_get_string(kind), kinds[q]) == 0)
+                kk = q;
+        if (kk < 0) {
+            rhaz_error_set(err, RHAZ_EPARSE, name, 0,
+                           "\"design\": variable '%s': unknown kind '%s'",
+                           v[k].label, json_object_get_string(kind));
+            goto done;
+        }
+        v[k].kind = (rhaz_design_var_kind)kk;
+        json_object *l = get(o, "levels"), *q = get(o, "knots");
+        if (l && json_object_is_type(l, json_type_array)) {
+            v[k].levels = lev + il;
+            for (size_t m = 0; m < json_object_array_length(l); m++) {
+                json_object *e = json_object_array_get_idx(l, m);
+                if (!e || !json_object_is_type(e, json_type_string)) {
+                    rhaz_error_set(err, RHAZ_EPARSE, name, 0,
+                                   "\"design\": '%s': levels must be strings",
+                                   v[k].label);
+                    goto done;
+                }
+                lev[il++] = json_object_get_string(e);
+                v[k].nlevels++;
+            }
+        }
+        if (q && json_object_is_type(q, json_type_array)) {
+            v[k].knots = kn + ik;
+            for (size_t m = 0; m < json_object_array_length(q); m++) {
+                json_object *e = json_object_array_get_idx(q, m);
+                double x = e && (json_object_is_type(e, json_type_double) ||
+                                 json_object_is_type(e, json_type_int))
+                               ? json_object_get_double(e) : NAN;
+                if (!isfinite(x)) {
+                    rhaz_error_set(err, RHAZ_EPARSE, name, 0,
+                                   "\"design\": '%s': knots must be numbers",
+                                   v[k].label);
+                    goto done;
+                }
+                kn[ik++] = x;
+                v[k].nknots++;
+            }
+        }
+    }
+    json_object *di = get(dj, "drop_intercept");
+    sp = rhaz_design_spec_make(json_object_get_string(f),
+                               di && json_object_get_boolean(di), nv, v, err);
+    if (!sp && err) {
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        rhaz_error_set(err, err->status, name, 0, "%s", msg);
+    }
+done:
+    if (!sp && err)
+        snprintf(err->what, sizeof err->what, "design");
+    free(v);
+    free(lev);
+    free(kn);
+    return sp;
+}
+
 rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name,
                                               rhaz_error *err)
 {
@@ -275,6 +383,9 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
             s->n_warnings++;
         }
     }
+    json_object *dj = get(root, "design");
+    if (dj && !(s->design = design_of_json(dj, name, err)))
+        goto fail;
     goto done;
 oom:
     rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory");

@@ -201,6 +201,38 @@ static void write_csv(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_op
     }
 }
 
+/* "design": what rhaz_design_build_newdata needs to code new rows as the
+ * fit's rows were coded (read back by rhaz_fit_summary_parse_json):
+ * {"formula", "drop_intercept", "variables": [{"variable", "kind",
+ * "levels" | "knots"}]}. */
+static void design_to_json(json_object *root, const rhaz_design_spec *sp,
+                           int *oom)
+{
+    static const char *kinds[] = {"numeric", "factor", "cubic", "ns"};
+    json_object *d = core_json_child(root, "design", 0, oom);
+    core_json_str(d, "formula", rhaz_design_spec_formula(sp), oom);
+    core_json_bool(d, "drop_intercept", rhaz_design_spec_drop_intercept(sp), oom);
+    json_object *vs = core_json_child(d, "variables", 1, oom);
+    for (size_t k = 0; k < rhaz_design_spec_nvars(sp) && !*oom; k++) {
+        rhaz_design_var v;
+        if (rhaz_design_spec_var(sp, k, &v) || !v.used)
+            continue;
+        json_object *o = core_json_child(vs, NULL, 0, oom);
+        core_json_str(o, "variable", v.label, oom);
+        core_json_str(o, "kind", kinds[v.kind % 4], oom);
+        if (v.kind == RHAZ_DVAR_FACTOR) {
+            json_object *l = core_json_child(o, "levels", 1, oom);
+            for (size_t q = 0; q < v.nlevels && !*oom; q++)
+                core_json_str(l, NULL, v.levels[q], oom);
+        }
+        if (v.kind == RHAZ_DVAR_NS) {
+            json_object *l = core_json_child(o, "knots", 1, oom);
+            for (size_t q = 0; q < v.nknots && !*oom; q++)
+                core_json_num(l, NULL, v.knots[q], oom);
+        }
+    }
+}
+
 json_object *rhaz_fit_summary_to_json(const rhaz_fit_summary *s,
                                      const rhaz_summary_options *o, rhaz_error *err)
 {
@@ -271,6 +303,8 @@ json_object *rhaz_fit_summary_to_json(const rhaz_fit_summary *s,
     json_object *w = core_json_child(root, "warnings", 1, &oom);
     for (size_t k = 0; k < s->n_warnings && !oom; k++)
         core_json_str(w, NULL, s->warnings[k], &oom);
+    if (s->design && !oom)
+        design_to_json(root, s->design, &oom);
     if (oom) {
         json_object_put(root);
         rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");

@@ -1,0 +1,85 @@
+# margins_ref.R -- reference average marginal effects, predictive margins
+# and first differences for tests/test_margins.c, by an independent
+# delta-method computation in R: the AME as a function of beta, with the
+# derivative of each row's prediction with respect to the variable taken
+# by predict() on shifted copies of the data (5-point stencil, step
+# 1e-3 max(|x|, 1): R's own coding of factor(), log(), ns() with the
+# fit's knots, interactions), and its gradient in beta by a numerical
+# Jacobian (5-point, step 1e-5 max(|b|, 1)); SE = sqrt(J V J').  V is
+# vcov(fit) (model) or sandwich::vcovCL(fit, cluster = ~state) (HC0 x
+# G/(G-1), the vcovCL default).
+# Run from the repository root:  Rscript tests/reference/margins_ref.R
+# Writes tests/reference/margins_ref_values.csv.
+suppressMessages(library(sandwich))
+library(splines)
+f17 <- function(x) sprintf("%.17g", x)
+d <- read.csv("tests/fixtures/glm_panel.csv", stringsAsFactors = FALSE,
+              na.strings = c("", "NA"))
+stencil <- function(f, x, h) (8 * (f(x + h) - f(x - h)) - (f(x + 2 * h) - f(x - 2 * h))) / (12 * h)
+jac <- function(g, b) {
+  sapply(seq_along(b), function(j) {
+    h <- 1e-5 * max(abs(b[j]), 1)
+    e <- function(t) { bb <- b; bb[j] <- bb[j] + t; g(bb) }
+    (8 * (e(h) - e(-h)) - (e(2 * h) - e(-2 * h))) / (12 * h)
+  })
+}
+pred <- function(fit, b, nd) { fit$coefficients <- b; predict(fit, newdata = nd, type = "response") }
+rows <- NULL
+add <- function(case, term, type, at, est, se)
+  rows <<- rbind(rows, data.frame(case = case, term = term, type = type, at = at,
+    estimate = f17(est), std_error = f17(se), stringsAsFactors = FALSE))
+qty <- function(case, fit, V, term, type, at, g) {
+  b <- coef(fit)
+  J <- jac(g, b)
+  add(case, term, type, at, g(b), sqrt(drop(t(J) %*% V %*% J)))
+}
+ame_num <- function(fit, dd, v, idx = seq_len(nrow(dd)))
+  function(b) {
+    x <- dd[[v]]; h <- 1e-3 * pmax(abs(x), 1)
+    f <- function(xx) { nd <- dd; nd[[v]] <- xx; pred(fit, b, nd) }
+    mean(stencil(f, x, h)[idx])
+  }
+ame_fac <- function(fit, dd, v, lev, base, idx = seq_len(nrow(dd)))
+  function(b) {
+    n1 <- dd; n1[[v]] <- lev; n0 <- dd; n0[[v]] <- base
+    mean((pred(fit, b, n1) - pred(fit, b, n0))[idx])
+  }
+margin_at <- function(fit, dd, v, val) function(b) { nd <- dd; nd[[v]] <- val; mean(pred(fit, b, nd)) }
+
+f1 <- y ~ dem + factor(region) + log(mig) + ns(t, 3) + dem:oecd
+fit1 <- glm(f1, family = binomial("logit"), data = d)
+dd1 <- d[rownames(fit1$model), ]
+levs <- sort(unique(dd1$region))
+for (vc in c("model", "cluster")) {
+  V <- if (vc == "model") vcov(fit1) else vcovCL(fit1, cluster = ~state)
+  case <- paste0("logit_", vc)
+  for (v in c("dem", "mig", "t", "oecd"))
+    qty(case, fit1, V, v, "dydx", "", ame_num(fit1, dd1, v))
+  for (l in levs[-1])
+    qty(case, fit1, V, paste0("region:", l), "dydx", "",
+        ame_fac(fit1, dd1, "region", l, levs[1]))
+}
+# predictive margins at several values, first differences
+V <- vcov(fit1)
+vals <- c(-2, 0, 2)
+for (x in vals)
+  qty("logit_at", fit1, V, "margin", "margin", paste0("dem=", x), margin_at(fit1, dd1, "dem", x))
+for (x in vals[-1])
+  qty("logit_at", fit1, V, paste0("dem=", x, " - dem=", vals[1]), "difference", "",
+      function(b) margin_at(fit1, dd1, "dem", x)(b) - margin_at(fit1, dd1, "dem", vals[1])(b))
+# AME of mig within regions (--by region)
+for (l in levs)
+  qty("logit_by", fit1, V, "mig", "dydx", paste0("region=", l),
+      ame_num(fit1, dd1, "mig", which(dd1$region == l)))
+# cloglog: interaction, a text factor, log(), a power
+f2 <- y ~ dem * oecd + log(mig) + regime + I(t^2)
+fit2 <- glm(f2, family = binomial("cloglog"), data = d)
+dd2 <- d[rownames(fit2$model), ]
+V2 <- vcovCL(fit2, cluster = ~state)
+for (v in c("dem", "oecd", "mig", "t"))
+  qty("cloglog_cluster", fit2, V2, v, "dydx", "", ame_num(fit2, dd2, v))
+rl <- sort(unique(dd2$regime))
+for (l in rl[-1])
+  qty("cloglog_cluster", fit2, V2, paste0("regime:", l), "dydx", "",
+      ame_fac(fit2, dd2, "regime", l, rl[1]))
+write.csv(rows, "tests/reference/margins_ref_values.csv", row.names = FALSE)
