@@ -409,7 +409,11 @@ static void test_special_terms(void)
                *cb = b ? strstr(b, "\"coefficients\"") : NULL;
     T_CHECK(va && vb && strncmp(va, vb, 40) == 0, "same variance: %.60s | %.60s",
             va ? va : "", vb ? vb : "");
-    T_CHECK(ca && cb && strcmp(ca, cb) == 0, "cluster(state) == --cluster state");
+    /* up to "design", which repeats the formula */
+    const char *da = a ? strstr(a, "\"design\"") : NULL, *db = b ? strstr(b, "\"design\"") : NULL;
+    T_CHECK(ca && cb && da && db && da - ca == db - cb &&
+                strncmp(ca, cb, (size_t)(da - ca)) == 0,
+            "cluster(state) == --cluster state");
     T_CHECK(b && strstr(b, "\"clusters\": 60") && strstr(b, "vcovCL"),
             "60 clusters, vcovCL convention");
     free(a);
