@@ -64,8 +64,12 @@ static void write_text(FILE *fp, const rhaz_margins *m)
         text_cell(fp, r->conf_high, 10);
         fputc('\n', fp);
     }
-    fprintf(fp, "\n%g%% confidence limits; dydx of a factor: discrete change "
-                "from its base level.\n", 100 * m->conf_level);
+    int factor = 0;
+    for (size_t k = 0; k < m->n; k++)
+        factor |= strcmp(m->m[k].type, "dydx") == 0 && strchr(m->m[k].term, ':');
+    fprintf(fp, "\n%g%% confidence limits%s\n", 100 * m->conf_level,
+            factor ? "; dydx of a factor level (VAR:LEVEL): the discrete "
+                     "change from its base level" : ".");
 }
 
 static void write_csv(FILE *fp, const rhaz_margins *m)
