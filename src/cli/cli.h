@@ -47,7 +47,7 @@ typedef struct {
     rhaz_csv_options csv;
     const char *na[CLI_READ_MAX + 1], *text[CLI_READ_MAX + 1];
     int nna, ntext;
-    char *own[8]; /* copies made by cli_read_args_apply */
+    char *own[2 * CLI_READ_MAX + 8]; /* copies made by cli_read_args_apply */
     int nown;
 } cli_read_opts;
 void cli_read_free(cli_read_opts *r); /* the copies; r stays usable */

@@ -50,7 +50,10 @@ typedef enum {
     CLI_DOUBLE, /* finite double, in [min, max] when min < max
                    (CLI_OPEN_MIN / CLI_OPEN_MAX: exclusive bounds) */
     CLI_CHOICE, /* int: the value of the matching row of .choices */
-    CLI_MULTI,  /* cli_strv: repeatable, every use appends */
+    CLI_MULTI,  /* cli_strv: repeatable, every use appends (a model-file
+                   list value appends each item) */
+    CLI_PARSE,  /* any field: .parse(value, field) returns 0 or -1;
+                   .expect says what it accepts ("polity2, vdem or fh") */
     CLI_PTR     /* void *: set only by the program (cli_set_ptr) */
 } cli_type;
 
@@ -84,6 +87,8 @@ typedef struct {
     double min, max;    /* CLI_INT, CLI_DOUBLE bounds (used when min < max) */
     const cli_choice *choices; /* CLI_CHOICE */
     char shortopt;      /* a one-letter form (-o), or 0 */
+    int (*parse)(const char *value, void *field); /* CLI_PARSE */
+    const char *expect; /* CLI_PARSE */
 } cli_option;
 
 #define CLI_OFF(type, field) offsetof(type, field)
@@ -150,6 +155,8 @@ int cli_set_ptr(cli_call *call, const char *name, void *p, cli_err *err);
 int cli_call_section(cli_call *call, const rhaz_modelfile *mf,
                      const rhaz_mf_section *s, const char *const *own,
                      cli_err *err);
+/* Positional arguments (as after the options on a command line). */
+int cli_call_args(cli_call *call, int n, char **v, cli_err *err);
 /* validate, then run. */
 int cli_call_exec(cli_call *call, cli_err *err);
 /* Turn an error of a command run from section s into the model file's
@@ -165,17 +172,22 @@ int cli_cmd_has_key(const cli_cmd *c, const char *key);
  * validate, run, print any error; returns the exit code. */
 int cli_main(const cli_cmd *c, int argc, char **argv);
 
+/* The data, table and listing commands (rhaz run uses the first three). */
+extern const cli_cmd cli_cmd_panel, cli_cmd_participation, cli_cmd_table;
+extern const cli_cmd cli_cmd_km, cli_cmd_describe, cli_cmd_treaties;
+
 /* ---- the table-reading options (see cli_read_opts in cli.h) as rows of
  * a command's table: put a cli_read_args field `f` in the options struct
  * and CLI_READ_ROWS(type, f) in the table; model-file keys na, text,
  * delim, decimal, encoding.  run() turns them into reader options. */
 typedef struct {
-    const char *na, *text, *delim, *decimal, *encoding;
+    cli_strv na, text; /* repeatable; each value a comma list */
+    const char *delim, *decimal, *encoding;
     int latin1;
 } cli_read_args;
 #define CLI_READ_ROWS(T, f)                                                 \
-    {"na", CLI_LIST, CLI_OFF(T, f.na), .key = "na"},                        \
-    {"text", CLI_LIST, CLI_OFF(T, f.text), .key = "text"},                  \
+    {"na", CLI_MULTI, CLI_OFF(T, f.na), .key = "na"},                       \
+    {"text", CLI_MULTI, CLI_OFF(T, f.text), .key = "text"},                 \
     {"delim", CLI_STR, CLI_OFF(T, f.delim), .key = "delim"},                \
     {"decimal", CLI_STR, CLI_OFF(T, f.decimal), .key = "decimal"},          \
     {"encoding", CLI_STR, CLI_OFF(T, f.encoding), .key = "encoding"},       \
@@ -183,6 +195,9 @@ typedef struct {
 /* Fill r from a (values copied; free with cli_read_free); a bad value is
  * a usage error naming the option. */
 int cli_read_args_apply(cli_read_opts *r, const cli_read_args *a, cli_err *err);
+/* The option a cli_read_table error is about: "text" for a --text column
+ * the file lacks, else "data". */
+const char *cli_read_error_option(const cli_read_opts *r, const rhaz_error *e);
 
 /* ---- commands with a table */
 extern const cli_cmd cli_cmd_fit_logit, cli_cmd_fit_cloglog, cli_cmd_fit_cox;

@@ -1,8 +1,7 @@
 /* cmd_describe.c -- 'rhaz describe FILE.csv': columns, types, missing,
  * numeric ranges. */
-#include "cli.h"
+#include "cmd.h"
 
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +27,6 @@ static const char help[] =
     "'1,5') is refused, naming the first such cell: declare the tokens\n"
     "missing (--na) or the column text (--text).\n";
 
-#define MAXLIST 64
-
 static void print_num(FILE *fp, double x)
 {
     if (isnan(x))
@@ -38,66 +35,29 @@ static void print_num(FILE *fp, double x)
         fprintf(fp, " %12.6g", x);
 }
 
-int cmd_describe(int argc, char **argv)
+static int describe(const char *path, cli_read_opts *ro, const char **as_numeric,
+                    size_t nn, cli_format fmt, const char *out, cli_err *ce)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, 0, 'f'},
-        {"out", required_argument, 0, 'o'},
-        {"string", required_argument, 0, OPT_READ_TEXT},
-        {"numeric", required_argument, 0, 'n'},
-        CLI_READ_LONGOPTS,
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
-    const char *as_numeric[MAXLIST + 1] = {0};
-    int nn = 0;
-    cli_read_opts ro = {0};
-    cli_format fmt = FMT_TEXT;
-    const char *out = "-";
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        int r = cli_read_option(&ro, "describe", c, optarg);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r)
-            continue;
-        switch (c) {
-        case 'f':
-            if (cli_parse_format("describe", optarg,
-                                 1u << FMT_TEXT | 1u << FMT_CSV | 1u << FMT_JSON,
-                                 &fmt))
-                return EXIT_USAGE;
-            break;
-        case 'o': out = optarg; break;
-        case 'n':
-            if (nn >= MAXLIST)
-                return cli_usage("describe", "too many --numeric options");
-            as_numeric[nn++] = optarg;
-            break;
-        case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_bad_option("describe", argv);
-        }
-    }
-    if (optind != argc - 1)
-        return cli_usage("describe", "expected exactly one FILE");
-    ro.csv.as_numeric = as_numeric;
-    const char *path = argv[optind];
     rhaz_error err;
-    rhaz_table *t = cli_read_table(&ro, path, &err);
-    if (!t)
-        return cli_error(&err);
-    for (int k = 0; k < nn; k++) {
+    rhaz_table *t = cli_read_table(ro, path, &err);
+    if (!t) {
+        ce->e = err;
+        return cli_err_lib(ce, cli_read_error_option(ro, &err));
+    }
+    for (size_t k = 0; k < nn; k++) {
         const char *nm = as_numeric[k];
         if (rhaz_table_find(t, nm) < 0) {
             rhaz_error_set(&err, RHAZ_ENOTFOUND, path, 1, "no column '%s'", nm);
             rhaz_table_free(t);
-            return cli_error(&err);
+            ce->e = err;
+            return cli_err_lib(ce, "numeric");
         }
     }
     rhaz_outfile *of = rhaz_outfile_open(out, &err);
     if (!of) {
         rhaz_table_free(t);
-        return cli_error(&err);
+        ce->e = err;
+        return cli_err_lib(ce, "out");
     }
     FILE *fp = rhaz_outfile_fp(of);
     size_t nc = rhaz_table_ncol(t), nr = rhaz_table_nrow(t);
@@ -117,7 +77,8 @@ int cmd_describe(int argc, char **argv)
         if (rhaz_table_summarise(t, j, &s, &err) != RHAZ_OK) {
             rhaz_outfile_abort(of);
             rhaz_table_free(t);
-            return cli_error(&err);
+            ce->e = err;
+            return cli_err_lib(ce, NULL);
         }
         const char *ty = s.type == RHAZ_COL_NUMERIC ? "numeric" : "string";
         if (fmt == FMT_TEXT) {
@@ -166,7 +127,67 @@ int cmd_describe(int argc, char **argv)
     if (fmt == FMT_JSON)
         fprintf(fp, "\n]}\n");
     rhaz_table_free(t);
-    if (rhaz_outfile_commit(of, &err) != RHAZ_OK)
-        return cli_error(&err);
+    if (rhaz_outfile_commit(of, &err) != RHAZ_OK) {
+        ce->e = err;
+        return cli_err_lib(ce, "out");
+    }
     return EXIT_OK;
 }
+
+typedef struct {
+    int fmt;
+    const char *out, *path;
+    cli_strv as_numeric;
+    cli_read_args read;
+} describe_opts;
+
+#define O(f) CLI_OFF(describe_opts, f)
+static const cli_option options[] = {
+    {"format", CLI_CHOICE, O(fmt), .choices = cli_format_tcj},
+    {"out", CLI_STR, O(out), .key = NULL},
+    {"string", CLI_MULTI, O(read.text), .key = NULL},
+    {"numeric", CLI_MULTI, O(as_numeric), .key = NULL},
+    CLI_READ_ROWS(describe_opts, read),
+    {.name = NULL}};
+#undef O
+
+static void init(void *p)
+{
+    describe_opts *o = p;
+    o->out = "-";
+    o->fmt = FMT_TEXT;
+}
+
+static int args(void *p, int n, char **v, cli_err *err)
+{
+    if (n != 1)
+        return cli_err_usage(err, NULL, "expected exactly one FILE");
+    ((describe_opts *)p)->path = v[0];
+    return EXIT_OK;
+}
+
+static int run(void *p, cli_err *ce)
+{
+    describe_opts *o = p;
+    cli_format fmt = (cli_format)o->fmt;
+    const char *out = o->out;
+    static const char *none[] = {NULL};
+    const char **as_numeric = o->as_numeric.n ? o->as_numeric.v : none;
+    size_t nn = o->as_numeric.n;
+    cli_read_opts ro = {0};
+    int rc = cli_read_args_apply(&ro, &o->read, ce);
+    if (rc) {
+        cli_read_free(&ro);
+        return rc;
+    }
+    ro.csv.as_numeric = as_numeric;
+    rc = describe(o->path, &ro, as_numeric, nn, fmt, out, ce);
+    cli_read_free(&ro);
+    return rc;
+}
+
+const cli_cmd cli_cmd_describe = {
+    .name = "describe", .help = help, .options = options,
+    .size = sizeof(describe_opts), .init = init, .args = args, .run = run};
+
+int cmd_describe(int argc, char **argv) { return cli_main(&cli_cmd_describe, argc, argv); }

@@ -551,7 +551,7 @@ static int run(void *p, cli_err *err)
         goto out;
     rc = EXIT_DATA;
     if (!(t = cli_read_table(&ro, a->data, &err->e))) {
-        rc = cli_err_lib(err, strstr(err->e.msg, "--text") ? "text" : "data");
+        rc = cli_err_lib(err, cli_read_error_option(&ro, &err->e));
         goto out;
     }
     rhaz_design_options dopt = {0};

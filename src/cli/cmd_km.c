@@ -1,7 +1,6 @@
 /* cmd_km.c -- 'rhaz km': Kaplan-Meier and Nelson-Aalen curves by group. */
-#include "cli.h"
+#include "cmd.h"
 
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,61 +25,57 @@ static const char help[] =
     "  -h, --help        this help\n"
     "Exit status: 0 ok, 1 data error, 2 usage error.\n";
 
-int cmd_km(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        {"data", required_argument, 0, 'd'},
-        {"formula", required_argument, 0, 'F'},
-        {"weights", required_argument, 0, 'w'},
-        {"level", required_argument, 0, 'L'},
-        {"format", required_argument, 0, 'f'},
-        {"out", required_argument, 0, 'o'},
-        CLI_READ_LONGOPTS,
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
-    cli_read_opts ro = {0};
-    const char *data = NULL, *formula = NULL, *weights = NULL, *out = "-";
-    double level = 0.95;
-    cli_format fmt = FMT_TEXT;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        int rr = cli_read_option(&ro, "km", c, optarg);
-        if (rr < 0)
-            return EXIT_USAGE;
-        if (rr)
-            continue;
-        switch (c) {
-        case 'd': data = optarg; break;
-        case 'F': formula = optarg; break;
-        case 'w': weights = optarg; break;
-        case 'L': {
-            char *end;
-            level = strtod(optarg, &end);
-            if (*end || !(level > 0 && level < 1))
-                return cli_usage("km", "--level must be in (0, 1), not '%s'",
-                                 optarg);
-            break;
-        }
-        case 'f':
-            if (cli_parse_format("km", optarg,
-                                 1u << FMT_TEXT | 1u << FMT_CSV | 1u << FMT_JSON,
-                                 &fmt))
-                return EXIT_USAGE;
-            break;
-        case 'o': out = optarg; break;
-        case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_bad_option("km", argv);
-        }
-    }
-    if (optind != argc)
-        return cli_usage("km", "unexpected argument '%s'", argv[optind]);
-    if (!data || !formula)
-        return cli_usage("km", "--data and --formula are required");
+typedef struct {
+    const char *data, *formula, *weights, *out;
+    double level;
+    int fmt;
+    cli_read_args read;
+} km_opts;
 
+#define O(f) CLI_OFF(km_opts, f)
+static const cli_option options[] = {
+    {"data", CLI_STR, O(data), .key = "data"},
+    {"formula", CLI_STR, O(formula), .key = "formula"},
+    {"weights", CLI_STR, O(weights), .key = "weights"},
+    {"level", CLI_DOUBLE, O(level), .key = "level", .min = 0, .max = 1,
+     .flags = CLI_OPEN_MIN | CLI_OPEN_MAX},
+    {"format", CLI_CHOICE, O(fmt), .choices = cli_format_tcj},
+    {"out", CLI_STR, O(out), .key = NULL},
+    CLI_READ_ROWS(km_opts, read),
+    {.name = NULL}};
+#undef O
+
+static void init(void *p)
+{
+    km_opts *o = p;
+    o->out = "-";
+    o->level = 0.95;
+    o->fmt = FMT_TEXT;
+}
+
+static int validate(void *p, cli_err *err)
+{
+    km_opts *o = p;
+    if (!o->data || !o->formula)
+        return cli_err_usage(err, NULL, "--data and --formula are required");
+    return EXIT_OK;
+}
+
+static int run(void *p, cli_err *ce)
+{
+    km_opts *o = p;
+    const char *data = o->data, *formula = o->formula, *weights = o->weights, *out = o->out;
+    double level = o->level;
+    cli_format fmt = (cli_format)o->fmt;
+    cli_read_opts ro = {0};
+    int rc = cli_read_args_apply(&ro, &o->read, ce);
+    if (rc) {
+        cli_read_free(&ro);
+        return rc;
+    }
     rhaz_error err;
     rhaz_error_clear(&err);
-    int rc = EXIT_DATA;
+    rc = EXIT_DATA;
     rhaz_formula *f0 = NULL, *f = NULL;
     rhaz_table *t = NULL;
     rhaz_design *d = NULL;
@@ -89,13 +84,14 @@ int cmd_km(int argc, char **argv)
     char *text = NULL;
 
     if (!(f0 = rhaz_formula_parse(formula, &err))) {
-        rc = cli_error(&err);
+        ce->e = err;
+        rc = cli_err_lib(ce, "formula");
         goto done;
     }
     rhaz_lhs_kind lhs = rhaz_formula_lhs(f0);
     if (lhs != RHAZ_LHS_SURV2 && lhs != RHAZ_LHS_SURV3) {
-        rc = cli_usage("km", "the formula needs Surv(time, event) or "
-                             "Surv(start, stop, event) on the left");
+        rc = cli_err_usage(ce, "formula", "the formula needs Surv(time, event) or "
+                                          "Surv(start, stop, event) on the left");
         goto done;
     }
     /* the grouping terms become strata(...) of the design */
@@ -104,7 +100,7 @@ int cmd_km(int argc, char **argv)
     for (size_t k = 0; k < nt; k++)
         len += strlen(rhaz_formula_term(f0, k)) + 2;
     if (!(text = malloc(len))) {
-        rc = cli_fail("out of memory");
+        rc = cli_err_data(ce, NULL, "out of memory");
         goto done;
     }
     int w = snprintf(text, len, "%.*s~ ", (int)(tilde - formula), formula);
@@ -118,22 +114,25 @@ int cmd_km(int argc, char **argv)
         snprintf(text + w, len - (size_t)w, ")");
     }
     if (!(f = rhaz_formula_parse(text, &err))) {
-        rc = cli_error(&err);
+        ce->e = err;
+        rc = cli_err_lib(ce, "formula");
         goto done;
     }
     if (!(t = cli_read_table(&ro, data, &err))) {
-        rc = cli_error(&err);
+        ce->e = err;
+        rc = cli_err_lib(ce, cli_read_error_option(&ro, &err));
         goto done;
     }
     rhaz_design_options dopt = {0};
     dopt.weights = weights;
     dopt.drop_intercept = 1;
     if (!(d = rhaz_design_build(f, t, &dopt, &err))) {
-        rc = cli_error(&err);
+        ce->e = err;
+        rc = cli_err_lib(ce, weights && !strcmp(err.what, weights) ? "weights" : "formula");
         goto done;
     }
     if (d->n == 0) {
-        rc = cli_fail("%s: no complete rows for this formula", data);
+        rc = cli_err_data(ce, "formula", "%s: no complete rows for this formula", data);
         goto done;
     }
     rhaz_cox_data sv; /* the survival columns of the design */
@@ -141,11 +140,13 @@ int cmd_km(int argc, char **argv)
     if (!(km = rhaz_km_fit(d->n, sv.start, sv.stop, sv.event, d->weights, d->strata,
                            d->strata ? d->n_strata : 1, level, &err))) {
         cli_locate_row(&err, d, t, data);
-        rc = cli_error(&err);
+        ce->e = err;
+        rc = cli_err_lib(ce, NULL);
         goto done;
     }
     if (!(of = rhaz_outfile_open(out, &err))) {
-        rc = cli_error(&err);
+        ce->e = err;
+        rc = cli_err_lib(ce, "out");
         goto done;
     }
     FILE *fp = rhaz_outfile_fp(of);
@@ -219,11 +220,13 @@ int cmd_km(int argc, char **argv)
     rhaz_outfile *o2 = of;
     of = NULL;
     if (rhaz_outfile_commit(o2, &err) != RHAZ_OK) {
-        rc = cli_error(&err);
+        ce->e = err;
+        rc = cli_err_lib(ce, "out");
         goto done;
     }
     rc = EXIT_OK;
 done:
+    cli_read_free(&ro);
     rhaz_outfile_abort(of);
     rhaz_km_free(km);
     rhaz_design_free(d);
@@ -233,3 +236,9 @@ done:
     free(text);
     return rc;
 }
+
+const cli_cmd cli_cmd_km = {
+    .name = "km", .help = help, .options = options, .size = sizeof(km_opts),
+    .init = init, .validate = validate, .run = run};
+
+int cmd_km(int argc, char **argv) { return cli_main(&cli_cmd_km, argc, argv); }

@@ -1,8 +1,6 @@
 /* cmd_panel.c -- 'rhaz panel': state-treaty-year risk-set panels. */
-#include "cli.h"
+#include "cmd.h"
 
-#include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,174 +45,157 @@ static const char help[] =
     "  --data-dir DIR          data directory (default $RHAZ_DATA or data/)\n"
     "  -h, --help              this help\n";
 
-static int parse_int(const char *s, int lo, int hi, int *out)
-{
-    char *e;
-    errno = 0;
-    long v = strtol(s, &e, 10);
-    if (errno || e == s || *e || v < lo || v > hi)
-        return -1;
-    *out = (int)v;
-    return 0;
-}
+enum { MAXCOV = 32 };
+typedef struct {
+    rhaz_covariate_spec v[MAXCOV];
+    size_t n;
+} cov_list;
 
-static int parse_dbl(const char *s, double *out)
-{
-    char *e;
-    errno = 0;
-    double v = strtod(s, &e);
-    if (errno || e == s || *e)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-int cmd_panel(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        {"treaty", required_argument, 0, 't'},
-        {"treaties", required_argument, 0, 't'},
-        {"out", required_argument, 0, 'o'},
-        {"event", required_argument, 0, 'e'},
-        {"start", required_argument, 0, 's'},
-        {"end", required_argument, 0, 'E'},
-        {"democracy", required_argument, 0, 'd'},
-        {"region", required_argument, 0, 'r'},
-        {"lag", required_argument, 0, 'l'},
-        {"receiving-threshold", required_argument, 0, 'R'},
-        {"regime-cut", required_argument, 0, 'c'},
-        {"report", no_argument, 0, 'p'},
-        {"data-dir", required_argument, 0, 'D'},
-        {"covariates", required_argument, 0, 'C'},
-        {"covariates-key", required_argument, 0, 'K'},
-        {"covariates-year", required_argument, 0, 'Y'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
-    const char *keys = NULL, *out = NULL, *dir = NULL;
-    int report = 0, c;
-    enum { MAXCOV = 32 };
-    rhaz_covariate_spec cov[MAXCOV];
-    size_t ncov = 0;
+typedef struct {
+    const char *keys, *out, *dir;
+    int report;
+    FILE *report_fp; /* rhaz run: the report goes there (default stderr) */
     rhaz_panel_options o;
-    rhaz_panel_options_init(&o);
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 't': keys = optarg; break;
-        case 'o': out = optarg; break;
-        case 'D': dir = optarg; break;
-        case 'p': report = 1; break;
-        case 'e':
-            if (rhaz_event_parse(optarg, &o.event))
-                return cli_usage("panel", "--event must be ratification or signature");
-            break;
-        case 's':
-            if (parse_int(optarg, 1816, 2022, &o.start_year))
-                return cli_usage("panel", "--start must be a year in 1816..2022");
-            break;
-        case 'E':
-            if (parse_int(optarg, 1816, 2022, &o.end_year))
-                return cli_usage("panel", "--end must be a year in 1816..2022");
-            break;
-        case 'd':
-            if (rhaz_democracy_parse(optarg, &o.democracy))
-                return cli_usage("panel", "--democracy must be polity2, vdem, fh, bmr or lied");
-            break;
-        case 'r':
-            if (rhaz_region_parse(optarg, &o.region))
-                return cli_usage("panel", "--region must be region, subregion or wb");
-            break;
-        case 'l':
-            if (parse_int(optarg, 0, 20, &o.lag))
-                return cli_usage("panel", "--lag must be 0..20 years");
-            break;
-        case 'R':
-            if (parse_dbl(optarg, &o.receiving_threshold) || o.receiving_threshold < 0 ||
-                o.receiving_threshold > 100)
-                return cli_usage("panel", "--receiving-threshold must be a percentage");
-            break;
-        case 'c':
-            if (parse_dbl(optarg, &o.regime_cut) || !(o.regime_cut > 0) || o.regime_cut > 10)
-                return cli_usage("panel", "--regime-cut must be in (0, 10]");
-            break;
-        case 'C':
-            if (ncov == MAXCOV)
-                return cli_usage("panel", "at most %d --covariates files", MAXCOV);
-            cov[ncov++] = (rhaz_covariate_spec){.path = optarg};
-            break;
-        case 'K':
-        case 'Y':
-            if (!ncov)
-                return cli_usage("panel", "--%s comes after the --covariates file it "
-                                 "is about", c == 'K' ? "covariates-key" : "covariates-year");
-            if (c == 'K')
-                cov[ncov - 1].key = optarg;
-            else
-                cov[ncov - 1].year = optarg;
-            break;
-        case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_bad_option("panel", argv);
-        }
-    }
-    if (optind < argc)
-        return cli_usage("panel", "unexpected argument '%s'", argv[optind]);
-    if (!keys || !out)
-        return cli_usage("panel", "--treaty and --out are required");
-    if (o.start_year && o.start_year > o.end_year)
-        return cli_usage("panel", "--start %d is after --end %d", o.start_year, o.end_year);
+    cov_list cov;
+} panel_opts;
 
-    rhaz_error err;
-    rhaz_data *d = rhaz_data_open(dir, &err);
+/* --covariates FILE appends a file; --covariates-key/-year set the key
+ * and year columns of the last one (in a model file: the one file of
+ * covariates = FILE). */
+static int p_cov(const char *s, void *f)
+{
+    cov_list *c = f;
+    if (c->n == MAXCOV)
+        return -1;
+    c->v[c->n++] = (rhaz_covariate_spec){.path = s};
+    return 0;
+}
+static int p_cov_key(const char *s, void *f)
+{
+    cov_list *c = f;
+    if (!c->n)
+        return -1;
+    c->v[c->n - 1].key = s;
+    return 0;
+}
+static int p_cov_year(const char *s, void *f)
+{
+    cov_list *c = f;
+    if (!c->n)
+        return -1;
+    c->v[c->n - 1].year = s;
+    return 0;
+}
+
+static int p_event(const char *s, void *f) { return rhaz_event_parse(s, f); }
+static int p_democracy(const char *s, void *f) { return rhaz_democracy_parse(s, f); }
+static int p_region(const char *s, void *f) { return rhaz_region_parse(s, f); }
+
+#define O(f) CLI_OFF(panel_opts, f)
+static const cli_option options[] = {
+    {"treaty", CLI_LIST, O(keys), .key = "treaty"},
+    {"treaties", CLI_LIST, O(keys), .key = "treaties"},
+    {"out", CLI_STR, O(out), .key = NULL},
+    {"event", CLI_PARSE, O(o.event), .key = "event", .parse = p_event,
+     .expect = "ratification or signature"},
+    {"start", CLI_INT, O(o.start_year), .key = "start", .min = 1816, .max = 2022},
+    {"end", CLI_INT, O(o.end_year), .key = "end", .min = 1816, .max = 2022},
+    {"democracy", CLI_PARSE, O(o.democracy), .key = "democracy", .parse = p_democracy,
+     .expect = "polity2, vdem, fh, bmr or lied"},
+    {"region", CLI_PARSE, O(o.region), .key = "region", .parse = p_region,
+     .expect = "region, subregion or wb"},
+    {"lag", CLI_INT, O(o.lag), .key = "lag", .min = 0, .max = 20},
+    {"receiving-threshold", CLI_DOUBLE, O(o.receiving_threshold),
+     .key = "receiving_threshold", .min = 0, .max = 100},
+    {"regime-cut", CLI_DOUBLE, O(o.regime_cut), .key = "regime_cut", .min = 0,
+     .max = 10, .flags = CLI_OPEN_MIN},
+    {"report", CLI_FLAG, O(report), .key = NULL},
+    {"data-dir", CLI_STR, O(dir), .key = "data_dir"},
+    {"covariates", CLI_PARSE, O(cov), .key = "covariates", .parse = p_cov,
+     .expect = "a file (at most 32 files)"},
+    {"covariates-key", CLI_PARSE, O(cov), .key = "covariates_key", .parse = p_cov_key,
+     .expect = "given after the --covariates file it is about"},
+    {"covariates-year", CLI_PARSE, O(cov), .key = "covariates_year", .parse = p_cov_year,
+     .expect = "given after the --covariates file it is about"},
+    {"report-fp", CLI_PTR, O(report_fp), .key = NULL},
+    {.name = NULL}};
+#undef O
+
+static void init(void *p)
+{
+    rhaz_panel_options_init(&((panel_opts *)p)->o);
+}
+
+static int validate(void *p, cli_err *err)
+{
+    panel_opts *a = p;
+    if (!a->keys || !a->out)
+        return cli_err_usage(err, NULL, "--treaty and --out are required");
+    if (a->o.start_year && a->o.start_year > a->o.end_year)
+        return cli_err_usage(err, "start", "--start %d is after --end %d",
+                             a->o.start_year, a->o.end_year);
+    return EXIT_OK;
+}
+
+static int run(void *p, cli_err *err)
+{
+    panel_opts *a = p;
+    rhaz_data *d = rhaz_data_open(a->dir, &err->e);
     if (!d)
-        return cli_error(&err);
+        return cli_err_lib(err, "data-dir");
     size_t *idx = NULL, n = 0;
     rhaz_table *t = NULL;
     rhaz_panel_stats st;
     rhaz_match_log *log = rhaz_match_log_alloc();
     int rc = EXIT_OK;
     if (!log) {
-        rc = cli_fail("out of memory");
+        rc = cli_err_data(err, NULL, "out of memory");
         goto done;
     }
-    if (rhaz_data_select(d, keys, &idx, &n, &err) ||
-        !(t = rhaz_panel_build(d, idx, n, &o, &st, &err))) {
-        rc = cli_error(&err);
+    if (rhaz_data_select(d, a->keys, &idx, &n, &err->e)) {
+        rc = cli_err_lib(err, "treaty");
         goto done;
     }
-    for (size_t k = 0; k < ncov; k++)
-        if (rhaz_panel_add_covariates(d, t, &cov[k], o.lag, log, &err)) {
-            rc = cli_error(&err);
+    if (!(t = rhaz_panel_build(d, idx, n, &a->o, &st, &err->e))) {
+        rc = cli_err_lib(err, NULL);
+        goto done;
+    }
+    for (size_t k = 0; k < a->cov.n; k++)
+        if (rhaz_panel_add_covariates(d, t, &a->cov.v[k], a->o.lag, log, &err->e)) {
+            rc = cli_err_lib(err, strcmp(err->e.option, "covariates_key") == 0
+                                      ? "covariates-key" : "covariates");
             goto done;
         }
-    if (strcmp(out, "-") == 0) {
-        rhaz_outfile *of = rhaz_outfile_open("-", &err);
-        if (!of || rhaz_table_write_fp(t, rhaz_outfile_fp(of), &err)) {
+    if (strcmp(a->out, "-") == 0) {
+        rhaz_outfile *of = rhaz_outfile_open("-", &err->e);
+        if (!of || rhaz_table_write_fp(t, rhaz_outfile_fp(of), &err->e)) {
             rhaz_outfile_abort(of);
-            rc = cli_error(&err);
+            rc = cli_err_lib(err, "out");
             goto done;
         }
-        if (rhaz_outfile_commit(of, &err)) {
-            rc = cli_error(&err);
+        if (rhaz_outfile_commit(of, &err->e)) {
+            rc = cli_err_lib(err, "out");
             goto done;
         }
-    } else if (rhaz_table_write(t, out, &err)) {
-        rc = cli_error(&err);
+    } else if (rhaz_table_write(t, a->out, &err->e)) {
+        rc = cli_err_lib(err, "out");
         goto done;
     }
-    if (report) {
-        rhaz_data_report(d, stderr);
-        fputc('\n', stderr);
-        rhaz_panel_stats_write(&st, stderr);
-        if (ncov) {
-            fputc('\n', stderr);
-            rhaz_match_log_write(log, stderr);
+    FILE *rep = a->report_fp ? a->report_fp : stderr;
+    if (a->report) {
+        rhaz_data_report(d, rep);
+        fputc('\n', rep);
+        rhaz_panel_stats_write(&st, rep);
+        if (a->cov.n) {
+            fputc('\n', rep);
+            rhaz_match_log_write(log, rep);
         }
     } else {
-        fprintf(stderr, "rhaz: panel: %zu rows, %zu events, %zu states, %zu treaties "
-                        "(%.2f s)\n", st.rows, st.events, st.states, st.treaties, st.seconds);
-        if (ncov)
-            fprintf(stderr, "rhaz: covariates: %zu unmatched names, %zu matched by regex "
-                            "only, %zu aggregate rows dropped (--report lists them)\n",
+        fprintf(rep, "rhaz: panel: %zu rows, %zu events, %zu states, %zu treaties "
+                     "(%.2f s)\n", st.rows, st.events, st.states, st.treaties, st.seconds);
+        if (a->cov.n)
+            fprintf(rep, "rhaz: covariates: %zu unmatched names, %zu matched by regex "
+                         "only, %zu aggregate rows dropped (--report lists them)\n",
                     rhaz_match_log_count(log, RHAZ_NOTE_UNMATCHED),
                     rhaz_match_log_count(log, RHAZ_NOTE_REGEX),
                     rhaz_match_log_count(log, RHAZ_NOTE_AGGREGATE));
@@ -226,3 +207,9 @@ done:
     rhaz_data_free(d);
     return rc;
 }
+
+const cli_cmd cli_cmd_panel = {
+    .name = "panel", .help = help, .options = options, .size = sizeof(panel_opts),
+    .init = init, .validate = validate, .run = run};
+
+int cmd_panel(int argc, char **argv) { return cli_main(&cli_cmd_panel, argc, argv); }

@@ -1,7 +1,6 @@
 /* cmd_participation.c -- 'rhaz participation --asof DATE --treaties KEYS'. */
-#include "cli.h"
+#include "cmd.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,57 +23,66 @@ static const char help[] =
     "  --data-dir DIR          data directory (default $RHAZ_DATA or data/)\n"
     "  -h, --help              this help\n";
 
-int cmd_participation(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        {"asof", required_argument, 0, 'a'},
-        {"treaties", required_argument, 0, 't'},
-        {"treaty", required_argument, 0, 't'},
-        {"format", required_argument, 0, 'f'},
-        {"out", required_argument, 0, 'o'},
-        {"data-dir", required_argument, 0, 'D'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
-    const char *asof_s = NULL, *keys = NULL, *dir = NULL, *out = "-";
-    cli_format fmt = FMT_TEXT;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'a': asof_s = optarg; break;
-        case 't': keys = optarg; break;
-        case 'o': out = optarg; break;
-        case 'D': dir = optarg; break;
-        case 'f':
-            if (cli_parse_format("participation", optarg,
-                                 1u << FMT_TEXT | 1u << FMT_CSV | 1u << FMT_JSON, &fmt))
-                return EXIT_USAGE;
-            break;
-        case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_bad_option("participation", argv);
-        }
-    }
-    if (optind < argc)
-        return cli_usage("participation", "unexpected argument '%s'", argv[optind]);
-    if (!asof_s || !keys)
-        return cli_usage("participation", "--asof and --treaties are required");
-    rhaz_error err;
+typedef struct {
+    const char *asof_s, *keys, *dir, *out;
+    int fmt;
     rhaz_date asof;
-    if (rhaz_date_parse(asof_s, &asof, NULL, &err)) {
-        snprintf(err.what, sizeof err.what, "--asof");
-        return cli_usage("participation", "--asof: %s", err.msg);
-    }
+} part_opts;
+
+#define O(f) CLI_OFF(part_opts, f)
+static const cli_option options[] = {
+    {"asof", CLI_STR, O(asof_s), .key = "asof"},
+    {"treaties", CLI_LIST, O(keys), .key = "treaties"},
+    {"treaty", CLI_LIST, O(keys), .key = "treaty"},
+    {"format", CLI_CHOICE, O(fmt), .choices = cli_format_tcj},
+    {"out", CLI_STR, O(out), .key = NULL},
+    {"data-dir", CLI_STR, O(dir), .key = "data_dir"},
+    {.name = NULL}};
+#undef O
+
+static void init(void *p)
+{
+    part_opts *o = p;
+    o->out = "-";
+    o->fmt = FMT_TEXT;
+}
+
+static int validate(void *p, cli_err *err)
+{
+    part_opts *o = p;
+    if (!o->asof_s || !o->keys)
+        return cli_err_usage(err, NULL, "--asof and --treaties are required");
+    rhaz_error e;
+    if (rhaz_date_parse(o->asof_s, &o->asof, NULL, &e))
+        return cli_err_usage(err, "asof", "--asof: %s", e.msg);
+    return EXIT_OK;
+}
+
+static int run(void *p, cli_err *ce)
+{
+    part_opts *o = p;
+    const char *asof_s = o->asof_s, *keys = o->keys, *dir = o->dir, *out = o->out;
+    cli_format fmt = (cli_format)o->fmt;
+    rhaz_date asof = o->asof;
+    rhaz_error err;
     rhaz_data *d = rhaz_data_open(dir, &err);
-    if (!d)
-        return cli_error(&err);
+    if (!d) {
+        ce->e = err;
+        return cli_err_lib(ce, "data-dir");
+    }
     size_t *idx = NULL, n = 0;
     rhaz_table *t = NULL;
     rhaz_outfile *of = NULL;
     int rc = EXIT_OK;
-    if (rhaz_data_select(d, keys, &idx, &n, &err) ||
-        !(t = rhaz_data_participation(d, idx, n, asof, &err)) ||
+    if (rhaz_data_select(d, keys, &idx, &n, &err)) {
+        ce->e = err;
+        rc = cli_err_lib(ce, "treaties");
+        goto done;
+    }
+    if (!(t = rhaz_data_participation(d, idx, n, asof, &err)) ||
         !(of = rhaz_outfile_open(out, &err))) {
-        rc = cli_error(&err);
+        ce->e = err;
+        rc = cli_err_lib(ce, NULL);
         goto done;
     }
     FILE *fp = rhaz_outfile_fp(of);
@@ -84,7 +92,8 @@ int cmd_participation(int argc, char **argv)
         v[j] = rhaz_table_num(t, (size_t)j + 1);
     if (fmt == FMT_CSV) {
         if (rhaz_table_write_fp(t, fp, &err)) {
-            rc = cli_error(&err);
+            ce->e = err;
+            rc = cli_err_lib(ce, NULL);
             goto done;
         }
     } else if (fmt == FMT_JSON) {
@@ -105,8 +114,10 @@ int cmd_participation(int argc, char **argv)
             fprintf(fp, "%-12s %12.0f %8.0f %17.0f %12.0f\n", rhaz_table_str(t, 0, i),
                     v[0][i], v[1][i], v[2][i], v[3][i]);
     }
-    if (rhaz_outfile_commit(of, &err))
-        rc = cli_error(&err);
+    if (rhaz_outfile_commit(of, &err)) {
+        ce->e = err;
+        rc = cli_err_lib(ce, "out");
+    }
     of = NULL;
 done:
     rhaz_outfile_abort(of);
@@ -114,4 +125,13 @@ done:
     free(idx);
     rhaz_data_free(d);
     return rc;
+}
+
+const cli_cmd cli_cmd_participation = {
+    .name = "participation", .help = help, .options = options,
+    .size = sizeof(part_opts), .init = init, .validate = validate, .run = run};
+
+int cmd_participation(int argc, char **argv)
+{
+    return cli_main(&cli_cmd_participation, argc, argv);
 }

@@ -28,10 +28,10 @@ static const char help[] =
     "Run a declarative analysis: build the panel, fit every model, write\n"
     "tables and figures into the output directory, with a progress line per\n"
     "step on stderr.  Sections (docs/guide.md describes every key):\n"
-    "  [run]                title, description\n"
+    "  [run]                title, description, out\n"
     "  [panel]              treaty, event, start, end, democracy, region, lag,\n"
     "                       receiving_threshold, regime_cut, data_dir\n"
-    "  [participation]      treaties, asof\n"
+    "  [participation]      treaties, asof, format (text csv), data_dir\n"
     "  [model NAME]         type (logit|cloglog|cox|clogit), formula, vce, cluster,\n"
     "                       adjust, ties, firth, weights, level, maxit, data,\n"
     "                       keep_unconverged\n"
@@ -42,7 +42,8 @@ static const char help[] =
     "models/NAME.json and .txt, tables/NAME.txt/.tex/.md/.csv,\n"
     "figures/NAME.gp and .png.\n\n"
     "options:\n"
-    "  --out DIR        output directory (default out/NAME for NAME.model)\n"
+    "  --out DIR        output directory (default: [run] out, else out/NAME\n"
+    "                   for NAME.model)\n"
     "  --data-dir DIR   data directory for the panel (overrides data_dir)\n"
     "  --render LIST    figure formats (default png; none to skip gnuplot)\n"
     "  --quiet          no progress lines\n"
@@ -87,6 +88,14 @@ static int av_push(argvec *a, const char *fmt, ...)
     va_end(ap);
     a->v[a->n++] = s;
     a->v[a->n] = NULL;
+    return 0;
+}
+
+static int in_list(const char *key, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(*list, key) == 0)
+            return 1;
     return 0;
 }
 
@@ -284,38 +293,6 @@ static int run_command(run_ctx *r, const rhaz_mf_section *s,
     return cli_error(&err);
 }
 
-/* yes/no values */
-static int parse_bool(const rhaz_modelfile *mf, const rhaz_mf_section *s,
-                      const char *key, int *out)
-{
-    const char *v = rhaz_mf_get(s, key, NULL);
-    *out = 0;
-    if (!v)
-        return 0;
-    if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
-        *out = 1;
-    else if (strcmp(v, "no") && strcmp(v, "false") && strcmp(v, "0")) {
-        rhaz_error err;
-        rhaz_modelfile_error(mf, s, key, RHAZ_EPARSE, &err,
-                             "expected yes or no, not '%s'", v);
-        cli_error(&err);
-        return -1;
-    }
-    return 0;
-}
-
-/* Pass `key = value` as `--option value` when present. */
-static int pass(argvec *a, const rhaz_mf_section *s, const char *key,
-                const char *option)
-{
-    const char *v = rhaz_mf_get(s, key, NULL);
-    if (!v)
-        return 0;
-    if (av_push(a, "%s", option) || av_push(a, "%s", v))
-        return -1;
-    return 0;
-}
-
 /* Pass a list value ("a b c" or "a, b, c") as one comma list. */
 static int pass_list(argvec *a, const rhaz_mf_section *s, const char *key,
                      const char *option)
@@ -346,81 +323,124 @@ static int pass_list(argvec *a, const rhaz_mf_section *s, const char *key,
 
 /* ---------- steps ---------- */
 
+/* Run command c for section s: its keys through the command's table
+ * (keys in `own` are the section's own, read here), then what the run
+ * sets itself (name, value pairs; a NULL value is skipped), then
+ * validate and run.  An error names the model file's line and key. */
+static int run_cmd(run_ctx *r, const rhaz_mf_section *s, const cli_cmd *c,
+                   const char *const *own, const char *const *set, FILE *report,
+                   int nargs, char **args)
+{
+    cli_call *call = cli_call_new(c);
+    if (!call)
+        return cli_fail("out of memory");
+    cli_err e = {0};
+    int rc = cli_call_section(call, r->mf, s, own, &e);
+    if (!rc && nargs)
+        rc = cli_call_args(call, nargs, args, &e);
+    for (const char *const *kv = set; !rc && kv && kv[0]; kv += 2)
+        if (kv[1])
+            rc = cli_set(call, kv[0], kv[1], &e);
+    if (!rc && report)
+        rc = cli_set_ptr(call, "report-fp", report, &e);
+    if (!rc)
+        rc = cli_call_exec(call, &e);
+    if (rc) {
+        end_progress(r);
+        rc = cli_section_error(call, r->mf, s, &e);
+    }
+    cli_call_free(call);
+    return rc;
+}
+
 static int step_panel(run_ctx *r, const rhaz_mf_section *s, const char *data_dir)
 {
     progress(r, "building panel", "");
-    argvec a = {0};
-    int rc = EXIT_DATA;
-    const char *tk = rhaz_mf_get(s, "treaty", NULL) ? "treaty" : "treaties";
-    if (!rhaz_mf_get(s, tk, NULL)) {
+    if (!rhaz_mf_get(s, "treaty", NULL) && !rhaz_mf_get(s, "treaties", NULL)) {
         rhaz_error err;
         rhaz_modelfile_error(r->mf, s, NULL, RHAZ_EPARSE, &err,
                              "needs 'treaty = KEYS'");
-        return cli_error(&err);
+        return run_error(r, &err);
     }
     snprintf(r->panel, sizeof r->panel, "%s/panel.csv", r->out);
-    if (av_push(&a, "panel") || pass_list(&a, s, tk, "--treaty") ||
-        av_push(&a, "--out") || av_push(&a, "%s", r->panel) || av_push(&a, "--report"))
-        goto oom;
-    static const char *const keys[][2] = {
-        {"event", "--event"},         {"start", "--start"},
-        {"end", "--end"},             {"democracy", "--democracy"},
-        {"region", "--region"},       {"lag", "--lag"},
-        {"receiving_threshold", "--receiving-threshold"},
-        {"regime_cut", "--regime-cut"}};
-    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-        if (pass(&a, s, keys[k][0], keys[k][1]))
-            goto oom;
-    if (data_dir) {
-        if (av_push(&a, "--data-dir") || av_push(&a, "%s", data_dir))
-            goto oom;
-    } else if (pass(&a, s, "data_dir", "--data-dir"))
-        goto oom;
     char rep[4096];
     snprintf(rep, sizeof rep, "%s/panel-report.txt", r->out);
     rhaz_error err;
     rhaz_outfile *of = rhaz_outfile_open(rep, &err);
-    if (!of) {
-        av_free(&a);
-        return cli_error(&err);
-    }
-    rc = run_command(r, s, cmd_panel, &a, rhaz_outfile_fp(of));
+    if (!of)
+        return run_error(r, &err);
+    /* the source and panel accounting go into panel-report.txt */
+    const char *set[] = {"out", r->panel, "report", "", "data-dir", data_dir, NULL};
+    int rc = run_cmd(r, s, &cli_cmd_panel, NULL, set, rhaz_outfile_fp(of), 0, NULL);
     if (rc == 0) {
         if (rhaz_outfile_commit(of, &err) != RHAZ_OK)
-            rc = cli_error(&err);
+            rc = run_error(r, &err);
     } else
         rhaz_outfile_abort(of);
-    av_free(&a);
     return rc;
-oom:
-    av_free(&a);
-    return cli_fail("out of memory");
+}
+
+/* File extension of a text|csv|json|latex|markdown format name. */
+static const char *format_ext(const char *f, const char *const *allowed)
+{
+    static const char *const ext[][2] = {{"text", "txt"}, {"csv", "csv"},
+                                         {"json", "json"}, {"latex", "tex"},
+                                         {"markdown", "md"}};
+    if (!in_list(f, allowed))
+        return NULL;
+    for (int k = 0; k < 5; k++)
+        if (!strcmp(f, ext[k][0]))
+            return ext[k][1];
+    return NULL;
+}
+
+/* One command run per format of the section's 'format' list (default
+ * dflt); out_fmt gives the output path from the extension. */
+static int per_format(run_ctx *r, const rhaz_mf_section *s, const cli_cmd *c,
+                      const char *dflt, const char *const *allowed,
+                      const char *out_fmt, const char *const *extra,
+                      const char *const *own, int nargs, char **args)
+{
+    const char *fv = rhaz_mf_get(s, "format", NULL);
+    char **fmts = rhaz_mf_split(fv ? fv : dflt, NULL);
+    if (!fmts)
+        return cli_fail("out of memory");
+    int rc = 0;
+    for (char **f = fmts; !rc && *f; f++) {
+        const char *e = format_ext(*f, allowed);
+        if (!e) {
+            char list[128] = "";
+            for (const char *const *a = allowed; *a; a++)
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                         a == allowed ? "" : ", ", *a);
+            rhaz_error err;
+            rhaz_modelfile_error(r->mf, s, "format", RHAZ_EPARSE, &err,
+                                 "unknown format '%s' (%s)", *f, list);
+            rc = run_error(r, &err);
+            break;
+        }
+        char out[4200];
+        snprintf(out, sizeof out, out_fmt, r->out, s->name[0] ? "-" : "", s->name, e);
+        const char *set[16] = {"format", *f, "out", out};
+        size_t k = 4;
+        for (const char *const *x = extra; x && *x && k < 14; x++)
+            set[k++] = *x;
+        set[k] = NULL;
+        rc = run_cmd(r, s, c, own, set, NULL, nargs, args);
+    }
+    rhaz_mf_list_free(fmts);
+    return rc;
 }
 
 static int step_participation(run_ctx *r, const rhaz_mf_section *s,
                               const char *data_dir)
 {
     progress(r, "participation table", s->name);
-    static const char *const fmts[][2] = {{"text", "txt"}, {"csv", "csv"}};
-    for (int f = 0; f < 2; f++) {
-        argvec a = {0};
-        int bad = av_push(&a, "participation") || pass_list(&a, s, "treaties", "--treaties") ||
-                  pass(&a, s, "asof", "--asof") || av_push(&a, "--format") ||
-                  av_push(&a, "%s", fmts[f][0]) || av_push(&a, "--out") ||
-                  av_push(&a, "%s/participation%s%s.%s", r->out, s->name[0] ? "-" : "",
-                          s->name, fmts[f][1]);
-        if (!bad && data_dir)
-            bad = av_push(&a, "--data-dir") || av_push(&a, "%s", data_dir);
-        if (bad) {
-            av_free(&a);
-            return cli_fail("out of memory");
-        }
-        int rc = run_command(r, s, cmd_participation, &a, NULL);
-        av_free(&a);
-        if (rc)
-            return rc;
-    }
-    return 0;
+    static const char *const allowed[] = {"text", "csv", "json", NULL};
+    static const char *const own[] = {"format", NULL};
+    const char *extra[] = {"data-dir", data_dir, NULL};
+    return per_format(r, s, &cli_cmd_participation, "text csv", allowed,
+                      "%s/participation%s%s.%s", extra, own, 0, NULL);
 }
 
 static int step_model(run_ctx *r, const rhaz_mf_section *s)
@@ -501,55 +521,33 @@ static int step_table(run_ctx *r, const rhaz_mf_section *s)
         rhaz_mf_list_free(models);
         rhaz_modelfile_error(r->mf, s, NULL, RHAZ_EPARSE, &err,
                              "needs 'models = NAME, NAME, ...'");
-        return cli_error(&err);
+        return run_error(r, &err);
     }
     int rc = check_models(r, s, "models", models);
-    int ex = 0, stars = 1;
-    if (!rc && parse_bool(r->mf, s, "exp", &ex))
-        rc = EXIT_DATA;
-    if (!rc && rhaz_mf_get(s, "stars", NULL) && parse_bool(r->mf, s, "stars", &stars))
-        rc = EXIT_DATA;
-    int nostars = !stars;
-    const char *fv = rhaz_mf_get(s, "format", NULL);
-    char **fmts = rhaz_mf_split(fv ? fv : "text latex markdown csv", NULL);
-    if (!fmts)
+    /* the fitted models, named as in the file; their JSON as arguments */
+    char names[1024] = "";
+    for (char **m = models; *m; m++)
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+                 m == models ? "" : ",", *m);
+    static const char *const allowed[] = {"text", "latex", "markdown", "csv", NULL};
+    static const char *const own[] = {"models", "format", NULL};
+    const char *extra[] = {"names", names, NULL};
+    const cli_cmd *c = &cli_cmd_table;
+    char **paths = rc ? NULL : calloc(nm + 1, sizeof *paths);
+    if (!rc && !paths)
         rc = cli_fail("out of memory");
-    static const char *const ext[][2] = {
-        {"text", "txt"}, {"latex", "tex"}, {"markdown", "md"}, {"csv", "csv"}};
-    for (char **f = fmts; !rc && *f; f++) {
-        const char *e = NULL;
-        for (int k = 0; k < 4; k++)
-            if (!strcmp(*f, ext[k][0]))
-                e = ext[k][1];
-        if (!e) {
-            rhaz_modelfile_error(r->mf, s, "format", RHAZ_EPARSE, &err,
-                                 "unknown format '%s' (text, latex, markdown, csv)", *f);
-            rc = cli_error(&err);
-            break;
-        }
-        argvec a = {0};
-        char names[1024] = "";
-        for (char **m = models; *m; m++)
-            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
-                     m == models ? "" : ",", *m);
-        int bad = av_push(&a, "table") || av_push(&a, "--format") || av_push(&a, "%s", *f) ||
-                  av_push(&a, "--names") || av_push(&a, "%s", names) ||
-                  pass(&a, s, "labels", "--labels") || pass(&a, s, "title", "--title") ||
-                  pass(&a, s, "digits", "--digits") || av_push(&a, "--out") ||
-                  av_push(&a, "%s/tables/%s.%s", r->out, s->name, e);
-        if (!bad && ex)
-            bad = av_push(&a, "--exp");
-        if (!bad && nostars)
-            bad = av_push(&a, "--no-stars");
-        for (char **m = models; !bad && *m; m++)
-            bad = av_push(&a, "%s/models/%s.json", r->out, *m);
-        if (bad)
+    for (size_t k = 0; !rc && k < nm; k++) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s/models/%s.json", r->out, models[k]);
+        if (!(paths[k] = strdup(p)))
             rc = cli_fail("out of memory");
-        else
-            rc = run_command(r, s, cmd_table, &a, NULL);
-        av_free(&a);
     }
-    rhaz_mf_list_free(fmts);
+    if (!rc)
+        rc = per_format(r, s, c, "text latex markdown csv", allowed,
+                        "%s/tables/%.0s%s.%s", extra, own, (int)nm, paths);
+    for (size_t k = 0; paths && k < nm; k++)
+        free(paths[k]);
+    free(paths);
     rhaz_mf_list_free(models);
     return rc;
 }
@@ -610,21 +608,7 @@ static int step_figure(run_ctx *r, const rhaz_mf_section *s)
 
 /* ---------- the model-file schema: section kinds and their keys ---------- */
 
-static int in_list(const char *key, const char *const *list)
-{
-    for (; *list; list++)
-        if (strcmp(*list, key) == 0)
-            return 1;
-    return 0;
-}
-
-static int panel_key(const char *k)
-{
-    static const char *const keys[] = {
-        "treaty", "treaties", "event", "start", "end", "democracy", "region",
-        "lag", "receiving_threshold", "regime_cut", "data_dir", NULL};
-    return in_list(k, keys);
-}
+static int panel_key(const char *k) { return cli_cmd_has_key(&cli_cmd_panel, k); }
 
 /* [model]: type, and the keys of every 'rhaz fit TYPE' */
 static int model_key(const char *k)
@@ -639,15 +623,14 @@ static int model_key(const char *k)
 
 static int table_key(const char *k)
 {
-    static const char *const keys[] = {
-        "models", "format", "labels", "stars", "exp", "title", "digits", NULL};
-    return in_list(k, keys);
+    static const char *const own[] = {"models", "format", NULL};
+    return in_list(k, own) || cli_cmd_has_key(&cli_cmd_table, k);
 }
 
 static int participation_key(const char *k)
 {
-    static const char *const keys[] = {"treaties", "asof", "format", NULL};
-    return in_list(k, keys);
+    static const char *const own[] = {"format", NULL};
+    return in_list(k, own) || cli_cmd_has_key(&cli_cmd_participation, k);
 }
 
 static int run_key(const char *k)
@@ -791,6 +774,8 @@ int cmd_run(int argc, char **argv)
     if (!mf)
         return cli_error(&err);
     char outbuf[4096];
+    if (!out) /* [run] out = DIR */
+        out = rhaz_mf_get(rhaz_modelfile_find(mf, "run", NULL), "out", NULL);
     if (!out) {
         const char *b = strrchr(path, '/');
         b = b ? b + 1 : path;
@@ -800,7 +785,7 @@ int cmd_run(int argc, char **argv)
         snprintf(outbuf, sizeof outbuf, "out/%.*s", (int)n, b);
         out = outbuf;
     }
-    /* copy 'out' now: getopt state is reset by every command we run */
+    /* copy 'out' now (it may point into argv, which figures still reuse) */
     char outdir[4600];
     snprintf(outdir, sizeof outdir, "%s", out);
     run_ctx r = {.mf = mf, .out = outdir, .render = render, .quiet = quiet,

@@ -1,7 +1,6 @@
 /* cmd_table.c -- 'rhaz table FIT.json ...': models side by side. */
-#include "cli.h"
+#include "cmd.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,59 +25,56 @@ static const char help[] =
     "  --out FILE              write to FILE (atomically) instead of stdout\n"
     "  -h, --help              this help\n";
 
-int cmd_table(int argc, char **argv)
+typedef struct {
+    const char *names, *labels, *out;
+    int fmt;
+    rhaz_regtable_options opt;
+    char **files; /* FIT.json arguments */
+    size_t nfiles;
+} table_opts;
+
+static const cli_choice formats[] = {
+    {"text", RHAZ_REGTABLE_TEXT, 0}, {"latex", RHAZ_REGTABLE_LATEX, 0},
+    {"markdown", RHAZ_REGTABLE_MARKDOWN, 0}, {"csv", RHAZ_REGTABLE_CSV, 0},
+    {NULL, 0, 0}};
+
+#define O(f) CLI_OFF(table_opts, f)
+static const cli_option options[] = {
+    {"format", CLI_CHOICE, O(fmt), .choices = formats},
+    {"names", CLI_STR, O(names), .key = NULL},
+    {"labels", CLI_STR, O(labels), .key = "labels"},
+    {"exp", CLI_FLAG, O(opt.exponentiate), .key = "exp"},
+    {"digits", CLI_INT, O(opt.digits), .key = "digits", .min = 0, .max = 10},
+    {"no-stars", CLI_FLAG, O(opt.no_stars), .key = "stars", .flags = CLI_INVERT},
+    {"title", CLI_STR, O(opt.title), .key = "title"},
+    {"out", CLI_STR, O(out), .key = NULL},
+    {.name = NULL}};
+#undef O
+
+static void init(void *p)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, 0, 'f'},
-        {"names", required_argument, 0, 'n'},
-        {"labels", required_argument, 0, 'l'},
-        {"exp", no_argument, 0, 'e'},
-        {"digits", required_argument, 0, 'd'},
-        {"no-stars", no_argument, 0, 's'},
-        {"title", required_argument, 0, 't'},
-        {"out", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
-    rhaz_regtable_options opt = {0};
-    rhaz_regtable_format fmt = RHAZ_REGTABLE_TEXT;
-    const char *names = NULL, *labels = NULL, *out = "-";
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            if (strcmp(optarg, "text") == 0)
-                fmt = RHAZ_REGTABLE_TEXT;
-            else if (strcmp(optarg, "latex") == 0)
-                fmt = RHAZ_REGTABLE_LATEX;
-            else if (strcmp(optarg, "markdown") == 0)
-                fmt = RHAZ_REGTABLE_MARKDOWN;
-            else if (strcmp(optarg, "csv") == 0)
-                fmt = RHAZ_REGTABLE_CSV;
-            else
-                return cli_usage("table", "unknown --format '%s'", optarg);
-            break;
-        case 'n': names = optarg; break;
-        case 'l': labels = optarg; break;
-        case 'e': opt.exponentiate = 1; break;
-        case 'd': {
-            char *end;
-            long d = strtol(optarg, &end, 10);
-            if (*end || d < 0 || d > 10)
-                return cli_usage("table", "--digits takes 0..10");
-            opt.digits = (int)d;
-            break;
-        }
-        case 's': opt.no_stars = 1; break;
-        case 't': opt.title = optarg; break;
-        case 'o': out = optarg; break;
-        case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_bad_option("table", argv);
-        }
-    }
-    size_t k = (size_t)(argc - optind);
-    if (k == 0)
-        return cli_usage("table", "expected one or more FIT.json files");
+    table_opts *o = p;
+    o->out = "-";
+    o->fmt = RHAZ_REGTABLE_TEXT;
+}
+
+static int args(void *p, int n, char **v, cli_err *err)
+{
+    table_opts *o = p;
+    if (n == 0)
+        return cli_err_usage(err, NULL, "expected one or more FIT.json files");
+    o->files = v;
+    o->nfiles = (size_t)n;
+    return EXIT_OK;
+}
+
+static int run(void *p, cli_err *ce)
+{
+    table_opts *o = p;
+    rhaz_regtable_options opt = o->opt;
+    rhaz_regtable_format fmt = (rhaz_regtable_format)o->fmt;
+    const char *names = o->names, *labels = o->labels, *out = o->out;
+    size_t k = o->nfiles;
     rhaz_error err;
     int rc = EXIT_OK;
     rhaz_fit_summary **fits = calloc(k, sizeof *fits);
@@ -86,13 +82,13 @@ int cmd_table(int argc, char **argv)
     rhaz_table *lab = NULL;
     rhaz_outfile *of = NULL;
     if (!fits)
-        return cli_fail("out of memory");
+        return cli_err_data(ce, NULL, "out of memory");
     if (names) {
         size_t nn;
         nl = rhaz_mf_split(names, &nn);
         if (!nl || nn != k) {
-            rc = cli_usage("table", "--names gives %zu names for %zu models",
-                           nl ? nn : 0, k);
+            rc = cli_err_usage(ce, "names", "--names gives %zu names for %zu models",
+                               nl ? nn : 0, k);
             goto done;
         }
         opt.model_names = (const char *const *)nl;
@@ -102,37 +98,44 @@ int cmd_table(int argc, char **argv)
         rhaz_csv_options co = {.as_string = as_str};
         lab = rhaz_table_read(labels, &co, &err);
         if (!lab) {
-            rc = cli_error(&err);
+            ce->e = err;
+            rc = cli_err_lib(ce, "labels");
             goto done;
         }
         if (rhaz_table_find(lab, "term") < 0 || rhaz_table_find(lab, "label") < 0) {
             rhaz_error_set(&err, RHAZ_EDATA, labels, 1,
                            "label file needs columns 'term' and 'label'");
-            rc = cli_error(&err);
+            ce->e = err;
+            rc = cli_err_lib(ce, "labels");
             goto done;
         }
         opt.labels = lab;
     }
     for (size_t m = 0; m < k; m++) {
-        fits[m] = rhaz_fit_summary_read_json(argv[optind + (int)m], &err);
+        fits[m] = rhaz_fit_summary_read_json(o->files[m], &err);
         if (!fits[m]) {
-            rc = cli_error(&err);
+            ce->e = err;
+            rc = cli_err_lib(ce, NULL);
             goto done;
         }
     }
     of = rhaz_outfile_open(out, &err);
     if (!of) {
-        rc = cli_error(&err);
+        ce->e = err;
+        rc = cli_err_lib(ce, "out");
         goto done;
     }
     if (rhaz_regtable_write(rhaz_outfile_fp(of), (const rhaz_fit_summary *const *)fits,
                             k, fmt, &opt, &err) != RHAZ_OK) {
         rhaz_outfile_abort(of);
-        rc = cli_error(&err);
+        ce->e = err;
+        rc = cli_err_lib(ce, NULL);
         goto done;
     }
-    if (rhaz_outfile_commit(of, &err) != RHAZ_OK)
-        rc = cli_error(&err);
+    if (rhaz_outfile_commit(of, &err) != RHAZ_OK) {
+        ce->e = err;
+        rc = cli_err_lib(ce, "out");
+    }
 done:
     for (size_t m = 0; m < k; m++)
         rhaz_fit_summary_free(fits[m]);
@@ -141,3 +144,9 @@ done:
     rhaz_table_free(lab);
     return rc;
 }
+
+const cli_cmd cli_cmd_table = {
+    .name = "table", .help = help, .options = options, .size = sizeof(table_opts),
+    .init = init, .args = args, .run = run};
+
+int cmd_table(int argc, char **argv) { return cli_main(&cli_cmd_table, argc, argv); }

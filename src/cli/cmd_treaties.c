@@ -1,7 +1,6 @@
 /* cmd_treaties.c -- 'rhaz treaties': keys, UN numbers, titles, dates opened. */
-#include "cli.h"
+#include "cmd.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,37 +17,31 @@ static const char help[] =
     "  --data-dir DIR          data directory (default $RHAZ_DATA or data/)\n"
     "  -h, --help              this help\n";
 
-int cmd_treaties(int argc, char **argv)
+typedef struct {
+    int core, fmt;
+    const char *dir;
+} treaties_opts;
+
+#define O(f) CLI_OFF(treaties_opts, f)
+static const cli_option options[] = {
+    {"core", CLI_FLAG, O(core), .key = NULL},
+    {"format", CLI_CHOICE, O(fmt), .choices = cli_format_tcj},
+    {"data-dir", CLI_STR, O(dir), .key = NULL},
+    {.name = NULL}};
+#undef O
+
+static int run(void *p, cli_err *ce)
 {
-    static const struct option longopts[] = {
-        {"core", no_argument, 0, 'c'},
-        {"format", required_argument, 0, 'f'},
-        {"data-dir", required_argument, 0, 'D'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
-    int core = 0, c;
-    cli_format fmt = FMT_TEXT;
-    const char *dir = NULL;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'c': core = 1; break;
-        case 'f':
-            if (cli_parse_format("treaties", optarg,
-                                 1u << FMT_TEXT | 1u << FMT_CSV | 1u << FMT_JSON, &fmt))
-                return EXIT_USAGE;
-            break;
-        case 'D': dir = optarg; break;
-        case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_bad_option("treaties", argv);
-        }
-    }
-    if (optind < argc)
-        return cli_usage("treaties", "unexpected argument '%s'", argv[optind]);
+    treaties_opts *o = p;
+    int core = o->core;
+    cli_format fmt = (cli_format)o->fmt;
+    const char *dir = o->dir;
     rhaz_error err;
     rhaz_data *d = rhaz_data_open(dir, &err);
-    if (!d)
-        return cli_error(&err);
+    if (!d) {
+        ce->e = err;
+        return cli_err_lib(ce, "data-dir");
+    }
     size_t n = rhaz_data_ntreaties(d);
     int first = 1;
     if (fmt == FMT_CSV)
@@ -91,3 +84,9 @@ int cmd_treaties(int argc, char **argv)
     rhaz_data_free(d);
     return EXIT_OK;
 }
+
+const cli_cmd cli_cmd_treaties = {
+    .name = "treaties", .help = help, .options = options,
+    .size = sizeof(treaties_opts), .run = run};
+
+int cmd_treaties(int argc, char **argv) { return cli_main(&cli_cmd_treaties, argc, argv); }

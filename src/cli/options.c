@@ -303,6 +303,14 @@ static int set_value(cli_call *call, const cli_option *o, const char *v,
         rhaz_mf_list_free(items);
         return 0;
     }
+    case CLI_PARSE:
+        if (o->parse(v, field) == 0)
+            return 0;
+        if (mf)
+            snprintf(msg, size, "must be %s, not '%s'", o->expect, v);
+        else
+            snprintf(msg, size, "--%s '%s': must be %s", o->name, v, o->expect);
+        return -1;
     case CLI_PTR:
         break;
     }
@@ -367,6 +375,15 @@ int cli_call_section(cli_call *call, const rhaz_modelfile *mf,
             return EXIT_DATA;
         }
     }
+    return EXIT_OK;
+}
+
+int cli_call_args(cli_call *call, int n, char **v, cli_err *err)
+{
+    if (call->cmd->args)
+        return call->cmd->args(call->opts, n, v, err);
+    if (n > 0)
+        return cli_err_usage(err, NULL, "unexpected argument '%s'", v[0]);
     return EXIT_OK;
 }
 
@@ -463,10 +480,7 @@ int cli_main(const cli_cmd *c, int argc, char **argv)
     }
     if (rc)
         goto done;
-    if (c->args)
-        rc = c->args(call->opts, argc - optind, argv + optind, &err);
-    else if (optind < argc)
-        rc = cli_err_usage(&err, NULL, "unexpected argument '%s'", argv[optind]);
+    rc = cli_call_args(call, argc - optind, argv + optind, &err);
     if (!rc)
         rc = cli_call_exec(call, &err);
     if (rc && err.e.status != RHAZ_OK)

@@ -186,6 +186,21 @@ int cli_read_option(cli_read_opts *r, const char *cmd, int c, char *arg)
     return 1;
 }
 
+/* Copy v (r owns the copy) and store it as reading option c. */
+static int read_copy(cli_read_opts *r, int c, const char *name, const char *v,
+                     cli_err *err)
+{
+    char *copy = strdup(v), msg[256];
+    if (!copy || r->nown >= (int)(sizeof r->own / sizeof r->own[0])) {
+        free(copy);
+        return cli_err_usage(err, name, "too many --%s values", name);
+    }
+    r->own[r->nown++] = copy;
+    if (read_set(r, c, copy, msg, sizeof msg) != 0)
+        return cli_err_usage(err, name, "%s", msg);
+    return EXIT_OK;
+}
+
 int cli_read_args_apply(cli_read_opts *r, const cli_read_args *a, cli_err *err)
 {
     static const struct {
@@ -193,28 +208,31 @@ int cli_read_args_apply(cli_read_opts *r, const cli_read_args *a, cli_err *err)
         const char *name;
         size_t off;
     } rows[] = {
-        {OPT_READ_NA, "na", offsetof(cli_read_args, na)},
-        {OPT_READ_TEXT, "text", offsetof(cli_read_args, text)},
         {OPT_READ_DELIM, "delim", offsetof(cli_read_args, delim)},
         {OPT_READ_DECIMAL, "decimal", offsetof(cli_read_args, decimal)},
         {OPT_READ_ENCODING, "encoding", offsetof(cli_read_args, encoding)},
     };
     if (a->latin1)
         read_set(r, OPT_READ_LATIN1, NULL, NULL, 0);
-    for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+    int rc = EXIT_OK;
+    for (size_t k = 0; !rc && k < a->na.n; k++)
+        rc = read_copy(r, OPT_READ_NA, "na", a->na.v[k], err);
+    for (size_t k = 0; !rc && k < a->text.n; k++)
+        rc = read_copy(r, OPT_READ_TEXT, "text", a->text.v[k], err);
+    for (size_t k = 0; !rc && k < sizeof rows / sizeof rows[0]; k++) {
         const char *v = *(const char *const *)((const char *)a + rows[k].off);
-        if (!v)
-            continue;
-        char *copy = strdup(v), msg[256];
-        if (!copy || r->nown >= (int)(sizeof r->own / sizeof r->own[0])) {
-            free(copy);
-            return cli_err_data(err, rows[k].name, "out of memory");
-        }
-        r->own[r->nown++] = copy;
-        if (read_set(r, rows[k].c, copy, msg, sizeof msg) != 0)
-            return cli_err_usage(err, rows[k].name, "%s", msg);
+        if (v)
+            rc = read_copy(r, rows[k].c, rows[k].name, v, err);
     }
-    return EXIT_OK;
+    return rc;
+}
+
+const char *cli_read_error_option(const cli_read_opts *r, const rhaz_error *e)
+{
+    for (int k = 0; k < r->ntext; k++)
+        if (strcmp(e->what, r->text[k]) == 0)
+            return "text";
+    return "data";
 }
 
 void cli_read_free(cli_read_opts *r)
@@ -245,6 +263,8 @@ rhaz_table *cli_read_table(cli_read_opts *r, const char *path, rhaz_error *err)
         if (rhaz_table_find(t, r->text[k]) < 0) {
             rhaz_error_set(err, RHAZ_ENOTFOUND, path, 1, "--text: no column '%s'",
                            r->text[k]);
+            if (err) /* the column: cli_read_error_option names --text */
+                snprintf(err->what, sizeof err->what, "%s", r->text[k]);
             rhaz_table_free(t);
             return NULL;
         }
