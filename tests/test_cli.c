@@ -275,8 +275,42 @@ static void test_families(void)
     remove(fj);
 }
 
+/* Weighted Cox: non-integer weights give R's default robust variance
+ * (tests/reference/cox_weighted_ref.R), --vce model the model-based. */
+static void test_weighted_cox(void)
+{
+    T_SECTION("weighted Cox variance default");
+    rhaz_error e;
+    rhaz_table *ref = rhaz_table_read("tests/reference/cox_weighted_ref.csv", NULL, &e);
+    T_CHECK(ref != NULL, "reference: %s", e.msg);
+    const char *tmp = t_tmp("wcox.csv");
+    const char *vce[] = {"", "--vce model"}, *col[] = {"se_default", "se_model"};
+    for (int k = 0; k < 2 && ref; k++) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "fit cox --data tests/fixtures/cox_weighted.csv "
+                 "--formula 'Surv(time,status) ~ karno + age' --weights w %s "
+                 "--format csv --out %s", vce[k], tmp);
+        T_EQ_INT(t_run(cmd, NULL, NULL), 0, cmd);
+        rhaz_table *got = rhaz_table_read(tmp, NULL, &e);
+        T_CHECK(got && rhaz_table_nrow(got) == 2, "fit read: %s", e.msg);
+        if (!got)
+            continue;
+        const double *se = rhaz_table_num(got, (size_t)rhaz_table_find(got, "std_error"));
+        const double *want = rhaz_table_num(ref, (size_t)rhaz_table_find(ref, col[k]));
+        double worst = 0;
+        for (size_t i = 0; i < 2; i++)
+            worst = fmax(worst, fabs(se[i] - want[i]) / want[i]);
+        printf("weighted cox %s: max rel diff %.2g\n", col[k], worst);
+        T_CHECK(worst < 1e-10, "%s agrees with R to 1e-10 (%.2g)", col[k], worst);
+        rhaz_table_free(got);
+    }
+    remove(tmp);
+    rhaz_table_free(ref);
+}
+
 int main(void)
 {
+    test_weighted_cox();
     snprintf(tmpdir, sizeof tmpdir, "%s", "/tmp/rhaz-cli-XXXXXX");
     if (!mkdtemp(tmpdir)) {
         perror("mkdtemp");

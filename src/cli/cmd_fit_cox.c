@@ -20,7 +20,8 @@ static const char help[] =
     CLI_READ_HELP
     "  --formula F         model formula (required)\n"
     "  --ties efron|breslow  handling of tied event times (default efron)\n"
-    "  --weights COL       case weights (> 0)\n"
+    "  --weights COL       case weights (> 0); non-integer weights imply\n"
+    "                      --vce robust unless --vce is given (R coxph default)\n"
     "  --vce V             model (default), robust or cluster: the sandwich\n"
     "                      V (sum_g U_g U_g') V of R's coxph(robust = TRUE) /\n"
     "                      cluster(), U_g the summed weighted score residuals\n"
@@ -610,6 +611,17 @@ static int run(void *p, cli_err *err)
     o.firth = a->firth;
     o.robust = a->robust;
     o.adj = (rhaz_vce_adj)a->adj;
+    if (a->vce < 0 && !a->firth && cd.weights && !cd.cluster) {
+        /* R's coxph (survival >= 3): non-integer case weights imply the
+         * robust variance unless robust = FALSE; --vce model asks for
+         * the model-based one */
+        for (size_t i = 0; i < cd.n && !o.robust; i++)
+            if (cd.weights[i] != floor(cd.weights[i]))
+                o.robust = 1;
+        if (o.robust)
+            rhaz_message("note: non-integer case weights: robust variance, as "
+                         "R's coxph (--vce model for the model-based one)");
+    }
     if (!(fit = rhaz_cox_fit(&cd, &o, &err->e))) {
         if (!err->e.file[0]) /* a whole-data condition: name the file */
             snprintf(err->e.file, sizeof err->e.file, "%s", a->data);
