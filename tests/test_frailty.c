@@ -250,6 +250,10 @@ int main(void)
         {"nf_gamma", "frailty_nf.csv", rcf, RHAZ_FRAILTY_GAMMA, RHAZ_TIES_EFRON, NAN, 0},
         {"cp_gamma", "frailty_cp.csv", cpf, RHAZ_FRAILTY_GAMMA, RHAZ_TIES_EFRON, NAN, 1},
         {"cp_gauss", "frailty_cp.csv", cpf, RHAZ_FRAILTY_GAUSSIAN, RHAZ_TIES_EFRON, NAN, 1},
+        {"r5_gamma", "frailty_rc.csv", "Surv(time, status) ~ x1 + x2 + cluster(g5)",
+         RHAZ_FRAILTY_GAMMA, RHAZ_TIES_EFRON, NAN, 0},
+        {"r5_gauss", "frailty_rc.csv", "Surv(time, status) ~ x1 + x2 + cluster(g5)",
+         RHAZ_FRAILTY_GAUSSIAN, RHAZ_TIES_EFRON, NAN, 0},
         {"icmw_gamma", "icmw_panel.csv",
          "Surv(duration - 1, duration, event) ~ democracy + region_density + oecd + "
          "cluster(iso3c)", RHAZ_FRAILTY_GAMMA, RHAZ_TIES_EFRON, NAN, 1},

@@ -24,8 +24,9 @@
  *
  * Inner Newton-Raphson as survival's coxfit5/agfit5: the information of
  * the random effects is approximated by its diagonal (R's "sparse"
- * computation, the default for more than 5 groups), so the variances
- * below are those of R's fit (var = the b-block of H^-1, var2 =
+ * computation, the default for more than 5 groups; with 5 or fewer the
+ * full information, as R's dense term), so the variances below are
+ * those of R's fit (var = the b-block of H^-1, var2 =
  * H^-1 (H - P) H^-1, P the penalty's second derivative; R's se(coef) and
  * se2).  Degrees of freedom as coxpenal.df.  Model-based variances only.
  */

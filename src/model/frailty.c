@@ -54,6 +54,8 @@ struct rhaz_frailty {
     double *beta, *fb, *oldb, *oldf, *bz, *u, *I, *D, *ipen, *S, *Sinv,
            *step, *tmp;
     int zflag, rank;
+    int dense;               /* G <= 5: R's sparse = FALSE, full H */
+    double *H, *V;           /* P x P (dense only) */
     double logpen, penalty;  /* penalty added to PL; R's pfun penalty */
     /* saved solutions per outer iteration */
     double *thsave, *csave, *fsave;
@@ -85,7 +87,8 @@ void rhaz_frailty_free(rhaz_frailty *f)
                     f->oldf, f->bz,   f->u,      f->I,     f->D,    f->ipen,
                     f->S,    f->Sinv, f->step,   f->tmp,   f->thsave,
                     f->csave, f->fsave, f->coef, f->vcov,  f->vcov2,
-                    f->frail, f->fvar, f->df,    f->hist,  f->aliased};
+                    f->frail, f->fvar, f->df,    f->hist,  f->aliased,
+                    f->H,    f->V};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
         free(ptrs[i]);
     free(f);
@@ -161,6 +164,20 @@ static void penalty_cb(rhaz_frailty *f, double theta)
 static int factor_h(rhaz_frailty *f, double toler)
 {
     const size_t p = f->p, P = f->P, G = f->G;
+    if (f->dense) {
+        /* the full penalized information; theta = 0: the frailty rows
+         * and columns are the identity (R's zflag) */
+        for (size_t j = 0; j < P; j++)
+            for (size_t l = 0; l < P; l++) {
+                double v = f->I[j * P + l];
+                if (f->zflag && (j >= p || l >= p))
+                    v = j == l;
+                else if (j == l && j >= p)
+                    v += f->ipen[j - p];
+                f->H[j * P + l] = v;
+            }
+        return rhaz_ldl_factor_(f->H, P, RHAZ_LDL_PIVOT_MAX_DIAG, toler, NULL, NULL, NULL);
+    }
     for (size_t g = 0; g < G; g++)
         f->D[g] = f->zflag ? 1.0 : f->I[(p + g) * P + p + g] + f->ipen[g];
     for (size_t j = 0; j < p; j++)
@@ -182,6 +199,11 @@ static void solve_h(rhaz_frailty *f)
 {
     const size_t p = f->p, P = f->P, G = f->G;
     double *sb = f->step, *sf = f->step + p;
+    if (f->dense) {
+        memcpy(f->step, f->u, P * sizeof(double)); /* u_w = 0 if zflag */
+        rhaz_ldl_solve_(f->H, P, f->step);
+        return;
+    }
     for (size_t j = 0; j < p; j++) {
         double v = f->u[j];
         if (!f->zflag)
@@ -258,27 +280,40 @@ static double inner(rhaz_frailty *f, double theta, const rhaz_frailty_options *o
 static void variances(rhaz_frailty *f)
 {
     const size_t p = f->p, P = f->P, G = f->G;
-    if (p)
-        rhaz_ldl_inverse_(f->S, p, f->Sinv);
-    /* W = V_wb (G x p): -D^-1 I_wb Sinv */
-    double *W = f->tmp; /* G x p */
-    for (size_t g = 0; g < G; g++)
-        for (size_t j = 0; j < p; j++) {
-            double v = 0;
-            if (!f->zflag)
-                for (size_t l = 0; l < p; l++)
-                    v += f->I[l * P + p + g] * f->Sinv[l * p + j];
-            W[g * p + j] = -v / f->D[g];
-        }
-    double trpen = 0;
-    for (size_t g = 0; g < G; g++) {
-        double a = 1 / f->D[g];
-        if (!f->zflag)
+    double *W = f->tmp; /* W = V_wb (G x p) */
+    if (f->dense) {
+        rhaz_ldl_inverse_(f->H, P, f->V);
+        for (size_t j = 0; j < p; j++)
+            for (size_t l = 0; l < p; l++)
+                f->Sinv[j * p + l] = f->V[j * P + l];
+        for (size_t g = 0; g < G; g++) {
             for (size_t j = 0; j < p; j++)
-                a -= W[g * p + j] * f->I[j * P + p + g] / f->D[g];
-        f->fvar[g] = a;
-        trpen += a * f->ipen[g];
+                W[g * p + j] = f->V[(p + g) * P + j];
+            f->fvar[g] = f->V[(p + g) * P + p + g];
+        }
+    } else {
+        if (p)
+            rhaz_ldl_inverse_(f->S, p, f->Sinv);
+        /* -D^-1 I_wb Sinv; diag V_ww = D^-1 + D^-1 I_wb Sinv I_bw D^-1 */
+        for (size_t g = 0; g < G; g++)
+            for (size_t j = 0; j < p; j++) {
+                double v = 0;
+                if (!f->zflag)
+                    for (size_t l = 0; l < p; l++)
+                        v += f->I[l * P + p + g] * f->Sinv[l * p + j];
+                W[g * p + j] = -v / f->D[g];
+            }
+        for (size_t g = 0; g < G; g++) {
+            double a = 1 / f->D[g];
+            if (!f->zflag)
+                for (size_t j = 0; j < p; j++)
+                    a -= W[g * p + j] * f->I[j * P + p + g] / f->D[g];
+            f->fvar[g] = a;
+        }
     }
+    double trpen = 0;
+    for (size_t g = 0; g < G; g++)
+        trpen += f->fvar[g] * f->ipen[g];
     for (size_t j = 0; j < p; j++)
         for (size_t l = 0; l < p; l++) {
             double v = f->Sinv[j * p + l];
@@ -424,12 +459,9 @@ rhaz_frailty *rhaz_frailty_fit(const rhaz_cox_data *d, const int *group,
                               "frailty: cluster() with a frailty term is not "
                               "implemented (the frailty fit reports model-based "
                               "variances only)"), NULL;
-    if (G <= 5)
-        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
-                              "frailty: %zu groups: with 5 or fewer groups R's coxph "
-                              "fits the frailty as a dense penalized term (sparse = "
-                              "FALSE), which rhaz does not implement; it needs at "
-                              "least 6 groups", G), NULL;
+    if (G < 2)
+        return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                              "frailty: the grouping has a single level"), NULL;
     if (G > 5000)
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
                               "frailty: %zu groups: at most 5000 (the fit is "
@@ -501,15 +533,24 @@ rhaz_frailty *rhaz_frailty_fit(const rhaz_cox_data *d, const int *group,
     XALLOC(f->df, f->n_terms + 1);
     XALLOC(f->hist, 2 * (opt->outer_max + 1));
     XALLOC(f->aliased, p);
+    f->dense = G <= 5; /* R: frailty(x, sparse = (nclass > 5)) */
+    if (f->dense) {
+        XALLOC(f->H, P * P);
+        XALLOC(f->V, P * P);
+    }
 
     rhaz_frailty_result *r = &f->res;
     int gamma = opt->dist == RHAZ_FRAILTY_GAMMA, fixed = !isnan(opt->theta);
     double oeps = !isnan(opt->outer_eps) ? opt->outer_eps
                   : gamma ? 1e-5 : sqrt(opt->eps);
-    /* loglik0: PL at b = 0 without frailty (coxfit5_a) */
-    r->loglik_init = eval_pl(f);
-
     double theta = fixed ? opt->theta : gamma ? 0.0 : 1.0;
+    /* loglik0: PL at b = 0 (coxfit5_a); a dense term adds its penalty at
+     * w = 0 and the first theta (gaussian: -G/2 log(2 pi theta)) */
+    r->loglik_init = eval_pl(f);
+    if (f->dense) {
+        penalty_cb(f, theta);
+        r->loglik_init += f->logpen;
+    }
     double *hx = f->hist; /* theta, and c.loglik (gamma) / resid (gauss) */
     double hy[64], hth[64];
     size_t nh = 0;
@@ -669,6 +710,11 @@ rhaz_frailty *rhaz_frailty_fit(const rhaz_cox_data *d, const int *group,
     r->outer_converged = done;
     r->converged = conv;
     r->rank = f->rank < 0 ? -f->rank : f->rank;
+    if (f->dense) { /* the rank of the coefficient block */
+        r->rank = 0;
+        for (size_t j = 0; j < p; j++)
+            r->rank += f->Sinv[j * p + j] != 0;
+    }
     for (size_t j = 0; j < p; j++) {
         f->aliased[j] = r->rank < (int)p && f->Sinv[j * p + j] == 0;
         f->coef[j] = f->aliased[j] ? NAN : f->beta[j];

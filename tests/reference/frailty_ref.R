@@ -33,7 +33,7 @@ x1 <- rnorm(n); x2 <- rbinom(n, 1, 0.5)
 t <- rexp(n, exp(0.5 * x1 - 0.3 * x2 + w)); cz <- rexp(n, 0.3)
 time <- round(pmin(t, cz) * 4) / 4 + 0.25
 status <- as.integer(t <= cz)
-rc <- data.frame(time, status, x1, x2, g)
+rc <- data.frame(time, status, x1, x2, g, g5 = g %% 5 + 1)
 
 # (start, stop] with strata and time-varying x1: 40 groups (countries),
 # yearly rows until the event or year 12, two strata
@@ -114,6 +114,11 @@ cases <- list(
     icmw_gamma = list(d = read.csv("tests/fixtures/icmw_panel.csv"),
                       f = Surv(duration - 1, duration, event) ~ democracy +
                           region_density + oecd + frailty(iso3c)),
+    # 5 groups: R fits the frailty as a dense penalized term (sparse = FALSE)
+    r5_gamma = list(d = rc,
+                    f = Surv(time, status) ~ x1 + x2 + frailty(g5)),
+    r5_gauss = list(d = rc,
+                    f = Surv(time, status) ~ x1 + x2 + frailty.gaussian(g5)),
     rc_fixed = list(d = rc, f = Surv(time, status) ~ x1 + x2 + frailty(g, theta = 0.5)))
 for (nm in names(cases)) {
     cs <- cases[[nm]]
@@ -122,16 +127,18 @@ for (nm in names(cases)) {
     h <- fit$history[[1]]
     hh <- h$history
     theta <- if (is.null(hh)) h$theta else hh[nrow(hh), 1]
-    add(nm, "coef", coef(fit))
-    add(nm, "se", sqrt(diag(fit$var)))
-    add(nm, "se2", sqrt(diag(fit$var2)))
+    # dense (5 groups): the random effects are coefficients "gamma:k"
+    isf <- grepl("^(gamma|gauss):", names(coef(fit)))
+    add(nm, "coef", coef(fit)[!isf])
+    add(nm, "se", sqrt(diag(fit$var))[!isf])
+    add(nm, "se2", sqrt(diag(fit$var2))[!isf])
     add(nm, "theta", theta)
     add(nm, "loglik", fit$loglik)
     add(nm, "penalty", fit$penalty)
     add(nm, "df", fit$df)
     add(nm, "iter", fit$iter)
-    add(nm, "frail", fit$frail)
-    add(nm, "fvar", fit$fvar)
+    add(nm, "frail", if (any(isf)) coef(fit)[isf] else fit$frail)
+    add(nm, "fvar", if (any(isf)) diag(fit$var)[isf] else fit$fvar)
     if (!is.null(h$c.loglik)) add(nm, "iloglik", h$c.loglik)
     if (!is.null(hh)) add(nm, "history", hh)
 }
