@@ -11,7 +11,8 @@
 #
 # Firth is timed with Wald intervals (--no-profile); logit with year
 # dummies keeps fits with separated years (--keep-unconverged), as R glm
-# does with a warning.
+# does with a warning.  clogit conditions on the states (~70 rows each, at
+# most one event: ~14k strata at 1M rows) with the within-state covariates.
 #
 # Output: a table on stdout and build/bench/results.csv with
 # task,rows,tool,seconds,peak_kb (median over runs).
@@ -29,6 +30,7 @@ if [ "${BENCH_R:-1}" != 0 ] && command -v Rscript >/dev/null 2>&1 &&
    Rscript -e 'library(survival)' >/dev/null 2>&1; then have_r=1; fi
 
 X="x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8"
+XW="x3 + x4 + x5 + x6 + x7" # clogit: x1, x2, x8 are constant within states
 rhaz_args() { # task file -> rhaz arguments
     case $1 in
     read)        echo "describe --format csv $2" ;;
@@ -39,6 +41,7 @@ rhaz_args() { # task file -> rhaz arguments
     cox_efron_cluster)   echo "fit cox --ties efron --vce cluster --cluster state --data $2 --formula 'Surv(start, stop, event) ~ $X' --format csv" ;;
     cox_breslow_cluster) echo "fit cox --ties breslow --vce cluster --cluster state --data $2 --formula 'Surv(start, stop, event) ~ $X' --format csv" ;;
     km)          echo "km --data $2 --formula 'Surv(start, stop, event) ~ x2' --format csv" ;;
+    clogit)      echo "fit clogit --data $2 --formula 'event ~ $XW + strata(state)' --format csv" ;;
     esac
 }
 
@@ -76,7 +79,7 @@ printf '%-22s %9s %9s %9s %8s %9s %8s %9s\n' task rows rhaz_s R_s R/rhaz R_inner
 for n in $SIZES; do
     f="$DIR/panel-$n.csv"
     [ -s "$f" ] || "$GEN" "$n" 1 "$f"
-    for task in read logit cloglog logit_year firth cox_efron_cluster cox_breslow_cluster km; do
+    for task in read logit cloglog logit_year firth cox_efron_cluster cox_breslow_cluster km clogit; do
         ts=""; mem=""
         for r in $(seq "$RUNS"); do
             set -- $(time_cmd "$DIR/rhaz-$task.out" "$RHAZ $(rhaz_args $task $f)")

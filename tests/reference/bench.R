@@ -1,7 +1,7 @@
 # bench.R -- time R on the benchmark panels (used by scripts/bench.sh).
 # usage: Rscript tests/reference/bench.R FILE.csv TASK OUT.csv
 # TASK: read | logit | cloglog | logit_year | cox_efron_cluster |
-#       cox_breslow_cluster | agreg_efron | km
+#       cox_breslow_cluster | agreg_efron | km | clogit
 # Prints "seconds <wall>" for the whole task from the CSV (end to end),
 # and writes the coefficients (term, estimate, std_error) to OUT.csv so
 # the driver can check that R and rhaz agree.
@@ -40,6 +40,12 @@ if (task == "read") {
 } else if (task == "km") {
   fit <- survfit(Surv(start, stop, event) ~ x2, data = d)
   coefs <- data.frame(term = "final_surv", estimate = min(fit$surv), std_error = NA)
+} else if (task == "clogit") {
+  f <- as.formula(paste("event ~", paste(xs[3:7], collapse = " + "),
+                        "+ strata(state)"))
+  fit <- clogit(f, data = d)
+  coefs <- data.frame(term = names(coef(fit)), estimate = coef(fit),
+                      std_error = sqrt(diag(fit$var)))
 } else stop("unknown task ", task)
 el <- proc.time()[["elapsed"]] - t0
 write.csv(coefs, out, row.names = FALSE)
