@@ -4,6 +4,7 @@
  * rendering every kind with gnuplot in PNG and PDF (outputs non-empty,
  * no gnuplot error or warning). */
 #include "harness.h"
+#include "core/util.h"
 #include "rhaz.h"
 
 #include <sys/stat.h>
@@ -813,7 +814,7 @@ static void test_cli_predict(void)
              "tests/data/plot/pred_panel.csv --vary nothing --out %s/pr2",
              tmpdir);
     T_EQ_INT(t_run(args, &out, &err), 1, "unknown --vary column");
-    T_CHECK(err && strstr(err, "--vary nothing"), "named: %s",
+    T_CHECK(err && strstr(err, "vary nothing") && strstr(err, "(--vary)"), "named: %s",
             err ? err : "");
     free(out), free(err);
 }

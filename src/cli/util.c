@@ -1,5 +1,6 @@
 /* util.c -- error printing and option helpers for the CLI. */
 #include "cli.h"
+#include "core/util.h"
 #include "cmd.h"
 
 #include <stddef.h>
@@ -17,6 +18,10 @@ static const char *const option_flags[][2] = {
     {"firth", "--firth"},       {"end_year", "--end"},
     {"encoding", "--latin1"},   {"data_dir", "--data-dir"},
     {"cluster", "--cluster"},   {"size", "--size"},
+    {"na_strings", "--na"},     {"decimal", "--decimal"},
+    {"delim", "--delim"},       {"charset", "--encoding"},
+    {"treaty", "--treaty"},     {"vary", "--vary"},
+    {"at", "--at"},             {"as_string", "--text"},
     {"covariates_key", "--covariates-key"},
 };
 

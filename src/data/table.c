@@ -755,25 +755,29 @@ static int check_mixed(parse_ctx *p, const rhaz_table *t)
                        ((v[0] == '-' || v[0] == '+') && v[1] >= '0' && v[1] <= '9')
                    ? "overflows a double"
                    : "is not a finite number";
-    const char *hint;
+    /* hints in the library's terms; err->option names the setting (a
+     * program maps it to its own flag) */
+    const char *hint, *option;
     char hb[256];
     if (bk == CELL_NONFINITE) {
         snprintf(hb, sizeof hb,
-                 "; rhaz reads no Inf or NaN (R does): declare the token "
-                 "missing (--na '%s') or fix the value", v);
+                 "; rhaz reads no Inf or NaN (R does): declare '%s' a missing "
+                 "code or fix the value", v);
         hint = hb;
-    }
-    else if (bk == CELL_COMMA)
-        hint = p->delim == ';' ? "; a decimal comma? say so (--decimal ,)"
+        option = "na_strings";
+    } else if (bk == CELL_COMMA) {
+        hint = p->delim == ';' ? "; a decimal comma? set the decimal mark to ','"
                                : "; a thousands separator or decimal comma? "
-                                 "remove it, or read a ';' file with --delim "
-                                 "';' --decimal ,";
-    else {
+                                 "remove it, or read a ';' file with delimiter "
+                                 "';' and decimal mark ','";
+        option = p->delim == ';' ? "decimal" : "delim";
+    } else {
         snprintf(hb, sizeof hb,
-                 "; if it means missing, say so (--na '%s'), or read the "
-                 "column as text (--text %s)",
+                 "; if it means missing, declare '%s' a missing code, or read "
+                 "the column %s as text",
                  v, c->name);
         hint = hb;
+        option = "as_string";
     }
     p->failed = 1;
     rhaz_error_set(p->err, RHAZ_EDATA, p->name, st->line[bk],
@@ -783,6 +787,7 @@ static int check_mixed(parse_ctx *p, const rhaz_table *t)
         p->err->column = (long)bj + 1;
         snprintf(p->err->what, sizeof p->err->what, "%s", c->name);
     }
+    core_error_option(p->err, option);
     return -1;
 }
 
@@ -887,10 +892,11 @@ rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
         len = k;
     } else if (u16) {
         rhaz_error_set(err, RHAZ_EPARSE, name, 1,
-                       "%s text (%s): read it with --encoding %s, or convert "
-                       "it (iconv -f %s -t UTF-8)",
+                       "%s text (%s): read it with the character set %s, or "
+                       "convert it (iconv -f %s -t UTF-8)",
                        u16, bom ? "byte-order mark" : "NUL in every other byte",
                        bom ? "UTF-16" : u16, bom ? "UTF-16" : u16);
+        core_error_option(err, "charset");
         return NULL;
     }
     if (len >= 3 && (unsigned char)buf[0] == 0xef &&
@@ -920,8 +926,9 @@ rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
                 rhaz_error_set(err, RHAZ_EPARSE, name, line_at(buf, i),
                                "byte 0x%02x is a control character in "
                                "Latin-1: Windows-1252 text (curly quotes or "
-                               "dashes)? read it with --encoding cp1252",
+                               "dashes)? read it with the character set cp1252",
                                c);
+                core_error_option(err, "charset");
                 free(conv);
                 return NULL;
             }
@@ -966,7 +973,8 @@ rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
     p.delim = opt && opt->delim ? opt->delim : ',';
     if (p.decimal == ',' && p.delim == ',') {
         rhaz_error_set(err, RHAZ_EUSAGE, name, 0,
-                       "a decimal comma needs another delimiter (--delim ';')");
+                       "a decimal comma needs another delimiter (e.g. ';')");
+        core_error_option(err, "delim");
         free(conv);
         return NULL;
     }
@@ -980,8 +988,9 @@ rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
         if (hint) {
             size_t ml = strlen(err->msg);
             snprintf(err->msg + ml, sizeof err->msg - ml,
-                     " (the header holds %s: read the file with --delim %s)",
+                     " (the header holds %s: read the file with delimiter %s)",
                      hint, hint);
+            core_error_option(err, "delim");
         }
     }
     if (t && p.delim == ',' && t->ncol == 1 &&
@@ -989,9 +998,10 @@ rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
         int semi = strchr(t->cols[0].name, ';') != NULL;
         rhaz_error_set(err, RHAZ_EPARSE, name, 1,
                        "one column named '%.60s': a %s-separated file? read "
-                       "it with --delim %s",
+                       "it with delimiter %s",
                        t->cols[0].name, semi ? "semicolon" : "tab",
                        semi ? "';'" : "'\\t'");
+        core_error_option(err, "delim");
         rhaz_table_free(t);
         t = NULL;
     }

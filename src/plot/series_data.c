@@ -2,6 +2,7 @@
  * inputs, coefficient tables and fits, zph residual tables, parties per
  * year, regional density.  (Model-based kinds: series_model.c.) */
 #include "plot_impl.h"
+#include "core/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -420,10 +421,12 @@ rhaz_status rhaz_plot_add_density(rhaz_plot *p, const rhaz_table *t,
         (jd = need_col(t, "region_density", 1, err)) < 0)
         return err->status;
     long jt = rhaz_table_find(t, "treaty");
-    if (treaty && jt < 0)
-        return rhaz_error_set(err, RHAZ_ENOTFOUND, src, 1,
-                              "--treaty given but the panel has no 'treaty' "
-                              "column");
+    if (treaty && jt < 0) {
+        rhaz_error_set(err, RHAZ_ENOTFOUND, src, 1,
+                       "a treaty was chosen but the panel has no 'treaty' column");
+        core_error_option(err, "treaty");
+        return RHAZ_ENOTFOUND;
+    }
     size_t n = rhaz_table_nrow(t), ng = 0;
     const double *Y = rhaz_table_num(t, (size_t)jy),
                  *D = rhaz_table_num(t, (size_t)jd);
@@ -436,12 +439,13 @@ rhaz_status rhaz_plot_add_density(rhaz_plot *p, const rhaz_table *t,
                 continue;
             if (!first)
                 first = s;
-            else if (strcmp(first, s) != 0)
-                return rhaz_error_set(err, RHAZ_EUSAGE, src,
-                                      rhaz_table_line(t, i),
-                                      "the panel stacks several treaties "
-                                      "('%s', '%s', ...): choose one with "
-                                      "--treaty", first, s);
+            else if (strcmp(first, s) != 0) {
+                rhaz_error_set(err, RHAZ_EUSAGE, src, rhaz_table_line(t, i),
+                               "the panel stacks several treaties ('%s', '%s', "
+                               "...): choose one", first, s);
+                core_error_option(err, "treaty");
+                return RHAZ_EUSAGE;
+            }
         }
     }
     double ymin = INFINITY, ymax = -INFINITY;

@@ -3,6 +3,7 @@
  * fitted model's prediction across one covariate (delta-method band,
  * from rhaz_fit_predict on new rows coded by the fit's design). */
 #include "plot_impl.h"
+#include "core/util.h"
 
 #include <errno.h>
 #include <math.h>
@@ -327,9 +328,10 @@ static rhaz_table *predict_grid(const rhaz_table *t, const size_t *used,
     long jv = rhaz_table_find(t, var);
     if (jv < 0 || rhaz_table_coltype(t, (size_t)jv) != RHAZ_COL_NUMERIC) {
         rhaz_error_set(err, jv < 0 ? RHAZ_ENOTFOUND : RHAZ_EDATA, NULL, 0,
-                       "--vary %s: %s", var,
+                       "vary %s: %s", var,
                        jv < 0 ? "no such column in the panel"
                               : "not a numeric column");
+        core_error_option(err, "vary");
         return NULL;
     }
     const double *V = rhaz_table_num(t, (size_t)jv);
@@ -364,7 +366,8 @@ static rhaz_table *predict_grid(const rhaz_table *t, const size_t *used,
     free(vals);
     if (nv == 0 || !(hi >= lo)) {
         rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
-                       "--vary %s: no values in the rows the model uses", var);
+                       "vary %s: no values in the rows the model uses", var);
+        core_error_option(err, "vary");
         return NULL;
     }
     *ngrid = g;
@@ -393,7 +396,8 @@ static rhaz_table *predict_grid(const rhaz_table *t, const size_t *used,
             mu = k ? mu / (double)k : 0;
             if (has_at && isnan(anum)) {
                 rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
-                               "--at %s=%s: not a number", name, astr);
+                               "at %s=%s: not a number", name, astr);
+                core_error_option(err, "at");
                 goto fail;
             }
             for (size_t r = 0; r <= g; r++)
@@ -479,7 +483,8 @@ rhaz_status rhaz_plot_add_predict(rhaz_plot *p, const rhaz_fit_summary *fit,
     if (d->n != g + 1) {
         st = rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
                             "plot predict: grid rows dropped (missing "
-                            "values): give the others with --at");
+                            "values): give values for the other columns in at");
+        core_error_option(err, "at");
         goto done;
     }
     buf = malloc(6 * (g + 1) * sizeof *buf);
