@@ -13,6 +13,8 @@
 # dummies keeps fits with separated years (--keep-unconverged), as R glm
 # does with a warning.  clogit conditions on the states (~70 rows each, at
 # most one event: ~14k strata at 1M rows) with the within-state covariates.
+# weibull treats each row as a right-censored
+# observation Surv(stop, event) (R's survreg has no delayed entry).
 #
 # Output: a table on stdout and build/bench/results.csv with
 # task,rows,tool,seconds,peak_kb (median over runs).
@@ -42,6 +44,7 @@ rhaz_args() { # task file -> rhaz arguments
     cox_breslow_cluster) echo "fit cox --ties breslow --vce cluster --cluster state --data $2 --formula 'Surv(start, stop, event) ~ $X' --format csv" ;;
     km)          echo "km --data $2 --formula 'Surv(start, stop, event) ~ x2' --format csv" ;;
     clogit)      echo "fit clogit --data $2 --formula 'event ~ $XW + strata(state)' --format csv" ;;
+    weibull)     echo "fit weibull --data $2 --formula 'Surv(stop, event) ~ $X' --format csv" ;;
     esac
 }
 
@@ -79,7 +82,7 @@ printf '%-22s %9s %9s %9s %8s %9s %8s %9s\n' task rows rhaz_s R_s R/rhaz R_inner
 for n in $SIZES; do
     f="$DIR/panel-$n.csv"
     [ -s "$f" ] || "$GEN" "$n" 1 "$f"
-    for task in read logit cloglog logit_year firth cox_efron_cluster cox_breslow_cluster km clogit; do
+    for task in read logit cloglog logit_year firth cox_efron_cluster cox_breslow_cluster km clogit weibull; do
         ts=""; mem=""
         for r in $(seq "$RUNS"); do
             set -- $(time_cmd "$DIR/rhaz-$task.out" "$RHAZ $(rhaz_args $task $f)")

@@ -57,7 +57,9 @@ surv_model *surv_model_alloc(size_t n, size_t px, size_t pz,
     m->fixed = calloc(P, sizeof *m->fixed);
     m->logt = malloc((n ? n : 1) * sizeof *m->logt);
     m->logt0 = malloc((n ? n : 1) * sizeof *m->logt0);
-    if (!m->A || !m->type || !m->fixed || !m->logt || !m->logt0) {
+    m->lh = malloc(SURV_CHUNK * 9 * sizeof *m->lh);
+    m->S = malloc(SURV_CHUNK * P * sizeof *m->S);
+    if (!m->A || !m->type || !m->fixed || !m->logt || !m->logt0 || !m->lh || !m->S) {
         surv_model_free(m);
         return NULL;
     }
@@ -75,6 +77,8 @@ void surv_model_free(surv_model *m)
     free(m->fixed);
     free(m->logt);
     free(m->logt0);
+    free(m->lh);
+    free(m->S);
     free(m);
 }
 
@@ -149,6 +153,33 @@ static void add_mix(local *L, double sgn, double u, double b, const double bd[5]
     L->h[1][1] += sgn * Guu;
 }
 
+/* H += sum over rows r0..r1-1 of lh(r)[type j][type k] a_rj a_rk: for
+ * each type t present, S = A scaled column-wise by lh(r)[t][type k],
+ * then the rows of H of type t += A(:, cols of t)' S (one dgemm). */
+static void hess_block(const surv_model *m, size_t r0, size_t r1, double *H)
+{
+    size_t P = m->P, rows = r1 - r0;
+    const double *A = m->A + r0 * P;
+    size_t beg[3], end[3];
+    beg[0] = 0, end[0] = m->px;
+    beg[1] = m->px, end[1] = m->px + m->pz;
+    beg[2] = m->px + m->pz, end[2] = P;
+    for (int t = 0; t < 3; t++) {
+        if (end[t] == beg[t])
+            continue;
+        for (size_t r = 0; r < rows; r++) {
+            const double *lh = m->lh + r * 9 + t * 3;
+            const double *a = A + r * P;
+            double *sr = m->S + r * P;
+            for (size_t k = 0; k < P; k++)
+                sr[k] = a[k] * lh[m->type[k]];
+        }
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)(end[t] - beg[t]),
+                    (int)P, (int)rows, 1.0, A + beg[t], (int)P, m->S, (int)P, 1.0,
+                    H + beg[t] * P, (int)P);
+    }
+}
+
 double surv_loglik(const surv_model *m, const double *theta, double *g,
                    double *H, double *scores)
 {
@@ -209,19 +240,21 @@ double surv_loglik(const surv_model *m, const double *theta, double *g,
         if (scores)
             for (size_t j = 0; j < P; j++)
                 scores[j * n + i] = w * L.g[m->type[j]] * a[j];
-        if (H)
-            for (size_t j = 0; j < P; j++) {
-                double wj = w * a[j];
-                const double *hj = L.h[m->type[j]];
-                double *Hj = H + j * P;
-                for (size_t k = j; k < P; k++)
-                    Hj[k] += wj * hj[m->type[k]] * a[k];
-            }
+        if (H) {
+            double *lh = m->lh + (i % SURV_CHUNK) * 9;
+            for (int t = 0; t < 3; t++)
+                for (int u2 = 0; u2 < 3; u2++)
+                    lh[t * 3 + u2] = w * L.h[t][u2];
+            if (i % SURV_CHUNK == SURV_CHUNK - 1 || i == n - 1)
+                hess_block(m, i - i % SURV_CHUNK, i + 1, H);
+        }
     }
-    if (H)
+    if (H) /* exact symmetry */
         for (size_t j = 0; j < P; j++)
-            for (size_t k = 0; k < j; k++)
-                H[j * P + k] = H[k * P + j];
+            for (size_t k = 0; k < j; k++) {
+                double v = 0.5 * (H[j * P + k] + H[k * P + j]);
+                H[j * P + k] = H[k * P + j] = v;
+            }
     return isfinite(ll) ? ll : NAN;
 }
 

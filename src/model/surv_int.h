@@ -51,7 +51,12 @@ typedef struct {
     double *A;              /* n x P row-major: (x, z, 1) of each row */
     int *type;              /* P: 0 = eta, 1 = u (risk), 2 = tau */
     double *logt, *logt0;   /* n */
+    double *lh;             /* SURV_CHUNK x 9: w x the rows' local Hessians */
+    double *S;              /* SURV_CHUNK x P: A scaled by one row of them */
 } surv_model;
+
+/* Rows per block of the Hessian accumulation (BLAS dgemm per block). */
+#define SURV_CHUNK 2048
 
 surv_model *surv_model_alloc(size_t n, size_t px, size_t pz,
                              const surv_dist *dist, int cure);

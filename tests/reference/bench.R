@@ -1,7 +1,7 @@
 # bench.R -- time R on the benchmark panels (used by scripts/bench.sh).
 # usage: Rscript tests/reference/bench.R FILE.csv TASK OUT.csv
 # TASK: read | logit | cloglog | logit_year | cox_efron_cluster |
-#       cox_breslow_cluster | agreg_efron | km | clogit
+#       cox_breslow_cluster | agreg_efron | km | clogit | weibull
 # Prints "seconds <wall>" for the whole task from the CSV (end to end),
 # and writes the coefficients (term, estimate, std_error) to OUT.csv so
 # the driver can check that R and rhaz agree.
@@ -46,6 +46,11 @@ if (task == "read") {
   fit <- clogit(f, data = d)
   coefs <- data.frame(term = names(coef(fit)), estimate = coef(fit),
                       std_error = sqrt(diag(fit$var)))
+} else if (task == "weibull") {
+  fit <- survreg(as.formula(paste("Surv(stop, event) ~", rhs)), data = d,
+                 dist = "weibull")
+  coefs <- data.frame(term = names(coef(fit)), estimate = coef(fit),
+                      std_error = sqrt(diag(vcov(fit)))[seq_along(coef(fit))])
 } else stop("unknown task ", task)
 el <- proc.time()[["elapsed"]] - t0
 write.csv(coefs, out, row.names = FALSE)
