@@ -308,8 +308,33 @@ static void test_weighted_cox(void)
     rhaz_table_free(ref);
 }
 
+/* km --format csv where S reaches 0: reads back with numeric columns */
+static void test_km_roundtrip(void)
+{
+    T_SECTION("km csv reads back");
+    const char *in = t_tmp("km-all.csv"), *out = t_tmp("km-all-out.csv");
+    write_file(in, "time,status\n1,1\n2,1\n3,1\n");
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "km --data %s --formula 'Surv(time,status) ~ 1' "
+             "--format csv --out %s", in, out);
+    T_EQ_INT(t_run(cmd, NULL, NULL), 0, "km exit");
+    rhaz_error e;
+    rhaz_table *t = rhaz_table_read(out, NULL, &e);
+    T_CHECK(t != NULL, "km output reads back: %s", e.msg);
+    if (t) {
+        long j = rhaz_table_find(t, "std_err");
+        T_CHECK(j >= 0 && rhaz_table_coltype(t, (size_t)j) == RHAZ_COL_NUMERIC &&
+                    rhaz_table_is_missing(t, (size_t)j, 2),
+                "std_err numeric, missing where S = 0");
+    }
+    rhaz_table_free(t);
+    remove(in);
+    remove(out);
+}
+
 int main(void)
 {
+    test_km_roundtrip();
     test_weighted_cox();
     snprintf(tmpdir, sizeof tmpdir, "%s", "/tmp/rhaz-cli-XXXXXX");
     if (!mkdtemp(tmpdir)) {

@@ -13,7 +13,8 @@ static const char help[] =
     "curve), as R's survfit(..., conf.type = \"log-log\").  Output columns:\n"
     "group, time, n_risk, n_event, n_censor, surv, std_err (Greenwood, of\n"
     "log S, R's convention), lower, upper (log-log band), cumhaz, std_chaz,\n"
-    "cuminc = 1 - surv (the cumulative incidence of ratification).\n\n"
+    "cuminc = 1 - surv (the cumulative incidence of ratification).  In CSV\n"
+    "an infinite std_err (where surv = 0) is written empty.\n\n"
     "options:\n"
     "  --data FILE       input CSV, .dta, .sav or .sas7bdat (required)\n"
     "  --formula F       e.g. 'Surv(start, stop, ratified) ~ region' (required)\n"
@@ -193,7 +194,9 @@ static int run(void *p, cli_err *ce)
             for (int k = 0; k < 11; k++) {
                 char b[64];
                 rhaz_format_double(v[k], b, sizeof b);
-                fprintf(fp, ",%s", isnan(v[k]) ? "" : b);
+                /* std_err is infinite where S = 0: empty (missing), so
+                 * that the file reads back as numbers (rhaz reads no inf) */
+                fprintf(fp, ",%s", isfinite(v[k]) ? b : "");
             }
             fputc('\n', fp);
         } else {

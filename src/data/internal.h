@@ -59,6 +59,14 @@ typedef struct {
     size_t count;
 } rd_note;
 
+/* Parse a UN status table (one row per participant) into tr; the
+ * table is the caller's (rd_parse_status reads it from a file; the fuzz
+ * target tests/fuzz/fuzz_status.c from memory). */
+rhaz_status rd_parse_status_table(rhaz_data *d, rd_treaty *tr,
+                                  const rhaz_table *t, rhaz_error *err);
+rhaz_status rd_parse_status(rhaz_data *d, rd_treaty *tr, const char *path,
+                            rhaz_error *err);
+
 struct rhaz_data {
     char *dir;
     rd_name *names;

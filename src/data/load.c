@@ -578,14 +578,20 @@ static void clean_name(const char *s, char *buf, size_t n)
 }
 
 rhaz_status rd_parse_status(rhaz_data *d, rd_treaty *tr, const char *path,
-                            rhaz_error *err);
-rhaz_status rd_parse_status(rhaz_data *d, rd_treaty *tr, const char *path,
                             rhaz_error *err)
 {
     rhaz_csv_options o = {.mixed_as_text = 1}; /* columns checked below */
     rhaz_table *t = rhaz_table_read(path, &o, err);
     if (!t)
         return err ? err->status : RHAZ_EIO;
+    rhaz_status st = rd_parse_status_table(d, tr, t, err);
+    rhaz_table_free(t);
+    return st;
+}
+
+rhaz_status rd_parse_status_table(rhaz_data *d, rd_treaty *tr,
+                                  const rhaz_table *t, rhaz_error *err)
+{
     rhaz_status st = RHAZ_OK;
     size_t nc = rhaz_table_ncol(t), nr = rhaz_table_nrow(t);
     const char *file = rhaz_table_name(t);
@@ -695,7 +701,6 @@ rhaz_status rd_parse_status(rhaz_data *d, rd_treaty *tr, const char *path,
     }
 done:
     strmap_free(&seen);
-    rhaz_table_free(t);
     return st;
 }
 
