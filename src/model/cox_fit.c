@@ -40,6 +40,7 @@
  */
 #include "model/cox_internal.h"
 #include "model/linalg.h"
+#include "model/fit_internal.h"
 #include "core/util.h"
 
 #include <cblas.h>
@@ -919,18 +920,6 @@ fail:
 
 /* ---- summary --------------------------------------------------------- */
 
-static int add_warning(rhaz_fit_summary *s, const char *msg)
-{
-    char **w = realloc(s->warnings, (s->n_warnings + 1) * sizeof *w);
-    if (!w)
-        return -1;
-    s->warnings = w;
-    if (!(w[s->n_warnings] = core_strdup(msg)))
-        return -1;
-    s->n_warnings++;
-    return 0;
-}
-
 rhaz_fit_summary *rhaz_cox_summary(const rhaz_cox *f, const char *const *names,
                                    const char *formula, double conf_level,
                                    rhaz_error *err)
@@ -941,12 +930,9 @@ rhaz_fit_summary *rhaz_cox_summary(const rhaz_cox *f, const char *const *names,
     size_t p = r->p;
     if (!(conf_level > 0 && conf_level < 1))
         conf_level = 0.95;
-    rhaz_fit_summary *s = calloc(1, sizeof *s);
-    if (!s)
-        goto nomem;
-    if (!(s->model = core_strdup("cox")) || !(s->link = core_strdup("")) ||
-        !(s->ties = core_strdup(r->ties == RHAZ_TIES_EFRON ? "efron" : "breslow")) ||
-        !(s->formula = core_strdup(formula ? formula : "")))
+    rhaz_fit_summary *s = rhaz_fit_summary_new_(
+        "cox", "", r->ties == RHAZ_TIES_EFRON ? "efron" : "breslow");
+    if (!s || !(s->formula = core_strdup(formula ? formula : "")))
         goto nomem;
     s->firth = r->firth;
     s->n = r->n;
@@ -985,56 +971,27 @@ rhaz_fit_summary *rhaz_cox_summary(const rhaz_cox *f, const char *const *names,
         if (!(s->vce_label = core_strdup(lab)))
             goto nomem;
     }
-    s->conf_level = conf_level;
-    s->p = p;
-    s->coef = calloc(p ? p : 1, sizeof *s->coef);
-    s->vcov = malloc((p ? p * p : 1) * sizeof *s->vcov);
-    if (!s->coef || !s->vcov)
+    if (rhaz_fit_summary_wald_(s, p, names, r->coef, r->vcov, r->aliased, conf_level,
+                               err))
         goto nomem;
-    memcpy(s->vcov, r->vcov, p * p * sizeof(double));
-    double zq = gsl_cdf_ugaussian_Pinv(0.5 + conf_level / 2);
     for (size_t j = 0; j < p; j++) {
-        rhaz_coef *c = &s->coef[j];
-        char buf[32];
-        if (names && names[j])
-            c->term = core_strdup(names[j]);
-        else {
-            snprintf(buf, sizeof buf, "x%zu", j + 1);
-            c->term = core_strdup(buf);
-        }
-        if (!c->term)
+        const char *term = s->coef[j].term;
+        if (r->aliased[j] &&
+            rhaz_fit_summary_warn_(s, "%s: collinear with other terms, coefficient set "
+                                   "to NA", term))
             goto nomem;
-        c->aliased = r->aliased[j];
-        c->estimate = r->coef[j];
-        c->std_error = sqrt(r->vcov[j * p + j]);
-        c->statistic = c->estimate / c->std_error;
-        c->p_value = 2 * gsl_cdf_ugaussian_Q(fabs(c->statistic));
-        c->conf_low = c->estimate - zq * c->std_error;
-        c->conf_high = c->estimate + zq * c->std_error;
-        if (c->aliased) {
-            char msg[256];
-            snprintf(msg, sizeof msg,
-                     "%s: collinear with other terms, coefficient set to NA",
-                     c->term);
-            if (add_warning(s, msg))
-                goto nomem;
-        }
-        if (r->infinite[j]) {
-            char msg[320];
-            snprintf(msg, sizeof msg,
-                     "%s: monotone likelihood: the log-likelihood converged "
-                     "before this coefficient; it may be infinite (consider "
-                     "Firth's penalty, option firth)", c->term);
-            if (add_warning(s, msg))
-                goto nomem;
-        }
-    }
-    if (!r->converged) {
-        if (add_warning(s, r->stop == RHAZ_STOP_NONFINITE
-                               ? "the log-likelihood is not finite"
-                               : "ran out of iterations and did not converge"))
+        if (r->infinite[j] &&
+            rhaz_fit_summary_warn_(s, "%s: monotone likelihood: the log-likelihood "
+                                   "converged before this coefficient; it may be "
+                                   "infinite (consider Firth's penalty, option firth)",
+                                   term))
             goto nomem;
     }
+    if (!r->converged &&
+        rhaz_fit_summary_warn_(s, "%s", r->stop == RHAZ_STOP_NONFINITE
+                                            ? "the log-likelihood is not finite"
+                                            : "ran out of iterations and did not converge"))
+        goto nomem;
     return s;
 nomem:
     rhaz_fit_summary_free(s);
