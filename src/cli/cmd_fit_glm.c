@@ -217,6 +217,12 @@ static int run(void *p, cli_err *err)
         go.cluster_name = d->cluster_name;
     }
     if (!(s = rhaz_glm_fit(d, &go, &err->e))) {
+        cli_locate_row(&err->e, d, t, o->data); /* a row: its line */
+        if (err->e.line && d->y_name && strstr(err->e.msg, "response")) {
+            long j = rhaz_table_find(t, d->y_name);
+            if (j >= 0)
+                err->e.column = j + 1;
+        }
         if (!err->e.file[0]) /* a whole-data condition: name the file */
             snprintf(err->e.file, sizeof err->e.file, "%s", o->data);
         rc = cli_err_lib(err, strstr(err->e.msg, "clusters") ? "cluster"

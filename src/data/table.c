@@ -50,6 +50,7 @@ typedef struct {
     rhaz_coltype type;
     int forced;      /* type fixed by option or by pass 1 */
     int opt_forced;  /* type fixed by as_string / as_numeric */
+    int generated;   /* name V<j> given to an empty header cell */
     int seen_number; /* pass 1: a numeric value was stored */
     size_t nnum;     /* pass 1: numeric cells */
     cellstat *st;    /* pass 1: allocated at the first non-numeric cell */
@@ -502,8 +503,17 @@ static void on_field(void *data, size_t len, void *vp)
             free(tmp);
             return;
         }
-        if (rhaz_table_find(t, s) >= 0) {
-            fail(p, RHAZ_EDATA, p->line, "duplicate column name '%s'%s", s, "");
+        long prev = rhaz_table_find(t, s);
+        if (prev >= 0) {
+            char a[160];
+            if (len == 0 || t->cols[prev].generated)
+                snprintf(a, sizeof a, " (columns %ld and %zu; an empty header "
+                         "cell is named V<column>)", prev + 1, j + 1);
+            else
+                snprintf(a, sizeof a, " (columns %ld and %zu)", prev + 1, j + 1);
+            fail(p, RHAZ_EDATA, p->line, "duplicate column name '%s'%s", s, a);
+            if (p->err)
+                p->err->column = (long)j + 1;
             free(tmp);
             return;
         }
@@ -513,6 +523,7 @@ static void on_field(void *data, size_t len, void *vp)
             return;
         }
         column *c = &t->cols[t->ncol - 1];
+        c->generated = len == 0;
         if (name_in(p->opt ? p->opt->as_string : NULL, s)) {
             c->type = RHAZ_COL_STRING;
             c->forced = c->opt_forced = 1;
