@@ -104,6 +104,13 @@ rhaz_status surv_sandwich_(const surv_model *m, const double *theta,
         goto done;
     }
     surv_loglik(m, theta, NULL, NULL, U);
+    /* R's survreg builds the meat from unweighted score rows
+     * (residuals(type = "dfbeta"), weighted = FALSE) also with case
+     * weights; so does rhaz */
+    if (m->w)
+        for (size_t j = 0; j < P; j++)
+            for (size_t i = 0; i < n; i++)
+                U[j * n + i] /= m->w[i];
     for (size_t k = 0; k < P * P; k++)
         B[k] = isnan(V[k]) ? 0 : V[k];
     if (adj == RHAZ_ADJ_STATA)
