@@ -291,11 +291,56 @@ static void cli(void)
     free(err);
 }
 
+/* model files: [model] type = weibull / cure with their keys (metric,
+ * atrisk, dist), run by rhaz run, give the reference values */
+static void model_file(void)
+{
+    T_SECTION("model file");
+    const char *mf = t_tmp("surv.model"), *dir = t_tmp("surv-out");
+    FILE *fp = fopen(mf, "w");
+    T_CHECK(fp != NULL, "write model file");
+    if (!fp)
+        return;
+    fputs("[model w]\ntype = weibull\ndata = tests/fixtures/survreg_lung.csv\n"
+          "formula = Surv(time, status) ~ age + sex + ph.ecog\nmetric = ph\n\n"
+          "[model c]\ntype = cure\ndata = tests/fixtures/cure_coups.csv\n"
+          "formula = Surv(t.0, duration, failure) ~ polity2\natrisk = ~ polity2\n"
+          "dist = loglogistic\n\n[table t]\nmodels = w c\n", fp);
+    fclose(fp);
+    char args[1024], *out = NULL, *err = NULL, path[512];
+    snprintf(args, sizeof args, "run --quiet %s --out %s", mf, dir);
+    T_EQ_INT(t_run(args, &out, &err), 0, "rhaz run");
+    free(out);
+    free(err);
+    rhaz_error e;
+    snprintf(path, sizeof path, "%s/models/w.json", dir);
+    rhaz_fit_summary *s = rhaz_fit_summary_read_json(path, &e);
+    T_CHECK(s != NULL, "w.json");
+    if (s && s->p == 5) {
+        /* lung_weibull_ph in survreg_ref_values.csv: ph.ecog and log(p) */
+        T_REL(s->coef[3].estimate, 0.47010120120093812, 1e-10, "ph.ecog (PH)");
+        T_EQ_STR(s->coef[4].term, "log(p)", "log(p) term");
+        T_EQ_STR(s->link, "ph", "metric in link");
+    }
+    rhaz_fit_summary_free(s);
+    snprintf(path, sizeof path, "%s/models/c.json", dir);
+    s = rhaz_fit_summary_read_json(path, &e);
+    T_CHECK(s != NULL, "c.json");
+    if (s) {
+        T_REL(s->loglik, -317.63710116396629, 1e-10, "cure log-logistic loglik");
+        T_EQ_STR(s->link, "loglogistic", "cure distribution");
+    }
+    rhaz_fit_summary_free(s);
+    snprintf(args, sizeof args, "rm -rf '%s' '%s'", dir, mf);
+    T_CHECK(system(args) == 0, "clean up");
+}
+
 int main(void)
 {
     reference_cases();
     split_identity();
     bad_input();
     cli();
+    model_file();
     return t_summary();
 }

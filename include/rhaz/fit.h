@@ -47,7 +47,11 @@ typedef struct {
  * needs lives here; model-specific extras are in the model's own object. */
 typedef struct {
     char *model;       /* "logit", "cloglog", "cox", ... */
-    char *link;        /* "logit", "cloglog", or "" for cox */
+    char *link;        /* "logit", "cloglog", or "" for cox; the metric
+                          "aft" or "ph" for weibull, exponential,
+                          loglogistic and lognormal models; the duration
+                          distribution ("weibull", "loglogistic") for
+                          model "cure" */
     char *ties;        /* "efron"/"breslow" for cox, else "" */
     char *formula;
     int firth;

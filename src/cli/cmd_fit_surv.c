@@ -265,7 +265,7 @@ static int run(void *p, cli_err *err)
                                        "cluster() term");
         goto done;
     }
-    so.cluster_name = o->cluster;
+    so.cluster_name = o->cluster ? o->cluster : d->cluster_name;
     s = o->cure ? rhaz_cure_fit(d, dr, &so, &err->e) : rhaz_survreg_fit(d, &so, &err->e);
     if (!s) {
         cli_locate_row(&err->e, d, t, o->data);
