@@ -672,7 +672,7 @@ static void remove_tree(const char *path)
 static void fix_scripts(const char *work, const char *final)
 {
     char dir[4300];
-    snprintf(dir, sizeof dir, "%s/figures", final);
+    snprintf(dir, sizeof dir, "%.4000s/figures", final);
     DIR *d = opendir(dir);
     if (!d)
         return;
@@ -682,7 +682,7 @@ static void fix_scripts(const char *work, const char *final)
         if (n < 3 || strcmp(e->d_name + n - 3, ".gp") != 0)
             continue;
         char p[4600];
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        snprintf(p, sizeof p, "%.4100s/%.255s", dir, e->d_name);
         FILE *fp = fopen(p, "r");
         if (!fp)
             continue;
@@ -723,7 +723,7 @@ static int swap_in(const char *work, const char *final)
         return cli_fail("%s: exists and is not a directory (the run is not kept)", final);
     }
     if (had) {
-        snprintf(old, sizeof old, "%s.old.XXXXXX", final);
+        snprintf(old, sizeof old, "%.4000s.old.XXXXXX", final);
         if (!mkdtemp(old) || rename(final, old) != 0) {
             int e = errno;
             remove_tree(work);
@@ -811,7 +811,7 @@ int cmd_run(int argc, char **argv)
         while (fl > 1 && final[fl - 1] == '/')
             final[--fl] = '\0';
         char parent[4096];
-        snprintf(parent, sizeof parent, "%s", final);
+        snprintf(parent, sizeof parent, "%.4000s", final);
         char *sl = strrchr(parent, '/');
         if (sl && sl != parent) {
             *sl = '\0';
@@ -820,7 +820,7 @@ int cmd_run(int argc, char **argv)
                 return cli_fail("%s: cannot create directory: %s", parent, strerror(errno));
             }
         }
-        snprintf(work, sizeof work, "%s.tmp.XXXXXX", final);
+        snprintf(work, sizeof work, "%.4000s.tmp.XXXXXX", final);
         if (!mkdtemp(work)) {
             rhaz_modelfile_free(mf);
             return cli_fail("%s: cannot create directory: %s", work, strerror(errno));
@@ -831,7 +831,7 @@ int cmd_run(int argc, char **argv)
     snprintf(outdir, sizeof outdir, "%.4500s", work);
     static const char *const subdirs[] = {"/models", "/tables", "/figures"};
     for (int k = 0; k < 3; k++) {
-        snprintf(sub, sizeof sub, "%s%s", outdir, subdirs[k]);
+        snprintf(sub, sizeof sub, "%.4500s%s", outdir, subdirs[k]);
         if (mkdir_p(sub) != 0) {
             remove_tree(work);
             rhaz_tmp_unregister(wslot);

@@ -412,7 +412,7 @@ rhaz_cox *rhaz_cox_setup_(const rhaz_cox_data *d, const rhaz_cox_options *o,
 nomem:
     free(ev);
     rhaz_cox_free(f);
-    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model");
     return NULL;
 }
 
@@ -645,14 +645,14 @@ rhaz_cox *rhaz_cox_fit(const rhaz_cox_data *d, const rhaz_cox_options *opt,
     step = calloc(p ? p : 1, sizeof *step);
     fac = calloc(p ? p * p : 1, sizeof *fac);
     if (!oldbeta || !step || !fac) {
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model");
         goto fail;
     }
     if (firth && p > 0) {
         f->q0 = calloc(n, sizeof *f->q0);
         f->v = calloc((f->K + 1) * p, sizeof *f->v);
         if (!f->q0 || !f->v) {
-            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model");
             goto fail;
         }
     }
@@ -831,7 +831,7 @@ done:
             memset(f->lp, 0, n * sizeof(double));
         double *off = calloc(f->S, sizeof *off);
         if (!off) {
-            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model");
             goto fail;
         }
         for (size_t s = 0; s < f->S; s++)
@@ -852,7 +852,7 @@ done:
         size_t G = f->cluster ? f->G : n;
         double *sr = malloc(G * p * sizeof *sr);
         if (!sr) {
-            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model");
             goto fail;
         }
         /* summed by cluster on the fly: no n x p matrix when clustered */
@@ -995,7 +995,7 @@ rhaz_fit_summary *rhaz_cox_summary(const rhaz_cox *f, const char *const *names,
     return s;
 nomem:
     rhaz_fit_summary_free(s);
-    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model");
     return NULL;
 }
 

@@ -903,7 +903,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
     const char *allmiss = NULL;
     int have_w = 0, have_c = 0;
     if (!d || !vars || !sv || !used) {
-        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
         goto fail;
     }
     d->n_total = N;
@@ -947,7 +947,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
             yv[k].ncol = 1;
             yv[k].label = f->lhs_label;
             if (!(yv[k].val = malloc((N ? N : 1) * sizeof(double))))
-                st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
             else
                 st = eval_num(&c, a, yv[k].val);
             if (!st)
@@ -967,7 +967,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
         if (j < 0 && err) /* what: the column, so a caller can tell which option */
             snprintf(err->what, sizeof err->what, "%s", opt->weights);
         else if (!(wv.val = malloc((N ? N : 1) * sizeof(double))))
-            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
         else
             st = eval_num(&c, &wnode, wv.val);
         if (!st)
@@ -1048,7 +1048,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
     d->n_dropped = N - n;
     d->rows = malloc((n ? n : 1) * sizeof *d->rows);
     if (!d->rows) {
-        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
         goto fail;
     }
     for (size_t i = 0, k = 0; i < N; i++)
@@ -1092,7 +1092,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
     if (ny) {
         if (!(d->y = malloc(ny * n * sizeof *d->y)) ||
             !(d->y_name = core_strdup(f->lhs_label))) {
-            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
             goto fail;
         }
         for (size_t k = 0; k < ny; k++)
@@ -1118,7 +1118,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
         d->n_clusters = cv.nlev;
         if (!(d->cluster_name = opt->cluster ? core_strdup(opt->cluster)
                                              : rhaz_fnode_deparse(f->cluster))) {
-            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
             goto fail;
         }
     }
@@ -1129,7 +1129,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
         d->frailty_dist = f->frailty_dist;
         d->frailty_theta = f->frailty_theta;
         if (!(d->frailty_term = core_strdup(f->frailty_label))) {
-            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
             goto fail;
         }
     }
@@ -1140,7 +1140,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
     int intercept = f->intercept || opt->drop_intercept;
     int *codes = calloc(f->nterms * (nv ? nv : 1) + 1, sizeof *codes);
     if (!codes) {
-        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
         goto fail;
     }
     for (size_t k = 0; k < f->nterms; k++)
@@ -1206,7 +1206,9 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
     d->term_labels = calloc(f->nterms ? f->nterms : 1, sizeof *d->term_labels);
     if (!d->X || !d->colnames || !d->assign || !d->term_labels) {
         free(codes);
-        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        st = derr(&c, RHAZ_ENOMEM, 0, NULL,
+                  "out of memory building the model matrix (%zu rows x %zu "
+                  "columns, %.1f MB)", n, p, (double)n * (double)p * 8 / 1e6);
         goto fail;
     }
     d->p = p;
@@ -1214,7 +1216,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
     for (size_t k = 0; k < f->nterms; k++)
         if (!(d->term_labels[k] = core_strdup(f->terms[k].label))) {
             free(codes);
-            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
             goto fail;
         }
     size_t j = 0;
@@ -1250,7 +1252,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
                 d->blocks = nb;
             if (!nb || !code) {
                 free(code);
-                st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
                 break;
             }
             memcpy(code, cs[0].v->code, n * sizeof *code);
@@ -1266,7 +1268,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
                     cs[0].sub = first[0] + r;
                     d->assign[j] = (int)k + 1;
                     if (!(d->colnames[j] = colname_of(cs, 1))) {
-                        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
                         break;
                     }
                 }
@@ -1287,7 +1289,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
             }
             d->assign[j] = (int)k + 1;
             if (!(d->colnames[j] = colname_of(cs, nc))) {
-                st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
                 break;
             }
             if (nc == 1 && cs[0].v->kind == V_FACTOR)
@@ -1339,7 +1341,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
     if (st)
         goto fail;
     if (!st && !d->colnames[0] && p > 0 && d->intercept) {
-        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
         goto fail;
     }
     for (size_t k = 0; k < ny; k++)
@@ -1354,7 +1356,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
     d->spec = spec ? rhaz_design_spec_copy(spec)
                    : spec_of_vars(f, opt->drop_intercept, vars);
     if (!d->spec) {
-        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
         goto fail;
     }
     goto done;

@@ -325,6 +325,9 @@ oom:
     free(Vr);
     glm_ws_free(ws);
     rhaz_fit_summary_free(s);
-    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                   "out of memory fitting the model (%zu rows x %zu columns: "
+                   "work arrays of about %.1f MB)", d->n, d->p,
+                   ((double)d->n * 6 + (double)d->p * (double)d->p * 4) * 8 / 1e6);
     return NULL;
 }
