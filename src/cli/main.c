@@ -13,7 +13,7 @@ static const cli_command commands[] = {
     {"participation", cmd_participation, "participation in treaties as of a date"},
     {"match", cmd_match, "match country names or codes in a file to ISO3/COW codes"},
     {"spells", cmd_spells, "spell columns of a unit-period panel (for cure models)"},
-    {"fit", cmd_fit, "fit logit, cloglog or Cox hazard models"},
+    {"fit", cmd_fit, "fit hazard models: logit, cloglog, Cox, clogit, parametric, cure"},
     {"km", cmd_km, "Kaplan-Meier and Nelson-Aalen curves"},
     {"plot", cmd_plot, "publication figures as gnuplot scripts"},
     {"margins", cmd_margins, "marginal effects and predictive margins of a fit"},
