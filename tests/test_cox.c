@@ -3,7 +3,12 @@
  * The cases are listed in tests/reference/cox_cases.csv; their data are
  * tests/fixtures/cox_*.csv and R's answers tests/reference/
  * cox_ref_values.csv (made by tests/reference/cox_ref.R).  Agreement is
- * required to 1e-6 relative; quantities that can be near zero
+ * required to TOL = 1e-10 relative (achieved: about 1e-12, see the
+ * printed maxima); two cases are held to what they can give: the
+ * monotone-likelihood case (a coefficient drifting to -20, where the fit
+ * stops on the log-likelihood, not on the estimate: 2e-7 achieved,
+ * TOL_MONOTONE) and Firth's penalized fits (steps to 1e-10: 2e-10
+ * achieved, TOL_FIRTH); quantities that can be near zero
  * (residuals, linear predictors) are compared relative to
  * max(|R value|, 1e-3 x the largest |value| of that quantity in the
  * case).  The closed-form answers of the validation vignette (test1,
@@ -15,7 +20,9 @@
 
 #include <float.h>
 
-#define TOL 1e-6
+#define TOL 1e-10
+#define TOL_MONOTONE 1e-6
+#define TOL_FIRTH 1e-9
 
 typedef struct {
     char what[40];
@@ -127,7 +134,8 @@ static void compare(const char *cs, const char *what, const double *got,
             note(what, rel);
             snprintf(name, sizeof name, "%s %s[%zu,%zu]", cs, what, i + 1,
                      j + 1);
-            T_CHECK(rel <= TOL, "%s: got %.12g, want %.12g (rel %.3g)", name,
+            double tol = strcmp(cs, "lung_monotone") == 0 ? TOL_MONOTONE : TOL;
+            T_CHECK(rel <= tol, "%s: got %.12g, want %.12g (rel %.3g)", name,
                     g, w, rel);
         }
     free(m);
@@ -546,7 +554,7 @@ static void firth(void)
                 double rel = fabs(got - vv[k]) / fabs(vv[k]);
                 if (rel > worst)
                     worst = rel;
-                T_REL(got, vv[k], TOL, w);
+                T_REL(got, vv[k], TOL_FIRTH, w);
                 m++;
             }
             T_CHECK(m >= 2 * p + 2, "reference values found (%zu)", m);

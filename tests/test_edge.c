@@ -79,11 +79,11 @@ static void compare_ref(const rhaz_fit_summary *s, const char *ref)
                     c->term);
         } else {
             T_CHECK(!c->aliased, "%s not aliased", c->term);
-            T_REL(c->estimate, est[i], 1e-6, c->term);
-            T_REL(c->std_error, se[i], 1e-6, c->term);
+            T_REL(c->estimate, est[i], 1e-10, c->term);
+            T_REL(c->std_error, se[i], 1e-10, c->term);
         }
     }
-    T_REL(s->loglik, ll[0], 1e-8, "log-likelihood");
+    T_REL(s->loglik, ll[0], 1e-10, "log-likelihood");
     rhaz_table_free(t);
 }
 

@@ -4,7 +4,7 @@
 #include "harness.h"
 #include "rhaz.h"
 
-#define TOL 1e-6
+#define TOL 1e-10
 
 static const double *num(rhaz_table *t, const char *name)
 {
