@@ -205,6 +205,60 @@ static void test_signals(void)
     T_CHECK(system(sh) == 0, "cleanup");
 }
 
+/* rhaz run interrupted while a figure renders (slow fake gnuplot): the
+ * temporary run folder is removed, the old output folder is untouched */
+static void test_run_signal(void)
+{
+    T_SECTION("run interrupted");
+    char dir[64], model[96], marker[128], fake[96], pidf[96], body[256];
+    snprintf(dir, sizeof dir, "/tmp/rhaz-runsig.%d", (int)getpid());
+    snprintf(model, sizeof model, "%s.model", dir);
+    snprintf(marker, sizeof marker, "%s/old.txt", dir);
+    snprintf(fake, sizeof fake, "%s.gnuplot", dir);
+    snprintf(pidf, sizeof pidf, "%s.pid", dir);
+    mkdir(dir, 0755);
+    write_text(marker, "old\n");
+    write_text(model, "[model m]\ntype = logit\ndata = tests/fixtures/glm_panel.csv\n"
+                      "formula = y ~ oecd\n\n[figure f]\nkind = coef\nmodels = m\n");
+    snprintf(body, sizeof body, "#!/bin/sh\necho $$ > %s\nexec sleep 30\n", pidf);
+    write_text(fake, body);
+    chmod(fake, 0755);
+    pid_t pid = fork();
+    if (pid == 0) {
+        setenv("RHAZ_GNUPLOT", fake, 1);
+        int nul = open("/dev/null", O_WRONLY);
+        dup2(nul, 2);
+        execl(t_rhaz(), "rhaz", "run", "--quiet", "--out", dir, model, (char *)NULL);
+        _exit(127);
+    }
+    int seen = 0;
+    for (int i = 0; i < 1000 && !seen; i++) {
+        usleep(10000);
+        seen = access(pidf, F_OK) == 0;
+    }
+    T_CHECK(seen, "run reached the figure");
+    T_EQ_INT(count_entries("/tmp", ".tmp.") >= 1, 1, "a temporary run folder while running");
+    kill(pid, SIGTERM);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    T_CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "run died of SIGTERM");
+    char *s = t_slurp(marker);
+    T_CHECK(s && strcmp(s, "old\n") == 0, "old folder untouched");
+    free(s);
+    T_EQ_INT(count_entries(dir, NULL), 1, "nothing new in the old folder");
+    char pre[64];
+    snprintf(pre, sizeof pre, "rhaz-runsig.%d.tmp.", (int)getpid());
+    T_EQ_INT(count_entries("/tmp", pre), 0, "temporary run folder removed");
+    char *gp = t_slurp(pidf);
+    if (gp) {
+        kill((pid_t)atoi(gp), SIGKILL);
+        free(gp);
+    }
+    char sh[400];
+    snprintf(sh, sizeof sh, "rm -rf %s %s %s %s", dir, model, fake, pidf);
+    T_CHECK(system(sh) == 0, "cleanup");
+}
+
 static void test_plot_out_dir(void)
 {
     T_SECTION("plot --out DIR");
@@ -251,6 +305,7 @@ static void test_run_atomic(void)
 int main(void)
 {
     test_run_atomic();
+    test_run_signal();
     test_plot_out_dir();
     test_signals();
     test_full_disk();
