@@ -18,6 +18,7 @@ static const char help[] =
     "\n"
     "options:\n"
     "  --data FILE         input CSV, .dta, .sav or .sas7bdat (required)\n"
+    CLI_READ_HELP
     "  --formula F         'y ~ x + ... + strata(g)' (required; strata() required)\n"
     "  --level P           confidence level (default 0.95)\n"
     "  --maxit N           Newton-Raphson iteration limit (default 20)\n"
@@ -38,6 +39,7 @@ typedef struct {
     const char *data, *formula, *out, *also_text;
     int maxit, exp, keep, format;
     double level;
+    cli_read_args read;
 } clogit_opts;
 
 #define O(f) CLI_OFF(clogit_opts, f)
@@ -51,6 +53,7 @@ static const cli_option options[] = {
     {"format", CLI_CHOICE, O(format), .choices = cli_format_choices},
     {"exp", CLI_FLAG, O(exp), .key = NULL},
     {"out", CLI_STR, O(out), .key = NULL},
+    CLI_READ_ROWS(clogit_opts, read),
     {"keep-unconverged", CLI_FLAG, O(keep), .key = "keep_unconverged"},
     {"also-text", CLI_STR, O(also_text), .flags = CLI_INTERNAL},
     {.name = NULL}};
@@ -98,6 +101,7 @@ static int run(void *p, cli_err *err)
     rhaz_design *d = NULL;
     rhaz_clogit *fit = NULL;
     rhaz_fit_summary *s = NULL;
+    cli_read_opts ro = {0};
     rhaz_summary_options so = {0};
     so.exp = o->exp;
     if (!(f = rhaz_formula_parse(o->formula, &err->e))) {
@@ -109,8 +113,10 @@ static int run(void *p, cli_err *err)
                                            "left: 'y ~ x + strata(g)'");
         goto done;
     }
-    if (!(t = rhaz_table_read(o->data, NULL, &err->e))) {
-        rc = cli_err_lib(err, "data");
+    if ((rc = cli_read_args_apply(&ro, &o->read, err)) != EXIT_OK)
+        goto done;
+    if (!(t = cli_read_table(&ro, o->data, &err->e))) {
+        rc = cli_err_lib(err, strstr(err->e.msg, "--text") ? "text" : "data");
         goto done;
     }
     rhaz_design_options dopt = {0};
@@ -160,6 +166,7 @@ static int run(void *p, cli_err *err)
             rc = cli_err_data(err, NULL, "fit clogit: %s", why);
     }
 done:
+    cli_read_free(&ro);
     rhaz_fit_summary_free(s);
     rhaz_clogit_free(fit);
     rhaz_design_free(d);
