@@ -7,7 +7,9 @@ CC=${CC:-cc}
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 nm -D --defined-only "$so" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' | sort > "$tmp/exported"
-grep -v '^rhaz_\|^RHAZ_' "$tmp/exported" > "$tmp/foreign"
+# (__odr_asan.X: AddressSanitizer's one-definition-rule indicators of
+# exported globals X, present only in check-asan builds)
+grep -v '^rhaz_\|^RHAZ_\|^__odr_asan\.RHAZ_\|^__odr_asan\.rhaz_' "$tmp/exported" > "$tmp/foreign"
 # functions declared in the public headers (not static inline)
 $CC -E -P -Iinclude $(pkg-config --cflags gsl json-c 2>/dev/null) include/rhaz.h |
   tr '\n' ' ' | sed 's/;/;\n/g; s/{/{\n/g; s/}/}\n/g' |
