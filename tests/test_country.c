@@ -421,6 +421,118 @@ static void test_bundled(void)
     rhaz_table_free(r);
 }
 
+/* ---------- own treaty records ---------- */
+
+static void test_treaty_file(void)
+{
+    T_SECTION("treaty files");
+    rhaz_error err;
+    rhaz_data *d = rhaz_data_open(NULL, &err);
+    T_CHECK(d != NULL, "data: %s", err.msg);
+    if (!d)
+        return;
+    /* the bundled ICMW status file, brought as the researcher's own */
+    rhaz_date opened = {1990, 12, 18};
+    T_CHECK(rhaz_data_add_treaty(d, "data/un-2015/4-13.csv", "icmw_own", opened, &err) ==
+                RHAZ_OK, "UN layout: %s", err.msg);
+    /* a tidy file: four real ICMW acts of that status file, and a name
+     * that matches nothing */
+    const char *tidy = t_tmp("tf-tidy.csv");
+    write_file(tidy, "country,date,kind\nAlbania,2007-06-05,accession\n"
+                     "Argentina,2004-08-10,signature\nArgentina,2007-02-23,ratification\n"
+                     "Algeria,21 Apr 2005,accession\nFreedonia,2001-01-01,ratification\n");
+    size_t un0 = rhaz_data_unmatched(d);
+    T_CHECK(rhaz_data_add_treaty(d, tidy, "tidy", opened, &err) == RHAZ_OK, "tidy: %s",
+            err.msg);
+    T_EQ_INT(rhaz_data_unmatched(d) - un0, 1, "Freedonia counted as unmatched");
+    T_CHECK(rhaz_data_add_treaty(d, tidy, "icmw", opened, &err) == RHAZ_EINVAL &&
+                !strcmp(err.option, "treaty_key"), "a taken key is refused");
+    rhaz_date none = {0, 0, 0};
+    T_CHECK(rhaz_data_add_treaty(d, tidy, "tidy2", none, &err) == RHAZ_EINVAL &&
+                !strcmp(err.option, "opened"), "no opening date is refused");
+    size_t *ia = NULL, *ib = NULL, *ic = NULL, na = 0, nb = 0, nc = 0;
+    rhaz_panel_options o;
+    rhaz_panel_options_init(&o);
+    rhaz_table *a = NULL, *b = NULL, *c = NULL;
+    if (!rhaz_data_select(d, "icmw", &ia, &na, &err) &&
+        !rhaz_data_select(d, "icmw_own", &ib, &nb, &err) &&
+        !rhaz_data_select(d, "tidy", &ic, &nc, &err)) {
+        a = rhaz_panel_build(d, ia, na, &o, NULL, &err);
+        b = rhaz_panel_build(d, ib, nb, &o, NULL, &err);
+        c = rhaz_panel_build(d, ic, nc, &o, NULL, &err);
+    }
+    T_CHECK(a && b && c, "panels: %s", err.msg);
+    if (a && b && c) {
+        T_EQ_INT(rhaz_table_nrow(a), rhaz_table_nrow(b), "same rows as the bundled ICMW");
+        long ja = rhaz_table_find(a, "event"), ji = rhaz_table_find(a, "iso3c"),
+             jy = rhaz_table_find(a, "year");
+        size_t diff = 0;
+        for (size_t i = 0; i < rhaz_table_nrow(a) && i < rhaz_table_nrow(b); i++) {
+            double ea = rhaz_table_num(a, (size_t)ja)[i], eb = rhaz_table_num(b, (size_t)ja)[i];
+            const char *iso = rhaz_table_str(a, (size_t)ji, i);
+            int y = (int)rhaz_table_num(a, (size_t)jy)[i];
+            /* Madagascar's 2015 consent is known only from the 2022 file */
+            int mdg = iso && !strcmp(iso, "MDG") && y == 2015;
+            if (ea != eb && !mdg)
+                diff++;
+            if (mdg)
+                T_CHECK(ea == 1 && eb == 0, "MDG 2015 from the 2022 file only");
+        }
+        T_EQ_INT(diff, 0, "same events as the bundled ICMW");
+        /* the tidy file's events: ALB 2007, ARG 2007, DZA 2005 */
+        size_t ev = 0, ok = 0;
+        long ce = rhaz_table_find(c, "event"), ci = rhaz_table_find(c, "iso3c"),
+             cy = rhaz_table_find(c, "year");
+        for (size_t i = 0; i < rhaz_table_nrow(c); i++)
+            if (rhaz_table_num(c, (size_t)ce)[i] == 1) {
+                const char *iso = rhaz_table_str(c, (size_t)ci, i);
+                int y = (int)rhaz_table_num(c, (size_t)cy)[i];
+                ev++;
+                ok += (!strcmp(iso, "ALB") && y == 2007) || (!strcmp(iso, "ARG") && y == 2007) ||
+                      (!strcmp(iso, "DZA") && y == 2005);
+            }
+        T_CHECK(ev == 3 && ok == 3, "tidy events ALB 2007, ARG 2007, DZA 2005 (%zu, %zu)",
+                ev, ok);
+    }
+    rhaz_table_free(a);
+    rhaz_table_free(b);
+    rhaz_table_free(c);
+    free(ia);
+    free(ib);
+    free(ic);
+    /* participation counts them too */
+    size_t *it = NULL, nt = 0;
+    rhaz_date asof = {2010, 1, 1};
+    rhaz_table *p = NULL;
+    if (!rhaz_data_select(d, "tidy", &it, &nt, &err))
+        p = rhaz_data_participation(d, it, nt, asof, &err);
+    T_CHECK(p && rhaz_table_num(p, 2)[0] == 3, "3 parties of the tidy treaty in 2010: %s",
+            err.msg);
+    rhaz_table_free(p);
+    free(it);
+    rhaz_data_free(d);
+    /* the command line: panel and participation */
+    char cmd[1024], *so = NULL, *e = NULL;
+    const char *out = t_tmp("tf-panel.csv");
+    snprintf(cmd, sizeof cmd, "panel --treaty icmw --treaty-file %s --opened 1990-12-18 "
+                              "--key mine --out %s", tidy, out);
+    T_EQ_INT(t_run(cmd, &so, &e), 0, "panel --treaty-file exit");
+    char *csv = t_slurp(out);
+    T_CHECK(csv && strstr(csv, ",mine,2007,") && strstr(csv, ",icmw,"),
+            "panel holds both treaties");
+    free(csv);
+    free(so);
+    free(e);
+    snprintf(cmd, sizeof cmd, "participation --asof 2010 --format csv --treaty-file %s "
+                              "--opened 1990-12-18", tidy);
+    T_EQ_INT(t_run(cmd, &so, &e), 0, "participation --treaty-file exit");
+    T_CHECK(so && strstr(so, "tf-tidy,"), "key from the file name: %s", so ? so : "");
+    free(so);
+    free(e);
+    remove(out);
+    remove(tidy);
+}
+
 int main(void)
 {
     rhaz_error err;
@@ -433,6 +545,7 @@ int main(void)
     test_merge();
     test_time_invariant();
     test_bundled();
+    test_treaty_file();
     T_EQ_INT(rhaz_data_unmatched(D), 0, "own files leave the bundled report alone");
     rhaz_data_free(D);
     return t_summary();

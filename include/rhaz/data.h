@@ -125,6 +125,20 @@ const rhaz_treaty_info *rhaz_data_treaty(const rhaz_data *d, size_t i);
 rhaz_status rhaz_data_select(const rhaz_data *d, const char *keys,
                              size_t **idx, size_t *n, rhaz_error *err);
 
+/* Add a treaty from the researcher's own file: the UN status layout
+ * (first column "Participant", date columns with act suffixes, as the
+ * bundled files) or a tidy one (columns country, date, kind = signature,
+ * ratification, accession, succession, acceptance, approval, consent).
+ * key names it in rhaz_data_select (it must be new: err->option
+ * "treaty_key" otherwise); opened is its opening date, required
+ * (err->option "opened").  Names are matched as in the bundled files and
+ * reported by rhaz_data_report; an act before `opened` is an error at
+ * its line.  The records are taken as complete up to any end year.
+ * Treaty indices stay valid; pointers from rhaz_data_treaty do not (call
+ * this before taking them). */
+rhaz_status rhaz_data_add_treaty(rhaz_data *d, const char *path, const char *key,
+                                 rhaz_date opened, rhaz_error *err);
+
 /* Participants of treaty i (one per participant row of the status
  * file, plus 2022-only parties). */
 typedef enum {

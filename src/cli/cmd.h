@@ -217,4 +217,26 @@ const cli_cmd *cli_fit_command(const char *type); /* NULL if unknown */
 /* "logit, cloglog, cox" for messages */
 const char *cli_fit_type_list(void);
 
+/* ---- own treaty files of panel and participation (treatyfiles.c):
+ * rows {"treaty-file", CLI_PARSE, .parse = cli_tf_file}, {"opened", ...
+ * cli_tf_opened}, {"key", ... cli_tf_key} on a cli_treaty_files field;
+ * --opened and --key set the last file's. */
+#define CLI_MAX_TREATY_FILES 16
+typedef struct {
+    const char *path, *key, *opened;
+} cli_treaty_file;
+typedef struct {
+    cli_treaty_file v[CLI_MAX_TREATY_FILES];
+    size_t n;
+} cli_treaty_files;
+int cli_tf_file(const char *s, void *field);
+int cli_tf_opened(const char *s, void *field);
+int cli_tf_key(const char *s, void *field);
+/* Every file has its opening date (a usage error naming the file). */
+int cli_treaty_files_validate(const cli_treaty_files *t, cli_err *err);
+/* Add the files to d; *keys = given (may be NULL) and their keys, comma
+ * separated (malloc'd).  Returns an exit code. */
+int cli_treaty_files_add(rhaz_data *d, const cli_treaty_files *t, const char *given,
+                         char **keys, cli_err *err);
+
 #endif

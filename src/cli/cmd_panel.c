@@ -5,7 +5,7 @@
 #include <string.h>
 
 static const char help[] =
-    "usage: rhaz panel --treaty KEYS --out FILE.csv [options]\n\n"
+    "usage: rhaz panel --treaty KEYS|--treaty-file FILE --out FILE.csv [options]\n\n"
     "Build a state-treaty-year risk-set panel from the bundled UN treaty\n"
     "records and covariate sources (docs/data.md is the codebook).  One row\n"
     "per state, treaty and year at risk: a state enters in the later of the\n"
@@ -42,6 +42,13 @@ static const char help[] =
     "                          leader_last_year from Archigos 4.1)\n"
     "  --covariates-key COL    key column of the last --covariates file\n"
     "  --covariates-year COL   year column of the last --covariates file\n"
+    "  --treaty-file FILE      a treaty the bundle lacks (repeatable): the UN\n"
+    "                          status layout (Participant, then Signature and\n"
+    "                          Ratification... columns, dates with a/d/A/AA\n"
+    "                          suffixes) or columns country, date, kind\n"
+    "                          (signature, ratification, accession, ...)\n"
+    "  --opened DATE           opening date of the last --treaty-file (required)\n"
+    "  --key NAME              its key (default: the file name)\n"
     "  --data-dir DIR          data directory (default $RHAZ_DATA or data/)\n"
     "  -h, --help              this help\n";
 
@@ -57,6 +64,7 @@ typedef struct {
     FILE *report_fp; /* rhaz run: the report goes there (default stderr) */
     rhaz_panel_options o;
     cov_list cov;
+    cli_treaty_files tf;
 } panel_opts;
 
 /* --covariates FILE appends a file; --covariates-key/-year set the key
@@ -117,6 +125,12 @@ static const cli_option options[] = {
      .expect = "given after the --covariates file it is about"},
     {"covariates-year", CLI_PARSE, O(cov), .key = "covariates_year", .parse = p_cov_year,
      .expect = "given after the --covariates file it is about"},
+    {"treaty-file", CLI_PARSE, O(tf), .key = "treaty_file", .parse = cli_tf_file,
+     .expect = "a file (at most 16 files)"},
+    {"opened", CLI_PARSE, O(tf), .key = "opened", .parse = cli_tf_opened,
+     .expect = "given after the --treaty-file it is about"},
+    {"key", CLI_PARSE, O(tf), .key = "treaty_key", .parse = cli_tf_key,
+     .expect = "given after the --treaty-file it is about"},
     {"report-fp", CLI_PTR, O(report_fp), .key = NULL},
     {.name = NULL}};
 #undef O
@@ -129,8 +143,10 @@ static void init(void *p)
 static int validate(void *p, cli_err *err)
 {
     panel_opts *a = p;
-    if (!a->keys || !a->out)
-        return cli_err_usage(err, NULL, "--treaty and --out are required");
+    if ((!a->keys && !a->tf.n) || !a->out)
+        return cli_err_usage(err, NULL, "--treaty (or --treaty-file) and --out are required");
+    if (cli_treaty_files_validate(&a->tf, err))
+        return EXIT_USAGE;
     if (a->o.start_year && a->o.start_year > a->o.end_year)
         return cli_err_usage(err, "start", "--start %d is after --end %d",
                              a->o.start_year, a->o.end_year);
@@ -147,12 +163,15 @@ static int run(void *p, cli_err *err)
     rhaz_table *t = NULL;
     rhaz_panel_stats st;
     rhaz_match_log *log = rhaz_match_log_alloc();
+    char *keys = NULL;
     int rc = EXIT_OK;
     if (!log) {
         rc = cli_err_data(err, NULL, "out of memory");
         goto done;
     }
-    if (rhaz_data_select(d, a->keys, &idx, &n, &err->e)) {
+    if (a->tf.n && (rc = cli_treaty_files_add(d, &a->tf, a->keys, &keys, err)))
+        goto done;
+    if (rhaz_data_select(d, keys ? keys : a->keys, &idx, &n, &err->e)) {
         rc = cli_err_lib(err, "treaty");
         goto done;
     }
@@ -201,6 +220,7 @@ static int run(void *p, cli_err *err)
                     rhaz_match_log_count(log, RHAZ_NOTE_AGGREGATE));
     }
 done:
+    free(keys);
     rhaz_match_log_free(log);
     rhaz_table_free(t);
     free(idx);

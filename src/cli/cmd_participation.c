@@ -20,6 +20,13 @@ static const char help[] =
     "  --treaties KEYS         comma list of keys, UN numbers, 'core' or 'all'\n"
     "  --format text|csv|json  output format (default text)\n"
     "  --out FILE              write to FILE (atomically) instead of stdout\n"
+    "  --treaty-file FILE      a treaty the bundle lacks (repeatable): the UN\n"
+    "                          status layout (Participant, then Signature and\n"
+    "                          Ratification... columns, dates with a/d/A/AA\n"
+    "                          suffixes) or columns country, date, kind\n"
+    "                          (signature, ratification, accession, ...)\n"
+    "  --opened DATE           opening date of the last --treaty-file (required)\n"
+    "  --key NAME              its key (default: the file name)\n"
     "  --data-dir DIR          data directory (default $RHAZ_DATA or data/)\n"
     "  -h, --help              this help\n";
 
@@ -27,6 +34,7 @@ typedef struct {
     const char *asof_s, *keys, *dir, *out;
     int fmt;
     rhaz_date asof;
+    cli_treaty_files tf;
 } part_opts;
 
 #define O(f) CLI_OFF(part_opts, f)
@@ -37,6 +45,12 @@ static const cli_option options[] = {
     {"format", CLI_CHOICE, O(fmt), .choices = cli_format_tcj},
     {"out", CLI_STR, O(out), .key = NULL},
     {"data-dir", CLI_STR, O(dir), .key = "data_dir"},
+    {"treaty-file", CLI_PARSE, O(tf), .key = "treaty_file", .parse = cli_tf_file,
+     .expect = "a file (at most 16 files)"},
+    {"opened", CLI_PARSE, O(tf), .key = "opened", .parse = cli_tf_opened,
+     .expect = "given after the --treaty-file it is about"},
+    {"key", CLI_PARSE, O(tf), .key = "treaty_key", .parse = cli_tf_key,
+     .expect = "given after the --treaty-file it is about"},
     {.name = NULL}};
 #undef O
 
@@ -50,8 +64,11 @@ static void init(void *p)
 static int validate(void *p, cli_err *err)
 {
     part_opts *o = p;
-    if (!o->asof_s || !o->keys)
-        return cli_err_usage(err, NULL, "--asof and --treaties are required");
+    if (!o->asof_s || (!o->keys && !o->tf.n))
+        return cli_err_usage(err, NULL,
+                             "--asof and --treaties (or --treaty-file) are required");
+    if (cli_treaty_files_validate(&o->tf, err))
+        return EXIT_USAGE;
     rhaz_error e;
     if (rhaz_date_parse(o->asof_s, &o->asof, NULL, &e))
         return cli_err_usage(err, "asof", "--asof: %s", e.msg);
@@ -73,7 +90,12 @@ static int run(void *p, cli_err *ce)
     size_t *idx = NULL, n = 0;
     rhaz_table *t = NULL;
     rhaz_outfile *of = NULL;
+    char *allkeys = NULL;
     int rc = EXIT_OK;
+    if (o->tf.n && (rc = cli_treaty_files_add(d, &o->tf, keys, &allkeys, ce)))
+        goto done;
+    if (allkeys)
+        keys = allkeys;
     if (rhaz_data_select(d, keys, &idx, &n, &err)) {
         ce->e = err;
         rc = cli_err_lib(ce, "treaties");
@@ -120,6 +142,7 @@ static int run(void *p, cli_err *ce)
     }
     of = NULL;
 done:
+    free(allkeys);
     rhaz_outfile_abort(of);
     rhaz_table_free(t);
     free(idx);

@@ -122,6 +122,9 @@ const char *rd_key_text(const rhaz_table *t, size_t j, size_t i, char *buf, size
 long rd_row_where(const rhaz_table *t, size_t i, char *where, size_t n);
 int rd_year_of(const rhaz_table *t, long jy, size_t i);
 
+/* A copy of s owned by d (freed with it); NULL on no memory. */
+char *rd_own(rhaz_data *d, const char *s);
+
 /* leaders.c: cown, year, leader_tenure, leader_last_year from
  * archigos-4.1.dta in the data directory. */
 rhaz_table *rd_leaders_table(const rhaz_data *d, rhaz_error *err);

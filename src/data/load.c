@@ -30,6 +30,8 @@ static char *own(rhaz_data *d, const char *s)
     return c;
 }
 
+char *rd_own(rhaz_data *d, const char *s) { return own(d, s); }
+
 static void path_of(const rhaz_data *d, const char *rel, char *buf, size_t n)
 {
     snprintf(buf, n, "%s/%s", d->dir, rel);
