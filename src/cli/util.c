@@ -22,6 +22,7 @@ static const char *const option_flags[][2] = {
     {"delim", "--delim"},       {"charset", "--encoding"},
     {"treaty", "--treaty"},     {"vary", "--vary"},
     {"at", "--at"},             {"as_string", "--text"},
+    {"dydx", "--dydx"},         {"by", "--by"},
     {"covariates_key", "--covariates-key"},
 };
 

@@ -98,6 +98,21 @@ rhaz_status core_error_row(rhaz_error *err, rhaz_status status, size_t row,
     return status;
 }
 
+rhaz_status core_error_opt(rhaz_error *err, rhaz_status status, const char *option,
+                           const char *fmt, ...)
+{
+    if (!err)
+        return status;
+    char buf[sizeof err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    rhaz_error_set(err, status, NULL, 0, "%s", buf);
+    core_error_option(err, option);
+    return status;
+}
+
 rhaz_status core_error_option(rhaz_error *err, const char *option)
 {
     if (!err)

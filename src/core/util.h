@@ -28,6 +28,11 @@
 rhaz_status core_error_row(rhaz_error *err, rhaz_status status, size_t row,
                            const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* rhaz_error_set (no file, line 0) naming the library option concerned
+ * in err->option; returns status (also when err is NULL). */
+rhaz_status core_error_opt(rhaz_error *err, rhaz_status status, const char *option,
+                           const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /* Name the library option concerned in err->option (err may be NULL);
  * returns err's status. */
 rhaz_status core_error_option(rhaz_error *err, const char *option);

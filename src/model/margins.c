@@ -308,22 +308,22 @@ static rhaz_status parse_at(const rhaz_margins_options *o, const frame *F,
     for (size_t k = 0; k < o->n_at; k++) {
         const char *s = o->at[k], *eq = strchr(s, '=');
         if (!eq || eq == s || !eq[1])
-            return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
-                                  "--at '%s': expected VAR=V1,V2,...", s);
+            return core_error_opt(err, RHAZ_EUSAGE, "at",
+                                  "at '%s': expected VAR=V1,V2,...", s);
         char name[256];
         snprintf(name, sizeof name, "%.*s", (int)(eq - s), s);
         long c = frame_col(F, name);
         if (c < 0)
-            return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
-                                  "--at %s: not a variable of the model's "
+            return core_error_opt(err, RHAZ_EUSAGE, "at",
+                                  "at %s: not a variable of the model's "
                                   "formula", name);
         for (size_t q = 0; q < a->nvar; q++)
             if (a->col[q] == c)
-                return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
-                                      "--at %s given twice", name);
+                return core_error_opt(err, RHAZ_EUSAGE, "at",
+                                      "at %s given twice", name);
         if (a->nvar == MAXAT)
-            return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
-                                  "at most %d --at variables", MAXAT);
+            return core_error_opt(err, RHAZ_EUSAGE, "at",
+                                  "at most %d at variables", MAXAT);
         size_t q = a->nvar++;
         a->col[q] = c;
         const char *v = eq + 1;
@@ -331,27 +331,27 @@ static rhaz_status parse_at(const rhaz_margins_options *o, const frame *F,
             const char *e = strchr(v, ',');
             size_t len = e ? (size_t)(e - v) : strlen(v);
             if (a->nval[q] == MAXVALS)
-                return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
-                                      "--at %s: at most %d values", name, MAXVALS);
+                return core_error_opt(err, RHAZ_EUSAGE, "at",
+                                      "at %s: at most %d values", name, MAXVALS);
             char *val = core_strndup(v, len);
             if (!val)
                 return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
             a->val[q][a->nval[q]++] = val;
             if (!*val)
-                return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
-                                      "--at %s: an empty value", name);
+                return core_error_opt(err, RHAZ_EUSAGE, "at",
+                                      "at %s: an empty value", name);
             if (F->factor[c] && F->fvar[c] >= 0) {
                 if (!is_level(sp, F, c, val))
-                    return rhaz_error_set(
-                        err, RHAZ_EUSAGE, NULL, 0,
-                        "--at %s=%s: '%s' is not a level of %s in the fit",
+                    return core_error_opt(
+                        err, RHAZ_EUSAGE, "at",
+                        "at %s=%s: '%s' is not a level of %s in the fit",
                         name, val, val, sp->f->vars[F->fvar[c]].label);
             } else {
                 char *end;
                 double x = strtod(val, &end);
                 if (end == val || *end || !isfinite(x))
-                    return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
-                                          "--at %s=%s: not a number", name, val);
+                    return core_error_opt(err, RHAZ_EUSAGE, "at",
+                                          "at %s=%s: not a number", name, val);
             }
             v = e ? e + 1 : NULL;
         }
@@ -445,7 +445,7 @@ static rhaz_status do_dydx(mctx *x, const frame *G, const long *vars,
         long c = vars[k];
         const char *name = G->name[c];
         char what[300];
-        snprintf(what, sizeof what, "--dydx %s", name);
+        snprintf(what, sizeof what, "dydx %s", name);
         if (G->factor[c] && G->fvar[c] >= 0) {
             /* discrete change from the base level, per level */
             const dspec_var *sv = &x->sp->vars[G->fvar[c]];
@@ -693,7 +693,8 @@ static rhaz_status frame_build(const rhaz_fit_summary *fit, const rhaz_table *da
         if (j < 0) {
             const char *tn = rhaz_table_name(data);
             rhaz_error_set(err, RHAZ_ENOTFOUND, tn && *tn ? tn : NULL, 1,
-                           "--by %s: no such column", by);
+                           "by %s: no such column", by);
+            core_error_option(err, "by");
             rhaz_design_free(d);
             return RHAZ_ENOTFOUND;
         }
@@ -789,7 +790,7 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
     }
     if ((st = frame_build(fit, data, opt->by, &F, &dfit, err)))
         goto done;
-    /* the variables of --dydx */
+    /* the variables of dydx */
     if (opt->dydx) {
         int all = strcmp(opt->dydx, "all") == 0 || strcmp(opt->dydx, "*") == 0;
         for (size_t c = 0; all && c < F.ncol; c++)
@@ -806,8 +807,8 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
                 for (size_t q = 0; q < F.ncol && l < sizeof list; q++)
                     l += (size_t)snprintf(list + l, sizeof list - l, "%s%s",
                                           q ? ", " : "", F.name[q]);
-                st = rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
-                                    "--dydx %s: not a variable of the model "
+                st = core_error_opt(err, RHAZ_EUSAGE, "dydx",
+                                    "dydx %s: not a variable of the model "
                                     "(its variables: %s)", name, list);
                 goto done;
             }
@@ -819,21 +820,21 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
             if (F.factor[c] && F.fvar[c] >= 0 &&
                 sp->f->vars[F.fvar[c]].node->kind == N_CALL &&
                 sp->f->vars[F.fvar[c]].node->args[0]->kind != N_NAME) {
-                st = rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
-                                    "--dydx %s: a factor of an expression "
+                st = core_error_opt(err, RHAZ_EUSAGE, "dydx",
+                                    "dydx %s: a factor of an expression "
                                     "(%s) has no level to set", F.name[c],
                                     sp->f->vars[F.fvar[c]].label);
                 goto done;
             }
             if (!F.factor[c] && F.fvar[c] >= 0) {
-                st = rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
-                                    "--dydx %s: it enters the formula both as "
+                st = core_error_opt(err, RHAZ_EUSAGE, "dydx",
+                                    "dydx %s: it enters the formula both as "
                                     "a factor and as a number", F.name[c]);
                 goto done;
             }
             if (!F.factor[c] && F.is_str[c]) {
-                st = rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
-                                    "--dydx %s: a text column", F.name[c]);
+                st = core_error_opt(err, RHAZ_EUSAGE, "dydx",
+                                    "dydx %s: a text column", F.name[c]);
                 goto done;
             }
         }
