@@ -18,9 +18,11 @@ struct rhaz_outfile {
 
 /* ---------- temporaries removed on SIGINT, SIGTERM, SIGHUP ----------
  * A fixed table of paths (copied in when registered, so the handler
- * reads no heap); the handler only calls unlink, fork, execve, waitpid,
- * signal and raise, all async-signal-safe.  A directory is removed by an
- * "rm -rf" child (a recursive walk is not async-signal-safe). */
+ * reads no heap); the handler only calls unlink, signal, sigprocmask,
+ * execve and raise, all async-signal-safe.  A directory is removed by
+ * exec'ing "sh -c 'rm -rf DIR; kill -s SIG $$'" in place of the process
+ * (a recursive walk is not async-signal-safe, and fork in a handler
+ * deadlocks under sanitizers). */
 #define TMP_SLOTS 64
 #define TMP_PATH 1024
 static char tmp_path[TMP_SLOTS][TMP_PATH];
@@ -47,25 +49,29 @@ void rhaz_tmp_unregister(int slot)
 
 static void on_signal(int sig)
 {
+    int dir = -1;
     for (int k = 0; k < TMP_SLOTS; k++) {
         if (tmp_used[k] == 1)
             unlink(tmp_path[k]);
-        else if (tmp_used[k] == 2) {
-            pid_t pid = fork();
-            if (pid == 0) {
-                char *const argv[] = {"rm", "-rf", "--", tmp_path[k], NULL};
-                char *const envp[] = {NULL};
-                execve("/bin/rm", argv, envp);
-                _exit(127);
-            }
-            if (pid > 0) {
-                int st;
-                while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-                    ;
-            }
-        }
+        else if (tmp_used[k] == 2 && dir < 0)
+            dir = k;
     }
-    signal(sig, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    if (dir >= 0) {
+        /* no fork in a handler (sanitizers' fork takes locks): this
+         * process becomes a shell that removes the tree and then dies of
+         * the same signal, so the parent still sees the signal */
+        const char *name = sig == SIGINT ? "INT" : sig == SIGHUP ? "HUP" : "TERM";
+        char *const argv[] = {"sh", "-c", "rm -rf -- \"$1\"; kill -s \"$2\" $$",
+                              "sh", tmp_path[dir], (char *)name, NULL};
+        char *const envp[] = {"PATH=/usr/bin:/bin", NULL};
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        execve("/bin/sh", argv, envp);
+    }
     raise(sig);
 }
 
