@@ -174,7 +174,7 @@ int cli_main(const cli_cmd *c, int argc, char **argv);
 
 /* The data, table and listing commands (rhaz run uses the first three). */
 extern const cli_cmd cli_cmd_panel, cli_cmd_participation, cli_cmd_table;
-extern const cli_cmd cli_cmd_km, cli_cmd_describe, cli_cmd_treaties;
+extern const cli_cmd cli_cmd_km, cli_cmd_describe, cli_cmd_treaties, cli_cmd_plot;
 
 /* ---- the table-reading options (see cli_read_opts in cli.h) as rows of
  * a command's table: put a cli_read_args field `f` in the options struct

@@ -1,5 +1,5 @@
-/* cmd_plot.c -- 'rhaz plot KIND [options] --out PREFIX': parse argv
- * (plot_parse_args, the only option parser here), read the inputs (CSV
+/* cmd_plot.c -- 'rhaz plot KIND [options] --out PREFIX': the options
+ * (one table, shared with [figure] sections of model files), read the inputs (CSV
  * tables, fit JSON files, the panel), let the library build the figure's
  * series (rhaz_plot_add_*: every number is computed there), write
  * PREFIX.gp (a self-contained gnuplot script) and render it with gnuplot.
@@ -7,11 +7,10 @@
  * scripts.  A gnuplot error, a non-zero exit or any output on gnuplot's
  * stderr (warnings) is an error, and a failed render leaves no partial
  * image. */
-#include "cli.h"
+#include "cmd.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,19 +79,62 @@ static const char help[] =
 
 #define MAXFITS 32
 
-/* Everything the command line says (filled by plot_parse_args only). */
+/* Everything the command line (or a [figure] section) says. */
 typedef struct {
     rhaz_plot_kind kind;
-    const char *out;
+    const char *out, *render, *size;
+    double font_size; /* NaN: the size's default */
     rhaz_plot_format formats[RHAZ_PLOT_NFORMATS];
     int nformats;
     rhaz_plot_options po;
     const char *input, *data, *treaty, *labels;
     const char *treaties, *data_dir, *formula, *vary, *at, *terms;
-    const char *fits[MAXFITS];
+    cli_strv fitv;
+    const char **fits;
     int nfits;
     int intercept, signatories, survival, end_year, csv;
 } plot_args;
+
+#define O(f) CLI_OFF(plot_args, f)
+static const cli_choice themes[] = {
+    {"color", RHAZ_PLOT_COLOR, 0}, {"gray", RHAZ_PLOT_GRAY, 0},
+    {"colour", RHAZ_PLOT_COLOR, 1}, {"grey", RHAZ_PLOT_GRAY, 1}, {NULL, 0, 0}};
+static const cli_choice scales[] = {{"ratio", 1, 0}, {"raw", 0, 0}, {NULL, 0, 0}};
+/* Every option is also a [figure] key (name with '_' for '-'), but for
+ * --out and --render, which rhaz run sets. */
+static const cli_option options[] = {
+    {"out", CLI_STR, O(out), .key = NULL, .shortopt = 'o'},
+    {"render", CLI_STR, O(render), .key = NULL},
+    {"csv", CLI_FLAG, O(csv), .key = "csv"},
+    {"size", CLI_STR, O(size), .key = "size"},
+    {"theme", CLI_CHOICE, O(po.theme), .key = "theme", .choices = themes},
+    {"title", CLI_STR, O(po.title), .key = "title"},
+    {"xlabel", CLI_STR, O(po.xlabel), .key = "xlabel"},
+    {"ylabel", CLI_STR, O(po.ylabel), .key = "ylabel"},
+    {"labels", CLI_STR, O(labels), .key = "labels"},
+    {"font", CLI_STR, O(po.font), .key = "font"},
+    {"font-size", CLI_DOUBLE, O(font_size), .key = "font_size"},
+    {"dpi", CLI_INT, O(po.dpi), .key = "dpi", .min = 36, .max = 1200},
+    {"ymin", CLI_DOUBLE, O(po.ymin), .key = "ymin"},
+    {"ymax", CLI_DOUBLE, O(po.ymax), .key = "ymax"},
+    {"scale", CLI_CHOICE, O(po.ratio), .key = "scale", .choices = scales},
+    {"intercept", CLI_FLAG, O(intercept), .key = "intercept"},
+    {"df", CLI_INT, O(po.smooth_df), .key = "df", .min = 2, .max = 20},
+    {"input", CLI_STR, O(input), .key = "input"},
+    {"data", CLI_STR, O(data), .key = "data"},
+    {"treaty", CLI_LIST, O(treaty), .key = "treaty"},
+    {"fit", CLI_MULTI, O(fitv), .key = "fit"},
+    {"treaties", CLI_LIST, O(treaties), .key = "treaties"},
+    {"data-dir", CLI_STR, O(data_dir), .key = "data_dir"},
+    {"signatories", CLI_FLAG, O(signatories), .key = "signatories"},
+    {"end", CLI_INT, O(end_year), .key = "end", .min = 1900, .max = 2100},
+    {"formula", CLI_STR, O(formula), .key = "formula"},
+    {"vary", CLI_STR, O(vary), .key = "vary"},
+    {"at", CLI_STR, O(at), .key = "at"},
+    {"survival", CLI_FLAG, O(survival), .key = "survival"},
+    {"terms", CLI_STR, O(terms), .key = "terms"},
+    {.name = NULL}};
+#undef O
 
 /* ---------- inputs ---------- */
 
@@ -318,205 +360,55 @@ static int parse_formats(const char *s, plot_args *a)
     return a->nformats ? 0 : -1;
 }
 
-/* A flag may be followed by yes/no (as model files write "key = yes"):
- * consume that word and return its value; a bare flag is 1. */
-static int flag_value(int argc, char **argv)
+static void init(void *p)
 {
-    static const char *const yes[] = {"yes", "true", "1", "on"};
-    static const char *const no[] = {"no", "false", "0", "off"};
-    if (optind < argc) {
-        for (int i = 0; i < 4; i++) {
-            if (strcmp(argv[optind], yes[i]) == 0) {
-                optind++;
-                return 1;
-            }
-            if (strcmp(argv[optind], no[i]) == 0) {
-                optind++;
-                return 0;
-            }
-        }
-    }
-    return 1;
-}
-
-static int parse_double(const char *s, double *out)
-{
-    char *e;
-    errno = 0;
-    double v = strtod(s, &e);
-    if (e == s || *e || errno || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
-
-/* ---------- the command line ---------- */
-
-/* Fill a from argv.  Returns EXIT_OK (and *done = 1 after --help) or a
- * usage exit code after printing the error.  The only option parser of
- * the command. */
-static int plot_parse_args(int argc, char **argv, plot_args *a, int *done)
-{
-    static const struct option longopts[] = {
-        {"out", required_argument, 0, 'o'},
-        {"render", required_argument, 0, 'r'},
-        {"size", required_argument, 0, 's'},
-        {"theme", required_argument, 0, 'T'},
-        {"title", required_argument, 0, 't'},
-        {"xlabel", required_argument, 0, 'x'},
-        {"ylabel", required_argument, 0, 'y'},
-        {"labels", required_argument, 0, 'L'},
-        {"font", required_argument, 0, 'F'},
-        {"font-size", required_argument, 0, 'S'},
-        {"dpi", required_argument, 0, 'D'},
-        {"ymin", required_argument, 0, 'm'},
-        {"ymax", required_argument, 0, 'M'},
-        {"scale", required_argument, 0, 'c'},
-        {"intercept", no_argument, 0, 'I'},
-        {"df", required_argument, 0, 'd'},
-        {"input", required_argument, 0, 'i'},
-        {"data", required_argument, 0, 'a'},
-        {"treaty", required_argument, 0, 'k'},
-        {"fit", required_argument, 0, 'f'},
-        {"treaties", required_argument, 0, 'K'},
-        {"data-dir", required_argument, 0, 'R'},
-        {"signatories", no_argument, 0, 'G'},
-        {"end", required_argument, 0, 'E'},
-        {"formula", required_argument, 0, 'Q'},
-        {"vary", required_argument, 0, 'V'},
-        {"at", required_argument, 0, 'A'},
-        {"survival", no_argument, 0, 'U'},
-        {"terms", required_argument, 0, 'W'},
-        {"csv", no_argument, 0, 'C'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
-    plot_args *ap = a;
-    memset(ap, 0, sizeof *ap);
+    plot_args *a = p;
     rhaz_plot_options_init(&a->po);
     a->po.ratio = 1;
     a->formats[0] = RHAZ_PLOT_PNG;
     a->nformats = 1;
-    const char *size = NULL, *render_s = NULL;
-    double fs = NAN;
-    rhaz_error err;
-    rhaz_error_clear(&err);
-    (void)ap;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o': a->out = optarg; break;
-        case 'r': render_s = optarg; break;
-        case 's': size = optarg; break;
-        case 'T':
-            if (strcmp(optarg, "color") == 0 || strcmp(optarg, "colour") == 0)
-                a->po.theme = RHAZ_PLOT_COLOR;
-            else if (strcmp(optarg, "gray") == 0 ||
-                     strcmp(optarg, "grey") == 0)
-                a->po.theme = RHAZ_PLOT_GRAY;
-            else
-                return cli_usage("plot", "--theme must be color or gray");
-            break;
-        case 't': a->po.title = optarg; break;
-        case 'x': a->po.xlabel = optarg; break;
-        case 'y': a->po.ylabel = optarg; break;
-        case 'L': a->labels = optarg; break;
-        case 'F': a->po.font = optarg; break;
-        case 'S':
-            if (parse_double(optarg, &fs))
-                return cli_usage("plot", "--font-size '%s' is not a number",
-                                 optarg);
-            break;
-        case 'D': {
-            double d;
-            if (parse_double(optarg, &d) || d != floor(d))
-                return cli_usage("plot", "--dpi '%s' is not an integer",
-                                 optarg);
-            if (d < 36 || d > 1200)
-                return cli_usage("plot", "--dpi %s: must be 36 to 1200", optarg);
-            a->po.dpi = (int)fmin(fmax(d, -1), 1e5);
-            break;
-        }
-        case 'm':
-        case 'M':
-            if (parse_double(optarg, c == 'm' ? &a->po.ymin : &a->po.ymax))
-                return cli_usage("plot", "--%s '%s' is not a number",
-                                 c == 'm' ? "ymin" : "ymax", optarg);
-            break;
-        case 'c':
-            if (strcmp(optarg, "ratio") == 0)
-                a->po.ratio = 1;
-            else if (strcmp(optarg, "raw") == 0)
-                a->po.ratio = 0;
-            else
-                return cli_usage("plot", "--scale must be ratio or raw");
-            break;
-        case 'I': a->intercept = flag_value(argc, argv); break;
-        case 'd': {
-            double d;
-            if (parse_double(optarg, &d) || d != floor(d) || d < 2 || d > 20)
-                return cli_usage("plot", "--df must be an integer 2 to 20");
-            a->po.smooth_df = (int)d;
-            break;
-        }
-        case 'i': a->input = optarg; break;
-        case 'a': a->data = optarg; break;
-        case 'k': a->treaty = optarg; break;
-        case 'f':
-            if (a->nfits >= MAXFITS)
-                return cli_usage("plot", "at most %d --fit files", MAXFITS);
-            a->fits[a->nfits++] = optarg;
-            break;
-        case 'K': a->treaties = optarg; break;
-        case 'R': a->data_dir = optarg; break;
-        case 'G': a->signatories = flag_value(argc, argv); break;
-        case 'E': {
-            double d;
-            if (parse_double(optarg, &d) || d != floor(d) || d < 1900 ||
-                d > 2100)
-                return cli_usage("plot", "--end must be a year, not '%s'",
-                                 optarg);
-            a->end_year = (int)d;
-            break;
-        }
-        case 'Q': a->formula = optarg; break;
-        case 'V': a->vary = optarg; break;
-        case 'A': a->at = optarg; break;
-        case 'U': a->survival = flag_value(argc, argv); break;
-        case 'W': a->terms = optarg; break;
-        case 'C': a->csv = flag_value(argc, argv); break;
-        case 'h': fputs(help, stdout); *done = 1; return EXIT_OK;
-        default: return cli_bad_option("plot", argv);
-        }
-    }
-    if (optind >= argc)
-        return cli_usage("plot", "missing figure KIND");
-    if (optind + 1 < argc)
-        return cli_usage("plot", "unexpected argument '%s'", argv[optind + 1]);
-    if (rhaz_plot_kind_parse(argv[optind], &a->kind, &err))
-        return cli_usage("plot", "%s", err.msg);
-    if (!a->out || !*a->out)
-        return cli_usage("plot", "--out PREFIX is required");
-    {
-        /* a directory is not a prefix: DIR/ would write DIR/.gp */
-        size_t ol = strlen(a->out);
-        struct stat sb;
-        if (a->out[ol - 1] == '/' || (stat(a->out, &sb) == 0 && S_ISDIR(sb.st_mode)))
-            return cli_usage("plot", "--out '%s' is a directory: give a file "
-                                     "prefix such as %s%sfigure", a->out, a->out,
-                             a->out[ol - 1] == '/' ? "" : "/");
-    }
-    if (render_s && parse_formats(render_s, a))
-        return cli_usage("plot", "--render '%s': expected a comma list of "
-                                 "png, pdf, svg, eps (no repeats), or none",
-                         render_s);
-    if (size && rhaz_plot_size_parse(size, &a->po, &err))
-        return cli_usage("plot", "%s", err.msg);
-    if (!isnan(fs))
-        a->po.font_size = fs;
-    if (a->nfits && a->kind != RHAZ_PLOT_COEF && a->kind != RHAZ_PLOT_PREDICT)
-        return cli_usage("plot", "--fit is for the coef and predict figures");
+    a->font_size = NAN;
+}
 
+static int args(void *p, int n, char **v, cli_err *err)
+{
+    plot_args *a = p;
+    if (n < 1)
+        return cli_err_usage(err, NULL, "missing figure KIND");
+    if (n > 1)
+        return cli_err_usage(err, NULL, "unexpected argument '%s'", v[1]);
+    if (rhaz_plot_kind_parse(v[0], &a->kind, &err->e))
+        return cli_err_usage(err, NULL, "%s", err->e.msg);
+    return EXIT_OK;
+}
+
+static int validate(void *p, cli_err *err)
+{
+    plot_args *a = p;
+    if (!a->out || !*a->out)
+        return cli_err_usage(err, "out", "--out PREFIX is required");
+    /* a directory is not a prefix: DIR/ would write DIR/.gp */
+    size_t ol = strlen(a->out);
+    struct stat sb;
+    if (a->out[ol - 1] == '/' || (stat(a->out, &sb) == 0 && S_ISDIR(sb.st_mode)))
+        return cli_err_usage(err, "out", "--out '%s' is a directory: give a file "
+                                         "prefix such as %s%sfigure", a->out, a->out,
+                             a->out[ol - 1] == '/' ? "" : "/");
+    if (a->render && parse_formats(a->render, a))
+        return cli_err_usage(err, "render", "--render '%s': expected a comma list of "
+                                            "png, pdf, svg, eps (no repeats), or none",
+                             a->render);
+    rhaz_error e;
+    if (a->size && rhaz_plot_size_parse(a->size, &a->po, &e))
+        return cli_err_usage(err, "size", "%s", e.msg);
+    if (!isnan(a->font_size))
+        a->po.font_size = a->font_size;
+    a->fits = a->fitv.v;
+    a->nfits = (int)a->fitv.n;
+    if (a->nfits > MAXFITS)
+        return cli_err_usage(err, "fit", "at most %d --fit files", MAXFITS);
+    if (a->nfits && a->kind != RHAZ_PLOT_COEF && a->kind != RHAZ_PLOT_PREDICT)
+        return cli_err_usage(err, "fit", "--fit is for the coef and predict figures");
     return EXIT_OK;
 }
 
@@ -541,12 +433,24 @@ static rhaz_status write_csv(const rhaz_plot *p, const plot_args *a,
     return rhaz_outfile_commit(f, err);
 }
 
-int cmd_plot(int argc, char **argv)
+/* Which option an error is about, by the file it names. */
+static const char *option_of(const plot_args *a, const rhaz_error *e)
 {
-    plot_args a;
-    int done = 0, rc = plot_parse_args(argc, argv, &a, &done);
-    if (rc != EXIT_OK || done)
-        return rc;
+    if (!e->file[0])
+        return NULL;
+    if (a->data && strcmp(e->file, a->data) == 0)
+        return "data";
+    if (a->input && strcmp(e->file, a->input) == 0)
+        return "input";
+    if (a->labels && strcmp(e->file, a->labels) == 0)
+        return "labels";
+    return NULL;
+}
+
+static int run(void *pa, cli_err *ce)
+{
+    plot_args *ap = pa, a = *ap;
+    int rc = EXIT_OK;
     rhaz_error err;
     rhaz_error_clear(&err);
     rhaz_table *labels = NULL;
@@ -554,17 +458,13 @@ int cmd_plot(int argc, char **argv)
     if (a.labels) {
         rhaz_csv_options lo = {0};
         labels = rhaz_table_read(a.labels, &lo, &err);
-        if (!labels) {
-            rc = cli_error(&err);
-            goto done;
-        }
+        if (!labels)
+            goto fail;
         a.po.labels = labels;
     }
     p = rhaz_plot_alloc(a.kind, &err);
-    if (!p || load_series(p, &a, &err) != RHAZ_OK) {
-        rc = cli_error(&err);
-        goto done;
-    }
+    if (!p || load_series(p, &a, &err) != RHAZ_OK)
+        goto fail;
     /* PREFIX.gp: the script for the first format, set to write PREFIX.EXT */
     rhaz_plot_format f0 = a.nformats ? a.formats[0] : RHAZ_PLOT_PNG;
     size_t n = strlen(a.out) + 16;
@@ -572,7 +472,7 @@ int cmd_plot(int argc, char **argv)
     if (!gp || !img) {
         free(gp);
         free(img);
-        rc = cli_fail("out of memory");
+        rc = cli_err_data(ce, NULL, "out of memory");
         goto done;
     }
     snprintf(gp, n, "%s.gp", a.out);
@@ -586,10 +486,19 @@ int cmd_plot(int argc, char **argv)
         st = cli_plot_render(p, &a.po, a.out, a.formats[k], &err);
     free(gp);
     free(img);
-    if (st)
-        rc = cli_error(&err);
+    if (!st)
+        goto done;
+fail:
+    ce->e = err;
+    rc = cli_err_lib(ce, option_of(&a, &err));
 done:
     rhaz_plot_free(p);
     rhaz_table_free(labels);
     return rc;
 }
+
+const cli_cmd cli_cmd_plot = {
+    .name = "plot", .help = help, .options = options, .size = sizeof(plot_args),
+    .init = init, .args = args, .validate = validate, .run = run};
+
+int cmd_plot(int argc, char **argv) { return cli_main(&cli_cmd_plot, argc, argv); }

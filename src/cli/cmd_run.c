@@ -49,48 +49,6 @@ static const char help[] =
     "  --quiet          no progress lines\n"
     "  -h, --help       this help\n";
 
-/* ---------- argument vectors ---------- */
-
-typedef struct {
-    char **v;
-    int n, cap;
-} argvec;
-
-static void av_free(argvec *a)
-{
-    for (int i = 0; i < a->n; i++)
-        free(a->v[i]);
-    free(a->v);
-    memset(a, 0, sizeof *a);
-}
-
-static int av_push(argvec *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static int av_push(argvec *a, const char *fmt, ...)
-{
-    if (a->n + 2 > a->cap) {
-        int nc = a->cap ? 2 * a->cap : 16;
-        char **nv = realloc(a->v, (size_t)nc * sizeof *nv);
-        if (!nv)
-            return -1;
-        a->v = nv;
-        a->cap = nc;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    int len = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *s = malloc((size_t)len + 1);
-    if (!s)
-        return -1;
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)len + 1, fmt, ap);
-    va_end(ap);
-    a->v[a->n++] = s;
-    a->v[a->n] = NULL;
-    return 0;
-}
-
 static int in_list(const char *key, const char *const *list)
 {
     for (; *list; list++)
@@ -174,151 +132,6 @@ static int mkdir_p(const char *path)
     if (mkdir(buf, 0777) != 0 && errno != EEXIST)
         return -1;
     return 0;
-}
-
-/* Which key of section s an option named in a command's message came
- * from: "--receiving-threshold" -> receiving_threshold, "--treaty" ->
- * treaty (or treaties).  NULL if none. */
-static const char *key_of_option(const rhaz_mf_section *s, const char *msg)
-{
-    for (const char *p = strstr(msg, "--"); p; p = strstr(p + 2, "--")) {
-        char key[64];
-        size_t k = 0;
-        for (const char *q = p + 2; k < sizeof key - 1 &&
-                                    (*q == '-' || (*q >= 'a' && *q <= 'z') ||
-                                     (*q >= '0' && *q <= '9'));
-             q++)
-            key[k++] = *q == '-' ? '_' : *q;
-        key[k] = '\0';
-        for (size_t i = 0; i < s->n; i++)
-            if (!strcmp(s->entries[i].key, key))
-                return s->entries[i].key;
-        if (!strcmp(key, "treaty") && rhaz_mf_get(s, "treaties", NULL))
-            return "treaties";
-        if (!strcmp(key, "fit") && rhaz_mf_get(s, "models", NULL))
-            return "models";
-    }
-    /* a message that starts with a key's name ("formula, position 9: ...") */
-    for (size_t i = 0; i < s->n; i++) {
-        size_t n = strlen(s->entries[i].key);
-        if (!strncmp(msg, s->entries[i].key, n) && (msg[n] == ',' || msg[n] == ':'))
-            return s->entries[i].key;
-    }
-    /* a message that quotes a key's value, or one item of a list value */
-    for (size_t i = 0; i < s->n; i++) {
-        char **items = rhaz_mf_split(s->entries[i].value, NULL);
-        for (char **it = items; it && *it; it++) {
-            char q[512];
-            snprintf(q, sizeof q, "'%s'", *it);
-            if (strstr(msg, q)) {
-                rhaz_mf_list_free(items);
-                return s->entries[i].key;
-            }
-        }
-        rhaz_mf_list_free(items);
-    }
-    return NULL;
-}
-
-/* Run one rhaz command in process with stderr captured.  On failure the
- * command's one-line message is reported against the model file (the
- * key's line when the message names an option, else the section's). */
-static int run_command(run_ctx *r, const rhaz_mf_section *s,
-                       int (*cmd)(int, char **), argvec *a, FILE *keep_stderr)
-{
-    fflush(stderr);
-    char tmpl[] = "/tmp/rhaz-run-XXXXXX";
-    int fd = mkstemp(tmpl);
-    int saved = dup(2);
-    if (fd < 0 || saved < 0) {
-        if (fd >= 0)
-            close(fd);
-        return cli_fail("cannot capture messages: %s", strerror(errno));
-    }
-    unlink(tmpl);
-    dup2(fd, 2);
-    optind = 0; /* full getopt reset between commands */
-    int rc = cmd(a->n, a->v);
-    fflush(stderr);
-    dup2(saved, 2);
-    close(saved);
-    /* read what the command said */
-    off_t len = lseek(fd, 0, SEEK_END);
-    char *msg = malloc((size_t)(len > 0 ? len : 0) + 1);
-    size_t got = 0;
-    if (msg && len > 0) {
-        lseek(fd, 0, SEEK_SET);
-        ssize_t k;
-        while (got < (size_t)len && (k = read(fd, msg + got, (size_t)len - got)) > 0)
-            got += (size_t)k;
-    }
-    close(fd);
-    if (msg)
-        msg[got] = '\0';
-    if (rc == 0) {
-        if (msg && got) {
-            if (keep_stderr)
-                fputs(msg, keep_stderr);
-            else {
-                end_progress(r);
-                fputs(msg, stderr); /* warnings pass through */
-            }
-        }
-        free(msg);
-        return 0;
-    }
-    end_progress(r);
-    /* first line, without the "rhaz CMD: " / "rhaz: " prefix and the
-     * "(see 'rhaz ... --help')" hint */
-    char *line = msg ? msg : (char *)"";
-    char *nl = strchr(line, '\n');
-    if (nl)
-        *nl = '\0';
-    if (strncmp(line, "rhaz", 4) == 0) {
-        char *colon = strstr(line, ": ");
-        if (colon)
-            line = colon + 2;
-    }
-    char *see = strstr(line, " (see 'rhaz");
-    if (see)
-        *see = '\0';
-    rhaz_error err;
-    const char *key = key_of_option(s, line);
-    rhaz_modelfile_error(r->mf, s, key, rc == EXIT_USAGE ? RHAZ_EUSAGE : RHAZ_EDATA,
-                         &err, "%s", line);
-    /* a usage error of a generated command is an error in the model file
-     * (exit 1), not in how rhaz run was called */
-    err.status = RHAZ_EDATA;
-    free(msg);
-    return cli_error(&err);
-}
-
-/* Pass a list value ("a b c" or "a, b, c") as one comma list. */
-static int pass_list(argvec *a, const rhaz_mf_section *s, const char *key,
-                     const char *option)
-{
-    const char *v = rhaz_mf_get(s, key, NULL);
-    if (!v)
-        return 0;
-    char **l = rhaz_mf_split(v, NULL);
-    if (!l)
-        return -1;
-    size_t len = 1;
-    for (char **p = l; *p; p++)
-        len += strlen(*p) + 1;
-    char *j = calloc(len, 1);
-    int rc = -1;
-    if (j) {
-        for (char **p = l; *p; p++) {
-            if (p != l)
-                strcat(j, ",");
-            strcat(j, *p);
-        }
-        rc = av_push(a, "%s", option) || av_push(a, "%s", j) ? -1 : 0;
-    }
-    free(j);
-    rhaz_mf_list_free(l);
-    return rc;
 }
 
 /* ---------- steps ---------- */
@@ -559,51 +372,52 @@ static int step_figure(run_ctx *r, const rhaz_mf_section *s)
     const char *kind = rhaz_mf_get(s, "kind", NULL);
     if (!kind) {
         rhaz_modelfile_error(r->mf, s, NULL, RHAZ_EPARSE, &err, "needs 'kind = ...'");
-        return cli_error(&err);
+        return run_error(r, &err);
     }
-    argvec a = {0};
-    int bad = av_push(&a, "plot") || av_push(&a, "%s", kind) || av_push(&a, "--out") ||
-              av_push(&a, "%s/figures/%s", r->out, s->name) || av_push(&a, "--render") ||
-              av_push(&a, "%s", r->render);
+    enum { MAXSET = 2 * 40 };
+    const char *set[MAXSET + 8];
+    char out[4200], fits[32][4400];
+    size_t k = 0, nf = 0;
+    snprintf(out, sizeof out, "%s/figures/%s", r->out, s->name);
+    set[k++] = "out";
+    set[k++] = out;
+    set[k++] = "render";
+    set[k++] = r->render;
+    /* models = NAME ...: the fits of this file, labelled by name */
     int rc = 0;
-    /* every other key is an option of rhaz plot KIND */
-    for (size_t i = 0; !bad && !rc && i < s->n; i++) {
-        const char *k = s->entries[i].key, *v = s->entries[i].value;
-        if (!strcmp(k, "kind") || !strcmp(k, "render"))
+    for (size_t i = 0; !rc && i < s->n; i++) {
+        const char *key = s->entries[i].key;
+        if (strcmp(key, "models") && strcmp(key, "model"))
             continue;
-        if (!strcmp(k, "models") || !strcmp(k, "model")) {
-            char **names = rhaz_mf_split(v, NULL);
-            if (!names) {
-                bad = 1;
+        char **names = rhaz_mf_split(s->entries[i].value, NULL);
+        if (!names)
+            return cli_fail("out of memory");
+        rc = check_models(r, s, key, names);
+        for (char **m = names; !rc && *m; m++) {
+            if (nf == 32 || k + 2 > MAXSET) {
+                rhaz_modelfile_error(r->mf, s, key, RHAZ_EPARSE, &err,
+                                     "at most 32 models in a figure");
+                rc = run_error(r, &err);
                 break;
             }
-            rc = check_models(r, s, k, names);
-            for (char **m = names; !rc && !bad && *m; m++)
-                bad = av_push(&a, "--fit") ||
-                      av_push(&a, "%s=%s/models/%s.json", *m, r->out, *m);
-            rhaz_mf_list_free(names);
-            continue;
+            snprintf(fits[nf], sizeof fits[nf], "%s=%s/models/%s.json", *m, r->out, *m);
+            set[k++] = "fit";
+            set[k++] = fits[nf++];
         }
-        char opt[80];
-        snprintf(opt, sizeof opt, "--%s", k);
-        for (char *c = opt; *c; c++)
-            if (*c == '_')
-                *c = '-';
-        if (!strcmp(k, "treaties") || !strcmp(k, "treaty"))
-            bad = pass_list(&a, s, k, opt);
-        else
-            bad = av_push(&a, "%s", opt) || av_push(&a, "%s", v);
+        rhaz_mf_list_free(names);
     }
+    if (rc)
+        return rc;
     /* figures drawn from the panel get it by default */
-    if (!bad && !rc && !rhaz_mf_get(s, "data", NULL) && !rhaz_mf_get(s, "input", NULL) &&
-        r->panel[0] && strcmp(kind, "coef") && strcmp(kind, "participation"))
-        bad = av_push(&a, "--data") || av_push(&a, "%s", r->panel);
-    if (bad)
-        rc = cli_fail("out of memory");
-    else if (!rc)
-        rc = run_command(r, s, cmd_plot, &a, NULL);
-    av_free(&a);
-    return rc;
+    if (!rhaz_mf_get(s, "data", NULL) && !rhaz_mf_get(s, "input", NULL) && r->panel[0] &&
+        strcmp(kind, "coef") && strcmp(kind, "participation")) {
+        set[k++] = "data";
+        set[k++] = r->panel;
+    }
+    set[k] = NULL;
+    static const char *const own[] = {"kind", "models", "model", NULL};
+    char *args[] = {(char *)kind};
+    return run_cmd(r, s, &cli_cmd_plot, own, set, NULL, 1, args);
 }
 
 /* ---------- the model-file schema: section kinds and their keys ---------- */
@@ -633,6 +447,12 @@ static int participation_key(const char *k)
     return in_list(k, own) || cli_cmd_has_key(&cli_cmd_participation, k);
 }
 
+static int figure_key(const char *k)
+{
+    static const char *const own[] = {"kind", "models", "model", NULL};
+    return in_list(k, own) || cli_cmd_has_key(&cli_cmd_plot, k);
+}
+
 static int run_key(const char *k)
 {
     static const char *const keys[] = {"title", "description", "out", NULL};
@@ -641,7 +461,7 @@ static int run_key(const char *k)
 
 static const rhaz_mf_kind kinds[] = {
     {"panel", 0, panel_key},   {"model", 1, model_key},
-    {"table", 1, table_key},   {"figure", 1, NULL},
+    {"table", 1, table_key},   {"figure", 1, figure_key},
     {"participation", -1, participation_key},
     {"run", 0, run_key},
 };
