@@ -354,6 +354,18 @@ static void test_time_invariant(void)
             bad);
     T_CHECK(empty > rhaz_table_nrow(p) / 2, "countries the file lacks are empty");
     rhaz_table_free(p);
+    /* a named key column of an unknown name: ISO3 codes recognised */
+    write_file(f, "code,x\nDEU,3\nMEX,1.5\n");
+    p = icmw_panel();
+    rhaz_covariate_spec s2 = {.path = f, .key = "code"};
+    T_CHECK(p && rhaz_panel_add_covariates(D, p, &s2, 1, NULL, &err) == RHAZ_OK,
+            "--covariates-key code: %s", err.msg);
+    jv = p ? rhaz_table_find(p, "x") : -1;
+    size_t got = 0;
+    for (size_t i = 0; jv >= 0 && i < rhaz_table_nrow(p); i++)
+        got += rhaz_table_num(p, (size_t)jv)[i] == 3;
+    T_CHECK(got > 0, "ISO3 codes in a column named 'code' match (%zu rows)", got);
+    rhaz_table_free(p);
     remove(f);
 }
 

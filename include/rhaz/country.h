@@ -109,7 +109,10 @@ rhaz_status rhaz_match_table(rhaz_data *d, rhaz_table *t, const rhaz_match_optio
 typedef struct {
     const char *path;  /* CSV, .dta, .sav, .zsav, .sas7bdat; or a bundled
                           set: "ratification_rules", "leaders" */
-    const char *key;   /* key column, NULL: detected from the names */
+    const char *key;   /* key column, NULL: detected from the names; a
+                          named column whose name says nothing holds ISO3
+                          codes if every cell is three capital letters,
+                          ISO2 if two, else country names */
     const char *year;  /* year column, NULL: "year" if present */
 } rhaz_covariate_spec;
 

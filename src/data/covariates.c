@@ -58,6 +58,30 @@ static int key_rank(rhaz_key k)
     }
 }
 
+/* What a key column of an unknown name holds: text of three capital
+ * letters in every cell is ISO3 ("iso" in the bundled World Bank file),
+ * of two capital letters ISO2, anything else names.  Numbers need a
+ * column name that says which code they are. */
+static rhaz_key sniff_key(const rhaz_table *t, size_t j)
+{
+    if (rhaz_table_coltype(t, j) != RHAZ_COL_STRING)
+        return RHAZ_KEY_NAME;
+    size_t len = 0, n = 0;
+    for (size_t i = 0; i < rhaz_table_nrow(t); i++) {
+        const char *v = rhaz_table_str(t, j, i);
+        if (!v)
+            continue;
+        size_t k = 0;
+        while (v[k] >= 'A' && v[k] <= 'Z')
+            k++;
+        if (v[k] || (k != 2 && k != 3) || (len && k != len))
+            return RHAZ_KEY_NAME;
+        len = k;
+        n++;
+    }
+    return !n ? RHAZ_KEY_NAME : len == 3 ? RHAZ_KEY_ISO3C : RHAZ_KEY_ISO2C;
+}
+
 typedef struct {
     rhaz_data *d;
     const rhaz_table *t;
@@ -84,7 +108,7 @@ static rhaz_status find_key(merge_ctx *m, const rhaz_covariate_spec *s)
                                   "no key column '%s'", s->key);
         m->key = rhaz_key_of_column(s->key);
         if (m->key == RHAZ_KEY_NONE)
-            m->key = RHAZ_KEY_NAME;
+            m->key = sniff_key(m->t, (size_t)m->jk);
         m->ident[m->jk] = 1;
         return RHAZ_OK;
     }
