@@ -172,6 +172,15 @@ int cli_cmd_has_key(const cli_cmd *c, const char *key);
  * validate, run, print any error; returns the exit code. */
 int cli_main(const cli_cmd *c, int argc, char **argv);
 
+/* fit cox's extra outputs (cmd_fit_cox_out.c): x0 from --at COL=V,...
+ * (others at R's means); the --survfit curve; the --residuals CSV. */
+int cli_cox_parse_at(const char *at, const rhaz_design *d, const rhaz_cox_result *r,
+                     double *x0, cli_err *err);
+int cli_cox_write_survfit(const rhaz_cox *fit, const rhaz_design *d, const char *path,
+                          const double *x0, cli_err *e);
+int cli_cox_write_resid(const rhaz_cox *fit, const rhaz_design *d, const char *path,
+                        cli_err *e);
+
 /* The data, table and listing commands (rhaz run uses the first three). */
 extern const cli_cmd cli_cmd_panel, cli_cmd_participation, cli_cmd_table;
 extern const cli_cmd cli_cmd_km, cli_cmd_describe, cli_cmd_treaties, cli_cmd_plot;

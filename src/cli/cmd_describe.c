@@ -2,6 +2,8 @@
  * numeric ranges. */
 #include "cmd.h"
 
+#include <json-c/json.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +55,7 @@ static int describe(const char *path, cli_read_opts *ro, const char **as_numeric
             return cli_err_lib(ce, "numeric");
         }
     }
+    json_object *doc = NULL, *cols = NULL;
     rhaz_outfile *of = rhaz_outfile_open(out, &err);
     if (!of) {
         rhaz_table_free(t);
@@ -68,15 +71,18 @@ static int describe(const char *path, cli_read_opts *ro, const char **as_numeric
     } else if (fmt == FMT_CSV) {
         fprintf(fp, "column,type,n,missing,distinct,min,max,mean,sd\n");
     } else {
-        fprintf(fp, "{\"file\": ");
-        rhaz_json_string(fp, path);
-        fprintf(fp, ", \"rows\": %zu, \"columns\": [", nr);
+        doc = json_object_new_object();
+        cols = json_object_new_array();
+        json_object_object_add(doc, "file", json_object_new_string(path));
+        json_object_object_add(doc, "rows", json_object_new_int64((int64_t)nr));
+        json_object_object_add(doc, "columns", cols);
     }
     for (size_t j = 0; j < nc; j++) {
         rhaz_colsummary s;
         if (rhaz_table_summarise(t, j, &s, &err) != RHAZ_OK) {
             rhaz_outfile_abort(of);
             rhaz_table_free(t);
+            json_object_put(doc);
             ce->e = err;
             return cli_err_lib(ce, NULL);
         }
@@ -105,27 +111,33 @@ static int describe(const char *path, cli_read_opts *ro, const char **as_numeric
                 fprintf(fp, "%zu", s.distinct);
             fprintf(fp, ",%s,%s,%s,%s\n", b[0], b[1], b[2], b[3]);
         } else {
-            fprintf(fp, "%s\n  {\"name\": ", j ? "," : "");
-            rhaz_json_string(fp, s.name);
-            fprintf(fp, ", \"type\": \"%s\", \"n\": %zu, \"missing\": %zu", ty,
-                    s.n, s.missing);
+            json_object *e = json_object_new_object();
+            json_object_object_add(e, "name", json_object_new_string(s.name));
+            json_object_object_add(e, "type", json_object_new_string(ty));
+            json_object_object_add(e, "n", json_object_new_int64((int64_t)s.n));
+            json_object_object_add(e, "missing", json_object_new_int64((int64_t)s.missing));
             if (s.type == RHAZ_COL_STRING) {
-                fprintf(fp, ", \"distinct\": %zu}", s.distinct);
+                json_object_object_add(e, "distinct", json_object_new_int64((int64_t)s.distinct));
             } else {
-                fprintf(fp, ", \"min\": ");
-                rhaz_json_number(fp, s.min);
-                fprintf(fp, ", \"max\": ");
-                rhaz_json_number(fp, s.max);
-                fprintf(fp, ", \"mean\": ");
-                rhaz_json_number(fp, s.mean);
-                fprintf(fp, ", \"sd\": ");
-                rhaz_json_number(fp, s.sd);
-                fputc('}', fp);
+                json_object_object_add(e, "min", rhaz_json_double(s.min));
+                json_object_object_add(e, "max", rhaz_json_double(s.max));
+                json_object_object_add(e, "mean", rhaz_json_double(s.mean));
+                json_object_object_add(e, "sd", rhaz_json_double(s.sd));
             }
+            json_object_array_add(cols, e);
         }
     }
-    if (fmt == FMT_JSON)
-        fprintf(fp, "\n]}\n");
+    if (fmt == FMT_JSON) {
+        rhaz_status st = doc && cols ? rhaz_json_write(fp, doc, &err)
+                                     : rhaz_error_set(&err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        json_object_put(doc);
+        if (st) {
+            rhaz_outfile_abort(of);
+            rhaz_table_free(t);
+            ce->e = err;
+            return cli_err_lib(ce, NULL);
+        }
+    }
     rhaz_table_free(t);
     if (rhaz_outfile_commit(of, &err) != RHAZ_OK) {
         ce->e = err;

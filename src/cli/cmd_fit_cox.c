@@ -150,149 +150,31 @@ static void print_zph_text(FILE *fp, const rhaz_design *d, const cox_args *a,
     }
 }
 
-static void print_zph_json(FILE *fp, const rhaz_design *d, const cox_args *a,
-                           const double *zph)
+/* the zph table as a JSON member of the fit document */
+static json_object *zph_json(const rhaz_design *d, const cox_args *a, const double *zph)
 {
     static const char *const trn[] = {"km", "rank", "identity", "log"};
-    fprintf(fp, ",\n \"zph\": {\"transform\": \"%s\", \"tests\": [",
-            trn[a->zph_tr]);
-    int first = 1;
+    json_object *o = json_object_new_object(), *tests = json_object_new_array();
+    if (!o || !tests) {
+        json_object_put(o);
+        json_object_put(tests);
+        return NULL;
+    }
+    json_object_object_add(o, "transform", json_object_new_string(trn[a->zph_tr]));
     for (size_t t = 0; t <= d->n_terms; t++) {
         if (isnan(zph[3 * t]))
             continue;
-        fprintf(fp, "%s{\"term\": ", first ? "" : ", ");
-        first = 0;
-        rhaz_json_string(fp, zph_label(d, t));
-        fprintf(fp, ", \"chisq\": ");
-        rhaz_json_number(fp, zph[3 * t]);
-        fprintf(fp, ", \"df\": ");
-        rhaz_json_number(fp, zph[3 * t + 1]);
-        fprintf(fp, ", \"p\": ");
-        rhaz_json_number(fp, zph[3 * t + 2]);
-        fputc('}', fp);
+        json_object *e = json_object_new_object();
+        json_object_object_add(e, "term", json_object_new_string(zph_label(d, t)));
+        json_object_object_add(e, "chisq", rhaz_json_double(zph[3 * t]));
+        json_object_object_add(e, "df", rhaz_json_double(zph[3 * t + 1]));
+        json_object_object_add(e, "p", rhaz_json_double(zph[3 * t + 2]));
+        json_object_array_add(tests, e);
     }
-    fprintf(fp, "]}");
+    json_object_object_add(o, "tests", tests);
+    return o;
 }
 
-/* x0 from --at COL=V,... (others at R's means); 0 ok, else usage error */
-static int parse_at(const char *at, const rhaz_design *d,
-                    const rhaz_cox_result *r, double *x0, cli_err *err)
-{
-    for (size_t j = 0; j < d->p; j++)
-        x0[j] = r->means[j];
-    char *copy = strdup(at), *save = NULL;
-    if (!copy)
-        return cli_err_data(err, NULL, "out of memory");
-    int rc = 0;
-    for (char *tok = strtok_r(copy, ",", &save); tok && !rc;
-         tok = strtok_r(NULL, ",", &save)) {
-        char *eq = strrchr(tok, '=');
-        if (!eq) {
-            rc = cli_err_usage(err, "at", "--at: expected COL=VALUE, not '%s'", tok);
-            break;
-        }
-        *eq = '\0';
-        char *end;
-        double v = strtod(eq + 1, &end);
-        if (end == eq + 1 || *end) {
-            rc = cli_err_usage(err, "at", "--at: '%s' is not a number", eq + 1);
-            break;
-        }
-        size_t j = 0;
-        while (j < d->p && strcmp(d->colnames[j], tok))
-            j++;
-        if (j == d->p) {
-            rc = cli_err_usage(err, "at", "--at: '%s' is not a column of the model",
-                               tok);
-            break;
-        }
-        x0[j] = v;
-    }
-    free(copy);
-    return rc;
-}
-
-static int write_survfit(const rhaz_cox *fit, const rhaz_design *d,
-                         const char *path, const double *x0, cli_err *e)
-{
-    rhaz_error *err = &e->e;
-    rhaz_cox_curve *c = rhaz_cox_survfit(fit, x0, err);
-    if (!c)
-        return cli_err_lib(e, NULL);
-    rhaz_outfile *of = rhaz_outfile_open(path, err);
-    if (!of) {
-        rhaz_cox_curve_free(c);
-        return cli_err_lib(e, "survfit");
-    }
-    FILE *fp = rhaz_outfile_fp(of);
-    fprintf(fp, "strata,time,n_risk,n_event,cumhaz,surv,std_err,cuminc\n");
-    for (size_t k = 0; k < c->n_points; k++) {
-        const char *lab = d->strata ? d->strata_labels[c->stratum[k]] : "";
-        cli_csv_field(fp, lab);
-        double v[] = {c->time[k],   c->n_risk[k], c->n_event[k], c->cumhaz[k],
-                      c->surv[k],   c->std_err[k], 1 - c->surv[k]};
-        for (int j = 0; j < 7; j++) {
-            char b[64];
-            rhaz_format_double(v[j], b, sizeof b);
-            fprintf(fp, ",%s", b);
-        }
-        fputc('\n', fp);
-    }
-    rhaz_cox_curve_free(c);
-    if (rhaz_outfile_commit(of, err) != RHAZ_OK)
-        return cli_err_lib(e, "survfit");
-    return EXIT_OK;
-}
-
-/* --residuals: martingale and score residuals per used row */
-static int write_resid(const rhaz_cox *fit, const rhaz_design *d,
-                       const char *path, cli_err *e)
-{
-    rhaz_error *err = &e->e;
-    size_t n = d->n, p = d->p;
-    double *m = malloc(n * sizeof *m), *sc = malloc((n * p + 1) * sizeof *sc);
-    if (!m || !sc) {
-        free(m);
-        free(sc);
-        return cli_err_data(e, NULL, "out of memory");
-    }
-    if (rhaz_cox_martingale(fit, m, err) != RHAZ_OK ||
-        rhaz_cox_score_resid(fit, 0, sc, err) != RHAZ_OK) {
-        free(m);
-        free(sc);
-        return cli_err_lib(e, NULL);
-    }
-    rhaz_outfile *of = rhaz_outfile_open(path, err);
-    if (!of) {
-        free(m);
-        free(sc);
-        return cli_err_lib(e, "residuals");
-    }
-    FILE *fp = rhaz_outfile_fp(of);
-    fprintf(fp, "row,martingale");
-    for (size_t j = 0; j < p; j++) {
-        char nm[512];
-        snprintf(nm, sizeof nm, "score:%s", d->colnames[j]);
-        fputc(',', fp);
-        cli_csv_field(fp, nm);
-    }
-    fputc('\n', fp);
-    for (size_t i = 0; i < n; i++) {
-        char b[64];
-        rhaz_format_double(m[i], b, sizeof b);
-        fprintf(fp, "%zu,%s", d->rows[i] + 1, b);
-        for (size_t j = 0; j < p; j++) {
-            rhaz_format_double(sc[j * n + i], b, sizeof b);
-            fprintf(fp, ",%s", b);
-        }
-        fputc('\n', fp);
-    }
-    free(m);
-    free(sc);
-    if (rhaz_outfile_commit(of, err) != RHAZ_OK)
-        return cli_err_lib(e, "residuals");
-    return EXIT_OK;
-}
 
 static int validate(void *p, cli_err *err)
 {
@@ -328,26 +210,18 @@ static int write_fit(FILE *fp, int fmt, const rhaz_fit_summary *s, const cox_arg
     rhaz_summary_options so = {0};
     so.exp = a->exp;
     if (fmt == FMT_JSON && zph) {
-        /* the shared JSON object, with a "zph" member added at its end */
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *mem = open_memstream(&buf, &len);
-        if (!mem)
-            return cli_err_data(err, NULL, "out of memory");
-        rhaz_status st = rhaz_fit_summary_write(mem, s, sf[fmt], &so, &err->e);
-        fclose(mem);
-        if (st != RHAZ_OK) {
-            free(buf);
+        /* the fit document with a "zph" member */
+        json_object *doc = rhaz_fit_summary_to_json(s, &so, &err->e), *z;
+        if (!doc)
             return cli_err_lib(err, NULL);
+        if (!(z = zph_json(d, a, zph))) {
+            json_object_put(doc);
+            return cli_err_data(err, NULL, "out of memory");
         }
-        while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '}'))
-            if (buf[--len] == '}')
-                break;
-        fwrite(buf, 1, len, fp);
-        free(buf);
-        print_zph_json(fp, d, a, zph);
-        fputs("}\n", fp);
-        return EXIT_OK;
+        json_object_object_add(doc, "zph", z);
+        rhaz_status st = rhaz_json_write(fp, doc, &err->e);
+        json_object_put(doc);
+        return st == RHAZ_OK ? EXIT_OK : cli_err_lib(err, NULL);
     }
     if (rhaz_fit_summary_write(fp, s, sf[fmt], &so, &err->e) != RHAZ_OK)
         return cli_err_lib(err, NULL);
@@ -658,7 +532,7 @@ static int run(void *p, cli_err *err)
             rc = cli_err_data(err, NULL, "out of memory");
             goto out;
         }
-        if ((rc = parse_at(a->at, d, r, x0, err)) != 0)
+        if ((rc = cli_cox_parse_at(a->at, d, r, x0, err)) != 0)
             goto out;
     }
     for (size_t k = 0; k < s->n_warnings; k++)
@@ -671,9 +545,9 @@ static int run(void *p, cli_err *err)
     if ((rc = write_fit(rhaz_outfile_fp(of), a->fmt, s, a, d, r, zph, err)) ||
         (of2 && (rc = write_fit(rhaz_outfile_fp(of2), FMT_TEXT, s, a, d, r, zph, err))))
         goto out;
-    if (a->survfit && (rc = write_survfit(fit, d, a->survfit, x0, err)) != EXIT_OK)
+    if (a->survfit && (rc = cli_cox_write_survfit(fit, d, a->survfit, x0, err)) != EXIT_OK)
         goto out;
-    if (a->resid && (rc = write_resid(fit, d, a->resid, err)) != EXIT_OK)
+    if (a->resid && (rc = cli_cox_write_resid(fit, d, a->resid, err)) != EXIT_OK)
         goto out;
     for (int k = 0; k < 2; k++) {
         rhaz_outfile **op = k ? &of2 : &of, *o2 = *op;

@@ -1,6 +1,8 @@
 /* cmd_km.c -- 'rhaz km': Kaplan-Meier and Nelson-Aalen curves by group. */
 #include "cmd.h"
 
+#include <json-c/json.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +85,7 @@ static int run(void *p, cli_err *ce)
     rhaz_km *km = NULL;
     rhaz_outfile *of = NULL;
     char *text = NULL;
+    json_object *doc = NULL, *curves = NULL, *points = NULL;
 
     if (!(f0 = rhaz_formula_parse(formula, &err))) {
         ce->e = err;
@@ -168,10 +171,17 @@ static int run(void *p, cli_err *ce)
             fprintf(fp, ",%s", cols[k]);
         fputc('\n', fp);
     } else {
-        fprintf(fp, "{\"conf_level\": ");
-        rhaz_json_number(fp, level);
-        fprintf(fp, ", \"n\": %zu, \"n_dropped\": %zu, \"curves\": [", d->n,
-                d->n_dropped);
+        doc = json_object_new_object();
+        curves = json_object_new_array();
+        if (!doc || !curves) {
+            json_object_put(curves);
+            rc = cli_err_data(ce, NULL, "out of memory");
+            goto done;
+        }
+        json_object_object_add(doc, "conf_level", rhaz_json_double(level));
+        json_object_object_add(doc, "n", json_object_new_int64((int64_t)d->n));
+        json_object_object_add(doc, "n_dropped", json_object_new_int64((int64_t)d->n_dropped));
+        json_object_object_add(doc, "curves", curves);
     }
     int prev = -1;
     for (size_t i = 0; i < km->n_points; i++) {
@@ -201,25 +211,24 @@ static int run(void *p, cli_err *ce)
             fputc('\n', fp);
         } else {
             if (g != prev) {
-                if (prev >= 0)
-                    fprintf(fp, "]}");
-                fprintf(fp, "%s\n {\"group\": ", prev >= 0 ? "," : "");
-                rhaz_json_string(fp, lab);
-                fprintf(fp, ", \"points\": [");
-            } else {
-                fputc(',', fp);
+                json_object *c = json_object_new_object();
+                points = json_object_new_array();
+                json_object_object_add(c, "group", json_object_new_string(lab));
+                json_object_object_add(c, "points", points);
+                json_object_array_add(curves, c);
             }
-            fprintf(fp, "\n  {");
-            for (int k = 0; k < 11; k++) {
-                fprintf(fp, "%s\"%s\": ", k ? ", " : "", cols[k]);
-                rhaz_json_number(fp, v[k]);
-            }
-            fputc('}', fp);
+            json_object *pt = json_object_new_object();
+            for (int k = 0; k < 11; k++)
+                json_object_object_add(pt, cols[k], rhaz_json_double(v[k]));
+            json_object_array_add(points, pt);
         }
         prev = g;
     }
-    if (fmt == FMT_JSON)
-        fprintf(fp, "%s]}\n", prev >= 0 ? "]}" : "");
+    if (fmt == FMT_JSON && rhaz_json_write(fp, doc, &err) != RHAZ_OK) {
+        ce->e = err;
+        rc = cli_err_lib(ce, "out");
+        goto done;
+    }
     rhaz_outfile *o2 = of;
     of = NULL;
     if (rhaz_outfile_commit(o2, &err) != RHAZ_OK) {
@@ -229,6 +238,7 @@ static int run(void *p, cli_err *ce)
     }
     rc = EXIT_OK;
 done:
+    json_object_put(doc);
     cli_read_free(&ro);
     rhaz_outfile_abort(of);
     rhaz_km_free(km);

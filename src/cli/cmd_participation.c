@@ -1,6 +1,8 @@
 /* cmd_participation.c -- 'rhaz participation --asof DATE --treaties KEYS'. */
 #include "cmd.h"
 
+#include <json-c/json.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,15 +121,26 @@ static int run(void *p, cli_err *ce)
             goto done;
         }
     } else if (fmt == FMT_JSON) {
-        fprintf(fp, "{\"asof\": \"%s\", \"treaties\": [", asof_s);
+        static const char *const names[] = {"participants", "parties",
+                                            "oecd_participants", "oecd_parties"};
+        json_object *doc = json_object_new_object(), *arr = json_object_new_array();
+        json_object_object_add(doc, "asof", json_object_new_string(asof_s));
+        json_object_object_add(doc, "treaties", arr);
         for (size_t i = 0; i < nr; i++) {
-            fprintf(fp, "%s\n  {\"treaty\": ", i ? "," : "");
-            rhaz_json_string(fp, rhaz_table_str(t, 0, i));
-            fprintf(fp, ", \"participants\": %.0f, \"parties\": %.0f, "
-                        "\"oecd_participants\": %.0f, \"oecd_parties\": %.0f}",
-                    v[0][i], v[1][i], v[2][i], v[3][i]);
+            json_object *e = json_object_new_object();
+            json_object_object_add(e, "treaty", json_object_new_string(rhaz_table_str(t, 0, i)));
+            for (int j = 0; j < 4; j++)
+                json_object_object_add(e, names[j], json_object_new_int64((int64_t)v[j][i]));
+            json_object_array_add(arr, e);
         }
-        fprintf(fp, "\n]}\n");
+        rhaz_status st = doc && arr ? rhaz_json_write(fp, doc, &err)
+                                    : rhaz_error_set(&err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        json_object_put(doc);
+        if (st) {
+            ce->e = err;
+            rc = cli_err_lib(ce, NULL);
+            goto done;
+        }
     } else {
         fprintf(fp, "participation as of %s\n", asof_s);
         fprintf(fp, "%-12s %12s %8s %17s %12s\n", "treaty", "participants", "parties",

@@ -1,6 +1,8 @@
 /* cmd_treaties.c -- 'rhaz treaties': keys, UN numbers, titles, dates opened. */
 #include "cmd.h"
 
+#include <json-c/json.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,11 +45,9 @@ static int run(void *p, cli_err *ce)
         return cli_err_lib(ce, "data-dir");
     }
     size_t n = rhaz_data_ntreaties(d);
-    int first = 1;
     if (fmt == FMT_CSV)
         printf("key,un_number,opened,participants,title\n");
-    else if (fmt == FMT_JSON)
-        printf("[");
+    json_object *arr = fmt == FMT_JSON ? json_object_new_array() : NULL;
     for (size_t i = 0; i < n; i++) {
         const rhaz_treaty_info *t = rhaz_data_treaty(d, i);
         if (core && !t->core)
@@ -66,23 +66,28 @@ static int run(void *p, cli_err *ce)
                 putchar(*p);
             }
             printf("\"\n");
-        } else {
-            printf("%s\n  {\"key\": ", first ? "" : ",");
-            rhaz_json_string(stdout, t->key);
-            printf(", \"un_number\": ");
-            rhaz_json_string(stdout, t->un_number);
-            printf(", \"opened\": ");
-            rhaz_json_string(stdout, date);
-            printf(", \"participants\": %zu, \"title\": ", np);
-            rhaz_json_string(stdout, t->title);
-            printf("}");
+        } else if (arr) {
+            json_object *e = json_object_new_object();
+            json_object_object_add(e, "key", json_object_new_string(t->key));
+            json_object_object_add(e, "un_number", json_object_new_string(t->un_number));
+            json_object_object_add(e, "opened", json_object_new_string(date));
+            json_object_object_add(e, "participants", json_object_new_int64((int64_t)np));
+            json_object_object_add(e, "title", json_object_new_string(t->title));
+            json_object_array_add(arr, e);
         }
-        first = 0;
     }
-    if (fmt == FMT_JSON)
-        printf("\n]\n");
+    int rc = EXIT_OK;
+    if (fmt == FMT_JSON) {
+        if (!arr || rhaz_json_write(stdout, arr, &err) != RHAZ_OK) {
+            if (!arr)
+                rhaz_error_set(&err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+            ce->e = err;
+            rc = cli_err_lib(ce, NULL);
+        }
+        json_object_put(arr);
+    }
     rhaz_data_free(d);
-    return EXIT_OK;
+    return rc;
 }
 
 const cli_cmd cli_cmd_treaties = {
