@@ -620,9 +620,9 @@ static void cli(void)
         double *z = NULL;
         size_t cols;
         ref_get("heart_efron", "zph_km", &z, &cols);
-        T_CHECK(out && strstr(out, "\"zph\": {\"transform\": \"km\""),
+        T_CHECK(out && strstr(out, "\"zph\": {\n    \"transform\": \"km\""),
                 "zph member");
-        const char *pat = "\"GLOBAL\", \"chisq\": ";
+        const char *pat = "\"term\": \"GLOBAL\",\n        \"chisq\": ";
         const char *g = out ? strstr(out, pat) : NULL;
         T_CHECK(g && fabs(atof(g + strlen(pat)) - z[4]) < 1e-9 * z[4],
                 "GLOBAL chisq as R (%g): %.40s", z[4], g ? g : "");
