@@ -65,6 +65,12 @@ int main(void)
     t = render(f, 2, RHAZ_REGTABLE_MARKDOWN, NULL);
     T_CHECK(strstr(t, "|:---|---:|---:|"), "alignment row");
     free(t);
+    const rhaz_regtable_options mo = {.title = "Ratification *hazard* of x_1"};
+    t = render(f, 2, RHAZ_REGTABLE_MARKDOWN, &mo);
+    const char *cap = "**Ratification \\*hazard\\* of x\\_1**\n\n";
+    T_CHECK(strncmp(t, cap, strlen(cap)) == 0,
+            "caption bold, closed, emphasis escaped: %.60s", t);
+    free(t);
     T_SECTION("csv");
     t = render(f, 2, RHAZ_REGTABLE_CSV, NULL);
     T_CHECK(strncmp(t, "term,(1),(2)\n", 13) == 0, "csv header: %.20s", t);

@@ -236,8 +236,18 @@ rhaz_status rhaz_regtable_write(FILE *fp, const rhaz_fit_summary *const *fits,
         for (size_t m = 0; m < k; m++)
             fputc('c', fp);
         fputs("}\n\\toprule\n", fp);
+    } else if (title && fmt == RHAZ_REGTABLE_MARKDOWN) {
+        /* bold caption, closed; Markdown's emphasis and link characters in
+           the title are backslash-escaped so they cannot reopen it */
+        fputs("**", fp);
+        for (const char *c = title; *c; c++) {
+            if (strchr("\\`*_[]<>|#", *c))
+                fputc('\\', fp);
+            fputc(*c, fp);
+        }
+        fputs("**\n\n", fp);
     } else if (title && fmt != RHAZ_REGTABLE_CSV) {
-        fprintf(fp, "%s%s\n\n", fmt == RHAZ_REGTABLE_MARKDOWN ? "**" : "", title);
+        fprintf(fp, "%s\n\n", title);
     }
     if (fmt == RHAZ_REGTABLE_TEXT)
         rule(fp, fmt, "", n, w0, w);
