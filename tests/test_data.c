@@ -391,10 +391,44 @@ static void test_panels(const rhaz_data *d)
                 usa_crc++;
                 usa_crc_ev += event[i] == 1;
             }
-        T_EQ_INT(usa_crc, 2015 - 1989 + 1, "USA at risk of the CRC 1989-2015");
+        T_EQ_INT(usa_crc, 2015 - 1990 + 1, "USA at risk of the CRC 1990-2015 (opened 26 Jan 1990)");
         T_EQ_INT(usa_crc_ev, 0, "USA never joined the CRC");
     }
     rhaz_table_free(t);
+
+    /* the start of risk is the opening for signature (data/treaty-opening.csv),
+     * not the adoption: CERD adopted 21 Dec 1965, opened 7 Mar 1966; CRPD
+     * adopted 13 Dec 2006, opened 30 Mar 2007 */
+    static const struct { const char *key; int first; } opening[] = {
+        {"cerd", 1966}, {"4-15", 2007}, {"crc", 1990}, {"cat", 1985}, {"4-16", 2007},
+        {"refugee1967", 1967}, {"cedaw", 1979}, {"icmw", 1990}};
+    for (size_t k = 0; k < sizeof opening / sizeof opening[0]; k++) {
+        size_t *ix, nx;
+        T_CHECK(rhaz_data_select(d, opening[k].key, &ix, &nx, &err) == RHAZ_OK, "select %s",
+                opening[k].key);
+        rhaz_panel_options oo;
+        rhaz_panel_options_init(&oo);
+        if (!strcmp(opening[k].key, "4-15") || !strcmp(opening[k].key, "4-16"))
+            oo.end_year = 2022;
+        rhaz_table *tp = rhaz_panel_build(d, ix, nx, &oo, &st, &err);
+        T_CHECK(tp != NULL, "%s panel: %s", opening[k].key, tp ? "" : err.msg);
+        if (tp) {
+            const double *yr = rhaz_table_num(tp, (size_t)rhaz_table_find(tp, "year")),
+                         *sa = rhaz_table_num(tp, (size_t)rhaz_table_find(tp, "start"));
+            int first = 9999, bad_start = 0;
+            for (size_t i = 0; i < rhaz_table_nrow(tp); i++) {
+                if (yr[i] < first)
+                    first = (int)yr[i];
+                bad_start += sa[i] != yr[i] - opening[k].first;
+            }
+            T_EQ_INT(first, opening[k].first, opening[k].key);
+            T_EQ_INT(bad_start, 0, "start counts years since the opening year");
+            if (rhaz_table_nrow(tp) > 97 * 11) /* enough rows for the density sample */
+                check_panel(d, tp, oo.start_year, oo.end_year, oo.event);
+        }
+        rhaz_table_free(tp);
+        free(ix);
+    }
 
     T_SECTION("panel signature, 2022");
     o.event = RHAZ_EVENT_SIGNATURE;
@@ -467,6 +501,24 @@ static void test_cli_errors(void)
               "Participant,Signature,\"Ratification, Accession(a)\"\n"
               "Mexico,22 May 1991,8 Mar 1999 zz\n");
     expect_error(args, "4-13.csv:2: unknown act suffix 'zz'", "unknown act suffix");
+    make_copy(dir, "treaty-opening.csv",
+              "un_file,treaty,opened,kind,source\n4-2,cerd,1965-12-01,signature,x\n");
+    expect_error(args, "treaty-opening.csv:2: 4-2 opened before its adoption date",
+                 "opening before adoption");
+    make_copy(dir, "treaty-opening.csv",
+              "un_file,treaty,opened,kind,source\n4-2,cerd,1966-03-07,signature,\n");
+    expect_error(args, "treaty-opening.csv:2: opening date without a source",
+                 "opening date without a source");
+    make_copy(dir, "treaty-opening.csv",
+              "un_file,treaty,opened,kind,source\n4-2,cerd,1966-03-07,ratification,x\n");
+    expect_error(args, "treaty-opening.csv:2: kind 'ratification'", "opening kind");
+    make_copy(dir, "treaty-opening.csv",
+              "un_file,treaty,opened,kind,source\n99-9,x,1966-03-07,signature,x\n");
+    expect_error(args, "treaty-opening.csv:2: treaty '99-9' is not in the UN collection",
+                 "opening of an unknown treaty");
+    make_copy(dir, "treaty-opening.csv",
+              "un_file,treaty,opened,kind,source\n4-13,icmw,1995-01-01,signature,x\n");
+    expect_error(args, "before the treaty was opened", "act before a coded opening");
     make_copy(dir, "polity5.csv", NULL);
     expect_error(args, "polity5.csv", "unreadable file named");
     snprintf(args, sizeof args, "treaties --data-dir %s/nowhere", dir);

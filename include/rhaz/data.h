@@ -112,7 +112,8 @@ typedef struct {
     const char *un_number; /* "4-13" */
     const char *title;
     const char *file;      /* the status file read */
-    rhaz_date opened;      /* opened for signature (adoption) */
+    rhaz_date opened;      /* start of risk: opened for signature or accession
+                            * (treaty-opening.csv), else the adoption date */
     int core;              /* 1 for the 9 keyed treaties */
     int has_2022;          /* 1 if the 2022 status files extend it */
 } rhaz_treaty_info;

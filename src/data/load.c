@@ -751,6 +751,8 @@ static rhaz_status load_treaties(rhaz_data *d, rhaz_error *err)
         return err ? err->status : RHAZ_EIO;
     long jc, jt, jn;
     rhaz_status st;
+    rhaz_table *op = NULL;       /* treaty-opening.csv, if present */
+    unsigned char *op_used = NULL;
     if ((st = need_col(t, "chapter_no", 1, &jc, err)) ||
         (st = need_col(t, "treaty_no", 1, &jt, err)) ||
         (st = need_col(t, "treaty_name", 1, &jn, err)))
@@ -777,6 +779,46 @@ static rhaz_status load_treaties(rhaz_data *d, rhaz_error *err)
     if ((st = need_col(d->attr, "un_file", 1, &ja_un, err)) ||
         (st = need_col(d->attr, "opened", 1, &ja_open, err)))
         goto done;
+    /* opening for signature (or accession), with its source, where it is
+     * not the adoption date of the title: the start of risk */
+    char opath[1024];
+    long jo_un = -1, jo_open = -1, jo_kind = -1, jo_src = -1;
+    path_of(d, "treaty-opening.csv", opath, sizeof opath);
+    if (file_exists(opath)) {
+        static const char *const ostr[] = {"un_file", "treaty", "opened", "kind", "source", NULL};
+        rhaz_csv_options oo = {0};
+        oo.as_string = ostr;
+        if (!(op = read_rel(d, "treaty-opening.csv", &oo, err))) {
+            st = err ? err->status : RHAZ_EIO;
+            goto done;
+        }
+        if ((st = need_col(op, "un_file", 1, &jo_un, err)) ||
+            (st = need_col(op, "opened", 1, &jo_open, err)) ||
+            (st = need_col(op, "kind", 1, &jo_kind, err)) ||
+            (st = need_col(op, "source", 1, &jo_src, err)))
+            goto done;
+        for (size_t r = 0; r < rhaz_table_nrow(op); r++) {
+            const char *k = cell(op, jo_kind, r);
+            if (strcmp(k, "signature") && strcmp(k, "accession")) {
+                st = rhaz_error_set(err, RHAZ_EDATA, rhaz_table_name(op),
+                                    rhaz_table_line(op, r),
+                                    "kind '%s' is not signature or accession", k);
+                goto done;
+            }
+            if (!*cell(op, jo_src, r)) {
+                st = rhaz_error_set(err, RHAZ_EDATA, rhaz_table_name(op),
+                                    rhaz_table_line(op, r), "opening date without a source");
+                goto done;
+            }
+        }
+    } else {
+        rd_note_add(d, opath, "absent: risk starts at the adoption date", NULL);
+    }
+    op_used = calloc(op ? rhaz_table_nrow(op) + 1 : 1, 1);
+    if (!op_used) {
+        st = nomem(err);
+        goto done;
+    }
     for (size_t i = 0; i < n; i++) {
         char un[64], rel[128], path[1024];
         snprintf(un, sizeof un, "%s-%s", cell(t, jc, i), cell(t, jt, i));
@@ -828,6 +870,23 @@ static rhaz_status load_treaties(rhaz_data *d, rhaz_error *err)
             }
             rd_note_add(d, path, "opening date taken from the earliest act", NULL);
         }
+        int coded = tr->attr_row >= 0;
+        for (size_t r = 0; op && r < rhaz_table_nrow(op); r++)
+            if (!strcmp(cell(op, jo_un, r), un)) {
+                rhaz_date od;
+                if ((st = rhaz_date_parse_at(cell(op, jo_open, r), &od, NULL,
+                                             rhaz_table_name(op), rhaz_table_line(op, r), err)))
+                    goto done;
+                if (tr->info.opened.year && rhaz_date_cmp(od, tr->info.opened) < 0) {
+                    st = rhaz_error_set(err, RHAZ_EDATA, rhaz_table_name(op),
+                                        rhaz_table_line(op, r),
+                                        "%s opened before its adoption date", un);
+                    goto done;
+                }
+                tr->info.opened = od;
+                op_used[r] = 1;
+                coded = 1;
+            }
         if (!tr->info.opened.year) {
             st = rhaz_error_set(err, RHAZ_EDATA, path, 0, "no opening date");
             goto done;
@@ -841,14 +900,15 @@ static rhaz_status load_treaties(rhaz_data *d, rhaz_error *err)
             rhaz_date a = tr->p[j].signature;
             if (tr->p[j].consent.year && (!a.year || rhaz_date_cmp(tr->p[j].consent, a) < 0))
                 a = tr->p[j].consent;
-            if (a.year && rhaz_date_cmp(a, tr->info.opened) < 0 && tr->attr_row >= 0) {
+            if (a.year && rhaz_date_cmp(a, tr->info.opened) < 0 && coded) {
                 char ad[32], od[32];
                 rhaz_date_format(a, ad, sizeof ad);
                 rhaz_date_format(tr->info.opened, od, sizeof od);
                 st = rhaz_error_set(err, RHAZ_EDATA, path, tr->p[j].line,
                                     "%s: act dated %s, before the treaty was "
                                     "opened (%s, %s)", tr->p[j].name, ad, od,
-                                    rhaz_table_name(d->attr));
+                                    tr->attr_row >= 0 ? rhaz_table_name(d->attr)
+                                                      : rhaz_table_name(op));
                 goto done;
             }
             if (a.year && rhaz_date_cmp(a, tr->info.opened) < 0) {
@@ -863,8 +923,16 @@ static rhaz_status load_treaties(rhaz_data *d, rhaz_error *err)
         strmap_put(&d->tr_key, tr->info.un_number, d->ntr);
         d->ntr++;
     }
+    for (size_t r = 0; op && r < rhaz_table_nrow(op); r++)
+        if (!op_used[r]) {
+            st = rhaz_error_set(err, RHAZ_EDATA, rhaz_table_name(op), rhaz_table_line(op, r),
+                                "treaty '%s' is not in the UN collection", cell(op, jo_un, r));
+            goto done;
+        }
     st = RHAZ_OK;
 done:
+    free(op_used);
+    rhaz_table_free(op);
     rhaz_table_free(t);
     return st;
 }
