@@ -90,7 +90,8 @@ typedef struct {
     const char *weights;   /* column of prior/case weights, or NULL */
     const char *cluster;   /* column of cluster ids (numeric or string), or
                               NULL; a cluster() term in the formula is used
-                              when this is NULL */
+                              when this is NULL.  "a,b": two-way clustering
+                              (cluster2, cluster12 below) */
     int drop_intercept;    /* 1: code factors as if there were an intercept,
                               then drop the "(Intercept)" column (Cox) */
     size_t max_cols;       /* cap on p, 0 = 10000 */
@@ -100,6 +101,9 @@ typedef struct {
                               touched -- for models that use the blocks
                               (rhaz_glm_fit without Firth).  Ignored with
                               drop_intercept. */
+    int allow_two_way;     /* 1: accept cluster "a,b" (two-way clustering:
+                              logit and cloglog); 0: refuse it, naming the
+                              models that have it */
     int allow_frailty;     /* 1: accept a frailty() term (Cox); 0: refuse it
                               with an error naming the term */
 } rhaz_design_options;
@@ -127,6 +131,11 @@ typedef struct {
     int *cluster;      /* n cluster ids in 0..n_clusters-1 (levels sorted
                           as factor levels), or NULL */
     size_t n_clusters;
+    int *cluster2;     /* two-way clustering (cluster "a,b"): the ids of b,
+                          and of the intersections a x b present, or NULL */
+    size_t n_clusters2;
+    int *cluster12;
+    size_t n_clusters12;
     char *cluster_name; /* the cluster column (options) or the argument of
                           the formula's cluster() term, or NULL */
     int *strata;       /* n stratum ids in 0..n_strata-1, or NULL */

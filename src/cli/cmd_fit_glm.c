@@ -28,6 +28,9 @@ static const char help[] =
     "  --vce V             model (default), robust or cluster\n"
     "  --cluster COL       cluster ids (any column); implies --vce cluster; a\n"
     "                      cluster(COL) term in the formula does the same\n"
+    "  --cluster A,B       two-way clustering (Cameron-Gelbach-Miller) as R\n"
+    "                      sandwich::vcovCL(fit, cluster = ~ A + B):\n"
+    "                      V_A + V_B - V_AxB, each with its own --adjust factor\n"
     "  --adjust A          small-sample factor c of the sandwich c (B M B):\n"
     "                        g      c = G/(G-1)            R sandwich::vcovCL default\n"
     "                                                     (default for cluster)\n"
@@ -197,6 +200,7 @@ static int run(void *p, cli_err *err)
         goto done;
     }
     rhaz_design_options dopt = {.weights = o->weights, .cluster = o->cluster,
+                                 .allow_two_way = 1,
                                  .sparse_indicators = !o->firth};
     if (!(d = rhaz_design_build(f, t, &dopt, &err->e))) {
         rc = cli_err_lib(err, design_option(&err->e, o));

@@ -697,6 +697,8 @@ void rhaz_design_free(rhaz_design *d)
     free(d->y_name);
     free(d->weights);
     free(d->cluster);
+    free(d->cluster2);
+    free(d->cluster12);
     free(d->frailty);
     free(d->frailty_term);
     free(d->cluster_name);
@@ -891,17 +893,20 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
     rhaz_design *d = calloc(1, sizeof *d);
     size_t nv = f->nvars, ny = 0, ns = spec ? 0 : f->nstrata;
     dvar *vars = calloc(nv ? nv : 1, sizeof *vars);
-    dvar yv[3], wv, cv, frv, *sv = calloc(ns ? ns : 1, sizeof *sv);
+    dvar yv[3], wv, cv, cv2, frv, *sv = calloc(ns ? ns : 1, sizeof *sv);
+    char cl1[256] = "", cl2[256] = "";
     memset(yv, 0, sizeof yv);
     memset(&wv, 0, sizeof wv);
     memset(&cv, 0, sizeof cv);
+    memset(&cv2, 0, sizeof cv2);
     memset(&frv, 0, sizeof frv);
     int have_fr = 0;
     unsigned char *used = malloc(N ? N : 1);
     fnode wnode = {0}, cnode = {0};
     const fnode *cl_node = NULL;
     const char *allmiss = NULL;
-    int have_w = 0, have_c = 0;
+    int have_w = 0, have_c = 0, have_c2 = 0;
+    fnode cnode2 = {0};
     if (!d || !vars || !sv || !used) {
         st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
         goto fail;
@@ -975,14 +980,53 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
     }
     if (!st && (opt->cluster || f->cluster) && !spec) {
         if (opt->cluster) {
+            /* "a" or "a,b" (two-way) */
+            const char *comma = strchr(opt->cluster, ',');
+            snprintf(cl1, sizeof cl1, "%.*s",
+                     (int)(comma ? (size_t)(comma - opt->cluster) : strlen(opt->cluster)),
+                     opt->cluster);
+            if (comma)
+                snprintf(cl2, sizeof cl2, "%s", comma + 1);
+            if (comma && !opt->allow_two_way)
+                st = rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
+                                    "cluster '%s': two-way clustering is "
+                                    "available for logit and cloglog models "
+                                    "only; give one cluster column",
+                                    opt->cluster);
+            else if (comma && strchr(cl2, ','))
+                st = rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
+                                    "cluster: at most two cluster variables "
+                                    "(a,b), not '%s'", opt->cluster);
+            else if (comma && (!cl1[0] || !cl2[0] || strcmp(cl1, cl2) == 0))
+                st = rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
+                                    "cluster: two different columns a,b, not "
+                                    "'%s'", opt->cluster);
             cnode.kind = N_NAME;
-            cnode.name = (char *)opt->cluster;
+            cnode.name = cl1;
             cl_node = &cnode;
-            if (rhaz_table_find(t, opt->cluster) < 0) {
-                st = rhaz_error_set(err, RHAZ_ENOTFOUND, NULL, 0,
-                                    "cluster: no column '%s'", opt->cluster);
-                if (err)
-                    snprintf(err->what, sizeof err->what, "%s", opt->cluster);
+            for (int k = 0; k < (comma ? 2 : 1) && !st; k++) {
+                const char *nm = k ? cl2 : cl1;
+                if (rhaz_table_find(t, nm) < 0) {
+                    st = rhaz_error_set(err, RHAZ_ENOTFOUND, NULL, 0,
+                                        "cluster: no column '%s'", nm);
+                    if (err)
+                        snprintf(err->what, sizeof err->what, "%s", nm);
+                }
+            }
+            if (!st && comma) {
+                if (f->cluster)
+                    st = derr(&c, RHAZ_EUSAGE, f->cluster->pos, "cluster",
+                              "cluster(): give both cluster variables with "
+                              "the cluster option (a,b), not one in the "
+                              "formula");
+                cnode2.kind = N_NAME;
+                cnode2.name = cl2;
+                const fnode *c2n = &cnode2;
+                fnode fac2 = {.kind = N_CALL, .name = "factor", .nargs = 1,
+                              .args = (fnode **)&c2n, .pos = 0};
+                if (!st)
+                    st = eval_var(&c, &fac2, "cluster", &cv2);
+                have_c2 = 1;
             }
         } else
             cl_node = f->cluster;
@@ -1016,18 +1060,19 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
         if (!st)
             mark_missing(&c, &sv[s], used, &allmiss);
     }
-    if (!st && have_c) {
+    for (int k = 0; k < 1 + have_c2 && !st && have_c; k++) {
+        dvar *cvk = k ? &cv2 : &cv;
         size_t nmiss = 0, nused = 0, first = 0;
         for (size_t i = 0; i < N; i++) {
             if (!used[i])
                 continue;
             nused++;
-            if (dvar_missing(&c, &cv, i) && !nmiss++)
+            if (dvar_missing(&c, cvk, i) && !nmiss++)
                 first = i;
         }
         if (nmiss) {
             const char *tn = rhaz_table_name(t);
-            const char *cn = opt->cluster ? opt->cluster : "cluster()";
+            const char *cn = opt->cluster ? (k ? cl2 : cl1) : "cluster()";
             st = rhaz_error_set(err, RHAZ_EDATA, tn && *tn ? tn : NULL,
                                 tn && *tn ? rhaz_table_line(t, first) : 0,
                                 "cluster: '%s' is missing in %zu of the %zu rows "
@@ -1080,6 +1125,8 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
         st = finish_var(&c, &wv, used, d->rows, n);
     if (!st && have_c)
         st = finish_var(&c, &cv, used, d->rows, n);
+    if (!st && have_c2)
+        st = finish_var(&c, &cv2, used, d->rows, n);
     if (!st && have_fr)
         st = finish_var(&c, &frv, used, d->rows, n);
     for (size_t s = 0; s < ns && !st; s++)
@@ -1111,6 +1158,33 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
                     snprintf(err->what, sizeof err->what, "%s", opt->weights);
                 goto fail;
             }
+    }
+    if (have_c2) {
+        /* the intersections a x b present, numbered by first appearance */
+        size_t G1 = cv.nlev, G2 = cv2.nlev;
+        int *map = G1 && G2 <= ((size_t)1 << 26) / G1 ? malloc(G1 * G2 * sizeof *map) : NULL;
+        int *c12 = malloc((n ? n : 1) * sizeof *c12);
+        if (!map || !c12) {
+            free(map);
+            free(c12);
+            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "two-way clusters: out of memory");
+            goto fail;
+        }
+        for (size_t q = 0; q < G1 * G2; q++)
+            map[q] = -1;
+        size_t g12 = 0;
+        for (size_t i = 0; i < n; i++) {
+            size_t q = (size_t)cv.code[i] * G2 + (size_t)cv2.code[i];
+            if (map[q] < 0)
+                map[q] = (int)g12++;
+            c12[i] = map[q];
+        }
+        free(map);
+        d->cluster2 = cv2.code;
+        cv2.code = NULL;
+        d->n_clusters2 = G2;
+        d->cluster12 = c12;
+        d->n_clusters12 = g12;
     }
     if (have_c) {
         d->cluster = cv.code;
@@ -1371,6 +1445,7 @@ done:
         dvar_clear(&yv[k]);
     dvar_clear(&wv);
     dvar_clear(&cv);
+    dvar_clear(&cv2);
     dvar_clear(&frv);
     for (size_t s = 0; s < ns && sv; s++)
         dvar_clear(&sv[s]);

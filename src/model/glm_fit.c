@@ -33,6 +33,15 @@ static void vce_label(const rhaz_glm_options *opt, const rhaz_design *d, char *l
     if (opt->vce == RHAZ_VCE_MODEL)
         snprintf(label, size, "model (inverse information%s)",
                  opt->firth ? " at the penalized estimate" : "");
+    else if (opt->vce == RHAZ_VCE_CLUSTER && d->cluster2)
+        snprintf(label, size, "two-way cluster-robust by %s (%zu, %zu clusters, "
+                 "%zu intersections; Cameron-Gelbach-Miller, R sandwich::vcovCL"
+                 "(cluster = ~ a + b)), each term %s",
+                 opt->cluster_name ? opt->cluster_name : "a,b", d->n_clusters,
+                 d->n_clusters2, d->n_clusters12,
+                 opt->vce_adj == RHAZ_ADJ_NONE ? "unadjusted (CR0)"
+                 : opt->vce_adj == RHAZ_ADJ_G  ? "x G/(G-1) (vcovCL default)"
+                                               : "x G/(G-1) x (N-1)/(N-K) (vcovCL type HC1)");
     else if (opt->vce == RHAZ_VCE_CLUSTER)
         snprintf(label, size, "cluster-robust by %s (%zu clusters), %s",
                  opt->cluster_name ? opt->cluster_name : "cluster", d->n_clusters,

@@ -67,11 +67,58 @@ rhaz_status glm_meat(glm_ws *ws, const int *cluster, size_t G, double *M,
     return RHAZ_OK;
 }
 
+/* Two-way clustering (Cameron, Gelbach & Miller 2011), as R's
+ * sandwich::vcovCL(fit, cluster = ~ a + b):
+ *   V = c_a B M_a B + c_b B M_b B - c_ab B M_ab B,
+ * M_a, M_b, M_ab the meats by a, by b and by the intersections a x b
+ * present, each with its own factor c (c_g = G_g/(G_g - 1) for
+ * RHAZ_ADJ_G, vcovCL's default; x (N-1)/(N-K) too for RHAZ_ADJ_STATA,
+ * vcovCL type = "HC1"; 1 for none).  Not made positive semi-definite
+ * (vcovCL's fix = FALSE): a negative variance gives a NaN SE. */
+static rhaz_status vcov_twoway(glm_ws *ws, const rhaz_design *d,
+                               rhaz_vce_adj adj, size_t nobs, double *V,
+                               rhaz_error *err)
+{
+    size_t p = ws->p, k = (size_t)ws->rank;
+    const int *cl[3] = {d->cluster, d->cluster2, d->cluster12};
+    size_t G[3] = {d->n_clusters, d->n_clusters2, d->n_clusters12};
+    const double sign[3] = {1, 1, -1};
+    double *meat = malloc((p > 0 ? p * p : 1) * sizeof *meat);
+    double *Vk = malloc((p > 0 ? p * p : 1) * sizeof *Vk);
+    rhaz_status st = RHAZ_OK;
+    if (!meat || !Vk)
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+    if (!st)
+        memset(V, 0, p * p * sizeof *V);
+    for (int c = 0; c < 3 && !st; c++) {
+        double cadj = rhaz_vcov_adjust(adj, G[c], nobs, k);
+        if (isnan(cadj)) {
+            st = rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                                "two-way sandwich variance: needs at least 2 "
+                                "clusters in each dimension; got %zu", G[c]);
+            break;
+        }
+        if ((st = glm_meat(ws, cl[c], G[c], meat, err)))
+            break;
+        rhaz_vcov_sandwich_meat(ws->Ainv, p, meat, cadj, Vk);
+        for (size_t q = 0; q < p * p; q++)
+            V[q] += sign[c] * Vk[q];
+    }
+    free(meat);
+    free(Vk);
+    return st;
+}
+
 rhaz_status glm_vcov_sandwich(glm_ws *ws, const rhaz_design *d, int by_cluster,
                               rhaz_vce_adj adj, size_t nobs, double *V, rhaz_error *err)
 {
     size_t n = ws->n, p = ws->p, k = (size_t)ws->rank;
     size_t G = by_cluster ? d->n_clusters : n;
+    if (by_cluster && d->cluster2) {
+        for (size_t i = 0; i < n; i++)
+            ws->r[i] = (d->y[i] - ws->mu[i]) / ws->mueta[i] * ws->w[i];
+        return vcov_twoway(ws, d, adj, nobs, V, err);
+    }
     double cadj = rhaz_vcov_adjust(adj, G, nobs, k);
     if (isnan(cadj))
         return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
