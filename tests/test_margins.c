@@ -193,6 +193,32 @@ int main(void)
                 err.msg);
         rhaz_table_free(lack);
     }
+    /* the command line: JSON as the issue specifies, then a table column */
+    T_SECTION("cli");
+    char path[128], cmd[1024], *out = NULL, *er = NULL;
+    snprintf(path, sizeof path, "/tmp/rhaz-test-margins.%d.json", (int)getpid());
+    snprintf(cmd, sizeof cmd,
+             "margins --fit tests/bad/margins-fit.json --data tests/fixtures/glm_panel.csv "
+             "--dydx dem,region --format json --out %s", path);
+    T_EQ_INT(t_run(cmd, &out, &er), 0, "rhaz margins --format json");
+    free(out), free(er);
+    char *js = t_slurp(path);
+    T_CHECK(js && strstr(js, "\"margins\"") && strstr(js, "\"term\": \"region:Asia\"") &&
+                strstr(js, "\"type\": \"dydx\"") && strstr(js, "\"at\"") &&
+                strstr(js, "\"std_error\"") && strstr(js, "\"statistic\"") &&
+                strstr(js, "\"p_value\"") && strstr(js, "\"conf_low\"") &&
+                strstr(js, "\"conf_high\"") && strstr(js, "\"vce\""),
+            "JSON members: %.200s", js ? js : "");
+    free(js);
+    snprintf(cmd, sizeof cmd, "table --margins %s --format csv", path);
+    T_EQ_INT(t_run(cmd, &out, &er), 0, "rhaz table --margins");
+    T_CHECK(out && strstr(out, "region:Asia") && strstr(out, "dem"),
+            "margins as a table column: %.200s", out ? out : "");
+    free(out), free(er);
+    snprintf(cmd, sizeof cmd, "table --margins %s --exp", path);
+    T_EQ_INT(t_run(cmd, &out, &er), 2, "--exp refused with margins");
+    free(out), free(er);
+    remove(path);
     printf("largest relative difference from R: estimate %.2g, std_error %.2g\n",
            mx_est, mx_se);
     rhaz_fit_summary_free(lm);

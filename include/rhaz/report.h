@@ -41,6 +41,10 @@ rhaz_status rhaz_fit_summary_write(FILE *fp, const rhaz_fit_summary *s,
  * "scale", "n", "conf_level"}) or a LaTeX tabular. */
 rhaz_status rhaz_margins_write(FILE *fp, const rhaz_margins *m,
                                rhaz_summary_format fmt, rhaz_error *err);
+/* Read such a JSON back as a summary for rhaz_regtable_write (`rhaz
+ * table --margins`): one row per margin, named "term [at]", with its
+ * estimate, SE and p-value; the variance label says they are margins. */
+rhaz_fit_summary *rhaz_margins_read_json(const char *path, rhaz_error *err);
 
 /* "converged", "iteration limit reached", ... */
 const char *rhaz_stop_reason_name(rhaz_stop_reason r);

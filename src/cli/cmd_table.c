@@ -5,7 +5,7 @@
 #include <string.h>
 
 static const char help[] =
-    "usage: rhaz table [options] FIT.json [FIT.json ...]\n\n"
+    "usage: rhaz table [options] FIT.json [FIT.json ...] [--margins M.json ...]\n\n"
     "Put fitted models (the JSON written by 'rhaz fit --format json') side\n"
     "by side, one column per model, as esttab or modelsummary do: estimates\n"
     "with significance stars and standard errors in parentheses, then N,\n"
@@ -22,6 +22,10 @@ static const char help[] =
     "  --digits N              decimals (default 3)\n"
     "  --no-stars              no significance stars\n"
     "  --title TEXT            caption\n"
+    "  --margins M.json        a column of margins (the JSON of 'rhaz margins\n"
+    "                          --format json'): AMEs, predictive margins, first\n"
+    "                          differences with their delta-method SEs, beside\n"
+    "                          the models (repeatable; alone: instead of them)\n"
     "  --out FILE              write to FILE (atomically) instead of stdout\n"
     "  -h, --help              this help\n";
 
@@ -31,6 +35,7 @@ typedef struct {
     rhaz_regtable_options opt;
     char **files; /* FIT.json arguments */
     size_t nfiles;
+    cli_strv margins; /* --margins M.json */
 } table_opts;
 
 static const cli_choice formats[] = {
@@ -47,6 +52,7 @@ static const cli_option options[] = {
     {"digits", CLI_INT, O(opt.digits), .key = "digits", .min = 0, .max = 10},
     {"no-stars", CLI_FLAG, O(opt.no_stars), .key = "stars", .flags = CLI_INVERT},
     {"title", CLI_STR, O(opt.title), .key = "title"},
+    {"margins", CLI_MULTI, O(margins), .key = NULL},
     {"out", CLI_STR, O(out), .key = NULL},
     {.name = NULL}};
 #undef O
@@ -61,8 +67,7 @@ static void init(void *p)
 static int args(void *p, int n, char **v, cli_err *err)
 {
     table_opts *o = p;
-    if (n == 0)
-        return cli_err_usage(err, NULL, "expected one or more FIT.json files");
+    (void)err;
     o->files = v;
     o->nfiles = (size_t)n;
     return EXIT_OK;
@@ -74,9 +79,15 @@ static int run(void *p, cli_err *ce)
     rhaz_regtable_options opt = o->opt;
     rhaz_regtable_format fmt = (rhaz_regtable_format)o->fmt;
     const char *names = o->names, *labels = o->labels, *out = o->out;
-    size_t k = o->nfiles;
+    size_t k = o->nfiles + o->margins.n;
     rhaz_error err;
     int rc = EXIT_OK;
+    if (k == 0)
+        return cli_err_usage(ce, NULL, "expected one or more FIT.json files "
+                                       "(or --margins M.json)");
+    if (o->margins.n && opt.exponentiate)
+        return cli_err_usage(ce, "exp", "--exp: margins are not "
+                                        "coefficients to exponentiate");
     rhaz_fit_summary **fits = calloc(k, sizeof *fits);
     char **nl = NULL;
     rhaz_table *lab = NULL;
@@ -112,7 +123,9 @@ static int run(void *p, cli_err *ce)
         opt.labels = lab;
     }
     for (size_t m = 0; m < k; m++) {
-        fits[m] = rhaz_fit_summary_read_json(o->files[m], &err);
+        fits[m] = m < o->nfiles
+                      ? rhaz_fit_summary_read_json(o->files[m], &err)
+                      : rhaz_margins_read_json(o->margins.v[m - o->nfiles], &err);
         if (!fits[m]) {
             ce->e = err;
             rc = cli_err_lib(ce, NULL);

@@ -197,3 +197,85 @@ rhaz_status rhaz_margins_write(FILE *fp, const rhaz_margins *m,
         return rhaz_error_set(err, RHAZ_EIO, NULL, 0, "write error");
     return RHAZ_OK;
 }
+
+/* A margins JSON (rhaz_margins_write) as a summary for rhaz_regtable:
+ * one "coefficient" per margin row, named "term [at]"; no vcov. */
+rhaz_fit_summary *rhaz_margins_read_json(const char *path, rhaz_error *err)
+{
+    rhaz_error_clear(err);
+    char *buf = NULL;
+    size_t n = 0;
+    if (core_read_file(path, 64u << 20, "margins JSON file", &buf, &n, err))
+        return NULL;
+    json_tokener *tok = json_tokener_new();
+    json_object *root = tok ? json_tokener_parse_ex(tok, buf, (int)n) : NULL;
+    if (tok)
+        json_tokener_free(tok);
+    free(buf);
+    rhaz_fit_summary *s = NULL;
+    json_object *arr = NULL, *v = NULL;
+    if (!root || !json_object_is_type(root, json_type_object) ||
+        !json_object_object_get_ex(root, "margins", &arr) ||
+        !json_object_is_type(arr, json_type_array)) {
+        rhaz_error_set(err, RHAZ_EPARSE, path, 0,
+                       "not a margins JSON document (no \"margins\" array; "
+                       "write one with 'rhaz margins --format json')");
+        goto done;
+    }
+    size_t k = json_object_array_length(arr);
+    if (!(s = calloc(1, sizeof *s)) || !(s->coef = calloc(k ? k : 1, sizeof *s->coef)))
+        goto oom;
+    const char *model = json_object_object_get_ex(root, "model", &v) ? json_object_get_string(v) : "";
+    const char *vce = json_object_object_get_ex(root, "vce", &v) ? json_object_get_string(v) : "";
+    const char *scale = json_object_object_get_ex(root, "scale", &v) ? json_object_get_string(v) : "";
+    char lab[1024];
+    snprintf(lab, sizeof lab, "margins (%s; delta method, variance: %s)", scale, vce);
+    if (!(s->model = core_strdup(model)) || !(s->link = core_strdup("")) ||
+        !(s->ties = core_strdup("")) || !(s->formula = core_strdup("")) ||
+        !(s->vce_label = core_strdup(lab)))
+        goto oom;
+    s->n = json_object_object_get_ex(root, "n", &v) ? (size_t)json_object_get_int64(v) : 0;
+    s->converged = 1;
+    s->events = (size_t)-1; /* not a count of this column: left blank */
+    s->conf_level = 0.95;
+    s->loglik = s->loglik_null = s->loglik_init = s->aic = s->bic = NAN;
+    s->lr_stat = s->lr_p = NAN;
+    for (size_t j = 0; j < k; j++) {
+        json_object *o = json_object_array_get_idx(arr, j), *t = NULL, *a = NULL;
+        if (!o || !json_object_object_get_ex(o, "term", &t)) {
+            rhaz_error_set(err, RHAZ_EPARSE, path, 0, "margin %zu has no \"term\"", j + 1);
+            rhaz_fit_summary_free(s);
+            s = NULL;
+            goto done;
+        }
+        const char *at = json_object_object_get_ex(o, "at", &a) ? json_object_get_string(a) : "";
+        char term[1024];
+        snprintf(term, sizeof term, "%s%s%s%s", json_object_get_string(t),
+                 at && *at ? " [" : "", at ? at : "", at && *at ? "]" : "");
+        rhaz_coef *c = &s->coef[j];
+        if (!(c->term = core_strdup(term)))
+            goto oom;
+        s->p = j + 1;
+        static const char *const keys[] = {"estimate", "std_error", "statistic",
+                                           "p_value", "conf_low", "conf_high"};
+        double *dst[] = {&c->estimate, &c->std_error, &c->statistic, &c->p_value,
+                         &c->conf_low, &c->conf_high};
+        for (size_t q = 0; q < 6; q++) {
+            json_object *x = NULL;
+            *dst[q] = json_object_object_get_ex(o, keys[q], &x) &&
+                              (json_object_is_type(x, json_type_double) ||
+                               json_object_is_type(x, json_type_int))
+                          ? json_object_get_double(x)
+                          : NAN;
+        }
+    }
+    goto done;
+oom:
+    rhaz_fit_summary_free(s);
+    s = NULL;
+    rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+done:
+    if (root)
+        json_object_put(root);
+    return s;
+}

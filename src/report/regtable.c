@@ -306,7 +306,12 @@ rhaz_status rhaz_regtable_write(FILE *fp, const rhaz_fit_summary *const *fits,
             char *b = buf[m + 1];
             switch (r) {
             case 0: snprintf(b, CELL, "%zu", f->n); break;
-            case 1: snprintf(b, CELL, "%zu", f->events); break;
+            case 1: /* (size_t)-1: not an events count (a margins column) */
+                if (f->events != (size_t)-1)
+                    snprintf(b, CELL, "%zu", f->events);
+                else
+                    b[0] = '\0';
+                break;
             case 2:
                 if (f->n_clusters)
                     snprintf(b, CELL, "%zu", f->n_clusters);
