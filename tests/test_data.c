@@ -233,7 +233,7 @@ static void check_panel(const rhaz_data *d, const rhaz_table *t, int start_year,
         "democracy", "regime", "transition", "gwf_regime", "migrant_share",
         "migrant_receiving", "net_migration", "oecd", "region", "region_density",
         "prior_ratifications", "articles", "parts", "novelty", "group_definition",
-        "rights_differentiated", "campaign", "duration"};
+        "rights_differentiated", "campaign", "duration", "exposure"};
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (col(t, required[i]) < 0)
             return;
@@ -368,6 +368,16 @@ static void test_panels(const rhaz_data *d)
         T_EQ_INT(mex_rows, 10, "Mexico at risk 1990-1999");
         T_EQ_INT(mex_event, 1999, "Mexico's event year");
         T_EQ_INT(usa_last, 2015, "USA censored at --end");
+        /* the ICMW's last year, 2015, is a whole year: the 2022 file gives
+         * the year of every consent after the 14 Mar 2015 scrape */
+        const double *ex = rhaz_table_num(t, (size_t)rhaz_table_find(t, "exposure"));
+        int ex_bad = 0, n2015 = 0;
+        for (size_t i = 0; ex && i < rhaz_table_nrow(t); i++) {
+            ex_bad += ex[i] != 1.0;
+            n2015 += year[i] == 2015;
+        }
+        T_CHECK(ex != NULL && n2015 > 100 && ex_bad == 0,
+                "ICMW exposure 1 in every year to 2015 (%d not; %d rows of 2015)", ex_bad, n2015);
         T_EQ_INT(camp_bad, 0, "campaign = 1 from 1998");
         /* 47 parties on 14 Mar 2015 (UN record) + Madagascar, 13 May 2015 (2022 file) */
         T_EQ_INT(st.events, 48, "ICMW events 1990-2015");
@@ -430,14 +440,47 @@ static void test_panels(const rhaz_data *d)
         free(ix);
     }
 
+    /* a treaty only in the 2015 records: 2015 is observed to 14 March */
+    {
+        size_t *ix, nx;
+        rhaz_panel_options oo;
+        rhaz_panel_options_init(&oo);
+        T_CHECK(rhaz_data_select(d, "refugee1951", &ix, &nx, &err) == RHAZ_OK, "select");
+        rhaz_table *tp = rhaz_panel_build(d, ix, nx, &oo, &st, &err);
+        T_CHECK(tp != NULL, "refugee1951 panel");
+        if (tp) {
+            const double *yr = rhaz_table_num(tp, (size_t)rhaz_table_find(tp, "year")),
+                         *ex = rhaz_table_num(tp, (size_t)rhaz_table_find(tp, "exposure"));
+            int bad = 0, n15 = 0;
+            for (size_t i = 0; i < rhaz_table_nrow(tp); i++) {
+                double want = yr[i] < 2015 ? 1.0 : 73.0 / 365.0;
+                bad += fabs(ex[i] - want) > 1e-15;
+                n15 += yr[i] == 2015;
+            }
+            T_CHECK(bad == 0 && n15 > 10, "refugee1951 exposure 73/365 in 2015 only (%d bad, %d rows)",
+                    bad, n15);
+        }
+        rhaz_table_free(tp);
+        free(ix);
+    }
+
     T_SECTION("panel signature, 2022");
     o.event = RHAZ_EVENT_SIGNATURE;
     o.end_year = 2022;
     o.start_year = 1995;
     t = rhaz_panel_build(d, idx, n, &o, &st, &err);
     T_CHECK(t != NULL, "signature panel to 2022");
-    if (t)
+    if (t) {
         check_panel(d, t, o.start_year, o.end_year, o.event);
+        const double *yr = rhaz_table_num(t, (size_t)rhaz_table_find(t, "year")),
+                     *ex = rhaz_table_num(t, (size_t)rhaz_table_find(t, "exposure"));
+        int bad = 0, n22 = 0;
+        for (size_t i = 0; i < rhaz_table_nrow(t); i++) {
+            n22 += yr[i] == 2022;
+            bad += yr[i] == 2022 ? !isnan(ex[i]) : ex[i] != 1.0;
+        }
+        T_CHECK(bad == 0 && n22 > 0, "exposure 1 to 2021, NA in 2022 (day unknown): %d bad", bad);
+    }
     rhaz_table_free(t);
     free(idx);
     o.event = RHAZ_EVENT_RATIFICATION;

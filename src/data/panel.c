@@ -551,6 +551,17 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
     for (i = 0; i < R.n; i++)
         num[i] = R.dur[i];
     ADD_NUM("duration");
+    /* exposure: share of the calendar year the records observe.  The 2015
+     * records were scraped on 14 Mar 2015 (73 of 365 days); for the
+     * treaties of the 2022 status files, which give the year of every
+     * consent, 2015..2021 are whole years; the day of the August 2022
+     * files is not known, so 2022 is NA (documented in docs/data.md). */
+    for (i = 0; i < R.n; i++) {
+        const rd_treaty *tr = &d->tr[treaties[R.treaty[i]]];
+        int y = R.year[i];
+        num[i] = y < 2015 ? 1.0 : y == 2022 ? NAN : tr->info.has_2022 ? 1.0 : 73.0 / 365.0;
+    }
+    ADD_NUM("exposure");
 #undef ADD_NUM
 #undef ADD_STR
 
