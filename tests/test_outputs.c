@@ -218,8 +218,13 @@ static void test_run_signal(void)
     snprintf(pidf, sizeof pidf, "%s.pid", dir);
     mkdir(dir, 0755);
     write_text(marker, "old\n");
-    write_text(model, "[model m]\ntype = logit\ndata = tests/fixtures/glm_panel.csv\n"
-                      "formula = y ~ oecd\n\n[figure f]\nkind = coef\nmodels = m\n");
+    /* a model file's relative paths are relative to its folder (/tmp) */
+    char cwd[1024], mtext[1400];
+    T_CHECK(getcwd(cwd, sizeof cwd) != NULL, "getcwd");
+    snprintf(mtext, sizeof mtext,
+             "[model m]\ntype = logit\ndata = %s/tests/fixtures/glm_panel.csv\n"
+             "formula = y ~ oecd\n\n[figure f]\nkind = coef\nmodels = m\n", cwd);
+    write_text(model, mtext);
     snprintf(body, sizeof body, "#!/bin/sh\necho $$ > %s\nexec sleep 30\n", pidf);
     write_text(fake, body);
     chmod(fake, 0755);
@@ -275,7 +280,7 @@ static void test_plot_out_dir(void)
 static void test_run_atomic(void)
 {
     T_SECTION("run into an existing folder");
-    char dir[64], marker[96], cmd[256];
+    char dir[64], marker[96], cmd[1400], cwd2[1024];
     snprintf(dir, sizeof dir, "/tmp/rhaz-runout.%d", (int)getpid());
     mkdir(dir, 0755);
     snprintf(marker, sizeof marker, "%s/panel.csv", dir);
@@ -289,8 +294,8 @@ static void test_run_atomic(void)
     T_EQ_INT(count_entries("/tmp", strrchr(dir, '/') + 1), 1, "no temporary folder left");
     /* a successful run replaces the folder as a whole */
     snprintf(cmd, sizeof cmd,
-             "printf '[model m]\\ntype = logit\\ndata = tests/fixtures/glm_panel.csv\\n"
-             "formula = y ~ oecd\\n' > %s.model", dir);
+             "printf '[model m]\\ntype = logit\\ndata = %s/tests/fixtures/glm_panel.csv\\n"
+             "formula = y ~ oecd\\n' > %s.model", getcwd(cwd2, sizeof cwd2), dir);
     T_CHECK(system(cmd) == 0, "model file");
     snprintf(cmd, sizeof cmd, "run --quiet --out %s %s.model", dir, dir);
     T_EQ_INT(t_run(cmd, NULL, NULL), 0, "good run: exit 0");

@@ -123,9 +123,64 @@ static void test_errors(void)
     system(cmd);
 }
 
+/* Paths in a model file are relative to the model file's folder: the
+ * bundled icmw.model (labels = labels.csv) run from another directory,
+ * and a model file whose 'data = p.csv' sits next to it. */
+static void test_elsewhere(void)
+{
+    T_SECTION("paths relative to the model file");
+    char cwd[1024], dir[256], cmd[4096];
+    T_CHECK(getcwd(cwd, sizeof cwd) != NULL, "getcwd");
+    snprintf(dir, sizeof dir, "%s", t_tmp("run-elsewhere"));
+    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s/m", dir, dir);
+    system(cmd);
+    const char *b = getenv("BUILD");
+    char rhaz[1200];
+    snprintf(rhaz, sizeof rhaz, "%s/%s/rhaz", b && *b == '/' ? "" : cwd,
+             b && *b ? b : "build");
+    snprintf(cmd, sizeof cmd,
+             "cd %s && %s run --quiet %s/models/icmw.model --out o --data-dir %s/data "
+             "--render none 2>%s/err",
+             dir, rhaz, cwd, cwd, dir);
+    T_EQ_INT(system(cmd), 0, "rhaz run models/icmw.model from another directory");
+    char p[600];
+    snprintf(p, sizeof p, "%s/o/tables/icmw.txt", dir);
+    char *tab = t_slurp(p);
+    T_CHECK(tab && strstr(tab, "Democracy (Polity2)"),
+            "labels = labels.csv read next to the model file");
+    free(tab);
+    snprintf(p, sizeof p, "%s/m/x.model", dir);
+    write_file(p, "[model a]\ntype = logit\ndata = p.csv\n"
+                  "formula = event ~ democracy + oecd\n");
+    snprintf(cmd, sizeof cmd,
+             "cp %s/o/panel.csv %s/m/p.csv && cd / && %s run --quiet %s/m/x.model "
+             "--out %s/o2 2>%s/err",
+             dir, dir, rhaz, dir, dir, dir);
+    T_EQ_INT(system(cmd), 0, "data = p.csv next to the model file, run from /");
+    snprintf(p, sizeof p, "%s/o2/models/a.json", dir);
+    T_CHECK(access(p, F_OK) == 0, "fit written");
+    /* a missing relative file: the error names the path under the model
+       file's folder */
+    snprintf(p, sizeof p, "%s/m/y.model", dir);
+    write_file(p, "[model a]\ntype = logit\ndata = nothere.csv\n"
+                  "formula = event ~ democracy\n");
+    snprintf(cmd, sizeof cmd, "cd / && %s run --quiet %s/m/y.model --out %s/o3 2>%s/err",
+             rhaz, dir, dir, dir);
+    T_CHECK(system(cmd) != 0, "missing data file refused");
+    snprintf(p, sizeof p, "%s/err", dir);
+    char *e = t_slurp(p);
+    char want[400];
+    snprintf(want, sizeof want, "%s/m/nothere.csv", dir);
+    T_CHECK(e && strstr(e, want), "error names the resolved path: %s", e ? e : "");
+    free(e);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    system(cmd);
+}
+
 int main(void)
 {
     test_good();
     test_errors();
+    test_elsewhere();
     return t_summary();
 }

@@ -301,11 +301,15 @@ static void model_file(void)
     T_CHECK(fp != NULL, "write model file");
     if (!fp)
         return;
-    fputs("[model w]\ntype = weibull\ndata = tests/fixtures/survreg_lung.csv\n"
+    /* the model file is in /tmp: its data paths are absolute */
+    char cwd[1024];
+    if (!getcwd(cwd, sizeof cwd))
+        cwd[0] = '\0';
+    fprintf(fp, "[model w]\ntype = weibull\ndata = %s/tests/fixtures/survreg_lung.csv\n"
           "formula = Surv(time, status) ~ age + sex + ph.ecog\nmetric = ph\n\n"
-          "[model c]\ntype = cure\ndata = tests/fixtures/cure_coups.csv\n"
+          "[model c]\ntype = cure\ndata = %s/tests/fixtures/cure_coups.csv\n"
           "formula = Surv(t.0, duration, failure) ~ polity2\natrisk = ~ polity2\n"
-          "dist = loglogistic\n\n[table t]\nmodels = w c\n", fp);
+          "dist = loglogistic\n\n[table t]\nmodels = w c\n", cwd, cwd);
     fclose(fp);
     char args[1024], *out = NULL, *err = NULL, path[512];
     snprintf(args, sizeof args, "run --quiet %s --out %s", mf, dir);

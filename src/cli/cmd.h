@@ -61,7 +61,9 @@ enum {
     CLI_INVERT = 1,    /* CLI_FLAG from a model file: yes -> 0, no -> 1 */
     CLI_OPEN_MIN = 2,  /* CLI_DOUBLE: value > min */
     CLI_OPEN_MAX = 4,  /* CLI_DOUBLE: value < max */
-    CLI_INTERNAL = 8   /* no command-line option: set by rhaz run only */
+    CLI_INTERNAL = 8,  /* no command-line option: set by rhaz run only */
+    CLI_FILE = 16      /* a path: from a model file, a relative one is
+                          relative to the model file's folder */
 };
 
 /* One accepted word of a CLI_CHOICE option; alias rows are accepted but

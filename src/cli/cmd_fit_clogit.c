@@ -44,7 +44,7 @@ typedef struct {
 
 #define O(f) CLI_OFF(clogit_opts, f)
 static const cli_option options[] = {
-    {"data", CLI_STR, O(data), .key = "data"},
+    {"data", CLI_STR, O(data), .key = "data", .flags = CLI_FILE},
     {"formula", CLI_STR, O(formula), .key = "formula"},
     {"level", CLI_DOUBLE, O(level), .key = "level", .min = 0, .max = 1,
      .flags = CLI_OPEN_MIN | CLI_OPEN_MAX},

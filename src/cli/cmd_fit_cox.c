@@ -84,7 +84,7 @@ static const cli_choice zph_choices[] = {
     {"identity", RHAZ_ZPH_IDENTITY, 0}, {NULL, 0, 0}};
 
 static const cli_option options[] = {
-    {"data", CLI_STR, O(data), .key = "data"},
+    {"data", CLI_STR, O(data), .key = "data", .flags = CLI_FILE},
     {"formula", CLI_STR, O(formula), .key = "formula"},
     {"ties", CLI_CHOICE, O(ties), .key = "ties", .choices = ties_choices},
     {"weights", CLI_STR, O(weights), .key = "weights"},

@@ -69,7 +69,7 @@ static const cli_choice links[] = {
     {"logit", RHAZ_LINK_LOGIT, 0}, {"cloglog", RHAZ_LINK_CLOGLOG, 0}, {NULL, 0, 0}};
 
 static const cli_option options[] = {
-    {"data", CLI_STR, O(data), .key = "data"},
+    {"data", CLI_STR, O(data), .key = "data", .flags = CLI_FILE},
     {"formula", CLI_STR, O(formula), .key = "formula"},
     {"link", CLI_CHOICE, O(link), .choices = links},
     {"firth", CLI_FLAG, O(firth), .key = "firth"},

@@ -99,7 +99,7 @@ static const cli_choice cure_dists[] = {{"weibull", RHAZ_SURV_WEIBULL, 0},
                                         {NULL, 0, 0}};
 
 #define SURV_COMMON_ROWS                                                       \
-    {"data", CLI_STR, O(data), .key = "data"},                                 \
+    {"data", CLI_STR, O(data), .key = "data", .flags = CLI_FILE},                                 \
     {"formula", CLI_STR, O(formula), .key = "formula"},                        \
     {"weights", CLI_STR, O(weights), .key = "weights"},                        \
     {"vce", CLI_CHOICE, O(vce), .key = "vce", .choices = cli_vce_choices},     \

@@ -37,7 +37,7 @@ typedef struct {
 
 #define O(f) CLI_OFF(km_opts, f)
 static const cli_option options[] = {
-    {"data", CLI_STR, O(data), .key = "data"},
+    {"data", CLI_STR, O(data), .key = "data", .flags = CLI_FILE},
     {"formula", CLI_STR, O(formula), .key = "formula"},
     {"weights", CLI_STR, O(weights), .key = "weights"},
     {"level", CLI_DOUBLE, O(level), .key = "level", .min = 0, .max = 1,

@@ -55,8 +55,8 @@ typedef struct {
 
 #define O(f) CLI_OFF(margins_opts, f)
 static const cli_option options[] = {
-    {"fit", CLI_STR, O(fit), .key = "fit"},
-    {"data", CLI_STR, O(data), .key = "data"},
+    {"fit", CLI_STR, O(fit), .key = "fit", .flags = CLI_FILE},
+    {"data", CLI_STR, O(data), .key = "data", .flags = CLI_FILE},
     {"dydx", CLI_LIST, O(dydx), .key = "dydx"},
     {"at", CLI_MULTI, O(at), .key = "at"},
     {"atmeans", CLI_FLAG, O(atmeans), .key = "atmeans"},

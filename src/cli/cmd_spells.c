@@ -35,7 +35,7 @@ typedef struct {
 
 #define O(f) CLI_OFF(spells_opts, f)
 static const cli_option options[] = {
-    {"data", CLI_STR, O(data), .key = "data"},
+    {"data", CLI_STR, O(data), .key = "data", .flags = CLI_FILE},
     {"unit", CLI_STR, O(unit), .key = "unit"},
     {"time", CLI_STR, O(time), .key = "time"},
     {"event", CLI_STR, O(event), .key = "event"},

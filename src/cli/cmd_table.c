@@ -47,7 +47,7 @@ static const cli_choice formats[] = {
 static const cli_option options[] = {
     {"format", CLI_CHOICE, O(fmt), .choices = formats},
     {"names", CLI_STR, O(names), .key = NULL},
-    {"labels", CLI_STR, O(labels), .key = "labels"},
+    {"labels", CLI_STR, O(labels), .key = "labels", .flags = CLI_FILE},
     {"exp", CLI_FLAG, O(opt.exponentiate), .key = "exp"},
     {"digits", CLI_INT, O(opt.digits), .key = "digits", .min = 0, .max = 10},
     {"no-stars", CLI_FLAG, O(opt.no_stars), .key = "stars", .flags = CLI_INVERT},

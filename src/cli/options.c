@@ -368,8 +368,27 @@ int cli_call_section(cli_call *call, const rhaz_modelfile *mf,
             err->located = 1;
             return EXIT_DATA;
         }
+        const char *v = s->entries[i].value;
+        if ((o->flags & CLI_FILE) && (o->type == CLI_STR || o->type == CLI_PARSE) &&
+            v[0] && v[0] != '/') {
+            /* relative to the model file's folder, not the working one */
+            const char *name = rhaz_modelfile_name(mf);
+            const char *slash = name ? strrchr(name, '/') : NULL;
+            if (slash) {
+                size_t dl = (size_t)(slash - name) + 1;
+                char *j = own(call, malloc(dl + strlen(v) + 1));
+                if (!j) {
+                    rhaz_modelfile_error(mf, s, key, RHAZ_ENOMEM, &err->e, "out of memory");
+                    err->located = 1;
+                    return EXIT_DATA;
+                }
+                memcpy(j, name, dl);
+                strcpy(j + dl, v);
+                v = j;
+            }
+        }
         char msg[512];
-        if (set_value(call, o, s->entries[i].value, 1, msg, sizeof msg)) {
+        if (set_value(call, o, v, 1, msg, sizeof msg)) {
             rhaz_modelfile_error(mf, s, key, RHAZ_EPARSE, &err->e, "%s", msg);
             err->located = 1;
             return EXIT_DATA;
