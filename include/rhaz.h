@@ -16,6 +16,7 @@
 #include "rhaz/country.h"
 #include "rhaz/formula.h"
 #include "rhaz/fit.h"
+#include "rhaz/pool.h"
 #include "rhaz/glm.h"
 #include "rhaz/cox.h"
 #include "rhaz/clogit.h"

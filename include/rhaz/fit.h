@@ -41,6 +41,11 @@ typedef struct {
     double p_value;
     double conf_low, conf_high; /* 95% (or the level asked) */
     int aliased;       /* 1 if dropped as collinear (R's NA) */
+    /* Pooled over imputations only (rhaz_fit_pool; summary->imputations
+     * > 0): statistic is t, p_value and the interval use t on df. */
+    double df;         /* Barnard-Rubin degrees of freedom */
+    double riv;        /* relative increase in variance (1 + 1/m) B / W */
+    double fmi;        /* fraction of missing information */
 } rhaz_coef;
 
 /* A fitted model, ready to print.  Everything the text/JSON/CSV output
@@ -75,6 +80,9 @@ typedef struct {
      * knots; see rhaz_design_build_newdata), for predictions and margins
      * from a fit read back from JSON; NULL if unknown.  Owned. */
     struct rhaz_design_spec *design;
+    /* Number of imputations pooled by Rubin's rules (rhaz_fit_pool), 0
+     * for a single fit. */
+    size_t imputations;
 } rhaz_fit_summary;
 
 void rhaz_fit_summary_free(rhaz_fit_summary *s); /* accepts NULL */

@@ -3,8 +3,12 @@
  * model family adds its row here. */
 #include "cmd.h"
 
+#include <glob.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char help[] =
     "usage: rhaz fit TYPE --data FILE.csv --formula 'FORMULA' [options]\n\n"
@@ -14,7 +18,17 @@ static const char help[] =
     "  rhaz fit weibull --help parametric survival models (weibull, exponential,\n"
     "                          loglogistic, lognormal), as R survreg\n"
     "  rhaz fit cure --help    split-population (cure) duration models, as R\n"
-    "                          spduration\n";
+    "                          spduration\n"
+    "\n"
+    "Multiple imputation: give --data once per imputed data set (or\n"
+    "--imputations 'GLOB', files sorted by name; both may be mixed): every\n"
+    "imputation is fitted with the same options and the fits are pooled by\n"
+    "Rubin's rules (as R mice::pool): estimate = mean, variance W + (1 + 1/m) B,\n"
+    "t statistics on Barnard-Rubin degrees of freedom (complete-data df as\n"
+    "mice: events - p for cox, n - rank otherwise); the output adds df, riv\n"
+    "(relative increase in variance) and fmi (fraction of missing information)\n"
+    "per term, and JSON 'imputations'.  --format, --out and --exp apply to the\n"
+    "pooled result.\n";
 
 const cli_fit_type cli_fit_types[] = {
     {"logit", &cli_cmd_fit_logit},
@@ -46,6 +60,117 @@ const char *cli_fit_type_list(void)
     return buf;
 }
 
+/* The value of option `name` at argv[*i] ("--name V" or "--name=V"), or
+ * NULL; *i moves past it. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0)
+        return NULL;
+    if (a[2 + n] == '=')
+        return a + 3 + n;
+    if (a[2 + n] == '\0' && *i + 1 < argc)
+        return argv[++*i];
+    return NULL;
+}
+
+/* 'rhaz fit TYPE' over several imputed data sets: each is fitted by the
+ * command itself (JSON into a private temporary directory), read back and
+ * pooled by rhaz_fit_pool. */
+static int fit_imputations(const cli_cmd *c, int argc, char **argv, char **files,
+                           size_t m)
+{
+    const char *out = "-", *format = "text";
+    int exp = 0, rc = EXIT_OK;
+    char **av = calloc((size_t)argc + 8, sizeof *av);
+    rhaz_fit_summary **fits = calloc(m, sizeof *fits);
+    char dir[512] = "", json[600] = "";
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/rhaz-mi-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!av || !fits || !mkdtemp(dir)) {
+        free(av);
+        free(fits);
+        return cli_fail("fit %s: cannot make a temporary directory", argv[0]);
+    }
+    snprintf(json, sizeof json, "%s/fit.json", dir);
+    int n = 0;
+    av[n++] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int j = i;
+        if (opt_value(argc, argv, &j, "data") || opt_value(argc, argv, &j, "imputations")) {
+            i = j;
+        } else if ((v = opt_value(argc, argv, &j, "out"))) {
+            out = v;
+            i = j;
+        } else if ((v = opt_value(argc, argv, &j, "format"))) {
+            format = v;
+            i = j;
+        } else if (strcmp(argv[i], "--exp") == 0) {
+            exp = 1;
+        } else {
+            av[n++] = argv[i];
+        }
+    }
+    int fmt = -1;
+    for (const cli_choice *ch = cli_format_choices; ch->name; ch++)
+        if (strcmp(ch->name, format) == 0)
+            fmt = ch->value;
+    if (fmt < 0) {
+        rc = cli_usage(c->name, "--format '%s': expected text, csv, json, latex or "
+                                "markdown", format);
+        goto done;
+    }
+    av[n + 0] = "--data";
+    av[n + 2] = "--format";
+    av[n + 3] = "json";
+    av[n + 4] = "--out";
+    av[n + 5] = json;
+    av[n + 6] = NULL;
+    for (size_t k = 0; k < m && rc == EXIT_OK; k++) {
+        av[n + 1] = files[k];
+        optind = 0; /* getopt_long starts afresh */
+        if ((rc = cli_main(c, n + 6, av)) != EXIT_OK)
+            goto done; /* the fit's own error, naming the file */
+        rhaz_error e = {0};
+        if (!(fits[k] = rhaz_fit_summary_read_json(json, &e))) {
+            rc = cli_error(&e);
+            goto done;
+        }
+    }
+    rhaz_error e = {0};
+    rhaz_fit_summary *s = rhaz_fit_pool((const rhaz_fit_summary *const *)fits, m, NAN, &e);
+    if (!s) {
+        if (!e.file[0] && strncmp(e.msg, "imputation ", 11) == 0) {
+            size_t k = strtoul(e.msg + 11, NULL, 10);
+            if (k >= 1 && k <= m)
+                snprintf(e.file, sizeof e.file, "%s", files[k - 1]);
+        }
+        rc = cli_error(&e);
+        goto done;
+    }
+    rhaz_summary_options so = {0};
+    so.exp = exp;
+    rhaz_outfile *of = rhaz_outfile_open(out, &e);
+    if (!of || rhaz_fit_summary_write(rhaz_outfile_fp(of), s, (rhaz_summary_format)fmt,
+                                      &so, &e)) {
+        rhaz_outfile_abort(of);
+        rc = cli_error(&e);
+    } else if (rhaz_outfile_commit(of, &e)) {
+        rc = cli_error(&e);
+    }
+    rhaz_fit_summary_free(s);
+done:
+    unlink(json);
+    rmdir(dir);
+    for (size_t k = 0; k < m; k++)
+        rhaz_fit_summary_free(fits[k]);
+    free(fits);
+    free(av);
+    return rc;
+}
+
 int cmd_fit(int argc, char **argv)
 {
     if (argc < 2)
@@ -58,5 +183,48 @@ int cmd_fit(int argc, char **argv)
     const cli_cmd *c = cli_fit_command(m);
     if (!c)
         return cli_usage("fit", "unknown model type '%s' (%s)", m, cli_fit_type_list());
-    return cli_main(c, argc - 1, argv + 1);
+    /* several --data, or --imputations: Rubin's rules */
+    size_t nf = 0, cap = 8;
+    int globbed = 0, rc = EXIT_OK;
+    char **files = malloc(cap * sizeof *files);
+    glob_t g = {0};
+    for (int i = 2; files && i < argc; i++) {
+        const char *v;
+        size_t before = nf;
+        if ((v = opt_value(argc, argv, &i, "data"))) {
+            if (nf == cap && !(files = realloc(files, (cap *= 2) * sizeof *files)))
+                break;
+            files[nf++] = (char *)v;
+        } else if ((v = opt_value(argc, argv, &i, "imputations"))) {
+            if (globbed++)
+                globfree(&g);
+            if (glob(v, 0, NULL, &g) != 0 || g.gl_pathc == 0) {
+                rc = cli_usage(c->name, "--imputations '%s': no file matches", v);
+                break;
+            }
+            for (size_t k = 0; k < g.gl_pathc; k++) {
+                if (nf == cap && !(files = realloc(files, (cap *= 2) * sizeof *files)))
+                    break;
+                files[nf++] = g.gl_pathv[k];
+            }
+            if (globbed > 1) {
+                rc = cli_usage(c->name, "--imputations given twice");
+                break;
+            }
+        }
+        (void)before;
+    }
+    if (!files)
+        rc = cli_fail("out of memory");
+    else if (rc == EXIT_OK && globbed && nf < 2)
+        rc = cli_usage(c->name, "--imputations: %zu data set%s; Rubin's rules need at "
+                                "least 2", nf, nf == 1 ? "" : "s");
+    else if (rc == EXIT_OK && nf >= 2)
+        rc = fit_imputations(c, argc - 1, argv + 1, files, nf);
+    else if (rc == EXIT_OK)
+        rc = cli_main(c, argc - 1, argv + 1);
+    if (globbed)
+        globfree(&g);
+    free(files);
+    return rc;
 }

@@ -494,6 +494,14 @@ int cli_main(const cli_cmd *c, int argc, char **argv)
             goto done;
         }
         char msg[512];
+        const char *prev = o->type == CLI_STR && strcmp(o->name, "data") == 0
+                               ? *(const char **)((char *)call->opts + o->offset) : NULL;
+        if (prev) { /* one data set: never silently the last one */
+            rc = cli_usage(c->name, "--data given twice ('%s' and '%s'); several "
+                                    "imputed data sets are pooled by 'rhaz fit' only",
+                           prev, optarg ? optarg : "");
+            goto done;
+        }
         if (set_value(call, o, optarg ? optarg : "", 0, msg, sizeof msg))
             rc = cli_usage(c->name, "%s", msg);
     }

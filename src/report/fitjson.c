@@ -289,6 +289,7 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
     s->aic = num(root, "aic");
     s->bic = num(root, "bic");
     s->conf_level = num(root, "conf_level");
+    s->imputations = count(root, "imputations");
     if (isnan(s->conf_level))
         s->conf_level = 0.95;
     size_t p = json_object_array_length(coefs);
@@ -307,14 +308,15 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
         }
         static const char *const ckeys[] = {"term", "estimate", "std_error",
                                             "statistic", "p_value", "conf_low",
-                                            "conf_high", "aliased", NULL};
+                                            "conf_high", "aliased", "df", "riv",
+                                            "fmi", NULL};
         json_object_object_foreach(c, ck, cv) {
             size_t q = 0;
             while (ckeys[q] && strcmp(ckeys[q], ck) != 0)
                 q++;
             int isnum = cv == NULL || json_object_is_type(cv, json_type_double) ||
                         json_object_is_type(cv, json_type_int);
-            if (!ckeys[q] || (q >= 1 && q <= 6 && !isnum)) {
+            if (!ckeys[q] || (((q >= 1 && q <= 6) || q >= 8) && !isnum)) {
                 rhaz_error_set(err, RHAZ_EDATA, name, 0,
                                "coefficients[%zu] (%.60s): %s key \"%.40s\"", j,
                                json_object_get_string(term),
@@ -341,6 +343,9 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
         k->conf_low = num(c, "conf_low");
         k->conf_high = num(c, "conf_high");
         k->aliased = boolean(c, "aliased") || isnan(k->estimate);
+        k->df = num(c, "df");
+        k->riv = num(c, "riv");
+        k->fmi = num(c, "fmi");
     }
     json_object *vc = get(root, "vcov");
     int vc_ok = vc && json_object_is_type(vc, json_type_array) &&

@@ -123,8 +123,9 @@ static void write_text(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_o
             o->exp ? (s->link && (!strcmp(s->link, "logit") || !strcmp(s->link, "cloglog"))
                           ? "Odds ratio" : "exp(coef)")
                    : "Estimate",
-            "Std. Error", s->firth ? "Chisq" : "z value",
-            s->firth ? "Pr(>Chisq)" : "Pr(>|z|)", lo_name, hi_name);
+            "Std. Error", s->firth ? "Chisq" : s->imputations ? "t value" : "z value",
+            s->firth ? "Pr(>Chisq)" : s->imputations ? "Pr(>|t|)" : "Pr(>|z|)",
+            lo_name, hi_name);
     for (size_t j = 0; j < s->p; j++) {
         row r = row_of(s, j, o);
         char e[32], se[32], z[32], p[32], lo[32], hi[32];
@@ -144,12 +145,25 @@ static void write_text(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_o
                 z, p, lo, hi, st[0] ? " " : "", st);
     }
     fprintf(fp, "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n");
-    if (s->firth)
+    if (s->imputations) {
+        fprintf(fp, "Pooled over %zu imputations by Rubin's rules (T = W + (1 + 1/m) B);\n"
+                    "t on Barnard-Rubin df:\n%-*s %11s %11s %11s\n",
+                s->imputations, (int)w, "", "df", "riv", "fmi");
+        for (size_t j = 0; j < s->p; j++) {
+            char a[32], b[32], c[32];
+            fmt_num(a, sizeof a, s->coef[j].df, dg);
+            fmt_num(b, sizeof b, s->coef[j].riv, dg);
+            fmt_num(c, sizeof c, s->coef[j].fmi, dg);
+            fprintf(fp, "%-*s %11s %11s %11s\n", (int)w, s->coef[j].term, a, b, c);
+        }
+    } else if (s->firth)
         fprintf(fp, "Confidence intervals and p-values: profile penalized likelihood (as logistf)\n");
     else
         fprintf(fp, "Confidence intervals: Wald (estimate +/- z x SE)\n");
     char p[32];
-    if (isnan(s->loglik_null) && s->lr_df == 0) /* no nested null model (cure) */
+    if (s->imputations) /* no pooled likelihood */
+        ;
+    else if (isnan(s->loglik_null) && s->lr_df == 0) /* no nested null model (cure) */
         fprintf(fp, "\n%sog-likelihood: %.*g\n", s->firth ? "Penalized l" : "L",
                 dg + 4, s->loglik);
     else {
@@ -158,11 +172,15 @@ static void write_text(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_o
         fmt_p(p, sizeof p, s->lr_p);
         fprintf(fp, "LR test:        chi2(%d) = %.*g, p = %s\n", s->lr_df, dg + 2, s->lr_stat, p);
     }
-    fprintf(fp, "AIC: %.*g   BIC: %.*g\n", dg + 4, s->aic, dg + 4, s->bic);
-    fprintf(fp, "%s after %d iteration%s (%d step-halving%s); rank %d of %zu\n",
-            s->converged ? "Converged" : "NOT CONVERGED", s->iterations,
-            s->iterations == 1 ? "" : "s", s->step_halvings,
-            s->step_halvings == 1 ? "" : "s", s->rank, s->p);
+    if (!s->imputations)
+        fprintf(fp, "AIC: %.*g   BIC: %.*g\n", dg + 4, s->aic, dg + 4, s->bic);
+    if (s->imputations)
+        fprintf(fp, "%s in every imputation\n", s->converged ? "Converged" : "NOT CONVERGED");
+    else
+        fprintf(fp, "%s after %d iteration%s (%d step-halving%s); rank %d of %zu\n",
+                s->converged ? "Converged" : "NOT CONVERGED", s->iterations,
+                s->iterations == 1 ? "" : "s", s->step_halvings,
+                s->step_halvings == 1 ? "" : "s", s->rank, s->p);
     if (s->stop != RHAZ_STOP_CONVERGED)
         fprintf(fp, "Stop reason:  %s\n", rhaz_stop_reason_name(s->stop));
     if (s->n_warnings) {
@@ -188,12 +206,14 @@ static void csv_str(FILE *fp, const char *s) { rhaz_csv_field(fp, s); }
 
 static void write_csv(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_options *o)
 {
-    fputs("term,estimate,std_error,statistic,p_value,conf_low,conf_high\n", fp);
+    fputs("term,estimate,std_error,statistic,p_value,conf_low,conf_high", fp);
+    fputs(s->imputations ? ",df,riv,fmi\n" : "\n", fp);
     for (size_t j = 0; j < s->p; j++) {
         row r = row_of(s, j, o);
         csv_str(fp, s->coef[j].term);
-        double v[6] = {r.est, r.se, r.stat, r.p, r.lo, r.hi};
-        for (int k = 0; k < 6; k++) {
+        double v[9] = {r.est, r.se, r.stat, r.p, r.lo, r.hi, s->coef[j].df,
+                       s->coef[j].riv, s->coef[j].fmi};
+        for (int k = 0; k < (s->imputations ? 9 : 6); k++) {
             fputc(',', fp);
             csv_num(fp, v[k]);
         }
@@ -279,6 +299,8 @@ json_object *rhaz_fit_summary_to_json(const rhaz_fit_summary *s,
     core_json_str(root, "vce_type", vce_names[s->vce % 3], &oom);
     core_json_str(root, "vce_adj", adj_names[s->vce_adj % 3], &oom);
     core_json_num(root, "conf_level", s->conf_level, &oom);
+    if (s->imputations)
+        core_json_int(root, "imputations", (long long)s->imputations, &oom);
     core_json_bool(root, "exponentiated", o->exp, &oom);
     json_object *coefs = core_json_child(root, "coefficients", 1, &oom);
     for (size_t j = 0; j < s->p && !oom; j++) {
@@ -292,6 +314,11 @@ json_object *rhaz_fit_summary_to_json(const rhaz_fit_summary *s,
         core_json_num(c, "conf_low", r.lo, &oom);
         core_json_num(c, "conf_high", r.hi, &oom);
         core_json_bool(c, "aliased", s->coef[j].aliased, &oom);
+        if (s->imputations) {
+            core_json_num(c, "df", s->coef[j].df, &oom);
+            core_json_num(c, "riv", s->coef[j].riv, &oom);
+            core_json_num(c, "fmi", s->coef[j].fmi, &oom);
+        }
     }
     json_object *vc = core_json_child(root, "vcov", 1, &oom);
     for (size_t i = 0; i < s->p && !oom; i++) {
