@@ -40,8 +40,8 @@ void cli_csv_field(FILE *fp, const char *s);
  *   --encoding E   input character set: utf-8 (default), latin1, cp1252,
  *                  utf-16 ... (any name iconv knows)
  *   --latin1       same as --encoding latin1
- * Put CLI_READ_LONGOPTS in a command's option table and hand getopt's
- * return value to cli_read_option first. */
+ * Commands declare them with the reading rows of their option table
+ * (cli_read_args in cmd.h) and apply them with cli_read_args_apply. */
 #define CLI_READ_MAX 64
 typedef struct {
     rhaz_csv_options csv;
@@ -53,13 +53,6 @@ typedef struct {
 void cli_read_free(cli_read_opts *r); /* the copies; r stays usable */
 enum { OPT_READ_NA = 1001, OPT_READ_TEXT, OPT_READ_DELIM, OPT_READ_DECIMAL,
        OPT_READ_ENCODING, OPT_READ_LATIN1 };
-#define CLI_READ_LONGOPTS                                         \
-    {"na", required_argument, 0, OPT_READ_NA},                    \
-    {"text", required_argument, 0, OPT_READ_TEXT},                \
-    {"delim", required_argument, 0, OPT_READ_DELIM},              \
-    {"decimal", required_argument, 0, OPT_READ_DECIMAL},          \
-    {"encoding", required_argument, 0, OPT_READ_ENCODING},        \
-    {"latin1", no_argument, 0, OPT_READ_LATIN1}
 #define CLI_READ_HELP                                                         \
     "  --na TOKENS         more missing-value codes, comma-separated (\"\", NA\n" \
     "                      and . always are); e.g. --na '..,-,n/a'\n"          \
@@ -68,9 +61,6 @@ enum { OPT_READ_NA = 1001, OPT_READ_TEXT, OPT_READ_DELIM, OPT_READ_DECIMAL,
     "  --decimal C         decimal mark: . (default) or , (with --delim ';')\n" \
     "  --encoding E        input encoding: utf-8 (default), latin1, cp1252,\n" \
     "                      utf-16 or any name iconv knows\n"
-/* 1 if c was a reading option (stored in r), 0 if not, -1 after a usage
- * error was printed.  arg may be modified (--na lists are split). */
-int cli_read_option(cli_read_opts *r, const char *cmd, int c, char *arg);
 /* The csv options with the lists in place (r must outlive the read). */
 const rhaz_csv_options *cli_read_csv(cli_read_opts *r);
 /* Read path with these options; a --text column not in the file is an

@@ -1,0 +1,166 @@
+/* read_opts.c -- the table-reading options (--na, --text, --delim,
+ * --decimal, --encoding, --latin1) as the option tables deliver them
+ * (cli_read_args, cmd.h), turned into the library's CSV options.  It sits
+ * above both options.c (usage errors) and util.c. */
+#include "cli.h"
+#include "cmd.h"
+
+#include <stddef.h>
+
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Store reading option c (OPT_READ_*) with value arg (modified: lists
+ * are split in place).  0, or -1 with a message in msg. */
+static int read_set(cli_read_opts *r, int c, char *arg, char *msg, size_t msz)
+{
+    switch (c) {
+    case OPT_READ_NA:
+    case OPT_READ_TEXT: {
+        const char **list = c == OPT_READ_NA ? r->na : r->text;
+        int *n = c == OPT_READ_NA ? &r->nna : &r->ntext;
+        for (char *save = NULL, *tok = strtok_r(arg, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save)) {
+            while (*tok == ' ')
+                tok++;
+            if (!*tok)
+                continue;
+            if (*n >= CLI_READ_MAX) {
+                snprintf(msg, msz, "more than %d %s", CLI_READ_MAX,
+                         c == OPT_READ_NA ? "--na tokens" : "--text columns");
+                return -1;
+            }
+            list[(*n)++] = tok;
+        }
+        return 0;
+    }
+    case OPT_READ_DELIM:
+        if (strcmp(arg, "\\t") == 0 || strcmp(arg, "tab") == 0)
+            r->csv.delim = '\t';
+        else if (strlen(arg) == 1 && arg[0] != '"' && arg[0] != '\n' && arg[0] != '\r')
+            r->csv.delim = arg[0];
+        else {
+            snprintf(msg, msz, "--delim takes one character (or tab), not '%.40s'", arg);
+            return -1;
+        }
+        return 0;
+    case OPT_READ_DECIMAL:
+        if (strcmp(arg, ".") != 0 && strcmp(arg, ",") != 0) {
+            snprintf(msg, msz, "--decimal must be . or , (not '%.40s')", arg);
+            return -1;
+        }
+        r->csv.decimal = arg[0];
+        return 0;
+    case OPT_READ_LATIN1:
+        r->csv.encoding = RHAZ_ENC_LATIN1;
+        r->csv.charset = NULL;
+        return 0;
+    case OPT_READ_ENCODING:
+        if (strcasecmp(arg, "utf-8") == 0 || strcasecmp(arg, "utf8") == 0) {
+            r->csv.encoding = RHAZ_ENC_UTF8;
+            r->csv.charset = NULL;
+        } else if (strcasecmp(arg, "latin1") == 0 || strcasecmp(arg, "latin-1") == 0 ||
+                   strcasecmp(arg, "iso-8859-1") == 0) {
+            r->csv.encoding = RHAZ_ENC_LATIN1;
+            r->csv.charset = NULL;
+        } else {
+            iconv_t cd = iconv_open("UTF-8", arg);
+            if (cd == (iconv_t)-1) {
+                snprintf(msg, msz, "unknown --encoding '%.40s' (iconv --list names them)", arg);
+                return -1;
+            }
+            iconv_close(cd);
+            r->csv.charset = arg;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+/* Copy v (r owns the copy) and store it as reading option c. */
+static int read_copy(cli_read_opts *r, int c, const char *name, const char *v,
+                     cli_err *err)
+{
+    char *copy = strdup(v), msg[256];
+    if (!copy || r->nown >= (int)(sizeof r->own / sizeof r->own[0])) {
+        free(copy);
+        return cli_err_usage(err, name, "too many --%s values", name);
+    }
+    r->own[r->nown++] = copy;
+    if (read_set(r, c, copy, msg, sizeof msg) != 0)
+        return cli_err_usage(err, name, "%s", msg);
+    return EXIT_OK;
+}
+
+int cli_read_args_apply(cli_read_opts *r, const cli_read_args *a, cli_err *err)
+{
+    static const struct {
+        int c;
+        const char *name;
+        size_t off;
+    } rows[] = {
+        {OPT_READ_DELIM, "delim", offsetof(cli_read_args, delim)},
+        {OPT_READ_DECIMAL, "decimal", offsetof(cli_read_args, decimal)},
+        {OPT_READ_ENCODING, "encoding", offsetof(cli_read_args, encoding)},
+    };
+    if (a->latin1)
+        read_set(r, OPT_READ_LATIN1, NULL, NULL, 0);
+    int rc = EXIT_OK;
+    for (size_t k = 0; !rc && k < a->na.n; k++)
+        rc = read_copy(r, OPT_READ_NA, "na", a->na.v[k], err);
+    for (size_t k = 0; !rc && k < a->text.n; k++)
+        rc = read_copy(r, OPT_READ_TEXT, "text", a->text.v[k], err);
+    for (size_t k = 0; !rc && k < sizeof rows / sizeof rows[0]; k++) {
+        const char *v = *(const char *const *)((const char *)a + rows[k].off);
+        if (v)
+            rc = read_copy(r, rows[k].c, rows[k].name, v, err);
+    }
+    return rc;
+}
+
+const char *cli_read_error_option(const cli_read_opts *r, const rhaz_error *e)
+{
+    for (int k = 0; k < r->ntext; k++)
+        if (strcmp(e->what, r->text[k]) == 0)
+            return "text";
+    return "data";
+}
+
+void cli_read_free(cli_read_opts *r)
+{
+    for (int k = 0; k < r->nown; k++)
+        free(r->own[k]);
+    r->nown = 0;
+}
+
+const rhaz_csv_options *cli_read_csv(cli_read_opts *r)
+{
+    if (r->csv.decimal == ',' && !r->csv.delim)
+        r->csv.delim = ';';
+    r->na[r->nna] = NULL;
+    r->text[r->ntext] = NULL;
+    r->csv.na_strings = r->na;
+    if (!r->csv.as_string)
+        r->csv.as_string = r->text;
+    return &r->csv;
+}
+
+rhaz_table *cli_read_table(cli_read_opts *r, const char *path, rhaz_error *err)
+{
+    rhaz_table *t = rhaz_table_read(path, cli_read_csv(r), err);
+    if (!t)
+        return NULL;
+    for (int k = 0; k < r->ntext; k++)
+        if (rhaz_table_find(t, r->text[k]) < 0) {
+            rhaz_error_set(err, RHAZ_ENOTFOUND, path, 1, "--text: no column '%s'",
+                           r->text[k]);
+            if (err) /* the column: cli_read_error_option names --text */
+                snprintf(err->what, sizeof err->what, "%s", r->text[k]);
+            rhaz_table_free(t);
+            return NULL;
+        }
+    return t;
+}
