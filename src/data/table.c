@@ -1036,22 +1036,6 @@ rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
     return t;
 }
 
-rhaz_table *rhaz_table_read(const char *path, const rhaz_csv_options *opt,
-                            rhaz_error *err)
-{
-    if (rhaz_table_format_of(path) != RHAZ_FORMAT_CSV)
-        return rhaz_table_read_stat(path, opt, err);
-    rhaz_error_clear(err);
-    size_t maxb = opt && opt->max_bytes ? opt->max_bytes : (size_t)2 << 30;
-    char *buf;
-    size_t len;
-    if (core_read_file(path, maxb, "file", &buf, &len, err))
-        return NULL;
-    rhaz_table *t = rhaz_table_read_mem(buf, len, path, opt, err);
-    free(buf);
-    return t;
-}
-
 /* ---------- access ---------- */
 
 size_t rhaz_table_nrow(const rhaz_table *t) { return t->nrow; }

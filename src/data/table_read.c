@@ -1,0 +1,23 @@
+/* table_read.c -- rhaz_table_read: a file by its extension, Stata, SPSS
+ * and SAS files through ReadStat (readstat.c), everything else as CSV
+ * (table.c).  It stands above both readers, so neither calls the other. */
+#include "rhaz.h"
+#include "core/util.h"
+
+#include <stdlib.h>
+
+rhaz_table *rhaz_table_read(const char *path, const rhaz_csv_options *opt,
+                            rhaz_error *err)
+{
+    if (rhaz_table_format_of(path) != RHAZ_FORMAT_CSV)
+        return rhaz_table_read_stat(path, opt, err);
+    rhaz_error_clear(err);
+    size_t maxb = opt && opt->max_bytes ? opt->max_bytes : (size_t)2 << 30;
+    char *buf;
+    size_t len;
+    if (core_read_file(path, maxb, "file", &buf, &len, err))
+        return NULL;
+    rhaz_table *t = rhaz_table_read_mem(buf, len, path, opt, err);
+    free(buf);
+    return t;
+}
