@@ -171,6 +171,20 @@ done:
     return rc;
 }
 
+/* double the file list; on failure free it (*files = NULL) and return -1 */
+static int grow(char ***files, size_t *cap)
+{
+    char **nf = realloc(*files, 2 * *cap * sizeof *nf);
+    if (!nf) {
+        free(*files);
+        *files = NULL;
+        return -1;
+    }
+    *files = nf;
+    *cap *= 2;
+    return 0;
+}
+
 int cmd_fit(int argc, char **argv)
 {
     if (argc < 2)
@@ -190,29 +204,25 @@ int cmd_fit(int argc, char **argv)
     glob_t g = {0};
     for (int i = 2; files && i < argc; i++) {
         const char *v;
-        size_t before = nf;
         if ((v = opt_value(argc, argv, &i, "data"))) {
-            if (nf == cap && !(files = realloc(files, (cap *= 2) * sizeof *files)))
+            if (nf == cap && grow(&files, &cap))
                 break;
             files[nf++] = (char *)v;
         } else if ((v = opt_value(argc, argv, &i, "imputations"))) {
-            if (globbed++)
-                globfree(&g);
+            if (globbed++) {
+                rc = cli_usage(c->name, "--imputations given twice");
+                break;
+            }
             if (glob(v, 0, NULL, &g) != 0 || g.gl_pathc == 0) {
                 rc = cli_usage(c->name, "--imputations '%s': no file matches", v);
                 break;
             }
-            for (size_t k = 0; k < g.gl_pathc; k++) {
-                if (nf == cap && !(files = realloc(files, (cap *= 2) * sizeof *files)))
+            for (size_t k = 0; files && k < g.gl_pathc; k++) {
+                if (nf == cap && grow(&files, &cap))
                     break;
                 files[nf++] = g.gl_pathv[k];
             }
-            if (globbed > 1) {
-                rc = cli_usage(c->name, "--imputations given twice");
-                break;
-            }
         }
-        (void)before;
     }
     if (!files)
         rc = cli_fail("out of memory");
