@@ -28,5 +28,6 @@
 #include "rhaz/modelfile.h"
 #include "rhaz/regtable.h"
 #include "rhaz/json.h"
+#include "rhaz/html.h"
 
 #endif

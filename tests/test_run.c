@@ -14,7 +14,7 @@ static void write_file(const char *path, const char *s)
 }
 
 static const char *good =
-    "[run]\ntitle = test\n"
+    "[run]\ntitle = test <a&b>\n"
     "[panel]\ntreaty = icmw\nend = 2015\n"
     "[participation]\ntreaties = icmw crc\nasof = 2015-03-14\n"
     "[model a]\ntype = logit\nformula = event ~ democracy + oecd + region_density\n"
@@ -22,10 +22,76 @@ static const char *good =
     "[model b]\ntype = cloglog\nformula = event ~ democracy + oecd\n"
     "[table t]\nmodels = a, b\nformat = text csv\n";
 
+/* index.html: every src/href names a file under dir, the tags it opens
+ * are closed in order (void tags excepted), strings are escaped. */
+static void check_index(const char *dir)
+{
+    char p[600];
+    snprintf(p, sizeof p, "%s/index.html", dir);
+    char *h = t_slurp(p);
+    T_CHECK(h != NULL, "index.html written");
+    if (!h)
+        return;
+    T_CHECK(strncmp(h, "<!DOCTYPE html>", 15) == 0, "doctype");
+    T_CHECK(strstr(h, "<h1>test &lt;a&amp;b&gt;</h1>") && !strstr(h, "<a&b>"),
+            "title escaped");
+    T_CHECK(!strstr(h, "<script"), "no JavaScript");
+    T_CHECK(strstr(h, "rows") && strstr(h, "<h2>Panel</h2>"), "panel accounting");
+    T_CHECK(strstr(h, "region_density") && strstr(h, "tables/t.csv"),
+            "table inline and its CSV linked");
+    T_CHECK(strstr(h, "rhaz run "), "rerun command");
+    int refs = 0, missing = 0;
+    for (const char *q = h; (q = strstr(q, "=\"")) != NULL; q += 2) {
+        if (!(q >= h + 3 && (!strncmp(q - 3, "src", 3) || !strncmp(q - 4, "href", 4))))
+            continue;
+        const char *e = strchr(q + 2, '"');
+        if (!e)
+            break;
+        char f[1200];
+        snprintf(f, sizeof f, "%s/%.*s", dir, (int)(e - q - 2), q + 2);
+        refs++;
+        if (access(f, F_OK) != 0) {
+            missing++;
+            fprintf(stderr, "index.html: missing %s\n", f);
+        }
+    }
+    T_CHECK(refs >= 6, "index.html links its files (%d)", refs);
+    T_EQ_INT(missing, 0, "every referenced file exists");
+    static const char *const voids[] = {"meta", "img", "br", "!DOCTYPE", NULL};
+    char stack[64][16];
+    int depth = 0, balanced = 1;
+    for (const char *q = h; balanced && (q = strchr(q, '<')) != NULL; q++) {
+        int close = q[1] == '/';
+        const char *n = q + 1 + close;
+        size_t len = strcspn(n, " >\n");
+        if (len == 0 || len >= 16) {
+            balanced = 0;
+            break;
+        }
+        int isvoid = 0;
+        for (const char *const *v = voids; *v; v++)
+            isvoid |= strlen(*v) == len && !strncmp(*v, n, len);
+        if (isvoid)
+            continue;
+        if (!close) {
+            if (depth == 64)
+                balanced = 0;
+            else
+                snprintf(stack[depth++], 16, "%.*s", (int)len, n);
+        } else if (depth == 0 || strlen(stack[depth - 1]) != len ||
+                   strncmp(stack[depth - 1], n, len))
+            balanced = 0;
+        else
+            depth--;
+    }
+    T_CHECK(balanced && depth == 0, "tags balanced (depth %d)", depth);
+    free(h);
+}
+
 static void test_good(void)
 {
     T_SECTION("good");
-    char model[256], out1[256], out2[256], direct[256], cmd[2048];
+    char model[256], out1[256], out2[256], direct[256], cmd[4096];
     snprintf(model, sizeof model, "%s", t_tmp("run.model"));
     snprintf(out1, sizeof out1, "%s", t_tmp("run-out1"));
     snprintf(out2, sizeof out2, "%s", t_tmp("run-out2"));
@@ -49,6 +115,7 @@ static void test_good(void)
         snprintf(p, sizeof p, "%s/%s", out1, files[k]);
         T_CHECK(access(p, F_OK) == 0, "output %s", files[k]);
     }
+    check_index(out1);
     char p[512];
     snprintf(p, sizeof p, "%s/tables/t.tex", out1);
     T_CHECK(access(p, F_OK) != 0, "only the formats asked for");
@@ -75,8 +142,16 @@ static void test_good(void)
     snprintf(cmd, sizeof cmd, "run --quiet %s --out %s", model, out2);
     rc = t_run(cmd, NULL, NULL);
     T_EQ_INT(rc, 0, "second run");
-    snprintf(cmd, sizeof cmd, "diff -r %s %s >/dev/null", out1, out2);
+    /* index.html names its --out in the rerun command: compared with the
+       folder names replaced */
+    snprintf(cmd, sizeof cmd,
+             "diff -r -x index.html %s %s >/dev/null && "
+             "sed 's#%s#OUT#g' %s/index.html > %s.i && "
+             "sed 's#%s#OUT#g' %s/index.html > %s.i && cmp -s %s.i %s.i",
+             out1, out2, out1, out1, out1, out2, out2, out2, out1, out2);
     T_EQ_INT(system(cmd), 0, "two runs give identical outputs");
+    snprintf(cmd, sizeof cmd, "rm -f %s.i %s.i", out1, out2);
+    system(cmd);
     snprintf(cmd, sizeof cmd, "rm -rf %s %s %s %s", out1, out2, direct, model);
     system(cmd);
 }
@@ -149,6 +224,13 @@ static void test_elsewhere(void)
     T_CHECK(tab && strstr(tab, "Democracy (Polity2)"),
             "labels = labels.csv read next to the model file");
     free(tab);
+    snprintf(p, sizeof p, "%s/o/index.html", dir);
+    char *h = t_slurp(p);
+    T_CHECK(h && strstr(h, "<h1>ICMW ratification, 1991-2015</h1>") &&
+                strstr(h, "href=\"tables/icmw.tex\"") &&
+                strstr(h, "models/cox.txt"),
+            "icmw index.html: title, tables linked, fits");
+    free(h);
     snprintf(p, sizeof p, "%s/m/x.model", dir);
     write_file(p, "[model a]\ntype = logit\ndata = p.csv\n"
                   "formula = event ~ democracy + oecd\n");
