@@ -32,4 +32,17 @@ int rhaz_fit_summary_warn_(rhaz_fit_summary *s, const char *fmt, ...)
 void rhaz_name_list_(char *buf, size_t size, const char *const *names,
                      const int *mask, size_t p);
 
+/* The small-sample factors of the sandwich variance (sandwich.c), as a
+ * variant table: id, short name, the label a summary prints (stating
+ * the R or Stata convention) and the factor c(G, N, K). */
+typedef struct {
+    rhaz_vce_adj id;
+    const char *name;
+    const char *label;
+    double (*factor)(double n_clusters, double n, double k);
+} rhaz_vce_adj_type;
+extern const rhaz_vce_adj_type rhaz_vce_adj_types_[]; /* ends with name NULL */
+/* The entry of adj, or NULL. */
+const rhaz_vce_adj_type *rhaz_vce_adj_type_(rhaz_vce_adj adj);
+
 #endif

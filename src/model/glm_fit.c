@@ -27,9 +27,8 @@
 static void vce_label(const rhaz_glm_options *opt, const rhaz_design *d, char *label,
                       size_t size)
 {
-    const char *adjname = opt->vce_adj == RHAZ_ADJ_NONE ? "no adjustment (CR0/HC0)"
-                          : opt->vce_adj == RHAZ_ADJ_G ? "x G/(G-1), R sandwich::vcovCL default"
-                                                       : "x G/(G-1) x (N-1)/(N-K), Stata vce(cluster)";
+    const rhaz_vce_adj_type *at = rhaz_vce_adj_type_(opt->vce_adj);
+    const char *adjname = at ? at->label : "unknown adjustment";
     if (opt->vce == RHAZ_VCE_MODEL)
         snprintf(label, size, "model (inverse information%s)",
                  opt->firth ? " at the penalized estimate" : "");
@@ -92,6 +91,11 @@ static rhaz_status check_input(const rhaz_design *d, const rhaz_glm_options *opt
                               "strata; for a logit conditional on the strata use the "
                               "conditional logit (clogit)",
                               d->strata_name ? d->strata_name : "...");
+    if (opt->vce != RHAZ_VCE_MODEL && !rhaz_vce_adj_type_(opt->vce_adj))
+        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+                              "unknown small-sample adjustment %d of the sandwich",
+                              (int)opt->vce_adj),
+               core_error_option(err, "vce_adj");
     if (opt->firth && opt->link != RHAZ_LINK_LOGIT)
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
                               "Firth's penalty is implemented for the logit link only"),

@@ -8,27 +8,53 @@
  * pass over the rows (column by column, so memory is read sequentially),
  * M by one dsyrk, and B M B by two dsymm.
  */
-#include "rhaz.h"
+#include "model/fit_internal.h"
 
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The small-sample factors of the sandwich as a variant table: a new
+ * convention is a new entry.  factor() returns NaN when it is undefined
+ * (fewer than 2 clusters, or N <= K). */
+static double adj_none(double G, double n, double k)
+{
+    (void)G, (void)n, (void)k;
+    return 1.0;
+}
+
+static double adj_g(double G, double n, double k)
+{
+    (void)n, (void)k;
+    return G < 2 ? NAN : G / (G - 1.0);
+}
+
+static double adj_stata(double G, double n, double k)
+{
+    if (G < 2 || n <= k)
+        return NAN;
+    return G / (G - 1.0) * (n - 1.0) / (n - k);
+}
+
+const rhaz_vce_adj_type rhaz_vce_adj_types_[] = {
+    {RHAZ_ADJ_NONE, "none", "no adjustment (CR0/HC0)", adj_none},
+    {RHAZ_ADJ_G, "g", "x G/(G-1), R sandwich::vcovCL default", adj_g},
+    {RHAZ_ADJ_STATA, "stata", "x G/(G-1) x (N-1)/(N-K), Stata vce(cluster)", adj_stata},
+    {0, NULL, NULL, NULL}};
+
+const rhaz_vce_adj_type *rhaz_vce_adj_type_(rhaz_vce_adj adj)
+{
+    for (const rhaz_vce_adj_type *t = rhaz_vce_adj_types_; t->name; t++)
+        if (t->id == adj)
+            return t;
+    return NULL;
+}
+
 double rhaz_vcov_adjust(rhaz_vce_adj adj, size_t n_clusters, size_t n, size_t k)
 {
-    double G = (double)n_clusters;
-    switch (adj) {
-    case RHAZ_ADJ_NONE:
-        return 1.0;
-    case RHAZ_ADJ_G:
-        return n_clusters < 2 ? NAN : G / (G - 1.0);
-    case RHAZ_ADJ_STATA:
-        if (n_clusters < 2 || n <= k)
-            return NAN;
-        return G / (G - 1.0) * ((double)n - 1.0) / ((double)n - (double)k);
-    }
-    return NAN;
+    const rhaz_vce_adj_type *t = rhaz_vce_adj_type_(adj);
+    return t ? t->factor((double)n_clusters, (double)n, (double)k) : NAN;
 }
 
 rhaz_status rhaz_vcov_sandwich(const double *bread, size_t p,
