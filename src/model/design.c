@@ -1010,7 +1010,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
                     st = rhaz_error_set(err, RHAZ_ENOTFOUND, NULL, 0,
                                         "cluster: no column '%s'", nm);
                     if (err)
-                        snprintf(err->what, sizeof err->what, "%s", nm);
+                        snprintf(err->what, sizeof err->what, "%.*s", (int)sizeof err->what - 1, nm);
                 }
             }
             if (!st && comma) {
@@ -1079,7 +1079,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
                                 "used (R's vcovCL refuses NA clusters): fill "
                                 "the ids or drop those rows", cn, nmiss, nused);
             if (err)
-                snprintf(err->what, sizeof err->what, "%s", cn);
+                snprintf(err->what, sizeof err->what, "%.*s", (int)sizeof err->what - 1, cn);
         }
     }
     if (st)
