@@ -105,4 +105,19 @@ int cmd_margins(int argc, char **argv);
 int cmd_table(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 
+
+/* The output folder of rhaz run (run_dir.c). */
+int cli_mkdir_p(const char *path);          /* 0, or -1 with errno */
+void cli_remove_tree(const char *path);     /* best effort */
+/* In the .gp scripts under work, output paths into work now point into
+ * final (called before the swap). */
+void cli_fix_scripts(const char *work, const char *final);
+/* final = outdir without trailing slashes, its parent made; work = a new
+ * temporary folder beside it (mode from the umask).  0, or the exit code
+ * after the error was printed. */
+int cli_make_workdir(const char *outdir, char *final, size_t fsz, char *work,
+                     size_t wsz);
+/* Put the finished folder work in place of final; 0, or -1 with errno. */
+int cli_swap_in(const char *work, const char *final);
+
 #endif
