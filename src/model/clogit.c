@@ -38,6 +38,7 @@
  */
 #include "rhaz.h"
 #include "model/linalg.h" /* the rank-revealing LDL' (rhaz_ldl_*) */
+#include "model/fit_internal.h"
 #include "core/util.h"
 
 #include <float.h>
@@ -612,18 +613,6 @@ rhaz_clogit *rhaz_clogit_fit(const rhaz_clogit_data *d,
 
 /* ---- summary ---------------------------------------------------------- */
 
-static int add_warning(rhaz_fit_summary *s, const char *msg)
-{
-    char **w = realloc(s->warnings, (s->n_warnings + 1) * sizeof *w);
-    if (!w)
-        return -1;
-    s->warnings = w;
-    if (!(w[s->n_warnings] = core_strdup(msg)))
-        return -1;
-    s->n_warnings++;
-    return 0;
-}
-
 rhaz_fit_summary *rhaz_clogit_summary(const rhaz_clogit *f,
                                       const char *const *names,
                                       const char *formula, double conf_level,
@@ -675,7 +664,7 @@ rhaz_fit_summary *rhaz_clogit_summary(const rhaz_clogit *f,
                  "%zu of %zu strata have no variation in the response and "
                  "were dropped (%zu rows; they carry no information)",
                  r->n_strata_dropped, r->n_strata, r->n_rows_dropped);
-        if (add_warning(s, msg))
+        if (rhaz_fit_summary_warn_(s, "%s", msg))
             goto nomem;
     }
     for (size_t j = 0; j < p; j++) {
@@ -699,7 +688,7 @@ rhaz_fit_summary *rhaz_clogit_summary(const rhaz_clogit *f,
             snprintf(msg, sizeof msg,
                      "%s: no within-stratum variation or collinear with other "
                      "terms, coefficient set to NA", c->term);
-            if (add_warning(s, msg))
+            if (rhaz_fit_summary_warn_(s, "%s", msg))
                 goto nomem;
         }
         if (r->infinite[j]) {
@@ -707,12 +696,12 @@ rhaz_fit_summary *rhaz_clogit_summary(const rhaz_clogit *f,
                      "%s: the log-likelihood converged before this "
                      "coefficient; it may be infinite (separation within "
                      "strata)", c->term);
-            if (add_warning(s, msg))
+            if (rhaz_fit_summary_warn_(s, "%s", msg))
                 goto nomem;
         }
     }
     if (!r->converged &&
-        add_warning(s, r->stop == RHAZ_STOP_NONFINITE
+        rhaz_fit_summary_warn_(s, "%s", r->stop == RHAZ_STOP_NONFINITE
                            ? "the log-likelihood is not finite"
                            : "ran out of iterations and did not converge"))
         goto nomem;

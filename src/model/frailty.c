@@ -34,6 +34,7 @@
  * G - sum fvar_g ipen_g, df of a term of x tr(var_JJ^-1 var2_JJ).
  */
 #include "cox_internal.h"
+#include "model/fit_internal.h"
 #include "core/util.h"
 
 #include <float.h>
@@ -769,18 +770,6 @@ fail:
 
 /* ---- summary ---------------------------------------------------------- */
 
-static int add_warning(rhaz_fit_summary *s, const char *msg)
-{
-    char **w = realloc(s->warnings, (s->n_warnings + 1) * sizeof *w);
-    if (!w)
-        return -1;
-    s->warnings = w;
-    if (!(w[s->n_warnings] = core_strdup(msg)))
-        return -1;
-    s->n_warnings++;
-    return 0;
-}
-
 rhaz_fit_summary *rhaz_frailty_summary(const rhaz_frailty *f,
                                        const char *const *names,
                                        const char *formula, double conf_level,
@@ -847,7 +836,7 @@ rhaz_fit_summary *rhaz_frailty_summary(const rhaz_frailty *f,
         if (c->aliased) {
             snprintf(msg, sizeof msg, "%s: collinear with other terms, coefficient "
                      "set to NA", c->term);
-            if (add_warning(s, msg))
+            if (rhaz_fit_summary_warn_(s, "%s", msg))
                 goto nomem;
         }
     }
@@ -855,22 +844,22 @@ rhaz_fit_summary *rhaz_frailty_summary(const rhaz_frailty *f,
         snprintf(msg, sizeof msg,
                  "frailty variance at its boundary: theta = %.3g (no detectable "
                  "shared frailty; the fit is an ordinary Cox model)", r->theta);
-        if (add_warning(s, msg))
+        if (rhaz_fit_summary_warn_(s, "%s", msg))
             goto nomem;
     } else if (!r->outer_converged) {
         snprintf(msg, sizeof msg, "the search for the frailty variance did not "
                  "converge in %d outer iterations (theta = %.4g)",
                  r->outer_iterations, r->theta);
-        if (add_warning(s, msg))
+        if (rhaz_fit_summary_warn_(s, "%s", msg))
             goto nomem;
     }
     if (!r->converged &&
-        add_warning(s, "the last inner Newton-Raphson loop did not converge"))
+        rhaz_fit_summary_warn_(s, "%s", "the last inner Newton-Raphson loop did not converge"))
         goto nomem;
     if (r->inner_failed) {
         snprintf(msg, sizeof msg, "%d inner loop%s hit the iteration limit",
                  r->inner_failed, r->inner_failed == 1 ? "" : "s");
-        if (add_warning(s, msg))
+        if (rhaz_fit_summary_warn_(s, "%s", msg))
             goto nomem;
     }
     return s;
