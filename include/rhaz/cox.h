@@ -161,19 +161,49 @@ rhaz_status rhaz_cox_zph_terms(const rhaz_cox *fit, rhaz_zph_transform tr,
 
 /* ---- Kaplan-Meier / Nelson-Aalen ------------------------------------ */
 
+/* Standard errors of a curve (std_err of log S, std_chaz):
+ *   GREENWOOD  Greenwood's sum d/(n(n-d)) and Nelson-Aalen's sum d/n^2
+ *              (R's survfit(..., robust = FALSE));
+ *   IJ         the infinitesimal jackknife: the sum over clusters (each
+ *              row its own cluster unless cluster codes are given) of the
+ *              squared weighted influences w dS/dw, dLambda/dw, as R's
+ *              survfit(..., robust = TRUE) (std_err = R's std.err / surv,
+ *              R storing the SE of S itself then);
+ *   AUTO       R's default (survival >= 3): IJ when cluster codes are given
+ *              or some weight is not an integer, else GREENWOOD. */
+typedef enum {
+    RHAZ_KM_SE_AUTO = 0, RHAZ_KM_SE_GREENWOOD, RHAZ_KM_SE_IJ
+} rhaz_km_se;
+
 /* One table of curves, rows ordered by group then time; at every
  * distinct time with an event or censoring in the group (as survfit).
- * Greenwood standard error of log S (std_err, R's convention), log-log
- * confidence bands, Nelson-Aalen cumulative hazard. */
+ * std_err is the standard error of log S (R's convention for Greenwood;
+ * infinite where S = 0), se the estimator used; log-log confidence
+ * bands, Nelson-Aalen cumulative hazard. */
 typedef struct {
     size_t n_points, n_groups;
     int *group;                   /* per point: 0 .. n_groups-1 */
     double *time, *n_risk, *n_event, *n_censor;
     double *surv, *std_err, *lower, *upper, *cumhaz, *std_chaz;
+    rhaz_km_se se;                /* GREENWOOD or IJ: what std_err is */
 } rhaz_km;
 
+typedef struct {
+    double conf_level;  /* in (0, 1); anything else: 0.95 */
+    rhaz_km_se se;      /* AUTO (0): R's default */
+    const int *cluster; /* NULL, or per row a code 0 .. n_clusters-1 (R's
+                           survfit(cluster = )): the grouped IJ */
+    size_t n_clusters;
+} rhaz_km_options;
+
 /* start may be NULL (right-censored); group may be NULL (one group,
- * codes 0 .. n_groups-1 otherwise); weights may be NULL. */
+ * codes 0 .. n_groups-1 otherwise); weights may be NULL; opt NULL: the
+ * defaults.  The IJ costs O(event times x clusters) per group, as R. */
+rhaz_km *rhaz_km_fit_opts(size_t n, const double *start, const double *stop,
+                          const double *event, const double *weights,
+                          const int *group, size_t n_groups,
+                          const rhaz_km_options *opt, rhaz_error *err);
+/* The same with conf_level and the AUTO standard errors. */
 rhaz_km *rhaz_km_fit(size_t n, const double *start, const double *stop,
                      const double *event, const double *weights,
                      const int *group, size_t n_groups, double conf_level,

@@ -13,15 +13,23 @@ static const char help[] =
     "delayed entry for 'Surv(start, stop, event)' data, one curve per\n"
     "combination of the grouping variables on the right ('~ 1' for one\n"
     "curve), as R's survfit(..., conf.type = \"log-log\").  Output columns:\n"
-    "group, time, n_risk, n_event, n_censor, surv, std_err (Greenwood, of\n"
-    "log S, R's convention), lower, upper (log-log band), cumhaz, std_chaz,\n"
-    "cuminc = 1 - surv (the cumulative incidence of ratification).  In CSV\n"
-    "an infinite std_err (where surv = 0) is written empty.\n\n"
+    "group, time, n_risk, n_event, n_censor, surv, std_err (of log S),\n"
+    "lower, upper (log-log band), cumhaz, std_chaz, cuminc = 1 - surv (the\n"
+    "cumulative incidence of ratification).  In CSV an infinite std_err\n"
+    "(where surv = 0) is written empty.  Standard errors as R's survfit\n"
+    "(survival >= 3): Greenwood's (and Nelson-Aalen's) unless some weight is\n"
+    "not an integer or --cluster is given, then the infinitesimal jackknife\n"
+    "(R's robust variance; each row its own cluster without --cluster);\n"
+    "--vce chooses.  R stores the robust SE of S itself: rhaz's std_err is\n"
+    "R's std.err / surv then.\n\n"
     "options:\n"
     "  --data FILE       input CSV, .dta, .sav or .sas7bdat (required)\n"
     "  --formula F       e.g. 'Surv(start, stop, ratified) ~ region' (required)\n"
     CLI_READ_HELP
     "  --weights COL     case weights (> 0)\n"
+    "  --vce greenwood|robust  standard errors: Greenwood's, or the\n"
+    "                    infinitesimal jackknife (default: R's rule above)\n"
+    "  --cluster COL     the jackknife grouped by COL (R's cluster =)\n"
     "  --level L         confidence level (default 0.95)\n"
     "  --format text|csv|json  output format (default text)\n"
     "  --out FILE        write to FILE (atomically) instead of stdout\n"
@@ -29,17 +37,25 @@ static const char help[] =
     "Exit status: 0 ok, 1 data error, 2 usage error.\n";
 
 typedef struct {
-    const char *data, *formula, *weights, *out;
+    const char *data, *formula, *weights, *cluster, *out;
     double level;
-    int fmt;
+    int fmt, vce;
     cli_read_args read;
 } km_opts;
+
+/* standard errors of the curves (rhaz_km_se); model and ij are aliases */
+static const cli_choice km_vce_choices[] = {
+    {"greenwood", RHAZ_KM_SE_GREENWOOD, 0}, {"robust", RHAZ_KM_SE_IJ, 0},
+    {"model", RHAZ_KM_SE_GREENWOOD, 1},     {"ij", RHAZ_KM_SE_IJ, 1},
+    {NULL, 0, 0}};
 
 #define O(f) CLI_OFF(km_opts, f)
 static const cli_option options[] = {
     {"data", CLI_STR, O(data), .key = "data", .flags = CLI_FILE},
     {"formula", CLI_STR, O(formula), .key = "formula"},
     {"weights", CLI_STR, O(weights), .key = "weights"},
+    {"vce", CLI_CHOICE, O(vce), .key = "vce", .choices = km_vce_choices},
+    {"cluster", CLI_STR, O(cluster), .key = "cluster"},
     {"level", CLI_DOUBLE, O(level), .key = "level", .min = 0, .max = 1,
      .flags = CLI_OPEN_MIN | CLI_OPEN_MAX},
     {"format", CLI_CHOICE, O(fmt), .choices = cli_format_tcj},
@@ -54,6 +70,7 @@ static void init(void *p)
     o->out = "-";
     o->level = 0.95;
     o->fmt = FMT_TEXT;
+    o->vce = RHAZ_KM_SE_AUTO;
 }
 
 static int validate(void *p, cli_err *err)
@@ -61,6 +78,9 @@ static int validate(void *p, cli_err *err)
     km_opts *o = p;
     if (!o->data || !o->formula)
         return cli_err_usage(err, NULL, "--data and --formula are required");
+    if (o->cluster && o->vce == RHAZ_KM_SE_GREENWOOD)
+        return cli_err_usage(err, "cluster", "--cluster %s needs the jackknife: it cannot "
+                             "be used with --vce greenwood", o->cluster);
     return EXIT_OK;
 }
 
@@ -129,10 +149,13 @@ static int run(void *p, cli_err *ce)
     }
     rhaz_design_options dopt = {0};
     dopt.weights = weights;
+    dopt.cluster = o->cluster;
     dopt.drop_intercept = 1;
     if (!(d = rhaz_design_build(f, t, &dopt, &err))) {
         ce->e = err;
-        rc = cli_err_lib(ce, weights && !strcmp(err.what, weights) ? "weights" : "formula");
+        rc = cli_err_lib(ce, weights && !strcmp(err.what, weights)          ? "weights"
+                             : o->cluster && !strcmp(err.what, o->cluster) ? "cluster"
+                                                                           : "formula");
         goto done;
     }
     if (d->n == 0) {
@@ -141,8 +164,10 @@ static int run(void *p, cli_err *ce)
     }
     rhaz_cox_data sv; /* the survival columns of the design */
     rhaz_cox_data_from_design(&sv, d);
-    if (!(km = rhaz_km_fit(d->n, sv.start, sv.stop, sv.event, d->weights, d->strata,
-                           d->strata ? d->n_strata : 1, level, &err))) {
+    rhaz_km_options kopt = {.conf_level = level, .se = (rhaz_km_se)o->vce,
+                            .cluster = d->cluster, .n_clusters = d->n_clusters};
+    if (!(km = rhaz_km_fit_opts(d->n, sv.start, sv.stop, sv.event, d->weights, d->strata,
+                                d->strata ? d->n_strata : 1, &kopt, &err))) {
         cli_locate_row(&err, d, t, data);
         ce->e = err;
         rc = cli_err_lib(ce, NULL);
@@ -154,6 +179,14 @@ static int run(void *p, cli_err *ce)
         goto done;
     }
     FILE *fp = rhaz_outfile_fp(of);
+    char se_label[160];
+    if (km->se == RHAZ_KM_SE_GREENWOOD)
+        snprintf(se_label, sizeof se_label, "Greenwood");
+    else if (d->cluster)
+        snprintf(se_label, sizeof se_label,
+                 "infinitesimal jackknife clustered by %s (R's robust)", o->cluster);
+    else
+        snprintf(se_label, sizeof se_label, "infinitesimal jackknife (R's robust)");
     static const char *const cols[] = {"time",   "n_risk",  "n_event",
                                        "n_censor", "surv",  "std_err",
                                        "lower",  "upper",   "cumhaz",
@@ -163,8 +196,8 @@ static int run(void *p, cli_err *ce)
                 d->ny == 3 ? "(start, stop] data" : "right-censored data", d->n);
         if (d->n_dropped)
             fprintf(fp, " (%zu dropped: missing values)", d->n_dropped);
-        fprintf(fp, "\nconfidence band: %g%%, log-log; std_err: Greenwood, of "
-                    "log S\n", 100 * level);
+        fprintf(fp, "\nconfidence band: %g%%, log-log; std_err: %s, of log S\n",
+                100 * level, se_label);
     } else if (fmt == FMT_CSV) {
         fprintf(fp, "group");
         for (int k = 0; k < 11; k++)
@@ -179,6 +212,7 @@ static int run(void *p, cli_err *ce)
             goto done;
         }
         json_object_object_add(doc, "conf_level", rhaz_json_double(level));
+        json_object_object_add(doc, "std_err", json_object_new_string(se_label));
         json_object_object_add(doc, "n", json_object_new_int64((int64_t)d->n));
         json_object_object_add(doc, "n_dropped", json_object_new_int64((int64_t)d->n_dropped));
         json_object_object_add(doc, "curves", curves);

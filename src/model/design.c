@@ -49,6 +49,13 @@ typedef struct {
     long vi;           /* formula variable being evaluated, or -1 */
 } ctx;
 
+/* the table's file, for an error about its header (NULL: none known) */
+static const char *table_file(const rhaz_table *t)
+{
+    const char *name = rhaz_table_name(t);
+    return name && name[0] ? name : NULL;
+}
+
 static rhaz_status derr(ctx *c, rhaz_status st, int pos, const char *what,
                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 static rhaz_status derr(ctx *c, rhaz_status st, int pos, const char *what,
@@ -967,8 +974,8 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
         wv.label = opt->weights;
         long j = rhaz_table_find(t, opt->weights);
         if (j < 0)
-            st = rhaz_error_set(err, RHAZ_ENOTFOUND, NULL, 0, "weights: no column '%s'",
-                                opt->weights);
+            st = rhaz_error_set(err, RHAZ_ENOTFOUND, table_file(t), table_file(t) ? 1 : 0,
+                                "weights: no column '%s'", opt->weights);
         if (j < 0 && err) /* what: the column, so a caller can tell which option */
             snprintf(err->what, sizeof err->what, "%s", opt->weights);
         else if (!(wv.val = malloc((N ? N : 1) * sizeof(double))))
@@ -1007,8 +1014,8 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
             for (int k = 0; k < (comma ? 2 : 1) && !st; k++) {
                 const char *nm = k ? cl2 : cl1;
                 if (rhaz_table_find(t, nm) < 0) {
-                    st = rhaz_error_set(err, RHAZ_ENOTFOUND, NULL, 0,
-                                        "cluster: no column '%s'", nm);
+                    st = rhaz_error_set(err, RHAZ_ENOTFOUND, table_file(t),
+                                        table_file(t) ? 1 : 0, "cluster: no column '%s'", nm);
                     if (err)
                         snprintf(err->what, sizeof err->what, "%.*s", (int)sizeof err->what - 1, nm);
                 }
