@@ -43,7 +43,6 @@
 
 #include <float.h>
 #include <stdint.h>
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -624,15 +623,10 @@ rhaz_fit_summary *rhaz_clogit_summary(const rhaz_clogit *f,
     size_t p = r->p;
     if (!(conf_level > 0 && conf_level < 1))
         conf_level = 0.95;
-    char msg[512];
-    rhaz_fit_summary *s = calloc(1, sizeof *s);
-    if (!s)
-        goto nomem;
-    if (!(s->model = core_strdup("clogit")) || !(s->link = core_strdup("logit")) ||
-        !(s->ties = core_strdup("exact")) ||
-        !(s->formula = core_strdup(formula ? formula : "")) ||
+    rhaz_fit_summary *s = rhaz_fit_summary_new_("clogit", "logit", "exact");
+    if (!s || !(s->formula = core_strdup(formula ? formula : "")) ||
         !(s->vce_label = core_strdup("model-based (inverse information; R clogit, "
-                                "exact method)")))
+                                     "exact method)")))
         goto nomem;
     s->n = r->n;
     s->events = r->n_events;
@@ -642,63 +636,28 @@ rhaz_fit_summary *rhaz_clogit_summary(const rhaz_clogit *f,
     s->iterations = r->iterations;
     s->step_halvings = r->step_halvings;
     s->rank = r->rank;
-    s->loglik = r->loglik;
-    s->loglik_null = r->loglik_init;
-    s->loglik_init = r->loglik_init;
-    s->aic = -2 * r->loglik + 2 * r->rank;
-    s->bic = -2 * r->loglik + log((double)r->n_events) * r->rank;
-    s->lr_stat = 2 * (r->loglik - r->loglik_init);
-    s->lr_df = r->rank;
-    s->lr_p = r->rank > 0 ? gsl_cdf_chisq_Q(s->lr_stat, r->rank) : NAN;
+    rhaz_fit_summary_lik_(s, r->loglik, r->loglik_init, r->rank, (double)r->n_events);
     s->vce = RHAZ_VCE_MODEL;
-    s->conf_level = conf_level;
-    s->p = p;
-    s->coef = calloc(p ? p : 1, sizeof *s->coef);
-    s->vcov = malloc((p ? p * p : 1) * sizeof *s->vcov);
-    if (!s->coef || !s->vcov)
+    if (r->n_strata_dropped &&
+        rhaz_fit_summary_warn_(s, "%zu of %zu strata have no variation in the "
+                               "response and were dropped (%zu rows; they carry "
+                               "no information)",
+                               r->n_strata_dropped, r->n_strata, r->n_rows_dropped))
         goto nomem;
-    memcpy(s->vcov, r->vcov, p * p * sizeof(double));
-    double zq = gsl_cdf_ugaussian_Pinv(0.5 + conf_level / 2);
-    if (r->n_strata_dropped) {
-        snprintf(msg, sizeof msg,
-                 "%zu of %zu strata have no variation in the response and "
-                 "were dropped (%zu rows; they carry no information)",
-                 r->n_strata_dropped, r->n_strata, r->n_rows_dropped);
-        if (rhaz_fit_summary_warn_(s, "%s", msg))
-            goto nomem;
-    }
+    if (rhaz_fit_summary_wald_(s, p, names, r->coef, r->vcov, r->aliased, conf_level,
+                               err))
+        goto nomem;
     for (size_t j = 0; j < p; j++) {
-        rhaz_coef *c = &s->coef[j];
-        if (names && names[j])
-            c->term = core_strdup(names[j]);
-        else {
-            snprintf(msg, sizeof msg, "x%zu", j + 1);
-            c->term = core_strdup(msg);
-        }
-        if (!c->term)
+        const char *term = s->coef[j].term;
+        if (r->aliased[j] &&
+            rhaz_fit_summary_warn_(s, "%s: no within-stratum variation or collinear "
+                                   "with other terms, coefficient set to NA", term))
             goto nomem;
-        c->aliased = r->aliased[j];
-        c->estimate = r->coef[j];
-        c->std_error = sqrt(r->vcov[j * p + j]);
-        c->statistic = c->estimate / c->std_error;
-        c->p_value = 2 * gsl_cdf_ugaussian_Q(fabs(c->statistic));
-        c->conf_low = c->estimate - zq * c->std_error;
-        c->conf_high = c->estimate + zq * c->std_error;
-        if (c->aliased) {
-            snprintf(msg, sizeof msg,
-                     "%s: no within-stratum variation or collinear with other "
-                     "terms, coefficient set to NA", c->term);
-            if (rhaz_fit_summary_warn_(s, "%s", msg))
-                goto nomem;
-        }
-        if (r->infinite[j]) {
-            snprintf(msg, sizeof msg,
-                     "%s: the log-likelihood converged before this "
-                     "coefficient; it may be infinite (separation within "
-                     "strata)", c->term);
-            if (rhaz_fit_summary_warn_(s, "%s", msg))
-                goto nomem;
-        }
+        if (r->infinite[j] &&
+            rhaz_fit_summary_warn_(s, "%s: the log-likelihood converged before this "
+                                   "coefficient; it may be infinite (separation "
+                                   "within strata)", term))
+            goto nomem;
     }
     if (!r->converged &&
         rhaz_fit_summary_warn_(s, "%s", r->stop == RHAZ_STOP_NONFINITE

@@ -45,7 +45,6 @@
 
 #include <cblas.h>
 #include <float.h>
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -944,14 +943,8 @@ rhaz_fit_summary *rhaz_cox_summary(const rhaz_cox *f, const char *const *names,
     s->iterations = r->iterations;
     s->step_halvings = r->step_halvings;
     s->rank = r->rank;
-    s->loglik = r->loglik;
-    s->loglik_null = r->loglik_init;
-    s->loglik_init = r->loglik_init;
-    s->aic = -2 * r->loglik + 2 * r->rank;
-    s->bic = -2 * r->loglik + log((double)r->n_events) * r->rank;
-    s->lr_stat = 2 * (r->loglik - r->loglik_init);
-    s->lr_df = r->rank;
-    s->lr_p = r->rank > 0 ? gsl_cdf_chisq_Q(s->lr_stat, r->rank) : NAN;
+    rhaz_fit_summary_lik_(s, r->loglik, r->loglik_init, r->rank,
+                          (double)r->n_events);
     s->vce = f->cluster ? RHAZ_VCE_CLUSTER : r->robust ? RHAZ_VCE_ROBUST
                                                        : RHAZ_VCE_MODEL;
     s->vce_adj = f->adj;

@@ -19,6 +19,7 @@
  * maxima.
  */
 #include "model/surv_int.h"
+#include "model/fit_internal.h"
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -252,33 +253,16 @@ rhaz_fit_summary *rhaz_cure_fit(const rhaz_design *dur, const rhaz_design *risk,
         if (!(terms[j] = core_strdup(buf)))
             goto nomem;
     }
-    if (!(s = surv_summary_new("cure", P, terms, theta, V, m->fixed, o.conf_level)))
-        goto nomem;
-    free(s->link);
-    if (!(s->link = core_strdup(dist->name)))
-        goto nomem;
-    s->n = n;
-    for (size_t i = 0; i < n; i++)
-        s->events += ev[i] != 0;
+    if (!(s = surv_summary_new("cure", dist->name, P, terms, theta, V, m->fixed,
+                               o.conf_level, n, ev, &res, o.vce, o.vce_adj, G, err)))
+        goto fail;
     s->n_dropped = dur->n_total - n;
-    s->n_clusters = o.vce == RHAZ_VCE_CLUSTER ? G : 0;
-    s->converged = res.converged;
-    s->stop = res.stop;
-    s->iterations = res.iterations;
-    s->step_halvings = res.step_halvings;
-    s->loglik = res.loglik;
-    s->loglik_init = res.loglik_init;
     /* no nested null model: the plain duration model is the limit
      * pi -> 1, on the boundary, so no chi-square LR test is reported */
     s->loglik_null = NAN;
     s->lr_stat = NAN;
     s->lr_df = 0;
     s->lr_p = NAN;
-    s->aic = -2 * res.loglik + 2 * rank;
-    s->bic = -2 * res.loglik + log((double)n) * rank;
-    s->vce = o.vce;
-    s->vce_adj = o.vce == RHAZ_VCE_MODEL || o.vce_adj == RHAZ_ADJ_NONE ? RHAZ_ADJ_NONE
-                                                                      : RHAZ_ADJ_G;
     {
         char buf[256];
         const char *f = s->vce_adj == RHAZ_ADJ_G ? " x G/(G-1)" : ", no small-sample factor";
@@ -301,30 +285,19 @@ rhaz_fit_summary *rhaz_cure_fit(const rhaz_design *dur, const rhaz_design *risk,
         mpi += 1 / (1 + exp(-u));
     }
     mpi /= (double)n;
-    if (!res.converged &&
-        surv_summary_warn(s, "the fit did not converge (%s after %d iterations; "
-                             "Newton decrement %.3g)",
-                          rhaz_stop_reason_name(res.stop), res.iterations,
-                          res.decrement))
-        goto nomem;
-    if (!res.pd &&
-        surv_summary_warn(s, "the information matrix is not positive definite "
-                             "at the estimate (a flat likelihood): standard "
-                             "errors are NA"))
-        goto nomem;
     if (mpi > 0.99 &&
-        surv_summary_warn(s, "nearly every row is estimated at risk (mean "
+        rhaz_fit_summary_warn_(s, "nearly every row is estimated at risk (mean "
                              "probability %.4f): the risk equation is weakly "
                              "identified (a flat likelihood in its intercept)",
                           mpi))
         goto nomem;
     if (!isnan(other_ll) &&
-        surv_summary_warn(s, "the likelihood has more than one local maximum: "
+        rhaz_fit_summary_warn_(s, "the likelihood has more than one local maximum: "
                              "another start converged at log-likelihood %.10g; "
                              "the highest (%.10g) is reported", other_ll, best_ll))
         goto nomem;
     if (!r0.converged &&
-        surv_summary_warn(s, "the plain duration model used for starting values "
+        rhaz_fit_summary_warn_(s, "the plain duration model used for starting values "
                              "did not converge"))
         goto nomem;
     goto done;

@@ -91,6 +91,19 @@ rhaz_status rhaz_fit_summary_wald_(rhaz_fit_summary *s, size_t p,
     return RHAZ_OK;
 }
 
+void rhaz_fit_summary_lik_(rhaz_fit_summary *s, double loglik,
+                           double loglik_init, double df, double n_bic)
+{
+    s->loglik = loglik;
+    s->loglik_null = loglik_init;
+    s->loglik_init = loglik_init;
+    s->aic = -2 * loglik + 2 * df;
+    s->bic = -2 * loglik + log(n_bic) * df;
+    s->lr_stat = 2 * (loglik - loglik_init);
+    s->lr_df = (int)lround(df);
+    s->lr_p = df > 0 ? gsl_cdf_chisq_Q(s->lr_stat, df) : NAN;
+}
+
 int rhaz_fit_summary_warn_(rhaz_fit_summary *s, const char *fmt, ...)
 {
     char buf[2048];

@@ -23,6 +23,14 @@ rhaz_status rhaz_fit_summary_wald_(rhaz_fit_summary *s, size_t p,
                                    const double *V, const int *aliased,
                                    double conf_level, rhaz_error *err);
 
+/* The likelihood members of a summary from the fitted and the null
+ * (initial) log-likelihood with df free parameters (rank, or the
+ * effective df of a penalized fit) and n_bic observations in BIC's
+ * log(n): loglik, loglik_null = loglik_init, AIC, BIC and the LR test
+ * (2 (loglik - loglik_init) on df, p NA when df is 0). */
+void rhaz_fit_summary_lik_(rhaz_fit_summary *s, double loglik,
+                           double loglik_init, double df, double n_bic);
+
 /* Append a formatted warning (at most 2 KiB).  0 or -1 (out of memory). */
 int rhaz_fit_summary_warn_(rhaz_fit_summary *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

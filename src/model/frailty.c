@@ -38,7 +38,6 @@
 #include "core/util.h"
 
 #include <float.h>
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -781,13 +780,9 @@ rhaz_fit_summary *rhaz_frailty_summary(const rhaz_frailty *f,
     size_t p = r->p;
     if (!(conf_level > 0 && conf_level < 1))
         conf_level = 0.95;
-    char msg[512];
-    rhaz_fit_summary *s = calloc(1, sizeof *s);
-    if (!s)
-        goto nomem;
-    if (!(s->model = core_strdup("cox")) || !(s->link = core_strdup("")) ||
-        !(s->ties = core_strdup(f->cf->ties == RHAZ_TIES_EFRON ? "efron" : "breslow")) ||
-        !(s->formula = core_strdup(formula ? formula : "")) ||
+    rhaz_fit_summary *s = rhaz_fit_summary_new_(
+        "cox", "", f->cf->ties == RHAZ_TIES_EFRON ? "efron" : "breslow");
+    if (!s || !(s->formula = core_strdup(formula ? formula : "")) ||
         !(s->vce_label = core_strdup("model-based: the coefficient block of the "
                                      "inverse penalized information (R's se(coef) "
                                      "of coxph + frailty)")))
@@ -799,69 +794,34 @@ rhaz_fit_summary *rhaz_frailty_summary(const rhaz_frailty *f,
     s->stop = s->converged ? RHAZ_STOP_CONVERGED : RHAZ_STOP_MAXITER;
     s->iterations = r->inner_iterations;
     s->rank = r->rank;
-    s->loglik = r->loglik;
-    s->loglik_null = r->loglik_init;
-    s->loglik_init = r->loglik_init;
-    s->aic = -2 * r->loglik + 2 * r->df_total;
-    s->bic = -2 * r->loglik + log((double)r->n_events) * r->df_total;
-    s->lr_stat = 2 * (r->loglik - r->loglik_init);
-    s->lr_df = (int)lround(r->df_total);
-    s->lr_p = r->df_total > 0 ? gsl_cdf_chisq_Q(s->lr_stat, r->df_total) : NAN;
+    rhaz_fit_summary_lik_(s, r->loglik, r->loglik_init, r->df_total,
+                          (double)r->n_events);
     s->vce = RHAZ_VCE_MODEL;
-    s->conf_level = conf_level;
-    s->p = p;
-    s->coef = calloc(p ? p : 1, sizeof *s->coef);
-    s->vcov = malloc((p ? p * p : 1) * sizeof *s->vcov);
-    if (!s->coef || !s->vcov)
+    if (rhaz_fit_summary_wald_(s, p, names, r->coef, r->vcov, r->aliased, conf_level,
+                               err))
         goto nomem;
-    memcpy(s->vcov, r->vcov, p * p * sizeof(double));
-    double zq = gsl_cdf_ugaussian_Pinv(0.5 + conf_level / 2);
-    for (size_t j = 0; j < p; j++) {
-        rhaz_coef *c = &s->coef[j];
-        if (names && names[j])
-            c->term = core_strdup(names[j]);
-        else {
-            snprintf(msg, sizeof msg, "x%zu", j + 1);
-            c->term = core_strdup(msg);
-        }
-        if (!c->term)
+    for (size_t j = 0; j < p; j++)
+        if (r->aliased[j] &&
+            rhaz_fit_summary_warn_(s, "%s: collinear with other terms, coefficient "
+                                   "set to NA", s->coef[j].term))
             goto nomem;
-        c->aliased = r->aliased[j];
-        c->estimate = r->coef[j];
-        c->std_error = sqrt(r->vcov[j * p + j]);
-        c->statistic = c->estimate / c->std_error;
-        c->p_value = 2 * gsl_cdf_ugaussian_Q(fabs(c->statistic));
-        c->conf_low = c->estimate - zq * c->std_error;
-        c->conf_high = c->estimate + zq * c->std_error;
-        if (c->aliased) {
-            snprintf(msg, sizeof msg, "%s: collinear with other terms, coefficient "
-                     "set to NA", c->term);
-            if (rhaz_fit_summary_warn_(s, "%s", msg))
-                goto nomem;
-        }
-    }
-    if (r->theta_boundary) {
-        snprintf(msg, sizeof msg,
-                 "frailty variance at its boundary: theta = %.3g (no detectable "
-                 "shared frailty; the fit is an ordinary Cox model)", r->theta);
-        if (rhaz_fit_summary_warn_(s, "%s", msg))
-            goto nomem;
-    } else if (!r->outer_converged) {
-        snprintf(msg, sizeof msg, "the search for the frailty variance did not "
-                 "converge in %d outer iterations (theta = %.4g)",
-                 r->outer_iterations, r->theta);
-        if (rhaz_fit_summary_warn_(s, "%s", msg))
-            goto nomem;
-    }
+    if (r->theta_boundary
+            ? rhaz_fit_summary_warn_(s, "frailty variance at its boundary: theta = "
+                                     "%.3g (no detectable shared frailty; the fit "
+                                     "is an ordinary Cox model)", r->theta)
+        : !r->outer_converged
+            ? rhaz_fit_summary_warn_(s, "the search for the frailty variance did "
+                                     "not converge in %d outer iterations (theta "
+                                     "= %.4g)", r->outer_iterations, r->theta)
+            : 0)
+        goto nomem;
     if (!r->converged &&
         rhaz_fit_summary_warn_(s, "%s", "the last inner Newton-Raphson loop did not converge"))
         goto nomem;
-    if (r->inner_failed) {
-        snprintf(msg, sizeof msg, "%d inner loop%s hit the iteration limit",
-                 r->inner_failed, r->inner_failed == 1 ? "" : "s");
-        if (rhaz_fit_summary_warn_(s, "%s", msg))
-            goto nomem;
-    }
+    if (r->inner_failed &&
+        rhaz_fit_summary_warn_(s, "%d inner loop%s hit the iteration limit",
+                               r->inner_failed, r->inner_failed == 1 ? "" : "s"))
+        goto nomem;
     return s;
 nomem:
     rhaz_fit_summary_free(s);

@@ -29,6 +29,7 @@
  */
 #include "model/surv_int.h"
 #include "model/cox_internal.h"
+#include "model/fit_internal.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -429,63 +430,57 @@ done:
     return st;
 }
 
-int surv_summary_warn(rhaz_fit_summary *s, const char *fmt, ...)
-{
-    char buf[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    char **w = realloc(s->warnings, (s->n_warnings + 1) * sizeof *w);
-    if (!w)
-        return -1;
-    s->warnings = w;
-    if (!(w[s->n_warnings] = core_strdup(buf)))
-        return -1;
-    s->n_warnings++;
-    return 0;
-}
-
-rhaz_fit_summary *surv_summary_new(const char *model, size_t P,
-                                   char *const *terms, const double *theta,
-                                   const double *V, const int *fixed,
-                                   double conf_level)
+rhaz_fit_summary *surv_summary_new(const char *model, const char *link,
+                                   size_t P, char *const *terms,
+                                   const double *theta, const double *V,
+                                   const int *fixed, double conf_level,
+                                   size_t n, const double *event,
+                                   const surv_newton_result *res,
+                                   rhaz_vce vce, rhaz_vce_adj adj,
+                                   size_t n_clusters, rhaz_error *err)
 {
     if (!(conf_level > 0 && conf_level < 1))
         conf_level = 0.95;
-    rhaz_fit_summary *s = calloc(1, sizeof *s);
-    if (!s)
-        return NULL;
-    s->model = core_strdup(model);
-    s->link = core_strdup("");
-    s->ties = core_strdup("");
-    s->conf_level = conf_level;
-    s->p = P;
-    s->coef = calloc(P ? P : 1, sizeof *s->coef);
-    s->vcov = malloc((P ? P * P : 1) * sizeof *s->vcov);
-    if (!s->model || !s->link || !s->ties || !s->coef || !s->vcov)
+    rhaz_fit_summary *s = rhaz_fit_summary_new_(model, link, "");
+    if (!s || rhaz_fit_summary_wald_(s, P, (const char *const *)terms, theta, V,
+                                     fixed, conf_level, err))
         goto nomem;
-    memcpy(s->vcov, V, P * P * sizeof *V);
-    double zq = gsl_cdf_ugaussian_Pinv(0.5 + conf_level / 2);
     for (size_t j = 0; j < P; j++) {
-        rhaz_coef *c = &s->coef[j];
-        if (!(c->term = core_strdup(terms[j])))
-            goto nomem;
-        c->aliased = fixed[j];
-        c->estimate = fixed[j] ? NAN : theta[j];
-        c->std_error = fixed[j] ? NAN : sqrt(V[j * P + j]);
-        c->statistic = c->estimate / c->std_error;
-        c->p_value = 2 * gsl_cdf_ugaussian_Q(fabs(c->statistic));
-        c->conf_low = c->estimate - zq * c->std_error;
-        c->conf_high = c->estimate + zq * c->std_error;
         s->rank += !fixed[j];
         if (fixed[j] &&
-            surv_summary_warn(s, "%s: collinear with other terms, coefficient "
-                                 "set to NA", c->term))
+            rhaz_fit_summary_warn_(s, "%s: collinear with other terms, coefficient "
+                                      "set to NA", s->coef[j].term))
             goto nomem;
     }
+    s->n = n;
+    for (size_t i = 0; i < n; i++)
+        s->events += event[i] != 0;
+    s->converged = res->converged;
+    s->stop = res->stop;
+    s->iterations = res->iterations;
+    s->step_halvings = res->step_halvings;
+    s->loglik = res->loglik;
+    s->loglik_init = res->loglik_init;
+    s->aic = -2 * res->loglik + 2 * s->rank;
+    s->bic = -2 * res->loglik + log((double)n) * s->rank;
+    s->vce = vce;
+    s->vce_adj = vce == RHAZ_VCE_MODEL || adj == RHAZ_ADJ_NONE ? RHAZ_ADJ_NONE
+                                                               : RHAZ_ADJ_G;
+    s->n_clusters = vce == RHAZ_VCE_CLUSTER ? n_clusters : 0;
+    if (!res->converged &&
+        rhaz_fit_summary_warn_(s, "the fit did not converge (%s after %d iterations; "
+                                  "Newton decrement %.3g)",
+                               rhaz_stop_reason_name(res->stop), res->iterations,
+                               res->decrement))
+        goto nomem;
+    if (!res->pd &&
+        rhaz_fit_summary_warn_(s, "the information matrix is not positive definite "
+                                  "at the estimate (a flat likelihood): standard "
+                                  "errors are NA"))
+        goto nomem;
     return s;
 nomem:
     rhaz_fit_summary_free(s);
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "%s: out of memory", model);
     return NULL;
 }

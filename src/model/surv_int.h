@@ -90,14 +90,22 @@ rhaz_status surv_newton(const surv_model *m, double *theta, int maxit,
                         double eps, double *vcov, surv_newton_result *res,
                         rhaz_error *err);
 
-/* A summary from estimates: terms (P names), theta, V (P x P row-major,
- * NaN for aliased), fixed flags.  Fills the coefficient table (Wald
- * z, p, CIs) and the aliasing warnings; the caller fills the rest. */
-rhaz_fit_summary *surv_summary_new(const char *model, size_t P,
-                                   char *const *terms, const double *theta,
-                                   const double *V, const int *fixed,
-                                   double conf_level);
-int surv_summary_warn(rhaz_fit_summary *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* The summary of a fitted model through fit.c's builder: the Wald
+ * table of terms (P names), theta, V (P x P row-major, NaN for fixed
+ * terms), the aliasing warnings, n and the events among event[0..n),
+ * the Newton result (convergence, log-likelihoods, AIC and BIC with
+ * the rank free parameters and log n) with its warnings (not
+ * converged, information not positive definite), the variance
+ * (vce; the factor is G/(G-1) unless adj is none) and the clusters.
+ * The caller fills the LR test, the variance label and adds its own
+ * warnings.  NULL (err set) when out of memory. */
+rhaz_fit_summary *surv_summary_new(const char *model, const char *link,
+                                   size_t P, char *const *terms,
+                                   const double *theta, const double *V,
+                                   const int *fixed, double conf_level,
+                                   size_t n, const double *event,
+                                   const surv_newton_result *res,
+                                   rhaz_vce vce, rhaz_vce_adj adj,
+                                   size_t n_clusters, rhaz_error *err);
 
 #endif

@@ -15,6 +15,7 @@
  * J V J' with J the Jacobian of (beta, tau) -> (b, log p).
  */
 #include "model/surv_int.h"
+#include "model/fit_internal.h"
 #include "core/util.h"
 
 #include <gsl/gsl_cdf.h>
@@ -259,52 +260,24 @@ rhaz_fit_summary *rhaz_survreg_fit(const rhaz_design *d,
         free(J);
         free(T);
     }
-    if (!(s = surv_summary_new(dist->name, P, terms, theta, V, m->fixed,
-                               o.conf_level)))
-        goto nomem;
-    free(s->link);
-    if (!(s->link = core_strdup(ph ? "ph" : "aft")))
-        goto nomem;
-    s->n = n;
-    for (size_t i = 0; i < n; i++)
-        s->events += ev[i] != 0;
+    if (!(s = surv_summary_new(dist->name, ph ? "ph" : "aft", P, terms, theta, V,
+                               m->fixed, o.conf_level, n, ev, &res, o.vce,
+                               o.vce_adj, d->n_clusters, err)))
+        goto fail;
     s->n_dropped = d->n_dropped;
-    s->n_clusters = o.vce == RHAZ_VCE_CLUSTER ? d->n_clusters : 0;
-    s->converged = res.converged;
-    s->stop = res.stop;
-    s->iterations = res.iterations;
-    s->step_halvings = res.step_halvings;
-    s->loglik = res.loglik;
-    s->loglik_init = res.loglik_init;
     s->loglik_null = res0.loglik;
-    s->aic = -2 * res.loglik + 2 * rank;
-    s->bic = -2 * res.loglik + log((double)n) * rank;
     s->lr_df = d->intercept ? rank - (int)(P - p) - 1 : 0;
     s->lr_stat = d->intercept ? 2 * (res.loglik - res0.loglik) : NAN;
     s->lr_p = s->lr_df > 0 ? gsl_cdf_chisq_Q(s->lr_stat, s->lr_df) : NAN;
-    s->vce = o.vce;
-    s->vce_adj = o.vce == RHAZ_VCE_MODEL ? RHAZ_ADJ_NONE
-                 : o.vce_adj == RHAZ_ADJ_NONE ? RHAZ_ADJ_NONE : RHAZ_ADJ_G;
     {
         char buf[256];
         if (!(s->vce_label = core_strdup(vce_label(o.vce, s->vce_adj,
                                                    o.cluster_name, buf, sizeof buf))))
             goto nomem;
     }
-    if (!res.converged &&
-        surv_summary_warn(s, "the fit did not converge (%s after %d iterations; "
-                             "Newton decrement %.3g)",
-                          rhaz_stop_reason_name(res.stop), res.iterations,
-                          res.decrement))
-        goto nomem;
-    if (!res.pd &&
-        surv_summary_warn(s, "the information matrix is not positive definite "
-                             "at the estimate (a flat likelihood): standard "
-                             "errors are NA"))
-        goto nomem;
     if (d->intercept && p > 1 && !res0.converged &&
-        surv_summary_warn(s, "the intercept-only model for the LR test did not "
-                             "converge"))
+        rhaz_fit_summary_warn_(s, "the intercept-only model for the LR test did not "
+                                  "converge"))
         goto nomem;
     goto done;
 nomem:
