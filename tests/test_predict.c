@@ -1,6 +1,7 @@
 /* test_predict.c -- predictions on new rows against R
  * (tests/reference/predict_ref.R: predict.glm and predict.coxph with
- * se.fit = TRUE), and the coding of new rows by a fitted design. */
+ * se.fit = TRUE), the coding of new rows by a fitted design, and the GLM
+ * fit object's fitted values and residuals (glm_resid_ref.R). */
 #include "harness.h"
 #include "rhaz.h"
 
@@ -63,7 +64,8 @@ static void test_glm(const rhaz_table *data, const rhaz_table *nd,
         rhaz_formula *f = rhaz_formula_parse(m[k].formula, &err);
         rhaz_design *d = f ? rhaz_design_build(f, data, NULL, &err) : NULL;
         rhaz_glm_options o = {.link = m[k].link};
-        rhaz_fit_summary *s = d ? rhaz_glm_fit(d, &o, &err) : NULL;
+        rhaz_glm *g = d ? rhaz_glm_fit_model(d, &o, &err) : NULL;
+        const rhaz_fit_summary *s = rhaz_glm_summary(g);
         rhaz_design *x = s ? rhaz_design_build_newdata(d, nd, &err) : NULL;
         T_CHECK(x != NULL, "new data: %s", err.msg);
         if (!x)
@@ -75,13 +77,19 @@ static void test_glm(const rhaz_table *data, const rhaz_table *nd,
         for (int sc = 0; sc < 2; sc++) {
             size_t nr = ref_values(ref, m[k].name, scales[sc], wf, ws);
             T_EQ_INT(nr, x->n, "reference rows");
-            rhaz_status st = rhaz_fit_predict(s, x, (rhaz_predict_scale)sc,
-                                              NULL, pr, se, &err);
+            rhaz_status st = rhaz_glm_predict(g, x, (rhaz_predict_scale)sc,
+                                              pr, se, &err);
             T_CHECK(st == RHAZ_OK, "predict: %s", err.msg);
             if (st || nr != x->n)
                 continue;
             check("fit", pr, wf, nr, TOL_GLM, &mx_fit);
             check("se.fit", se, ws, nr, TOL_GLM, &mx_se);
+            /* the same numbers from the summary alone */
+            double pr2[16], se2[16];
+            st = rhaz_fit_predict(s, x, (rhaz_predict_scale)sc, NULL, pr2, se2, &err);
+            T_CHECK(st == RHAZ_OK && memcmp(pr, pr2, nr * sizeof *pr) == 0 &&
+                        memcmp(se, se2, nr * sizeof *se) == 0,
+                    "rhaz_fit_predict on the summary agrees: %s", err.msg);
         }
         /* the fitting rows as new data: the same model matrix, bit for bit */
         rhaz_design *same = rhaz_design_build_newdata(d, data, &err);
@@ -91,7 +99,7 @@ static void test_glm(const rhaz_table *data, const rhaz_table *nd,
         rhaz_design_free(same);
     next:
         rhaz_design_free(x);
-        rhaz_fit_summary_free(s);
+        rhaz_glm_free(g);
         rhaz_design_free(d);
         rhaz_formula_free(f);
     }
@@ -153,6 +161,107 @@ static void test_cox(const rhaz_table *ref)
     rhaz_table_free(nd);
 }
 
+/* Fitted values and residuals of the GLM fit object against R's
+ * fitted(), linear.predictors and residuals.glm (glm_resid_ref.R). */
+static double mx_res;
+static void test_glm_resid(const rhaz_table *data)
+{
+    static const struct {
+        const char *name, *formula, *weights;
+        rhaz_link link;
+    } m[] = {
+        {"logit", "y ~ dem + factor(region) + log(mig) + ns(t, 3) + dem:oecd",
+         NULL, RHAZ_LINK_LOGIT},
+        {"cloglog", "y ~ dem * oecd + log(mig) + regime + I(t^2)", NULL,
+         RHAZ_LINK_CLOGLOG},
+        {"logit_w", "y ~ dem + oecd + log(mig) + t", "w", RHAZ_LINK_LOGIT},
+    };
+    static const char *const cols[] = {"response", "working", "deviance", "pearson"};
+    rhaz_error err;
+    rhaz_table *ref = rhaz_table_read("tests/reference/glm_resid_values.csv", NULL, &err);
+    T_CHECK(ref != NULL, "residual reference: %s", err.msg);
+    if (!ref)
+        return;
+    long jm = rhaz_table_find(ref, "model"), jr = rhaz_table_find(ref, "row");
+    for (size_t k = 0; k < sizeof m / sizeof m[0]; k++) {
+        char sec[64];
+        snprintf(sec, sizeof sec, "residuals %s", m[k].name);
+        T_SECTION(sec);
+        rhaz_formula *f = rhaz_formula_parse(m[k].formula, &err);
+        rhaz_design_options dopt = {.weights = m[k].weights};
+        rhaz_design *d = f ? rhaz_design_build(f, data, &dopt, &err) : NULL;
+        rhaz_glm_options o = {.link = m[k].link};
+        rhaz_glm *g = d ? rhaz_glm_fit_model(d, &o, &err) : NULL;
+        T_CHECK(g != NULL, "fit: %s", err.msg);
+        if (!g)
+            goto next;
+        size_t n = rhaz_glm_nobs(g);
+        T_EQ_INT(n, d->n, "one fitted value per design row");
+        double *res[4];
+        for (int t = 0; t < 4; t++) {
+            res[t] = malloc(n * sizeof *res[t]);
+            T_EQ_INT(rhaz_glm_resid_type_of(cols[t]), t, "type by name");
+            T_CHECK(rhaz_glm_residuals(g, (rhaz_glm_resid_type)t, res[t], &err) == 0,
+                    "residuals %s: %s", cols[t], err.msg);
+        }
+        size_t seen = 0;
+        for (size_t i = 0; i < rhaz_table_nrow(ref); i++) {
+            if (strcmp(rhaz_table_str(ref, (size_t)jm, i), m[k].name) != 0)
+                continue;
+            size_t row = (size_t)rhaz_table_num(ref, (size_t)jr)[i] - 1, a = 0;
+            while (a < n && d->rows[a] != row)
+                a++;
+            T_CHECK(a < n, "R's row %zu is a fitting row", row + 1);
+            if (a == n)
+                continue;
+            seen++;
+            double got[6] = {rhaz_glm_linear_predictor(g)[a], rhaz_glm_fitted(g)[a],
+                             res[0][a], res[1][a], res[2][a], res[3][a]};
+            static const char *const want[] = {"eta", "fitted", "response",
+                                               "working", "deviance", "pearson"};
+            for (int c = 0; c < 6; c++) {
+                double w = rhaz_table_num(ref, (size_t)rhaz_table_find(ref, want[c]))[i];
+                char name[96];
+                snprintf(name, sizeof name, "%s row %zu", want[c], row + 1);
+                T_REL(got[c], w, TOL_GLM, name);
+                if (reldiff(got[c], w) > mx_res)
+                    mx_res = reldiff(got[c], w);
+            }
+        }
+        T_CHECK(seen > 100, "%zu reference rows compared", seen);
+        T_CHECK(rhaz_glm_residuals(g, (rhaz_glm_resid_type)9, res[0], &err) ==
+                        RHAZ_EINVAL && strstr(err.msg, "unknown type"),
+                "unknown residual type refused: %s", err.msg);
+        for (int t = 0; t < 4; t++)
+            free(res[t]);
+    next:
+        rhaz_glm_free(g);
+        rhaz_design_free(d);
+        rhaz_formula_free(f);
+    }
+    rhaz_table_free(ref);
+    /* Firth (profiles and the null fit reuse the workspace): the fitted
+     * values are those of the estimate, h(x'b) on the fitting rows */
+    T_SECTION("residuals firth");
+    rhaz_formula *f = rhaz_formula_parse("y ~ dem + oecd + log(mig)", &err);
+    rhaz_design *d = f ? rhaz_design_build(f, data, NULL, &err) : NULL;
+    rhaz_glm_options o = {.firth = 1};
+    rhaz_glm *g = d ? rhaz_glm_fit_model(d, &o, &err) : NULL;
+    double *pr = d ? malloc(d->n * sizeof *pr) : NULL;
+    T_CHECK(g && pr && rhaz_glm_predict(g, d, RHAZ_SCALE_RESPONSE, pr, NULL, &err) == 0,
+            "firth fit and predict: %s", err.msg);
+    if (g && pr) {
+        double mx = 0;
+        for (size_t i = 0; i < d->n; i++)
+            mx = fmax(mx, reldiff(rhaz_glm_fitted(g)[i], pr[i]));
+        T_CHECK(mx < 1e-12, "firth fitted = h(x'b): %.2g", mx);
+    }
+    free(pr);
+    rhaz_glm_free(g);
+    rhaz_design_free(d);
+    rhaz_formula_free(f);
+}
+
 /* New rows coded by the fitted design: unknown levels, a spec rebuilt
  * from its parts, a column whose type changed. */
 static void test_newdata(const rhaz_table *data)
@@ -211,9 +320,10 @@ int main(void)
         test_glm(data, nd, ref);
         test_cox(ref);
         test_newdata(data);
+        test_glm_resid(data);
     }
-    printf("largest relative difference from R: fit %.2g, se %.2g\n", mx_fit,
-           mx_se);
+    printf("largest relative difference from R: fit %.2g, se %.2g, glm fitted "
+           "values and residuals %.2g\n", mx_fit, mx_se, mx_res);
     rhaz_table_free(data);
     rhaz_table_free(nd);
     rhaz_table_free(ref);

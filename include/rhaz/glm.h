@@ -58,6 +58,52 @@ const char *rhaz_link_name(rhaz_link link);
 rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt,
                                rhaz_error *err);
 
+/* ---- The fitted model as an object (as rhaz_cox) ----------------------
+ *
+ *   rhaz_glm *g = rhaz_glm_fit_model(design, &o, &err);
+ *   const rhaz_fit_summary *s = rhaz_glm_summary(g);
+ *   rhaz_glm_residuals(g, RHAZ_GLM_RESID_DEVIANCE, r, &err);
+ *   rhaz_glm_predict(g, newdesign, RHAZ_SCALE_RESPONSE, pr, se, &err);
+ *   rhaz_glm_free(g);
+ *
+ * The same fit as rhaz_glm_fit, keeping per row of the design (its n
+ * rows, rows with prior weight 0 included) the linear predictor eta,
+ * the fitted probability mu and the response and prior weights.
+ * Residuals are R's residuals.glm for the binomial family (wt the prior
+ * weight, V(mu) = mu (1 - mu), mu.eta = d mu / d eta):
+ *   response  y - mu
+ *   working   (y - mu) / mu.eta
+ *   deviance  sign(y - mu) sqrt(2 wt (y log(y/mu) + (1-y) log((1-y)/(1-mu))))
+ *   pearson   (y - mu) sqrt(wt) / sqrt(V(mu))
+ * (deviance and pearson are 0 where wt is 0, as R).  Predictions on new
+ * rows: rhaz_glm_predict (rhaz/predict.h). */
+typedef struct rhaz_glm rhaz_glm;
+
+typedef enum {
+    RHAZ_GLM_RESID_RESPONSE = 0,
+    RHAZ_GLM_RESID_WORKING,
+    RHAZ_GLM_RESID_DEVIANCE,
+    RHAZ_GLM_RESID_PEARSON
+} rhaz_glm_resid_type;
+
+/* NULL on the errors of rhaz_glm_fit (err set). */
+rhaz_glm *rhaz_glm_fit_model(const rhaz_design *d, const rhaz_glm_options *opt,
+                             rhaz_error *err);
+void rhaz_glm_free(rhaz_glm *g); /* accepts NULL */
+/* The summary (owned by g). */
+const rhaz_fit_summary *rhaz_glm_summary(const rhaz_glm *g);
+/* The rows of the fitting design: the length of the arrays below. */
+size_t rhaz_glm_nobs(const rhaz_glm *g);
+/* Fitted values (R's fitted(): the probabilities mu) and the linear
+ * predictor eta: n values owned by g. */
+const double *rhaz_glm_fitted(const rhaz_glm *g);
+const double *rhaz_glm_linear_predictor(const rhaz_glm *g);
+/* Residuals of the given type into out (n values). */
+rhaz_status rhaz_glm_residuals(const rhaz_glm *g, rhaz_glm_resid_type type,
+                               double *out, rhaz_error *err);
+/* The type of a name ("deviance"), or -1. */
+int rhaz_glm_resid_type_of(const char *name);
+
 #pragma GCC visibility pop
 #ifdef __cplusplus
 }

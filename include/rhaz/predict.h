@@ -27,6 +27,7 @@
 #include "cox.h"
 #include "fit.h"
 #include "formula.h"
+#include "glm.h"
 #include "table.h"
 
 #ifdef __cplusplus
@@ -50,6 +51,15 @@ rhaz_status rhaz_fit_predict(const rhaz_fit_summary *fit, const rhaz_design *nd,
  * its columns are the fit's): linear predictor (x - means)'b or relative
  * hazard exp of it, se by the fit's variance (robust when robust). */
 rhaz_status rhaz_cox_predict(const rhaz_cox *fit, const rhaz_design *nd,
+                             rhaz_predict_scale scale, double *pred,
+                             double *se, rhaz_error *err);
+
+/* A fitted GLM (rhaz_glm_fit_model) on new rows (nd built from the
+ * fitting design, so its columns are the fit's, matched by name):
+ * linear predictor x'b or probability h(x'b), se by the fit's variance
+ * (model, robust or cluster, as fitted), as R's predict.glm(newdata,
+ * type = "link" / "response", se.fit = TRUE). */
+rhaz_status rhaz_glm_predict(const rhaz_glm *fit, const rhaz_design *nd,
                              rhaz_predict_scale scale, double *pred,
                              double *se, rhaz_error *err);
 

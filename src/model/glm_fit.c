@@ -195,8 +195,10 @@ static int firth_profiles(glm_ws *ws, const rhaz_design *d, rhaz_fit_summary *s,
     return 0;
 }
 
-rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt,
-                               rhaz_error *err)
+/* The fit of rhaz_glm_fit; when g is not NULL, the eta, mu and mu.eta
+ * of the estimate are copied into it. */
+static rhaz_fit_summary *glm_fit_(const rhaz_design *d, const rhaz_glm_options *opt,
+                                  rhaz_glm *g, rhaz_error *err)
 {
     rhaz_error_clear(err);
     rhaz_glm_options o0 = {0};
@@ -260,6 +262,8 @@ rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt
         double dev0;
         double dev = glm_irls_fit(ws, maxit, epsilon, &dev0, &iter, &conv, &halvings,
                                   &nonfinite);
+        if (g)
+            glm_model_capture(g, ws); /* ws->eta, mu: of the estimate */
         if (nonfinite)
             s->stop = RHAZ_STOP_NONFINITE;
         s->loglik_init = -dev0 / 2;
@@ -332,6 +336,12 @@ rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt
                                "not maximum-likelihood", iter,
                                s->stop == RHAZ_STOP_NONFINITE ? "non-finite deviance"
                                                               : "iteration limit");
+    if (g && opt->firth) {
+        /* the profiles and the null fit moved ws->eta: recompute (Firth
+         * designs have every column of X written) */
+        glm_linear_predictor(ws, ws->beta);
+        glm_model_capture(g, ws);
+    }
     glm_ws_free(ws);
     return s;
 oom:
@@ -343,4 +353,32 @@ oom:
                    "work arrays of about %.1f MB)", d->n, d->p,
                    ((double)d->n * 6 + (double)d->p * (double)d->p * 4) * 8 / 1e6);
     return NULL;
+}
+
+rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt,
+                               rhaz_error *err)
+{
+    return glm_fit_(d, opt, NULL, err);
+}
+
+rhaz_glm *rhaz_glm_fit_model(const rhaz_design *d, const rhaz_glm_options *opt,
+                             rhaz_error *err)
+{
+    rhaz_error_clear(err);
+    rhaz_glm_options o0 = {0};
+    if (!opt)
+        opt = &o0;
+    if (check_input(d, opt, err))
+        return NULL;
+    rhaz_glm *g = glm_model_alloc(d, glm_link_get(opt->link));
+    if (!g) {
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                       "out of memory keeping the fitted values (%zu rows)", d->n);
+        return NULL;
+    }
+    if (!(g->s = glm_fit_(d, opt, g, err))) {
+        rhaz_glm_free(g);
+        return NULL;
+    }
+    return g;
 }

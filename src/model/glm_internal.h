@@ -9,6 +9,8 @@
  *   glm_sandwich.c    robust / cluster-robust variance (estfun.glm meat)
  *   glm_separation.c  separation and boundary diagnostics
  *   glm_fit.c         rhaz_glm_fit: checks, the fit, the summary
+ *   glm_model.c       the fitted model object: fitted values, residuals,
+ *                     predictions on new rows
  *
  * Dependencies run one way: glm_fit.c -> {glm_irls.c, firth.c,
  * glm_sandwich.c, glm_separation.c} -> glm_ws.c, glm_link.c ->
@@ -169,6 +171,21 @@ rhaz_status glm_meat(glm_ws *ws, const int *cluster, size_t G, double *M,
  * observations, ws->rank coefficients).  Overwrites ws->r. */
 rhaz_status glm_vcov_sandwich(glm_ws *ws, const rhaz_design *d, int by_cluster,
                               rhaz_vce_adj adj, size_t nobs, double *V, rhaz_error *err);
+
+/* ---- glm_model.c: the fitted model object (rhaz/glm.h) ---- */
+struct rhaz_glm {
+    rhaz_fit_summary *s;
+    size_t n;
+    const glm_link_type *link;
+    double *eta, *mu, *mueta; /* n: at the estimate */
+    double *y, *wp;           /* n: response, prior weights (NULL: all 1) */
+};
+/* The object for a fit of design d: s NULL, the arrays allocated and y,
+ * wp copied (eta, mu, mueta left for glm_model_capture); NULL when out
+ * of memory. */
+rhaz_glm *glm_model_alloc(const rhaz_design *d, const glm_link_type *link);
+/* Copy eta, mu, mu.eta of the estimate from ws into g. */
+void glm_model_capture(rhaz_glm *g, const glm_ws *ws);
 
 /* ---- glm_separation.c ---- */
 /* Separation diagnostics (warnings into s): a response constant in
