@@ -437,6 +437,31 @@ static void errors(void)
     d.start = st;
     T_CHECK(rhaz_cox_fit(&d, NULL, &err) == NULL && strstr(err.msg, "row 2"),
             "start >= stop names the row: %s", err.msg);
+    /* the shared check: the earliest bad row, times or covariates */
+    double xs[] = {NAN, 2, 3};
+    T_CHECK(rhaz_surv_check(3, st, t, e, NULL, xs, 1, NULL, &err) == RHAZ_EDATA &&
+                err.row == 1 && strstr(err.msg, "covariate 1") == err.msg,
+            "covariate of row 1 before start of row 2, no prefix: %s", err.msg);
+    T_CHECK(rhaz_surv_check(3, NULL, t, e, NULL, xs, 1, "km", &err) == RHAZ_EDATA &&
+                err.row == 1 && strstr(err.msg, "km: row 1: covariate 1"),
+            "prefixed with who and row: %s", err.msg);
+    double w[] = {1, 1, 0};
+    T_CHECK(rhaz_surv_check(3, NULL, t, e, w, x, 1, NULL, &err) == RHAZ_EDATA &&
+                err.row == 3 && strstr(err.msg, "weights must be > 0"),
+            "zero weight: %s", err.msg);
+    T_CHECK(rhaz_surv_check(3, NULL, t, e, NULL, x, 1, NULL, &err) == RHAZ_OK,
+            "good data pass");
+    /* ties: the variant table */
+    T_EQ_STR(rhaz_cox_ties_name(RHAZ_TIES_BRESLOW), "breslow", "ties name");
+    T_EQ_INT(rhaz_cox_ties_of("efron"), RHAZ_TIES_EFRON, "ties by name");
+    T_EQ_INT(rhaz_cox_ties_of("exact"), -1, "unknown ties name");
+    d.start = NULL;
+    rhaz_cox_options o;
+    rhaz_cox_options_default(&o);
+    o.ties = (rhaz_cox_ties)7;
+    T_CHECK(rhaz_cox_fit(&d, &o, &err) == NULL && err.status == RHAZ_EINVAL &&
+                strstr(err.msg, "ties"),
+            "unknown ties refused before fitting: %s", err.msg);
 }
 
 /* cox.zph by term: veteran ~ trt + karno + factor(cell) */

@@ -23,11 +23,27 @@ extern "C" {
 #endif
 #pragma GCC visibility push(default) /* librhaz.so exports this API */
 
-/* Handling of tied event times (a variant table in cox_fit.c). */
+/* Handling of tied event times (a variant table in cox_ties.c). */
 typedef enum {
     RHAZ_TIES_EFRON = 0,  /* default, as R */
     RHAZ_TIES_BRESLOW = 1
 } rhaz_cox_ties;
+/* "efron", "breslow"; NULL for an unknown value. */
+const char *rhaz_cox_ties_name(rhaz_cox_ties ties);
+/* The method of a name, or -1. */
+int rhaz_cox_ties_of(const char *name);
+
+/* The check of survival data shared by Kaplan-Meier, the Cox fit and
+ * the programs: stop times finite, events 0 or 1, times >= 0 (the entry
+ * time when start is given, else the stop time), start < stop, weights
+ * (NULL: none) finite and > 0, the covariates (x: n x p column-major, or
+ * NULL) finite.  The first bad row i (0-based) gives RHAZ_EDATA with
+ * err->row = i + 1 and the message "WHO: row i+1: REASON", or "REASON"
+ * alone when who is NULL (for a caller that names the input line). */
+rhaz_status rhaz_surv_check(size_t n, const double *start, const double *stop,
+                            const double *event, const double *weights,
+                            const double *x, size_t p, const char *who,
+                            rhaz_error *err);
 
 /* Input data.  All arrays have n entries (x: n*p, column j at x + j*n).
  * The caller keeps them alive only during rhaz_cox_fit (the fit copies

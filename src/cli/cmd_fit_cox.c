@@ -452,29 +452,13 @@ static int run(void *p, cli_err *err)
     rhaz_cox_data cd;
     rhaz_cox_data_from_design(&cd, d);
     cd.x_work = d->X; /* the design is not needed after the fit: no copy */
-    /* row checks with the input line numbers, so that the table can go
-     * before the fit (peak memory: design + fit, not the table too) */
-    for (size_t i = 0; i < d->n; i++) {
-        const char *bad = NULL;
-        if (!isfinite(cd.stop[i]))
-            bad = "the stop time is not finite";
-        else if (!(cd.event[i] == 0 || cd.event[i] == 1))
-            bad = "the event must be 0 or 1";
-        else if (cd.start ? cd.start[i] < 0 : cd.stop[i] < 0)
-            bad = "negative time: times are durations, >= 0";
-        else if (cd.start && !(cd.start[i] < cd.stop[i]))
-            bad = "start must be less than stop";
-        else if (cd.weights && !(cd.weights[i] > 0 && isfinite(cd.weights[i])))
-            bad = "weights must be > 0";
-        for (size_t j = 0; !bad && j < d->p; j++)
-            if (!isfinite(d->X[j * d->n + i]))
-                bad = "a covariate is not finite";
-        if (bad) {
-            rhaz_error_set(&err->e, RHAZ_EDATA, a->data,
-                           rhaz_table_line(t, d->rows[i]), "%s", bad);
-            rc = cli_err_lib(err, NULL);
-            goto out;
-        }
+    /* the library's row checks now, named by input line, so that the
+     * table can go before the fit (peak memory: design + fit) */
+    if (rhaz_surv_check(cd.n, cd.start, cd.stop, cd.event, cd.weights, d->X, d->p,
+                        NULL, &err->e)) {
+        cli_locate_row(&err->e, d, t, a->data);
+        rc = cli_err_lib(err, NULL);
+        goto out;
     }
     rhaz_table_free(t);
     t = NULL;

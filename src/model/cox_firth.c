@@ -35,7 +35,6 @@ double rhaz_cox_firth_adjust_(struct rhaz_cox *f, double loglik);
 double rhaz_cox_firth_adjust_(struct rhaz_cox *f, double loglik)
 {
     const size_t n = f->n, p = f->p, K = f->K, K1 = K + 1;
-    const int breslow = f->ties == RHAZ_TIES_BRESLOW;
     if (p == 0)
         return loglik;
     double *H = f->h, *T = f->firth_u, *q0 = f->q0;
@@ -113,13 +112,14 @@ double rhaz_cox_firth_adjust_(struct rhaz_cox *f, double loglik)
         double d = f->slot_nd[k], wd = f->slot_wd[k], s0 = f->S0[k],
                d0 = f->D0[k];
         double F0 = 0, F1 = 0, F2 = 0, F3 = 0;
-        if (breslow || d == 1) {
+        double m = f->tie->fractions(d); /* cox_ties.c */
+        if (m == 1) {
             F0 = wd / (s0 * s0 * s0);
         } else {
-            double wbar = wd / d;
-            int nd = (int)d;
+            double wbar = wd / m;
+            int nd = (int)m;
             for (int jj = 0; jj < nd; jj++) {
-                double fr = jj / d, den = s0 - fr * d0, c = wbar / (den * den * den);
+                double fr = jj / m, den = s0 - fr * d0, c = wbar / (den * den * den);
                 F0 += c;
                 F1 += fr * c;
                 F2 += fr * fr * c;

@@ -150,25 +150,15 @@ rhaz_status rhaz_cox_check_data_(const rhaz_cox_data *d,
                               "sandwich variance: needs at least 2 clusters; "
                               "got 1 (the cluster variable is constant in "
                               "the rows used)");
+    if (!cox_ties_type_of(o->ties))
+        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
+                              "cox: unknown method for ties (%d)", (int)o->ties);
+    rhaz_status st = rhaz_surv_check(d->n, d->start, d->stop, d->event, d->weights,
+                                     d->x, d->p, "cox", err);
+    if (st)
+        return st;
     size_t nev = 0;
     for (size_t i = 0; i < d->n; i++) {
-        double t = d->stop[i], e = d->event[i];
-        if (!isfinite(t) || !(e == 0 || e == 1))
-            return core_error_row(err, RHAZ_EDATA, i + 1,
-                                  "cox: row %zu: stop time must be finite "
-                                  "and event 0 or 1", i + 1);
-        if (d->start ? d->start[i] < 0 : t < 0)
-            return core_error_row(err, RHAZ_EDATA, i + 1,
-                                  "cox: row %zu: negative time (%g): times "
-                                  "are durations, >= 0", i + 1,
-                                  d->start ? d->start[i] : t);
-        if (d->start && !(d->start[i] < t))
-            return core_error_row(err, RHAZ_EDATA, i + 1,
-                                  "cox: row %zu: start (%g) must be less "
-                                  "than stop (%g)", i + 1, d->start[i], t);
-        if (d->weights && !(d->weights[i] > 0 && isfinite(d->weights[i])))
-            return core_error_row(err, RHAZ_EDATA, i + 1,
-                                  "cox: row %zu: weights must be > 0", i + 1);
         if (d->strata && (d->strata[i] < 0 ||
                           (size_t)d->strata[i] >= d->n_strata))
             return core_error_row(err, RHAZ_EINVAL, i + 1,
@@ -179,14 +169,8 @@ rhaz_status rhaz_cox_check_data_(const rhaz_cox_data *d,
             return core_error_row(err, RHAZ_EINVAL, i + 1,
                                   "cox: row %zu: cluster code out of range",
                                   i + 1);
-        nev += e == 1;
+        nev += d->event[i] == 1;
     }
-    for (size_t j = 0; j < d->p; j++)
-        for (size_t i = 0; i < d->n; i++)
-            if (!isfinite(d->x[j * d->n + i]))
-                return core_error_row(err, RHAZ_EDATA, i + 1,
-                                      "cox: row %zu, covariate %zu is not "
-                                      "finite", i + 1, j + 1);
     if (nev == 0)
         return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
                               "cox: no events: cannot fit a Cox model");
@@ -213,6 +197,7 @@ rhaz_cox *rhaz_cox_setup_(const rhaz_cox_data *d, const rhaz_cox_options *o,
     f->S = S;
     f->G = d->cluster ? d->n_clusters : 0;
     f->ties = o->ties;
+    f->tie = cox_ties_type_of(o->ties);
     f->counting = d->start != NULL;
 
     XALLOC(f->dead, n);
@@ -420,8 +405,6 @@ nomem:
 double rhaz_cox_eval_(struct rhaz_cox *f, const double *beta, int info)
 {
     const size_t n = f->n, p = f->p, K = f->K, K1 = K + 1;
-    const int breslow = f->ties == RHAZ_TIES_BRESLOW;
-
     if (p > 0)
         cblas_dgemv(CblasColMajor, CblasNoTrans, (int)n, (int)p, 1.0, f->z,
                     (int)n, beta, 1, 0.0, f->eta, 1);
@@ -519,16 +502,17 @@ double rhaz_cox_eval_(struct rhaz_cox *f, const double *beta, int info)
         double d = f->slot_nd[k], wd = f->slot_wd[k];
         double s0 = f->S0[k], d0 = f->D0[k];
         double A = 0, B = 0, C0 = 0, C1 = 0, C2 = 0, E0 = 0, E1 = 0;
-        if (breslow || d == 1) {
+        double m = f->tie->fractions(d); /* 1 (Breslow, single event) or d */
+        if (m == 1) {
             A = wd / s0;
             C0 = A / s0;
             E0 = 1 / s0;
             loglik -= wd * log(s0);
         } else {
-            double wbar = wd / d;
-            int nd = (int)d;
+            double wbar = wd / m;
+            int nd = (int)m;
             for (int jj = 0; jj < nd; jj++) {
-                double fr = jj / d, den = s0 - fr * d0, inv = 1 / den;
+                double fr = jj / m, den = s0 - fr * d0, inv = 1 / den;
                 E0 += inv;
                 E1 += fr * inv;
                 C0 += inv * inv;
@@ -930,7 +914,7 @@ rhaz_fit_summary *rhaz_cox_summary(const rhaz_cox *f, const char *const *names,
     if (!(conf_level > 0 && conf_level < 1))
         conf_level = 0.95;
     rhaz_fit_summary *s = rhaz_fit_summary_new_(
-        "cox", "", r->ties == RHAZ_TIES_EFRON ? "efron" : "breslow");
+        "cox", "", rhaz_cox_ties_name(r->ties));
     if (!s || !(s->formula = core_strdup(formula ? formula : "")))
         goto nomem;
     s->firth = r->firth;

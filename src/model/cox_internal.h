@@ -21,10 +21,21 @@
 
 #include <stdint.h>
 
+/* A method for tied event times (cox_ties.c): a tied set of d events is
+ * split into fractions(d) fractions (1: Breslow; d: Efron). */
+typedef struct {
+    rhaz_cox_ties id;
+    const char *name;
+    double (*fractions)(double d);
+} cox_ties_type;
+/* The entry of id, or NULL. */
+const cox_ties_type *cox_ties_type_of(rhaz_cox_ties id);
+
 struct rhaz_cox {
     rhaz_cox_result res;
     size_t n, p, K, S, G;
     rhaz_cox_ties ties;
+    const cox_ties_type *tie; /* its table entry */
     rhaz_vce_adj adj;        /* small-sample factor applied to the sandwich */
     int counting;            /* 1 if (start, stop] data were given */
     int eval_at_beta;        /* the workspace holds the sums at beta_z */

@@ -25,11 +25,10 @@ void rhaz_cox_slot_vectors_(const struct rhaz_cox *f, double *G, double *GB,
                             double *mbar)
 {
     const size_t K = f->K, K1 = K + 1, p = f->p;
-    const int breslow = f->ties == RHAZ_TIES_BRESLOW;
     for (size_t j = 0; j < p; j++)
         for (size_t k = 0; k < K; k++) {
             double s1 = f->S1[j * K1 + k], d1 = f->D1[j * K1 + k];
-            double dd = breslow || f->slot_nd[k] == 1 ? 1.0 : f->slot_nd[k];
+            double dd = f->tie->fractions(f->slot_nd[k]); /* cox_ties.c */
             if (G)
                 G[j * K + k] = s1 * f->C0[k] - d1 * f->C1[k];
             if (GB)

@@ -781,7 +781,7 @@ rhaz_fit_summary *rhaz_frailty_summary(const rhaz_frailty *f,
     if (!(conf_level > 0 && conf_level < 1))
         conf_level = 0.95;
     rhaz_fit_summary *s = rhaz_fit_summary_new_(
-        "cox", "", f->cf->ties == RHAZ_TIES_EFRON ? "efron" : "breslow");
+        "cox", "", rhaz_cox_ties_name(f->cf->ties));
     if (!s || !(s->formula = core_strdup(formula ? formula : "")) ||
         !(s->vce_label = core_strdup("model-based: the coefficient block of the "
                                      "inverse penalized information (R's se(coef) "

@@ -210,30 +210,9 @@ rhaz_km *rhaz_km_fit_opts(size_t n, const double *start, const double *stop,
         n_groups = 1;
     if (!(conf_level > 0 && conf_level < 1))
         conf_level = 0.95;
+    if (rhaz_surv_check(n, start, stop, event, weights, NULL, 0, "km", err))
+        return NULL;
     for (size_t i = 0; i < n; i++) {
-        if (!isfinite(stop[i]) || !(event[i] == 0 || event[i] == 1)) {
-            core_error_row(err, RHAZ_EDATA, i + 1,
-                           "km: row %zu: stop must be finite and event 0 or 1",
-                           i + 1);
-            return NULL;
-        }
-        if (start ? start[i] < 0 : stop[i] < 0) {
-            core_error_row(err, RHAZ_EDATA, i + 1,
-                           "km: row %zu: negative time (%g): times are "
-                           "durations, >= 0", i + 1, start ? start[i] : stop[i]);
-            return NULL;
-        }
-        if (start && !(start[i] < stop[i])) {
-            core_error_row(err, RHAZ_EDATA, i + 1,
-                           "km: row %zu: start (%g) must be less than stop (%g)",
-                           i + 1, start[i], stop[i]);
-            return NULL;
-        }
-        if (weights && !(weights[i] > 0 && isfinite(weights[i]))) {
-            core_error_row(err, RHAZ_EDATA, i + 1,
-                           "km: row %zu: weights must be > 0", i + 1);
-            return NULL;
-        }
         if (group && (group[i] < 0 || (size_t)group[i] >= n_groups)) {
             core_error_row(err, RHAZ_EINVAL, i + 1,
                            "km: row %zu: group code out of range", i + 1);
