@@ -80,6 +80,9 @@ typedef struct {
      * knots; see rhaz_design_build_newdata), for predictions and margins
      * from a fit read back from JSON; NULL if unknown.  Owned. */
     struct rhaz_design_spec *design;
+    /* Cure models: the design of the at-risk equation ("design_risk" in
+     * the JSON; `design` is the duration equation); NULL otherwise. */
+    struct rhaz_design_spec *design_risk;
     /* Number of imputations pooled by Rubin's rules (rhaz_fit_pool), 0
      * for a single fit. */
     size_t imputations;

@@ -36,9 +36,17 @@ extern "C" {
 #pragma GCC visibility push(default) /* librhaz.so exports this API */
 
 typedef enum {
-    RHAZ_SCALE_LINK = 0,   /* linear predictor */
-    RHAZ_SCALE_RESPONSE    /* probability (logit, cloglog), relative hazard (Cox) */
+    RHAZ_SCALE_LINK = 0,   /* linear predictor ("lp") */
+    RHAZ_SCALE_RESPONSE,   /* probability (logit, cloglog), relative hazard (Cox) */
+    RHAZ_SCALE_MEDIAN,     /* median time (parametric; cure: of the spells at risk) */
+    RHAZ_SCALE_HAZARD,     /* hazard at a time t (parametric; cure: population) */
+    RHAZ_SCALE_ATRISK,     /* probability of being at risk (cure) */
+    RHAZ_SCALE_DEFAULT     /* the family's default (see rhaz_fit_predict_data) */
 } rhaz_predict_scale;
+
+/* "lp" (or "link"), "response", "median", "hazard", "atrisk". */
+rhaz_status rhaz_predict_scale_parse(const char *name, rhaz_predict_scale *out);
+const char *rhaz_predict_scale_name(rhaz_predict_scale s);
 
 /* Predictions for the nd->n rows of nd; pred and se have nd->n entries
  * (se may be NULL).  center: nd->p values or NULL.  Errors: a column of
@@ -46,6 +54,38 @@ typedef enum {
 rhaz_status rhaz_fit_predict(const rhaz_fit_summary *fit, const rhaz_design *nd,
                              rhaz_predict_scale scale, const double *center,
                              double *pred, double *se, rhaz_error *err);
+
+/* Predictions of any fitted family on the rows of a table, coded by the
+ * fit's design(s) (fit->design; cure models also fit->design_risk).  Every
+ * row must be complete in the formula (else an error); pred and se have
+ * rhaz_table_nrow(newdata) entries (se may be NULL).  Scales by family
+ * (the first is the default, RHAZ_SCALE_DEFAULT):
+ *   logit, cloglog, Firth   response h(x'b), lp
+ *   Cox, frailty Cox,       lp x'b - c'b (c = center, or 0), response
+ *   conditional logit       exp(lp)
+ *   weibull, exponential,   median exp(eta + sigma w_0.5) (w_0.5 the
+ *   loglogistic, lognormal  median of W: log log 2 for the extreme-value
+ *                           W, 0 for logistic and normal; R's
+ *                           predict.survreg(type = "quantile", p = 0.5)),
+ *                           hazard f(t)/S(t) = f0(z)/(sigma t S0(z)),
+ *                           z = (log t - eta)/sigma, lp eta (AFT) or x'b
+ *                           (PH metric; median and hazard from
+ *                           eta = -x'b/p, sigma = 1/p)
+ *   cure                    atrisk pi = logistic(z'g), hazard
+ *                           pi f(t) / (1 - pi + pi S(t)) (the population
+ *                           hazard at t), median (of the spells at risk),
+ *                           lp of the duration equation
+ * se by the delta method sqrt(J V J'), J = dq/dtheta analytic. */
+typedef struct {
+    rhaz_predict_scale scale; /* RHAZ_SCALE_DEFAULT for the family's */
+    double time;              /* RHAZ_SCALE_HAZARD: the time t > 0 */
+    const double *center;     /* Cox lp: centre of the design's columns, or NULL */
+} rhaz_predict_options;
+
+rhaz_status rhaz_fit_predict_data(const rhaz_fit_summary *fit,
+                                  const rhaz_table *newdata,
+                                  const rhaz_predict_options *opt,
+                                  double *pred, double *se, rhaz_error *err);
 
 /* A fitted Cox model on new rows (nd built from the fitting design, so
  * its columns are the fit's): linear predictor (x - means)'b or relative
@@ -98,6 +138,11 @@ rhaz_status rhaz_glm_predict(const rhaz_glm *fit, const rhaz_design *nd,
  *                       averages factor indicators instead). */
 typedef struct {
     const char *dydx;          /* "a,b", "all", or NULL: margins only */
+    rhaz_predict_scale scale;  /* the quantity averaged; zero-initialised
+                                  options (RHAZ_SCALE_LINK) mean the
+                                  family's default unless scale_set */
+    int scale_set;             /* 1: use scale as given */
+    double time;               /* RHAZ_SCALE_HAZARD: the time */
     const char *const *at;     /* n_at settings "VAR=V1,V2,..." */
     size_t n_at;
     int atmeans;

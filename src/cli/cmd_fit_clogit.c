@@ -151,6 +151,7 @@ static int run(void *p, cli_err *err)
         goto done;
     }
     s->n_dropped = d->n_dropped;
+    s->design = rhaz_design_spec_copy(rhaz_design_spec_of(d)); /* for margins */
     for (size_t k = 0; k < s->n_warnings; k++)
         rhaz_message("warning: %s", s->warnings[k]);
     if ((rc = write_summary(s, o->out, o->format, &so, err)) != EXIT_OK ||

@@ -366,6 +366,7 @@ static int run_frailty(cox_args *a, const rhaz_design *d, cli_err *err)
         goto out;
     }
     s->n_dropped = d->n_dropped;
+    s->design = rhaz_design_spec_copy(rhaz_design_spec_of(d)); /* for margins */
     for (size_t k = 0; k < s->n_warnings; k++)
         rhaz_message("warning: %s", s->warnings[k]);
     if (!(of = rhaz_outfile_open(a->out, &err->e)) ||

@@ -272,6 +272,10 @@ static int run(void *p, cli_err *err)
         rc = cli_err_lib(err, NULL);
         goto done;
     }
+    /* how the rows were coded, for predictions and margins */
+    s->design = rhaz_design_spec_copy(rhaz_design_spec_of(d));
+    if (o->cure)
+        s->design_risk = rhaz_design_spec_copy(rhaz_design_spec_of(dr));
     free(s->formula);
     if (o->cure) {
         size_t k = strlen(o->formula) + strlen(o->atrisk) + 16;

@@ -10,13 +10,22 @@
 static const char help[] =
     "usage: rhaz margins --fit FIT.json --data PANEL.csv [--dydx VARS|all]\n"
     "                    [--at VAR=V1,V2,...]... [--atmeans] [--by VAR]\n"
+    "                    [--scale lp|response|median|hazard|atrisk] [--time T]\n"
     "                    [--format text|csv|json|latex] [--out FILE]\n"
     "\n"
-    "Marginal effects of a model fitted by 'rhaz fit ... --format json' (logit,\n"
-    "cloglog, Firth, Cox), averaged over the rows of PANEL.csv the fit used\n"
-    "(the panel it was fitted on: the number of complete rows must match).\n"
-    "Scale: the predicted probability (logit, cloglog); for Cox the linear\n"
-    "predictor x'b - mean x'b (dydx: log hazard ratio per unit).\n"
+    "Marginal effects of a model fitted by 'rhaz fit ... --format json',\n"
+    "averaged over the rows of PANEL.csv the fit used (the panel it was\n"
+    "fitted on: the number of complete rows must match).  The scale (the\n"
+    "quantity averaged; printed with the table), default first:\n"
+    "  logit, cloglog, Firth   response (probability), lp\n"
+    "  Cox, frailty Cox,       lp: x'b - mean x'b (dydx: log hazard ratio per\n"
+    "  clogit                  unit), response: exp(lp) (relative hazard)\n"
+    "  weibull, exponential,   median (median time), hazard (at --time T),\n"
+    "  loglogistic, lognormal  lp (AFT: log time, dydx a log time ratio; PH\n"
+    "                          metric: log relative hazard)\n"
+    "  cure                    atrisk (probability of being at risk), hazard\n"
+    "                          (population hazard at --time T), median (of\n"
+    "                          the spells at risk), lp (duration equation)\n"
     "\n"
     "  --dydx VARS    average marginal effects (AME, Stata margins, dydx(*)) of\n"
     "                 these columns (comma list) or of all: for a number the\n"
@@ -31,6 +40,8 @@ static const char help[] =
     "  --atmeans      at one row: numbers at their mean, factors at their most\n"
     "                 frequent level (R marginaleffects newdata = \"mean\")\n"
     "  --by VAR       average within the groups of column VAR\n"
+    "  --scale S      the quantity (see above)\n"
+    "  --time T       the time of --scale hazard (on the fit's time scale)\n"
     "  --level P      confidence level (default 0.95)\n"
     "  --format F     text (default), csv, json, latex\n"
     "  --out FILE     write there (default stdout; atomic)\n"
@@ -46,10 +57,10 @@ static const cli_choice formats[] = {
     {"latex", FMT_LATEX, 0}, {NULL, 0, 0}};
 
 typedef struct {
-    const char *fit, *data, *dydx, *by, *out;
+    const char *fit, *data, *dydx, *by, *out, *scale;
     cli_strv at;
     int atmeans, format;
-    double level;
+    double level, time;
     cli_read_args read;
 } margins_opts;
 
@@ -61,6 +72,9 @@ static const cli_option options[] = {
     {"at", CLI_MULTI, O(at), .key = "at"},
     {"atmeans", CLI_FLAG, O(atmeans), .key = "atmeans"},
     {"by", CLI_STR, O(by), .key = "by"},
+    {"scale", CLI_STR, O(scale), .key = "scale"},
+    {"time", CLI_DOUBLE, O(time), .key = "time", .min = 0, .max = 1e300,
+     .flags = CLI_OPEN_MIN},
     {"level", CLI_DOUBLE, O(level), .key = "level", .min = 0, .max = 1,
      .flags = CLI_OPEN_MIN | CLI_OPEN_MAX},
     {"format", CLI_CHOICE, O(format), .choices = formats},
@@ -82,6 +96,10 @@ static int validate(void *p, cli_err *err)
     margins_opts *o = p;
     if (!o->fit || !o->data)
         return cli_err_usage(err, NULL, "--fit and --data are required");
+    rhaz_predict_scale sc;
+    if (o->scale && rhaz_predict_scale_parse(o->scale, &sc) != RHAZ_OK)
+        return cli_err_usage(err, "scale", "--scale %s: not one of lp, response, "
+                                           "median, hazard, atrisk", o->scale);
     return EXIT_OK;
 }
 
@@ -112,9 +130,14 @@ static int run(void *p, cli_err *err)
     }
     rhaz_margins_options mo = {.dydx = o->dydx, .at = o->at.v, .n_at = o->at.n,
                                .atmeans = o->atmeans, .by = o->by,
-                               .conf_level = o->level};
+                               .conf_level = o->level, .time = o->time};
+    if (o->scale) {
+        rhaz_predict_scale_parse(o->scale, &mo.scale);
+        mo.scale_set = 1;
+    }
     if (!(m = rhaz_margins_compute(fit, t, &mo, &err->e))) {
-        rc = cli_err_lib(err, strstr(err->e.msg, "--at") ? "at"
+        rc = cli_err_lib(err, err->e.option[0] ? err->e.option
+                              : strstr(err->e.msg, "--at") ? "at"
                               : strstr(err->e.msg, "--dydx") ? "dydx"
                               : strstr(err->e.msg, "--by") ? "by" : "data");
         goto done;

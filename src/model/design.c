@@ -1046,7 +1046,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
         /* a missing cluster id is not a reason to drop a row silently:
          * refused below, as R's sandwich::vcovCL refuses NA clusters */
     }
-    if (!st && f->frailty) {
+    if (!st && f->frailty && !spec) { /* new data: not needed */
         if (!opt->allow_frailty)
             st = derr(&c, RHAZ_EINVAL, f->frailty_pos, f->frailty_label,
                       "a frailty term is only available in Cox models");

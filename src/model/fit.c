@@ -29,6 +29,7 @@ void rhaz_fit_summary_free(rhaz_fit_summary *s)
         free(s->warnings[k]);
     free(s->warnings);
     rhaz_design_spec_free(s->design);
+    rhaz_design_spec_free(s->design_risk);
     free(s);
 }
 

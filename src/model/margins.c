@@ -31,6 +31,7 @@ typedef struct {
     int factor[MAXCOLS];     /* 1: read only through factors (discrete) */
     int numeric_use[MAXCOLS];/* 1: read by a numeric expression */
     long fvar[MAXCOLS];      /* a spec variable coding it as factor, or -1 */
+    const rhaz_design_spec *fsp[MAXCOLS]; /* the spec fvar refers to */
     double *num[MAXCOLS];    /* n values (numeric columns) */
     const char **str[MAXCOLS]; /* n values (text), borrowed */
     int *group;              /* n group ids */
@@ -60,8 +61,9 @@ static long frame_col(const frame *F, const char *name)
     return -1;
 }
 
-/* Collect the column names under node n (variable v of the spec). */
-static void collect(frame *F, const fnode *n, int in_factor, long v)
+/* Collect the column names under node n (variable v of spec sp). */
+static void collect(frame *F, const fnode *n, int in_factor, long v,
+                    const rhaz_design_spec *sp)
 {
     if (!n)
         return;
@@ -76,8 +78,10 @@ static void collect(frame *F, const fnode *n, int in_factor, long v)
         }
         if (c < 0)
             return;
-        if (in_factor)
+        if (in_factor) {
             F->fvar[c] = v;
+            F->fsp[c] = sp;
+        }
         else
             F->numeric_use[c] = 1;
         return;
@@ -85,15 +89,15 @@ static void collect(frame *F, const fnode *n, int in_factor, long v)
     case N_CALL:
         for (size_t k = 0; k < n->nargs; k++)
             if (!(strcmp(n->name, "ns") == 0 && k == 1))
-                collect(F, n->args[k], in_factor, v);
+                collect(F, n->args[k], in_factor, v, sp);
         return;
     case N_BIN:
-        collect(F, n->l, in_factor, v);
-        collect(F, n->r, in_factor, v);
+        collect(F, n->l, in_factor, v, sp);
+        collect(F, n->r, in_factor, v, sp);
         return;
     case N_NEG:
     case N_PAREN:
-        collect(F, n->l, in_factor, v);
+        collect(F, n->l, in_factor, v, sp);
         return;
     case N_NUM:
         return;
@@ -147,25 +151,48 @@ static rhaz_table *frame_table(const frame *F, long c, const double *numv,
     return t;
 }
 
-/* Model matrix of a counterfactual; every row must stay. */
-static rhaz_design *frame_design(const rhaz_design_spec *sp, const frame *F,
-                                 long c, const double *numv, const char *strv,
-                                 long c2, const double *numv2, const char *strv2,
-                                 const char *what, rhaz_error *err)
+/* Model matrices of a counterfactual, one per equation of the fit (a
+ * cure model has two); every row must stay. */
+typedef struct {
+    rhaz_design *d[PRED_NEQ];
+    const double *X[PRED_NEQ];
+} dset;
+
+static void dset_free(dset *D)
 {
-    rhaz_table *t = frame_table(F, c, numv, strv, c2, numv2, strv2, err);
+    for (size_t e = 0; e < PRED_NEQ; e++)
+        rhaz_design_free(D->d[e]);
+    memset(D, 0, sizeof *D);
+}
+
+static rhaz_status frame_dset(const rhaz_design_spec *const *sps, size_t neq,
+                              const frame *F, long c, const double *numv,
+                              const char *strv, const char *what, dset *D,
+                              rhaz_error *err)
+{
+    memset(D, 0, sizeof *D);
+    rhaz_table *t = frame_table(F, c, numv, strv, -1, NULL, NULL, err);
     if (!t)
-        return NULL;
-    rhaz_design *d = rhaz_design_spec_build(sp, t, err);
-    rhaz_table_free(t);
-    if (d && d->n != F->n) {
-        rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
-                       "%s: the formula is undefined at %zu of the %zu rows "
-                       "(e.g. log() of a value <= 0)", what, F->n - d->n, F->n);
-        rhaz_design_free(d);
-        return NULL;
+        return err->status;
+    for (size_t e = 0; e < neq; e++) {
+        rhaz_design *d = rhaz_design_spec_build(sps[e], t, err);
+        if (d && d->n != F->n) {
+            rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                           "%s: the formula is undefined at %zu of the %zu rows "
+                           "(e.g. log() of a value <= 0)", what, F->n - d->n, F->n);
+            rhaz_design_free(d);
+            d = NULL;
+        }
+        if (!d) {
+            rhaz_table_free(t);
+            dset_free(D);
+            return err->status;
+        }
+        D->d[e] = d;
+        D->X[e] = d->X;
     }
-    return d;
+    rhaz_table_free(t);
+    return RHAZ_OK;
 }
 
 /* ---------- results ---------- */
@@ -181,11 +208,7 @@ typedef struct {
 static rhaz_status emit(out_ctx *o, const char *term, const char *type,
                         const char *at, double est, const double *J)
 {
-    const pred_model *m = o->pm;
-    double v = 0;
-    for (size_t j = 0; j < m->p; j++)
-        for (size_t l = 0; l < m->p; l++)
-            v += J[j] * m->V[j * m->p + l] * J[l];
+    double v = pred_var(o->pm, J);
     if (o->M->n == o->cap) {
         size_t nc = o->cap ? 2 * o->cap : 16;
         rhaz_margin *nm = realloc(o->M->m, nc * sizeof *nm);
@@ -212,58 +235,64 @@ static rhaz_status emit(out_ctx *o, const char *term, const char *type,
     return RHAZ_OK;
 }
 
-/* Mean prediction over group g of design d and its gradient J. */
-static void mean_pred(const pred_model *m, const rhaz_design *d,
-                      const double *center, const frame *F, int g,
+/* Mean prediction over group g of the designs D and its gradient J (P). */
+static void mean_pred(const pred_model *m, const dset *D, const frame *F, int g,
                       double *est, double *J)
 {
-    size_t n = d->n, p = m->p, cnt = 0;
+    size_t n = F->n, cnt = 0;
     double s = 0;
-    memset(J, 0, p * sizeof *J);
+    memset(J, 0, m->P * sizeof *J);
     for (size_t i = 0; i < n; i++) {
         if (F->group[i] != g)
             continue;
-        double eta, var;
-        pred_row(m, d->X, n, i, center, &eta, &var);
-        s += m->lt->h(eta);
-        double dh = m->lt->dh(eta);
-        for (size_t j = 0; j < p; j++)
-            if (!m->aliased[j])
-                J[j] += dh * (d->X[j * n + i] - (center ? center[j] : 0));
+        double u[3], q, gr[3];
+        pred_u(m, D->X, n, i, u);
+        pred_q(m, u, &q, gr, NULL);
+        s += q;
+        pred_jacobian_add(m, D->X, n, i, gr, 1, J);
         cnt++;
     }
     *est = cnt ? s / (double)cnt : NAN;
-    for (size_t j = 0; j < p; j++)
+    for (size_t j = 0; j < m->P; j++)
         J[j] = cnt ? J[j] / (double)cnt : NAN;
 }
 
-/* Average derivative over group g: dX holds the n x p derivative of the
- * model-matrix rows with respect to the variable. */
-static void mean_deriv(const pred_model *m, const rhaz_design *d,
-                       const double *dX, const double *center, const frame *F,
-                       int g, double *est, double *J)
+/* Average derivative over group g: dX[e] holds the n x p[e] derivative of
+ * equation e's model-matrix rows with respect to the variable.  With
+ * a_e = (dx_e/dv)'b_e, the row's derivative is sum_e q_e a_e and its
+ * gradient sum_e sum_l q_el a_e du_l/dtheta + sum_e q_e d a_e/dtheta. */
+static void mean_deriv(const pred_model *m, const dset *D,
+                       const double *const *dX, const frame *F, int g,
+                       double *est, double *J)
 {
-    size_t n = d->n, p = m->p, cnt = 0;
+    size_t n = F->n, cnt = 0;
     double s = 0;
-    memset(J, 0, p * sizeof *J);
+    memset(J, 0, m->P * sizeof *J);
     for (size_t i = 0; i < n; i++) {
         if (F->group[i] != g)
             continue;
-        double eta, var, db = 0;
-        pred_row(m, d->X, n, i, center, &eta, &var);
-        for (size_t j = 0; j < p; j++)
-            if (!m->aliased[j])
-                db += dX[j * n + i] * m->b[j];
-        double h1 = m->lt->dh(eta), h2 = m->lt->d2h(eta);
-        s += h1 * db;
-        for (size_t j = 0; j < p; j++)
-            if (!m->aliased[j])
-                J[j] += h2 * db * (d->X[j * n + i] - (center ? center[j] : 0)) +
-                        h1 * dX[j * n + i];
+        double u[3], q, gr[3], H[9], a[3] = {0, 0, 0};
+        pred_u(m, D->X, n, i, u);
+        pred_q(m, u, &q, gr, H);
+        for (size_t e = 0; e < m->neq; e++)
+            for (size_t j = 0; j < m->p[e]; j++)
+                if (m->map[e][j] != PRED_NONE)
+                    a[e] += dX[e][j * n + i] * m->theta[m->map[e][j]];
+        double w[3];
+        for (int l = 0; l < 3; l++)
+            w[l] = H[0 * 3 + l] * a[0] + H[1 * 3 + l] * a[1];
+        s += gr[0] * a[0] + gr[1] * a[1];
+        /* sum_l w_l du_l/dtheta: the centred rows, as a prediction's */
+        pred_jacobian_add(m, D->X, n, i, w, 1, J);
+        /* sum_e q_e dx_e (derivatives of constants are 0: no centre) */
+        for (size_t e = 0; e < m->neq; e++)
+            for (size_t j = 0; j < m->p[e]; j++)
+                if (m->map[e][j] != PRED_NONE)
+                    J[m->map[e][j]] += gr[e] * dX[e][j * n + i];
         cnt++;
     }
     *est = cnt ? s / (double)cnt : NAN;
-    for (size_t j = 0; j < p; j++)
+    for (size_t j = 0; j < m->P; j++)
         J[j] = cnt ? J[j] / (double)cnt : NAN;
 }
 
@@ -287,13 +316,12 @@ static void at_free(at_spec *a)
     a->nvar = 0;
 }
 
-static int is_level(const rhaz_design_spec *sp, const frame *F, long c,
-                    const char *v)
+static int is_level(const frame *F, long c, const char *v)
 {
     long fv = F->fvar[c];
     if (fv < 0)
         return 1;
-    const dspec_var *s = &sp->vars[fv];
+    const dspec_var *s = &F->fsp[c]->vars[fv];
     for (size_t l = 0; l < s->nlev; l++)
         if (strcmp(s->levels[l], v) == 0)
             return 1;
@@ -301,8 +329,7 @@ static int is_level(const rhaz_design_spec *sp, const frame *F, long c,
 }
 
 static rhaz_status parse_at(const rhaz_margins_options *o, const frame *F,
-                            const rhaz_design_spec *sp, at_spec *a,
-                            rhaz_error *err)
+                            at_spec *a, rhaz_error *err)
 {
     memset(a, 0, sizeof *a);
     for (size_t k = 0; k < o->n_at; k++) {
@@ -341,11 +368,11 @@ static rhaz_status parse_at(const rhaz_margins_options *o, const frame *F,
                 return core_error_opt(err, RHAZ_EUSAGE, "at",
                                       "at %s: an empty value", name);
             if (F->factor[c] && F->fvar[c] >= 0) {
-                if (!is_level(sp, F, c, val))
+                if (!is_level(F, c, val))
                     return core_error_opt(
                         err, RHAZ_EUSAGE, "at",
                         "at %s=%s: '%s' is not a level of %s in the fit",
-                        name, val, val, sp->f->vars[F->fvar[c]].label);
+                        name, val, val, F->fsp[c]->f->vars[F->fvar[c]].label);
             } else {
                 char *end;
                 double x = strtod(val, &end);
@@ -362,9 +389,8 @@ static rhaz_status parse_at(const rhaz_margins_options *o, const frame *F,
 /* ---------- the computation ---------- */
 
 typedef struct {
-    const rhaz_design_spec *sp;
+    const rhaz_design_spec *const *sps; /* pm->neq specs */
     const pred_model *pm;
-    const double *center;
     out_ctx *out;
     rhaz_error *err;
 } mctx;
@@ -429,14 +455,15 @@ static void at_label(const frame *F, const at_spec *a, const size_t *choice,
 
 /* dydx of every variable in vars (frame columns) for frame G. */
 static rhaz_status do_dydx(mctx *x, const frame *G, const long *vars,
-                           size_t nv, const char *atlab_base,
-                           const at_spec *a, const size_t *choice)
+                           size_t nv, const at_spec *a, const size_t *choice)
 {
     rhaz_status st = RHAZ_OK;
-    size_t n = G->n, p = x->pm->p;
-    double *J = malloc((p ? p : 1) * sizeof *J), *J0 = malloc((p ? p : 1) * sizeof *J0);
+    const pred_model *pm = x->pm;
+    size_t n = G->n, P = pm->P, neq = pm->neq;
+    double *J = malloc((P ? P : 1) * sizeof *J), *J0 = malloc((P ? P : 1) * sizeof *J0);
     double *xs = malloc((n ? n : 1) * sizeof *xs), *hs = malloc((n ? n : 1) * sizeof *hs);
-    rhaz_design *d0 = NULL;
+    dset d0 = {0};
+    int have_d0 = 0;
     if (!J || !J0 || !xs || !hs) {
         st = rhaz_error_set(x->err, RHAZ_ENOMEM, NULL, 0, "out of memory");
         goto done;
@@ -448,37 +475,31 @@ static rhaz_status do_dydx(mctx *x, const frame *G, const long *vars,
         snprintf(what, sizeof what, "dydx %s", name);
         if (G->factor[c] && G->fvar[c] >= 0) {
             /* discrete change from the base level, per level */
-            const dspec_var *sv = &x->sp->vars[G->fvar[c]];
-            rhaz_design *db = frame_design(x->sp, G, c, NULL, sv->levels[0], -1,
-                                           NULL, NULL, what, x->err);
-            if (!db) {
-                st = x->err->status;
+            const dspec_var *sv = &G->fsp[c]->vars[G->fvar[c]];
+            dset db, dl;
+            if ((st = frame_dset(x->sps, neq, G, c, NULL, sv->levels[0], what, &db,
+                                 x->err)))
                 break;
-            }
             for (size_t l = 1; l < sv->nlev && !st; l++) {
-                rhaz_design *dl = frame_design(x->sp, G, c, NULL, sv->levels[l],
-                                               -1, NULL, NULL, what, x->err);
-                if (!dl) {
-                    st = x->err->status;
+                if ((st = frame_dset(x->sps, neq, G, c, NULL, sv->levels[l], what,
+                                     &dl, x->err)))
                     break;
-                }
                 char term[600];
                 snprintf(term, sizeof term, "%s:%s", name, sv->levels[l]);
                 for (size_t g = 0; g < G->ngroups && !st; g++) {
                     double e1, e0;
-                    mean_pred(x->pm, dl, x->center, G, (int)g, &e1, J);
-                    mean_pred(x->pm, db, x->center, G, (int)g, &e0, J0);
-                    for (size_t j = 0; j < p; j++)
+                    mean_pred(pm, &dl, G, (int)g, &e1, J);
+                    mean_pred(pm, &db, G, (int)g, &e0, J0);
+                    for (size_t j = 0; j < P; j++)
                         J[j] -= J0[j];
                     char at[800];
                     at_label(G, a, choice, G->glabel ? G->glabel[g] : NULL, at,
                              sizeof at);
-                    (void)atlab_base;
                     st = emit(x->out, term, "dydx", at, e1 - e0, J);
                 }
-                rhaz_design_free(dl);
+                dset_free(&dl);
             }
-            rhaz_design_free(db);
+            dset_free(&db);
             continue;
         }
         /* continuous: 5-point central difference of the model-matrix rows */
@@ -489,43 +510,45 @@ static rhaz_status do_dydx(mctx *x, const frame *G, const long *vars,
         for (size_t i = 0; i < n; i++)
             hs[i] = 1e-4 * (G->num[c][i] != 0 ? fabs(G->num[c][i]) : mabs);
         static const double steps[4] = {-2, -1, 1, 2};
-        rhaz_design *ds[4] = {0};
+        dset ds[4];
+        memset(ds, 0, sizeof ds);
         for (int s = 0; s < 4 && !st; s++) {
             for (size_t i = 0; i < n; i++)
                 xs[i] = G->num[c][i] + steps[s] * hs[i];
-            if (!(ds[s] = frame_design(x->sp, G, c, xs, NULL, -1, NULL, NULL, what,
-                                       x->err)))
-                st = x->err->status;
+            st = frame_dset(x->sps, neq, G, c, xs, NULL, what, &ds[s], x->err);
         }
-        if (!d0 && !st &&
-            !(d0 = frame_design(x->sp, G, -1, NULL, NULL, -1, NULL, NULL, what,
-                                x->err)))
-            st = x->err->status;
-        double *dX = st ? NULL : malloc((n && p ? n * p : 1) * sizeof *dX);
-        if (!st && !dX)
-            st = rhaz_error_set(x->err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        if (!have_d0 && !st) {
+            st = frame_dset(x->sps, neq, G, -1, NULL, NULL, what, &d0, x->err);
+            have_d0 = !st;
+        }
+        double *dX[PRED_NEQ] = {0};
+        for (size_t e = 0; e < neq && !st; e++)
+            if (!(dX[e] = malloc((n && pm->p[e] ? n * pm->p[e] : 1) * sizeof *dX[e])))
+                st = rhaz_error_set(x->err, RHAZ_ENOMEM, NULL, 0, "out of memory");
         if (!st) {
-            for (size_t j = 0; j < p; j++)
-                for (size_t i = 0; i < n; i++) {
-                    size_t q = j * n + i;
-                    dX[q] = (8 * (ds[2]->X[q] - ds[1]->X[q]) -
-                             (ds[3]->X[q] - ds[0]->X[q])) / (12 * hs[i]);
-                }
+            for (size_t e = 0; e < neq; e++)
+                for (size_t j = 0; j < pm->p[e]; j++)
+                    for (size_t i = 0; i < n; i++) {
+                        size_t q = j * n + i;
+                        dX[e][q] = (8 * (ds[2].X[e][q] - ds[1].X[e][q]) -
+                                    (ds[3].X[e][q] - ds[0].X[e][q])) / (12 * hs[i]);
+                    }
             for (size_t g = 0; g < G->ngroups && !st; g++) {
                 double e;
-                mean_deriv(x->pm, d0, dX, x->center, G, (int)g, &e, J);
+                mean_deriv(pm, &d0, (const double *const *)dX, G, (int)g, &e, J);
                 char at[800];
                 at_label(G, a, choice, G->glabel ? G->glabel[g] : NULL, at,
                          sizeof at);
                 st = emit(x->out, name, "dydx", at, e, J);
             }
         }
-        free(dX);
+        for (size_t e = 0; e < PRED_NEQ; e++)
+            free(dX[e]);
         for (int s = 0; s < 4; s++)
-            rhaz_design_free(ds[s]);
+            dset_free(&ds[s]);
     }
 done:
-    rhaz_design_free(d0);
+    dset_free(&d0);
     free(J);
     free(J0);
     free(xs);
@@ -632,15 +655,17 @@ void rhaz_margins_free(rhaz_margins *m)
 
 /* Build the frame: rows the fit used, columns the formula reads. */
 static rhaz_status frame_build(const rhaz_fit_summary *fit, const rhaz_table *data,
-                               const char *by, frame *F, rhaz_design **dfit,
-                               rhaz_error *err)
+                               const rhaz_design_spec *const *sps, size_t neq,
+                               const char *by, frame *F, rhaz_error *err)
 {
-    const rhaz_design_spec *sp = fit->design;
     memset(F, 0, sizeof *F);
-    for (size_t v = 0; v < sp->f->nvars; v++)
-        if (sp->vars[v].used)
-            collect(F, sp->f->vars[v].node,
-                    sp->vars[v].kind == RHAZ_DVAR_FACTOR, (long)v);
+    for (size_t e = 0; e < neq; e++) {
+        const rhaz_design_spec *sp = sps[e];
+        for (size_t v = 0; v < sp->f->nvars; v++)
+            if (sp->vars[v].used)
+                collect(F, sp->f->vars[v].node,
+                        sp->vars[v].kind == RHAZ_DVAR_FACTOR, (long)v, sp);
+    }
     for (size_t c = 0; c < F->ncol; c++) {
         if (F->numeric_use[c])
             F->factor[c] = 0;
@@ -655,11 +680,30 @@ static rhaz_status frame_build(const rhaz_fit_summary *fit, const rhaz_table *da
         }
         F->is_str[c] = rhaz_table_coltype(data, (size_t)j) == RHAZ_COL_STRING;
     }
-    /* the fit's rows: complete in every variable of the formula */
-    rhaz_design_options o = {.drop_intercept = sp->drop_intercept};
-    rhaz_design *d = rhaz_design_build(sp->f, data, &o, err);
+    /* the fit's rows: complete in every variable of the formula (of both
+     * equations of a cure model) */
+    rhaz_design_options o = {.drop_intercept = sps[0]->drop_intercept,
+                             .allow_frailty = 1}; /* a frailty Cox fit */
+    rhaz_design *d = rhaz_design_build(sps[0]->f, data, &o, err);
     if (!d)
         return err->status;
+    if (neq > 1) {
+        rhaz_design_options o1 = {.drop_intercept = sps[1]->drop_intercept};
+        rhaz_design *d1 = rhaz_design_build(sps[1]->f, data, &o1, err);
+        if (!d1) {
+            rhaz_design_free(d);
+            return err->status;
+        }
+        size_t k = 0, q = 0;
+        for (size_t i = 0; i < d->n; i++) { /* both ascending */
+            while (q < d1->n && d1->rows[q] < d->rows[i])
+                q++;
+            if (q < d1->n && d1->rows[q] == d->rows[i])
+                d->rows[k++] = d->rows[i];
+        }
+        d->n = k;
+        rhaz_design_free(d1);
+    }
     if (fit->n && d->n != fit->n) {
         const char *tn = rhaz_table_name(data);
         rhaz_error_set(err, RHAZ_EDATA, tn && *tn ? tn : NULL, 0,
@@ -740,7 +784,7 @@ static rhaz_status frame_build(const rhaz_fit_summary *fit, const rhaz_table *da
         F->glabel = lab;
         F->ngroups = ng;
     }
-    *dfit = d;
+    rhaz_design_free(d);
     return RHAZ_OK;
 oom:
     rhaz_design_free(d);
@@ -772,12 +816,12 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
         return NULL;
     }
     double level = opt->conf_level > 0 ? opt->conf_level : 0.95;
-    const rhaz_design_spec *sp = fit->design;
+    const rhaz_design_spec *sps[PRED_NEQ] = {fit->design, fit->design_risk};
     frame F;
-    rhaz_design *dfit = NULL, *d0 = NULL;
+    dset dfit = {0};
     pred_model pm = {0};
     at_spec at = {0};
-    double *center = NULL, *J = NULL, *J0 = NULL, *E0 = NULL;
+    double *J = NULL, *J0 = NULL, *E0 = NULL;
     long vars[MAXCOLS];
     size_t nvars = 0;
     rhaz_margins *M = calloc(1, sizeof *M);
@@ -788,7 +832,22 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
         rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
         return NULL;
     }
-    if ((st = frame_build(fit, data, opt->by, &F, &dfit, err)))
+    if ((st = pred_model_init(&pm, fit,
+                              opt->scale_set ? opt->scale : RHAZ_SCALE_DEFAULT,
+                              opt->time, err))) {
+        if (st == RHAZ_EUSAGE)
+            core_error_option(err, "scale");
+        goto done;
+    }
+    size_t neq = pm.neq;
+    if (neq > 1 && !sps[1]) {
+        st = rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                            "the cure fit has no \"design_risk\" (the at-risk "
+                            "equation's coding): refit it with this version "
+                            "of rhaz");
+        goto done;
+    }
+    if ((st = frame_build(fit, data, sps, neq, opt->by, &F, err)))
         goto done;
     /* the variables of dydx */
     if (opt->dydx) {
@@ -818,12 +877,12 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
         for (size_t k = 0; k < nvars; k++) {
             long c = vars[k];
             if (F.factor[c] && F.fvar[c] >= 0 &&
-                sp->f->vars[F.fvar[c]].node->kind == N_CALL &&
-                sp->f->vars[F.fvar[c]].node->args[0]->kind != N_NAME) {
+                F.fsp[c]->f->vars[F.fvar[c]].node->kind == N_CALL &&
+                F.fsp[c]->f->vars[F.fvar[c]].node->args[0]->kind != N_NAME) {
                 st = core_error_opt(err, RHAZ_EUSAGE, "dydx",
                                     "dydx %s: a factor of an expression "
                                     "(%s) has no level to set", F.name[c],
-                                    sp->f->vars[F.fvar[c]].label);
+                                    F.fsp[c]->f->vars[F.fvar[c]].label);
                 goto done;
             }
             if (!F.factor[c] && F.fvar[c] >= 0) {
@@ -839,39 +898,43 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
             }
         }
     }
-    if ((st = parse_at(opt, &F, sp, &at, err)))
+    if ((st = parse_at(opt, &F, &at, err)))
         goto done;
-    /* coefficients in the order of the design's columns */
-    if ((st = pred_model_init(&pm, fit, dfit->colnames, dfit->p, err)))
+    /* the equations' columns on the fit's rows, matched to the coefficients */
+    if ((st = frame_dset(sps, neq, &F, -1, NULL, NULL, "margins", &dfit, err)))
+        goto done;
+    for (size_t e = 0; e < neq && !st; e++)
+        st = pred_model_map(&pm, fit, e, dfit.d[e]->colnames, dfit.d[e]->p, err);
+    if (st)
         goto done;
     out.pm = &pm;
-    int cox = pm.lt->link == PRED_EXP;
-    if (cox) { /* lp scale: identity link, centred at the column means */
-        pm.lt = pred_link_of(PRED_IDENTITY);
-        if (!(center = calloc(dfit->p ? dfit->p : 1, sizeof *center))) {
+    if (pm.fam == PF_COX) { /* Cox: x'b - xbar'b, xbar the column means */
+        size_t p0 = dfit.d[0]->p, n0 = dfit.d[0]->n;
+        if (!(pm.center[0] = calloc(p0 ? p0 : 1, sizeof *pm.center[0]))) {
             st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
             goto done;
         }
-        for (size_t j = 0; j < dfit->p; j++) {
+        for (size_t j = 0; j < p0; j++) {
             double s = 0;
-            for (size_t i = 0; i < dfit->n; i++)
-                s += dfit->X[j * dfit->n + i];
-            center[j] = s / (double)dfit->n;
+            for (size_t i = 0; i < n0; i++)
+                s += dfit.d[0]->X[j * n0 + i];
+            pm.center[0][j] = s / (double)n0;
         }
     }
+    char scale_lab[128];
+    pred_scale_label(&pm, scale_lab, sizeof scale_lab);
     M->n_obs = F.n;
     M->conf_level = level;
     M->model = core_strdup(fit->model ? fit->model : "");
     M->vce = core_strdup(fit->vce_label ? fit->vce_label : "");
-    M->scale = core_strdup(cox ? "linear predictor (x'b - mean x'b)"
-                               : "probability");
+    M->scale = core_strdup(scale_lab);
     if (!M->model || !M->vce || !M->scale) {
         st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
         goto done;
     }
     if (opt->atmeans && (st = frame_means(&F, err)))
         goto done;
-    size_t p = pm.p, G = F.ngroups;
+    size_t p = pm.P, G = F.ngroups;
     J = malloc((p ? p : 1) * sizeof *J);
     J0 = malloc((p ? p : 1) * G * sizeof *J0);
     E0 = malloc((G ? G : 1) * sizeof *E0);
@@ -879,7 +942,7 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
         st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
         goto done;
     }
-    mctx x = {.sp = sp, .pm = &pm, .center = center, .out = &out, .err = err};
+    mctx x = {.sps = sps, .pm = &pm, .out = &out, .err = err};
     /* every combination of the at values (one setting when none) */
     size_t choice[MAXAT] = {0}, nset = 1;
     for (size_t k = 0; k < at.nvar; k++)
@@ -897,21 +960,19 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
             break;
         }
         if (opt->dydx) {
-            st = do_dydx(&x, &Gf, vars, nvars, NULL, &at, choice);
+            st = do_dydx(&x, &Gf, vars, nvars, &at, choice);
         } else {
             char what[64];
             snprintf(what, sizeof what, "margins");
-            rhaz_design *ds = frame_design(sp, &Gf, -1, NULL, NULL, -1, NULL, NULL,
-                                           what, err);
-            if (!ds)
-                st = err->status;
+            dset ds = {0};
+            st = frame_dset(sps, neq, &Gf, -1, NULL, NULL, what, &ds, err);
             char slab[800];
             at_label(&Gf, &at, choice, NULL, slab, sizeof slab);
             if (s == 0)
                 snprintf(first_lab, sizeof first_lab, "%s", slab);
             for (size_t g = 0; g < G && !st; g++) {
                 double e;
-                mean_pred(&pm, ds, center, &Gf, (int)g, &e, J);
+                mean_pred(&pm, &ds, &Gf, (int)g, &e, J);
                 char lab[900];
                 at_label(&Gf, &at, choice, F.glabel ? F.glabel[g] : NULL, lab,
                          sizeof lab);
@@ -923,7 +984,7 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
                 }
             }
             /* first differences against the first setting, stored after */
-            rhaz_design_free(ds);
+            dset_free(&ds);
         }
         frame_at_free(&Gf);
     }
@@ -945,15 +1006,13 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
                 frame_at_free(&Gf);
                 break;
             }
-            rhaz_design *ds = frame_design(sp, &Gf, -1, NULL, NULL, -1, NULL, NULL,
-                                           "margins", err);
-            if (!ds) {
-                st = err->status;
+            dset ds;
+            if ((st = frame_dset(sps, neq, &Gf, -1, NULL, NULL, "margins", &ds, err))) {
                 frame_at_free(&Gf);
                 break;
             }
             double e;
-            mean_pred(&pm, ds, center, &Gf, (int)g, &e, J);
+            mean_pred(&pm, &ds, &Gf, (int)g, &e, J);
             for (size_t j = 0; j < p; j++)
                 J[j] -= J0[g * p + j];
             char slab[800], term[1700];
@@ -961,19 +1020,17 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
             snprintf(term, sizeof term, "%s - %s", slab, first_lab);
             st = emit(&out, term, "difference",
                       F.glabel ? F.glabel[g] : "", e - E0[g], J);
-            rhaz_design_free(ds);
+            dset_free(&ds);
             frame_at_free(&Gf);
         }
     }
 done:
     at_free(&at);
-    free(center);
     free(J);
     free(J0);
     free(E0);
     pred_model_clear(&pm);
-    rhaz_design_free(d0);
-    rhaz_design_free(dfit);
+    dset_free(&dfit);
     frame_free(&F);
     if (st) {
         rhaz_margins_free(M);

@@ -149,6 +149,8 @@ rhaz_fit_summary *rhaz_fit_pool(const rhaz_fit_summary *const *fits, size_t m,
             goto oom;
     if (f0->design && !(s->design = rhaz_design_spec_copy(f0->design)))
         goto oom;
+    if (f0->design_risk && !(s->design_risk = rhaz_design_spec_copy(f0->design_risk)))
+        goto oom;
     free(W);
     free(B);
     free(q);

@@ -391,6 +391,9 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
     json_object *dj = get(root, "design");
     if (dj && !(s->design = design_of_json(dj, name, err)))
         goto fail;
+    json_object *dr = get(root, "design_risk");
+    if (dr && !(s->design_risk = design_of_json(dr, name, err)))
+        goto fail;
     goto done;
 oom:
     rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory");

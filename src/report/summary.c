@@ -225,11 +225,11 @@ static void write_csv(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_op
  * fit's rows were coded (read back by rhaz_fit_summary_parse_json):
  * {"formula", "drop_intercept", "variables": [{"variable", "kind",
  * "levels" | "knots"}]}. */
-static void design_to_json(json_object *root, const rhaz_design_spec *sp,
-                           int *oom)
+static void design_to_json(json_object *root, const char *key,
+                           const rhaz_design_spec *sp, int *oom)
 {
     static const char *kinds[] = {"numeric", "factor", "cubic", "ns"};
-    json_object *d = core_json_child(root, "design", 0, oom);
+    json_object *d = core_json_child(root, key, 0, oom);
     core_json_str(d, "formula", rhaz_design_spec_formula(sp), oom);
     core_json_bool(d, "drop_intercept", rhaz_design_spec_drop_intercept(sp), oom);
     json_object *vs = core_json_child(d, "variables", 1, oom);
@@ -331,7 +331,9 @@ json_object *rhaz_fit_summary_to_json(const rhaz_fit_summary *s,
     for (size_t k = 0; k < s->n_warnings && !oom; k++)
         core_json_str(w, NULL, s->warnings[k], &oom);
     if (s->design && !oom)
-        design_to_json(root, s->design, &oom);
+        design_to_json(root, "design", s->design, &oom);
+    if (s->design_risk && !oom) /* cure: the at-risk equation */
+        design_to_json(root, "design_risk", s->design_risk, &oom);
     if (oom) {
         json_object_put(root);
         rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");

@@ -151,7 +151,7 @@ cure_fit <- function(d, dist, xcovs, zcovs, cluster = NULL, g0 = 0) {
     th2 <- th + 0.05 * seq_along(th) / length(th)
     stopifnot(abs(sp_lnl(th2, y, X, Z, dist) - ev_at(th2)$ll) < 1e-12 * abs(e$ll))
     list(coef = th, se = sqrt(diag(V)), loglik = e$ll, base = base_ll(b0),
-         iter = it)
+         iter = it, V = V)
 }
 
 vals <- list()
