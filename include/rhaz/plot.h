@@ -19,6 +19,7 @@
 #include "core.h"
 #include "data.h"
 #include "fit.h"
+#include "predict.h"
 #include "table.h"
 
 #ifdef __cplusplus
@@ -207,6 +208,18 @@ rhaz_status rhaz_plot_add_zph_fit(rhaz_plot *p, const rhaz_table *panel,
 rhaz_status rhaz_plot_add_predict(rhaz_plot *p, const rhaz_fit_summary *fit,
                                   const rhaz_table *panel, const char *vary,
                                   const char *at, rhaz_error *err);
+/* The same on a chosen scale (po->scale, po->time; rhaz_fit_predict_data
+ * in rhaz/predict.h gives the scales of each family).  Parametric
+ * survival and cure models always go this way (default: median time;
+ * cure: probability at risk), through the fit's stored design; the band
+ * is the delta-method 95% interval on the log scale for positive
+ * quantities (median, hazard, relative hazard), on the logit scale for
+ * probabilities, on the identity for linear predictors.  po NULL: the
+ * family's default scale. */
+rhaz_status rhaz_plot_add_predict_scale(rhaz_plot *p, const rhaz_fit_summary *fit,
+                                        const rhaz_table *panel, const char *vary,
+                                        const char *at, const rhaz_predict_options *po,
+                                        rhaz_error *err);
 /* The series as CSV: group,x,y,lower,upper (coef: group,term,estimate,
  * conf_low,conf_high; zph: term,time,residual), the numbers drawn. */
 rhaz_status rhaz_plot_write_csv(const rhaz_plot *p, FILE *fp, rhaz_error *err);

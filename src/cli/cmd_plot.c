@@ -38,6 +38,10 @@ static const char help[] =
     "                   --formula 'Surv(...) ~ TERMS + strata(s)' PANEL\n"
     "  predict        prediction across one covariate with a 95% band\n"
     "                   --fit FIT.json --vary VAR [--at VAR=VALUE,...] PANEL\n"
+    "                   [--predict lp|response|median|hazard|atrisk] [--time T]\n"
+    "                   (default: probability; Cox, clogit: hazard ratio vs\n"
+    "                   the mean; parametric: median time; cure: probability\n"
+    "                   at risk; hazard: at --time T; see 'rhaz margins --help')\n"
     "  density        regional ratification density by year\n"
     "                   PANEL (one treaty, or --treaty KEY)\n"
     "  zph            scaled Schoenfeld residuals with a spline smooth\n"
@@ -88,7 +92,8 @@ typedef struct {
     int nformats;
     rhaz_plot_options po;
     const char *input, *data, *treaty, *labels;
-    const char *treaties, *data_dir, *formula, *vary, *at, *terms;
+    const char *treaties, *data_dir, *formula, *vary, *at, *terms, *predict;
+    double time;
     cli_strv fitv;
     const char **fits;
     int nfits;
@@ -131,6 +136,9 @@ static const cli_option options[] = {
     {"formula", CLI_STR, O(formula), .key = "formula"},
     {"vary", CLI_STR, O(vary), .key = "vary"},
     {"at", CLI_STR, O(at), .key = "at"},
+    {"predict", CLI_STR, O(predict), .key = "predict"},
+    {"time", CLI_DOUBLE, O(time), .key = "time", .min = 0, .max = 1e300,
+     .flags = CLI_OPEN_MIN},
     {"survival", CLI_FLAG, O(survival), .key = "survival"},
     {"terms", CLI_STR, O(terms), .key = "terms"},
     {.name = NULL}};
@@ -323,7 +331,17 @@ static rhaz_status load_series(rhaz_plot *p, plot_args *a, rhaz_error *err)
             break;
         case RHAZ_PLOT_ZPH: st = rhaz_plot_add_zph_fit(p, t, a->formula, err); break;
         case RHAZ_PLOT_PREDICT:
-            st = rhaz_plot_add_predict(p, fit, t, a->vary, a->at, err);
+            {
+                rhaz_predict_options po = {.scale = RHAZ_SCALE_DEFAULT, .time = a->time};
+                if (a->predict && rhaz_predict_scale_parse(a->predict, &po.scale)) {
+                    st = rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
+                                        "predict %s: not one of lp, response, median, "
+                                        "hazard, atrisk", a->predict);
+                    snprintf(err->option, sizeof err->option, "predict");
+                    break;
+                }
+                st = rhaz_plot_add_predict_scale(p, fit, t, a->vary, a->at, &po, err);
+            }
             if (st && !err->file[0] && err->status == RHAZ_EPARSE)
                 snprintf(err->file, sizeof err->file, "%s", fitpath);
             break;

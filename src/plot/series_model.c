@@ -448,10 +448,128 @@ fail:
     return NULL;
 }
 
+/* Parametric and cure models, or any model on an explicit scale: the
+ * prediction on the scale asked (rhaz_fit_predict_data, rows coded by
+ * the fit's stored design), the band on the log scale for positive
+ * quantities (median, hazard, relative hazard), the logit scale for
+ * probabilities and the identity for linear predictors. */
+static rhaz_status predict_scale(rhaz_plot *p, const rhaz_fit_summary *fit,
+                                 const rhaz_table *panel, const char *vary,
+                                 const char *at, const rhaz_predict_options *po,
+                                 rhaz_error *err)
+{
+    if (!fit->design)
+        return rhaz_error_set(err, RHAZ_EPARSE, NULL, 0,
+                              "the fit has no \"design\" (how its rows were "
+                              "coded): refit it with this version of rhaz");
+    rhaz_status st = RHAZ_OK;
+    rhaz_design *d0 = rhaz_design_spec_build(fit->design, panel, err), *d1 = NULL;
+    rhaz_table *grid_t = NULL;
+    double *buf = NULL;
+    if (!d0)
+        return err->status;
+    if (fit->design_risk) { /* cure: rows complete in both equations */
+        if (!(d1 = rhaz_design_spec_build(fit->design_risk, panel, err))) {
+            st = err->status;
+            goto done;
+        }
+        size_t k = 0, q = 0;
+        for (size_t i = 0; i < d0->n; i++) {
+            while (q < d1->n && d1->rows[q] < d0->rows[i])
+                q++;
+            if (q < d1->n && d1->rows[q] == d0->rows[i])
+                d0->rows[k++] = d0->rows[i];
+        }
+        d0->n = k;
+    }
+    size_t g = 0;
+    double grid[PREDICT_NGRID + 1];
+    if (!(grid_t = predict_grid(panel, d0->rows, d0->n, vary, at, &g, grid, err))) {
+        st = err->status;
+        goto done;
+    }
+    if (!(buf = malloc(6 * (g + 1) * sizeof *buf))) {
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    double *x = buf, *y = buf + (g + 1), *lo = buf + 2 * (g + 1),
+           *hi = buf + 3 * (g + 1), *pr = buf + 4 * (g + 1), *se = buf + 5 * (g + 1);
+    if ((st = rhaz_fit_predict_data(fit, grid_t, po, pr, se, err)))
+        goto done;
+    rhaz_predict_scale sc = po->scale;
+    const char *mod = fit->model ? fit->model : "";
+    rhaz_surv_dist sd;
+    int cure = strcmp(mod, "cure") == 0;
+    int cox = strcmp(mod, "cox") == 0 || strcmp(mod, "clogit") == 0;
+    int surv = rhaz_surv_dist_parse(mod, &sd) == RHAZ_OK;
+    int glm = !cure && !cox && !surv;
+    if (sc == RHAZ_SCALE_DEFAULT)
+        sc = cure ? RHAZ_SCALE_ATRISK : glm ? RHAZ_SCALE_RESPONSE
+             : cox ? RHAZ_SCALE_LINK : RHAZ_SCALE_MEDIAN;
+    int prob = sc == RHAZ_SCALE_ATRISK || (glm && sc == RHAZ_SCALE_RESPONSE);
+    int pos = !prob && sc != RHAZ_SCALE_LINK;
+    const double z = 1.959963984540054;
+    for (size_t r = 0; r < g; r++) {
+        x[r] = grid[r];
+        y[r] = pr[r];
+        if (pos && pr[r] > 0) { /* log scale */
+            double s = se[r] / pr[r];
+            lo[r] = pr[r] * exp(-z * s), hi[r] = pr[r] * exp(z * s);
+        } else if (prob && pr[r] > 0 && pr[r] < 1) { /* logit scale */
+            double l = log(pr[r] / (1 - pr[r])), s = se[r] / (pr[r] * (1 - pr[r]));
+            lo[r] = 1 / (1 + exp(-(l - z * s))), hi[r] = 1 / (1 + exp(-(l + z * s)));
+        } else
+            lo[r] = pr[r] - z * se[r], hi[r] = pr[r] + z * se[r];
+    }
+    rhaz_plot_series s = {.label = "", .n = g, .x = x, .y = y, .lower = lo,
+                          .upper = hi, .coef_var = NAN};
+    if ((st = rhaz_plot_add(p, &s, err)))
+        goto done;
+    char ylab[96];
+    switch (sc) {
+    case RHAZ_SCALE_MEDIAN:
+        snprintf(ylab, sizeof ylab, "%s", cure ? "Median time (spells at risk)"
+                                               : "Predicted median time");
+        break;
+    case RHAZ_SCALE_HAZARD:
+        snprintf(ylab, sizeof ylab, "%s at t = %g", cure ? "Population hazard" : "Hazard",
+                 po->time);
+        break;
+    case RHAZ_SCALE_ATRISK: snprintf(ylab, sizeof ylab, "Probability at risk"); break;
+    case RHAZ_SCALE_RESPONSE:
+        snprintf(ylab, sizeof ylab, "%s", glm ? "Predicted probability per year"
+                                              : "Relative hazard exp(x'b)");
+        break;
+    default: snprintf(ylab, sizeof ylab, "Linear predictor"); break;
+    }
+    st = rhaz_plot_set_default_labels(p, vary, ylab, err);
+done:
+    free(buf);
+    rhaz_table_free(grid_t);
+    rhaz_design_free(d0);
+    rhaz_design_free(d1);
+    return st;
+}
+
 rhaz_status rhaz_plot_add_predict(rhaz_plot *p, const rhaz_fit_summary *fit,
                                   const rhaz_table *panel, const char *vary,
                                   const char *at, rhaz_error *err)
 {
+    return rhaz_plot_add_predict_scale(p, fit, panel, vary, at, NULL, err);
+}
+
+rhaz_status rhaz_plot_add_predict_scale(rhaz_plot *p, const rhaz_fit_summary *fit,
+                                        const rhaz_table *panel, const char *vary,
+                                        const char *at, const rhaz_predict_options *po,
+                                        rhaz_error *err)
+{
+    rhaz_surv_dist sd;
+    if ((po && po->scale != RHAZ_SCALE_DEFAULT) ||
+        (fit->model && (strcmp(fit->model, "cure") == 0 ||
+                        rhaz_surv_dist_parse(fit->model, &sd) == RHAZ_OK))) {
+        rhaz_predict_options p0 = {.scale = RHAZ_SCALE_DEFAULT};
+        return predict_scale(p, fit, panel, vary, at, po ? po : &p0, err);
+    }
     rhaz_status st = RHAZ_OK;
     rhaz_formula *fm = NULL;
     rhaz_table *grid_t = NULL;
@@ -463,9 +581,11 @@ rhaz_status rhaz_plot_add_predict(rhaz_plot *p, const rhaz_fit_summary *fit,
     if (!fit->vcov)
         return rhaz_error_set(err, RHAZ_EPARSE, NULL, 0,
                               "no \"vcov\" in the fit: no interval");
-    int cox = fit->model && strcmp(fit->model, "cox") == 0;
+    int cox = fit->model && (strcmp(fit->model, "cox") == 0 ||
+                             strcmp(fit->model, "clogit") == 0);
     rhaz_design_options dopt = {0};
     dopt.drop_intercept = cox;
+    dopt.allow_frailty = 1; /* a frailty Cox fit */
     /* the fitting rows: their levels, knots, means and modes */
     if (!(fm = rhaz_formula_parse(fit->formula, err)) ||
         !(d0 = rhaz_design_build(fm, panel, &dopt, err))) {
