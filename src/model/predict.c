@@ -62,8 +62,8 @@ rhaz_status pred_family_of(const rhaz_fit_summary *fit, pred_family *fam,
     else if (fit->model && rhaz_surv_dist_parse(fit->model, &d) == RHAZ_OK)
         *fam = PF_SURV;
     else if (!fit->model || !*fit->model || is(fit->model, "logit") ||
-             is(fit->model, "cloglog") || is(fit->model, "firth"))
-        *fam = PF_GLM;
+             is(fit->model, "cloglog") || strncmp(fit->model, "firth", 5) == 0)
+        *fam = PF_GLM; /* "firth-logit" as glm_fit names a Firth fit */
     else
         return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
                               "predictions of a '%s' model are not implemented",
