@@ -64,6 +64,49 @@ static void test_quoting(void)
     rhaz_table_free(t);
 }
 
+/* Lines without quotes are cut at the delimiter by table.c, the others
+ * parsed by libcsv: both must give the same fields (spaces and tabs
+ * around a field trimmed, blank lines skipped, CRLF) and line numbers. */
+static void test_plain_lines(void)
+{
+    T_SECTION("plain and quoted lines alike");
+    rhaz_error err;
+    const char *in = "a, b ,c\r\n 1 ,\tx y\t,\r\n\r\n  \t\n\"2\",\" x y\",\"\"\n"
+                     "3,\"two\nlines\",4\n5 , z,6";
+    rhaz_table *t = rd(in, NULL, &err);
+    T_CHECK(t != NULL, "parse failed: %s", err.msg);
+    if (!t)
+        return;
+    T_EQ_STR(rhaz_table_colname(t, 1), "b", "header field trimmed");
+    T_EQ_INT(rhaz_table_nrow(t), 4, "blank lines skipped");
+    T_REL(rhaz_table_num(t, 0)[0], 1, 0, "plain ' 1 ' is 1");
+    T_REL(rhaz_table_num(t, 0)[1], 2, 0, "quoted \"2\" is 2");
+    T_EQ_STR(rhaz_table_str(t, 1, 0), "x y", "plain field trimmed, inner space kept");
+    T_EQ_STR(rhaz_table_str(t, 1, 1), " x y", "quoted field keeps its spaces");
+    T_CHECK(isnan(rhaz_table_num(t, 2)[0]) && isnan(rhaz_table_num(t, 2)[1]),
+            "empty last fields missing (plain and quoted)");
+    T_EQ_STR(rhaz_table_str(t, 1, 3), "z", "last line without newline");
+    T_REL(rhaz_table_num(t, 2)[3], 6, 0, "last field of the file");
+    T_EQ_INT(rhaz_table_line(t, 0), 2, "line of row 0");
+    T_EQ_INT(rhaz_table_line(t, 1), 5, "line after blank lines");
+    T_EQ_INT(rhaz_table_line(t, 2), 7, "a record ends on its last line");
+    T_EQ_INT(rhaz_table_line(t, 3), 8, "line after a multi-line record");
+    T_EQ_INT(rhaz_table_line(t, 4), 0, "no line past the rows");
+    rhaz_table_free(t);
+    rhaz_csv_options o = {.delim = '\t'};
+    t = rd("a\tb\n \t1\n", &o, &err);
+    T_CHECK(t != NULL, "tab-delimited: %s", err.msg);
+    if (t) {
+        T_CHECK(isnan(rhaz_table_num(t, 0)[0]), "a tab delimiter is not trimmed");
+        T_REL(rhaz_table_num(t, 1)[0], 1, 0, "second field");
+        rhaz_table_free(t);
+    }
+    t = rd("a,b\n1,2\n3\n", NULL, &err);
+    T_CHECK(t == NULL && err.line == 3 && strstr(err.msg, "ragged row"),
+            "ragged plain line named: %s", err.msg);
+    rhaz_table_free(t);
+}
+
 static void test_late_flip(void)
 {
     T_SECTION("late flip");
@@ -375,6 +418,7 @@ int main(void)
     test_regressions();
     test_basic();
     test_quoting();
+    test_plain_lines();
     test_late_flip();
     test_numbers();
     test_options();

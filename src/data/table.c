@@ -66,7 +66,12 @@ struct rhaz_table {
     size_t src_len;   /* bytes being parsed (bounds the hint) */
     size_t nrow, ncol, rowcap, colcap;
     column *cols;
-    long *lines;
+    /* input lines, kept sparse: row i is on line i + delta of the last
+     * break at or before it (one break per blank line or multi-line
+     * record, not one number per row) */
+    size_t *brk_row;
+    long *brk_delta;
+    size_t nbrk, brkcap;
     strmap names; /* column name -> index */
 };
 
@@ -88,7 +93,8 @@ void rhaz_table_free(rhaz_table *t)
     for (size_t j = 0; j < t->ncol; j++)
         column_free(&t->cols[j]);
     free(t->cols);
-    free(t->lines);
+    free(t->brk_row);
+    free(t->brk_delta);
     strmap_free(&t->names);
     free(t->name);
     free(t);
@@ -154,10 +160,6 @@ static int ensure_rows(rhaz_table *t, size_t need)
     size_t nc = t->rowcap ? t->rowcap : (hint > 1024 ? hint : 1024);
     while (nc < need)
         nc *= 2;
-    long *l = realloc(t->lines, nc * sizeof *l);
-    if (!l)
-        return -1;
-    t->lines = l;
     for (size_t j = 0; j < t->ncol; j++) {
         column *c = &t->cols[j];
         if (c->type == RHAZ_COL_NUMERIC) {
@@ -202,7 +204,7 @@ static const double pow10tab[23] = {
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 /* Parse a complete decimal number (optional sign, digits, optional
- * fraction, optional exponent; no inf/nan/hex).  s is NUL-terminated.
+ * fraction, optional exponent; no inf/nan/hex): the len bytes at s.
  * Returns 1 and sets *out on success, 2 if the number overflows a double,
  * 0 if s is not a number. */
 static int parse_number(const char *s, size_t len, double *out)
@@ -260,10 +262,20 @@ static int parse_number(const char *s, size_t len, double *out)
         *out = neg ? -v : v;
         return 1;
     }
+    /* strtod needs the number NUL-terminated (a field may be a piece of
+     * the input); a valid number this long is rare */
+    char sb[128], *tmp = len < sizeof sb ? sb : malloc(len + 1);
+    if (!tmp)
+        return 0;
+    memcpy(tmp, s, len);
+    tmp[len] = '\0';
     errno = 0;
     char *end;
-    double v = strtod(s, &end);
-    if (end != s + len)
+    double v = strtod(tmp, &end);
+    int whole = end == tmp + len;
+    if (tmp != sb)
+        free(tmp);
+    if (!whole)
         return 0;
     if (!isfinite(v))
         return 2;
@@ -627,10 +639,71 @@ static void on_record(int term, void *vp)
              "ragged row: %s fields where the header has %s", a, b);
         return;
     }
-    t->lines[t->nrow] = p->line;
+    long delta = p->line - (long)t->nrow;
+    if (!t->nbrk || t->brk_delta[t->nbrk - 1] != delta) {
+        if (t->nbrk == t->brkcap) {
+            size_t nc = t->brkcap ? 2 * t->brkcap : 16;
+            size_t *r = realloc(t->brk_row, nc * sizeof *r);
+            if (r)
+                t->brk_row = r;
+            long *d = r ? realloc(t->brk_delta, nc * sizeof *d) : NULL;
+            if (!d) {
+                fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
+                return;
+            }
+            t->brk_delta = d;
+            t->brkcap = nc;
+        }
+        t->brk_row[t->nbrk] = t->nrow;
+        t->brk_delta[t->nbrk++] = delta;
+    }
     t->nrow++;
     p->record++;
     p->field = 0;
+}
+
+/* libcsv's state between records (its ROW_NOT_BEGUN; csv.h does not name
+ * the states) */
+#define LIBCSV_ROW_NOT_BEGUN 0
+
+/* A line that libcsv would read as plain fields: no quote character, no
+ * carriage return but one just before the newline, and not blank (libcsv
+ * skips a line of spaces and tabs).  Such a line is cut at the delimiter
+ * here and its fields handed to the same callbacks, with libcsv's
+ * trimming of spaces and tabs (other than the delimiter) around an
+ * unquoted field; every other line, and any line while libcsv is inside
+ * a record (a quoted field spanning lines), goes to libcsv.  libcsv
+ * decides all quoting; this only spares it copying plain fields byte by
+ * byte.  s: the line without its newline.  Returns 0 if the line is not
+ * plain (nothing was called). */
+static int plain_line(parse_ctx *p, const char *s, size_t n)
+{
+    if (n && s[n - 1] == '\r')
+        n--;
+    if (memchr(s, '"', n) || memchr(s, '\r', n))
+        return 0;
+    char d = p->delim;
+#define TRIM_SPACE(ch) (((ch) == ' ' || (ch) == '\t') && (ch) != d)
+    size_t i = 0;
+    while (i < n && TRIM_SPACE(s[i]))
+        i++;
+    if (i == n)
+        return 0; /* blank: libcsv skips it */
+    for (size_t a = 0;;) {
+        const char *e = memchr(s + a, d, n - a);
+        size_t b = e ? (size_t)(e - s) : n, q = b;
+        while (a < q && TRIM_SPACE(s[a]))
+            a++;
+        while (q > a && TRIM_SPACE(s[q - 1]))
+            q--;
+        on_field((void *)(s + a), q - a, p);
+        if (!e)
+            break;
+        a = b + 1;
+    }
+#undef TRIM_SPACE
+    on_record('\n', p);
+    return 1;
 }
 
 static rhaz_table *parse_pass(const char *buf, size_t len, parse_ctx *p,
@@ -664,6 +737,13 @@ static rhaz_table *parse_pass(const char *buf, size_t len, parse_ctx *p,
     while (pos < len && !p->failed) {
         const char *nl = memchr(buf + pos, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - (buf + pos)) + 1 : len - pos;
+        if (cp.pstate == LIBCSV_ROW_NOT_BEGUN &&
+            plain_line(p, buf + pos, nl ? n - 1 : n)) {
+            pos += n;
+            if (nl)
+                p->line++;
+            continue;
+        }
         /* a long line goes in 1 MiB pieces, so that an overlong field
          * fails as soon as it passes the cap, not when it ends */
         for (size_t off = 0; off < n && !p->failed;) {
@@ -1088,7 +1168,17 @@ int rhaz_table_is_missing(const rhaz_table *t, size_t j, size_t i)
 
 long rhaz_table_line(const rhaz_table *t, size_t i)
 {
-    return t->lines && i < t->nrow ? t->lines[i] : 0;
+    if (!t->nbrk || i >= t->nrow)
+        return 0;
+    size_t lo = 0, hi = t->nbrk; /* the last break at or before row i */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->brk_row[mid] <= i)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (long)i + t->brk_delta[lo];
 }
 
 /* ---------- building ---------- */
