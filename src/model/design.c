@@ -27,6 +27,9 @@ typedef struct {
     const char *label;
     /* V_NUM: val (n_total, then compacted to n); V_MATRIX: ncol columns */
     double *val;
+    /* the values read: val, or a numeric column of the table itself when
+     * the variable is one (no copy; val NULL until rows must be dropped) */
+    const double *ro;
     size_t ncol;
     /* V_FACTOR: per-row source, then codes */
     long strcol;      /* string column index, or -1 (then val holds numbers) */
@@ -223,11 +226,54 @@ static rhaz_status eval_num(ctx *c, const fnode *n, double *out)
     return derr(c, RHAZ_EPARSE, n->pos, NULL, "unsupported expression");
 }
 
+/* A numeric table column named by n (alone, in parentheses or in I()),
+ * or NULL. */
+static const double *column_of(ctx *c, const fnode *n)
+{
+    while (n->kind == N_PAREN || (n->kind == N_CALL && strcmp(n->name, "I") == 0 &&
+                                  n->nargs == 1))
+        n = n->kind == N_PAREN ? n->l : n->args[0];
+    if (n->kind != N_NAME)
+        return NULL;
+    long j = rhaz_table_find(c->t, n->name);
+    return j < 0 ? NULL : rhaz_table_num(c->t, (size_t)j);
+}
+
+/* The values of n on every row into v: the table's column itself when n
+ * names a numeric column, else evaluated into v->val. */
+static rhaz_status eval_values(ctx *c, const fnode *n, dvar *v)
+{
+    if ((v->ro = column_of(c, n)))
+        return RHAZ_OK;
+    if (!(v->val = malloc((c->n ? c->n : 1) * sizeof *v->val)))
+        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
+    v->ro = v->val;
+    return eval_num(c, n, v->val);
+}
+
 /* ---------- factor levels ---------- */
 
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static uint64_t hash_double(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    b ^= b >> 33;
+    b *= UINT64_C(0xff51afd7ed558ccd);
+    return b ^ (b >> 33);
+}
+
+/* qsort of level ids by their values (code_factor; one design at a time
+ * per thread) */
+static _Thread_local const double *sort_u;
+static int cmp_by_value(const void *a, const void *b)
+{
+    double x = sort_u[*(const size_t *)a], y = sort_u[*(const size_t *)b];
     return (x > y) - (x < y);
 }
 
@@ -247,50 +293,88 @@ static rhaz_status code_factor(ctx *c, const char *label, long strcol,
     char **levels = NULL;
     size_t nlev = 0;
     if (strcol < 0) {
-        size_t m = 0;
-        double *u = malloc((N ? N : 1) * sizeof *u);
-        if (!u)
-            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
-        for (size_t i = 0; i < N; i++)
-            if (used[i])
-                u[m++] = val[i];
-        qsort(u, m, sizeof *u, cmp_double);
-        size_t k = 0;
-        for (size_t i = 0; i < m; i++)
-            if (k == 0 || u[i] != u[k - 1])
-                u[k++] = u[i];
-        nlev = k;
-        levels = calloc(nlev ? nlev : 1, sizeof *levels);
-        if (!levels) {
-            free(u);
-            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
-        }
-        for (size_t l = 0; l < nlev; l++) {
-            char buf[64];
-            core_format_r(u[l], buf, sizeof buf);
-            if (!(levels[l] = core_strdup(buf))) {
-                for (size_t q = 0; q < l; q++)
-                    free(levels[q]);
-                free(levels);
-                free(u);
-                return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
-            }
-        }
-        for (size_t i = 0; i < N; i++) {
+        /* distinct values by hashing (ids by first appearance, kept in
+         * code), then only the levels sorted and the ids mapped to ranks */
+        size_t nu = 0, hcap = 1024;
+        double *u = NULL;
+        size_t *ord = NULL;
+        int *h = NULL, *rank = NULL;
+        rhaz_status st = RHAZ_OK;
+        if (!(h = malloc(hcap * sizeof *h)) || !(u = malloc(hcap / 2 * sizeof *u)))
+            st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        for (size_t q = 0; !st && q < hcap; q++)
+            h[q] = -1;
+        for (size_t i = 0; i < N && !st; i++) {
             code[i] = -1;
             if (!used[i])
                 continue;
-            size_t lo = 0, hi = nlev;
-            while (hi - lo > 1) {
-                size_t mid = (lo + hi) / 2;
-                if (u[mid] <= val[i])
-                    lo = mid;
-                else
-                    hi = mid;
+            double x = val[i] == 0 ? 0.0 : val[i]; /* -0 and 0: one level */
+            size_t q = hash_double(x) & (hcap - 1);
+            while (h[q] >= 0 && memcmp(&u[h[q]], &x, sizeof x) != 0)
+                q = (q + 1) & (hcap - 1);
+            if (h[q] < 0) {
+                if (2 * (nu + 1) > hcap) { /* grow to keep the load <= 1/2 */
+                    size_t nc = 2 * hcap;
+                    int *nh = malloc(nc * sizeof *nh);
+                    double *nw = nh ? realloc(u, nc / 2 * sizeof *nw) : NULL;
+                    if (!nw) {
+                        free(nh);
+                        st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                        break;
+                    }
+                    u = nw;
+                    for (size_t r = 0; r < nc; r++)
+                        nh[r] = -1;
+                    for (size_t id = 0; id < nu; id++) {
+                        size_t r = hash_double(u[id]) & (nc - 1);
+                        while (nh[r] >= 0)
+                            r = (r + 1) & (nc - 1);
+                        nh[r] = (int)id;
+                    }
+                    free(h);
+                    h = nh;
+                    hcap = nc;
+                    q = hash_double(x) & (hcap - 1);
+                    while (h[q] >= 0)
+                        q = (q + 1) & (hcap - 1);
+                }
+                u[nu] = x;
+                h[q] = (int)nu++;
             }
-            code[i] = (int)lo;
+            code[i] = h[q];
+        }
+        free(h);
+        nlev = nu;
+        if (!st && (!(ord = malloc((nu ? nu : 1) * sizeof *ord)) ||
+                    !(rank = malloc((nu ? nu : 1) * sizeof *rank)) ||
+                    !(levels = calloc(nu ? nu : 1, sizeof *levels))))
+            st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        if (!st) {
+            sort_u = u;
+            for (size_t l = 0; l < nu; l++)
+                ord[l] = l;
+            qsort(ord, nu, sizeof *ord, cmp_by_value);
+            for (size_t l = 0; l < nu && !st; l++) {
+                char buf[64];
+                rank[ord[l]] = (int)l;
+                core_format_r(u[ord[l]], buf, sizeof buf);
+                if (!(levels[l] = core_strdup(buf)))
+                    st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            }
+            for (size_t i = 0; i < N && !st; i++)
+                if (code[i] >= 0)
+                    code[i] = rank[code[i]];
         }
         free(u);
+        free(ord);
+        free(rank);
+        if (st) {
+            if (levels)
+                for (size_t l = 0; l < nu; l++)
+                    free(levels[l]);
+            free(levels);
+            return st;
+        }
     } else {
         /* first-seen ids through the string map, then ranks in sorted order */
         strmap tab = {0};
@@ -480,9 +564,7 @@ static rhaz_status eval_var(ctx *c, const fnode *n, const char *label, dvar *v)
                 v->strcol = j;
         }
         if (v->strcol < 0) {
-            if (!(v->val = malloc((N ? N : 1) * sizeof *v->val)))
-                return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
-            rhaz_status st = eval_num(c, src, v->val);
+            rhaz_status st = eval_values(c, src, v);
             if (st)
                 return st;
         }
@@ -515,6 +597,7 @@ static rhaz_status eval_var(ctx *c, const fnode *n, const char *label, dvar *v)
         v->ncol = df;
         double *x = malloc((N ? N : 1) * sizeof *x);
         v->val = malloc((N ? N : 1) * df * sizeof *v->val);
+        v->ro = v->val;
         if (!x || !v->val) {
             free(x);
             return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
@@ -533,9 +616,7 @@ static rhaz_status eval_var(ctx *c, const fnode *n, const char *label, dvar *v)
     }
     v->kind = V_NUM;
     v->ncol = 1;
-    if (!(v->val = malloc((N ? N : 1) * sizeof *v->val)))
-        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
-    return eval_num(c, n, v->val);
+    return eval_values(c, n, v);
 }
 
 /* Mark rows where the variable is missing; remember (in *allmiss) the
@@ -556,7 +637,7 @@ static void mark_missing(ctx *c, const dvar *v, unsigned char *used,
         for (size_t i = 0; i < N; i++) {
             int miss = 0;
             for (size_t q = 0; q < k; q++)
-                miss |= isnan(v->val[q * N + i]) != 0;
+                miss |= isnan(v->ro[q * N + i]) != 0;
             present += !miss;
             if (miss)
                 used[i] = 0;
@@ -593,7 +674,7 @@ static rhaz_status code_factor_frozen(ctx *c, dvar *v, const dspec_var *sv,
         if (v->strcol >= 0) {
             s = rhaz_table_str(c->t, (size_t)v->strcol, i);
         } else {
-            core_format_r(v->val[i], buf, sizeof buf);
+            core_format_r(v->ro[i], buf, sizeof buf);
             s = buf;
         }
         size_t lo = 0, hi = sv->nlev; /* levels are sorted as coded */
@@ -629,7 +710,7 @@ static int dvar_missing(const ctx *c, const dvar *v, size_t i)
         return rhaz_table_is_missing(c->t, (size_t)v->strcol, i);
     size_t k = v->kind == V_MATRIX ? v->ncol : 1;
     for (size_t q = 0; q < k; q++)
-        if (isnan(v->val[q * c->n + i]))
+        if (isnan(v->ro[q * c->n + i]))
             return 1;
     return 0;
 }
@@ -649,12 +730,22 @@ static rhaz_status finish_var(ctx *c, dvar *v, const unsigned char *used,
         return RHAZ_OK;
     }
     if (v->kind == V_FACTOR) {
-        rhaz_status st = code_factor(c, v->label, v->strcol, v->val, used, v->code,
+        rhaz_status st = code_factor(c, v->label, v->strcol, v->ro, used, v->code,
                                      &v->levels, &v->nlev);
         if (st)
             return st;
         for (size_t i = 0; i < n; i++)
             v->code[i] = v->code[rows[i]];
+        return RHAZ_OK;
+    }
+    if (!v->val) { /* the table's column: copied only when rows are dropped */
+        if (n == N)
+            return RHAZ_OK;
+        if (!(v->val = malloc((n ? n : 1) * sizeof *v->val)))
+            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
+        for (size_t i = 0; i < n; i++)
+            v->val[i] = v->ro[rows[i]];
+        v->ro = v->val;
         return RHAZ_OK;
     }
     size_t k = v->kind == V_MATRIX ? v->ncol : 1;
@@ -958,10 +1049,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
             yv[k].kind = V_NUM;
             yv[k].ncol = 1;
             yv[k].label = f->lhs_label;
-            if (!(yv[k].val = malloc((N ? N : 1) * sizeof(double))))
-                st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
-            else
-                st = eval_num(&c, a, yv[k].val);
+            st = eval_values(&c, a, &yv[k]);
             if (!st)
                 mark_missing(&c, &yv[k], used, &allmiss);
         }
@@ -978,10 +1066,8 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
                                 "weights: no column '%s'", opt->weights);
         if (j < 0 && err) /* what: the column, so a caller can tell which option */
             snprintf(err->what, sizeof err->what, "%s", opt->weights);
-        else if (!(wv.val = malloc((N ? N : 1) * sizeof(double))))
-            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
         else
-            st = eval_num(&c, &wnode, wv.val);
+            st = eval_values(&c, &wnode, &wv);
         if (!st)
             mark_missing(&c, &wv, used, &allmiss);
     }
@@ -1150,11 +1236,18 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
             goto fail;
         }
         for (size_t k = 0; k < ny; k++)
-            memcpy(d->y + k * n, yv[k].val, n * sizeof(double));
+            memcpy(d->y + k * n, yv[k].ro, n * sizeof(double));
     }
     if (have_w) {
-        d->weights = wv.val;
-        wv.val = NULL;
+        if (wv.val) {
+            d->weights = wv.val;
+            wv.val = NULL;
+        } else if ((d->weights = malloc((n ? n : 1) * sizeof *d->weights)))
+            memcpy(d->weights, wv.ro, n * sizeof *d->weights);
+        else {
+            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
+            goto fail;
+        }
         for (size_t i = 0; i < n; i++)
             if (!(d->weights[i] >= 0) || isinf(d->weights[i])) {
                 st = rhaz_error_set(err, RHAZ_EDATA, rhaz_table_name(t),
@@ -1281,7 +1374,10 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
             goto fail;
         }
     }
-    d->X = alloc_matrix(n * p);
+    /* with drop_intercept the coding has an intercept that X never
+     * holds: column j of the coding is column j - x0 of X */
+    size_t x0 = opt->drop_intercept ? 1 : 0;
+    d->X = alloc_matrix(n * (p - x0));
     d->colnames = calloc(p ? p : 1, sizeof *d->colnames);
     d->assign = calloc(p ? p : 1, sizeof *d->assign);
     d->term_labels = calloc(f->nterms ? f->nterms : 1, sizeof *d->term_labels);
@@ -1302,7 +1398,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
         }
     size_t j = 0;
     if (f->intercept || opt->drop_intercept) {
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n && !x0; i++)
             d->X[i] = 1.0;
         d->colnames[0] = core_strdup("(Intercept)");
         d->assign[0] = 0;
@@ -1358,7 +1454,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
             for (size_t i = 0; i < n; i++) {
                 long lv = (long)cs[0].v->code[i] - (long)first[0];
                 if (lv >= 0)
-                    d->X[(j + (size_t)lv) * n + i] = 1.0;
+                    d->X[(j - x0 + (size_t)lv) * n + i] = 1.0;
             }
         }
         for (size_t col = 0; col < m; col++, j++) {
@@ -1375,7 +1471,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
             }
             if (nc == 1 && cs[0].v->kind == V_FACTOR)
                 continue;
-            double *x = d->X + j * n;
+            double *x = d->X + (j - x0) * n;
             for (size_t i = 0; i < n; i++)
                 x[i] = 1.0;
             for (size_t q = 0; q < nc; q++) {
@@ -1386,7 +1482,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
                         if (v->code[i] != lev)
                             x[i] = 0.0;
                 } else {
-                    const double *src = v->val + (v->kind == V_MATRIX ? cs[q].sub * n : 0);
+                    const double *src = v->ro + (v->kind == V_MATRIX ? cs[q].sub * n : 0);
                     for (size_t i = 0; i < n; i++)
                         x[i] *= src[i];
                 }
@@ -1411,7 +1507,6 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
     }
     if (!st && opt->drop_intercept && d->intercept) {
         free(d->colnames[0]);
-        memmove(d->X, d->X + n, (p - 1) * n * sizeof *d->X);
         memmove(d->colnames, d->colnames + 1, (p - 1) * sizeof *d->colnames);
         memmove(d->assign, d->assign + 1, (p - 1) * sizeof *d->assign);
         for (size_t b = 0; b < d->n_blocks; b++)
