@@ -174,6 +174,48 @@ static void test_options(const rhaz_table *data)
     rhaz_formula_free(f);
 }
 
+/* rhaz_design_build_take gives the design rhaz_design_build gives, and
+ * frees the numeric columns it read in place (not the others, nor the
+ * lines). */
+static void test_take(const rhaz_table *data)
+{
+    T_SECTION("design taking the table's columns");
+    rhaz_error err;
+    rhaz_table *own = rhaz_table_read(FIX, NULL, &err);
+    rhaz_formula *f = rhaz_formula_parse(
+        "Surv(t, y) ~ dem + factor(oecd) + dem:mig + log(density) + strata(region)", &err);
+    rhaz_design_options o = {.weights = "w", .cluster = "state", .drop_intercept = 1};
+    rhaz_design *a = f ? rhaz_design_build(f, data, &o, &err) : NULL;
+    rhaz_design *b = f && own ? rhaz_design_build_take(f, own, &o, &err) : NULL;
+    T_CHECK(a && b, "built: %s", err.msg);
+    if (a && b) {
+        T_CHECK(a->n == b->n && a->p == b->p && a->n < a->n_total, "same rows and columns, "
+                "rows dropped (%zu of %zu)", b->n, b->n_total);
+        T_CHECK(!memcmp(a->X, b->X, a->n * a->p * sizeof *a->X), "same X");
+        T_CHECK(!memcmp(a->y, b->y, a->n * a->ny * sizeof *a->y), "same y");
+        T_CHECK(!memcmp(a->weights, b->weights, a->n * sizeof *a->weights), "same weights");
+        T_CHECK(!memcmp(a->strata, b->strata, a->n * sizeof *a->strata), "same strata");
+        T_CHECK(!memcmp(a->cluster, b->cluster, a->n * sizeof *a->cluster), "same clusters");
+        /* (density is read through log(): a copy, its column stays) */
+        const char *gone[] = {"t", "y", "dem", "mig", "w", "oecd"};
+        int ok = 1;
+        for (size_t k = 0; k < sizeof gone / sizeof *gone; k++)
+            ok &= rhaz_table_num(own, (size_t)rhaz_table_find(own, gone[k])) == NULL;
+        T_CHECK(ok, "the columns read are released");
+        T_CHECK(rhaz_table_num(own, (size_t)rhaz_table_find(own, "year")) != NULL,
+                "a column not in the formula stays");
+        T_EQ_STR(rhaz_table_str(own, 0, 0), "S01", "text columns stay");
+        T_EQ_INT(rhaz_table_line(own, b->rows[b->n - 1]),
+                 rhaz_table_line(data, a->rows[a->n - 1]), "line numbers stay");
+        T_CHECK(rhaz_table_is_missing(own, (size_t)rhaz_table_find(own, "t"), 0),
+                "a released cell reads as missing");
+    }
+    rhaz_design_free(a);
+    rhaz_design_free(b);
+    rhaz_formula_free(f);
+    rhaz_table_free(own);
+}
+
 /* Fuzzer findings: a huge power was converted to int (UB), and a*b*c*...
  * doubles the terms with every factor. */
 static void test_limits(void)
@@ -310,6 +352,7 @@ int main(void)
     test_terms();
     test_design_errors(data);
     test_options(data);
+    test_take(data);
     test_limits();
     test_many_strata();
     test_quantile7();

@@ -107,6 +107,55 @@ static void test_plain_lines(void)
     rhaz_table_free(t);
 }
 
+/* rhaz_table_read gives the parsed part of a large file back as it goes
+ * (every 8 MiB): the rows after that are read right, and a column that
+ * turns text after 8 MiB of numbers (a second pass) reads the file again. */
+static void test_large_file(void)
+{
+    T_SECTION("large file");
+    const char *path = t_tmp("large.csv");
+    FILE *fp = fopen(path, "w");
+    T_CHECK(fp != NULL, "create %s", path);
+    if (!fp)
+        return;
+    const size_t rows = 1200000; /* ~13 MB */
+    fputs("a,b\n", fp);
+    for (size_t i = 0; i < rows; i++)
+        fprintf(fp, "%zu,%zu.5\n", i, i % 97);
+    fclose(fp);
+    rhaz_error err;
+    rhaz_table *t = rhaz_table_read(path, NULL, &err);
+    T_CHECK(t != NULL, "read: %s", err.msg);
+    if (t) {
+        const double *a = rhaz_table_num(t, 0), *b = rhaz_table_num(t, 1);
+        int ok = rhaz_table_nrow(t) == rows;
+        for (size_t i = 0; ok && i < rows; i++)
+            ok = a[i] == (double)i && b[i] == (double)(i % 97) + 0.5;
+        T_CHECK(ok, "every row read (%zu)", rhaz_table_nrow(t));
+        T_EQ_INT(rhaz_table_line(t, rows - 1), (long)rows + 1, "line of the last row");
+        rhaz_table_free(t);
+    }
+    fp = fopen(path, "a");
+    if (fp) {
+        fputs("7,n/a\n", fp);
+        fclose(fp);
+    }
+    rhaz_csv_options o = {.mixed_as_text = 1};
+    t = rhaz_table_read(path, &o, &err);
+    T_CHECK(t != NULL, "read again: %s", err.msg);
+    if (t) {
+        T_EQ_INT(rhaz_table_coltype(t, 1), RHAZ_COL_STRING, "b turned text at the end");
+        T_EQ_STR(rhaz_table_str(t, 1, 0), "0.5", "first cell's text (second pass)");
+        char want[32];
+        snprintf(want, sizeof want, "%zu.5", (rows - 1) % 97);
+        T_EQ_STR(rhaz_table_str(t, 1, rows - 1), want, "a late cell's text");
+        T_EQ_STR(rhaz_table_str(t, 1, rows), "n/a", "the text cell");
+        T_REL(rhaz_table_num(t, 0)[rows - 1], (double)(rows - 1), 0, "a after the flip");
+        rhaz_table_free(t);
+    }
+    remove(path);
+}
+
 static void test_late_flip(void)
 {
     T_SECTION("late flip");
@@ -419,6 +468,7 @@ int main(void)
     test_basic();
     test_quoting();
     test_plain_lines();
+    test_large_file();
     test_late_flip();
     test_numbers();
     test_options();

@@ -167,6 +167,16 @@ typedef struct {
 rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
                                const rhaz_design_options *opt,
                                rhaz_error *err);
+/* As rhaz_design_build, but each numeric column of t that a variable is
+ * (a name, not an expression such as log(x)) is released
+ * (rhaz_table_release_num) as soon as the design has what it needs of it,
+ * so that the table and the design are not both held whole.  t keeps its
+ * names, text columns and line numbers (rhaz_table_line still names the
+ * input line of d->rows[i]) and is still the caller's to free; after a
+ * failure some of its columns may be gone. */
+rhaz_design *rhaz_design_build_take(const rhaz_formula *f, rhaz_table *t,
+                                    const rhaz_design_options *opt,
+                                    rhaz_error *err);
 void rhaz_design_free(rhaz_design *d); /* accepts NULL */
 
 /* ---- New data: coding other rows as the design coded its own ---------

@@ -92,6 +92,11 @@ int rhaz_table_is_missing(const rhaz_table *t, size_t j, size_t i);
 /* Source line (1-based, of the end of the record) of data row i; 0 if
  * the table was built in memory. */
 long rhaz_table_line(const rhaz_table *t, size_t i);
+/* Free the values of numeric column j (a reader done with it, e.g.
+ * rhaz_design_build_take); the column keeps its name and type, its cells
+ * read as missing and rhaz_table_num returns NULL.  Other columns and the
+ * line numbers stay. */
+void rhaz_table_release_num(rhaz_table *t, size_t j);
 
 /* Building tables in memory.  Columns must all have nrow entries; the
  * first column added fixes nrow.  Data are copied. */

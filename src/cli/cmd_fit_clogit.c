@@ -121,7 +121,7 @@ static int run(void *p, cli_err *err)
     }
     rhaz_design_options dopt = {0};
     dopt.drop_intercept = 1;
-    if (!(d = rhaz_design_build(f, t, &dopt, &err->e))) {
+    if (!(d = rhaz_design_build_take(f, t, &dopt, &err->e))) {
         rc = cli_err_lib(err, "formula");
         goto done;
     }

@@ -435,7 +435,7 @@ static int run(void *p, cli_err *err)
     dopt.cluster = a->cluster;
     dopt.drop_intercept = 1;
     dopt.allow_frailty = 1;
-    if (!(d = rhaz_design_build(fm, t, &dopt, &err->e))) {
+    if (!(d = rhaz_design_build_take(fm, t, &dopt, &err->e))) {
         const char *w = err->e.what;
         rc = cli_err_lib(err, a->weights && !strcmp(w, a->weights)   ? "weights"
                               : a->cluster && !strcmp(w, a->cluster) ? "cluster"

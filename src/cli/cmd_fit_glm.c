@@ -202,7 +202,7 @@ static int run(void *p, cli_err *err)
     rhaz_design_options dopt = {.weights = o->weights, .cluster = o->cluster,
                                  .allow_two_way = 1,
                                  .sparse_indicators = !o->firth};
-    if (!(d = rhaz_design_build(f, t, &dopt, &err->e))) {
+    if (!(d = rhaz_design_build_take(f, t, &dopt, &err->e))) {
         rc = cli_err_lib(err, design_option(&err->e, o));
         goto done;
     }

@@ -23,6 +23,7 @@
  */
 #include "rhaz.h"
 #include "core/util.h"
+#include "data/table_int.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -33,7 +34,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define NOSTR SIZE_MAX
 
@@ -385,6 +388,8 @@ typedef struct {
     char delim;
     rhaz_error *err;
     int failed;
+    int drop_input;   /* give the parsed input's pages back (see drop_behind) */
+    int dropped;      /* ... and some were: no second pass over this input */
 } parse_ctx;
 
 /* A number in the decimal convention of the read. */
@@ -706,6 +711,29 @@ static int plain_line(parse_ctx *p, const char *s, size_t n)
     return 1;
 }
 
+/* rhaz_table_read's buffer is the whole file and is not read again once
+ * parsed: its pages up to pos (from the line after the header, which the
+ * delimiter hint reads after a failure) go back to the system every
+ * 8 MiB, so that the file and the table it turns into are not both held
+ * whole.  Only with p->drop_input. */
+static void drop_behind(parse_ctx *p, const char *buf, size_t keep, size_t *from,
+                        size_t pos)
+{
+    const size_t step = (size_t)8 << 20;
+    if (!p->drop_input || pos < keep || pos - (*from > keep ? *from : keep) < step)
+        return;
+    long pg = sysconf(_SC_PAGESIZE);
+    if (pg <= 0)
+        return;
+    uintptr_t a = (uintptr_t)(buf + (*from > keep ? *from : keep));
+    uintptr_t e = (uintptr_t)(buf + pos);
+    a = (a + (uintptr_t)pg - 1) / (uintptr_t)pg * (uintptr_t)pg;
+    e = e / (uintptr_t)pg * (uintptr_t)pg;
+    if (e > a && madvise((void *)a, e - a, MADV_DONTNEED) == 0)
+        p->dropped = 1;
+    *from = pos;
+}
+
 static rhaz_table *parse_pass(const char *buf, size_t len, parse_ctx *p,
                               const rhaz_table *types)
 {
@@ -733,8 +761,11 @@ static rhaz_table *parse_pass(const char *buf, size_t len, parse_ctx *p,
     /* libcsv grows a field by blk_size bytes at a time (128 by default:
      * quadratic copying for a long field) */
     csv_set_blk_size(&cp, (size_t)64 << 10);
-    size_t pos = 0;
+    size_t pos = 0, from = 0;
+    const char *nl1 = memchr(buf, '\n', len);
+    size_t keep = nl1 ? (size_t)(nl1 - buf) + 1 : len;
     while (pos < len && !p->failed) {
+        drop_behind(p, buf, keep, &from, pos);
         const char *nl = memchr(buf + pos, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - (buf + pos)) + 1 : len - pos;
         if (cp.pstate == LIBCSV_ROW_NOT_BEGUN &&
@@ -958,8 +989,9 @@ static char *to_utf8(const char *buf, size_t len, const char *charset,
     return out;
 }
 
-rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
-                                const rhaz_csv_options *opt, rhaz_error *err)
+static rhaz_table *read_mem(const char *in, size_t len, const char *name,
+                            const rhaz_csv_options *opt, int drop, int *again,
+                            rhaz_error *err)
 {
     rhaz_error_clear(err);
     if (!name)
@@ -1057,7 +1089,8 @@ rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
             i += n;
         }
     }
-    parse_ctx p = {.opt = opt, .name = name, .err = err, .pass = 1};
+    parse_ctx p = {.opt = opt, .name = name, .err = err, .pass = 1,
+                   .drop_input = drop && !conv};
     p.max_field = opt && opt->max_field ? opt->max_field : (size_t)1 << 20;
     p.max_cols = opt && opt->max_cols ? opt->max_cols : 100000;
     p.decimal = opt && opt->decimal == ',' ? ',' : '.';
@@ -1100,6 +1133,13 @@ rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
         rhaz_table_free(t);
         t = NULL;
     }
+    if (t && p.late_flip && p.dropped) {
+        /* the input is gone: the caller reads it again */
+        rhaz_table_free(t);
+        free(conv);
+        *again = 1;
+        return NULL;
+    }
     if (t && p.late_flip) {
         p.pass = 2;
         p.late_flip = 0;
@@ -1114,6 +1154,21 @@ rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
     }
     free(conv);
     return t;
+}
+
+rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
+                                const rhaz_csv_options *opt, rhaz_error *err)
+{
+    int again = 0;
+    return read_mem(in, len, name, opt, 0, &again, err);
+}
+
+rhaz_table *rhaz_table_read_csv_(char *buf, size_t len, const char *name,
+                                 const rhaz_csv_options *opt, int *again,
+                                 rhaz_error *err)
+{
+    *again = 0;
+    return read_mem(buf, len, name, opt, 1, again, err);
 }
 
 /* ---------- access ---------- */
@@ -1162,8 +1217,16 @@ int rhaz_table_is_missing(const rhaz_table *t, size_t j, size_t i)
 {
     const column *c = &t->cols[j];
     if (c->type == RHAZ_COL_NUMERIC)
-        return isnan(c->num[i]);
+        return !c->num || isnan(c->num[i]);
     return c->off[i] == NOSTR;
+}
+
+void rhaz_table_release_num(rhaz_table *t, size_t j)
+{
+    if (t && j < t->ncol && t->cols[j].type == RHAZ_COL_NUMERIC) {
+        free(t->cols[j].num);
+        t->cols[j].num = NULL;
+    }
 }
 
 long rhaz_table_line(const rhaz_table *t, size_t i)
@@ -1336,7 +1399,7 @@ rhaz_status rhaz_table_write_fp(const rhaz_table *t, FILE *fp, rhaz_error *err)
             if (j)
                 rb_put(&r, ",", 1);
             if (c->type == RHAZ_COL_NUMERIC) {
-                rhaz_format_double(c->num[i], num, sizeof num);
+                rhaz_format_double(c->num ? c->num[i] : NAN, num, sizeof num);
                 rb_put(&r, num, strlen(num));
             } else if (c->off[i] != NOSTR) {
                 rb_field(&r, c->arena + c->off[i]);
@@ -1391,7 +1454,7 @@ rhaz_status rhaz_table_summarise(const rhaz_table *t, size_t j,
         double mean = 0, m2 = 0;
         size_t n = 0;
         for (size_t i = 0; i < t->nrow; i++) {
-            double x = c->num[i];
+            double x = c->num ? c->num[i] : NAN;
             if (isnan(x)) {
                 out->missing++;
                 continue;

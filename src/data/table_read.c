@@ -3,6 +3,7 @@
  * (table.c).  It stands above both readers, so neither calls the other. */
 #include "rhaz.h"
 #include "core/util.h"
+#include "data/table_int.h"
 
 #include <stdlib.h>
 
@@ -17,7 +18,14 @@ rhaz_table *rhaz_table_read(const char *path, const rhaz_csv_options *opt,
     size_t len;
     if (core_read_file(path, maxb, "file", &buf, &len, err))
         return NULL;
-    rhaz_table *t = rhaz_table_read_mem(buf, len, path, opt, err);
+    int again = 0;
+    rhaz_table *t = rhaz_table_read_csv_(buf, len, path, opt, &again, err);
     free(buf);
+    if (again) { /* a second pass: the first gave the input back */
+        if (core_read_file(path, maxb, "file", &buf, &len, err))
+            return NULL;
+        t = rhaz_table_read_mem(buf, len, path, opt, err);
+        free(buf);
+    }
     return t;
 }

@@ -50,6 +50,10 @@ typedef struct {
      * variable vi come from spec instead of the rows */
     const rhaz_design_spec *spec;
     long vi;           /* formula variable being evaluated, or -1 */
+    /* rhaz_design_build_take: the table (modifiable), and per column the
+     * variables still reading it in place; a column goes when none does */
+    rhaz_table *take;
+    unsigned *refs;
 } ctx;
 
 /* the table's file, for an error about its header (NULL: none known) */
@@ -249,6 +253,28 @@ static rhaz_status eval_values(ctx *c, const fnode *n, dvar *v)
         return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
     v->ro = v->val;
     return eval_num(c, n, v->val);
+}
+
+/* The table column a borrowed v->ro is, or -1. */
+static long column_index(const ctx *c, const double *ro)
+{
+    for (size_t j = 0; ro && j < rhaz_table_ncol(c->t); j++)
+        if (rhaz_table_num(c->t, j) == ro)
+            return (long)j;
+    return -1;
+}
+
+/* Variable v no longer reads the table in place (it has what it needs):
+ * with rhaz_design_build_take the column is released once no variable
+ * reads it. */
+static void let_go(ctx *c, dvar *v)
+{
+    if (v->val || !v->ro)
+        return;
+    long j = c->refs ? column_index(c, v->ro) : -1;
+    if (j >= 0 && c->refs[j] && --c->refs[j] == 0)
+        rhaz_table_release_num(c->take, (size_t)j);
+    v->ro = NULL;
 }
 
 /* ---------- factor levels ---------- */
@@ -734,6 +760,7 @@ static rhaz_status finish_var(ctx *c, dvar *v, const unsigned char *used,
                                      &v->levels, &v->nlev);
         if (st)
             return st;
+        let_go(c, v);
         for (size_t i = 0; i < n; i++)
             v->code[i] = v->code[rows[i]];
         return RHAZ_OK;
@@ -741,11 +768,14 @@ static rhaz_status finish_var(ctx *c, dvar *v, const unsigned char *used,
     if (!v->val) { /* the table's column: copied only when rows are dropped */
         if (n == N)
             return RHAZ_OK;
-        if (!(v->val = malloc((n ? n : 1) * sizeof *v->val)))
+        double *x = malloc((n ? n : 1) * sizeof *x);
+        if (!x)
             return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
         for (size_t i = 0; i < n; i++)
-            v->val[i] = v->ro[rows[i]];
-        v->ro = v->val;
+            x[i] = v->ro[rows[i]];
+        let_go(c, v);
+        v->val = x;
+        v->ro = x;
         return RHAZ_OK;
     }
     size_t k = v->kind == V_MATRIX ? v->ncol : 1;
@@ -977,7 +1007,7 @@ static rhaz_design_spec *spec_of_vars(const rhaz_formula *f, int drop_intercept,
  * coded with the spec's levels and knots. */
 static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
                                  const rhaz_design_options *opt,
-                                 const rhaz_design_spec *spec,
+                                 const rhaz_design_spec *spec, rhaz_table *take,
                                  rhaz_error *err)
 {
     rhaz_error_clear(err);
@@ -986,7 +1016,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
         opt = &o0;
     size_t N = rhaz_table_nrow(t);
     ctx c = {.t = t, .n = N, .err = err, .ftext = f->text, .spec = spec,
-             .vi = -1};
+             .vi = -1, .take = take};
     rhaz_status st = RHAZ_OK;
     rhaz_design *d = calloc(1, sizeof *d);
     size_t nv = f->nvars, ny = 0, ns = spec ? 0 : f->nstrata;
@@ -1175,6 +1205,30 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
                 snprintf(err->what, sizeof err->what, "%.*s", (int)sizeof err->what - 1, cn);
         }
     }
+    if (!st && c.take) {
+        /* count who reads each column in place (see let_go) */
+        if (!(c.refs = calloc(rhaz_table_ncol(t) + 1, sizeof *c.refs)))
+            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
+        dvar *all[8 + 3];
+        size_t na = 0;
+        for (size_t k = 0; k < 3; k++)
+            all[na++] = &yv[k];
+        all[na++] = &wv;
+        all[na++] = &cv;
+        all[na++] = &cv2;
+        all[na++] = &frv;
+        for (size_t v = 0; v < nv + ns && !st; v++) {
+            const dvar *x = v < nv ? &vars[v] : &sv[v - nv];
+            long j = x->val ? -1 : column_index(&c, x->ro);
+            if (j >= 0)
+                c.refs[j]++;
+        }
+        for (size_t q = 0; q < na && !st; q++) {
+            long j = all[q]->val ? -1 : column_index(&c, all[q]->ro);
+            if (j >= 0)
+                c.refs[j]++;
+        }
+    }
     if (st)
         goto fail;
 
@@ -1236,15 +1290,19 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
             goto fail;
         }
         for (size_t k = 0; k < ny; k++)
+        {
             memcpy(d->y + k * n, yv[k].ro, n * sizeof(double));
+            let_go(&c, &yv[k]);
+        }
     }
     if (have_w) {
         if (wv.val) {
             d->weights = wv.val;
             wv.val = NULL;
-        } else if ((d->weights = malloc((n ? n : 1) * sizeof *d->weights)))
+        } else if ((d->weights = malloc((n ? n : 1) * sizeof *d->weights))) {
             memcpy(d->weights, wv.ro, n * sizeof *d->weights);
-        else {
+            let_go(&c, &wv);
+        } else {
             st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
             goto fail;
         }
@@ -1500,6 +1558,14 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
                     break;
                 }
         }
+        /* a variable in no later term is done with the table */
+        for (size_t v = 0; v < nv && c.take; v++) {
+            int later = 0;
+            for (size_t k2 = k + 1; k2 < f->nterms; k2++)
+                later |= fset_has(&f->terms[k2].vars, v);
+            if (fset_has(&f->terms[k].vars, v) && !later)
+                let_go(&c, &vars[v]);
+        }
     }
     free(codes);
     if (!st && opt->drop_intercept && !f->intercept) {
@@ -1554,6 +1620,7 @@ done:
     free(vars);
     free(sv);
     free(used);
+    free(c.refs);
     return d;
 }
 
@@ -1561,7 +1628,14 @@ rhaz_design *rhaz_design_build(const rhaz_formula *f, const rhaz_table *t,
                                const rhaz_design_options *opt,
                                rhaz_error *err)
 {
-    return design_build(f, t, opt, NULL, err);
+    return design_build(f, t, opt, NULL, NULL, err);
+}
+
+rhaz_design *rhaz_design_build_take(const rhaz_formula *f, rhaz_table *t,
+                                    const rhaz_design_options *opt,
+                                    rhaz_error *err)
+{
+    return design_build(f, t, opt, NULL, t, err);
 }
 
 /* ---------- the spec: what new rows need ---------- */
@@ -1780,7 +1854,7 @@ rhaz_design *rhaz_design_spec_build(const rhaz_design_spec *s,
     }
     rhaz_design_options o = {0};
     o.drop_intercept = s->drop_intercept;
-    return design_build(s->f, newdata, &o, s, err);
+    return design_build(s->f, newdata, &o, s, NULL, err);
 }
 
 rhaz_design *rhaz_design_build_newdata(const rhaz_design *d,
