@@ -133,6 +133,9 @@ int cli_err_data(cli_err *err, const char *option, const char *fmt, ...)
 /* err->e was filled by the library: note the option; exit 2 for
  * RHAZ_EUSAGE, else 1. */
 int cli_err_lib(cli_err *err, const char *option);
+/* The library option an error is about (e->option: "cluster",
+ * "weights", ...; the commands name their rows alike), or NULL. */
+const char *cli_lib_option(const rhaz_error *e);
 /* Print err for command c the way the command line does; returns the
  * exit code. */
 int cli_err_print(const cli_cmd *c, const cli_err *err);

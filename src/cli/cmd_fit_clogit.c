@@ -116,7 +116,7 @@ static int run(void *p, cli_err *err)
     if ((rc = cli_read_args_apply(&ro, &o->read, err)) != EXIT_OK)
         goto done;
     if (!(t = cli_read_table(&ro, o->data, &err->e))) {
-        rc = cli_err_lib(err, strstr(err->e.msg, "--text") ? "text" : "data");
+        rc = cli_err_lib(err, cli_read_error_option(&ro, &err->e));
         goto done;
     }
     rhaz_design_options dopt = {0};

@@ -484,8 +484,7 @@ static int run(void *p, cli_err *err)
     if (!(fit = rhaz_cox_fit(&cd, &o, &err->e))) {
         if (!err->e.file[0]) /* a whole-data condition: name the file */
             snprintf(err->e.file, sizeof err->e.file, "%s", a->data);
-        rc = cli_err_lib(err, strstr(err->e.msg, "clusters") ? "cluster"
-                              : strstr(err->e.msg, "weights") ? "weights" : NULL);
+        rc = cli_err_lib(err, cli_lib_option(&err->e));
         goto out;
     }
     const rhaz_cox_result *r = rhaz_cox_result_get(fit);

@@ -222,15 +222,14 @@ static int run(void *p, cli_err *err)
     }
     if (!(s = rhaz_glm_fit(d, &go, &err->e))) {
         cli_locate_row(&err->e, d, t, o->data); /* a row: its line */
-        if (err->e.line && d->y_name && strstr(err->e.msg, "response")) {
-            long j = rhaz_table_find(t, d->y_name);
+        if (err->e.line && err->e.what[0]) { /* a variable: its column */
+            long j = rhaz_table_find(t, err->e.what);
             if (j >= 0)
                 err->e.column = j + 1;
         }
         if (!err->e.file[0]) /* a whole-data condition: name the file */
             snprintf(err->e.file, sizeof err->e.file, "%s", o->data);
-        rc = cli_err_lib(err, strstr(err->e.msg, "clusters") ? "cluster"
-                              : strstr(err->e.msg, "weights") ? "weights" : NULL);
+        rc = cli_err_lib(err, cli_lib_option(&err->e));
         goto done;
     }
     free(s->formula);

@@ -136,10 +136,8 @@ static int run(void *p, cli_err *err)
         mo.scale_set = 1;
     }
     if (!(m = rhaz_margins_compute(fit, t, &mo, &err->e))) {
-        rc = cli_err_lib(err, err->e.option[0] ? err->e.option
-                              : strstr(err->e.msg, "--at") ? "at"
-                              : strstr(err->e.msg, "--dydx") ? "dydx"
-                              : strstr(err->e.msg, "--by") ? "by" : "data");
+        rc = cli_err_lib(err, cli_lib_option(&err->e) ? cli_lib_option(&err->e)
+                                                      : "data");
         goto done;
     }
     rhaz_outfile *of = rhaz_outfile_open(o->out, &err->e);

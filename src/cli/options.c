@@ -68,6 +68,11 @@ int cli_err_lib(cli_err *err, const char *option)
     return exit_of(err->e.status);
 }
 
+const char *cli_lib_option(const rhaz_error *e)
+{
+    return e->option[0] ? e->option : NULL;
+}
+
 int cli_err_print(const cli_cmd *c, const cli_err *err)
 {
     if (err->usage)

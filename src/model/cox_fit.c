@@ -149,7 +149,8 @@ rhaz_status rhaz_cox_check_data_(const rhaz_cox_data *d,
         return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
                               "sandwich variance: needs at least 2 clusters; "
                               "got 1 (the cluster variable is constant in "
-                              "the rows used)");
+                              "the rows used)"),
+               core_error_option(err, "cluster");
     if (!cox_ties_type_of(o->ties))
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
                               "cox: unknown method for ties (%d)", (int)o->ties);

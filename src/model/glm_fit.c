@@ -62,10 +62,14 @@ static rhaz_status check_input(const rhaz_design *d, const rhaz_glm_options *opt
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0, "unknown link %d",
                               (int)opt->link);
     for (size_t i = 0; i < d->n; i++)
-        if (d->y[i] != 0 && d->y[i] != 1)
-            return core_error_row(err, RHAZ_EDATA, i + 1,
-                                  "response %s must be 0 or 1 (row %zu has %g)",
-                                  d->y_name, d->rows[i] + 1, d->y[i]);
+        if (d->y[i] != 0 && d->y[i] != 1) {
+            core_error_row(err, RHAZ_EDATA, i + 1,
+                           "response %s must be 0 or 1 (row %zu has %g)",
+                           d->y_name, d->rows[i] + 1, d->y[i]);
+            if (err && d->y_name)
+                snprintf(err->what, sizeof err->what, "%s", d->y_name);
+            return RHAZ_EDATA;
+        }
     if (d->weights) {
         size_t npos = 0;
         for (size_t i = 0; i < d->n; i++) {
@@ -73,13 +77,15 @@ static rhaz_status check_input(const rhaz_design *d, const rhaz_glm_options *opt
             if (!(wt >= 0) || !isfinite(wt))
                 return core_error_row(err, RHAZ_EDATA, i + 1,
                                       "weights must be finite and >= 0 (row %zu "
-                                      "has %g)", d->rows[i] + 1, wt);
+                                      "has %g)", d->rows[i] + 1, wt),
+                       core_error_option(err, "weights");
             npos += wt > 0;
         }
         if (npos == 0)
             return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
                                   "all %zu weights are zero: no observations "
-                                  "to fit", d->n);
+                                  "to fit", d->n),
+                   core_error_option(err, "weights");
     }
     if (d->frailty)
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,

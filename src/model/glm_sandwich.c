@@ -11,6 +11,7 @@
  * X' diag(u^2) X with the blocked product, by cluster as S'S (one dsyrk).
  */
 #include "model/glm_internal.h"
+#include "core/util.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -96,6 +97,7 @@ static rhaz_status vcov_twoway(glm_ws *ws, const rhaz_design *d,
             st = rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
                                 "two-way sandwich variance: needs at least 2 "
                                 "clusters in each dimension; got %zu", G[c]);
+            core_error_option(err, "cluster");
             break;
         }
         if ((st = glm_meat(ws, cl[c], G[c], meat, err)))
@@ -123,7 +125,8 @@ rhaz_status glm_vcov_sandwich(glm_ws *ws, const rhaz_design *d, int by_cluster,
     if (isnan(cadj))
         return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
                               "sandwich variance: needs at least 2 clusters (and more "
-                              "observations than coefficients); got %zu", G);
+                              "observations than coefficients); got %zu", G),
+               core_error_option(err, "cluster");
     double *meat = malloc((p > 0 ? p * p : 1) * sizeof *meat);
     if (!meat)
         return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");

@@ -9,6 +9,7 @@
  * M by one dsyrk, and B M B by two dsymm.
  */
 #include "model/fit_internal.h"
+#include "core/util.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -72,7 +73,8 @@ rhaz_status rhaz_vcov_sandwich(const double *bread, size_t p,
         return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
                               "sandwich variance: needs at least 2 clusters "
                               "(and more observations than coefficients); got %zu",
-                              n_clusters);
+                              n_clusters),
+               core_error_option(err, "cluster");
     double *meat = calloc(p * p, sizeof *meat);
     double *S = NULL;
     if (!meat)

@@ -20,6 +20,7 @@ rhaz_status rhaz_surv_check(size_t n, const double *start, const double *stop,
                             rhaz_error *err)
 {
     char why[160];
+    const char *option = NULL; /* the setting concerned, if any */
     size_t bad = n;
     why[0] = 0;
     for (size_t i = 0; i < n && bad == n; i++) {
@@ -34,10 +35,11 @@ rhaz_status rhaz_surv_check(size_t n, const double *start, const double *stop,
         else if (start && !(start[i] < t))
             snprintf(why, sizeof why, "start (%g) must be less than stop (%g)",
                      start[i], t);
-        else if (weights && !(weights[i] > 0 && isfinite(weights[i])))
+        else if (weights && !(weights[i] > 0 && isfinite(weights[i]))) {
             snprintf(why, sizeof why, "weights must be > 0 (the weight is %g)",
                      weights[i]);
-        else
+            option = "weights";
+        } else
             continue;
         bad = i;
     }
@@ -46,6 +48,7 @@ rhaz_status rhaz_surv_check(size_t n, const double *start, const double *stop,
         for (size_t i = 0; i < bad; i++)
             if (!isfinite(x[j * n + i])) {
                 bad = i;
+                option = NULL;
                 snprintf(why, sizeof why, "covariate %zu (column of the model "
                          "matrix) is not finite", j + 1);
                 break;
@@ -53,7 +56,10 @@ rhaz_status rhaz_surv_check(size_t n, const double *start, const double *stop,
     if (bad == n)
         return RHAZ_OK;
     if (who)
-        return core_error_row(err, RHAZ_EDATA, bad + 1, "%s: row %zu: %s", who,
-                              bad + 1, why);
-    return core_error_row(err, RHAZ_EDATA, bad + 1, "%s", why);
+        core_error_row(err, RHAZ_EDATA, bad + 1, "%s: row %zu: %s", who, bad + 1, why);
+    else
+        core_error_row(err, RHAZ_EDATA, bad + 1, "%s", why);
+    if (option)
+        core_error_option(err, option);
+    return RHAZ_EDATA;
 }
