@@ -2,6 +2,8 @@
 #include "harness.h"
 #include "rhaz.h"
 
+#include <gsl/gsl_cdf.h>
+
 static rhaz_fit_summary *mk(const char *model, int conv)
 {
     rhaz_fit_summary *s = calloc(1, sizeof *s);
@@ -94,5 +96,37 @@ int main(void)
     fclose(null);
     rhaz_fit_summary_free(a);
     rhaz_fit_summary_free(b);
+
+    T_SECTION("frailty theta row, Firth stars");
+    {
+        /* c: a shared frailty fit; d: a Firth fit whose p-values are
+         * profile likelihood-ratio ones (not 2Q(|b/se|)); e: a Firth fit
+         * with Wald p-values */
+        rhaz_fit_summary *c = mk("cox", 1), *d = mk("firth-logit", 1),
+                         *e = mk("firth-logit", 1), *g = mk("cox", 1);
+        c->frailty = 1;
+        c->frailty_theta = 1.6617;
+        d->firth = e->firth = 1;
+        for (int j = 0; j < 2; j++)
+            e->coef[j].p_value = 2 * gsl_cdf_ugaussian_Q(fabs(e->coef[j].estimate /
+                                                              e->coef[j].std_error));
+        const rhaz_fit_summary *f3[] = {c, d, e};
+        char *t = render(f3, 3, RHAZ_REGTABLE_TEXT, NULL);
+        T_CHECK(t && strstr(t, "Frailty variance (theta)") &&
+                    strstr(t, "1.662"), "theta row:\n%s", t ? t : "");
+        T_CHECK(t && strstr(t, "(2): stars from penalized likelihood-ratio tests"),
+                "Firth with profile p-values: footnote");
+        T_CHECK(t && !strstr(t, "(3): stars from"), "Firth with Wald p-values: none");
+        T_CHECK(t && strstr(t, "(1): shared frailty"), "frailty footnote");
+        free(t);
+        const rhaz_fit_summary *f1[] = {g};
+        t = render(f1, 1, RHAZ_REGTABLE_TEXT, NULL);
+        T_CHECK(t && !strstr(t, "Frailty variance"), "no theta row without frailty");
+        free(t);
+        rhaz_fit_summary_free(c);
+        rhaz_fit_summary_free(d);
+        rhaz_fit_summary_free(e);
+        rhaz_fit_summary_free(g);
+    }
     return t_summary();
 }

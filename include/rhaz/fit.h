@@ -83,6 +83,10 @@ typedef struct {
     /* Cure models: the design of the at-risk equation ("design_risk" in
      * the JSON; `design` is the duration equation); NULL otherwise. */
     struct rhaz_design_spec *design_risk;
+    /* Shared frailty Cox fits: frailty = 1 and the frailty variance theta
+     * (read back from the JSON's "frailty" member); 0 otherwise. */
+    int frailty;
+    double frailty_theta;
     /* Number of imputations pooled by Rubin's rules (rhaz_fit_pool), 0
      * for a single fit. */
     size_t imputations;

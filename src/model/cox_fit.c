@@ -608,6 +608,34 @@ static double objective(struct rhaz_cox *f, const double *beta, int firth)
     return lk;
 }
 
+/* 1 if every event's risk set holds exactly one row (the event's own):
+ * the partial likelihood is then 0 whatever the coefficients (e.g. a
+ * stratum per unit on single-spell data).  Risk-set sizes per slot by a
+ * difference array and prefix sums per stratum, O(n + K); -1 if out of
+ * memory. */
+static int singleton_risk_sets(const rhaz_cox *f)
+{
+    size_t K = f->K;
+    long *cnt = calloc(K + 1, sizeof *cnt);
+    if (!cnt)
+        return -1;
+    for (size_t i = 0; i < f->n; i++)
+        if (f->k_add[i] < K && f->w[i] > 0) {
+            cnt[f->k_add[i]]++;
+            cnt[f->k_rem[i]]--;
+        }
+    int all = K > 0;
+    for (size_t s = 0; s < f->S && all; s++) {
+        long run = 0;
+        for (size_t k = f->sbeg[s]; k < f->sbeg[s + 1] && all; k++) {
+            run += cnt[k];
+            all = run == 1;
+        }
+    }
+    free(cnt);
+    return all;
+}
+
 rhaz_cox *rhaz_cox_fit(const rhaz_cox_data *d, const rhaz_cox_options *opt,
                        rhaz_error *err)
 {
@@ -622,6 +650,25 @@ rhaz_cox *rhaz_cox_fit(const rhaz_cox_data *d, const rhaz_cox_options *opt,
     rhaz_cox *f = rhaz_cox_setup_(d, opt, err);
     if (!f)
         return NULL;
+    if (f->p > 0) {
+        int single = singleton_risk_sets(f);
+        if (single) {
+            if (single < 0)
+                rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+            else
+                rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                               "every risk set is a singleton: each of the %zu "
+                               "events is the only row at risk in its stratum "
+                               "at its time (%zu strata; e.g. a stratum per "
+                               "state on single-spell data), so the partial "
+                               "likelihood does not depend on the coefficients "
+                               "and none is identified; drop the strata() term "
+                               "or use a shared frailty or a conditional logit",
+                               f->n_deaths, f->S);
+            rhaz_cox_free(f);
+            return NULL;
+        }
+    }
     const size_t n = f->n, p = f->p;
     const int firth = opt->firth != 0;
     double *beta = f->beta_z, *oldbeta = NULL, *step = NULL, *fac = NULL;

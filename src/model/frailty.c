@@ -790,6 +790,8 @@ rhaz_fit_summary *rhaz_frailty_summary(const rhaz_frailty *f,
     s->n = r->n;
     s->events = r->n_events;
     s->n_strata = r->n_strata > 1 ? r->n_strata : 0;
+    s->frailty = 1;
+    s->frailty_theta = r->theta;
     s->converged = r->converged && r->outer_converged;
     s->stop = s->converged ? RHAZ_STOP_CONVERGED : RHAZ_STOP_MAXITER;
     s->iterations = r->inner_iterations;

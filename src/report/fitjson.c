@@ -391,6 +391,14 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
     json_object *dj = get(root, "design");
     if (dj && !(s->design = design_of_json(dj, name, err)))
         goto fail;
+    json_object *fr = get(root, "frailty"); /* written by fit cox */
+    if (fr && json_object_is_type(fr, json_type_object)) {
+        json_object *th = get(fr, "theta");
+        s->frailty = 1;
+        s->frailty_theta = th && (json_object_is_type(th, json_type_double) ||
+                                  json_object_is_type(th, json_type_int))
+                               ? json_object_get_double(th) : NAN;
+    }
     json_object *dr = get(root, "design_risk");
     if (dr && !(s->design_risk = design_of_json(dr, name, err)))
         goto fail;

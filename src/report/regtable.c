@@ -2,6 +2,7 @@
 #include "rhaz.h"
 
 #include <errno.h>
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,22 @@ static rhaz_status grid_build(grid *g, const rhaz_fit_summary *const *fits,
                 fmt_num(s, se, dig, "", "(", ")");
         }
     return RHAZ_OK;
+}
+
+/* 1 if a coefficient's p-value is not its Wald p (a Firth fit's profile
+ * penalized likelihood-ratio tests). */
+static int profile_p(const rhaz_fit_summary *f)
+{
+    for (size_t j = 0; j < f->p; j++) {
+        const rhaz_coef *c = &f->coef[j];
+        if (c->aliased || !isfinite(c->estimate) || !(c->std_error > 0) ||
+            !isfinite(c->p_value))
+            continue;
+        double wald = 2 * gsl_cdf_ugaussian_Q(fabs(c->estimate / c->std_error));
+        if (fabs(c->p_value - wald) > 1e-6 * fmax(wald, 1e-300) + 1e-12)
+            return 1;
+    }
+    return 0;
 }
 
 static void latex_escape(FILE *fp, const char *s)
@@ -222,6 +239,9 @@ rhaz_status rhaz_regtable_write(FILE *fp, const rhaz_fit_summary *const *fits,
         if (ml > w)
             w = ml;
     }
+    for (size_t m = 0; m < k; m++)
+        if (fits[m]->frailty && w0 < 24)
+            w0 = 24; /* "Frailty variance (theta)" */
     if (w0 > 40)
         w0 = 40;
     const char *title = opt && opt->title ? opt->title : NULL;
@@ -293,12 +313,17 @@ rhaz_status rhaz_regtable_write(FILE *fp, const rhaz_fit_summary *const *fits,
     rule(fp, fmt, "\\midrule", n, w0, w);
     /* model statistics */
     static const char *const statnames[] = {"N", "Events", "Clusters",
-                                            "Log-likelihood", "AIC"};
-    int any_clusters = 0;
-    for (size_t m = 0; m < k; m++)
+                                            "Log-likelihood", "AIC",
+                                            "Frailty variance (theta)"};
+    static const int order[] = {0, 1, 2, 5, 3, 4};
+    int any_clusters = 0, any_frailty = 0;
+    for (size_t m = 0; m < k; m++) {
         any_clusters |= fits[m]->n_clusters > 0;
-    for (int r = 0; r < 5; r++) {
-        if (r == 2 && !any_clusters)
+        any_frailty |= fits[m]->frailty;
+    }
+    for (int oi = 0; oi < 6; oi++) {
+        int r = order[oi];
+        if ((r == 2 && !any_clusters) || (r == 5 && !any_frailty))
             continue;
         cells[0] = statnames[r];
         for (size_t m = 0; m < k; m++) {
@@ -327,6 +352,12 @@ rhaz_status rhaz_regtable_write(FILE *fp, const rhaz_fit_summary *const *fits,
             case 4:
                 if (isfinite(f->aic))
                     snprintf(b, CELL, "%.2f", f->aic);
+                else
+                    b[0] = '\0';
+                break;
+            case 5:
+                if (f->frailty && isfinite(f->frailty_theta))
+                    snprintf(b, CELL, "%.4g", f->frailty_theta);
                 else
                     b[0] = '\0';
                 break;
@@ -361,6 +392,15 @@ rhaz_status rhaz_regtable_write(FILE *fp, const rhaz_fit_summary *const *fits,
         if (f->firth)
             fprintf(fp, "%s%s: log-likelihood and AIC are penalized (Firth).%s", pre,
                     names[m + 1], post);
+        if (f->firth && !(opt && opt->no_stars) && profile_p(f))
+            fprintf(fp, "%s%s: stars from penalized likelihood-ratio tests (profile "
+                        "likelihood, as R logistf), not from the Wald standard errors "
+                        "shown.%s", pre, names[m + 1], post);
+        if (f->frailty)
+            fprintf(fp, "%s%s: shared frailty; the log-likelihood is the partial "
+                        "likelihood at the estimate and AIC uses the effective degrees of "
+                        "freedom (as R's coxph); theta is the frailty variance.%s",
+                    pre, names[m + 1], post);
         if (!f->converged)
             fprintf(fp, "%s%s: WARNING: did not converge; estimates are the "
                         "last iterate.%s",
