@@ -2,6 +2,8 @@
 # scripts/figures.sh -- render the example figures of docs/guide.md into
 # docs/figures/ (PNG, plus the gnuplot script of each) from the bundled
 # data: every figure kind of 'rhaz plot', drawn from real panels and fits.
+# The commands are those of the guide (whose check, make docs-check,
+# compares the scripts they write with docs/figures/*.gp).
 #
 #   sh scripts/figures.sh [OUTDIR]      (run from the repository root,
 #                                        after 'make'; default docs/figures)
@@ -12,15 +14,8 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/rhaz-figures.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
 mkdir -p "$OUT"
 
-# Labels: the project's term labels, plus names for the KM groups.
-{ cat models/labels.csv
-  printf '%s\n' 'oecd=0,Not OECD members' 'oecd=1,OECD members' \
-    'regime=anocracy,Anocracies' 'regime=autocracy,Autocracies' \
-    'regime=democracy,Democracies' 'treaty=cat,CAT' 'treaty=cedaw,CEDAW' \
-    'treaty=cerd,CERD' 'treaty=crc,CRC' 'treaty=iccpr,ICCPR' \
-    'treaty=icescr,ICESCR' 'treaty=icmw,ICMW'
-} > "$TMP/labels.csv"
-L="--labels $TMP/labels.csv"
+# Labels: the project's term labels and the names of the KM groups.
+L="--labels models/labels.csv"
 
 # The ICMW panel and three models of it (as models/icmw.model).
 "$RHAZ" panel --treaty icmw --end 2015 --out "$TMP/icmw.csv" 2>/dev/null
