@@ -4,6 +4,8 @@
 #   make check      install missing dependencies, build, run every test
 #   make check-asan the test suite under AddressSanitizer + UBSan
 #   make demo       run the bundled analyses into out/
+#   make docs-check run the commands of README, guide and man page, compare outputs
+#   make docs-update write the programs' outputs into those documents
 #   make install PREFIX=/usr/local
 #   make deps       install Debian packages that are missing (root)
 
@@ -46,7 +48,8 @@ HEADERS  := $(wildcard include/*.h include/rhaz/*.h src/*/*.h)
 
 ALL_CFLAGS = $(CPPFLAGS_RHAZ) $(WARN) $(CFLAGS) $(SAN)
 
-.PHONY: all check check-asan check-valgrind test demo deps install clean bench fuzz fuzz-build
+.PHONY: all check check-asan check-valgrind test demo deps install clean bench fuzz fuzz-build \
+        docs-check docs-update
 
 all: $(BUILD)/rhaz $(BUILD)/librhaz.a $(BUILD)/librhaz.so
 
@@ -93,9 +96,31 @@ deps:
 	    --no-install-recommends $$missing >/dev/null || exit 1; \
 	fi
 
-test: $(BUILD)/rhaz $(TEST_BIN) $(SO_TEST)
+# The documentation's commands as tests (tests/docs): test_docs runs every
+# command of README.md, docs/guide.md and docs/rhaz.1 and compares what
+# it prints; test_docs_self checks that this check fails when it should.
+DOCS_TESTS := $(BUILD)/tests/test_docs $(BUILD)/tests/test_docs_self
+$(BUILD)/tests/test_docs: tests/docs/docs-check.sh
+	@mkdir -p $(dir $@)
+	@printf '#!/bin/sh\nexec sh "%s/tests/docs/docs-check.sh" --build "%s"\n' "$(CURDIR)" "$(BUILD)" > $@
+	@chmod +x $@
+$(BUILD)/tests/test_docs_self: tests/docs/selftest.sh
+	@mkdir -p $(dir $@)
+	@printf '#!/bin/sh\nexec sh "%s/tests/docs/selftest.sh" --build "%s"\n' "$(CURDIR)" "$(BUILD)" > $@
+	@chmod +x $@
+
+test: $(BUILD)/rhaz $(TEST_BIN) $(SO_TEST) $(DOCS_TESTS)
 	@sh tests/so/exports.sh $(BUILD)/librhaz.so
-	@BUILD=$(BUILD) sh tests/run.sh $(TEST_BIN) $(SO_TEST)
+	@BUILD=$(BUILD) sh tests/run.sh $(TEST_BIN) $(SO_TEST) $(DOCS_TESTS)
+
+# Run the documentation's commands and compare their outputs (also part
+# of make check); docs-update writes the outputs (and docs/figures) back:
+# read git diff before committing.
+docs-check: deps all
+	@sh tests/docs/docs-check.sh --build $(BUILD)
+
+docs-update: deps all
+	@sh tests/docs/docs-check.sh --build $(BUILD) --update
 
 check: deps
 	@$(MAKE) --no-print-directory test

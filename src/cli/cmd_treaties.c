@@ -9,8 +9,10 @@
 static const char help[] =
     "usage: rhaz treaties [options]\n\n"
     "List the treaties of the bundled UN Treaty Collection records (2015):\n"
-    "key, UN number, date opened for signature, participants in the status\n"
-    "file, and title.  Keys: cerd icescr iccpr cedaw cat crc icmw\n"
+    "key, UN number, date opened for signature, participants (every\n"
+    "participant of the 2015 status file plus those first listed in the\n"
+    "2022 status files; 'rhaz participation' counts as of a date), and\n"
+    "title.  Keys: cerd icescr iccpr cedaw cat crc icmw\n"
     "refugee1951 refugee1967; every other treaty is keyed by its UN number\n"
     "(e.g. 26-8).  'rhaz panel --treaty' accepts either, 'core' or 'all'.\n\n"
     "options:\n"

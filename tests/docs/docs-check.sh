@@ -15,7 +15,8 @@
 # so a file made or a variable set by one command is there for the next.
 #
 # docs/guide.md's figure commands write docs/figures/NAME.gp; each must
-# equal the committed docs/figures/NAME.gp (the figure the guide shows).
+# equal the committed docs/figures/NAME.gp (the figure the guide shows),
+# numbers to 1e-9 relative (figcompare.awk).
 #
 # --update (make docs-update) writes the printed outputs into the files
 # (keeping "..." lines, and lines that differ only in a time) and copies
@@ -77,7 +78,11 @@ for doc in "$@"; do
     (unset RHAZ_DATA; PATH="$S/.bin:$PATH" TZ=UTC sh "$W/run.sh")
     for id in $(cut -d' ' -f1 "$W/plan"); do
         if [ -f "$W/ok.$id" ]; then passed=$((passed + 1))
-        elif [ -f "$W/rc.$id" ]; then failed=$((failed + 1)); fi
+        elif [ -f "$W/rc.$id" ]; then failed=$((failed + 1))
+        else
+            failed=$((failed + 1))
+            [ $failfast = 1 ] || echo "$doc:$(awk -v id=$id '$1 == id { print $4 }' "$W/plan"): did not run (the shell stopped before it: a syntax error in an earlier command?)" >&2
+        fi
     done
 
     # The guide's figures are the committed ones.
@@ -85,11 +90,15 @@ for doc in "$@"; do
     for gp in "$S"/docs/figures/*.gp; do
         [ -f "$gp" ] || continue
         f=$(basename "$gp" .gp); figs="$figs $f"
-        if cmp -s "$gp" "$ROOT/docs/figures/$f.gp"; then passed=$((passed + 1))
+        if [ ! -f "$ROOT/docs/figures/$f.gp" ]; then
+            failed=$((failed + 1))
+            echo "$doc: docs/figures/$f.gp is drawn by the guide but not committed" >&2
+        elif awk -f "$HERE/figcompare.awk" "$ROOT/docs/figures/$f.gp" "$gp" > "$W/fig.$f"; then
+            passed=$((passed + 1))
         else
             failed=$((failed + 1))
             echo "$doc: docs/figures/$f.gp differs from what the guide's command draws" >&2
-            diff "$ROOT/docs/figures/$f.gp" "$gp" 2>&1 | head -n 6 | sed 's/^/    /' >&2
+            cat "$W/fig.$f" >&2
         fi
     done
 
@@ -105,7 +114,7 @@ for doc in "$@"; do
                 echo "docs-update: $doc: $(wc -l < "$W/edits") outputs rewritten" >&2
         fi
         for f in $figs; do
-            if ! cmp -s "$S/docs/figures/$f.gp" "$ROOT/docs/figures/$f.gp"; then
+            if ! awk -f "$HERE/figcompare.awk" "$S/docs/figures/$f.gp" "$ROOT/docs/figures/$f.gp" > /dev/null 2>&1; then
                 cp "$S/docs/figures/$f.gp" "$ROOT/docs/figures/$f.gp"
                 [ -f "$S/docs/figures/$f.png" ] && cp "$S/docs/figures/$f.png" "$ROOT/docs/figures/$f.png"
                 echo "docs-update: docs/figures/$f.gp and .png" >&2

@@ -5,7 +5,7 @@
 #
 # Markdown: a fenced block opened by ```console holds commands, each a
 # line "$ COMMAND" (continued on the next line while a line ends in a
-# backslash), followed by the lines it prints (standard output and
+# backslash, and on lines "> MORE" as a shell's second prompt), followed by the lines it prints (standard output and
 # standard error together).  A line "..." in the output stands for any
 # number of lines.  ```sh blocks hold commands whose output is not shown:
 # they run and must exit 0.  "```console status=N" (or "```sh status=N")
@@ -75,7 +75,9 @@ fmt == "man" { next }
 }
 infence && lang == "console" {
     if ($0 ~ /^\$ /) { new_cmd(substr($0, 3), "console"); next }
-    if (have && cont) { print > (work "/cmd." id); ce = NR; cont = ($0 ~ /\\$/); next }
+    if (have && (cont || ($0 ~ /^> / && !os))) {
+        print (cont ? $0 : substr($0, 3)) > (work "/cmd." id); ce = NR; cont = ($0 ~ /\\$/); next
+    }
     if (!have) { err("output before any command in a console block"); next }
     print > (work "/exp." id); if (!os) os = NR; oe = NR
     next
