@@ -7,7 +7,7 @@ set -eu
 RES=${1:-build/bench/results.csv}
 OUT=${2:-docs/figures/scaling}
 RHAZ=${RHAZ:-build/rhaz}
-{ echo group,x,y; awk -F, 'NR > 1 && ($1 == "cox_efron_cluster" || $1 == "logit_year") && $4 != "NA" {
+{ echo group,x,y; awk -F, 'NR > 1 && ($3 == "rhaz" || $3 == "R") && ($1 == "cox_efron_cluster" || $1 == "logit_year") && $4 != "NA" {
         name = ($3 == "rhaz" ? "rhaz " : "R ") ($1 == "logit_year" ? "logit + 60 year dummies" : "Cox Efron + cluster SE")
         printf "%s,%g,%s\n", name, $2 / 1e6, $4 }' "$RES" | sort -r; } > "$OUT.csv"
 "$RHAZ" plot predict --input "$OUT.csv" --out "$OUT" --render none --size double \
