@@ -212,6 +212,31 @@ static const double pow10tab[23] = {
  * 0 if s is not a number. */
 static int parse_number(const char *s, size_t len, double *out)
 {
+    /* the common case first: [sign] digits [. digits], at most 19 digits
+     * in all and a mantissa below 2^53 (exact), at most 22 decimals (an
+     * exact power of ten): one correctly rounded division, the value the
+     * general path below gives too */
+    {
+        const char *q = s, *e = s + len;
+        int sg = q < e && (*q == '-' || *q == '+');
+        q += sg;
+        const char *d0 = q;
+        uint64_t m = 0;
+        while (q < e && (unsigned)(*q - '0') < 10 && q - d0 < 19)
+            m = m * 10 + (uint64_t)(*q++ - '0');
+        size_t nint = (size_t)(q - d0), nf = 0;
+        if (q < e && *q == '.') {
+            const char *f0 = ++q;
+            while (q < e && (unsigned)(*q - '0') < 10 && nint + (size_t)(q - f0) < 19)
+                m = m * 10 + (uint64_t)(*q++ - '0');
+            nf = (size_t)(q - f0);
+        }
+        if (q == e && nint + nf > 0 && nf <= 22 && m <= ((uint64_t)1 << 53)) {
+            double v = (double)m / pow10tab[nf];
+            *out = sg && *s == '-' ? -v : v;
+            return 1;
+        }
+    }
     size_t i = 0;
     int neg = 0;
     if (i < len && (s[i] == '+' || s[i] == '-')) {
@@ -1066,7 +1091,14 @@ static rhaz_table *read_mem(const char *in, size_t len, const char *name,
         buf = conv;
         len = k;
     } else {
+        const uint64_t hi = UINT64_C(0x8080808080808080), lo = UINT64_C(0x0101010101010101);
         for (size_t i = 0; i < len;) {
+            uint64_t w;
+            if (len - i >= 8 && (memcpy(&w, buf + i, 8), !(w & hi)) &&
+                !((w - lo) & ~w & hi)) {
+                i += 8; /* eight ASCII bytes, none NUL */
+                continue;
+            }
             unsigned char c = (unsigned char)buf[i];
             if (c && c < 0x80) {
                 i++;
