@@ -25,7 +25,7 @@ pkg_libs   = $(or $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null),$(2))
 CPPFLAGS_RHAZ := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                  -Iinclude -Isrc $(foreach p,gsl json-c openblas,$(call pkg_cflags,$(p)))
 LDLIBS_RHAZ := -lgsl $(call pkg_libs,openblas,-lopenblas) -lcsv \
-               $(call pkg_libs,json-c,-ljson-c) -lreadstat -lm
+               $(call pkg_libs,json-c,-ljson-c) -lreadstat -lm -pthread
 # The library's objects serve both librhaz.a and librhaz.so: position
 # independent, and only what the public headers declare is visible
 # (they say so with #pragma GCC visibility push(default)).

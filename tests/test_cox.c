@@ -18,6 +18,8 @@
 #include "harness.h"
 #include "rhaz.h"
 
+#include <stdint.h>
+
 #include <float.h>
 
 #define TOL 1e-10
@@ -741,6 +743,64 @@ static void null_fit(void)
             "survfit(NULL)");
 }
 
+/* One fit on two threads or more gives the estimates of one thread bit for
+ * bit (the rows are cut into parts fixed by the data; rhaz_cox_options.
+ * threads only places them).  20,000 (start, stop] rows in 50 tied
+ * times, clusters, Efron: the rows are split in two parts. */
+static void threads_identical(void)
+{
+    T_SECTION("threads: identical results");
+    enum { N = 20000, P = 3 };
+    double *x = malloc(N * P * sizeof *x), *start = malloc(N * sizeof *start),
+           *stop = malloc(N * sizeof *stop), *ev = malloc(N * sizeof *ev);
+    int *cl = malloc(N * sizeof *cl);
+    uint64_t u = 42;
+#define NEXT() ((u = u * 6364136223846793005ULL + 1442695040888963407ULL) >> 11) * 0x1.0p-53
+    for (size_t i = 0; i < N; i++) {
+        start[i] = floor(NEXT() * 40);
+        stop[i] = start[i] + 1 + floor(NEXT() * 10);
+        for (size_t j = 0; j < P; j++)
+            x[j * N + i] = NEXT() * (j + 1) - 0.5;
+        ev[i] = NEXT() < 0.1 + 0.1 * x[i];
+        cl[i] = (int)(i / 40);
+    }
+#undef NEXT
+    rhaz_cox_data d = {.n = N, .p = P, .x = x, .start = start, .stop = stop,
+                       .event = ev, .cluster = cl, .n_clusters = N / 40};
+    rhaz_cox *fit[3] = {NULL, NULL, NULL};
+    const int th[3] = {1, 2, 3};
+    rhaz_error err;
+    for (int k = 0; k < 3; k++) {
+        rhaz_cox_options o;
+        rhaz_cox_options_default(&o);
+        o.robust = 1;
+        o.threads = th[k];
+        fit[k] = rhaz_cox_fit(&d, &o, &err);
+        T_CHECK(fit[k] != NULL, "fit with %d threads: %s", th[k], err.msg);
+    }
+    if (fit[0] && fit[1] && fit[2]) {
+        const rhaz_cox_result *a = rhaz_cox_result_get(fit[0]);
+        T_CHECK(a->converged && a->iterations > 2, "converged in %d iterations", a->iterations);
+        for (int k = 1; k < 3; k++) {
+            const rhaz_cox_result *b = rhaz_cox_result_get(fit[k]);
+            T_CHECK(!memcmp(a->coef, b->coef, P * sizeof *a->coef) &&
+                        !memcmp(a->vcov, b->vcov, P * P * sizeof *a->vcov) &&
+                        !memcmp(a->vcov_model, b->vcov_model, P * P * sizeof *a->vcov) &&
+                        !memcmp(&a->loglik, &b->loglik, sizeof a->loglik) &&
+                        a->iterations == b->iterations,
+                    "%d threads: coefficients, variances and loglik identical to 1 thread",
+                    th[k]);
+        }
+    }
+    for (int k = 0; k < 3; k++)
+        rhaz_cox_free(fit[k]);
+    free(x);
+    free(start);
+    free(stop);
+    free(ev);
+    free(cl);
+}
+
 int main(void)
 {
     rhaz_error err;
@@ -763,6 +823,7 @@ int main(void)
     firth();
     cli();
     null_fit();
+    threads_identical();
     for (int k = 0; k < nstats; k++)
         printf("max rel diff vs R  %-12s %.3g  (%s)\n", stats[k].what,
                stats[k].maxrel, stats[k].where);

@@ -81,6 +81,10 @@ typedef struct {
     int robust;            /* sandwich variance (by row if no cluster) */
     rhaz_vce_adj adj;      /* RHAZ_ADJ_NONE (R) or RHAZ_ADJ_G: x G/(G-1) */
     const double *init;    /* p starting values, or NULL (zeros) */
+    int threads;           /* threads one fit may use (0 or 1: the calling
+                              thread only); the estimates are the same bit
+                              for bit with any number.  With more than one,
+                              OpenBLAS is set to one thread of its own. */
 } rhaz_cox_options;
 
 void rhaz_cox_options_default(rhaz_cox_options *opt);

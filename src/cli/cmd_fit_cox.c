@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char help[] =
     "usage: rhaz fit cox --data FILE.csv --formula 'Surv(...) ~ TERMS' [options]\n\n"
@@ -36,6 +37,9 @@ static const char help[] =
     "                      (finite estimates under monotone likelihood)\n"
     "  --max-iter N        Newton-Raphson iteration limit (default 20; --maxit\n"
     "                      is the same)\n"
+    "  --threads N         threads the fit may use (default: the processors\n"
+    "                      available); the results are the same bit for bit\n"
+    "                      with any N\n"
     "  --keep-unconverged  exit 0 even if the fit did not converge or shows a\n"
     "                      monotone likelihood (the output always says so)\n"
     "  --level L           confidence level (default 0.95)\n"
@@ -67,7 +71,7 @@ static const char help[] =
 typedef struct {
     const char *data, *formula, *weights, *cluster, *out, *also_text;
     const char *survfit, *resid, *at;
-    int ties, robust, firth, exp, max_iter, keep;
+    int ties, robust, firth, exp, max_iter, keep, threads;
     int vce;    /* -1: not given */
     int zph_tr; /* -1: no --zph */
     int adj;
@@ -96,6 +100,7 @@ static const cli_option options[] = {
     {"max-iter", CLI_INT, O(max_iter), .min = 1, .max = 10000},
     {"maxit", CLI_INT, O(max_iter), .key = "maxit", .min = 1, .max = 10000},
     {"keep-unconverged", CLI_FLAG, O(keep), .key = "keep_unconverged"},
+    {"threads", CLI_INT, O(threads), .key = NULL, .min = 1, .max = 64},
     {"level", CLI_DOUBLE, O(level), .key = "level", .min = 0, .max = 1,
      .flags = CLI_OPEN_MIN | CLI_OPEN_MAX},
     {"exp", CLI_FLAG, O(exp), .key = NULL},
@@ -467,6 +472,7 @@ static int run(void *p, cli_err *err)
     rhaz_cox_options_default(&o);
     o.ties = (rhaz_cox_ties)a->ties;
     o.max_iter = a->max_iter;
+    o.threads = a->threads ? a->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     o.firth = a->firth;
     o.robust = a->robust;
     o.adj = (rhaz_vce_adj)a->adj;

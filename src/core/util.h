@@ -77,6 +77,13 @@ size_t core_hash(const char *s);
  * before anything is allocated for regular files.  what names the kind of
  * file in messages ("file", "model file", "JSON file").  On error *buf is
  * NULL and err names path. */
+/* Run fn(ctx, k) for the parts k = 0 .. nparts-1 on up to `threads`
+ * threads (the caller's included; parallel.c).  The parts must be fixed
+ * by the work, not by `threads`, and write apart: then the result does
+ * not depend on the number of threads. */
+void core_parallel(size_t nparts, int threads, void (*fn)(void *ctx, size_t part),
+                   void *ctx);
+
 rhaz_status core_read_file(const char *path, size_t max_bytes, const char *what,
                            char **buf, size_t *len, rhaz_error *err);
 

@@ -86,6 +86,14 @@ void rhaz_cox_free(rhaz_cox *f)
                     f->aliased, f->infinite};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
         free(ptrs[i]);
+    for (size_t r = 1; r < COX_MAXPARTS; r++) {
+        free(f->S0p[r]);
+        free(f->D0p[r]);
+        free(f->S1p[r]);
+        free(f->D1p[r]);
+        free(f->imatp[r]);
+        free(f->chunkp[r]);
+    }
     free(f);
 }
 
@@ -379,6 +387,20 @@ rhaz_cox *rhaz_cox_setup_(const rhaz_cox_data *d, const rhaz_cox_options *o,
     XALLOC(f->E1, K + 1);
     XALLOC(f->cumA, K + 1);
     XALLOC(f->chunk, (size_t)CHUNK * p);
+    /* parts of the rows (see eval_job): two from 2 * CHUNK rows, when the
+     * extra slot scratch is small beside the data (K + 1 <= n / 64) */
+    f->threads = o->threads > 1 ? o->threads : 1;
+    if (f->threads > 1) /* rhaz's threads call BLAS: one thread each */
+        openblas_set_num_threads(1);
+    f->nparts = n >= 2 * CHUNK && (K + 1) <= n / 64 ? COX_MAXPARTS : 1;
+    for (size_t r = 1; r < f->nparts; r++) {
+        XALLOC(f->S0p[r], K + 1);
+        XALLOC(f->D0p[r], K + 1);
+        XALLOC(f->S1p[r], (K + 1) * p);
+        XALLOC(f->D1p[r], (K + 1) * p);
+        XALLOC(f->imatp[r], p * p);
+        XALLOC(f->chunkp[r], (size_t)CHUNK * p);
+    }
     XALLOC(f->imat, p * p);
     XALLOC(f->u, p);
     XALLOC(f->corr, p * p);
@@ -403,76 +425,169 @@ nomem:
 
 /* ---- one evaluation -------------------------------------------------- */
 
+/* The rows are cut into f->nparts parts fixed by the data (never by the
+ * number of threads); each part's sums go to its own scratch and the
+ * parts are added in order, so that the result is the same bit for bit
+ * with any number of threads (core_parallel). */
+typedef struct {
+    struct rhaz_cox *f;
+    const double *beta;
+    double shift;
+    double mx[COX_MAXPARTS], mn[COX_MAXPARTS];
+} eval_job;
+
+static void part_rows(const struct rhaz_cox *f, size_t r, size_t *lo, size_t *hi)
+{
+    *lo = f->n * r / f->nparts;
+    *hi = f->n * (r + 1) / f->nparts;
+}
+
+/* eta = z beta (each row's sum in the order of the columns) and the range
+ * of eta over the rows at risk */
+static void eval_eta(void *ctx, size_t r)
+{
+    eval_job *J = ctx;
+    struct rhaz_cox *f = J->f;
+    size_t lo, hi, n = f->n, K = f->K;
+    part_rows(f, r, &lo, &hi);
+    double *eta = f->eta;
+    for (size_t i = lo; i < hi; i++)
+        eta[i] = 0;
+    for (size_t j = 0; j < f->p; j++) {
+        const double *z = f->z + j * n;
+        double b = J->beta[j];
+        for (size_t i = lo; i < hi; i++)
+            eta[i] += z[i] * b;
+    }
+    double mx = -INFINITY, mn = INFINITY;
+    for (size_t i = lo; i < hi; i++)
+        if (f->k_add[i] < K) {
+            if (eta[i] > mx)
+                mx = eta[i];
+            if (eta[i] < mn)
+                mn = eta[i];
+        }
+    J->mx[r] = mx;
+    J->mn[r] = mn;
+}
+
+/* rr and the difference arrays of the risk-set sums S0, D0 and S1, D1
+ * (row-major: slot k at + k * p, the p adds of a row contiguous) over the
+ * rows of part r, into that part's scratch */
+static void eval_sums(void *ctx, size_t r)
+{
+    eval_job *J = ctx;
+    struct rhaz_cox *f = J->f;
+    size_t lo, hi, n = f->n, p = f->p, K = f->K, K1 = K + 1;
+    part_rows(f, r, &lo, &hi);
+    double *S0 = r ? f->S0p[r] : f->S0, *D0 = r ? f->D0p[r] : f->D0;
+    double *rm = r ? f->S1p[r] : f->S1r, *dm = r ? f->D1p[r] : f->D1r;
+    memset(S0, 0, K1 * sizeof(double));
+    memset(D0, 0, K1 * sizeof(double));
+    memset(rm, 0, K1 * p * sizeof(double));
+    memset(dm, 0, K1 * p * sizeof(double));
+    const double *z = f->z;
+    for (size_t i = lo; i < hi; i++) {
+        double ri = f->k_add[i] < K ? f->w[i] * exp(f->eta[i] - J->shift) : 0.0;
+        f->rr[i] = ri;
+        if (ri == 0)
+            continue;
+        size_t ka = f->k_add[i], kr = f->k_rem[i];
+        S0[ka] += ri;
+        S0[kr] -= ri;
+        double *ra = rm + ka * p, *rb = rm + kr * p;
+        if (f->dead[i]) {
+            double *da = dm + ka * p;
+            D0[ka] += ri;
+            for (size_t j = 0; j < p; j++) {
+                double v = ri * z[j * n + i];
+                ra[j] += v;
+                rb[j] -= v;
+                da[j] += v;
+            }
+        } else {
+            for (size_t j = 0; j < p; j++) {
+                double v = ri * z[j * n + i];
+                ra[j] += v;
+                rb[j] -= v;
+            }
+        }
+    }
+}
+
+/* X' diag(a) X over the rows of part r, by chunked dsyrk into the part's
+ * p x p (column-major lower triangle) */
+static void eval_info(void *ctx, size_t r)
+{
+    eval_job *J = ctx;
+    struct rhaz_cox *f = J->f;
+    size_t lo, hi, n = f->n, p = f->p;
+    part_rows(f, r, &lo, &hi);
+    double *imat = r ? f->imatp[r] : f->imat, *chunk = r ? f->chunkp[r] : f->chunk;
+    double sa[CHUNK];
+    memset(imat, 0, p * p * sizeof(double));
+    for (size_t r0 = lo; r0 < hi; r0 += CHUNK) {
+        size_t m = hi - r0 < CHUNK ? hi - r0 : CHUNK;
+        for (size_t q = 0; q < m; q++) {
+            size_t i = r0 + q, ka = f->k_add[i];
+            double ai = f->rr[i] * (f->cumA[f->k_hi[i]] - f->cumA[ka]);
+            if (f->dead[i])
+                ai -= f->rr[i] * f->B[ka];
+            f->a[i] = ai;
+            sa[q] = ai > 0 ? sqrt(ai) : 0.0; /* a >= 0 up to rounding */
+        }
+        for (size_t j = 0; j < p; j++) {
+            const double *z = f->z + j * n + r0;
+            double *c = chunk + j * m;
+            for (size_t q = 0; q < m; q++)
+                c[q] = sa[q] * z[q];
+        }
+        /* column-major lower triangle of imat == row-major upper */
+        cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)p, (int)m,
+                    1.0, chunk, (int)m, 1.0, imat, (int)p);
+    }
+}
+
 double rhaz_cox_eval_(struct rhaz_cox *f, const double *beta, int info)
 {
-    const size_t n = f->n, p = f->p, K = f->K, K1 = K + 1;
-    if (p > 0)
-        cblas_dgemv(CblasColMajor, CblasNoTrans, (int)n, (int)p, 1.0, f->z,
-                    (int)n, beta, 1, 0.0, f->eta, 1);
-    else
-        memset(f->eta, 0, n * sizeof(double));
+    const size_t p = f->p, K = f->K, K1 = K + 1;
+    eval_job J = {.f = f, .beta = beta};
+    core_parallel(f->nparts, f->threads, eval_eta, &J);
 
     /* guard exp() against overflow: subtract a constant (it cancels) */
     double mx = -INFINITY, mn = INFINITY;
-    for (size_t i = 0; i < n; i++)
-        if (f->k_add[i] < K) {
-            if (f->eta[i] > mx)
-                mx = f->eta[i];
-            if (f->eta[i] < mn)
-                mn = f->eta[i];
-        }
+    for (size_t r = 0; r < f->nparts; r++) {
+        if (J.mx[r] > mx)
+            mx = J.mx[r];
+        if (J.mn[r] < mn)
+            mn = J.mn[r];
+    }
     double shift = 0;
     if (mx >= mn)
         shift = mx - mn <= 400 ? 0.5 * (mx + mn) : mx - 200;
     if (!isfinite(shift))
         shift = 0;
     f->shift = shift;
-    for (size_t i = 0; i < n; i++)
-        f->rr[i] = f->k_add[i] < K ? f->w[i] * exp(f->eta[i] - shift) : 0.0;
+    J.shift = shift;
 
-    /* risk-set sums by difference arrays, then prefix sums per stratum */
-    memset(f->S0, 0, K1 * sizeof(double));
-    memset(f->D0, 0, K1 * sizeof(double));
-    memset(f->S1, 0, K1 * p * sizeof(double));
-    memset(f->D1, 0, K1 * p * sizeof(double));
-    /* one pass over the rows: S0, D0 and S1, D1 in row-major scratch
-     * (slot k at + k * p), the p adds of a row contiguous (vectorized) */
-    {
-        double *rm = f->S1r, *dm = f->D1r;
-        memset(rm, 0, K1 * p * sizeof(double));
-        memset(dm, 0, K1 * p * sizeof(double));
-        const double *z = f->z;
-        for (size_t i = 0; i < n; i++) {
-            double ri = f->rr[i];
-            if (ri == 0)
-                continue;
-            size_t ka = f->k_add[i], kr = f->k_rem[i];
-            f->S0[ka] += ri;
-            f->S0[kr] -= ri;
-            double *ra = rm + ka * p, *rb = rm + kr * p;
-            if (f->dead[i]) {
-                double *da = dm + ka * p;
-                f->D0[ka] += ri;
-                for (size_t j = 0; j < p; j++) {
-                    double v = ri * z[j * n + i];
-                    ra[j] += v;
-                    rb[j] -= v;
-                    da[j] += v;
-                }
-            } else {
-                for (size_t j = 0; j < p; j++) {
-                    double v = ri * z[j * n + i];
-                    ra[j] += v;
-                    rb[j] -= v;
-                }
-            }
+    /* risk-set sums by difference arrays (per part, added in order), then
+     * prefix sums per stratum */
+    core_parallel(f->nparts, f->threads, eval_sums, &J);
+    for (size_t r = 1; r < f->nparts; r++) {
+        for (size_t k = 0; k < K1; k++) {
+            f->S0[k] += f->S0p[r][k];
+            f->D0[k] += f->D0p[r][k];
         }
-        for (size_t j = 0; j < p; j++)
-            for (size_t k = 0; k < K1; k++) {
-                f->S1[j * K1 + k] = rm[k * p + j];
-                f->D1[j * K1 + k] = dm[k * p + j];
-            }
+        for (size_t q = 0; q < K1 * p; q++) {
+            f->S1r[q] += f->S1p[r][q];
+            f->D1r[q] += f->D1p[r][q];
+        }
     }
+    for (size_t j = 0; j < p; j++)
+        for (size_t k = 0; k < K1; k++) {
+            f->S1[j * K1 + k] = f->S1r[k * p + j];
+            f->D1[j * K1 + k] = f->D1r[k * p + j];
+        }
     for (size_t s = 0; s < f->S; s++) {
         double run = 0;
         for (size_t k = f->sbeg[s]; k < f->sbeg[s + 1]; k++) {
@@ -552,29 +667,11 @@ double rhaz_cox_eval_(struct rhaz_cox *f, const double *beta, int info)
     if (!info || p == 0)
         return loglik;
 
-    /* second-moment part: X' diag(a) X, chunked dsyrk */
-    memset(f->imat, 0, p * p * sizeof(double));
-    double sa[CHUNK];
-    for (size_t r0 = 0; r0 < n; r0 += CHUNK) {
-        size_t m = n - r0 < CHUNK ? n - r0 : CHUNK;
-        for (size_t r = 0; r < m; r++) {
-            size_t i = r0 + r, ka = f->k_add[i];
-            double ai = f->rr[i] * (f->cumA[f->k_hi[i]] - f->cumA[ka]);
-            if (f->dead[i])
-                ai -= f->rr[i] * f->B[ka];
-            f->a[i] = ai;
-            sa[r] = ai > 0 ? sqrt(ai) : 0.0; /* a >= 0 up to rounding */
-        }
-        for (size_t j = 0; j < p; j++) {
-            const double *z = f->z + j * n + r0;
-            double *c = f->chunk + j * m;
-            for (size_t r = 0; r < m; r++)
-                c[r] = sa[r] * z[r];
-        }
-        /* column-major lower triangle of imat == row-major upper */
-        cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)p, (int)m,
-                    1.0, f->chunk, (int)m, 1.0, f->imat, (int)p);
-    }
+    /* second-moment part: X' diag(a) X, per part, added in order */
+    core_parallel(f->nparts, f->threads, eval_info, &J);
+    for (size_t r = 1; r < f->nparts; r++)
+        for (size_t q = 0; q < p * p; q++)
+            f->imat[q] += f->imatp[r][q];
     /* imat (col-major lower: element (j,l), j >= l, at l * p + j) */
     for (size_t j = 0; j < p; j++)
         for (size_t l = 0; l <= j; l++) {

@@ -71,6 +71,14 @@ struct rhaz_cox {
     double *A, *B, *C0, *C1, *C2, *E0, *E1; /* K: Efron sums (cox_fit.c) */
     double *cumA;            /* K + 1 */
     double *chunk;           /* CHUNK x p */
+    /* rows in nparts parts (cox_fit.c's eval_job), part r > 0 with its own
+     * S0, D0 (K + 1), S1, D1 (row-major), imat and chunk scratch; run on
+     * up to `threads` threads, the same result with any number */
+#define COX_MAXPARTS 2
+    size_t nparts;
+    int threads;
+    double *S0p[COX_MAXPARTS], *D0p[COX_MAXPARTS], *S1p[COX_MAXPARTS],
+        *D1p[COX_MAXPARTS], *imatp[COX_MAXPARTS], *chunkp[COX_MAXPARTS];
     double *imat, *u, *corr; /* p x p, p, p x p */
     double *beta_z;          /* p: final estimate on the scaled covariates */
     double *vz;              /* p x p: inverse information, scaled */

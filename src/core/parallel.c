@@ -1,0 +1,60 @@
+/* parallel.c -- core_parallel: a fixed set of parts of a computation on
+ * up to T threads.
+ *
+ * The caller cuts its work into parts that do not depend on the number of
+ * threads (and reduces their results in a fixed order), so that a result
+ * is the same bit for bit whatever T is: threads only decide which part
+ * runs where.  Thread k runs parts k, k + T, k + 2T, ...; the calling
+ * thread is thread 0.  A thread that cannot be started leaves its parts
+ * to the caller. */
+#include "core/util.h"
+
+#include <pthread.h>
+
+typedef struct {
+    void (*fn)(void *ctx, size_t part);
+    void *ctx;
+    size_t nparts, first, step;
+} par_job;
+
+static void run_parts(const par_job *j)
+{
+    for (size_t k = j->first; k < j->nparts; k += j->step)
+        j->fn(j->ctx, k);
+}
+
+static void *par_main(void *arg)
+{
+    run_parts(arg);
+    return NULL;
+}
+
+void core_parallel(size_t nparts, int threads, void (*fn)(void *ctx, size_t part),
+                   void *ctx)
+{
+    enum { MAXT = 64 };
+    size_t T = threads > 1 ? (size_t)threads : 1;
+    if (T > nparts)
+        T = nparts;
+    if (T > MAXT)
+        T = MAXT;
+    if (T <= 1) {
+        for (size_t k = 0; k < nparts; k++)
+            fn(ctx, k);
+        return;
+    }
+    par_job job[MAXT];
+    pthread_t tid[MAXT];
+    int started[MAXT] = {0};
+    for (size_t t = 0; t < T; t++)
+        job[t] = (par_job){fn, ctx, nparts, t, T};
+    for (size_t t = 1; t < T; t++)
+        started[t] = pthread_create(&tid[t], NULL, par_main, &job[t]) == 0;
+    run_parts(&job[0]);
+    for (size_t t = 1; t < T; t++) {
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else
+            run_parts(&job[t]);
+    }
+}
