@@ -104,12 +104,6 @@ void rhaz_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * to "%.17g", integers below 1e15 without an exponent); NaN is "". */
 void rhaz_format_double(double x, char *buf, size_t size);
 
-/* Deprecated (JSON documents are built with json-c: rhaz/json.h): a
- * quoted, escaped string (NULL -> null) and a number that round-trips
- * (NaN/Inf -> null), for writers not yet converted. */
-void rhaz_json_string(FILE *fp, const char *s);
-void rhaz_json_number(FILE *fp, double x);
-
 #pragma GCC visibility pop
 #ifdef __cplusplus
 }

@@ -95,24 +95,3 @@ json_object *core_json_child(json_object *o, const char *key, int array, int *oo
     put(o, key, v, oom);
     return *oom ? NULL : v;
 }
-
-/* ---- the writers of the old hand-written API, now through json-c ---- */
-
-void rhaz_json_string(FILE *fp, const char *s)
-{
-    json_object *v = s ? json_object_new_string(s) : NULL;
-    const char *t = json_object_to_json_string_ext(v, JSON_C_TO_STRING_NOSLASHESCAPE);
-    fputs(t ? t : "null", fp);
-    json_object_put(v);
-}
-
-void rhaz_json_number(FILE *fp, double x)
-{
-    char buf[64];
-    if (!isfinite(x)) {
-        fputs("null", fp);
-        return;
-    }
-    rhaz_format_double(x, buf, sizeof buf);
-    fputs(buf, fp);
-}
