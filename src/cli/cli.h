@@ -119,5 +119,11 @@ int cli_make_workdir(const char *outdir, char *final, size_t fsz, char *work,
                      size_t wsz);
 /* Put the finished folder work in place of final; 0, or -1 with errno. */
 int cli_swap_in(const char *work, const char *final);
+/* OUT/index.html (run_index.c) for the run of model file mf (read from
+ * path) written into out, to be moved to final; the rerun command names
+ * data_dir and render.  0, or -1 with err set. */
+int cli_run_index(const rhaz_modelfile *mf, const char *out, const char *path,
+                  const char *final, const char *data_dir, const char *render,
+                  rhaz_error *err);
 
 #endif

@@ -1,9 +1,8 @@
 /* cmd_match.c -- 'rhaz match FILE --column COL --to CODES': country names
  * or codes in the researcher's own file matched to ISO3, COW and other
  * codes, with the crosswalk and regexes the bundled sources go through. */
-#include "cli.h"
+#include "cmd.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,41 +28,65 @@ static const char help[] =
     "  --data-dir DIR    data directory (default $RHAZ_DATA or data/)\n"
     "  -h, --help        this help\n";
 
-int cmd_match(int argc, char **argv)
+typedef struct {
+    const char *column, *to, *year, *out, *data_dir, *path;
+    rhaz_key key;
+    int strict, latin1;
+} match_opts;
+
+static int parse_key(const char *v, void *field)
 {
-    static const struct option longopts[] = {
-        {"column", required_argument, 0, 'c'}, {"key", required_argument, 0, 'k'},
-        {"to", required_argument, 0, 't'},     {"year", required_argument, 0, 'y'},
-        {"strict", no_argument, 0, 's'},       {"out", required_argument, 0, 'o'},
-        {"latin1", no_argument, 0, 'l'},       {"data-dir", required_argument, 0, 'D'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
-    rhaz_match_options mo = {0};
-    const char *to = "iso3c,cown", *out = "-", *dir = NULL;
+    return rhaz_key_parse(v, field) ? -1 : 0;
+}
+
+#define O(f) CLI_OFF(match_opts, f)
+static const cli_option options[] = {
+    {"column", CLI_STR, O(column), .key = NULL},
+    {"key", CLI_PARSE, O(key), .key = NULL, .parse = parse_key,
+     .expect = "name, iso3c, cown, gwcode, iso2c or m49"},
+    {"to", CLI_STR, O(to), .key = NULL},
+    {"year", CLI_STR, O(year), .key = NULL},
+    {"strict", CLI_FLAG, O(strict), .key = NULL},
+    {"out", CLI_STR, O(out), .key = NULL},
+    {"latin1", CLI_FLAG, O(latin1), .key = NULL},
+    {"data-dir", CLI_STR, O(data_dir), .key = NULL},
+    {.name = NULL}};
+#undef O
+
+static void init(void *p)
+{
+    match_opts *o = p;
+    o->to = "iso3c,cown";
+    o->out = "-";
+}
+
+static int args(void *p, int n, char **v, cli_err *err)
+{
+    if (n != 1)
+        return cli_err_usage(err, NULL, "expected exactly one FILE");
+    ((match_opts *)p)->path = v[0];
+    return EXIT_OK;
+}
+
+static int validate(void *p, cli_err *err)
+{
+    if (!((match_opts *)p)->column)
+        return cli_err_usage(err, "column", "--column is required");
+    return EXIT_OK;
+}
+
+/* Prints its summary and the match log itself; errors are printed here
+ * too (err stays empty). */
+static int run(void *p, cli_err *ce)
+{
+    (void)ce;
+    const match_opts *op = p;
+    rhaz_match_options mo = {.column = op->column, .key = op->key, .year = op->year,
+                             .strict = op->strict};
+    const char *to = op->to, *out = op->out, *dir = op->data_dir;
     rhaz_csv_options co = {0};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'c': mo.column = optarg; break;
-        case 'k':
-            if (rhaz_key_parse(optarg, &mo.key))
-                return cli_usage("match", "--key must be name, iso3c, cown, gwcode, "
-                                          "iso2c or m49, not '%s'", optarg);
-            break;
-        case 't': to = optarg; break;
-        case 'y': mo.year = optarg; break;
-        case 's': mo.strict = 1; break;
-        case 'o': out = optarg; break;
-        case 'l': co.encoding = RHAZ_ENC_LATIN1; break;
-        case 'D': dir = optarg; break;
-        case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_bad_option("match", argv);
-        }
-    }
-    if (optind != argc - 1)
-        return cli_usage("match", "expected exactly one FILE");
-    if (!mo.column)
-        return cli_usage("match", "--column is required");
+    if (op->latin1)
+        co.encoding = RHAZ_ENC_LATIN1;
     rhaz_key keys[RHAZ_NKEY + 1];
     size_t nk = 0;
     char buf[256];
@@ -72,12 +95,12 @@ int cmd_match(int argc, char **argv)
         while (*w == ' ')
             w++;
         if (nk == RHAZ_NKEY || rhaz_key_parse(w, &keys[nk]))
-            return cli_usage("match", "--to takes iso3c, cown, gwcode, iso2c, m49, "
-                                      "name (each once), not '%s'", w);
+            return cli_err_usage(ce, "to", "--to takes iso3c, cown, gwcode, iso2c, "
+                                           "m49, name (each once), not '%s'", w);
         nk++;
     }
     if (!nk)
-        return cli_usage("match", "--to is empty");
+        return cli_err_usage(ce, "to", "--to is empty");
     keys[nk] = RHAZ_KEY_NONE;
     mo.to = keys;
     /* names stay text; a code column of digits is read as numbers */
@@ -86,7 +109,7 @@ int cmd_match(int argc, char **argv)
     if (k == RHAZ_KEY_NONE || k == RHAZ_KEY_NAME || k == RHAZ_KEY_ISO3C ||
         k == RHAZ_KEY_ISO2C)
         co.as_string = as_str;
-    const char *path = argv[optind];
+    const char *path = op->path;
     rhaz_error err;
     rhaz_table *t = NULL;
     rhaz_data *d = NULL;
@@ -123,3 +146,9 @@ done:
     rhaz_data_free(d);
     return rc;
 }
+
+static const cli_cmd cli_cmd_match = {.name = "match", .help = help, .options = options,
+                                      .size = sizeof(match_opts), .init = init,
+                                      .args = args, .validate = validate, .run = run};
+
+int cmd_match(int argc, char **argv) { return cli_main(&cli_cmd_match, argc, argv); }

@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <ftw.h>
 #include <dirent.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -451,156 +450,41 @@ static const rhaz_mf_kind kinds[] = {
 };
 static const rhaz_mf_schema schema = {kinds, sizeof kinds / sizeof kinds[0]};
 
-/* ---------- the report page ---------- */
+/* rhaz run's own options (the model file's sections go through the
+ * commands' tables in run_cmd). */
+typedef struct {
+    const char *out, *data_dir, *render, *path;
+    int quiet;
+} run_opts;
 
-static int exists(const run_ctx *r, const char *rel)
+#define O(f) CLI_OFF(run_opts, f)
+static const cli_option run_options[] = {
+    {"out", CLI_STR, O(out), .key = NULL},
+    {"data-dir", CLI_STR, O(data_dir), .key = NULL},
+    {"render", CLI_STR, O(render), .key = NULL},
+    {"quiet", CLI_FLAG, O(quiet), .key = NULL},
+    {.name = NULL}};
+#undef O
+
+static void run_init(void *p) { ((run_opts *)p)->render = "png"; }
+
+static int run_args(void *p, int n, char **v, cli_err *err)
 {
-    char p[4600];
-    snprintf(p, sizeof p, "%s/%s", r->out, rel);
-    return access(p, F_OK) == 0;
+    if (n != 1)
+        return cli_err_usage(err, NULL, "expected exactly one FILE.model");
+    ((run_opts *)p)->path = v[0];
+    return EXIT_OK;
 }
 
-/* <pre> of OUT/rel when it exists; 0, or -1 on a read error. */
-static int pre_if(const run_ctx *r, FILE *fp, const char *rel, rhaz_error *err)
+/* The run prints its own progress and errors (after the progress line),
+ * so it returns an exit code with err left empty. */
+static int run_run(void *p, cli_err *ce)
 {
-    if (!exists(r, rel))
-        return 0;
-    char p[4600];
-    snprintf(p, sizeof p, "%s/%s", r->out, rel);
-    return rhaz_html_pre_file(fp, p, err) == RHAZ_OK ? 0 : -1;
-}
-
-/* OUT/index.html: title, panel accounting, tables, figures, fits, and the
- * command that reruns it; links relative to OUT. */
-static int write_index(run_ctx *r, const char *path, const char *final,
-                       const char *data_dir, const char *render)
-{
-    char p[4600];
-    snprintf(p, sizeof p, "%s/index.html", r->out);
-    rhaz_error err;
-    rhaz_outfile *of = rhaz_outfile_open(p, &err);
-    if (!of)
-        return run_error(r, &err);
-    FILE *fp = rhaz_outfile_fp(of);
-    const rhaz_mf_section *run = rhaz_modelfile_find(r->mf, "run", NULL);
-    const char *title = run ? rhaz_mf_get(run, "title", NULL) : NULL;
-    rhaz_html_begin(fp, title ? title : path);
-    const char *desc = run ? rhaz_mf_get(run, "description", NULL) : NULL;
-    if (desc)
-        rhaz_html_para(fp, desc);
-    int bad = 0;
-    size_t ns = rhaz_modelfile_nsections(r->mf);
-    if (exists(r, "panel-report.txt")) {
-        rhaz_html_heading(fp, 2, "Panel");
-        rhaz_html_para(fp, "Sources, rows, events, states, dropped rows by reason "
-                           "and unmatched names (panel-report.txt):");
-        bad |= pre_if(r, fp, "panel-report.txt", &err);
-        rhaz_html_tag(fp, "<p>");
-        rhaz_html_link(fp, "panel.csv", "panel.csv");
-        rhaz_html_tag(fp, " &middot; ");
-        rhaz_html_link(fp, "panel-report.txt", "panel-report.txt");
-        rhaz_html_tag(fp, "</p>\n");
-    }
-    static const char *const exts[] = {"txt", "tex", "md", "csv", "json"};
-    for (int pass = 0; pass < 4 && !bad; pass++) {
-        static const char *const kind[] = {"participation", "table", "figure", "model"};
-        static const char *const head[] = {"Participation", "Tables", "Figures",
-                                           "Models and fit notes"};
-        int first = 1;
-        for (size_t k = 0; k < ns && !bad; k++) {
-            const rhaz_mf_section *s = rhaz_modelfile_section(r->mf, k);
-            if (strcmp(s->kind, kind[pass]))
-                continue;
-            if (first)
-                rhaz_html_heading(fp, 2, head[pass]);
-            first = 0;
-            char base[600], rel[700];
-            if (pass == 0)
-                snprintf(base, sizeof base, "participation%s%s", s->name[0] ? "-" : "",
-                         s->name);
-            else
-                snprintf(base, sizeof base, "%s/%s",
-                         pass == 1 ? "tables" : pass == 2 ? "figures" : "models", s->name);
-            if (s->name[0])
-                rhaz_html_heading(fp, 3, s->name);
-            const char *t = rhaz_mf_get(s, "title", NULL);
-            if (t)
-                rhaz_html_para(fp, t);
-            if (pass == 2) {
-                static const char *const img[] = {"svg", "png"};
-                for (int i = 0; i < 2; i++) {
-                    snprintf(rel, sizeof rel, "%s.%s", base, img[i]);
-                    if (exists(r, rel)) {
-                        rhaz_html_img(fp, rel, t ? t : s->name);
-                        break;
-                    }
-                }
-            } else {
-                snprintf(rel, sizeof rel, "%s.txt", base);
-                bad |= pre_if(r, fp, rel, &err);
-            }
-            rhaz_html_tag(fp, "<p>Files:");
-            static const char *const fexts[] = {"gp", "png", "svg", "pdf"};
-            const char *const *e = pass == 2 ? fexts : exts;
-            int ne = pass == 2 ? 4 : 5;
-            for (int i = 0; i < ne; i++) {
-                snprintf(rel, sizeof rel, "%s.%s", base, e[i]);
-                if (!exists(r, rel))
-                    continue;
-                rhaz_html_tag(fp, " ");
-                rhaz_html_link(fp, rel, rel);
-            }
-            rhaz_html_tag(fp, "</p>\n");
-        }
-    }
-    rhaz_html_heading(fp, 2, "Rerun");
-    char cmdline[13000];
-    int n = snprintf(cmdline, sizeof cmdline, "rhaz run %s --out %s", path, final);
-    if (data_dir && n > 0 && (size_t)n < sizeof cmdline)
-        n += snprintf(cmdline + n, sizeof cmdline - (size_t)n, " --data-dir %s", data_dir);
-    if (render && n > 0 && (size_t)n < sizeof cmdline)
-        snprintf(cmdline + n, sizeof cmdline - (size_t)n, " --render %s", render);
-    rhaz_html_pre(fp, cmdline);
-    rhaz_html_para(fp, "from the directory it was run in (paths in the model file "
-                       "are relative to the model file's folder).");
-    if (bad) {
-        rhaz_outfile_abort(of);
-        return run_error(r, &err);
-    }
-    if (rhaz_html_end(fp, p, &err) != RHAZ_OK) {
-        rhaz_outfile_abort(of);
-        return run_error(r, &err);
-    }
-    if (rhaz_outfile_commit(of, &err) != RHAZ_OK)
-        return run_error(r, &err);
-    return 0;
-}
-
-int cmd_run(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        {"out", required_argument, 0, 'o'},
-        {"data-dir", required_argument, 0, 'd'},
-        {"render", required_argument, 0, 'r'},
-        {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
-    const char *out = NULL, *data_dir = NULL, *render = "png";
-    int quiet = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        case 'd': data_dir = optarg; break;
-        case 'r': render = optarg; break;
-        case 'q': quiet = 1; break;
-        case 'h': fputs(help, stdout); return EXIT_OK;
-        default: return cli_bad_option("run", argv);
-        }
-    }
-    if (optind != argc - 1)
-        return cli_usage("run", "expected exactly one FILE.model");
-    const char *path = argv[optind];
+    (void)ce;
+    const run_opts *ro = p;
+    const char *out = ro->out, *data_dir = ro->data_dir, *render = ro->render;
+    int quiet = ro->quiet;
+    const char *path = ro->path;
     rhaz_error err;
     rhaz_modelfile *mf = rhaz_modelfile_read(path, &schema, &err);
     if (!mf)
@@ -670,8 +554,8 @@ int cmd_run(int argc, char **argv)
             case 4: rc = step_figure(&r, s); break;
             }
         }
-    if (!rc)
-        rc = write_index(&r, path, final, data_dir, render);
+    if (!rc && cli_run_index(mf, outdir, path, final, data_dir, render, &err))
+        rc = run_error(&r, &err);
     cli_install_message_handler();
     if (!rc && (rc = cli_swap_in(work, final)) != 0)
         ;
@@ -686,3 +570,9 @@ int cmd_run(int argc, char **argv)
     rhaz_modelfile_free(mf);
     return rc;
 }
+
+static const cli_cmd cli_cmd_run = {.name = "run", .help = help, .options = run_options,
+                                    .size = sizeof(run_opts), .init = run_init,
+                                    .args = run_args, .run = run_run};
+
+int cmd_run(int argc, char **argv) { return cli_main(&cli_cmd_run, argc, argv); }
