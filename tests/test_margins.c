@@ -20,12 +20,12 @@ static double reldiff(double got, double want)
 
 /* The fit of formula on data as `rhaz fit --format json` writes it, read
  * back (so margins use the design as the JSON carries it). */
-static rhaz_fit_summary *fit_json(const rhaz_table *data, const char *formula,
-                                  rhaz_link link, int cluster)
+static rhaz_fit_summary *fit_json_w(const rhaz_table *data, const char *formula,
+                                    rhaz_link link, int cluster, const char *weights)
 {
     rhaz_error err;
     rhaz_formula *f = rhaz_formula_parse(formula, &err);
-    rhaz_design_options o = {.cluster = cluster ? "state" : NULL};
+    rhaz_design_options o = {.cluster = cluster ? "state" : NULL, .weights = weights};
     rhaz_design *d = f ? rhaz_design_build(f, data, &o, &err) : NULL;
     rhaz_glm_options go = {.link = link};
     if (cluster) {
@@ -36,6 +36,7 @@ static rhaz_fit_summary *fit_json(const rhaz_table *data, const char *formula,
     rhaz_fit_summary *back = NULL;
     if (s) {
         s->design = rhaz_design_spec_copy(rhaz_design_spec_of(d));
+        s->weights = weights ? strdup(weights) : NULL;
         free(s->formula);
         s->formula = strdup(formula);
         char *buf = NULL;
@@ -53,6 +54,12 @@ static rhaz_fit_summary *fit_json(const rhaz_table *data, const char *formula,
     rhaz_design_free(d);
     rhaz_formula_free(f);
     return back;
+}
+
+static rhaz_fit_summary *fit_json(const rhaz_table *data, const char *formula,
+                                  rhaz_link link, int cluster)
+{
+    return fit_json_w(data, formula, link, cluster, NULL);
 }
 
 static void compare(const rhaz_table *ref, const char *cs, const rhaz_margins *m)
@@ -219,6 +226,55 @@ int main(void)
     T_EQ_INT(t_run(cmd, &out, &er), 2, "--exp refused with margins");
     free(out), free(er);
     remove(path);
+    /* case weights: averages weighted by the fit's weights (Stata margins
+     * after a weighted fit, marginaleffects wts), against
+     * tests/reference/margins_weighted_ref.R */
+    T_SECTION("weighted");
+    {
+        rhaz_table *wref = rhaz_table_read("tests/reference/margins_weighted_ref_values.csv",
+                                           NULL, &err);
+        const char *fw = "y ~ dem + factor(region) + log(mig) + dem:oecd";
+        rhaz_fit_summary *wm = fit_json_w(data, fw, RHAZ_LINK_LOGIT, 0, "w");
+        rhaz_fit_summary *wc = fit_json_w(data, fw, RHAZ_LINK_LOGIT, 1, "w");
+        T_CHECK(wref && wm && wc && wm->weights && strcmp(wm->weights, "w") == 0,
+                "weighted fits and reference (the JSON keeps \"weights\"): %s", err.msg);
+        const char *atw[] = {"dem=-2,2"};
+        for (int k = 0; wref && wm && wc && k < 2; k++) {
+            const rhaz_fit_summary *f = k ? wc : wm;
+            const char *cs = k ? "weighted_cluster" : "weighted_model";
+            rhaz_margins_options o = {.dydx = "dem,mig,oecd,region"};
+            rhaz_margins *m = rhaz_margins_compute(f, data, &o, &err);
+            rhaz_margins_options oa = {.at = atw, .n_at = 1};
+            rhaz_margins *ma = rhaz_margins_compute(f, data, &oa, &err);
+            T_CHECK(m && ma && m->weights && strcmp(m->weights, "w") == 0,
+                    "weighted margins: %s", err.msg);
+            /* one table of both (compare wants every row of the case) */
+            rhaz_margins both = {0};
+            if (m && ma) {
+                both = *m;
+                both.n = m->n + ma->n - 1; /* the 2 margins, not the difference */
+                both.m = calloc(both.n, sizeof *both.m);
+                memcpy(both.m, m->m, m->n * sizeof *m->m);
+                size_t q = m->n;
+                for (size_t r = 0; r < ma->n; r++)
+                    if (strcmp(ma->m[r].type, "margin") == 0 && q < both.n)
+                        both.m[q++] = ma->m[r];
+                compare(wref, cs, &both);
+                free(both.m);
+            }
+            /* --unweighted (unweighted averages) differs */
+            rhaz_margins_options ou = {.dydx = "dem", .unweighted = 1};
+            rhaz_margins *mu = rhaz_margins_compute(f, data, &ou, &err);
+            T_CHECK(mu && m && !mu->weights && fabs(mu->m[0].estimate - m->m[0].estimate) > 1e-6,
+                    "unweighted differs");
+            rhaz_margins_free(mu);
+            rhaz_margins_free(m);
+            rhaz_margins_free(ma);
+        }
+        rhaz_fit_summary_free(wm);
+        rhaz_fit_summary_free(wc);
+        rhaz_table_free(wref);
+    }
     printf("largest relative difference from R: estimate %.2g, std_error %.2g\n",
            mx_est, mx_se);
     rhaz_fit_summary_free(lm);

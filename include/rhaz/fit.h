@@ -83,6 +83,9 @@ typedef struct {
     /* Cure models: the design of the at-risk equation ("design_risk" in
      * the JSON; `design` is the duration equation); NULL otherwise. */
     struct rhaz_design_spec *design_risk;
+    /* The case-weight column the fit used (--weights), or NULL; margins
+     * average with these weights.  Owned. */
+    char *weights;
     /* Shared frailty Cox fits: frailty = 1 and the frailty variance theta
      * (read back from the JSON's "frailty" member); 0 otherwise. */
     int frailty;

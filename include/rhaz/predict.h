@@ -116,8 +116,10 @@ rhaz_status rhaz_glm_predict(const rhaz_glm *fit, const rhaz_design *nd,
  * Scale: the predicted probability h(x'b) for logit and cloglog; for Cox
  * the linear predictor x'b - xbar'b (xbar the column means of the rows
  * used, R's predict.coxph type "lp"), so a Cox dydx is a log hazard
- * ratio per unit.  Averages are unweighted (as Stata's margins without
- * weights and R marginaleffects' default).
+ * ratio per unit.  Averages are weighted by the fit's case weights
+ * (fit->weights, a column of data) unless opt->unweighted, as Stata's
+ * margins after a weighted fit and R marginaleffects' wts; unweighted
+ * otherwise (atmeans: unweighted means).
  *   dydx, continuous v  (1/n) sum_i h'(eta_i) (dx_i/dv)'b, dx_i/dv the
  *                       derivative of the model-matrix row through every
  *                       transformation of v (log, powers, ns, interactions)
@@ -147,6 +149,8 @@ typedef struct {
     size_t n_at;
     int atmeans;
     const char *by;            /* a column of the data, or NULL */
+    int unweighted;            /* 1: plain means even if the fit has
+                                  case weights (fit->weights) */
     double conf_level;         /* 0: 0.95 */
 } rhaz_margins_options;
 
@@ -162,7 +166,8 @@ typedef struct {
     rhaz_margin *m;
     char *model;          /* the fit's model name */
     char *vce;            /* the fit's variance label */
-    char *scale;          /* "probability" or "linear predictor (Cox)" */
+    char *scale;          /* "probability", "median time", ... */
+    char *weights;        /* the weights column averaged with, or NULL */
     size_t n_obs;         /* rows averaged over */
     double conf_level;
 } rhaz_margins;

@@ -502,6 +502,8 @@ static int run(void *p, cli_err *err)
     s->n_dropped = d->n_dropped;
     s->n_clusters = d->cluster ? d->n_clusters : 0;
     s->design = rhaz_design_spec_copy(rhaz_design_spec_of(d)); /* for margins */
+    if (a->weights)
+        s->weights = strdup(a->weights); /* margins average with them */
     if (a->zph_tr >= 0) {
         zph = malloc(3 * (d->n_terms + 1) * sizeof *zph);
         int *asg = malloc((d->p + 1) * sizeof *asg);

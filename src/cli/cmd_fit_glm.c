@@ -235,6 +235,8 @@ static int run(void *p, cli_err *err)
     free(s->formula);
     s->formula = strdup(o->formula);
     s->design = rhaz_design_spec_copy(rhaz_design_spec_of(d)); /* for margins */
+    if (o->weights)
+        s->weights = strdup(o->weights); /* margins average with them */
     if ((rc = write_summary(s, o->out, o->format, &so, err)) != EXIT_OK ||
         (o->also_text && (rc = write_summary(s, o->also_text, FMT_TEXT, &so, err))))
         goto done;

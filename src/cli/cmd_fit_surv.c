@@ -274,6 +274,8 @@ static int run(void *p, cli_err *err)
     }
     /* how the rows were coded, for predictions and margins */
     s->design = rhaz_design_spec_copy(rhaz_design_spec_of(d));
+    if (o->weights)
+        s->weights = strdup(o->weights); /* margins average with them */
     if (o->cure)
         s->design_risk = rhaz_design_spec_copy(rhaz_design_spec_of(dr));
     free(s->formula);

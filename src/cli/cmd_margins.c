@@ -42,6 +42,10 @@ static const char help[] =
     "  --by VAR       average within the groups of column VAR\n"
     "  --scale S      the quantity (see above)\n"
     "  --time T       the time of --scale hazard (on the fit's time scale)\n"
+    "  --unweighted   plain means even when the fit has case weights (by\n"
+    "                 default the averages are weighted by the fit's\n"
+    "                 --weights column, as Stata's margins after a weighted\n"
+    "                 fit and R marginaleffects' wts)\n"
     "  --level P      confidence level (default 0.95)\n"
     "  --format F     text (default), csv, json, latex\n"
     "  --out FILE     write there (default stdout; atomic)\n"
@@ -59,7 +63,7 @@ static const cli_choice formats[] = {
 typedef struct {
     const char *fit, *data, *dydx, *by, *out, *scale;
     cli_strv at;
-    int atmeans, format;
+    int atmeans, format, unweighted;
     double level, time;
     cli_read_args read;
 } margins_opts;
@@ -71,6 +75,7 @@ static const cli_option options[] = {
     {"dydx", CLI_LIST, O(dydx), .key = "dydx"},
     {"at", CLI_MULTI, O(at), .key = "at"},
     {"atmeans", CLI_FLAG, O(atmeans), .key = "atmeans"},
+    {"unweighted", CLI_FLAG, O(unweighted), .key = "unweighted"},
     {"by", CLI_STR, O(by), .key = "by"},
     {"scale", CLI_STR, O(scale), .key = "scale"},
     {"time", CLI_DOUBLE, O(time), .key = "time", .min = 0, .max = 1e300,
@@ -130,7 +135,8 @@ static int run(void *p, cli_err *err)
     }
     rhaz_margins_options mo = {.dydx = o->dydx, .at = o->at.v, .n_at = o->at.n,
                                .atmeans = o->atmeans, .by = o->by,
-                               .conf_level = o->level, .time = o->time};
+                               .conf_level = o->level, .time = o->time,
+                               .unweighted = o->unweighted};
     if (o->scale) {
         rhaz_predict_scale_parse(o->scale, &mo.scale);
         mo.scale_set = 1;

@@ -20,6 +20,7 @@ void rhaz_fit_summary_free(rhaz_fit_summary *s)
     free(s->ties);
     free(s->formula);
     free(s->vce_label);
+    free(s->weights);
     if (s->coef)
         for (size_t j = 0; j < s->p; j++)
             free(s->coef[j].term);

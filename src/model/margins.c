@@ -35,6 +35,8 @@ typedef struct {
     double *num[MAXCOLS];    /* n values (numeric columns) */
     const char **str[MAXCOLS]; /* n values (text), borrowed */
     int *group;              /* n group ids */
+    double *w;               /* n case weights of the fit, or NULL (owned;
+                                shared by the at-setting copies) */
     size_t ngroups;
     char **glabel;           /* "by=value" per group */
 } frame;
@@ -46,6 +48,7 @@ static void frame_free(frame *F)
         free(F->str[c]);
     }
     free(F->group);
+    free(F->w);
     if (F->glabel)
         for (size_t g = 0; g < F->ngroups; g++)
             free(F->glabel[g]);
@@ -239,22 +242,22 @@ static rhaz_status emit(out_ctx *o, const char *term, const char *type,
 static void mean_pred(const pred_model *m, const dset *D, const frame *F, int g,
                       double *est, double *J)
 {
-    size_t n = F->n, cnt = 0;
-    double s = 0;
+    size_t n = F->n;
+    double s = 0, cnt = 0;
     memset(J, 0, m->P * sizeof *J);
     for (size_t i = 0; i < n; i++) {
         if (F->group[i] != g)
             continue;
-        double u[3], q, gr[3];
+        double u[3], q, gr[3], wi = F->w ? F->w[i] : 1;
         pred_u(m, D->X, n, i, u);
         pred_q(m, u, &q, gr, NULL);
-        s += q;
-        pred_jacobian_add(m, D->X, n, i, gr, 1, J);
-        cnt++;
+        s += wi * q;
+        pred_jacobian_add(m, D->X, n, i, gr, wi, J);
+        cnt += wi;
     }
-    *est = cnt ? s / (double)cnt : NAN;
+    *est = cnt > 0 ? s / cnt : NAN;
     for (size_t j = 0; j < m->P; j++)
-        J[j] = cnt ? J[j] / (double)cnt : NAN;
+        J[j] = cnt > 0 ? J[j] / cnt : NAN;
 }
 
 /* Average derivative over group g: dX[e] holds the n x p[e] derivative of
@@ -265,13 +268,13 @@ static void mean_deriv(const pred_model *m, const dset *D,
                        const double *const *dX, const frame *F, int g,
                        double *est, double *J)
 {
-    size_t n = F->n, cnt = 0;
-    double s = 0;
+    size_t n = F->n;
+    double s = 0, cnt = 0;
     memset(J, 0, m->P * sizeof *J);
     for (size_t i = 0; i < n; i++) {
         if (F->group[i] != g)
             continue;
-        double u[3], q, gr[3], H[9], a[3] = {0, 0, 0};
+        double u[3], q, gr[3], H[9], a[3] = {0, 0, 0}, wi = F->w ? F->w[i] : 1;
         pred_u(m, D->X, n, i, u);
         pred_q(m, u, &q, gr, H);
         for (size_t e = 0; e < m->neq; e++)
@@ -281,19 +284,19 @@ static void mean_deriv(const pred_model *m, const dset *D,
         double w[3];
         for (int l = 0; l < 3; l++)
             w[l] = H[0 * 3 + l] * a[0] + H[1 * 3 + l] * a[1];
-        s += gr[0] * a[0] + gr[1] * a[1];
+        s += wi * (gr[0] * a[0] + gr[1] * a[1]);
         /* sum_l w_l du_l/dtheta: the centred rows, as a prediction's */
-        pred_jacobian_add(m, D->X, n, i, w, 1, J);
+        pred_jacobian_add(m, D->X, n, i, w, wi, J);
         /* sum_e q_e dx_e (derivatives of constants are 0: no centre) */
         for (size_t e = 0; e < m->neq; e++)
             for (size_t j = 0; j < m->p[e]; j++)
                 if (m->map[e][j] != PRED_NONE)
-                    J[m->map[e][j]] += gr[e] * dX[e][j * n + i];
-        cnt++;
+                    J[m->map[e][j]] += wi * gr[e] * dX[e][j * n + i];
+        cnt += wi;
     }
-    *est = cnt ? s / (double)cnt : NAN;
+    *est = cnt > 0 ? s / cnt : NAN;
     for (size_t j = 0; j < m->P; j++)
-        J[j] = cnt ? J[j] / (double)cnt : NAN;
+        J[j] = cnt > 0 ? J[j] / cnt : NAN;
 }
 
 /* ---------- the at-settings ---------- */
@@ -633,6 +636,8 @@ static rhaz_status frame_means(frame *F, rhaz_error *err)
         free(F->str[c]);
     }
     free(F->group);
+    free(F->w); /* one row per group: unweighted */
+    M.w = NULL;
     *F = M;
     return RHAZ_OK;
 }
@@ -650,13 +655,15 @@ void rhaz_margins_free(rhaz_margins *m)
     free(m->model);
     free(m->vce);
     free(m->scale);
+    free(m->weights);
     free(m);
 }
 
 /* Build the frame: rows the fit used, columns the formula reads. */
 static rhaz_status frame_build(const rhaz_fit_summary *fit, const rhaz_table *data,
                                const rhaz_design_spec *const *sps, size_t neq,
-                               const char *by, frame *F, rhaz_error *err)
+                               const char *by, const char *weights, frame *F,
+                               rhaz_error *err)
 {
     memset(F, 0, sizeof *F);
     for (size_t e = 0; e < neq; e++) {
@@ -683,7 +690,8 @@ static rhaz_status frame_build(const rhaz_fit_summary *fit, const rhaz_table *da
     /* the fit's rows: complete in every variable of the formula (of both
      * equations of a cure model) */
     rhaz_design_options o = {.drop_intercept = sps[0]->drop_intercept,
-                             .allow_frailty = 1}; /* a frailty Cox fit */
+                             .allow_frailty = 1, /* a frailty Cox fit */
+                             .weights = weights};
     rhaz_design *d = rhaz_design_build(sps[0]->f, data, &o, err);
     if (!d)
         return err->status;
@@ -698,8 +706,11 @@ static rhaz_status frame_build(const rhaz_fit_summary *fit, const rhaz_table *da
         for (size_t i = 0; i < d->n; i++) { /* both ascending */
             while (q < d1->n && d1->rows[q] < d->rows[i])
                 q++;
-            if (q < d1->n && d1->rows[q] == d->rows[i])
+            if (q < d1->n && d1->rows[q] == d->rows[i]) {
+                if (d->weights)
+                    d->weights[k] = d->weights[i];
                 d->rows[k++] = d->rows[i];
+            }
         }
         d->n = k;
         rhaz_design_free(d1);
@@ -731,6 +742,12 @@ static rhaz_status frame_build(const rhaz_fit_summary *fit, const rhaz_table *da
     }
     if (!(F->group = calloc(n ? n : 1, sizeof *F->group)))
         goto oom;
+    if (weights) { /* the fit's case weights on its rows */
+        if (!(F->w = malloc((n ? n : 1) * sizeof *F->w)))
+            goto oom;
+        for (size_t i = 0; i < n; i++)
+            F->w[i] = d->weights[i];
+    }
     F->ngroups = 1;
     if (by) {
         long j = rhaz_table_find(data, by);
@@ -847,7 +864,8 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
                             "of rhaz");
         goto done;
     }
-    if ((st = frame_build(fit, data, sps, neq, opt->by, &F, err)))
+    const char *weights = fit->weights && !opt->unweighted ? fit->weights : NULL;
+    if ((st = frame_build(fit, data, sps, neq, opt->by, weights, &F, err)))
         goto done;
     /* the variables of dydx */
     if (opt->dydx) {
@@ -928,6 +946,10 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
     M->model = core_strdup(fit->model ? fit->model : "");
     M->vce = core_strdup(fit->vce_label ? fit->vce_label : "");
     M->scale = core_strdup(scale_lab);
+    if (weights && !opt->atmeans && !(M->weights = core_strdup(weights))) {
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
     if (!M->model || !M->vce || !M->scale) {
         st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
         goto done;

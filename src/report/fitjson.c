@@ -391,6 +391,10 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
     json_object *dj = get(root, "design");
     if (dj && !(s->design = design_of_json(dj, name, err)))
         goto fail;
+    json_object *wj = get(root, "weights");
+    if (wj && json_object_is_type(wj, json_type_string) &&
+        !(s->weights = core_strdup(json_object_get_string(wj))))
+        goto oom;
     json_object *fr = get(root, "frailty"); /* written by fit cox */
     if (fr && json_object_is_type(fr, json_type_object)) {
         json_object *th = get(fr, "theta");

@@ -37,8 +37,9 @@ static void write_text(FILE *fp, const rhaz_margins *m)
     }
     wt = wt > 40 ? 40 : wt;
     wa = wa > 40 ? 40 : wa;
-    fprintf(fp, "Margins of %s: %s, averaged over %zu rows\n", m->model,
-            m->scale, m->n_obs);
+    fprintf(fp, "Margins of %s: %s, averaged over %zu rows%s%s\n", m->model,
+            m->scale, m->n_obs, m->weights ? " weighted by " : "",
+            m->weights ? m->weights : "");
     fprintf(fp, "Variance: %s (delta method)\n\n", m->vce);
     fprintf(fp, "%-*s %-10s %-*s %10s %10s %8s %10s %10s %10s\n", (int)wt, "term",
             "type", (int)wa, "at", "estimate", "std.error", "z", "p", "conf.low",
@@ -117,6 +118,8 @@ json_object *rhaz_margins_to_json(const rhaz_margins *m, rhaz_error *err)
     core_json_str(root, "model", m->model, &oom);
     core_json_str(root, "scale", m->scale, &oom);
     core_json_int(root, "n", (long long)m->n_obs, &oom);
+    if (m->weights)
+        core_json_str(root, "weights", m->weights, &oom);
     core_json_num(root, "conf_level", m->conf_level, &oom);
     if (oom) {
         json_object_put(root);

@@ -330,6 +330,8 @@ json_object *rhaz_fit_summary_to_json(const rhaz_fit_summary *s,
     json_object *w = core_json_child(root, "warnings", 1, &oom);
     for (size_t k = 0; k < s->n_warnings && !oom; k++)
         core_json_str(w, NULL, s->warnings[k], &oom);
+    if (s->weights && !oom)
+        core_json_str(root, "weights", s->weights, &oom);
     if (s->design && !oom)
         design_to_json(root, "design", s->design, &oom);
     if (s->design_risk && !oom) /* cure: the at-risk equation */
