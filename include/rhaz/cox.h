@@ -61,6 +61,14 @@ typedef struct {
     size_t n_strata;
     const int *cluster;     /* NULL: no clustering */
     size_t n_clusters;
+    /* Two-way clustering (cluster "a,b" in the design): the codes of b
+     * and of the intersections a x b present; NULL: one-way.  The
+     * variance is V_a + V_b - V_ab (Cameron-Gelbach-Miller, the
+     * convention of R's sandwich::vcovCL(cluster = ~ a + b)), each term
+     * the sandwich of the score residuals summed by that clustering, with
+     * its own small-sample factor when opt->adj asks for one. */
+    const int *cluster2, *cluster12;
+    size_t n_clusters2, n_clusters12;
     double *x_work;         /* optional: an n x p array holding the same
                                values as x that the fit may overwrite (with
                                the centred, scaled covariates) instead of

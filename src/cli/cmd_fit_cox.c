@@ -28,6 +28,10 @@ static const char help[] =
     "                      cluster(), U_g the summed weighted score residuals\n"
     "                      of cluster g (robust: one cluster per row)\n"
     "  --cluster COL       cluster ids (any column); implies --vce cluster\n"
+    "  --cluster A,B       two-way clustering (Cameron-Gelbach-Miller):\n"
+    "                      V_A + V_B - V_AB from the score residuals, as R's\n"
+    "                      sandwich::vcovCL(fit, cluster = ~ A + B) (factor per\n"
+    "                      --adjust: none by default, as coxph's one-way)\n"
     "                      (a cluster(id) term in the formula does the same)\n"
     "  --robust            same as --vce robust\n"
     "  --adjust A          small-sample factor of the sandwich: none (default,\n"
@@ -440,6 +444,7 @@ static int run(void *p, cli_err *err)
     dopt.cluster = a->cluster;
     dopt.drop_intercept = 1;
     dopt.allow_frailty = 1;
+    dopt.allow_two_way = 1; /* --cluster a,b: V_a + V_b - V_ab */
     if (!(d = rhaz_design_build_take(fm, t, &dopt, &err->e))) {
         const char *w = err->e.what;
         rc = cli_err_lib(err, a->weights && !strcmp(w, a->weights)   ? "weights"

@@ -977,27 +977,59 @@ done:
         /* sandwich V (sum_g U_g U_g') V, U_g the summed weighted score
          * residuals of cluster g (every row its own cluster if none):
          * R's coxph robust variance; adj adds the G/(G-1) factor */
-        size_t G = f->cluster ? f->G : n;
+        int twoway = f->cluster && d->cluster2 && d->cluster12;
+        f->twoway = twoway;
+        size_t G = f->cluster && !twoway ? f->G : n;
         double *sr = malloc(G * p * sizeof *sr);
         if (!sr) {
             rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model");
             goto fail;
         }
-        /* summed by cluster on the fly: no n x p matrix when clustered */
+        /* summed by cluster on the fly: no n x p matrix when clustered
+         * one way; per row for two-way clustering */
+        int *cl_save = f->cluster;
+        if (twoway)
+            f->cluster = NULL;
         rhaz_status st = rhaz_cox_score_sums_(f, sr, err);
+        f->cluster = cl_save;
         for (size_t j = 0; st == RHAZ_OK && j < p * p; j++)
             fac[j] = isfinite(f->vcov_model[j]) ? f->vcov_model[j] : 0.0;
-        if (st == RHAZ_OK)
+        if (st == RHAZ_OK && !twoway) {
             st = rhaz_vcov_sandwich(fac, p, sr, G, NULL, 0, RHAZ_ADJ_NONE,
                                     (size_t)r->rank, f->vcov, err);
+            double c = opt->adj == RHAZ_ADJ_NONE
+                           ? 1.0
+                           : rhaz_vcov_adjust(opt->adj, G, n, (size_t)r->rank);
+            for (size_t j = 0; st == RHAZ_OK && j < p * p; j++)
+                f->vcov[j] *= c;
+        } else if (st == RHAZ_OK) {
+            /* V_a + V_b - V_ab, each with its own factor (vcovCL) */
+            const int *cl[3] = {d->cluster, d->cluster2, d->cluster12};
+            size_t Gc[3] = {d->n_clusters, d->n_clusters2, d->n_clusters12};
+            const double sign[3] = {1, 1, -1};
+            double *Vk = malloc(p * p * sizeof *Vk);
+            if (!Vk)
+                st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+            memset(f->vcov, 0, p * p * sizeof(double));
+            for (int c = 0; c < 3 && st == RHAZ_OK; c++) {
+                if (Gc[c] < 2) {
+                    st = rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                                        "two-way sandwich variance: needs at "
+                                        "least 2 clusters in each dimension; "
+                                        "got %zu", Gc[c]);
+                    core_error_option(err, "cluster");
+                    break;
+                }
+                st = rhaz_vcov_sandwich(fac, p, sr, n, cl[c], Gc[c], opt->adj,
+                                        (size_t)r->rank, Vk, err);
+                for (size_t j = 0; st == RHAZ_OK && j < p * p; j++)
+                    f->vcov[j] += sign[c] * Vk[j];
+            }
+            free(Vk);
+        }
         free(sr);
         if (st != RHAZ_OK)
             goto fail;
-        double c = opt->adj == RHAZ_ADJ_NONE
-                       ? 1.0
-                       : rhaz_vcov_adjust(opt->adj, G, n, (size_t)r->rank);
-        for (size_t j = 0; j < p * p; j++)
-            f->vcov[j] *= c;
         r->n_clusters = f->cluster ? f->G : n;
         f->adj = opt->adj;
     }
@@ -1090,6 +1122,16 @@ rhaz_fit_summary *rhaz_cox_summary(const rhaz_cox *f, const char *const *names,
                       : (f->cluster ? "cluster sandwich (R coxph convention, "
                                       "no small-sample factor)"
                                     : "robust sandwich (R coxph convention)");
+        if (f->twoway)
+            lab = f->adj == RHAZ_ADJ_G
+                      ? "two-way cluster sandwich V_a + V_b - V_ab (Cameron-Gelbach-"
+                        "Miller), each x G/(G-1) (R sandwich::vcovCL default)"
+                  : f->adj == RHAZ_ADJ_STATA
+                      ? "two-way cluster sandwich V_a + V_b - V_ab (Cameron-Gelbach-"
+                        "Miller), each x G/(G-1) (N-1)/(N-K) (vcovCL type HC1)"
+                      : "two-way cluster sandwich V_a + V_b - V_ab (Cameron-Gelbach-"
+                        "Miller; R sandwich::vcovCL with cadjust = FALSE, no "
+                        "small-sample factor, as coxph's one-way)";
         if (!(s->vce_label = core_strdup(lab)))
             goto nomem;
     }
@@ -1140,4 +1182,8 @@ void rhaz_cox_data_from_design(rhaz_cox_data *cd, const rhaz_design *d)
     cd->n_strata = d->n_strata;
     cd->cluster = d->cluster;
     cd->n_clusters = d->n_clusters;
+    cd->cluster2 = d->cluster2;
+    cd->n_clusters2 = d->n_clusters2;
+    cd->cluster12 = d->cluster12;
+    cd->n_clusters12 = d->n_clusters12;
 }

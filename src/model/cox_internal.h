@@ -50,6 +50,7 @@ struct rhaz_cox {
     double *start, *stop, *w; /* n (start NULL if right-censored) */
     unsigned char *dead;     /* n: 1 for event rows */
     int *strata, *cluster;   /* n or NULL */
+    int twoway;              /* the variance is two-way clustered */
 
     /* slots */
     uint32_t *k_add, *k_hi, *k_rem; /* n (slot numbers; K < 2^32) */

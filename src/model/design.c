@@ -1113,8 +1113,8 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
             if (comma && !opt->allow_two_way)
                 st = rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
                                     "cluster '%s': two-way clustering is "
-                                    "available for logit and cloglog models "
-                                    "only; give one cluster column",
+                                    "available for logit, cloglog and Cox "
+                                    "models only; give one cluster column",
                                     opt->cluster);
             else if (comma && strchr(cl2, ','))
                 st = rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
