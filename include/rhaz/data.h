@@ -220,6 +220,20 @@ typedef enum {
     RHAZ_DEM_POLITY2 = 0, RHAZ_DEM_VDEM, RHAZ_DEM_FH, RHAZ_DEM_BMR, RHAZ_DEM_LIED
 } rhaz_democracy_source;
 typedef enum { RHAZ_REGION_UN = 0, RHAZ_REGION_SUBREGION, RHAZ_REGION_WB } rhaz_region_scheme;
+/* Who is at risk of a treaty deposited with the UN Secretary-General:
+ * DEPOSIT (default) the states that can deposit an instrument with him in
+ * the year (on 31 December): not Taiwan (COW 713) from 1971 (General
+ * Assembly resolution 2758 of 25 Oct 1971 seated the People's Republic as
+ * "China"), not the People's Republic (710) in 1949-1970 (the Republic of
+ * China acted as "China"), never Kosovo (347); ALL: every state in the
+ * COW system (rhaz before issue 14).  Own treaty files: always ALL. */
+typedef enum { RHAZ_ELIGIBLE_DEPOSIT = 0, RHAZ_ELIGIBLE_ALL } rhaz_eligibility;
+/* Successions (act d): EVENT (default) codes the event at the date of the
+ * notification of succession, after years at risk; INDEPENDENCE counts the
+ * successor a party from its first year at risk (it takes effect from
+ * independence in law): no rows, and a party in region_density and
+ * prior_ratifications from that year. */
+typedef enum { RHAZ_SUCCESSION_EVENT = 0, RHAZ_SUCCESSION_INDEPENDENCE } rhaz_succession_coding;
 
 typedef struct {
     rhaz_event_kind event;   /* ratification (consent) or signature */
@@ -231,6 +245,8 @@ typedef struct {
     double receiving_threshold; /* migrant share %, default 10 */
     double regime_cut;       /* polity2 >= cut: democracy, <= -cut: autocracy (6) */
     int transition_window;   /* years for `transition` (default 5) */
+    rhaz_eligibility eligible;          /* default RHAZ_ELIGIBLE_DEPOSIT */
+    rhaz_succession_coding successions; /* default RHAZ_SUCCESSION_EVENT */
 } rhaz_panel_options;
 
 void rhaz_panel_options_init(rhaz_panel_options *o);
@@ -238,6 +254,8 @@ void rhaz_panel_options_init(rhaz_panel_options *o);
 int rhaz_democracy_parse(const char *s, rhaz_democracy_source *out);
 int rhaz_region_parse(const char *s, rhaz_region_scheme *out);
 int rhaz_event_parse(const char *s, rhaz_event_kind *out);
+int rhaz_eligibility_parse(const char *s, rhaz_eligibility *out);    /* deposit, all */
+int rhaz_succession_parse(const char *s, rhaz_succession_coding *out); /* event, independence */
 
 /* Region of COW state cown under a scheme (NULL if unknown). */
 const char *rhaz_data_cown_region(const rhaz_data *d, int cown,
@@ -254,7 +272,15 @@ typedef struct {
     size_t disagree_2022;   /* consent years where 2015 and 2022 differ */
     size_t exit_no_record;  /* state-treaty pairs censored on leaving the
                                system with no participant row at all
-                               (predecessor states: GDR, Czechoslovakia ...) */
+                               (states that never acted on the treaty) */
+    size_t not_eligible;    /* state-years in the system not at risk because
+                               the state could not deposit (eligibility) */
+    size_t by_date;         /* acts under a code shared by several COW
+                               states, assigned to one of them by date */
+    size_t predecessor;     /* acts taken from predecessor-acts.csv */
+    size_t inherited;       /* state-treaty pairs party through a predecessor */
+    size_t succession_party;/* pairs counted party from independence
+                               (--successions independence) */
     const char *miss_name[RHAZ_PANEL_NMISS];
     size_t missing[RHAZ_PANEL_NMISS]; /* rows with the covariate missing */
     double seconds;         /* build time */
@@ -278,6 +304,12 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
                              rhaz_panel_stats *stats, rhaz_error *err);
 /* Text accounting of a build (rows, events, drops, missing by variable). */
 void rhaz_panel_stats_write(const rhaz_panel_stats *s, FILE *fp);
+/* One line per act of the selected treaties that the panel assigns other
+ * than by the participant's ISO3 code: acts from predecessor-acts.csv (with
+ * their line), acts under a code shared by divided or unified states
+ * assigned by date, and a unified state's inherited status. */
+void rhaz_panel_assignments_write(const rhaz_data *d, const size_t *treaties,
+                                  size_t ntreaties, FILE *fp);
 
 #pragma GCC visibility pop
 #ifdef __cplusplus

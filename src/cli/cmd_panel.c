@@ -23,6 +23,14 @@ static const char help[] =
     "  --start YEAR            first calendar year (default: treaty opening)\n"
     "  --end YEAR              last calendar year (default 2015; up to 2022\n"
     "                          for treaties in the 2022 status files)\n"
+    "  --eligible RULE         who is at risk of a UN-deposited treaty: deposit\n"
+    "                          (default: states that can deposit with the UN\n"
+    "                          Secretary-General: not Taiwan from 1971, not the\n"
+    "                          People's Republic of China 1949-1970, never\n"
+    "                          Kosovo) or all (every COW state in the system)\n"
+    "  --successions CODING    event (default: a succession is the event of its\n"
+    "                          year) or independence (a successor is a party\n"
+    "                          from its first year: no rows)\n"
     "  --democracy SRC         polity2 (default), vdem, fh, bmr, lied\n"
     "  --region SCHEME         region (UN, default), subregion (UN), wb\n"
     "  --lag YEARS             lag of time-varying covariates (default 1)\n"
@@ -98,6 +106,8 @@ static int p_cov_year(const char *s, void *f)
 static int p_event(const char *s, void *f) { return rhaz_event_parse(s, f); }
 static int p_democracy(const char *s, void *f) { return rhaz_democracy_parse(s, f); }
 static int p_region(const char *s, void *f) { return rhaz_region_parse(s, f); }
+static int p_eligible(const char *s, void *f) { return rhaz_eligibility_parse(s, f); }
+static int p_successions(const char *s, void *f) { return rhaz_succession_parse(s, f); }
 
 #define O(f) CLI_OFF(panel_opts, f)
 static const cli_option options[] = {
@@ -112,6 +122,10 @@ static const cli_option options[] = {
      .expect = "polity2, vdem, fh, bmr or lied"},
     {"region", CLI_PARSE, O(o.region), .key = "region", .parse = p_region,
      .expect = "region, subregion or wb"},
+    {"eligible", CLI_PARSE, O(o.eligible), .key = "eligible", .parse = p_eligible,
+     .expect = "deposit or all"},
+    {"successions", CLI_PARSE, O(o.successions), .key = "successions", .parse = p_successions,
+     .expect = "event or independence"},
     {"lag", CLI_INT, O(o.lag), .key = "lag", .min = 0, .max = 20},
     {"receiving-threshold", CLI_DOUBLE, O(o.receiving_threshold),
      .key = "receiving_threshold", .min = 0, .max = 100},
@@ -205,6 +219,8 @@ static int run(void *p, cli_err *err)
         rhaz_data_report(d, rep);
         fputc('\n', rep);
         rhaz_panel_stats_write(&st, rep);
+        fputc('\n', rep);
+        rhaz_panel_assignments_write(d, idx, n, rep);
         if (a->cov.n) {
             fputc('\n', rep);
             rhaz_match_log_write(log, rep);

@@ -46,13 +46,45 @@ typedef struct {
     const char *region[3];     /* UN region, subregion, WB region (NULL unknown) */
 } rd_state;
 
+/* one row of predecessor-acts.csv: an act of a state that the UN records
+ * only in a footnote under its successor */
+typedef struct {
+    int cown;
+    rhaz_date date;
+    rhaz_act act;
+    long line;
+} rd_pact;
+
 typedef struct {
     rhaz_treaty_info info;
     rhaz_participant *p;
     size_t np, cap;
     strmap by_iso; /* iso3c -> participant index (states and territories) */
     int attr_row;  /* row in treaty-attributes, -1 if none */
+    int un;        /* 1: deposited with the UN Secretary-General (the bundled
+                      collection); 0: a researcher's own file */
+    rd_pact *pact; /* predecessor-acts.csv rows of this treaty */
+    size_t npact;
 } rd_treaty;
+
+/* ---- risk.c: whose act is it, and who may act ---- */
+enum { RD_HOW_NONE = 0, RD_HOW_CODE, RD_HOW_DATE, RD_HOW_FILE, RD_HOW_INHERIT };
+/* The acts of one COW state for one treaty: first signature and earliest
+ * consent, after predecessor-acts.csv, the date rules for codes shared by
+ * divided or unified states, and inheritance by unified states. */
+typedef struct {
+    rhaz_date signature, consent;
+    rhaz_act act;       /* of the consent */
+    int how_sig, how;   /* RD_HOW_* of the signature and of the consent */
+    int from_cown;      /* RD_HOW_INHERIT: the predecessor */
+    const char *code;   /* RD_HOW_DATE: the shared code the act is under */
+} rd_status;
+void rd_status_of(const rhaz_data *d, const rd_treaty *tr, int cown, rd_status *out);
+/* 1 if COW state cown may deposit an instrument for tr in year (on 31
+ * December); always 1 with RHAZ_ELIGIBLE_ALL or for own treaty files. */
+int rd_eligible(const rd_treaty *tr, int cown, int year, rhaz_eligibility e);
+/* Read predecessor-acts.csv (optional) into the treaties' pact lists. */
+rhaz_status rd_load_predecessor_acts(rhaz_data *d, rhaz_error *err);
 
 typedef struct {
     char *file, *reason, *name;
@@ -96,6 +128,7 @@ struct rhaz_data {
     strmap note_map;
     size_t unmatched;
     size_t disagree_2022;
+    const char *pact_file;  /* predecessor-acts.csv as read, NULL if absent */
     char **strings;         /* owned strings to free */
     size_t nstrings, capstrings;
 };

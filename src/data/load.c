@@ -842,6 +842,7 @@ static rhaz_status load_treaties(rhaz_data *d, rhaz_error *err)
             continue; /* listed in the index, not in the 2015 collection */
         rd_treaty *tr = &d->tr[d->ntr];
         tr->attr_row = -1;
+        tr->un = 1;
         tr->info.un_number = own(d, un);
         tr->info.key = tr->info.un_number;
         tr->info.title = own(d, cell(t, jn, i));
@@ -1431,7 +1432,7 @@ rhaz_data *rhaz_data_open(const char *dir, rhaz_error *err)
             d->grid[g][i] = NAN;
     }
     if (load_names(d, err) || load_cc(d, err) || load_cow(d, err) ||
-        load_regions(d, err) || load_treaties(d, err) || load_2022(d, err) ||
+        load_regions(d, err) || load_treaties(d, err) || rd_load_predecessor_acts(d, err) || load_2022(d, err) ||
         load_covariates(d, err)) {
         rhaz_data_free(d);
         return NULL;
@@ -1468,6 +1469,7 @@ void rhaz_data_free(rhaz_data *d)
     free(d->gwf_names);
     for (size_t i = 0; i < d->trcap; i++) {
         free(d->tr[i].p);
+        free(d->tr[i].pact);
         strmap_free(&d->tr[i].by_iso);
     }
     free(d->tr);

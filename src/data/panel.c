@@ -62,6 +62,28 @@ int rhaz_event_parse(const char *s, rhaz_event_kind *out)
     return 0;
 }
 
+int rhaz_eligibility_parse(const char *s, rhaz_eligibility *out)
+{
+    if (!strcmp(s, "deposit"))
+        *out = RHAZ_ELIGIBLE_DEPOSIT;
+    else if (!strcmp(s, "all"))
+        *out = RHAZ_ELIGIBLE_ALL;
+    else
+        return -1;
+    return 0;
+}
+
+int rhaz_succession_parse(const char *s, rhaz_succession_coding *out)
+{
+    if (!strcmp(s, "event"))
+        *out = RHAZ_SUCCESSION_EVENT;
+    else if (!strcmp(s, "independence"))
+        *out = RHAZ_SUCCESSION_INDEPENDENCE;
+    else
+        return -1;
+    return 0;
+}
+
 /* The seven core human rights treaties counted by prior_ratifications. */
 static const char *const core7[] = {"cerd", "icescr", "iccpr", "cedaw", "cat", "crc", "icmw"};
 #define NCORE7 7
@@ -82,22 +104,49 @@ typedef struct {
     size_t n;
 } rows;
 
-/* Event year of state s for treaty tr (0: none). */
-static int event_year(const rd_treaty *tr, const rd_state *s, rhaz_event_kind ev,
-                      int *consent_year)
+/* First year at or after the treaty's opening in which state x is at risk
+ * (in the system and eligible), 0 if none up to `last`. */
+static int first_at_risk(const rhaz_data *d, const rd_treaty *tr, const rd_state *x,
+                         rhaz_eligibility el, int last)
 {
-    size_t k;
-    *consent_year = 0;
-    if (!*s->iso3c || !strmap_get(&tr->by_iso, s->iso3c, &k))
-        return 0;
-    const rhaz_participant *p = &tr->p[k];
-    *consent_year = p->consent.year;
-    if (ev == RHAZ_EVENT_RATIFICATION)
-        return p->consent.year;
-    int y = p->signature.year;
-    if (p->consent.year && (!y || p->consent.year < y))
-        y = p->consent.year;
-    return y;
+    for (int y = tr->info.opened.year; y <= last; y++)
+        if (d->in_sys[RD_CELL(x->cown, y)] && rd_eligible(tr, x->cown, y, el))
+            return y;
+    return 0;
+}
+
+/* Event year of state x for treaty tr (0: none); *consent_year is the
+ * consent year as the panel counts it (density, prior_ratifications).
+ * With --successions independence a succession makes the state a party
+ * from the year before its first year at risk: no rows, and a party from
+ * its first year (*indep = 1 when that applied). */
+static int event_year(const rhaz_data *d, const rd_treaty *tr, const rd_state *x,
+                      const rhaz_panel_options *o, int *consent_year, rd_status *stp,
+                      int *indep)
+{
+    rd_status st;
+    rd_status_of(d, tr, x->cown, &st);
+    if (stp)
+        *stp = st;
+    if (indep)
+        *indep = 0;
+    int c = st.consent.year;
+    int e = c;
+    if (o->event == RHAZ_EVENT_SIGNATURE) {
+        e = st.signature.year;
+        if (c && (!e || c < e))
+            e = c;
+    }
+    if (c && o->successions == RHAZ_SUCCESSION_INDEPENDENCE && st.act == RHAZ_ACT_SUCCESSION) {
+        int fy = first_at_risk(d, tr, x, o->eligible, RD_Y0 + RD_NY - 1);
+        if (fy && e >= fy) {
+            e = c = fy - 1;
+            if (indep)
+                *indep = 1;
+        }
+    }
+    *consent_year = c;
+    return e;
 }
 
 static int regime_cat(double p2, double cut)
@@ -242,7 +291,7 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
             continue;
         for (size_t s = 0; s < ns; s++) {
             int cyr;
-            event_year(&d->tr[ti], &d->states[s], RHAZ_EVENT_RATIFICATION, &cyr);
+            event_year(d, &d->tr[ti], &d->states[s], &o, &cyr, NULL, NULL);
             core_cy[s * NCORE7 + c] = cyr;
         }
     }
@@ -256,13 +305,22 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
             y0 = o.start_year;
         for (size_t s = 0; s < ns; s++) {
             const rd_state *x = &d->states[s];
-            int consent_year;
-            int e = event_year(tr, x, o.event, &consent_year);
+            int consent_year, indep;
+            rd_status rs;
+            int e = event_year(d, tr, x, &o, &consent_year, &rs, &indep);
             ey[k * ns + s] = e;
+            st.predecessor += rs.how == RD_HOW_FILE;
+            st.by_date += rs.how == RD_HOW_DATE;
+            st.inherited += rs.how == RD_HOW_INHERIT;
+            st.succession_party += indep;
             int first = 0, got_event = 0, lasty = 0;
             for (int y = y0; y <= y1; y++) {
                 if (!d->in_sys[RD_CELL(x->cown, y)])
                     continue;
+                if (!rd_eligible(tr, x->cown, y, o.eligible)) {
+                    st.not_eligible += !(e && e < y);
+                    continue;
+                }
                 if (!first) {
                     first = y;
                     if (e && e < y) {
@@ -277,9 +335,7 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
                 if (e == y)
                     got_event = 1;
             }
-            size_t kk;
-            if (lasty && !got_event && lasty < y1 &&
-                !(*x->iso3c && strmap_get(&tr->by_iso, x->iso3c, &kk)))
+            if (lasty && !got_event && lasty < y1 && !rs.consent.year && !rs.signature.year)
                 st.exit_no_record++;
             if (e && !got_event && first && e >= first) {
                 if (e > y1)
@@ -318,9 +374,10 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
             /* years at risk before a --start window (duration is not
              * reset by the window) */
             for (int y = tr->info.opened.year; y < y0; y++)
-                dur += d->in_sys[RD_CELL(x->cown, y)] && !(e && e < y);
+                dur += d->in_sys[RD_CELL(x->cown, y)] && rd_eligible(tr, x->cown, y, o.eligible) &&
+                       !(e && e < y);
             for (int y = y0; y <= y1; y++) {
-                if (!d->in_sys[RD_CELL(x->cown, y)])
+                if (!d->in_sys[RD_CELL(x->cown, y)] || !rd_eligible(tr, x->cown, y, o.eligible))
                     continue;
                 if (!first) {
                     first = y;
@@ -352,24 +409,28 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
         free(seen);
     }
 
-    /* regional counts: members in the system at the end of year y, and
-     * those of them that had the event by then, per treaty */
-    sys_cnt = calloc((size_t)(nreg ? nreg : 1) * RD_NY, sizeof *sys_cnt);
+    /* regional counts, per treaty: members in the system (and able to
+     * deposit) at the end of year y, and those of them that had the event
+     * by then */
+    sys_cnt = calloc((size_t)(nreg ? nreg : 1) * RD_NY * nt, sizeof *sys_cnt);
     party_cnt = calloc((size_t)(nreg ? nreg : 1) * RD_NY * nt, sizeof *party_cnt);
     if (!sys_cnt || !party_cnt)
         goto nomem;
     for (size_t s = 0; s < ns; s++) {
         if (reg[s] < 0)
             continue;
+        int cown = d->states[s].cown;
         for (int y = RD_Y0; y < RD_Y0 + RD_NY; y++)
-            if (d->in_sys[RD_CELL(d->states[s].cown, y)]) {
-                sys_cnt[reg[s] * RD_NY + (y - RD_Y0)]++;
+            if (d->in_sys[RD_CELL(cown, y)])
                 for (size_t k = 0; k < nt; k++) {
+                    if (!rd_eligible(&d->tr[treaties[k]], cown, y, o.eligible))
+                        continue;
+                    size_t c = (k * (size_t)nreg + (size_t)reg[s]) * RD_NY + (size_t)(y - RD_Y0);
                     int e = ey[k * ns + s];
+                    sys_cnt[c]++;
                     if (e && e <= y)
-                        party_cnt[(k * (size_t)nreg + (size_t)reg[s]) * RD_NY + (size_t)(y - RD_Y0)]++;
+                        party_cnt[c]++;
                 }
-            }
     }
 
     out = rhaz_table_new("panel", err);
@@ -490,13 +551,14 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
         int r = reg[s], y = R.year[i] - 1;
         num[i] = NAN;
         if (r >= 0 && y >= RD_Y0) {
-            size_t c = (size_t)r * RD_NY + (size_t)(y - RD_Y0);
-            int self_sys = d->in_sys[RD_CELL(d->states[s].cown, y)];
+            size_t c = (k * (size_t)nreg + (size_t)r) * RD_NY + (size_t)(y - RD_Y0);
+            int cown = d->states[s].cown;
+            int self_sys = d->in_sys[RD_CELL(cown, y)] &&
+                           rd_eligible(&d->tr[treaties[k]], cown, y, o.eligible);
             int e = ey[k * ns + s];
             int self_party = self_sys && e && e <= y;
             int den = sys_cnt[c] - self_sys;
-            int nom = party_cnt[(k * (size_t)nreg + (size_t)r) * RD_NY + (size_t)(y - RD_Y0)] -
-                      self_party;
+            int nom = party_cnt[c] - self_party;
             if (den > 0)
                 num[i] = (double)nom / den;
         }
@@ -606,9 +668,19 @@ void rhaz_panel_stats_write(const rhaz_panel_stats *s, FILE *fp)
     fprintf(fp, "events not in the panel: %zu after the end year (censored), %zu while outside the "
                 "state system\n", s->after_end, s->after_exit);
     fprintf(fp, "participants that are not COW states (no rows): %zu\n", s->not_state);
-    fprintf(fp, "state-treaty pairs censored on leaving the system with no participant row "
-                "(predecessor states whose acts the UN lists under their successors): %zu\n",
+    fprintf(fp, "state-treaty pairs censored on leaving the system without any act on the "
+                "treaty: %zu\n",
             s->exit_no_record);
+    fprintf(fp, "state-years in the system not at risk (the state could not deposit with the "
+                "UN Secretary-General; --eligible all keeps them): %zu\n",
+            s->not_eligible);
+    fprintf(fp, "acts assigned other than by ISO3 code: %zu from predecessor-acts.csv, %zu by "
+                "date under a shared code, %zu inherited by a unified state\n",
+            s->predecessor, s->by_date, s->inherited);
+    if (s->succession_party)
+        fprintf(fp, "state-treaty pairs counted party from independence (--successions "
+                    "independence): %zu\n",
+                s->succession_party);
     fprintf(fp, "2015/2022 disagreements (all treaties, see the source report): %zu\n",
             s->disagree_2022);
     fprintf(fp, "missing covariates (rows kept, cells empty):\n");
