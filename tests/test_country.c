@@ -465,6 +465,9 @@ static void test_treaty_file(void)
     size_t *ia = NULL, *ib = NULL, *ic = NULL, na = 0, nb = 0, nc = 0;
     rhaz_panel_options o;
     rhaz_panel_options_init(&o);
+    /* a researcher's file has no depositary rule: every state is eligible;
+     * compare with the bundled ICMW under the same rule */
+    o.eligible = RHAZ_ELIGIBLE_ALL;
     rhaz_table *a = NULL, *b = NULL, *c = NULL;
     if (!rhaz_data_select(d, "icmw", &ia, &na, &err) &&
         !rhaz_data_select(d, "icmw_own", &ib, &nb, &err) &&

@@ -224,6 +224,127 @@ static long col(const rhaz_table *t, const char *name)
     return j;
 }
 
+/* ---------- an independent oracle of the risk-set rules ----------
+ * Written from docs/data.md ("Whose act is it"), not from src/data/risk.c:
+ * acts under YEM, DEU and CHN go to the COW state the act's date names;
+ * predecessor-acts.csv adds cited acts (a row dated like a shared-code
+ * act of another state claims it); Germany (255) inherits the Federal
+ * Republic's (260) status, Yemen (679) that of both Yemens; Taiwan (713)
+ * is at risk only to 1970, the People's Republic (710) not in 1949-1970,
+ * Kosovo (347) never. */
+static rhaz_table *pacts; /* data/predecessor-acts.csv */
+
+static int owner_of(const char *code, rhaz_date x)
+{
+    int ymd = x.year * 10000 + x.month * 100 + x.day;
+    if (!strcmp(code, "YEM"))
+        return ymd < 19900522 ? 680 : 679;
+    if (!strcmp(code, "DEU"))
+        return ymd < 19450509 ? 255 : ymd < 19901003 ? 260 : 255;
+    if (!strcmp(code, "CHN"))
+        return ymd < 19491208 ? 710 : ymd < 19711025 ? 713 : 710;
+    return 0;
+}
+
+static int date_eq(rhaz_date a, rhaz_date b)
+{
+    return a.year == b.year && a.month == b.month && a.day == b.day;
+}
+
+static int pact_claims(const char *tk, rhaz_date x, int c)
+{
+    for (size_t r = 0; pacts && r < rhaz_table_nrow(pacts); r++) {
+        rhaz_date dd;
+        if (strcmp(rhaz_table_str(pacts, 1, r), tk) || (int)rhaz_table_num(pacts, 0)[r] == c ||
+            rhaz_date_parse(rhaz_table_str(pacts, 2, r), &dd, NULL, NULL))
+            continue;
+        if (date_eq(dd, x))
+            return 1;
+    }
+    return 0;
+}
+
+static void keep_min(int *y, int v)
+{
+    if (v && (!*y || v < *y))
+        *y = v;
+}
+
+/* Consent year and first-act year (signature or consent) of state c. */
+static void own_years(const rhaz_data *d, size_t ti, int c, int *cons, int *first)
+{
+    static const char *const shared[] = {"YEM", "DEU", "CHN"};
+    const char *tk = rhaz_data_treaty(d, ti)->key;
+    const char *iso = rhaz_data_cown_iso3(d, c);
+    *cons = *first = 0;
+    int ruled = 0;
+    for (int k = 0; k < 3; k++) {
+        ruled |= !strcmp(iso, shared[k]);
+        const rhaz_participant *p = find(d, ti, shared[k]);
+        if (!p)
+            continue;
+        if (p->consent.year && owner_of(shared[k], p->consent) == c &&
+            !pact_claims(tk, p->consent, c)) {
+            keep_min(cons, p->consent.year);
+            keep_min(first, p->consent.year);
+        }
+        if (p->signature.year && owner_of(shared[k], p->signature) == c &&
+            !pact_claims(tk, p->signature, c))
+            keep_min(first, p->signature.year);
+    }
+    const rhaz_participant *p = ruled ? NULL : find(d, ti, iso);
+    if (p) {
+        keep_min(cons, p->consent.year);
+        keep_min(first, p->consent.year);
+        keep_min(first, p->signature.year);
+    }
+    for (size_t r = 0; pacts && r < rhaz_table_nrow(pacts); r++) {
+        if ((int)rhaz_table_num(pacts, 0)[r] != c || strcmp(rhaz_table_str(pacts, 1, r), tk))
+            continue;
+        int y = atoi(rhaz_table_str(pacts, 2, r));
+        if (strcmp(rhaz_table_str(pacts, 3, r), "signature"))
+            keep_min(cons, y);
+        keep_min(first, y);
+    }
+}
+
+static int at_risk(const rhaz_data *d, int c, int y)
+{
+    if (!rhaz_data_in_system(d, c, y) || c == 347 || (c == 713 && y >= 1971) ||
+        (c == 710 && y >= 1949 && y <= 1970))
+        return 0;
+    return 1;
+}
+
+static int check_panel_succ; /* the panel was built with --successions independence */
+
+static int oracle_year(const rhaz_data *d, size_t ti, int c, rhaz_event_kind ev)
+{
+    int cons, first;
+    own_years(d, ti, c, &cons, &first);
+    int from[2] = {c == 255 ? 260 : c == 679 ? 680 : 0, c == 679 ? 678 : 0};
+    for (int k = 0; k < 2; k++)
+        if (from[k]) {
+            int pc, pf;
+            own_years(d, ti, from[k], &pc, &pf);
+            keep_min(&cons, pc);
+            keep_min(&first, pf);
+        }
+    if (check_panel_succ && cons) {
+        /* a succession makes the state a party from its first year at risk */
+        const rhaz_participant *p = find(d, ti, rhaz_data_cown_iso3(d, c));
+        if (p && p->consent.year == cons && p->consent_act == RHAZ_ACT_SUCCESSION) {
+            int fy = rhaz_data_treaty(d, ti)->opened.year;
+            while (fy < 2030 && !at_risk(d, c, fy))
+                fy++;
+            if (fy < 2030 && cons >= fy)
+                return fy - 1;
+        }
+    }
+    return ev == RHAZ_EVENT_SIGNATURE ? first : cons;
+}
+
+
 /* Invariants of a panel; returns the number of rows checked. */
 static void check_panel(const rhaz_data *d, const rhaz_table *t, int start_year,
                         int end_year, rhaz_event_kind ev)
@@ -246,11 +367,19 @@ static void check_panel(const rhaz_data *d, const rhaz_table *t, int start_year,
                  *dens = rhaz_table_num(t, (size_t)col(t, "region_density")),
                  *dur = rhaz_table_num(t, (size_t)col(t, "duration"));
     long jt = col(t, "treaty");
+    static int cache[1000];
+    const char *last_tk = NULL;
+    size_t last_ti = (size_t)-1;
+    size_t cache_t = (size_t)-1, stride = n / 3000 > 97 ? n / 3000 : 97;
     size_t bad_order = 0, after_event = 0, bad_event_year = 0, bad_sys = 0, bad_enter = 0,
            bad_leave = 0, bad_dens = 0, bad_recomp = 0, bad_ss = 0, checked = 0, bad_dur = 0;
     for (size_t i = 0; i < n; i++) {
         const char *tk = rhaz_table_str(t, (size_t)jt, i);
-        size_t ti = key(d, tk);
+        if (!last_tk || strcmp(tk, last_tk)) {
+            last_tk = tk;
+            last_ti = key(d, tk);
+        }
+        size_t ti = last_ti;
         const rhaz_treaty_info *info = rhaz_data_treaty(d, ti);
         int c = (int)cown[i], y = (int)year[i];
         int same_prev = i > 0 && cown[i - 1] == cown[i] &&
@@ -266,56 +395,55 @@ static void check_panel(const rhaz_data *d, const rhaz_table *t, int start_year,
         /* (start, stop] in years since opening */
         if (start[i] != y - info->opened.year || stop[i] != start[i] + 1)
             bad_ss++;
-        if (!rhaz_data_in_system(d, c, y))
+        if (!at_risk(d, c, y))
             bad_sys++;
-        /* event rows: year of the consent (or first signature) */
-        const rhaz_participant *p = find(d, ti, rhaz_data_cown_iso3(d, c));
-        int ey = 0;
-        if (p) {
-            ey = p->consent.year;
-            if (ev == RHAZ_EVENT_SIGNATURE && p->signature.year &&
-                (!ey || p->signature.year < ey))
-                ey = p->signature.year;
+        /* event rows: year of the consent (or first signature); the
+         * oracle once per state-treaty and per treaty for the density */
+        if (ti != cache_t) {
+            cache_t = ti;
+            for (int k = 0; k < 1000; k++)
+                cache[k] = -1;
         }
+        if (cache[c] < 0)
+            cache[c] = oracle_year(d, ti, c, ev);
+        int ey = cache[c];
         if ((event[i] == 1) != (ey == y))
             bad_event_year++;
         /* entry: first row is the first system year at risk */
         if (!same_prev) {
             int y0 = info->opened.year > start_year ? info->opened.year : start_year;
-            while (y0 < y && !rhaz_data_in_system(d, c, y0))
+            while (y0 < y && !at_risk(d, c, y0))
                 y0++;
             if (y0 != y)
                 bad_enter++;
             int before = 0; /* system years at risk before a --start window */
             for (int z = info->opened.year; z < y; z++)
-                before += rhaz_data_in_system(d, c, z);
+                before += at_risk(d, c, z);
             if (dur[i] != 1 + before)
                 bad_dur++;
         } else if (dur[i] != dur[i - 1] + 1) {
             bad_dur++;
         }
         /* exit: event, end of the window, or out of the system next year */
-        if (!same_next && event[i] != 1 && y != end_year && rhaz_data_in_system(d, c, y + 1))
+        if (!same_next && event[i] != 1 && y != end_year && at_risk(d, c, y + 1))
             bad_leave++;
         if (!isnan(dens[i]) && (dens[i] < 0 || dens[i] > 1))
             bad_dens++;
         /* density recomputed by brute force on a sample of rows */
-        if (i % 97 == 0) {
+        if (i % stride == 0) {
             checked++;
             const char *reg = rhaz_data_cown_region(d, c, RHAZ_REGION_UN);
             int den = 0, num = 0;
             for (int o = 1; reg && o < 1000; o++) {
-                if (o == c || !rhaz_data_in_system(d, o, y - 1))
+                if (o == c || !at_risk(d, o, y - 1))
                     continue;
                 const char *r2 = rhaz_data_cown_region(d, o, RHAZ_REGION_UN);
                 if (!r2 || strcmp(r2, reg))
                     continue;
                 den++;
-                const rhaz_participant *q = find(d, ti, rhaz_data_cown_iso3(d, o));
-                int qy = q ? q->consent.year : 0;
-                if (q && ev == RHAZ_EVENT_SIGNATURE && q->signature.year &&
-                    (!qy || q->signature.year < qy))
-                    qy = q->signature.year;
+                if (cache[o] < 0)
+                    cache[o] = oracle_year(d, ti, o, ev);
+                int qy = cache[o];
                 num += qy && qy <= y - 1;
             }
             double want = den ? (double)num / den : NAN;
@@ -490,6 +618,144 @@ static void test_panels(const rhaz_data *d)
     free(idx);
 }
 
+/* ---------- issue 14: risk sets of predecessor, divided and ineligible states */
+
+/* Rows, event year (0 none), first and last row year of state c in a panel. */
+static int state_rows(const rhaz_table *t, const char *treaty, int c, int *ev, int *first,
+                      int *last)
+{
+    const double *cown = rhaz_table_num(t, (size_t)rhaz_table_find(t, "cown")),
+                 *year = rhaz_table_num(t, (size_t)rhaz_table_find(t, "year")),
+                 *event = rhaz_table_num(t, (size_t)rhaz_table_find(t, "event"));
+    long jt = rhaz_table_find(t, "treaty");
+    int n = 0;
+    *ev = *first = *last = 0;
+    for (size_t i = 0; i < rhaz_table_nrow(t); i++) {
+        if ((int)cown[i] != c || strcmp(rhaz_table_str(t, (size_t)jt, i), treaty))
+            continue;
+        if (!n)
+            *first = (int)year[i];
+        *last = (int)year[i];
+        if (event[i] == 1)
+            *ev = (int)year[i];
+        n++;
+    }
+    return n;
+}
+
+static rhaz_table *panel_of(const rhaz_data *d, const char *keys, const rhaz_panel_options *o,
+                            rhaz_panel_stats *st)
+{
+    size_t *ix = NULL, nx = 0;
+    rhaz_error err;
+    rhaz_table *t = NULL;
+    if (rhaz_data_select(d, keys, &ix, &nx, &err) == RHAZ_OK)
+        t = rhaz_panel_build(d, ix, nx, o, st, &err);
+    T_CHECK(t != NULL, "%s panel: %s", keys, t ? "" : err.msg);
+    free(ix);
+    return t;
+}
+
+static void test_risk_sets(const rhaz_data *d)
+{
+    T_SECTION("risk sets (issue 14)");
+    rhaz_panel_options o;
+    rhaz_panel_options_init(&o);
+    rhaz_panel_stats st;
+    int ev, first, last, n;
+    rhaz_table *t = panel_of(d, "core", &o, &st);
+    if (t) {
+        /* the ICCPR acts of predecessor states, and nothing after them */
+        static const struct { int cown, year; const char *who; } iccpr[] = {
+            {345, 1971, "SFR Yugoslavia ratified 2 Jun 1971"},
+            {315, 1975, "Czechoslovakia ratified 23 Dec 1975"},
+            {265, 1973, "the GDR ratified 8 Nov 1973"},
+            {680, 1987, "Democratic Yemen acceded 9 Feb 1987"}};
+        for (size_t k = 0; k < 4; k++) {
+            n = state_rows(t, "iccpr", iccpr[k].cown, &ev, &first, &last);
+            T_CHECK(n > 0 && ev == iccpr[k].year && last == ev, "%s: event %d, last row %d",
+                    iccpr[k].who, ev, last);
+        }
+        n = state_rows(t, "iccpr", 678, &ev, &first, &last);
+        T_CHECK(n > 0 && ev == 0 && last == 1989, "no ICCPR event for the YAR (%d), at risk to 1989",
+                ev);
+        n = state_rows(t, "iccpr", 679, &ev, &first, &last);
+        T_EQ_INT(n, 0, "unified Yemen a party from its start (Democratic Yemen's accession)");
+        n = state_rows(t, "refugee1951", 678, &ev, &first, &last);
+        T_CHECK(ev == 1980, "the YAR's 1980 Refugee Convention accession (%d)", ev);
+        n = state_rows(t, "refugee1951", 680, &ev, &first, &last);
+        T_CHECK(n > 0 && ev == 0, "not Democratic Yemen's (%d)", ev);
+        /* Czechoslovakia and the GDR leave the risk set with the system */
+        n = state_rows(t, "cerd", 315, &ev, &first, &last);
+        T_CHECK(n > 0 && ev == 0 && first == 1966 && last == 1992,
+                "Czechoslovakia at risk of the CERD 1966-1992 (%d-%d)", first, last);
+        n = state_rows(t, "cerd", 265, &ev, &first, &last);
+        T_CHECK(n > 0 && ev == 0 && last == 1989, "the GDR at risk of the CERD to 1989 (%d)", last);
+        /* SFRY CEDAW 1982 */
+        n = state_rows(t, "cedaw", 345, &ev, &first, &last);
+        T_CHECK(ev == 1982 && last == 1982, "SFR Yugoslavia CEDAW 1982 (%d)", ev);
+        /* eligibility: Taiwan not at risk for CEDAW, only to 1970 for CERD;
+         * Kosovo never; the People's Republic from 1971 */
+        T_EQ_INT(state_rows(t, "cedaw", 713, &ev, &first, &last), 0, "Taiwan not at risk for CEDAW");
+        n = state_rows(t, "cerd", 713, &ev, &first, &last);
+        T_CHECK(n == 5 && first == 1966 && last == 1970, "Taiwan at risk of the CERD 1966-1970 (%d rows)",
+                n);
+        T_EQ_INT(state_rows(t, "cat", 347, &ev, &first, &last), 0, "Kosovo never at risk");
+        n = state_rows(t, "cerd", 710, &ev, &first, &last);
+        T_CHECK(first == 1971 && ev == 1981, "China at risk of the CERD from 1971, event 1981 (%d, %d)",
+                first, ev);
+        T_CHECK(st.not_eligible > 0 && st.predecessor >= 7 && st.inherited > 0 && st.by_date > 0,
+                "accounting: %zu not eligible, %zu predecessor acts, %zu inherited, %zu by date",
+                st.not_eligible, st.predecessor, st.inherited, st.by_date);
+        /* events outside the system: none from acts of the successor under a shared code */
+        T_EQ_INT(st.after_exit, 0, "no event while outside the system (shared codes split by date)");
+    }
+    rhaz_table_free(t);
+    /* --eligible all: today's behaviour before issue 14 */
+    o.eligible = RHAZ_ELIGIBLE_ALL;
+    t = panel_of(d, "cedaw", &o, &st);
+    if (t) {
+        n = state_rows(t, "cedaw", 713, &ev, &first, &last);
+        T_CHECK(n == 2015 - 1979 + 1 && ev == 0, "--eligible all: Taiwan at risk of CEDAW 1979-2015 (%d)",
+                n);
+        T_EQ_INT(st.not_eligible, 0, "--eligible all drops no state-year");
+    }
+    rhaz_table_free(t);
+    /* --successions: Mali, Refugee Convention, succession of 1973 */
+    rhaz_panel_options_init(&o);
+    t = panel_of(d, "refugee1951", &o, &st);
+    if (t) {
+        n = state_rows(t, "refugee1951", 432, &ev, &first, &last);
+        T_CHECK(n == 14 && first == 1960 && ev == 1973, "event coding: Mali at risk 1960-1973 (%d rows)",
+                n);
+    }
+    size_t rows_event = t ? rhaz_table_nrow(t) : 0, ev_event = st.events;
+    rhaz_table_free(t);
+    o.successions = RHAZ_SUCCESSION_INDEPENDENCE;
+    t = panel_of(d, "refugee1951", &o, &st);
+    if (t) {
+        T_EQ_INT(state_rows(t, "refugee1951", 432, &ev, &first, &last), 0,
+                 "independence coding: Mali a party from 1960, no rows");
+        T_CHECK(st.succession_party > 20 && st.events + st.succession_party >= ev_event &&
+                    rhaz_table_nrow(t) < rows_event,
+                "independence: %zu pairs party from the start, %zu rows (event coding %zu)",
+                st.succession_party, rhaz_table_nrow(t), rows_event);
+        check_panel_succ = 1;
+        check_panel(d, t, o.start_year, o.end_year, o.event);
+        check_panel_succ = 0;
+    }
+    rhaz_table_free(t);
+    /* every invariant on the all-treaty panel (1945-2015) */
+    rhaz_panel_options_init(&o);
+    o.start_year = 1945;
+    t = panel_of(d, "all", &o, &st);
+    if (t) {
+        T_CHECK(rhaz_table_nrow(t) > 1000000, "all-treaty panel: %zu rows", rhaz_table_nrow(t));
+        check_panel(d, t, o.start_year, o.end_year, o.event);
+    }
+    rhaz_table_free(t);
+}
+
 /* ---------- bad input through the CLI ---------- */
 
 static void make_copy(const char *dir, const char *bad_file, const char *content)
@@ -624,12 +890,19 @@ int main(void)
 {
     test_dates();
     rhaz_error err;
+    static const char *const pstr[] = {"treaty", "date", "act", "source", NULL};
+    rhaz_csv_options po = {0};
+    po.as_string = pstr;
+    pacts = rhaz_table_read("data/predecessor-acts.csv", &po, &err);
+    T_CHECK(pacts && rhaz_table_ncol(pacts) == 5 && !strcmp(rhaz_table_colname(pacts, 0), "cown"),
+            "read data/predecessor-acts.csv");
     rhaz_data *d = rhaz_data_open("data", &err);
     T_CHECK(d != NULL, "open data/: %s", d ? "" : err.msg);
     if (d) {
         test_records(d);
         test_participation(d);
         test_panels(d);
+        test_risk_sets(d);
         rhaz_data_free(d);
     }
     test_cli_errors();

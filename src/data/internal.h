@@ -80,6 +80,8 @@ typedef struct {
     const char *code;   /* RD_HOW_DATE: the shared code the act is under */
 } rd_status;
 void rd_status_of(const rhaz_data *d, const rd_treaty *tr, int cown, rd_status *out);
+/* The unified state (255, 679) whose consent is cown's act, else 0. */
+int rd_inherited_by(const rhaz_data *d, const rd_treaty *tr, int cown);
 /* 1 if COW state cown may deposit an instrument for tr in year (on 31
  * December); always 1 with RHAZ_ELIGIBLE_ALL or for own treaty files. */
 int rd_eligible(const rd_treaty *tr, int cown, int year, rhaz_eligibility e);

@@ -340,8 +340,9 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
             if (e && !got_event && first && e >= first) {
                 if (e > y1)
                     st.after_end++;
-                else
-                    st.after_exit++;
+                else if (!rd_inherited_by(d, tr, x->cown))
+                    st.after_exit++; /* else the unified state's event (the FRG's
+                                        CAT ratification of 1 Oct 1990) */
             }
         }
         for (size_t j = 0; j < tr->np; j++)

@@ -200,6 +200,19 @@ void rd_status_of(const rhaz_data *d, const rd_treaty *tr, int cown, rd_status *
     }
 }
 
+int rd_inherited_by(const rhaz_data *d, const rd_treaty *tr, int cown)
+{
+    for (size_t i = 0; i < sizeof inherit / sizeof inherit[0]; i++)
+        for (int k = 0; k < 2; k++)
+            if (inherit[i].from[k] == cown) {
+                rd_status s;
+                rd_status_of(d, tr, inherit[i].cown, &s);
+                if (s.how == RD_HOW_INHERIT && s.from_cown == cown)
+                    return inherit[i].cown;
+            }
+    return 0;
+}
+
 /* ---------- predecessor-acts.csv ---------- */
 
 static rhaz_status bad(rhaz_error *err, const rhaz_table *t, size_t r, const char *msg,
