@@ -5,7 +5,8 @@
  * with a 2 MiB field, WIDE one with 100001 columns, BADDATE a copy of data/ (symbolic links) whose
  * ICMW status file has a garbage date, EARLYDATE one where an ICMW act
  * is dated 1907 (before the 1990 opening), DUPDATA one whose polity5.csv
- * repeats a state-year), the expected exit code
+ * repeats a state-year, PACTDATA one whose predecessor-acts.csv has a row
+ * without its source), the expected exit code
  * and a substring the one-line stderr message must contain. */
 #include "harness.h"
 #include "rhaz.h"
@@ -41,7 +42,7 @@ static void make_wide(void)
     fclose(fp);
 }
 
-static char baddate[64], dupdata[64], earlydate[64];
+static char baddate[64], dupdata[64], earlydate[64], pactdata[64];
 
 /* data/ as a tree of symbolic links, with one file replaced by `cmd`
  * (a shell command writing $D/$F from the original data/$F) */
@@ -76,6 +77,8 @@ int main(void)
               "data/$F > $D/$F");
     make_data(dupdata, sizeof dupdata, "dup", "polity5.csv",
               "{ cat data/$F; grep '\"AFG\",1995' data/$F; } > $D/$F");
+    make_data(pactdata, sizeof pactdata, "pact", "predecessor-acts.csv",
+              "{ cat data/$F; echo '345,cerd,1967-10-02,ratification,'; } > $D/$F");
     rhaz_error err;
     const char *as_str[] = {"case", "args", "stderr", NULL};
     rhaz_csv_options opt = {.as_string = as_str};
@@ -107,6 +110,9 @@ int main(void)
             } else if (strncmp(p, "EARLYDATE", 9) == 0) {
                 k += (size_t)snprintf(cmd + k, sizeof cmd - k, "%s", earlydate);
                 p += 9;
+            } else if (strncmp(p, "PACTDATA", 8) == 0) {
+                k += (size_t)snprintf(cmd + k, sizeof cmd - k, "%s", pactdata);
+                p += 8;
             } else if (strncmp(p, "DUPDATA", 7) == 0) {
                 k += (size_t)snprintf(cmd + k, sizeof cmd - k, "%s", dupdata);
                 p += 7;
@@ -141,6 +147,7 @@ int main(void)
     remove(wide);
     remove_tree(baddate);
     remove_tree(dupdata);
+    remove_tree(pactdata);
     remove_tree(earlydate);
     return t_summary();
 }
