@@ -539,7 +539,7 @@ static void test_panels(const rhaz_data *d)
      * adopted 13 Dec 2006, opened 30 Mar 2007 */
     static const struct { const char *key; int first; } opening[] = {
         {"cerd", 1966}, {"4-15", 2007}, {"crc", 1990}, {"cat", 1985}, {"4-16", 2007},
-        {"refugee1967", 1967}, {"cedaw", 1979}, {"icmw", 1990}};
+        {"refugee1967", 1967}, {"cedaw", 1980}, {"icmw", 1990}};
     for (size_t k = 0; k < sizeof opening / sizeof opening[0]; k++) {
         size_t *ix, nx;
         T_CHECK(rhaz_data_select(d, opening[k].key, &ix, &nx, &err) == RHAZ_OK, "select %s",
@@ -716,7 +716,7 @@ static void test_risk_sets(const rhaz_data *d)
     t = panel_of(d, "cedaw", &o, &st);
     if (t) {
         n = state_rows(t, "cedaw", 713, &ev, &first, &last);
-        T_CHECK(n == 2015 - 1979 + 1 && ev == 0, "--eligible all: Taiwan at risk of CEDAW 1979-2015 (%d)",
+        T_CHECK(n == 2015 - 1980 + 1 && ev == 0, "--eligible all: Taiwan at risk of CEDAW 1980-2015 (%d)",
                 n);
         T_EQ_INT(st.not_eligible, 0, "--eligible all drops no state-year");
     }
@@ -743,6 +743,32 @@ static void test_risk_sets(const rhaz_data *d)
         check_panel_succ = 1;
         check_panel(d, t, o.start_year, o.end_year, o.event);
         check_panel_succ = 0;
+    }
+    rhaz_table_free(t);
+    /* Polity's two codes for one COW state-year: the code that continues
+     * (the state on 31 December) -- Serbia's 8, not Serbia and
+     * Montenegro's 6, in 2006; Sudan-North's -4, not Sudan's -2, in 2011.
+     * The World Bank's XKX is Kosovo's code, not an aggregate. */
+    rhaz_panel_options_init(&o);
+    o.eligible = RHAZ_ELIGIBLE_ALL;
+    t = panel_of(d, "icmw", &o, &st);
+    if (t) {
+        const double *cw = rhaz_table_num(t, (size_t)rhaz_table_find(t, "cown")),
+                     *yr = rhaz_table_num(t, (size_t)rhaz_table_find(t, "year")),
+                     *dm = rhaz_table_num(t, (size_t)rhaz_table_find(t, "democracy")),
+                     *nm = rhaz_table_num(t, (size_t)rhaz_table_find(t, "net_migration"));
+        double srb = NAN, sdn = NAN;
+        int kos = 0;
+        for (size_t i = 0; i < rhaz_table_nrow(t); i++) {
+            if (cw[i] == 345 && yr[i] == 2007)
+                srb = dm[i];
+            if (cw[i] == 625 && yr[i] == 2012)
+                sdn = dm[i];
+            kos += cw[i] == 347 && !isnan(nm[i]);
+        }
+        T_CHECK(srb == 8, "Yugoslavia/Serbia: polity2 of 2006 (lag 1) is Serbia's 8 (got %g)", srb);
+        T_CHECK(sdn == -4, "Sudan: polity2 of 2011 (lag 1) is Sudan-North's -4 (got %g)", sdn);
+        T_CHECK(kos >= 5, "Kosovo's net migration from the World Bank's XKX (%d rows)", kos);
     }
     rhaz_table_free(t);
     /* every invariant on the all-treaty panel (1945-2015) */

@@ -1142,6 +1142,8 @@ static rhaz_status load_cow_source(rhaz_data *d, const cow_source *cs,
     rhaz_status st;
     strmap names = {0};
     unsigned char *seen = NULL;
+    short *setby = NULL;        /* source code that set a (cown, year) cell */
+    int lastyr[RD_NCOWN] = {0}; /* last year of each source code */
     if ((st = need_col(t, cs->code_col, 0, &jc, err)) || (st = need_col(t, cs->name_col, 1, &jn, err)) ||
         (st = need_col(t, "year", 0, &jy, err)))
         goto done;
@@ -1153,11 +1155,15 @@ static rhaz_status load_cow_source(rhaz_data *d, const cow_source *cs,
         goto done;
     }
     if (strmap_init(&names, 512) ||
-        !(seen = calloc((size_t)RD_NCOWN * RD_NY, 1))) {
+        !(seen = calloc((size_t)RD_NCOWN * RD_NY, 1)) ||
+        !(setby = calloc((size_t)RD_NCOWN * RD_NY, sizeof *setby))) {
         st = nomem(err);
         goto done;
     }
     const double *code = rhaz_table_num(t, (size_t)jc), *year = rhaz_table_num(t, (size_t)jy);
+    for (size_t i = 0; i < rhaz_table_nrow(t); i++)
+        if (code[i] > 0 && code[i] < RD_NCOWN && !isnan(year[i]) && year[i] > lastyr[(int)code[i]])
+            lastyr[(int)code[i]] = (int)year[i];
     const double *val = (!cs->string_value && jv >= 0) ? rhaz_table_num(t, (size_t)jv) : NULL;
     /* Freedom House: 14 - (pr + cl), rescaled to 0..1 */
     const double *pr = NULL, *cl = NULL;
@@ -1212,11 +1218,28 @@ static rhaz_status load_cow_source(rhaz_data *d, const cow_source *cs,
         } else {
             v = val[i];
         }
-        if (!isnan(v))
-            grid_set(d, cs->grid, c, y, v);
+        if (isnan(v))
+            continue;
+        /* two source codes for one COW state-year (a transition year:
+         * Polity's Serbia and Montenegro 347 and Serbia 342 in 2006, Sudan
+         * 625 and Sudan-North 626 in 2011): the code that continues after
+         * the year wins, i.e. the state as it was on 31 December, the COW
+         * convention of the panel, whatever the order of the rows */
+        size_t gc = RD_CELL(c, y);
+        int sc = (int)code[i];
+        if (setby[gc] && setby[gc] != sc) {
+            rd_note_add(d, file, "two codes for one COW state-year: the code that continues "
+                                 "after the year kept", nm);
+            if (sc <= 0 || sc >= RD_NCOWN || setby[gc] <= 0 ||
+                lastyr[sc] <= lastyr[setby[gc]])
+                continue;
+        }
+        setby[gc] = (short)(sc > 0 && sc < RD_NCOWN ? sc : -1);
+        grid_set(d, cs->grid, c, y, v);
     }
     st = RHAZ_OK;
 done:
+    free(setby);
     free(seen);
     strmap_free(&names);
     rhaz_table_free(t);
@@ -1351,14 +1374,15 @@ static rhaz_status load_covariates(rhaz_data *d, rhaz_error *err)
     for (size_t i = 0; i < rhaz_table_nrow(t); i++) {
         const char *iso = cell(t, ji, i);
         size_t k;
-        if (!strmap_get(&d->cc_iso3, iso, &k)) {
-            rd_note_add(d, rhaz_table_name(t), "dropped: not a country code (aggregate)", iso);
-            continue;
-        }
         double rate = (isnan(nmig[i]) || isnan(pop[i]) || pop[i] <= 0) ? NAN
                                                                      : 1000.0 * nmig[i] / pop[i];
+        /* a code of a COW state is a country even where the countrycode
+         * table has none (XKX, the World Bank's and rhaz's Kosovo) */
         if (!grid_set_iso(d, G_NMIG, iso, (int)yr[i], rate)) {
-            rd_note_add(d, rhaz_table_name(t), "dropped: not a COW state", iso);
+            rd_note_add(d, rhaz_table_name(t),
+                        strmap_get(&d->cc_iso3, iso, &k) ? "dropped: not a COW state"
+                                                         : "dropped: not a country code (aggregate)",
+                        iso);
             continue;
         }
         grid_set_iso(d, G_POP, iso, (int)yr[i], pop[i]);
