@@ -34,7 +34,9 @@ RHAZ_VERSION := $(shell sed -n 's/^\#define RHAZ_VERSION "\(.*\)"/\1/p' include/
 SONAME = librhaz.so.0
 SAN     ?=
 
-DEB_PKGS = libgsl-dev libopenblas-dev libcsv-dev libjson-c-dev libreadstat-dev gnuplot-nox pkg-config
+# chromium: make check renders the report page of rhaz run (tests/html/render.sh)
+DEB_PKGS = libgsl-dev libopenblas-dev libcsv-dev libjson-c-dev libreadstat-dev gnuplot-nox pkg-config \
+           chromium
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/data/*.c src/model/*.c \
                               src/plot/*.c src/report/*.c))
@@ -99,10 +101,16 @@ deps:
 # The documentation's commands as tests (tests/docs): test_docs runs every
 # command of README.md, docs/guide.md and docs/rhaz.1 and compares what
 # it prints; test_docs_self checks that this check fails when it should.
-DOCS_TESTS := $(BUILD)/tests/test_docs $(BUILD)/tests/test_docs_self
+# test_html_render runs models/icmw.model from a folder outside the
+# repository and renders its index.html in headless Chromium.
+DOCS_TESTS := $(BUILD)/tests/test_docs $(BUILD)/tests/test_docs_self $(BUILD)/tests/test_html_render
 $(BUILD)/tests/test_docs: tests/docs/docs-check.sh
 	@mkdir -p $(dir $@)
 	@printf '#!/bin/sh\nexec sh "%s/tests/docs/docs-check.sh" --build "%s"\n' "$(CURDIR)" "$(BUILD)" > $@
+	@chmod +x $@
+$(BUILD)/tests/test_html_render: tests/html/render.sh
+	@mkdir -p $(dir $@)
+	@printf '#!/bin/sh\nexec sh "%s/tests/html/render.sh" --build "%s"\n' "$(CURDIR)" "$(BUILD)" > $@
 	@chmod +x $@
 $(BUILD)/tests/test_docs_self: tests/docs/selftest.sh
 	@mkdir -p $(dir $@)
@@ -167,6 +175,9 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(RHAZ_VERSION)|g' \
 	  rhaz.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/rhaz.pc
 	install -m 644 docs/rhaz.1 $(DESTDIR)$(PREFIX)/share/man/man1/rhaz.1
+	# the bundled data, where an installed rhaz looks for it (BINDIR/../share/rhaz)
+	install -d $(DESTDIR)$(PREFIX)/share/rhaz
+	cp -R data/. $(DESTDIR)$(PREFIX)/share/rhaz/
 
 clean:
 	rm -rf build build-asan build-fuzz out

@@ -29,6 +29,15 @@ void cli_locate_row(rhaz_error *err, const rhaz_design *d,
 /* Library messages (warnings) go to stderr as "rhaz: warning: ...". */
 void cli_install_message_handler(void);
 
+/* The data directory of treaties, panel, participation, match and plot:
+ * `given` (--data-dir or a model file's data_dir) when set, else
+ * $RHAZ_DATA when set and non-empty, else the bundled data found from the
+ * program's own path (/proc/self/exe): EXEDIR/../data (the source tree,
+ * build/rhaz), then EXEDIR/../share/rhaz (an installed PREFIX/bin/rhaz),
+ * else "data" in the working directory.  A folder counts when it holds
+ * country-names.csv; one that is ./data is returned as "data". */
+const char *cli_data_dir(const char *given);
+
 /* Write s as one CSV field (quoted when it holds , " or a line break). */
 void cli_csv_field(FILE *fp, const char *s);
 

@@ -25,7 +25,8 @@ static const char help[] =
     "  --strict          an unmatched name is an error (exit 1, no output)\n"
     "  --out FILE        output CSV (atomic; default stdout)\n"
     "  --latin1          input CSV is Latin-1\n"
-    "  --data-dir DIR    data directory (default $RHAZ_DATA or data/)\n"
+    "  --data-dir DIR    data directory (default $RHAZ_DATA, else the\n"
+    "                    bundled data: man rhaz, ENVIRONMENT)\n"
     "  -h, --help        this help\n";
 
 typedef struct {
@@ -117,7 +118,7 @@ static int run(void *p, cli_err *ce)
     int rc = EXIT_OK;
     if (!log)
         return cli_fail("out of memory");
-    if (!(t = rhaz_table_read(path, &co, &err)) || !(d = rhaz_data_open(dir, &err)) ||
+    if (!(t = rhaz_table_read(path, &co, &err)) || !(d = rhaz_data_open(cli_data_dir(dir), &err)) ||
         rhaz_match_table(d, t, &mo, log, &err)) {
         rc = cli_error(&err);
         goto done;

@@ -57,7 +57,8 @@ static const char help[] =
     "                          (signature, ratification, accession, ...)\n"
     "  --opened DATE           opening date of the last --treaty-file (required)\n"
     "  --key NAME              its key (default: the file name)\n"
-    "  --data-dir DIR          data directory (default $RHAZ_DATA or data/)\n"
+    "  --data-dir DIR          data directory (default $RHAZ_DATA, else the\n"
+    "                          bundled data: man rhaz, ENVIRONMENT)\n"
     "  -h, --help              this help\n";
 
 enum { MAXCOV = 32 };
@@ -170,7 +171,7 @@ static int validate(void *p, cli_err *err)
 static int run(void *p, cli_err *err)
 {
     panel_opts *a = p;
-    rhaz_data *d = rhaz_data_open(a->dir, &err->e);
+    rhaz_data *d = rhaz_data_open(cli_data_dir(a->dir), &err->e);
     if (!d)
         return cli_err_lib(err, "data-dir");
     size_t *idx = NULL, n = 0;

@@ -29,7 +29,8 @@ static const char help[] =
     "                          (signature, ratification, accession, ...)\n"
     "  --opened DATE           opening date of the last --treaty-file (required)\n"
     "  --key NAME              its key (default: the file name)\n"
-    "  --data-dir DIR          data directory (default $RHAZ_DATA or data/)\n"
+    "  --data-dir DIR          data directory (default $RHAZ_DATA, else the\n"
+    "                          bundled data: man rhaz, ENVIRONMENT)\n"
     "  -h, --help              this help\n";
 
 typedef struct {
@@ -84,7 +85,7 @@ static int run(void *p, cli_err *ce)
     cli_format fmt = (cli_format)o->fmt;
     rhaz_date asof = o->asof;
     rhaz_error err;
-    rhaz_data *d = rhaz_data_open(dir, &err);
+    rhaz_data *d = rhaz_data_open(cli_data_dir(dir), &err);
     if (!d) {
         ce->e = err;
         return cli_err_lib(ce, "data-dir");

@@ -75,8 +75,8 @@ static const char help[] =
     "  --terms A,B,...       coef: only these terms, in this order\n"
     "  --intercept           coef: keep (Intercept) (dropped by default)\n"
     "  --df N                zph: spline degrees of freedom (default 4)\n"
-    "  --data-dir DIR        bundled data directory (default $RHAZ_DATA or\n"
-    "                        data)\n"
+    "  --data-dir DIR        data directory (default $RHAZ_DATA, else the\n"
+    "                        bundled data: man rhaz, ENVIRONMENT)\n"
     "  -h, --help            this help\n\n"
     "Environment: RHAZ_GNUPLOT names the gnuplot program (default gnuplot).\n"
     "Exit status: 0 ok, 1 data or rendering error, 2 usage error.\n";
@@ -164,7 +164,7 @@ static rhaz_table *get_panel(const plot_args *a, rhaz_error *err)
                        "(or --input FILE.csv)", rhaz_plot_kind_name(a->kind));
         return NULL;
     }
-    rhaz_data *d = rhaz_data_open(a->data_dir, err);
+    rhaz_data *d = rhaz_data_open(cli_data_dir(a->data_dir), err);
     if (!d)
         return NULL;
     size_t *idx = NULL, n = 0;
@@ -280,7 +280,7 @@ static rhaz_status load_series(rhaz_plot *p, plot_args *a, rhaz_error *err)
             return rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
                                   "plot participation: give --treaties KEYS "
                                   "(or --input FILE.csv)");
-        rhaz_data *d = rhaz_data_open(a->data_dir, err);
+        rhaz_data *d = rhaz_data_open(cli_data_dir(a->data_dir), err);
         if (!d)
             return err->status;
         size_t *idx = NULL, n = 0;

@@ -18,7 +18,8 @@ static const char help[] =
     "options:\n"
     "  --core                  only the 9 keyed (core) treaties\n"
     "  --format text|csv|json  output format (default text)\n"
-    "  --data-dir DIR          data directory (default $RHAZ_DATA or data/)\n"
+    "  --data-dir DIR          data directory (default $RHAZ_DATA, else the\n"
+    "                          bundled data: man rhaz, ENVIRONMENT)\n"
     "  -h, --help              this help\n";
 
 typedef struct {
@@ -41,7 +42,7 @@ static int run(void *p, cli_err *ce)
     cli_format fmt = (cli_format)o->fmt;
     const char *dir = o->dir;
     rhaz_error err;
-    rhaz_data *d = rhaz_data_open(dir, &err);
+    rhaz_data *d = rhaz_data_open(cli_data_dir(dir), &err);
     if (!d) {
         ce->e = err;
         return cli_err_lib(ce, "data-dir");

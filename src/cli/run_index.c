@@ -46,9 +46,10 @@ int cli_run_index(const rhaz_modelfile *mf, const char *out, const char *path,
     size_t ns = rhaz_modelfile_nsections(mf);
     if (exists(out, "panel-report.txt")) {
         rhaz_html_heading(fp, 2, "Panel");
-        rhaz_html_para(fp, "Sources, rows, events, states, dropped rows by reason "
-                           "and unmatched names (panel-report.txt):");
+        rhaz_html_tag(fp, "<details><summary>Sources, rows, events, states, dropped rows "
+                          "by reason and unmatched names (panel-report.txt)</summary>\n");
         bad |= pre_if(out, fp, "panel-report.txt", err);
+        rhaz_html_tag(fp, "</details>\n");
         rhaz_html_tag(fp, "<p>");
         rhaz_html_link(fp, "panel.csv", "panel.csv");
         rhaz_html_tag(fp, " &middot; ");

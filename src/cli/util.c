@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <limits.h>
+#include <unistd.h>
 
 /* Library option (rhaz_error.option) -> the flag that sets it here. */
 static const char *const option_flags[][2] = {
@@ -110,3 +112,41 @@ void cli_locate_row(rhaz_error *err, const rhaz_design *d,
 }
 
 void cli_csv_field(FILE *fp, const char *s) { rhaz_csv_field(fp, s); }
+
+/* A bundled data folder: DIR/country-names.csv exists. */
+static int is_data_dir(const char *dir)
+{
+    char p[PATH_MAX + 32];
+    return snprintf(p, sizeof p, "%s/country-names.csv", dir) < (int)sizeof p &&
+           access(p, R_OK) == 0;
+}
+
+const char *cli_data_dir(const char *given)
+{
+    if (given && *given)
+        return given;
+    const char *e = getenv("RHAZ_DATA");
+    if (e && *e)
+        return e;
+    static char found[PATH_MAX + 32];
+    static int done;
+    if (!done) {
+        done = 1;
+        char exe[PATH_MAX];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        char *slash = n > 0 ? (exe[n] = 0, strrchr(exe, '/')) : NULL;
+        static const char *const rel[] = {"../data", "../share/rhaz"};
+        for (size_t i = 0; slash && i < sizeof rel / sizeof *rel && !found[0]; i++) {
+            char cand[PATH_MAX + 32], real[PATH_MAX], here[PATH_MAX];
+            snprintf(cand, sizeof cand, "%.*s/%s", (int)(slash - exe), exe, rel[i]);
+            if (!is_data_dir(cand) || !realpath(cand, real))
+                continue;
+            /* ./data itself: keep the short name (reports print it) */
+            if (realpath("data", here) && strcmp(here, real) == 0)
+                snprintf(found, sizeof found, "data");
+            else
+                snprintf(found, sizeof found, "%s", real);
+        }
+    }
+    return found[0] ? found : "data";
+}
