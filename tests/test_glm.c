@@ -462,6 +462,72 @@ static void test_special_terms(void)
     rhaz_table_free(t);
 }
 
+/* A fit on two threads or more gives the estimates of one thread bit for
+ * bit (IRLS passes over parts of the rows fixed by n; rhaz_glm_options.
+ * threads only places them): 20,000 rows, two covariates and a factor
+ * of 60 levels kept as level codes, clustered. */
+static void test_threads(void)
+{
+    T_SECTION("threads: identical results");
+    enum { N = 20000 };
+    double *x1 = malloc(N * sizeof *x1), *x2 = malloc(N * sizeof *x2),
+           *g = malloc(N * sizeof *g), *y = malloc(N * sizeof *y), *cl = malloc(N * sizeof *cl);
+    unsigned long long u = 7;
+#define NEXT() ((u = u * 6364136223846793005ULL + 1442695040888963407ULL) >> 11) * 0x1.0p-53
+    for (size_t i = 0; i < N; i++) {
+        x1[i] = NEXT() - 0.5;
+        x2[i] = floor(NEXT() * 5);
+        g[i] = floor(NEXT() * 60);
+        y[i] = NEXT() < 1 / (1 + exp(2 - x1[i] + 0.1 * x2[i] - 0.01 * g[i]));
+        cl[i] = (double)(i / 50);
+    }
+#undef NEXT
+    rhaz_error err;
+    rhaz_table *t = rhaz_table_new("threads", &err);
+    rhaz_table_add_numeric(t, "y", y, N, &err);
+    rhaz_table_add_numeric(t, "x1", x1, N, &err);
+    rhaz_table_add_numeric(t, "x2", x2, N, &err);
+    rhaz_table_add_numeric(t, "g", g, N, &err);
+    rhaz_table_add_numeric(t, "cl", cl, N, &err);
+    rhaz_formula *f = rhaz_formula_parse("y ~ x1 + x2 + factor(g)", &err);
+    rhaz_design_options dopt = {.cluster = "cl", .sparse_indicators = 1};
+    rhaz_design *d = f ? rhaz_design_build(f, t, &dopt, &err) : NULL;
+    T_CHECK(d != NULL && d->blocks_only, "design with level codes: %s", err.msg);
+    rhaz_fit_summary *s[3] = {NULL, NULL, NULL};
+    const int th[3] = {1, 2, 3};
+    for (int k = 0; d && k < 3; k++) {
+        rhaz_glm_options o = {.link = RHAZ_LINK_LOGIT, .vce = RHAZ_VCE_CLUSTER,
+                              .threads = th[k]};
+        s[k] = rhaz_glm_fit(d, &o, &err);
+        T_CHECK(s[k] != NULL, "fit with %d threads: %s", th[k], err.msg);
+    }
+    if (s[0] && s[1] && s[2]) {
+        T_CHECK(s[0]->converged && s[0]->p == 62, "converged, %zu coefficients", s[0]->p);
+        for (int k = 1; k < 3; k++) {
+            int same = s[k]->p == s[0]->p && s[k]->iterations == s[0]->iterations &&
+                       !memcmp(&s[k]->loglik, &s[0]->loglik, sizeof s[0]->loglik) &&
+                       !memcmp(s[k]->vcov, s[0]->vcov, s[0]->p * s[0]->p * sizeof *s[0]->vcov);
+            for (size_t j = 0; same && j < s[0]->p; j++)
+                same = !memcmp(&s[k]->coef[j].estimate, &s[0]->coef[j].estimate,
+                               sizeof(double)) &&
+                       !memcmp(&s[k]->coef[j].std_error, &s[0]->coef[j].std_error,
+                               sizeof(double));
+            T_CHECK(same, "%d threads: estimates, SEs, vcov and loglik identical to 1 thread",
+                    th[k]);
+        }
+    }
+    for (int k = 0; k < 3; k++)
+        rhaz_fit_summary_free(s[k]);
+    rhaz_design_free(d);
+    rhaz_formula_free(f);
+    rhaz_table_free(t);
+    free(x1);
+    free(x2);
+    free(g);
+    free(y);
+    free(cl);
+}
+
 int main(void)
 {
     rhaz_error err;
@@ -474,6 +540,7 @@ int main(void)
     test_icmw();
     test_cli();
     test_special_terms();
+    test_threads();
     rhaz_table_free(data);
     fprintf(stderr, "max rel diff vs R: estimates %.2g, SEs %.2g, logliks %.2g; "
             "Firth estimates %.2g, profile CI %.2g\n", mx_est, mx_se, mx_ll, mx_firth_est,

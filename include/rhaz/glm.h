@@ -49,6 +49,10 @@ typedef struct {
     double conf_level;     /* 0: 0.95 */
     int no_profile;        /* Firth: Wald CIs and p-values instead of profile */
     const char *cluster_name; /* for the variance label, or NULL */
+    int threads;           /* threads one fit may use (0 or 1: the calling
+                              thread only); the estimates are the same bit
+                              for bit with any number.  With more than one,
+                              OpenBLAS is set to one thread of its own. */
 } rhaz_glm_options;
 
 const char *rhaz_link_name(rhaz_link link);

@@ -97,6 +97,13 @@ typedef struct {
     size_t *dcols;       /* the pd other ("dense") columns */
     size_t pd;
     double *Ad;          /* pd x pd */
+    /* IRLS passes over rows cut into nparts parts fixed by n (never by
+     * the number of threads), part r > 0 with its own A, Ad, g and buf,
+     * added in order: the same result on any number of threads */
+#define GLM_MAXPARTS 2
+    size_t nparts;
+    int threads;         /* threads a pass may use (glm_fit.c sets it) */
+    double *Ap[GLM_MAXPARTS], *Adp[GLM_MAXPARTS], *gp[GLM_MAXPARTS], *bufp[GLM_MAXPARTS];
 } glm_ws;
 
 /* ---- glm_ws.c ---- */
@@ -117,8 +124,8 @@ void glm_xtv(const glm_ws *ws, const double *v, double *g);
  * dense columns by dsyrk into Ad (pd x pd, upper), the indicator blocks
  * from their level codes into the upper triangle of A.  glm_accum_finish
  * adds Ad into A and mirrors the upper triangle. */
-void glm_accum_block(glm_ws *ws, size_t i0, size_t b, const double *v, double *A,
-                     double *Ad);
+void glm_accum_block(const glm_ws *ws, size_t i0, size_t b, const double *v, double *A,
+                     double *Ad, double *buf);
 void glm_accum_finish(const glm_ws *ws, double *A, const double *Ad);
 /* g += X_b' r_b (dense columns and blocks) */
 void glm_accum_xtr(const glm_ws *ws, size_t i0, size_t b, const double *r, double *g);

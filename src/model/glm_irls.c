@@ -16,25 +16,38 @@
  * The indicator blocks of the design are read from their level codes.
  */
 #include "model/glm_internal.h"
+#include "core/util.h"
 
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
 
-/* If beta, eta = X beta and mu, mu.eta; the deviance (returned) and
- * whether every mu is in (0, 1); then the working weights ws->w2 and
- * the normal equations of the next step: ws->A = X'WX and
- * ws->g = X'W(z - X beta), or X'Wz when first != 0. */
-static double irls_pass(glm_ws *ws, const double *beta, int first, int *ok_mu)
+/* One part of a pass (see irls_pass) over its rows, into its own A, Ad,
+ * g and buffer. */
+typedef struct {
+    glm_ws *ws;
+    const double *beta;
+    int first;
+    double dev[GLM_MAXPARTS];
+    int ok[GLM_MAXPARTS];
+} irls_job;
+
+static void irls_part(void *ctx, size_t part)
 {
+    irls_job *J = ctx;
+    glm_ws *ws = J->ws;
+    const double *beta = J->beta;
     size_t n = ws->n, p = ws->p, B = ws->block, pd = ws->pd, nb = ws->nblocks;
+    size_t lo = n * part / ws->nparts, hi = n * (part + 1) / ws->nparts;
+    double *A = part ? ws->Ap[part] : ws->A, *Ad = part ? ws->Adp[part] : ws->Ad;
+    double *g = part ? ws->gp[part] : ws->g, *buf = part ? ws->bufp[part] : ws->buf;
     double dev = 0;
     int ok = 1;
-    memset(ws->A, 0, p * p * sizeof(double));
-    memset(ws->Ad, 0, (pd ? pd * pd : 1) * sizeof(double));
-    memset(ws->g, 0, p * sizeof(double));
-    for (size_t i0 = 0; i0 < n; i0 += B) {
-        size_t b = n - i0 < B ? n - i0 : B;
+    memset(A, 0, p * p * sizeof(double));
+    memset(Ad, 0, (pd ? pd * pd : 1) * sizeof(double));
+    memset(g, 0, p * sizeof(double));
+    for (size_t i0 = lo; i0 < hi; i0 += B) {
+        size_t b = hi - i0 < B ? hi - i0 : B;
         double *eta = ws->eta + i0, *mu = ws->mu + i0, *me = ws->mueta + i0;
         double *w = ws->w2 + i0, *r = ws->r + i0;
         const double *y = ws->y + i0, *wp = ws->wp ? ws->wp + i0 : NULL;
@@ -63,10 +76,36 @@ static double irls_pass(glm_ws *ws, const double *beta, int first, int *ok_mu)
                 dev += y[i] > 0.5 ? -2 * wt * log(m) : -2 * wt * log1p(-m);
             w[i] = wt > 0 && me[i] != 0 ? wt * me[i] * me[i] / (m * (1 - m)) : 0;
             double zr = (y[i] - m) / me[i];
-            r[i] = w[i] == 0 ? 0 : w[i] * (first ? eta[i] + zr : zr);
+            r[i] = w[i] == 0 ? 0 : w[i] * (J->first ? eta[i] + zr : zr);
         }
-        glm_accum_block(ws, i0, b, w, ws->A, ws->Ad);
-        glm_accum_xtr(ws, i0, b, r, ws->g);
+        glm_accum_block(ws, i0, b, w, A, Ad, buf);
+        glm_accum_xtr(ws, i0, b, r, g);
+    }
+    J->dev[part] = dev;
+    J->ok[part] = ok;
+}
+
+/* If beta, eta = X beta and mu, mu.eta; the deviance (returned) and
+ * whether every mu is in (0, 1); then the working weights ws->w2 and
+ * the normal equations of the next step: ws->A = X'WX and
+ * ws->g = X'W(z - X beta), or X'Wz when first != 0.  The parts of the
+ * rows run on up to ws->threads threads and are added in order. */
+static double irls_pass(glm_ws *ws, const double *beta, int first, int *ok_mu)
+{
+    size_t p = ws->p, pd = ws->pd;
+    irls_job J = {.ws = ws, .beta = beta, .first = first};
+    core_parallel(ws->nparts, ws->threads, irls_part, &J);
+    double dev = J.dev[0];
+    int ok = J.ok[0];
+    for (size_t r = 1; r < ws->nparts; r++) {
+        for (size_t q = 0; q < p * p; q++)
+            ws->A[q] += ws->Ap[r][q];
+        for (size_t q = 0; q < pd * pd; q++)
+            ws->Ad[q] += ws->Adp[r][q];
+        for (size_t j = 0; j < p; j++)
+            ws->g[j] += ws->gp[r][j];
+        dev += J.dev[r];
+        ok &= J.ok[r];
     }
     glm_accum_finish(ws, ws->A, ws->Ad);
     *ok_mu = ok;

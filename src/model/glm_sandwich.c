@@ -32,7 +32,7 @@ rhaz_status glm_meat(glm_ws *ws, const int *cluster, size_t G, double *M,
             size_t b = n - i0 < B ? n - i0 : B;
             for (size_t i = 0; i < b; i++)
                 v[i] = ws->r[i0 + i] * ws->r[i0 + i];
-            glm_accum_block(ws, i0, b, v, M, Md);
+            glm_accum_block(ws, i0, b, v, M, Md, ws->buf);
         }
         glm_accum_finish(ws, M, Md);
         free(Md);

@@ -39,6 +39,12 @@ void glm_ws_free(glm_ws *ws)
     free(ws->hat);
     free(ws->dcols);
     free(ws->Ad);
+    for (size_t r = 1; r < GLM_MAXPARTS; r++) {
+        free(ws->Ap[r]);
+        free(ws->Adp[r]);
+        free(ws->gp[r]);
+        free(ws->bufp[r]);
+    }
     free(ws);
 }
 
@@ -85,6 +91,16 @@ glm_ws *glm_ws_alloc(const rhaz_design *d, const glm_link_type *link,
         glm_ws_free(ws);
         return NULL;
     }
+    ws->threads = 1;
+    ws->nparts = n >= 2 * GLM_BLOCK ? GLM_MAXPARTS : 1;
+    for (size_t r = 1; r < ws->nparts; r++)
+        if (!(ws->Ap[r] = malloc(pp * pp * sizeof(double))) ||
+            !(ws->Adp[r] = malloc(pp * pp * sizeof(double))) ||
+            !(ws->gp[r] = malloc(pp * sizeof(double))) ||
+            !(ws->bufp[r] = malloc(ws->block * pp * sizeof(double)))) {
+            glm_ws_free(ws);
+            return NULL;
+        }
     for (size_t j = 0; j < p; j++) {
         int inblock = 0;
         for (size_t k = 0; k < d->n_blocks; k++)
@@ -152,8 +168,8 @@ void glm_xtv(const glm_ws *ws, const double *v, double *g)
 /* A(i, j) of the upper triangle (rows <= columns) */
 #define AUP(A, p, i, j) ((A)[((i) > (j) ? (i) : (j)) * (p) + ((i) < (j) ? (i) : (j))])
 
-void glm_accum_block(glm_ws *ws, size_t i0, size_t b, const double *v, double *A,
-                     double *Ad)
+void glm_accum_block(const glm_ws *ws, size_t i0, size_t b, const double *v, double *A,
+                     double *Ad, double *buf)
 {
     size_t n = ws->n, p = ws->p, pd = ws->pd, nb = ws->nblocks;
     double sv[GLM_BLOCK];
@@ -161,12 +177,12 @@ void glm_accum_block(glm_ws *ws, size_t i0, size_t b, const double *v, double *A
         sv[i] = sqrt(v[i]);
     for (size_t q = 0; q < pd; q++) {
         const double *x = ws->X + ws->dcols[q] * n + i0;
-        double *o = ws->buf + q * b;
+        double *o = buf + q * b;
         for (size_t i = 0; i < b; i++)
             o[i] = x[i] * sv[i];
     }
     if (pd)
-        cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)pd, (int)b, 1.0, ws->buf,
+        cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)pd, (int)b, 1.0, buf,
                     (int)b, 1.0, Ad, (int)pd);
     for (size_t k = 0; k < nb; k++) {
         const int *code = ws->blocks[k].code + i0;
