@@ -91,8 +91,8 @@ typedef struct {
     const double *init;    /* p starting values, or NULL (zeros) */
     int threads;           /* threads one fit may use (0 or 1: the calling
                               thread only); the estimates are the same bit
-                              for bit with any number.  With more than one,
-                              OpenBLAS is set to one thread of its own. */
+                              for bit with any number.  While the fit's
+                              own threads run, OpenBLAS is held to one. */
 } rhaz_cox_options;
 
 void rhaz_cox_options_default(rhaz_cox_options *opt);

@@ -51,8 +51,8 @@ typedef struct {
     const char *cluster_name; /* for the variance label, or NULL */
     int threads;           /* threads one fit may use (0 or 1: the calling
                               thread only); the estimates are the same bit
-                              for bit with any number.  With more than one,
-                              OpenBLAS is set to one thread of its own. */
+                              for bit with any number.  While the fit's
+                              own threads run, OpenBLAS is held to one. */
 } rhaz_glm_options;
 
 const char *rhaz_link_name(rhaz_link link);

@@ -6,9 +6,13 @@
  * is the same bit for bit whatever T is: threads only decide which part
  * runs where.  Thread k runs parts k, k + T, k + 2T, ...; the calling
  * thread is thread 0.  A thread that cannot be started leaves its parts
- * to the caller. */
+ * to the caller.  While parts run on several threads, OpenBLAS (which the
+ * parts may call) is held to one thread of its own, and set back after:
+ * only inside these sections, so that BLAS elsewhere (and its rounding)
+ * is as without threads. */
 #include "core/util.h"
 
+#include <cblas.h>
 #include <pthread.h>
 
 typedef struct {
@@ -43,6 +47,9 @@ void core_parallel(size_t nparts, int threads, void (*fn)(void *ctx, size_t part
             fn(ctx, k);
         return;
     }
+    int blas = openblas_get_num_threads();
+    if (blas > 1)
+        openblas_set_num_threads(1);
     par_job job[MAXT];
     pthread_t tid[MAXT];
     int started[MAXT] = {0};
@@ -57,4 +64,6 @@ void core_parallel(size_t nparts, int threads, void (*fn)(void *ctx, size_t part
         else
             run_parts(&job[t]);
     }
+    if (blas > 1)
+        openblas_set_num_threads(blas);
 }

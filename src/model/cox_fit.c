@@ -390,8 +390,6 @@ rhaz_cox *rhaz_cox_setup_(const rhaz_cox_data *d, const rhaz_cox_options *o,
     /* parts of the rows (see eval_job): two from 2 * CHUNK rows, when the
      * extra slot scratch is small beside the data (K + 1 <= n / 64) */
     f->threads = o->threads > 1 ? o->threads : 1;
-    if (f->threads > 1) /* rhaz's threads call BLAS: one thread each */
-        openblas_set_num_threads(1);
     f->nparts = n >= 2 * CHUNK && (K + 1) <= n / 64 ? COX_MAXPARTS : 1;
     for (size_t r = 1; r < f->nparts; r++) {
         XALLOC(f->S0p[r], K + 1);

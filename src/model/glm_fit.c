@@ -17,7 +17,6 @@
 
 #include "core/util.h"
 
-#include <cblas.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
@@ -226,8 +225,6 @@ static rhaz_fit_summary *glm_fit_(const rhaz_design *d, const rhaz_glm_options *
     if (!ws || !s)
         goto oom;
     ws->threads = opt->threads > 1 ? opt->threads : 1;
-    if (ws->threads > 1) /* rhaz's threads call BLAS: one thread each */
-        openblas_set_num_threads(1);
     s->firth = opt->firth;
     s->n_dropped = d->n_dropped;
     s->vce = opt->vce;
