@@ -4,7 +4,8 @@
 #
 #   BENCH_SIZES   rows per panel (default "10000 100000 1000000 2000040")
 #   BENCH_TASKS   tasks (default all: read logit cloglog logit_year firth
-#                 cox_efron_cluster cox_breslow_cluster km clogit weibull)
+#                 cox_efron_cluster cox_breslow_cluster km clogit weibull
+#                 frailty)
 #   BENCH_RUNS    runs per task, the minimum is reported (default 3)
 #   BENCH_R       0 to skip R (default: run R when available)
 #   BENCH_DIR     working directory (default build/bench)
@@ -25,6 +26,8 @@
 # most one event: ~14k strata at 1M rows) with the within-state covariates.
 # weibull treats each row as a right-censored
 # observation Surv(stop, event) (R's survreg has no delayed entry).
+# frailty is a gamma shared frailty per state (~70 rows a state: ~2,900
+# groups at 200k rows), coxph(... + frailty(state)) with its defaults.
 #
 # Output: a table on stdout and build/bench/results.csv with
 # task,rows,tool,seconds,peak_kb,cpu_s,inner_s (the fastest run).
@@ -34,7 +37,7 @@ GEN=${GEN:-build/genpanel}
 DIR=${BENCH_DIR:-build/bench}
 SIZES=${BENCH_SIZES:-"10000 100000 1000000 2000040"}
 RUNS=${BENCH_RUNS:-3}
-TASKS=${BENCH_TASKS:-"read logit cloglog logit_year firth cox_efron_cluster cox_breslow_cluster km clogit weibull"}
+TASKS=${BENCH_TASKS:-"read logit cloglog logit_year firth cox_efron_cluster cox_breslow_cluster km clogit weibull frailty"}
 RMAX=${BENCH_R_MAX:-2000040}
 mkdir -p "$DIR"
 RES="$DIR/results.csv"
@@ -57,6 +60,7 @@ rhaz_args() { # task file -> rhaz arguments
     km)          echo "km --data $2 --formula 'Surv(start, stop, event) ~ x2' --format csv" ;;
     clogit)      echo "fit clogit --data $2 --formula 'event ~ $XW + strata(state)' --format csv" ;;
     weibull)     echo "fit weibull --data $2 --formula 'Surv(stop, event) ~ $X' --format csv" ;;
+    frailty)     echo "fit cox --data $2 --formula 'Surv(start, stop, event) ~ $X + frailty(state)' --format csv" ;;
     esac
 }
 

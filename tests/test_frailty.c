@@ -231,6 +231,70 @@ static void formula_terms(void)
     }
 }
 
+/* 5,200 groups (sparse computation; refused before it existed) against
+ * tests/reference/frailty_big_ref.R */
+#define BIG_TOL 1e-10 /* achieved 5.6e-13 */
+static double big_diff;
+static void big_case(void)
+{
+    T_SECTION("5200 groups");
+    rhaz_error err;
+    rhaz_table *t = rhaz_table_read("tests/fixtures/frailty_big.csv", NULL, &err);
+    rhaz_table *rv = rhaz_table_read("tests/reference/frailty_big_ref_values.csv", NULL, &err);
+    T_CHECK(t && rv, "inputs: %s", err.msg);
+    rhaz_formula *f = t ? rhaz_formula_parse("Surv(time, status) ~ x1 + x2 + cluster(g)", &err)
+                        : NULL;
+    rhaz_design_options o = {.drop_intercept = 1};
+    rhaz_design *d = f ? rhaz_design_build(f, t, &o, &err) : NULL;
+    rhaz_frailty *fit = NULL;
+    if (d && rv) {
+        rhaz_cox_data cd;
+        rhaz_cox_data_from_design(&cd, d);
+        const int *group = d->cluster;
+        size_t G = d->n_clusters;
+        cd.cluster = NULL;
+        cd.n_clusters = 0;
+        T_EQ_INT(G, 5200, "groups");
+        rhaz_frailty_options fo;
+        rhaz_frailty_options_default(&fo);
+        fit = rhaz_frailty_fit(&cd, group, G, NULL, 0, &fo, &err);
+        T_CHECK(fit != NULL, "fit with 5200 groups: %s", fit ? "" : err.msg);
+    }
+    if (fit) {
+        const rhaz_frailty_result *r = rhaz_frailty_result_get(fit);
+        long jw = rhaz_table_find(rv, "what"), ji = rhaz_table_find(rv, "i"),
+             jv = rhaz_table_find(rv, "value");
+        for (size_t q = 0; q < rhaz_table_nrow(rv); q++) {
+            const char *w = rhaz_table_str(rv, (size_t)jw, q);
+            int i = (int)rhaz_table_num(rv, (size_t)ji)[q] - 1;
+            double want = rhaz_table_num(rv, (size_t)jv)[q], got = NAN;
+            if (strcmp(w, "coef") == 0)
+                got = r->coef[i];
+            else if (strcmp(w, "se") == 0)
+                got = sqrt(r->vcov[i * r->p + i]);
+            else if (strcmp(w, "theta") == 0)
+                got = r->theta;
+            else if (strcmp(w, "loglik") == 0)
+                got = i ? r->loglik : r->loglik_init;
+            else if (strcmp(w, "iter") == 0) { /* outer and Newton counts as R */
+                T_EQ_INT(i ? r->inner_iterations : r->outer_iterations, (long)want,
+                         i ? "Newton iterations" : "outer iterations");
+                continue;
+            } else
+                continue;
+            char nm[64];
+            snprintf(nm, sizeof nm, "%s %d", w, i + 1);
+            T_REL(got, want, BIG_TOL, nm);
+            big_diff = fmax(big_diff, fabs(got - want) / fabs(want));
+        }
+    }
+    rhaz_frailty_free(fit);
+    rhaz_design_free(d);
+    rhaz_formula_free(f);
+    rhaz_table_free(t);
+    rhaz_table_free(rv);
+}
+
 int main(void)
 {
     rhaz_error err;
@@ -238,6 +302,7 @@ int main(void)
     T_CHECK(ref != NULL, "reference: %s", err.msg);
     if (!ref)
         return t_summary();
+    big_case();
     const char *rcf = "Surv(time, status) ~ x1 + x2 + cluster(g)";
     const char *cpf = "Surv(start, stop, event) ~ x1 + x2 + strata(s) + cluster(g)";
     const fcase cases[] = {
@@ -264,6 +329,7 @@ int main(void)
     printf("frailty vs R: max rel diff");
     for (int q = 0; q < NQ; q++)
         printf(" %s %.2g%s", qname[q], maxrel[q], q + 1 < NQ ? "," : "\n");
+    printf("5200 groups vs R: max rel diff %.2g\n", big_diff);
     rhaz_table_free(ref);
     return t_summary();
 }

@@ -450,7 +450,7 @@ static void eval_eta(void *ctx, size_t r)
     part_rows(f, r, &lo, &hi);
     double *eta = f->eta;
     for (size_t i = lo; i < hi; i++)
-        eta[i] = 0;
+        eta[i] = f->offset ? f->offset[i] : 0;
     for (size_t j = 0; j < f->p; j++) {
         const double *z = f->z + j * n;
         double b = J->beta[j];

@@ -51,6 +51,8 @@ struct rhaz_cox {
     unsigned char *dead;     /* n: 1 for event rows */
     int *strata, *cluster;   /* n or NULL */
     int twoway;              /* the variance is two-way clustered */
+    const double *offset;    /* n values added to eta (a frailty's w_g,
+                                frailty.c), or NULL */
 
     /* slots */
     uint32_t *k_add, *k_hi, *k_rem; /* n (slot numbers; K < 2^32) */

@@ -7,11 +7,26 @@
  *
  * Reuse of the Cox code.  The partial likelihood PL(b, w) of the linear
  * predictor x'b + w_g is the Cox partial likelihood of the design
- * [x, indicators of g] (P = p + G columns): the fit builds one Cox object
- * of that design (rhaz_cox_setup_: slots, risk sets, centring, scaling)
- * and evaluates rhaz_cox_eval_ on it, which returns PL, its gradient and
- * the full information (O(n P^2) per evaluation; the indicator block is
- * dense in that product although only its diagonal is used).
+ * [x, indicators of g] (P = p + G columns).  Dense terms (G <= 5): the
+ * fit builds one Cox object of that design (rhaz_cox_setup_: slots, risk
+ * sets, centring, scaling) and evaluates rhaz_cox_eval_ on it, which
+ * returns PL, its gradient and the full information (O(n P^2)).  Sparse
+ * terms (G > 5, R's sparse computation): a Cox object of x alone with
+ * the offset w_g (rhaz_cox_eval_ gives PL, the score and information of
+ * b and, per event time k, the Efron sums A_k = sum_l 1/den_l,
+ * B_k = sum_l f_l/den_l, C0..C2_k = sum_l f_l^(0..2)/den_l^2); then
+ *   u_g    = sum_{i in g} (d_i - r_i H_i)    (martingale residuals),
+ *            H_i = sum_{k at risk} A_k - d_i B_(k_i);
+ *   I_gg   = sum_{i in g} r_i H_i - sum_k [r_g(k)^2 C0_k
+ *            - 2 r_g(k) D_g(k) C1_k + D_g(k)^2 C2_k]  (r_g(k): the risk sum
+ *            of g at k, piecewise constant: a sweep over each group's
+ *            entries and exits, presorted once; D_g(k) its events' risk);
+ *   I_jg   = sum_{i in g} r_i [z_ij H_i - sum_{k at risk} E_jk
+ *            + d_i (C1 S1_j - C2 D1_j)_(k_i)],  E_jk = C0_k S1_jk - C1_k D1_jk
+ *            (prefix sums over k);
+ * only the diagonal of the frailty block is formed, as R's coxpenal with
+ * sparse frailty terms: O(n p^2 + K p^2 + (n + G) p) per evaluation and
+ * O(n + p G) memory, so tens of thousands of groups are fine.
  *
  * Inner loop (coxfit5_b / agfit5_b), for a fixed theta:
  *   iteration 0 at the start values, the PPL "before" taken as 0;
@@ -39,6 +54,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +71,12 @@ struct rhaz_frailty {
            *step, *tmp;
     int zflag, rank;
     int dense;               /* G <= 5: R's sparse = FALSE, full H */
+    /* sparse: I_bb (p x p row-major), I_bw (p x G), diag I_ww (G), the
+     * offsets, prefix sums, the group sweep (entries, exits, events) */
+    double *Ibb, *Ibw, *Iww, *off, *PE, *PC0;
+    const int *grp;
+    struct fr_ev { int g; uint32_t k; int type; uint32_t i; } *ev;
+    size_t nev;
     double *H, *V;           /* P x P (dense only) */
     double logpen, penalty;  /* penalty added to PL; R's pfun penalty */
     /* saved solutions per outer iteration */
@@ -88,7 +110,8 @@ void rhaz_frailty_free(rhaz_frailty *f)
                     f->S,    f->Sinv, f->step,   f->tmp,   f->thsave,
                     f->csave, f->fsave, f->coef, f->vcov,  f->vcov2,
                     f->frail, f->fvar, f->df,    f->hist,  f->aliased,
-                    f->H,    f->V};
+                    f->H,    f->V,    f->Ibb, f->Ibw, f->Iww, f->off,
+                    f->PE,   f->PC0,  f->ev};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
         free(ptrs[i]);
     free(f);
@@ -101,9 +124,107 @@ const rhaz_frailty_result *rhaz_frailty_result_get(const rhaz_frailty *f)
 
 /* ---- evaluation and the penalty ------------------------------------- */
 
+/* Sparse: PL at (beta, fb); u (P), Ibb, Ibw, Iww on the original scale
+ * (see the head of this file). */
+static double eval_sparse(rhaz_frailty *f)
+{
+    const size_t p = f->p, G = f->G, n = f->n;
+    rhaz_cox *c = f->cf;
+    const size_t K = c->K, K1 = K + 1;
+    const double *sc = c->scale;
+    for (size_t j = 0; j < p; j++)
+        f->bz[j] = f->beta[j] / sc[j];
+    for (size_t i = 0; i < n; i++)
+        f->off[i] = f->fb[f->grp[i]];
+    double pl = rhaz_cox_eval_(c, f->bz, 1);
+    for (size_t j = 0; j < p; j++) {
+        f->u[j] = c->u[j] / sc[j];
+        for (size_t l = 0; l < p; l++)
+            f->Ibb[j * p + l] = c->imat[j * p + l] / (sc[j] * sc[l]);
+    }
+    /* prefix sums over the event times of E_jk and C0_k */
+    double *PE = f->PE;
+    f->PC0[0] = 0;
+    for (size_t j = 0; j < p; j++)
+        PE[j] = 0;
+    for (size_t k = 0; k < K; k++) {
+        f->PC0[k + 1] = f->PC0[k] + c->C0[k];
+        for (size_t j = 0; j < p; j++)
+            PE[(k + 1) * p + j] = PE[k * p + j] + c->C0[k] * c->S1[j * K1 + k] -
+                                  c->C1[k] * c->D1[j * K1 + k];
+    }
+    double *uw = f->u + p;
+    memset(uw, 0, G * sizeof *uw);
+    memset(f->Iww, 0, G * sizeof *f->Iww);
+    memset(f->Ibw, 0, p * G * sizeof *f->Ibw);
+    for (size_t i = 0; i < n; i++) {
+        size_t ka = c->k_add[i], kh = c->k_hi[i];
+        if (ka >= K)
+            continue;
+        size_t g = (size_t)f->grp[i];
+        int dead = c->dead[i];
+        double r = c->rr[i];
+        double H = c->cumA[kh] - c->cumA[ka] - (dead ? c->B[ka] : 0);
+        uw[g] += dead - r * H;
+        f->Iww[g] += r * H;
+        for (size_t j = 0; j < p; j++) {
+            double v = c->z[j * n + i] * H - (PE[kh * p + j] - PE[ka * p + j]);
+            if (dead)
+                v += c->C1[ka] * c->S1[j * K1 + ka] - c->C2[ka] * c->D1[j * K1 + ka];
+            f->Ibw[j * G + g] += r * v;
+        }
+    }
+    for (size_t j = 0; j < p; j++)
+        for (size_t g = 0; g < G; g++)
+            f->Ibw[j * G + g] /= sc[j];
+    /* sum_k of the squared group risk sums: a sweep per group */
+    for (size_t e = 0; e < f->nev;) {
+        size_t g = (size_t)f->ev[e].g;
+        double cur = 0, sq = 0;
+        size_t prev = 0;
+        for (; e < f->nev && (size_t)f->ev[e].g == g;) {
+            size_t k = f->ev[e].k;
+            if (cur != 0)
+                sq += cur * cur * (f->PC0[k] - f->PC0[prev]);
+            prev = k;
+            if (f->ev[e].type == 0) {
+                cur += c->rr[f->ev[e].i];
+                e++;
+            } else if (f->ev[e].type == 1) {
+                cur -= c->rr[f->ev[e].i];
+                e++;
+            } else { /* the group's events at k */
+                double dg = 0;
+                for (; e < f->nev && (size_t)f->ev[e].g == g && f->ev[e].k == k &&
+                       f->ev[e].type == 2; e++)
+                    dg += c->rr[f->ev[e].i];
+                sq += -2 * cur * dg * c->C1[k] + dg * dg * c->C2[k];
+            }
+        }
+        f->Iww[g] -= sq;
+    }
+    return pl;
+}
+
+static int ev_cmp(const void *a, const void *b)
+{
+    const struct fr_ev *x = a, *y = b;
+    if (x->g != y->g)
+        return x->g < y->g ? -1 : 1;
+    if (x->k != y->k)
+        return x->k < y->k ? -1 : 1;
+    /* entries and exits (0, 1) before the events (2) at the same time */
+    int tx = x->type == 2, ty = y->type == 2;
+    if (tx != ty)
+        return tx - ty;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
 /* PL at (beta, fb); u (P) and I (P x P row-major) on the original scale */
 static double eval_pl(rhaz_frailty *f)
 {
+    if (!f->dense)
+        return eval_sparse(f);
     const size_t p = f->p, P = f->P;
     const double *sc = f->cf->scale;
     for (size_t j = 0; j < p; j++)
@@ -179,13 +300,13 @@ static int factor_h(rhaz_frailty *f, double toler)
         return rhaz_ldl_factor_(f->H, P, RHAZ_LDL_PIVOT_MAX_DIAG, toler, NULL, NULL, NULL);
     }
     for (size_t g = 0; g < G; g++)
-        f->D[g] = f->zflag ? 1.0 : f->I[(p + g) * P + p + g] + f->ipen[g];
+        f->D[g] = f->zflag ? 1.0 : f->Iww[g] + f->ipen[g];
     for (size_t j = 0; j < p; j++)
         for (size_t l = 0; l <= j; l++) {
-            double v = f->I[j * P + l];
+            double v = f->Ibb[j * p + l];
             if (!f->zflag)
                 for (size_t g = 0; g < G; g++)
-                    v -= f->I[j * P + p + g] * f->I[l * P + p + g] / f->D[g];
+                    v -= f->Ibw[j * G + g] * f->Ibw[l * G + g] / f->D[g];
             f->S[j * p + l] = f->S[l * p + j] = v;
         }
     for (size_t g = 0; g < G; g++)
@@ -208,7 +329,7 @@ static void solve_h(rhaz_frailty *f)
         double v = f->u[j];
         if (!f->zflag)
             for (size_t g = 0; g < G; g++)
-                v -= f->I[j * P + p + g] * f->u[p + g] / f->D[g];
+                v -= f->Ibw[j * G + g] * f->u[p + g] / f->D[g];
         sb[j] = v;
     }
     if (p)
@@ -220,7 +341,7 @@ static void solve_h(rhaz_frailty *f)
         }
         double v = f->u[p + g];
         for (size_t j = 0; j < p; j++)
-            v -= f->I[j * P + p + g] * sb[j];
+            v -= f->Ibw[j * G + g] * sb[j];
         sf[g] = v / f->D[g];
     }
 }
@@ -300,14 +421,14 @@ static void variances(rhaz_frailty *f)
                 double v = 0;
                 if (!f->zflag)
                     for (size_t l = 0; l < p; l++)
-                        v += f->I[l * P + p + g] * f->Sinv[l * p + j];
+                        v += f->Ibw[l * G + g] * f->Sinv[l * p + j];
                 W[g * p + j] = -v / f->D[g];
             }
         for (size_t g = 0; g < G; g++) {
             double a = 1 / f->D[g];
             if (!f->zflag)
                 for (size_t j = 0; j < p; j++)
-                    a -= W[g * p + j] * f->I[j * P + p + g] / f->D[g];
+                    a -= W[g * p + j] * f->Ibw[j * G + g] / f->D[g];
             f->fvar[g] = a;
         }
     }
@@ -462,10 +583,6 @@ rhaz_frailty *rhaz_frailty_fit(const rhaz_cox_data *d, const int *group,
     if (G < 2)
         return rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
                               "frailty: the grouping has a single level"), NULL;
-    if (G > 5000)
-        return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
-                              "frailty: %zu groups: at most 5000 (the fit is "
-                              "O(n (p + G)^2) per iteration)", G), NULL;
     if (opt->max_iter < 1 || opt->outer_max < 1 || !(opt->eps > 0) ||
         (!isnan(opt->theta) && !(opt->theta >= 0)) || opt->outer_max > 60)
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
@@ -488,18 +605,22 @@ rhaz_frailty *rhaz_frailty_fit(const rhaz_cox_data *d, const int *group,
     XALLOC(f->assign, p);
     for (size_t j = 0; j < p; j++)
         f->assign[j] = assign ? assign[j] : (int)j;
-    XALLOC(f->xaug, n * P);
-    if (p)
-        memcpy(f->xaug, d->x, n * p * sizeof(double));
-    for (size_t i = 0; i < n; i++)
-        f->xaug[(p + (size_t)group[i]) * n + i] = 1;
+    f->dense = G <= 5; /* R: frailty(x, sparse = (nclass > 5)) */
+    f->grp = group;
+    if (f->dense) {
+        XALLOC(f->xaug, n * P);
+        if (p)
+            memcpy(f->xaug, d->x, n * p * sizeof(double));
+        for (size_t i = 0; i < n; i++)
+            f->xaug[(p + (size_t)group[i]) * n + i] = 1;
+    }
     XALLOC(f->dg, G);
     for (size_t i = 0; i < n; i++)
         f->dg[group[i]] += d->event[i] == 1;
     {
         rhaz_cox_data ad = *d;
-        ad.p = P;
-        ad.x = f->xaug;
+        ad.p = f->dense ? P : p;
+        ad.x = f->dense ? f->xaug : d->x;
         ad.x_work = NULL;
         rhaz_cox_options co;
         rhaz_cox_options_default(&co);
@@ -509,13 +630,37 @@ rhaz_frailty *rhaz_frailty_fit(const rhaz_cox_data *d, const int *group,
         if (!(f->cf = rhaz_cox_setup_(&ad, &co, err)))
             goto fail;
     }
+    if (!f->dense) {
+        size_t K = f->cf->K;
+        XALLOC(f->off, n);
+        f->cf->offset = f->off;
+        XALLOC(f->Ibb, p * p);
+        XALLOC(f->Ibw, p * G);
+        XALLOC(f->Iww, G);
+        XALLOC(f->PE, (K + 1) * p);
+        XALLOC(f->PC0, K + 1);
+        XALLOC(f->ev, 3 * n);
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t ka = f->cf->k_add[i], kh = f->cf->k_hi[i];
+            if (ka >= K)
+                continue;
+            f->ev[m++] = (struct fr_ev){group[i], ka, 0, (uint32_t)i};
+            f->ev[m++] = (struct fr_ev){group[i], kh, 1, (uint32_t)i};
+            if (f->cf->dead[i])
+                f->ev[m++] = (struct fr_ev){group[i], ka, 2, (uint32_t)i};
+        }
+        f->nev = m;
+        qsort(f->ev, m, sizeof *f->ev, ev_cmp);
+    }
     XALLOC(f->beta, p);
     XALLOC(f->fb, G);
     XALLOC(f->oldb, p);
     XALLOC(f->oldf, G);
     XALLOC(f->bz, P);
     XALLOC(f->u, P);
-    XALLOC(f->I, P * P);
+    if (f->dense)
+        XALLOC(f->I, P * P);
     XALLOC(f->D, G);
     XALLOC(f->ipen, G);
     XALLOC(f->S, p * p);
@@ -533,7 +678,6 @@ rhaz_frailty *rhaz_frailty_fit(const rhaz_cox_data *d, const int *group,
     XALLOC(f->df, f->n_terms + 1);
     XALLOC(f->hist, 2 * (opt->outer_max + 1));
     XALLOC(f->aliased, p);
-    f->dense = G <= 5; /* R: frailty(x, sparse = (nclass > 5)) */
     if (f->dense) {
         XALLOC(f->H, P * P);
         XALLOC(f->V, P * P);

@@ -1,7 +1,7 @@
 # bench.R -- time R on the benchmark panels (used by scripts/bench.sh).
 # usage: Rscript tests/reference/bench.R FILE.csv TASK OUT.csv
 # TASK: read | logit | cloglog | logit_year | cox_efron_cluster |
-#       cox_breslow_cluster | agreg_efron | km | clogit | weibull
+#       cox_breslow_cluster | agreg_efron | km | clogit | weibull | frailty
 # Prints "seconds <wall>" for the task from the CSV (end to end, timed
 # inside R; the driver also times the whole Rscript process), and writes
 # the coefficients (term, estimate, std_error) to OUT.csv so the driver
@@ -55,6 +55,11 @@ if (task == "read") {
                  dist = "weibull")
   coefs <- data.frame(term = names(coef(fit)), estimate = coef(fit),
                       std_error = sqrt(diag(vcov(fit)))[seq_along(coef(fit))])
+} else if (task == "frailty") {
+  fit <- coxph(as.formula(paste("Surv(start, stop, event) ~", rhs, "+ frailty(state)")),
+               data = d)
+  coefs <- data.frame(term = xs, estimate = coef(fit),
+                      std_error = sqrt(diag(fit$var))[seq_along(xs)])
 } else stop("unknown task ", task)
 el <- proc.time()[["elapsed"]] - t0
 write.csv(coefs, out, row.names = FALSE)
