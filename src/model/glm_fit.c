@@ -201,17 +201,24 @@ static int firth_profiles(glm_ws *ws, const rhaz_design *d, rhaz_fit_summary *s,
     return 0;
 }
 
-/* The fit of rhaz_glm_fit; when g is not NULL, the eta, mu and mu.eta
- * of the estimate are copied into it. */
+/* The options to fit with (the defaults for NULL) once d and they have
+ * passed check_input, else NULL (err set). */
+static const rhaz_glm_options *glm_checked(const rhaz_design *d,
+                                           const rhaz_glm_options *opt,
+                                           rhaz_error *err)
+{
+    static const rhaz_glm_options defaults = {0};
+    rhaz_error_clear(err);
+    if (!opt)
+        opt = &defaults;
+    return check_input(d, opt, err) ? NULL : opt;
+}
+
+/* The fit of rhaz_glm_fit (options checked by glm_checked); when g is not
+ * NULL, the eta, mu and mu.eta of the estimate are copied into it. */
 static rhaz_fit_summary *glm_fit_(const rhaz_design *d, const rhaz_glm_options *opt,
                                   rhaz_glm *g, rhaz_error *err)
 {
-    rhaz_error_clear(err);
-    rhaz_glm_options o0 = {0};
-    if (!opt)
-        opt = &o0;
-    if (check_input(d, opt, err))
-        return NULL;
     size_t n = d->n, p = d->p;
     int maxit = opt->maxit > 0 ? opt->maxit : (opt->firth ? 100 : 25);
     double epsilon = opt->epsilon > 0 ? opt->epsilon : 1e-8;
@@ -365,17 +372,15 @@ oom:
 rhaz_fit_summary *rhaz_glm_fit(const rhaz_design *d, const rhaz_glm_options *opt,
                                rhaz_error *err)
 {
+    if (!(opt = glm_checked(d, opt, err)))
+        return NULL;
     return glm_fit_(d, opt, NULL, err);
 }
 
 rhaz_glm *rhaz_glm_fit_model(const rhaz_design *d, const rhaz_glm_options *opt,
                              rhaz_error *err)
 {
-    rhaz_error_clear(err);
-    rhaz_glm_options o0 = {0};
-    if (!opt)
-        opt = &o0;
-    if (check_input(d, opt, err))
+    if (!(opt = glm_checked(d, opt, err)))
         return NULL;
     rhaz_glm *g = glm_model_alloc(d, glm_link_get(opt->link));
     if (!g) {
