@@ -213,6 +213,15 @@ int cli_read_args_apply(cli_read_opts *r, const cli_read_args *a, cli_err *err);
  * the file lacks, else "data". */
 const char *cli_read_error_option(const cli_read_opts *r, const rhaz_error *e);
 
+/* ---- shared by the fit commands (cmd_fit.c) */
+/* Write s to path in format fmt (a cli_format) atomically; an exit code. */
+int cli_fit_write_summary(const rhaz_fit_summary *s, const char *path, int fmt,
+                          const rhaz_summary_options *so, cli_err *err);
+/* Which option a rhaz_design_build error is about: the weights or
+ * cluster column it names (e->what), else the formula. */
+const char *cli_design_option(const rhaz_error *e, const char *weights,
+                              const char *cluster);
+
 /* ---- commands with a table */
 extern const cli_cmd cli_cmd_fit_logit, cli_cmd_fit_cloglog, cli_cmd_fit_cox;
 extern const cli_cmd cli_cmd_fit_clogit;

@@ -238,3 +238,31 @@ int cmd_fit(int argc, char **argv)
     free(files);
     return rc;
 }
+
+/* ---------- shared by the fit commands ---------- */
+
+int cli_fit_write_summary(const rhaz_fit_summary *s, const char *path, int fmt,
+                          const rhaz_summary_options *so, cli_err *err)
+{
+    rhaz_outfile *of = rhaz_outfile_open(path, &err->e);
+    if (!of)
+        return cli_err_lib(err, "out");
+    if (rhaz_fit_summary_write(rhaz_outfile_fp(of), s, (rhaz_summary_format)fmt, so,
+                               &err->e)) {
+        rhaz_outfile_abort(of);
+        return cli_err_lib(err, NULL);
+    }
+    if (rhaz_outfile_commit(of, &err->e)) /* frees of, also on failure */
+        return cli_err_lib(err, NULL);
+    return EXIT_OK;
+}
+
+const char *cli_design_option(const rhaz_error *e, const char *weights,
+                              const char *cluster)
+{
+    if (weights && strcmp(e->what, weights) == 0)
+        return "weights";
+    if (cluster && strcmp(e->what, cluster) == 0)
+        return "cluster";
+    return "formula";
+}

@@ -76,22 +76,6 @@ static int validate(void *p, cli_err *err)
     return EXIT_OK;
 }
 
-static int write_summary(const rhaz_fit_summary *s, const char *path, int fmt,
-                         const rhaz_summary_options *so, cli_err *err)
-{
-    rhaz_outfile *of = rhaz_outfile_open(path, &err->e);
-    if (!of)
-        return cli_err_lib(err, "out");
-    if (rhaz_fit_summary_write(rhaz_outfile_fp(of), s, (rhaz_summary_format)fmt, so,
-                               &err->e)) {
-        rhaz_outfile_abort(of);
-        return cli_err_lib(err, NULL);
-    }
-    if (rhaz_outfile_commit(of, &err->e)) /* frees of, also on failure */
-        return cli_err_lib(err, NULL);
-    return EXIT_OK;
-}
-
 static int run(void *p, cli_err *err)
 {
     clogit_opts *o = p;
@@ -154,8 +138,8 @@ static int run(void *p, cli_err *err)
     s->design = rhaz_design_spec_copy(rhaz_design_spec_of(d)); /* for margins */
     for (size_t k = 0; k < s->n_warnings; k++)
         rhaz_message("warning: %s", s->warnings[k]);
-    if ((rc = write_summary(s, o->out, o->format, &so, err)) != EXIT_OK ||
-        (o->also_text && (rc = write_summary(s, o->also_text, FMT_TEXT, &so, err))))
+    if ((rc = cli_fit_write_summary(s, o->out, o->format, &so, err)) != EXIT_OK ||
+        (o->also_text && (rc = cli_fit_write_summary(s, o->also_text, FMT_TEXT, &so, err))))
         goto done;
     if (!s->converged || s->stop == RHAZ_STOP_SEPARATION) {
         const char *why = !s->converged ? "the fit did not converge"

@@ -446,10 +446,7 @@ static int run(void *p, cli_err *err)
     dopt.allow_frailty = 1;
     dopt.allow_two_way = 1; /* --cluster a,b: V_a + V_b - V_ab */
     if (!(d = rhaz_design_build_take(fm, t, &dopt, &err->e))) {
-        const char *w = err->e.what;
-        rc = cli_err_lib(err, a->weights && !strcmp(w, a->weights)   ? "weights"
-                              : a->cluster && !strcmp(w, a->cluster) ? "cluster"
-                                                                     : "formula");
+        rc = cli_err_lib(err, cli_design_option(&err->e, a->weights, a->cluster));
         goto out;
     }
     if (d->n == 0) {

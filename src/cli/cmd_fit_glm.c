@@ -138,34 +138,6 @@ static int validate(void *p, cli_err *err)
         o->adjust = o->vce == RHAZ_VCE_CLUSTER ? RHAZ_ADJ_G : RHAZ_ADJ_NONE;
     return EXIT_OK;
 }
-
-/* Which option a design error is about: the weights or cluster column it
- * names, else the formula. */
-static const char *design_option(const rhaz_error *e, const glm_opts *o)
-{
-    if (o->weights && strcmp(e->what, o->weights) == 0)
-        return "weights";
-    if (o->cluster && strcmp(e->what, o->cluster) == 0)
-        return "cluster";
-    return "formula";
-}
-
-static int write_summary(const rhaz_fit_summary *s, const char *path, int fmt,
-                         const rhaz_summary_options *so, cli_err *err)
-{
-    rhaz_outfile *of = rhaz_outfile_open(path, &err->e);
-    if (!of)
-        return cli_err_lib(err, "out");
-    if (rhaz_fit_summary_write(rhaz_outfile_fp(of), s, (rhaz_summary_format)fmt, so,
-                               &err->e)) {
-        rhaz_outfile_abort(of);
-        return cli_err_lib(err, NULL);
-    }
-    if (rhaz_outfile_commit(of, &err->e)) /* frees of, also on failure */
-        return cli_err_lib(err, NULL);
-    return EXIT_OK;
-}
-
 static int run(void *p, cli_err *err)
 {
     glm_opts *o = p;
@@ -209,7 +181,7 @@ static int run(void *p, cli_err *err)
                                  .allow_two_way = 1,
                                  .sparse_indicators = !o->firth};
     if (!(d = rhaz_design_build_take(f, t, &dopt, &err->e))) {
-        rc = cli_err_lib(err, design_option(&err->e, o));
+        rc = cli_err_lib(err, cli_design_option(&err->e, o->weights, o->cluster));
         goto done;
     }
     if (d->cluster && !o->cluster) {
@@ -243,8 +215,8 @@ static int run(void *p, cli_err *err)
     s->design = rhaz_design_spec_copy(rhaz_design_spec_of(d)); /* for margins */
     if (o->weights)
         s->weights = strdup(o->weights); /* margins average with them */
-    if ((rc = write_summary(s, o->out, o->format, &so, err)) != EXIT_OK ||
-        (o->also_text && (rc = write_summary(s, o->also_text, FMT_TEXT, &so, err))))
+    if ((rc = cli_fit_write_summary(s, o->out, o->format, &so, err)) != EXIT_OK ||
+        (o->also_text && (rc = cli_fit_write_summary(s, o->also_text, FMT_TEXT, &so, err))))
         goto done;
     if (!s->converged || s->stop == RHAZ_STOP_SEPARATION) {
         const char *why = !s->converged ? "the fit did not converge" : "separation detected";

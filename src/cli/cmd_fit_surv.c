@@ -176,30 +176,6 @@ static int validate(void *p, cli_err *err)
     return EXIT_OK;
 }
 
-static const char *design_option(const rhaz_error *e, const surv_opts *o)
-{
-    if (o->weights && strcmp(e->what, o->weights) == 0)
-        return "weights";
-    if (o->cluster && strcmp(e->what, o->cluster) == 0)
-        return "cluster";
-    return "formula";
-}
-
-static int write_summary(const rhaz_fit_summary *s, const char *path, int fmt,
-                         const rhaz_summary_options *so, cli_err *err)
-{
-    rhaz_outfile *of = rhaz_outfile_open(path, &err->e);
-    if (!of)
-        return cli_err_lib(err, "out");
-    if (rhaz_fit_summary_write(rhaz_outfile_fp(of), s, (rhaz_summary_format)fmt, so,
-                               &err->e) ||
-        rhaz_outfile_commit(of, &err->e)) {
-        rhaz_outfile_abort(of);
-        return cli_err_lib(err, NULL);
-    }
-    return EXIT_OK;
-}
-
 static int run(void *p, cli_err *err)
 {
     surv_opts *o = p;
@@ -252,7 +228,7 @@ static int run(void *p, cli_err *err)
     }
     rhaz_design_options dopt = {.weights = o->weights, .cluster = o->cluster};
     if (!(d = rhaz_design_build(f, t, &dopt, &err->e))) {
-        rc = cli_err_lib(err, design_option(&err->e, o));
+        rc = cli_err_lib(err, cli_design_option(&err->e, o->weights, o->cluster));
         goto done;
     }
     if (o->cure && !(dr = rhaz_design_build(fr, t, NULL, &err->e))) {
@@ -285,8 +261,8 @@ static int run(void *p, cli_err *err)
             snprintf(s->formula, k, "%s; at risk %s", o->formula, o->atrisk);
     } else
         s->formula = strdup(o->formula);
-    if ((rc = write_summary(s, o->out, o->format, &sumo, err)) != EXIT_OK ||
-        (o->also_text && (rc = write_summary(s, o->also_text, FMT_TEXT, &sumo, err))))
+    if ((rc = cli_fit_write_summary(s, o->out, o->format, &sumo, err)) != EXIT_OK ||
+        (o->also_text && (rc = cli_fit_write_summary(s, o->also_text, FMT_TEXT, &sumo, err))))
         goto done;
     if (!s->converged) {
         if (o->keep)
