@@ -18,3 +18,23 @@ char *core_strdup(const char *s)
 {
     return s ? core_strndup(s, strlen(s)) : NULL;
 }
+
+int core_arena_push(char **arena, size_t *len, size_t *cap, const char *s, size_t n,
+                    size_t *off)
+{
+    if (*len + n + 1 > *cap) {
+        size_t nc = *cap ? *cap : 4096;
+        while (nc < *len + n + 1)
+            nc *= 2;
+        char *a = realloc(*arena, nc);
+        if (!a)
+            return -1;
+        *arena = a;
+        *cap = nc;
+    }
+    *off = *len;
+    memcpy(*arena + *len, s, n);
+    (*arena)[*len + n] = '\0';
+    *len += n + 1;
+    return 0;
+}

@@ -1,7 +1,7 @@
 /* core/util.h -- private utilities shared by every module of librhaz
  * (not installed, not part of the public API; hidden in librhaz.so).
  *
- *   strings      core_strdup, core_strndup
+ *   strings      core_strdup, core_strndup, core_arena_push (string arenas)
  *   string map   strmap_* : string -> size_t, FNV-1a, linear probing
  *   files        core_read_file : whole file, buffer sized by the file
  *   JSON         core_json_* : json-c members with an out-of-memory flag
@@ -48,6 +48,12 @@ void core_message(rhaz_message_fn fn, void *ctx, const char *fmt, ...)
 char *core_strdup(const char *s);
 /* Copy of the first n bytes of s, NUL-terminated (NULL on no memory). */
 char *core_strndup(const char *s, size_t n);
+
+/* Append the n bytes of s and a NUL to the string arena (*arena, *len
+ * bytes used of *cap; doubled as needed, from 4 KiB); *off = where the
+ * copy starts.  0, or -1 when out of memory (the arena unchanged). */
+int core_arena_push(char **arena, size_t *len, size_t *cap, const char *s, size_t n,
+                    size_t *off);
 
 /* ---- string -> size_t hash map (open addressing, keys copied) ----
  * Zero-initialised or strmap_init'ed; strmap_free leaves it empty. */

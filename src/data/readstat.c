@@ -37,6 +37,7 @@
  */
 #include "rhaz.h"
 #include "core/util.h"
+#include "data/table_int.h"
 
 #include <errno.h>
 #include <math.h>
@@ -326,17 +327,8 @@ static int grow_col(rs_ctx *c, rs_col *col, size_t need)
     size_t nc = col->cap ? col->cap : 256;
     while (nc < need)
         nc *= 2;
-    if (col->is_string) {
-        size_t *o = realloc(col->off, nc * sizeof *o);
-        if (!o)
-            return -1;
-        col->off = o;
-    } else {
-        double *x = realloc(col->num, nc * sizeof *x);
-        if (!x)
-            return -1;
-        col->num = x;
-    }
+    if (rd_column_resize(&col->num, &col->off, col->is_string, nc))
+        return -1;
     (void)c;
     col->cap = nc;
     return 0;
@@ -344,21 +336,8 @@ static int grow_col(rs_ctx *c, rs_col *col, size_t need)
 
 static int push_str(rs_col *col, const char *s, size_t *off)
 {
-    size_t len = strlen(s);
-    if (col->arena_len + len + 1 > col->arena_cap) {
-        size_t nc = col->arena_cap ? col->arena_cap : 4096;
-        while (nc < col->arena_len + len + 1)
-            nc *= 2;
-        char *a = realloc(col->arena, nc);
-        if (!a)
-            return -1;
-        col->arena = a;
-        col->arena_cap = nc;
-    }
-    *off = col->arena_len;
-    memcpy(col->arena + col->arena_len, s, len + 1);
-    col->arena_len += len + 1;
-    return 0;
+    return core_arena_push(&col->arena, &col->arena_len, &col->arena_cap, s, strlen(s),
+                           off);
 }
 
 static int on_value(int obs, readstat_variable_t *v, readstat_value_t val, void *vp)

@@ -165,39 +165,32 @@ static int ensure_rows(rhaz_table *t, size_t need)
         nc *= 2;
     for (size_t j = 0; j < t->ncol; j++) {
         column *c = &t->cols[j];
-        if (c->type == RHAZ_COL_NUMERIC) {
-            double *x = realloc(c->num, nc * sizeof *x);
-            if (!x)
-                return -1;
-            c->num = x;
-        } else {
-            size_t *o = realloc(c->off, nc * sizeof *o);
-            if (!o)
-                return -1;
-            c->off = o;
-        }
+        if (rd_column_resize(&c->num, &c->off, c->type != RHAZ_COL_NUMERIC, nc))
+            return -1;
     }
     t->rowcap = nc;
     return 0;
 }
 
+int rd_column_resize(double **num, size_t **off, int is_string, size_t nc)
+{
+    if (is_string) {
+        size_t *o = realloc(*off, nc * sizeof *o);
+        if (!o)
+            return -1;
+        *off = o;
+    } else {
+        double *x = realloc(*num, nc * sizeof *x);
+        if (!x)
+            return -1;
+        *num = x;
+    }
+    return 0;
+}
+
 static int arena_push(column *c, const char *s, size_t len, size_t *off)
 {
-    if (c->arena_len + len + 1 > c->arena_cap) {
-        size_t nc = c->arena_cap ? c->arena_cap : 4096;
-        while (nc < c->arena_len + len + 1)
-            nc *= 2;
-        char *a = realloc(c->arena, nc);
-        if (!a)
-            return -1;
-        c->arena = a;
-        c->arena_cap = nc;
-    }
-    *off = c->arena_len;
-    memcpy(c->arena + c->arena_len, s, len);
-    c->arena[c->arena_len + len] = '\0';
-    c->arena_len += len + 1;
-    return 0;
+    return core_arena_push(&c->arena, &c->arena_len, &c->arena_cap, s, len, off);
 }
 
 /* ---------- numbers ---------- */

@@ -1,4 +1,5 @@
-/* table_int.h -- the CSV reader's entry for rhaz_table_read (table.c),
+/* table_int.h -- the CSV reader's entry for rhaz_table_read (table.c)
+ * and the column storage shared with the ReadStat reader (readstat.c),
  * private to the library. */
 #ifndef RHAZ_DATA_TABLE_INT_H
 #define RHAZ_DATA_TABLE_INT_H
@@ -13,5 +14,10 @@
 rhaz_table *rhaz_table_read_csv_(char *buf, size_t len, const char *name,
                                  const rhaz_csv_options *opt, int *again,
                                  rhaz_error *err);
+
+/* Resize a column's cells to nc rows: *off (text columns: offsets into
+ * the column's string arena) when is_string, else *num.  0, or -1 when
+ * out of memory (the old array kept). */
+int rd_column_resize(double **num, size_t **off, int is_string, size_t nc);
 
 #endif
