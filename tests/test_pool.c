@@ -200,9 +200,49 @@ static void test_options(void)
     remove(odd);
 }
 
+/* rhaz table: a pooled fit is a column beside a single fit, with its
+ * number of imputations, Rubin's SEs and a note saying so */
+static void test_table(void)
+{
+    T_SECTION("rhaz table");
+    const char *pooled = t_tmp("pool-t.json"), *single = t_tmp("single-t.json");
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "fit logit --imputations '" MI "/imp*.csv' --formula "
+                              LOGIT_F " --format json --out %s", pooled);
+    T_EQ_INT(t_run(cmd, NULL, NULL), 0, "pooled fit");
+    snprintf(cmd, sizeof cmd, "fit logit --data " MI "/imp1.csv --formula " LOGIT_F
+                              " --format json --out %s", single);
+    T_EQ_INT(t_run(cmd, NULL, NULL), 0, "single fit");
+    char *out = NULL;
+    snprintf(cmd, sizeof cmd, "table %s %s --names MI,imp1 --format csv", pooled, single);
+    T_EQ_INT(t_run(cmd, &out, NULL), 0, "table exit");
+    rhaz_error e = {0};
+    rhaz_fit_summary *s = rhaz_fit_summary_read_json(pooled, &e);
+    T_CHECK(s && s->imputations == 5, "pooled JSON: 5 imputations");
+    char want[64] = "";
+    if (s)
+        snprintf(want, sizeof want, "(%.3f)", s->coef[1].std_error);
+    const char *x1 = out ? strstr(out, "\nx1,") : NULL;
+    const char *se = x1 ? strchr(x1 + 1, '\n') : NULL;
+    T_CHECK(se && strncmp(se + 1, ",", 1) == 0 && strstr(se, want) &&
+                strstr(se, want) < strchr(se + 1, '\n'),
+            "x1's SE in the MI column is the pooled (Rubin's) SE %s", want);
+    T_CHECK(out && strstr(out, "\nImputations,5,\n"), "row Imputations: 5 and blank");
+    T_CHECK(out && strstr(out, "# MI: pooled over 5 imputations by Rubin's rules") &&
+                strstr(out, "Barnard-Rubin") && !strstr(out, "# imp1: pooled"),
+            "note on the pooled column only");
+    T_CHECK(out && strstr(out, "# MI: within-imputation variance"),
+            "variance convention named as within-imputation");
+    rhaz_fit_summary_free(s);
+    free(out);
+    remove(pooled);
+    remove(single);
+}
+
 int main(void)
 {
     test_against_mice();
     test_options();
+    test_table();
     return t_summary();
 }

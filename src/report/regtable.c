@@ -314,16 +314,17 @@ rhaz_status rhaz_regtable_write(FILE *fp, const rhaz_fit_summary *const *fits,
     /* model statistics */
     static const char *const statnames[] = {"N", "Events", "Clusters",
                                             "Log-likelihood", "AIC",
-                                            "Frailty variance (theta)"};
-    static const int order[] = {0, 1, 2, 5, 3, 4};
-    int any_clusters = 0, any_frailty = 0;
+                                            "Frailty variance (theta)", "Imputations"};
+    static const int order[] = {0, 1, 2, 5, 6, 3, 4};
+    int any_clusters = 0, any_frailty = 0, any_pooled = 0;
     for (size_t m = 0; m < k; m++) {
         any_clusters |= fits[m]->n_clusters > 0;
         any_frailty |= fits[m]->frailty;
+        any_pooled |= fits[m]->imputations > 0;
     }
-    for (int oi = 0; oi < 6; oi++) {
+    for (int oi = 0; oi < 7; oi++) {
         int r = order[oi];
-        if ((r == 2 && !any_clusters) || (r == 5 && !any_frailty))
+        if ((r == 2 && !any_clusters) || (r == 5 && !any_frailty) || (r == 6 && !any_pooled))
             continue;
         cells[0] = statnames[r];
         for (size_t m = 0; m < k; m++) {
@@ -361,6 +362,12 @@ rhaz_status rhaz_regtable_write(FILE *fp, const rhaz_fit_summary *const *fits,
                 else
                     b[0] = '\0';
                 break;
+            case 6:
+                if (f->imputations)
+                    snprintf(b, CELL, "%zu", f->imputations);
+                else
+                    b[0] = '\0';
+                break;
             }
             cells[m + 1] = b;
         }
@@ -386,9 +393,17 @@ rhaz_status rhaz_regtable_write(FILE *fp, const rhaz_fit_summary *const *fits,
             post);
     for (size_t m = 0; m < k; m++) {
         const rhaz_fit_summary *f = fits[m];
+        if (f->imputations)
+            fprintf(fp, "%s%s: pooled over %zu imputations by Rubin's rules: "
+                        "standard errors are Rubin's, sqrt(W + (1 + 1/m) B), with "
+                        "W the mean within-imputation variance and B the "
+                        "between-imputation variance; stars from t on "
+                        "Barnard-Rubin degrees of freedom; no pooled "
+                        "log-likelihood.%s",
+                    pre, names[m + 1], f->imputations, post);
         if (f->vce_label && f->vce_label[0])
-            fprintf(fp, "%s%s: variance %s.%s", pre, names[m + 1], f->vce_label,
-                    post);
+            fprintf(fp, "%s%s: %svariance %s.%s", pre, names[m + 1],
+                    f->imputations ? "within-imputation " : "", f->vce_label, post);
         if (f->firth)
             fprintf(fp, "%s%s: log-likelihood and AIC are penalized (Firth).%s", pre,
                     names[m + 1], post);
