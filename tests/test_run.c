@@ -127,7 +127,7 @@ static void test_good(void)
     free(tab);
     snprintf(cmd, sizeof cmd,
              "fit logit --data %s/panel.csv --formula "
-             "'event ~ democracy + oecd + region_density' --cluster cown "
+             "'event ~ democracy_polity2 + oecd + region_density' --cluster cown "
              "--format json --out %s",
              out1, direct);
     rc = t_run(cmd, NULL, NULL);
@@ -259,10 +259,208 @@ static void test_elsewhere(void)
     system(cmd);
 }
 
+/* n of a fit JSON (read back), or 0 */
+static size_t fit_n(const char *path)
+{
+    rhaz_error e;
+    rhaz_fit_summary *s = rhaz_fit_summary_read_json(path, &e);
+    size_t n = s ? s->n : 0;
+    rhaz_fit_summary_free(s);
+    return n;
+}
+
+static const char *grid_model =
+    "[panel]\ntreaty = icmw\nend = 2015\n"
+    "[panel lag2]\ntreaty = icmw\nend = 2015\nlag = 2\n"
+    "[model dem]\ntype = logit\nformula = event ~ democracy + oecd + region_density\n"
+    "democracy = polity2, vdem, fh\ncommon_sample = %s\ncluster = cown\nlabel = Logit\n"
+    "[model lags]\ntype = logit | cloglog\npanel = lag2\n"
+    "formula = event ~ democracy + oecd\noutput = lagfit\n"
+    "[table t]\nmodels = dem lags\nlabels = %s/models/labels.csv\nformat = text csv\n"
+    "[figure c]\nkind = coef\nmodels = dem\n";
+
+/* Robustness grids: democracy sources on a common sample, a grid of
+ * model types on a named panel, output names and column titles. */
+static void test_grid(void)
+{
+    T_SECTION("grids, named panels, democracy sources");
+    char cwd[1024], dir[300], model[400], out[400], cmd[4096], p[600];
+    T_CHECK(getcwd(cwd, sizeof cwd) != NULL, "getcwd");
+    snprintf(dir, sizeof dir, "%s", t_tmp("run-grid"));
+    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", dir, dir);
+    system(cmd);
+    snprintf(model, sizeof model, "%s/g.model", dir);
+    snprintf(out, sizeof out, "%s/o", dir);
+    char text[4096];
+    snprintf(text, sizeof text, grid_model, "yes", cwd);
+    write_file(model, text);
+    snprintf(cmd, sizeof cmd, "run --quiet %s --out %s --render none", model, out);
+    T_EQ_INT(t_run(cmd, NULL, NULL), 0, "grid run");
+    const char *files[] = {"panel.csv", "panel-lag2.csv", "panel-lag2-report.txt",
+                           "models/dem-polity2.json", "models/dem-vdem.json",
+                           "models/dem-fh.json", "models/lagfit-logit.json",
+                           "models/lagfit-cloglog.txt", "figures/c.gp"};
+    for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
+        snprintf(p, sizeof p, "%s/%s", out, files[k]);
+        T_CHECK(access(p, F_OK) == 0, "output %s", files[k]);
+    }
+    /* the table: one column per fit titled by its alternative, one row per
+       democracy source with its label */
+    snprintf(p, sizeof p, "%s/tables/t.csv", out);
+    char *tab = t_slurp(p);
+    T_CHECK(tab && strstr(tab, ",Logit: polity2,Logit: vdem,Logit: fh,lags: logit,"
+                               "lags: cloglog\n"),
+            "column titles name the alternatives");
+    T_CHECK(tab && strstr(tab, "\nDemocracy (Polity2),") &&
+                strstr(tab, "\nDemocracy (V-Dem polyarchy),") &&
+                strstr(tab, "\nDemocracy (Freedom House),") &&
+                !strstr(tab, "\ndemocracy,"),
+            "each democracy source its own labelled row");
+    free(tab);
+    snprintf(p, sizeof p, "%s/figures/c.gp", out);
+    char *gp = t_slurp(p);
+    T_CHECK(gp && strstr(gp, "Logit: vdem"), "figure series titled by alternative");
+    free(gp);
+    /* the common sample: the rows complete in every source's column */
+    snprintf(p, sizeof p, "%s/panel.csv", out);
+    rhaz_error e;
+    rhaz_table *pt = rhaz_table_read(p, NULL, &e);
+    T_CHECK(pt != NULL, "panel read: %s", pt ? "" : e.msg);
+    size_t want = 0;
+    if (pt) {
+        static const char *const cols[] = {"event", "democracy_polity2", "democracy_vdem",
+                                           "democracy_fh", "oecd", "region_density",
+                                           "cown"};
+        size_t n = rhaz_table_nrow(pt);
+        unsigned char *keep = malloc(n);
+        for (size_t i = 0; i < n; i++) {
+            keep[i] = 1;
+            for (int c = 0; c < 7; c++) {
+                long j = rhaz_table_find(pt, cols[c]);
+                if (j < 0 || rhaz_table_is_missing(pt, (size_t)j, i))
+                    keep[i] = 0;
+            }
+            want += keep[i];
+        }
+        /* the vdem fit equals a direct fit on those rows */
+        rhaz_table *sub = rhaz_table_subset(pt, keep, &e);
+        char subp[600], direct[600];
+        snprintf(subp, sizeof subp, "%s/common.csv", dir);
+        snprintf(direct, sizeof direct, "%s/direct.json", dir);
+        T_CHECK(sub && rhaz_table_write(sub, subp, &e) == RHAZ_OK, "common rows written");
+        snprintf(cmd, sizeof cmd, "fit logit --data %s --formula 'event ~ democracy_vdem + "
+                                  "oecd + region_density' --cluster cown --format json "
+                                  "--out %s", subp, direct);
+        T_EQ_INT(t_run(cmd, NULL, NULL), 0, "direct fit on the common rows");
+        snprintf(p, sizeof p, "%s/models/dem-vdem.json", out);
+        char *a = t_slurp(p), *b = t_slurp(direct);
+        T_CHECK(a && b && strcmp(a, b) == 0, "grid fit == direct fit on the common sample");
+        free(a);
+        free(b);
+        rhaz_table_free(sub);
+        free(keep);
+        rhaz_table_free(pt);
+    }
+    static const char *const src[] = {"polity2", "vdem", "fh"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(p, sizeof p, "%s/models/dem-%s.json", out, src[k]);
+        T_EQ_INT((long)fit_n(p), (long)want, "common sample n");
+    }
+    /* the named panel: lag 2 */
+    char direct[600];
+    snprintf(direct, sizeof direct, "%s/lag2.json", dir);
+    snprintf(cmd, sizeof cmd, "fit logit --data %s/panel-lag2.csv --formula "
+                              "'event ~ democracy_polity2 + oecd' --format json --out %s",
+             out, direct);
+    T_EQ_INT(t_run(cmd, NULL, NULL), 0, "direct fit on panel-lag2.csv");
+    snprintf(p, sizeof p, "%s/models/lagfit-logit.json", out);
+    char *a = t_slurp(p), *b = t_slurp(direct);
+    T_CHECK(a && b && strcmp(a, b) == 0, "[model lags] logit == direct fit on [panel lag2]");
+    free(a);
+    free(b);
+    snprintf(p, sizeof p, "%s/panel-lag2.csv", out);
+    char *l2 = t_slurp(p);
+    snprintf(p, sizeof p, "%s/panel.csv", out);
+    char *l1 = t_slurp(p);
+    T_CHECK(l1 && l2 && strcmp(l1, l2) != 0, "the lag-2 panel differs from the lag-1 one");
+    free(l1);
+    free(l2);
+    /* without a common sample each source keeps its own rows */
+    snprintf(text, sizeof text, grid_model, "no", cwd);
+    write_file(model, text);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", out);
+    system(cmd);
+    snprintf(cmd, sizeof cmd, "run --quiet %s --out %s --render none", model, out);
+    T_EQ_INT(t_run(cmd, NULL, NULL), 0, "grid run without common sample");
+    size_t n[3];
+    for (int k = 0; k < 3; k++) {
+        snprintf(p, sizeof p, "%s/models/dem-%s.json", out, src[k]);
+        n[k] = fit_n(p);
+        T_CHECK(n[k] >= want, "own sample >= common sample (%zu, %zu)", n[k], want);
+    }
+    T_CHECK(n[0] != n[2] && n[2] > want, "samples differ without common_sample (%zu %zu)",
+            n[0], n[2]);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    system(cmd);
+}
+
+/* imputations = GLOB in a [model]: the pooled fit of 'rhaz fit
+ * --imputations', and a pooled column in the table */
+static void test_mi(void)
+{
+    T_SECTION("multiple imputation in a model file");
+    char cwd[1024], dir[300], model[400], cmd[4096], p[600], text[4096];
+    T_CHECK(getcwd(cwd, sizeof cwd) != NULL, "getcwd");
+    snprintf(dir, sizeof dir, "%s", t_tmp("run-mi"));
+    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", dir, dir);
+    system(cmd);
+    snprintf(model, sizeof model, "%s/mi.model", dir);
+    snprintf(text, sizeof text,
+             "[model mi]\ntype = logit\nimputations = %s/tests/reference/mi/imp*.csv\n"
+             "formula = y ~ x1 + x2 + g\nlabel = Pooled (m = 5)\n"
+             "[model one]\ntype = logit\ndata = %s/tests/reference/mi/imp1.csv, "
+             "%s/tests/reference/mi/imp2.csv\nformula = y ~ x1 + x2 + g\n"
+             "[table t]\nmodels = mi one\nformat = text\n", cwd, cwd, cwd);
+    write_file(model, text);
+    snprintf(cmd, sizeof cmd, "run --quiet %s --out %s/o --render none", model, dir);
+    T_EQ_INT(t_run(cmd, NULL, NULL), 0, "run with imputations");
+    snprintf(cmd, sizeof cmd, "fit logit --imputations 'tests/reference/mi/imp*.csv' "
+                              "--formula 'y ~ x1 + x2 + g' --format json --out %s/d.json",
+             dir);
+    T_EQ_INT(t_run(cmd, NULL, NULL), 0, "rhaz fit --imputations");
+    snprintf(p, sizeof p, "%s/o/models/mi.json", dir);
+    char *a = t_slurp(p);
+    snprintf(p, sizeof p, "%s/d.json", dir);
+    char *b = t_slurp(p);
+    T_CHECK(a && b && strcmp(a, b) == 0, "model-file pooled fit == rhaz fit --imputations");
+    free(a);
+    free(b);
+    snprintf(p, sizeof p, "%s/o/models/one.json", dir);
+    rhaz_error e;
+    rhaz_fit_summary *s = rhaz_fit_summary_read_json(p, &e);
+    T_CHECK(s && s->imputations == 2, "data = F1, F2 pools 2 imputations");
+    rhaz_fit_summary_free(s);
+    snprintf(cmd, sizeof cmd, "ls %s/o/models | grep -c imp", dir);
+    char *ls = NULL;
+    snprintf(p, sizeof p, "%s/o/tables/t.txt", dir);
+    char *tab = t_slurp(p);
+    T_CHECK(tab && strstr(tab, "Pooled (m = 5)") && strstr(tab, "Imputations") &&
+                strstr(tab, "Rubin's"),
+            "table: pooled column titled by its label, with Rubin's note");
+    free(tab);
+    free(ls);
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls %s/o/models | grep imp)\"", dir);
+    T_EQ_INT(system(cmd), 0, "no per-imputation files left");
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    system(cmd);
+}
+
 int main(void)
 {
     test_good();
     test_errors();
     test_elsewhere();
+    test_grid();
+    test_mi();
     return t_summary();
 }

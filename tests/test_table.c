@@ -462,8 +462,38 @@ static void test_regressions(void)
     }
 }
 
+/* rhaz_table_subset: the kept rows in order, types kept, source lines
+ * kept (a blank line and a quoted line break shift them) */
+static void test_subset(void)
+{
+    T_SECTION("subset");
+    rhaz_error err;
+    rhaz_table *t = rd("id,x,s\n1,1.5,a\n\n2,,b\n3,3.5,\"c\nd\"\n4,4.5,\n", NULL, &err);
+    T_CHECK(t && rhaz_table_nrow(t) == 4, "4 rows");
+    if (!t)
+        return;
+    const unsigned char keep[] = {0, 1, 0, 1};
+    rhaz_table *u = rhaz_table_subset(t, keep, &err);
+    T_CHECK(u && rhaz_table_nrow(u) == 2 && rhaz_table_ncol(u) == 3, "2 rows, 3 columns");
+    if (u) {
+        T_CHECK(rhaz_table_coltype(u, 1) == RHAZ_COL_NUMERIC &&
+                    rhaz_table_coltype(u, 2) == RHAZ_COL_STRING, "types kept");
+        T_CHECK(rhaz_table_num(u, 0)[0] == 2 && rhaz_table_num(u, 0)[1] == 4, "rows 2 and 4");
+        T_CHECK(rhaz_table_is_missing(u, 1, 0) && rhaz_table_num(u, 1)[1] == 4.5,
+                "missing kept");
+        T_CHECK(!strcmp(rhaz_table_str(u, 2, 0), "b") && rhaz_table_is_missing(u, 2, 1),
+                "strings kept");
+        T_EQ_INT(rhaz_table_line(u, 0), rhaz_table_line(t, 1), "line of row 2");
+        T_EQ_INT(rhaz_table_line(u, 1), rhaz_table_line(t, 3), "line of row 4");
+        T_EQ_INT(rhaz_table_line(u, 1), 7, "row 4 on line 7");
+    }
+    rhaz_table_free(u);
+    rhaz_table_free(t);
+}
+
 int main(void)
 {
+    test_subset();
     test_regressions();
     test_basic();
     test_quoting();

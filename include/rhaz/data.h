@@ -247,11 +247,21 @@ typedef struct {
     int transition_window;   /* years for `transition` (default 5) */
     rhaz_eligibility eligible;          /* default RHAZ_ELIGIBLE_DEPOSIT */
     rhaz_succession_coding successions; /* default RHAZ_SUCCESSION_EVENT */
+    unsigned democracy_columns; /* bits 1 << SRC: sources that also get a
+                                   column democracy_SRC (lagged as
+                                   democracy); `democracy`'s own source
+                                   always gets one */
 } rhaz_panel_options;
 
 void rhaz_panel_options_init(rhaz_panel_options *o);
 /* Parse option values by name ("polity2", "subregion", ...): 0 ok, -1 unknown. */
 int rhaz_democracy_parse(const char *s, rhaz_democracy_source *out);
+/* "polity2", "vdem", "fh", "bmr", "lied" (NULL if out of range). */
+const char *rhaz_democracy_name(rhaz_democracy_source src);
+/* A comma list "vdem,fh": the first is *first (when not NULL), every one
+ * sets its bit in *mask; 0 ok, -1 for an unknown or empty item. */
+int rhaz_democracy_parse_list(const char *s, rhaz_democracy_source *first,
+                              unsigned *mask);
 int rhaz_region_parse(const char *s, rhaz_region_scheme *out);
 int rhaz_event_parse(const char *s, rhaz_event_kind *out);
 int rhaz_eligibility_parse(const char *s, rhaz_eligibility *out);    /* deposit, all */
@@ -292,7 +302,8 @@ typedef struct {
  * year it is in the system, and leaves after its event year (row with
  * event = 1), after its last system year, or after end_year.
  * Columns (docs/data.md is the codebook): iso3c cown country treaty year
- * start stop event democracy regime transition gwf_regime migrant_share
+ * start stop event democracy democracy_SRC (one per source asked,
+ * see democracy_columns) regime transition gwf_regime migrant_share
  * migrant_receiving net_migration oecd region region_density
  * prior_ratifications articles parts novelty group_definition
  * rights_differentiated campaign duration.  start = year - opening

@@ -179,6 +179,17 @@ rhaz_design *rhaz_design_build_take(const rhaz_formula *f, rhaz_table *t,
                                     rhaz_error *err);
 void rhaz_design_free(rhaz_design *d); /* accepts NULL */
 
+/* A common sample: keep[i] = 1 (n = rows of t entries) for the rows
+ * that a design of every formula uses (complete in all its variables,
+ * strata, cluster and frailty terms included) and that have no missing
+ * value in any of `columns` (NULL-terminated, or NULL: e.g. weights and
+ * cluster columns given as options); *nkeep (may be NULL) counts them.
+ * An error names the formula's problem (as rhaz_design_build). */
+rhaz_status rhaz_common_rows(const rhaz_table *t, size_t nformulas,
+                             const char *const *formulas,
+                             const char *const *columns, unsigned char *keep,
+                             size_t *nkeep, rhaz_error *err);
+
 /* ---- New data: coding other rows as the design coded its own ---------
  *
  * A design remembers what it learnt from its rows (R's "predvars" and

@@ -107,6 +107,11 @@ rhaz_status rhaz_table_add_string(rhaz_table *t, const char *colname,
                                   const char *const *s, size_t n,
                                   rhaz_error *err);
 
+/* A new table of the rows of t with keep[i] != 0 (nrow entries), in
+ * order, with their source lines; columns keep their names and types. */
+rhaz_table *rhaz_table_subset(const rhaz_table *t, const unsigned char *keep,
+                              rhaz_error *err);
+
 /* Write RFC 4180 CSV (CRLF-free: '\n' line ends, quoting where needed).
  * Numbers use the shortest "%.*g" that round-trips; missing is empty.
  * rhaz_table_write is atomic (temporary file, then rename). */

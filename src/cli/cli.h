@@ -58,6 +58,10 @@ typedef struct {
     int nna, ntext;
     char *own[2 * CLI_READ_MAX + 8]; /* copies made by cli_read_args_apply */
     int nown;
+    /* rhaz run's common sample (model-file key common_sample): keep only
+     * the rows complete for every one of these formulas and columns
+     * (borrowed; NULL-terminated; NULL: every row) */
+    const char *const *sample, *const *sample_cols;
 } cli_read_opts;
 void cli_read_free(cli_read_opts *r); /* the copies; r stays usable */
 enum { OPT_READ_NA = 1001, OPT_READ_TEXT, OPT_READ_DELIM, OPT_READ_DECIMAL,
@@ -73,7 +77,8 @@ enum { OPT_READ_NA = 1001, OPT_READ_TEXT, OPT_READ_DELIM, OPT_READ_DECIMAL,
 /* The csv options with the lists in place (r must outlive the read). */
 const rhaz_csv_options *cli_read_csv(cli_read_opts *r);
 /* Read path with these options; a --text column not in the file is an
- * error.  NULL with err set on failure. */
+ * error; with r->sample, only the common sample's rows.  NULL with err
+ * set on failure. */
 rhaz_table *cli_read_table(cli_read_opts *r, const char *path, rhaz_error *err);
 
 /* Output format names shared by commands. */
@@ -128,11 +133,6 @@ int cli_make_workdir(const char *outdir, char *final, size_t fsz, char *work,
                      size_t wsz);
 /* Put the finished folder work in place of final; 0, or -1 with errno. */
 int cli_swap_in(const char *work, const char *final);
-/* OUT/index.html (run_index.c) for the run of model file mf (read from
- * path) written into out, to be moved to final; the rerun command names
- * data_dir and render.  0, or -1 with err set. */
-int cli_run_index(const rhaz_modelfile *mf, const char *out, const char *path,
-                  const char *final, const char *data_dir, const char *render,
-                  rhaz_error *err);
+/* OUT/index.html of rhaz run: cli_run_index in run.h (run_index.c). */
 
 #endif

@@ -160,6 +160,9 @@ int cli_set_ptr(cli_call *call, const char *name, void *p, cli_err *err);
 int cli_call_section(cli_call *call, const rhaz_modelfile *mf,
                      const rhaz_mf_section *s, const char *const *own,
                      cli_err *err);
+/* A path written in model file mf: relative ones are relative to the
+ * model file's folder (malloc'd; NULL: out of memory). */
+char *cli_mf_path(const rhaz_modelfile *mf, const char *v);
 /* Positional arguments (as after the options on a command line). */
 int cli_call_args(cli_call *call, int n, char **v, cli_err *err);
 /* validate, then run. */
@@ -198,6 +201,7 @@ typedef struct {
     cli_strv na, text; /* repeatable; each value a comma list */
     const char *delim, *decimal, *encoding;
     int latin1;
+    cli_strv sample, sample_cols; /* rhaz run only: a common sample */
 } cli_read_args;
 #define CLI_READ_ROWS(T, f)                                                 \
     {"na", CLI_MULTI, CLI_OFF(T, f.na), .key = "na"},                       \
@@ -205,7 +209,11 @@ typedef struct {
     {"delim", CLI_STR, CLI_OFF(T, f.delim), .key = "delim"},                \
     {"decimal", CLI_STR, CLI_OFF(T, f.decimal), .key = "decimal"},          \
     {"encoding", CLI_STR, CLI_OFF(T, f.encoding), .key = "encoding"},       \
-    {"latin1", CLI_FLAG, CLI_OFF(T, f.latin1), .key = NULL}
+    {"latin1", CLI_FLAG, CLI_OFF(T, f.latin1), .key = NULL},                \
+    {"sample-formula", CLI_MULTI, CLI_OFF(T, f.sample), .key = NULL,        \
+     .flags = CLI_INTERNAL},                                                \
+    {"sample-column", CLI_MULTI, CLI_OFF(T, f.sample_cols), .key = NULL,    \
+     .flags = CLI_INTERNAL}
 /* Fill r from a (values copied; free with cli_read_free); a bad value is
  * a usage error naming the option. */
 int cli_read_args_apply(cli_read_opts *r, const cli_read_args *a, cli_err *err);
@@ -239,6 +247,11 @@ extern const cli_fit_type cli_fit_types[]; /* ends with {NULL} */
 const cli_cmd *cli_fit_command(const char *type); /* NULL if unknown */
 /* "logit, cloglog, cox" for messages */
 const char *cli_fit_type_list(void);
+/* Rubin's rules over the fits of m imputed data sets (files[k] the data
+ * of fits[k]): the pooled summary, or NULL with e set (naming the file of
+ * an imputation whose fit does not pool). */
+rhaz_fit_summary *cli_fit_pool(rhaz_fit_summary *const *fits, char *const *files,
+                               size_t m, rhaz_error *e);
 
 /* ---- own treaty files of panel and participation (treatyfiles.c):
  * rows {"treaty-file", CLI_PARSE, .parse = cli_tf_file}, {"opened", ...

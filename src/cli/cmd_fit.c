@@ -75,6 +75,18 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name)
     return NULL;
 }
 
+rhaz_fit_summary *cli_fit_pool(rhaz_fit_summary *const *fits, char *const *files,
+                               size_t m, rhaz_error *e)
+{
+    rhaz_fit_summary *s = rhaz_fit_pool((const rhaz_fit_summary *const *)fits, m, NAN, e);
+    if (!s && !e->file[0] && strncmp(e->msg, "imputation ", 11) == 0) {
+        size_t k = strtoul(e->msg + 11, NULL, 10);
+        if (k >= 1 && k <= m)
+            snprintf(e->file, sizeof e->file, "%s", files[k - 1]);
+    }
+    return s;
+}
+
 /* 'rhaz fit TYPE' over several imputed data sets: each is fitted by the
  * command itself (JSON into a private temporary directory), read back and
  * pooled by rhaz_fit_pool. */
@@ -140,13 +152,8 @@ static int fit_imputations(const cli_cmd *c, int argc, char **argv, char **files
         }
     }
     rhaz_error e = {0};
-    rhaz_fit_summary *s = rhaz_fit_pool((const rhaz_fit_summary *const *)fits, m, NAN, &e);
+    rhaz_fit_summary *s = cli_fit_pool(fits, files, m, &e);
     if (!s) {
-        if (!e.file[0] && strncmp(e.msg, "imputation ", 11) == 0) {
-            size_t k = strtoul(e.msg + 11, NULL, 10);
-            if (k >= 1 && k <= m)
-                snprintf(e.file, sizeof e.file, "%s", files[k - 1]);
-        }
         rc = cli_error(&e);
         goto done;
     }

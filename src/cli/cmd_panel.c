@@ -31,7 +31,10 @@ static const char help[] =
     "  --successions CODING    event (default: a succession is the event of its\n"
     "                          year) or independence (a successor is a party\n"
     "                          from its first year: no rows)\n"
-    "  --democracy SRC         polity2 (default), vdem, fh, bmr, lied\n"
+    "  --democracy SRC[,SRC]   polity2 (default), vdem, fh, bmr, lied: the first\n"
+    "                          is column democracy; each listed source also\n"
+    "                          gets a column democracy_SRC (democracy_polity2,\n"
+    "                          democracy_vdem, ...), lagged the same\n"
     "  --region SCHEME         region (UN, default), subregion (UN), wb\n"
     "  --lag YEARS             lag of time-varying covariates (default 1)\n"
     "  --receiving-threshold PCT  migrant share for migrant_receiving (10)\n"
@@ -105,7 +108,15 @@ static int p_cov_year(const char *s, void *f)
 }
 
 static int p_event(const char *s, void *f) { return rhaz_event_parse(s, f); }
-static int p_democracy(const char *s, void *f) { return rhaz_democracy_parse(s, f); }
+/* --democracy SRC[,SRC...]: the first is `democracy`, each gets a column
+ * democracy_SRC (f is the options' democracy field) */
+static int p_democracy(const char *s, void *f)
+{
+    rhaz_panel_options *po =
+        (rhaz_panel_options *)((char *)f - offsetof(rhaz_panel_options, democracy));
+    po->democracy_columns = 0;
+    return rhaz_democracy_parse_list(s, &po->democracy, &po->democracy_columns);
+}
 static int p_region(const char *s, void *f) { return rhaz_region_parse(s, f); }
 static int p_eligible(const char *s, void *f) { return rhaz_eligibility_parse(s, f); }
 static int p_successions(const char *s, void *f) { return rhaz_succession_parse(s, f); }
@@ -120,7 +131,7 @@ static const cli_option options[] = {
     {"start", CLI_INT, O(o.start_year), .key = "start", .min = 1816, .max = 2022},
     {"end", CLI_INT, O(o.end_year), .key = "end", .min = 1816, .max = 2022},
     {"democracy", CLI_PARSE, O(o.democracy), .key = "democracy", .parse = p_democracy,
-     .expect = "polity2, vdem, fh, bmr or lied"},
+     .expect = "polity2, vdem, fh, bmr or lied (or a list of them)"},
     {"region", CLI_PARSE, O(o.region), .key = "region", .parse = p_region,
      .expect = "region, subregion or wb"},
     {"eligible", CLI_PARSE, O(o.eligible), .key = "eligible", .parse = p_eligible,

@@ -224,6 +224,12 @@ static const char *stem(const char *path, char *buf, size_t size)
 static const char *fit_path(const char *spec, char *label, size_t size)
 {
     const char *eq = strchr(spec, '=');
+    /* a label may hold '=' itself: split where a file follows */
+    for (const char *q = eq; q && access(spec, F_OK) != 0; q = strchr(q + 1, '='))
+        if (access(q + 1, F_OK) == 0) {
+            eq = q;
+            break;
+        }
     if (eq && access(spec, F_OK) != 0) {
         snprintf(label, size, "%.*s", (int)(eq - spec), spec);
         return eq + 1;

@@ -10,7 +10,7 @@
  * the model file's line and key.  Steps run in file order, grouped:
  * panel, participation, models, tables, figures.
  */
-#include "cmd.h"
+#include "run.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -28,18 +28,25 @@ static const char help[] =
     "tables and figures into the output directory, with a progress line per\n"
     "step on stderr.  Sections (docs/guide.md describes every key):\n"
     "  [run]                title, description, out\n"
-    "  [panel]              treaty, event, start, end, eligible, successions,\n"
-    "                       democracy, region, lag,\n"
-    "                       receiving_threshold, regime_cut, data_dir\n"
+    "  [panel], [panel NAME] treaty, event, start, end, eligible, successions,\n"
+    "                       democracy, region, lag, receiving_threshold,\n"
+    "                       regime_cut, data_dir, ...\n"
     "  [participation]      treaties, asof, format (text csv), data_dir\n"
-    "  [model NAME]         type (logit|cloglog|cox|clogit), formula, vce, cluster,\n"
-    "                       adjust, ties, firth, weights, level, maxit, data,\n"
-    "                       keep_unconverged\n"
+    "  [model NAME]         type (logit|cloglog|cox|clogit|weibull|...), formula,\n"
+    "                       vce, cluster, adjust, ties, firth, weights, level,\n"
+    "                       maxit, data, keep_unconverged; panel = NAME,\n"
+    "                       democracy = SRC (`democracy` in the formula is the\n"
+    "                       panel's democracy_SRC), output = STEM, label = TEXT,\n"
+    "                       imputations = GLOB (Rubin's rules), common_sample\n"
+    "                       Alternatives make a grid, one fit per combination:\n"
+    "                       democracy = polity2, vdem; panel = a, b; any other\n"
+    "                       key with '|' (formula = y ~ a | y ~ a + b)\n"
     "  [table NAME]         models, format, labels, exp, title, digits, stars\n"
     "  [figure NAME]        kind and the options of 'rhaz plot KIND'; models\n"
-    "                       names fitted models for coef\n\n"
-    "Outputs in DIR: panel.csv, panel-report.txt, participation.txt/.csv,\n"
-    "models/NAME.json and .txt, tables/NAME.txt/.tex/.md/.csv,\n"
+    "                       names fitted models for coef; panel = NAME\n\n"
+    "Outputs in DIR: panel.csv, panel-report.txt (panel-NAME.csv, ...),\n"
+    "participation.txt/.csv, models/STEM.json and .txt (STEM-ALT for a grid),\n"
+    "tables/NAME.txt/.tex/.md/.csv,\n"
     "figures/NAME.gp and .png, index.html (the report page: accounting,\n"
     "tables, figures, fit notes and the command that reruns it).\n\n"
     "options:\n"
@@ -58,18 +65,7 @@ static int in_list(const char *key, const char *const *list)
     return 0;
 }
 
-/* ---------- run context ---------- */
-
-typedef struct {
-    const rhaz_modelfile *mf;
-    const char *out;
-    const char *render;
-    int quiet, tty;
-    int pending; /* a progress line on the terminal without its newline */
-    int step, nsteps;
-    struct timespec t0;
-    char panel[4096];
-} run_ctx;
+/* ---------- progress ---------- */
 
 static double elapsed(const run_ctx *r)
 {
@@ -78,7 +74,7 @@ static double elapsed(const run_ctx *r)
     return (double)(t.tv_sec - r->t0.tv_sec) + 1e-9 * (double)(t.tv_nsec - r->t0.tv_nsec);
 }
 
-static void progress(run_ctx *r, const char *what, const char *name)
+void run_progress(run_ctx *r, const char *what, const char *name)
 {
     if (r->quiet)
         return;
@@ -98,23 +94,23 @@ static void progress(run_ctx *r, const char *what, const char *name)
 }
 
 /* End a pending progress line before a message. */
-static void end_progress(run_ctx *r)
+void run_end_progress(run_ctx *r)
 {
     if (r->pending)
         fputc('\n', stderr);
     r->pending = 0;
 }
 
-static int run_error(run_ctx *r, const rhaz_error *err)
+int run_error(run_ctx *r, const rhaz_error *err)
 {
-    end_progress(r);
+    run_end_progress(r);
     return cli_error(err);
 }
 
 /* Library messages (warnings) during a run: after the progress line. */
 static void run_message(const char *msg, void *ctx)
 {
-    end_progress(ctx);
+    run_end_progress(ctx);
     fprintf(stderr, "rhaz: %s\n", msg);
 }
 
@@ -143,31 +139,37 @@ static int run_cmd(run_ctx *r, const rhaz_mf_section *s, const cli_cmd *c,
     if (!rc)
         rc = cli_call_exec(call, &e);
     if (rc) {
-        end_progress(r);
+        run_end_progress(r);
         rc = cli_section_error(call, r->mf, s, &e);
     }
     cli_call_free(call);
     return rc;
 }
 
-static int step_panel(run_ctx *r, const rhaz_mf_section *s, const char *data_dir)
+static int step_panel(run_ctx *r, const run_panel *p, const char *data_dir)
 {
-    progress(r, "building panel", "");
+    const rhaz_mf_section *s = p->s;
+    run_progress(r, "building panel", s->name);
     if (!rhaz_mf_get(s, "treaty", NULL) && !rhaz_mf_get(s, "treaties", NULL)) {
         rhaz_error err;
         rhaz_modelfile_error(r->mf, s, NULL, RHAZ_EPARSE, &err,
                              "needs 'treaty = KEYS'");
         return run_error(r, &err);
     }
-    snprintf(r->panel, sizeof r->panel, "%s/panel.csv", r->out);
-    char rep[4096];
-    snprintf(rep, sizeof rep, "%s/panel-report.txt", r->out);
     rhaz_error err;
-    rhaz_outfile *of = rhaz_outfile_open(rep, &err);
+    rhaz_outfile *of = rhaz_outfile_open(p->report, &err);
     if (!of)
         return run_error(r, &err);
+    /* democracy: its source first, then the sources the models name */
+    char dem[64];
+    snprintf(dem, sizeof dem, "%s", rhaz_democracy_name((rhaz_democracy_source)p->dem));
+    for (int k = 0; k < 8; k++)
+        if (k != p->dem && (p->dem_cols & (1u << k)))
+            snprintf(dem + strlen(dem), sizeof dem - strlen(dem), ",%s",
+                     rhaz_democracy_name((rhaz_democracy_source)k));
     /* the source and panel accounting go into panel-report.txt */
-    const char *set[] = {"out", r->panel, "report", "", "data-dir", data_dir, NULL};
+    const char *set[] = {"out", p->path, "report", "", "data-dir", data_dir,
+                         "democracy", strchr(dem, ',') ? dem : NULL, NULL};
     int rc = run_cmd(r, s, &cli_cmd_panel, NULL, set, rhaz_outfile_fp(of), 0, NULL);
     if (rc == 0) {
         if (rhaz_outfile_commit(of, &err) != RHAZ_OK)
@@ -218,12 +220,24 @@ static int per_format(run_ctx *r, const rhaz_mf_section *s, const cli_cmd *c,
         }
         char out[4200];
         snprintf(out, sizeof out, out_fmt, r->out, s->name[0] ? "-" : "", s->name, e);
-        const char *set[16] = {"format", *f, "out", out};
-        size_t k = 4;
-        for (const char *const *x = extra; x && *x && k < 14; x++)
-            set[k++] = *x;
-        set[k] = NULL;
+        size_t ne = 0; /* name, value pairs (a NULL value is skipped) */
+        while (extra && extra[ne])
+            ne += 2;
+        const char **set = malloc((ne + 6) * sizeof *set);
+        if (!set) {
+            rc = cli_fail("out of memory");
+            break;
+        }
+        set[0] = "format";
+        set[1] = *f;
+        set[2] = "out";
+        set[3] = out;
+        if (ne)
+            memcpy(set + 4, extra, ne * sizeof *set);
+        set[4 + ne] = NULL;
+        set[5 + ne] = NULL;
         rc = run_cmd(r, s, c, own, set, NULL, nargs, args);
+        free(set);
     }
     rhaz_mf_list_free(fmts);
     return rc;
@@ -232,7 +246,7 @@ static int per_format(run_ctx *r, const rhaz_mf_section *s, const cli_cmd *c,
 static int step_participation(run_ctx *r, const rhaz_mf_section *s,
                               const char *data_dir)
 {
-    progress(r, "participation table", s->name);
+    run_progress(r, "participation table", s->name);
     static const char *const allowed[] = {"text", "csv", "json", NULL};
     static const char *const own[] = {"format", NULL};
     const char *extra[] = {"data-dir", data_dir, NULL};
@@ -240,118 +254,77 @@ static int step_participation(run_ctx *r, const rhaz_mf_section *s,
                       "%s/participation%s%s.%s", extra, own, 0, NULL);
 }
 
-static int step_model(run_ctx *r, const rhaz_mf_section *s)
+/* The fits of the [model] sections named in value (a list) of key:
+ * every fit of each, in order, into *idx (malloc'd); 0 or an error. */
+static int fits_of(run_ctx *r, const rhaz_mf_section *s, const char *key,
+                   const char *value, size_t **idx, size_t *n)
 {
-    progress(r, "fitting model", s->name);
-    rhaz_error err;
-    const char *type = rhaz_mf_get(s, "type", NULL);
-    const cli_cmd *c = cli_fit_command(type);
-    if (!c) {
-        if (type)
-            rhaz_modelfile_error(r->mf, s, "type", RHAZ_EPARSE, &err,
-                                 "unknown model type '%s' (%s)", type, cli_fit_type_list());
-        else
-            rhaz_modelfile_error(r->mf, s, NULL, RHAZ_EPARSE, &err,
-                                 "needs 'type = %s'", cli_fit_type_list());
-        return run_error(r, &err);
-    }
-    if (!rhaz_mf_get(s, "formula", NULL)) {
-        rhaz_modelfile_error(r->mf, s, NULL, RHAZ_EPARSE, &err, "needs 'formula = ...'");
-        return run_error(r, &err);
-    }
-    if (!rhaz_mf_get(s, "data", NULL) && !r->panel[0]) {
-        rhaz_modelfile_error(r->mf, s, NULL, RHAZ_EPARSE, &err,
-                             "no [panel] section and no 'data = FILE'");
-        return run_error(r, &err);
-    }
-    /* one fit, written as JSON and as text */
-    char json[4200], txt[4200];
-    snprintf(json, sizeof json, "%s/models/%s.json", r->out, s->name);
-    snprintf(txt, sizeof txt, "%s/models/%s.txt", r->out, s->name);
-    static const char *const own[] = {"type", NULL};
-    cli_call *call = cli_call_new(c);
-    if (!call)
-        return cli_fail("out of memory");
-    cli_err e = {0};
-    int rc = cli_call_section(call, r->mf, s, own, &e);
-    if (!rc && !rhaz_mf_get(s, "data", NULL))
-        rc = cli_set(call, "data", r->panel, &e);
-    if (!rc)
-        rc = cli_set(call, "format", "json", &e);
-    if (!rc)
-        rc = cli_set(call, "out", json, &e);
-    if (!rc)
-        rc = cli_set(call, "also-text", txt, &e);
-    if (!rc)
-        rc = cli_call_exec(call, &e);
-    if (rc) {
-        end_progress(r);
-        rc = cli_section_error(call, r->mf, s, &e);
-    }
-    cli_call_free(call);
-    return rc;
-}
-
-/* Check that every name in `models` is a [model] section. */
-static int check_models(run_ctx *r, const rhaz_mf_section *s, const char *key,
-                        char **names)
-{
-    for (char **n = names; *n; n++)
-        if (!rhaz_modelfile_find(r->mf, "model", *n)) {
+    char **names = rhaz_mf_split(value, NULL);
+    *idx = calloc(r->nfits + 1, sizeof **idx);
+    *n = 0;
+    int rc = names && *idx ? 0 : cli_fail("out of memory");
+    for (char **m = names; !rc && *m; m++) {
+        size_t before = *n;
+        for (size_t k = 0; k < r->nfits; k++)
+            if (!strcmp(r->fits[k].s->name, *m) && *n < r->nfits)
+                (*idx)[(*n)++] = k;
+        if (*n == before) {
             rhaz_error err;
             rhaz_modelfile_error(r->mf, s, key, RHAZ_EPARSE, &err,
-                                 "no [model %s] in this file", *n);
-            return cli_error(&err);
+                                 "no [model %s] in this file", *m);
+            rc = run_error(r, &err);
         }
-    return 0;
+    }
+    rhaz_mf_list_free(names);
+    if (rc) {
+        free(*idx);
+        *idx = NULL;
+    }
+    return rc;
 }
 
 static int step_table(run_ctx *r, const rhaz_mf_section *s)
 {
-    progress(r, "writing table", s->name);
-    rhaz_error err;
-    size_t nm;
-    char **models = rhaz_mf_split(rhaz_mf_get(s, "models", NULL), &nm);
-    if (!models)
-        return cli_fail("out of memory");
-    if (nm == 0) {
-        rhaz_mf_list_free(models);
+    run_progress(r, "writing table", s->name);
+    const char *v = rhaz_mf_get(s, "models", NULL);
+    size_t nm = 0, *idx = NULL;
+    if (!v || !v[0]) {
+        rhaz_error err;
         rhaz_modelfile_error(r->mf, s, NULL, RHAZ_EPARSE, &err,
                              "needs 'models = NAME, NAME, ...'");
         return run_error(r, &err);
     }
-    int rc = check_models(r, s, "models", models);
-    /* the fitted models, named as in the file; their JSON as arguments */
-    char names[1024] = "";
-    for (char **m = models; *m; m++)
-        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
-                 m == models ? "" : ",", *m);
+    int rc = fits_of(r, s, "models", v, &idx, &nm);
+    /* the fits' JSON as arguments, titled as the file says */
     static const char *const allowed[] = {"text", "latex", "markdown", "csv", NULL};
     static const char *const own[] = {"models", "format", NULL};
-    const char *extra[] = {"names", names, NULL};
-    const cli_cmd *c = &cli_cmd_table;
     char **paths = rc ? NULL : calloc(nm + 1, sizeof *paths);
-    if (!rc && !paths)
+    const char **extra = rc ? NULL : calloc(2 * nm + 1, sizeof *extra);
+    if (!rc && (!paths || !extra))
         rc = cli_fail("out of memory");
     for (size_t k = 0; !rc && k < nm; k++) {
         char p[4200];
-        snprintf(p, sizeof p, "%s/models/%s.json", r->out, models[k]);
+        const run_fit *f = &r->fits[idx[k]];
+        snprintf(p, sizeof p, "%s/models/%s.json", r->out, f->stem);
         if (!(paths[k] = strdup(p)))
             rc = cli_fail("out of memory");
+        extra[2 * k] = "name";
+        extra[2 * k + 1] = f->title;
     }
     if (!rc)
-        rc = per_format(r, s, c, "text latex markdown csv", allowed,
+        rc = per_format(r, s, &cli_cmd_table, "text latex markdown csv", allowed,
                         "%s/tables/%.0s%s.%s", extra, own, (int)nm, paths);
     for (size_t k = 0; paths && k < nm; k++)
         free(paths[k]);
     free(paths);
-    rhaz_mf_list_free(models);
+    free(extra);
+    free(idx);
     return rc;
 }
 
 static int step_figure(run_ctx *r, const rhaz_mf_section *s)
 {
-    progress(r, "drawing figure", s->name);
+    run_progress(r, "drawing figure", s->name);
     rhaz_error err;
     const char *kind = rhaz_mf_get(s, "kind", NULL);
     if (!kind) {
@@ -367,41 +340,64 @@ static int step_figure(run_ctx *r, const rhaz_mf_section *s)
     set[k++] = out;
     set[k++] = "render";
     set[k++] = r->render;
-    /* models = NAME ...: the fits of this file, labelled by name */
+    /* models = NAME ...: the fits of this file, labelled by their titles */
     int rc = 0;
     for (size_t i = 0; !rc && i < s->n; i++) {
         const char *key = s->entries[i].key;
         if (strcmp(key, "models") && strcmp(key, "model"))
             continue;
-        char **names = rhaz_mf_split(s->entries[i].value, NULL);
-        if (!names)
-            return cli_fail("out of memory");
-        rc = check_models(r, s, key, names);
-        for (char **m = names; !rc && *m; m++) {
+        size_t n, *idx;
+        if ((rc = fits_of(r, s, key, s->entries[i].value, &idx, &n)))
+            return rc;
+        for (size_t m = 0; !rc && m < n; m++) {
+            const run_fit *f = &r->fits[idx[m]];
             if (nf == 32 || k + 2 > MAXSET) {
                 rhaz_modelfile_error(r->mf, s, key, RHAZ_EPARSE, &err,
                                      "at most 32 models in a figure");
                 rc = run_error(r, &err);
                 break;
             }
-            snprintf(fits[nf], sizeof fits[nf], "%s=%s/models/%s.json", *m, r->out, *m);
+            snprintf(fits[nf], sizeof fits[nf], "%.200s=%s/models/%s.json", f->title,
+                     r->out, f->stem);
             set[k++] = "fit";
             set[k++] = fits[nf++];
         }
-        rhaz_mf_list_free(names);
+        free(idx);
     }
     if (rc)
         return rc;
-    /* figures drawn from the panel get it by default */
-    if (!rhaz_mf_get(s, "data", NULL) && !rhaz_mf_get(s, "input", NULL) && r->panel[0] &&
+    /* figures drawn from a panel get it by default (panel = NAME picks one) */
+    int pi = run_figure_panel(r, s);
+    if (pi == -2)
+        return EXIT_DATA;
+    char *formula = NULL;
+    if (!rhaz_mf_get(s, "data", NULL) && !rhaz_mf_get(s, "input", NULL) && pi >= 0 &&
         strcmp(kind, "coef") && strcmp(kind, "participation")) {
         set[k++] = "data";
-        set[k++] = r->panel;
+        set[k++] = r->panels[pi].path;
+        /* `democracy` is the panel's column named by its source */
+        const char *fv = rhaz_mf_get(s, "formula", NULL);
+        if (fv && !(formula = run_democracy_formula(r, pi, fv)))
+            return cli_fail("out of memory");
+        if (formula) {
+            set[k++] = "formula";
+            set[k++] = formula;
+        }
     }
     set[k] = NULL;
-    static const char *const own[] = {"kind", "models", "model", NULL};
+    static const char *const own[] = {"kind", "models", "model", "panel", NULL};
     char *args[] = {(char *)kind};
-    return run_cmd(r, s, &cli_cmd_plot, own, set, NULL, 1, args);
+    rc = run_cmd(r, s, &cli_cmd_plot, own, set, NULL, 1, args);
+    free(formula);
+    return rc;
+}
+
+static size_t count_kind(const rhaz_modelfile *mf, const char *kind)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < rhaz_modelfile_nsections(mf); k++)
+        n += !strcmp(rhaz_modelfile_section(mf, k)->kind, kind);
+    return n;
 }
 
 /* ---------- the model-file schema: section kinds and their keys ---------- */
@@ -411,7 +407,7 @@ static int panel_key(const char *k) { return cli_cmd_has_key(&cli_cmd_panel, k);
 /* [model]: type, and the keys of every 'rhaz fit TYPE' */
 static int model_key(const char *k)
 {
-    if (strcmp(k, "type") == 0)
+    if (run_model_own_key(k))
         return 1;
     for (const cli_fit_type *t = cli_fit_types; t->type; t++)
         if (cli_cmd_has_key(t->cmd, k))
@@ -433,7 +429,7 @@ static int participation_key(const char *k)
 
 static int figure_key(const char *k)
 {
-    static const char *const own[] = {"kind", "models", "model", NULL};
+    static const char *const own[] = {"kind", "models", "model", "panel", NULL};
     return in_list(k, own) || cli_cmd_has_key(&cli_cmd_plot, k);
 }
 
@@ -444,7 +440,7 @@ static int run_key(const char *k)
 }
 
 static const rhaz_mf_kind kinds[] = {
-    {"panel", 0, panel_key},   {"model", 1, model_key},
+    {"panel", -1, panel_key},  {"model", 1, model_key},
     {"table", 1, table_key},   {"figure", 1, figure_key},
     {"participation", -1, participation_key},
     {"run", 0, run_key},
@@ -538,24 +534,34 @@ static int run_run(void *p, cli_err *ce)
             return cli_fail("%s: cannot create directory: %s", sub, strerror(errno));
         }
     }
-    /* order of work: panel, participation, models, tables, figures */
-    static const char *const order[] = {"panel", "participation", "model", "table", "figure"};
-    int rc = 0;
-    for (int o = 0; o < 5 && !rc; o++)
+    /* the panels and fits (every [model]'s alternatives), then the work
+       in order: panels, participation, models, tables, figures */
+    int rc = run_plan(&r);
+    if (!rc)
+        r.nsteps += (int)r.nfits - (int)count_kind(mf, "model");
+    for (size_t k = 0; k < r.npanels && !rc; k++) {
+        r.step++;
+        rc = step_panel(&r, &r.panels[k], data_dir);
+    }
+    for (size_t k = 0; k < ns && !rc; k++)
+        if (!strcmp(rhaz_modelfile_section(mf, k)->kind, "participation")) {
+            r.step++;
+            rc = step_participation(&r, rhaz_modelfile_section(mf, k), data_dir);
+        }
+    for (size_t k = 0; k < r.nfits && !rc; k++) {
+        r.step++;
+        rc = run_fit_one(&r, &r.fits[k]);
+    }
+    static const char *const order[] = {"table", "figure"};
+    for (int o = 0; o < 2 && !rc; o++)
         for (size_t k = 0; k < ns && !rc; k++) {
             const rhaz_mf_section *s = rhaz_modelfile_section(mf, k);
             if (strcmp(s->kind, order[o]))
                 continue;
             r.step++;
-            switch (o) {
-            case 0: rc = step_panel(&r, s, data_dir); break;
-            case 1: rc = step_participation(&r, s, data_dir); break;
-            case 2: rc = step_model(&r, s); break;
-            case 3: rc = step_table(&r, s); break;
-            case 4: rc = step_figure(&r, s); break;
-            }
+            rc = o == 0 ? step_table(&r, s) : step_figure(&r, s);
         }
-    if (!rc && cli_run_index(mf, outdir, path, final, data_dir, render, &err))
+    if (!rc && cli_run_index(&r, path, final, data_dir, render, &err))
         rc = run_error(&r, &err);
     cli_install_message_handler();
     if (!rc && (rc = cli_swap_in(work, final)) != 0)
@@ -563,8 +569,9 @@ static int run_run(void *p, cli_err *ce)
     else if (rc)
         cli_remove_tree(work);
     rhaz_tmp_unregister(wslot);
+    run_plan_free(&r);
     if (!rc && !quiet) {
-        end_progress(&r);
+        run_end_progress(&r);
         fprintf(stderr, "rhaz run: %s done in %.1f s: outputs in %s/\n", path,
                 elapsed(&r), final);
     }

@@ -18,6 +18,8 @@ static const char help[] =
     "  --format text|latex|markdown|csv   output format (default text;\n"
     "                          latex uses booktabs)\n"
     "  --names A,B,...         column titles (default (1), (2), ...)\n"
+    "  --name TEXT             the next column's title (repeatable, once per\n"
+    "                          column; may hold blanks and commas)\n"
     "  --labels FILE.csv       variable labels: columns term,label\n"
     "  --exp                   exponentiated coefficients (odds/hazard ratios)\n"
     "                          with delta-method SEs, exp(b)*se (Stata eform)\n"
@@ -38,6 +40,7 @@ typedef struct {
     char **files; /* FIT.json arguments */
     size_t nfiles;
     cli_strv margins; /* --margins M.json */
+    cli_strv name;    /* --name TEXT: one column title each */
 } table_opts;
 
 static const cli_choice formats[] = {
@@ -49,6 +52,7 @@ static const cli_choice formats[] = {
 static const cli_option options[] = {
     {"format", CLI_CHOICE, O(fmt), .choices = formats},
     {"names", CLI_STR, O(names), .key = NULL},
+    {"name", CLI_MULTI, O(name), .key = NULL},
     {"labels", CLI_STR, O(labels), .key = "labels", .flags = CLI_FILE},
     {"exp", CLI_FLAG, O(opt.exponentiate), .key = "exp"},
     {"digits", CLI_INT, O(opt.digits), .key = "digits", .min = 0, .max = 10},
@@ -90,6 +94,13 @@ static int run(void *p, cli_err *ce)
     if (o->margins.n && opt.exponentiate)
         return cli_err_usage(ce, "exp", "--exp: margins are not "
                                         "coefficients to exponentiate");
+    if (names && o->name.n)
+        return cli_err_usage(ce, "name", "--name and --names: give one of them");
+    if (o->name.n && o->name.n != k)
+        return cli_err_usage(ce, "name", "--name gives %zu titles for %zu models",
+                             o->name.n, k);
+    if (o->name.n)
+        opt.model_names = o->name.v;
     rhaz_fit_summary **fits = calloc(k, sizeof *fits);
     char **nl = NULL;
     rhaz_table *lab = NULL;

@@ -351,6 +351,19 @@ int cli_cmd_has_key(const cli_cmd *c, const char *key)
     return 0;
 }
 
+char *cli_mf_path(const rhaz_modelfile *mf, const char *v)
+{
+    const char *name = rhaz_modelfile_name(mf);
+    const char *slash = name && v[0] != '/' ? strrchr(name, '/') : NULL;
+    size_t dl = slash ? (size_t)(slash - name) + 1 : 0;
+    char *j = malloc(dl + strlen(v) + 1);
+    if (j) {
+        memcpy(j, name, dl);
+        strcpy(j + dl, v);
+    }
+    return j;
+}
+
 int cli_call_section(cli_call *call, const rhaz_modelfile *mf,
                      const rhaz_mf_section *s, const char *const *skip,
                      cli_err *err)
@@ -377,20 +390,13 @@ int cli_call_section(cli_call *call, const rhaz_modelfile *mf,
         if ((o->flags & CLI_FILE) && (o->type == CLI_STR || o->type == CLI_PARSE) &&
             v[0] && v[0] != '/') {
             /* relative to the model file's folder, not the working one */
-            const char *name = rhaz_modelfile_name(mf);
-            const char *slash = name ? strrchr(name, '/') : NULL;
-            if (slash) {
-                size_t dl = (size_t)(slash - name) + 1;
-                char *j = own(call, malloc(dl + strlen(v) + 1));
-                if (!j) {
-                    rhaz_modelfile_error(mf, s, key, RHAZ_ENOMEM, &err->e, "out of memory");
-                    err->located = 1;
-                    return EXIT_DATA;
-                }
-                memcpy(j, name, dl);
-                strcpy(j + dl, v);
-                v = j;
+            char *j = own(call, cli_mf_path(mf, v));
+            if (!j) {
+                rhaz_modelfile_error(mf, s, key, RHAZ_ENOMEM, &err->e, "out of memory");
+                err->located = 1;
+                return EXIT_DATA;
             }
+            v = j;
         }
         char msg[512];
         if (set_value(call, o, v, 1, msg, sizeof msg)) {

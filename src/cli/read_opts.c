@@ -108,6 +108,8 @@ int cli_read_args_apply(cli_read_opts *r, const cli_read_args *a, cli_err *err)
     };
     if (a->latin1)
         read_set(r, OPT_READ_LATIN1, NULL, NULL, 0);
+    r->sample = a->sample.n ? a->sample.v : NULL;
+    r->sample_cols = a->sample_cols.n ? a->sample_cols.v : NULL;
     int rc = EXIT_OK;
     for (size_t k = 0; !rc && k < a->na.n; k++)
         rc = read_copy(r, OPT_READ_NA, "na", a->na.v[k], err);
@@ -162,5 +164,25 @@ rhaz_table *cli_read_table(cli_read_opts *r, const char *path, rhaz_error *err)
             rhaz_table_free(t);
             return NULL;
         }
+    if (r->sample) { /* the rows complete for every alternative */
+        size_t n = rhaz_table_nrow(t), nf = 0;
+        while (r->sample[nf])
+            nf++;
+        unsigned char *keep = malloc(n ? n : 1);
+        rhaz_table *u = NULL;
+        if (!keep)
+            rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+        else if (rhaz_common_rows(t, nf, r->sample, r->sample_cols, keep, NULL, err) ==
+                 RHAZ_OK)
+            u = rhaz_table_subset(t, keep, err);
+        else if (err) {
+            char m[sizeof err->msg];
+            snprintf(m, sizeof m, "common sample: %.700s", err->msg);
+            memcpy(err->msg, m, sizeof m);
+        }
+        free(keep);
+        rhaz_table_free(t);
+        return u;
+    }
     return t;
 }

@@ -1,59 +1,67 @@
-/* run_index.c -- OUT/index.html of rhaz run: the report page (title,
- * panel accounting, participation, tables, figures, fits and the command
- * that reruns it), written through src/report/html.c. */
-#include "cli.h"
+/* run_index.c -- 'rhaz run' writes OUT/index.html: the report page of a
+ * run (title, panel accounting, tables, figures, fit notes, the command
+ * that reruns it), links relative to OUT. */
+#include "run.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-static int exists(const char *out, const char *rel)
+static int exists(const run_ctx *r, const char *rel)
 {
     char p[4600];
-    snprintf(p, sizeof p, "%s/%s", out, rel);
+    snprintf(p, sizeof p, "%s/%s", r->out, rel);
     return access(p, F_OK) == 0;
 }
 
 /* <pre> of OUT/rel when it exists; 0, or -1 on a read error. */
-static int pre_if(const char *out, FILE *fp, const char *rel, rhaz_error *err)
+static int pre_if(const run_ctx *r, FILE *fp, const char *rel, rhaz_error *err)
 {
-    if (!exists(out, rel))
+    if (!exists(r, rel))
         return 0;
     char p[4600];
-    snprintf(p, sizeof p, "%s/%s", out, rel);
+    snprintf(p, sizeof p, "%s/%s", r->out, rel);
     return rhaz_html_pre_file(fp, p, err) == RHAZ_OK ? 0 : -1;
 }
 
 /* OUT/index.html: title, panel accounting, tables, figures, fits, and the
  * command that reruns it; links relative to OUT. */
-int cli_run_index(const rhaz_modelfile *mf, const char *out, const char *path,
-                  const char *final, const char *data_dir, const char *render,
-                  rhaz_error *err)
+int cli_run_index(const run_ctx *r, const char *path, const char *final,
+                  const char *data_dir, const char *render, rhaz_error *err)
 {
     char p[4600];
-    snprintf(p, sizeof p, "%s/index.html", out);
+    snprintf(p, sizeof p, "%s/index.html", r->out);
     rhaz_outfile *of = rhaz_outfile_open(p, err);
     if (!of)
         return -1;
     FILE *fp = rhaz_outfile_fp(of);
-    const rhaz_mf_section *run = rhaz_modelfile_find(mf, "run", NULL);
+    const rhaz_mf_section *run = rhaz_modelfile_find(r->mf, "run", NULL);
     const char *title = run ? rhaz_mf_get(run, "title", NULL) : NULL;
     rhaz_html_begin(fp, title ? title : path);
     const char *desc = run ? rhaz_mf_get(run, "description", NULL) : NULL;
     if (desc)
         rhaz_html_para(fp, desc);
     int bad = 0;
-    size_t ns = rhaz_modelfile_nsections(mf);
-    if (exists(out, "panel-report.txt")) {
-        rhaz_html_heading(fp, 2, "Panel");
-        rhaz_html_tag(fp, "<details><summary>Sources, rows, events, states, dropped rows "
-                          "by reason and unmatched names (panel-report.txt)</summary>\n");
-        bad |= pre_if(out, fp, "panel-report.txt", err);
+    size_t ns = rhaz_modelfile_nsections(r->mf);
+    for (size_t k = 0; k < r->npanels && !bad; k++) {
+        const run_panel *pn = &r->panels[k];
+        const char *csv = strrchr(pn->path, '/') + 1, *rep = strrchr(pn->report, '/') + 1;
+        if (!exists(r, rep))
+            continue;
+        if (k == 0)
+            rhaz_html_heading(fp, 2, r->npanels > 1 ? "Panels" : "Panel");
+        if (pn->s->name[0])
+            rhaz_html_heading(fp, 3, pn->s->name);
+        char sum[300]; /* rep: a section name, letters digits _ - . only */
+        snprintf(sum, sizeof sum, "<details><summary>Sources, rows, events, states, "
+                                  "dropped rows by reason and unmatched names (%.100s)"
+                                  "</summary>\n", rep);
+        rhaz_html_tag(fp, sum);
+        bad |= pre_if(r, fp, rep, err);
         rhaz_html_tag(fp, "</details>\n");
         rhaz_html_tag(fp, "<p>");
-        rhaz_html_link(fp, "panel.csv", "panel.csv");
+        rhaz_html_link(fp, csv, csv);
         rhaz_html_tag(fp, " &middot; ");
-        rhaz_html_link(fp, "panel-report.txt", "panel-report.txt");
+        rhaz_html_link(fp, rep, rep);
         rhaz_html_tag(fp, "</p>\n");
     }
     static const char *const exts[] = {"txt", "tex", "md", "csv", "json"};
@@ -62,8 +70,10 @@ int cli_run_index(const rhaz_modelfile *mf, const char *out, const char *path,
         static const char *const head[] = {"Participation", "Tables", "Figures",
                                            "Models and fit notes"};
         int first = 1;
-        for (size_t k = 0; k < ns && !bad; k++) {
-            const rhaz_mf_section *s = rhaz_modelfile_section(mf, k);
+        size_t nitems = pass == 3 ? r->nfits : ns;
+        for (size_t k = 0; k < nitems && !bad; k++) {
+            const rhaz_mf_section *s =
+                pass == 3 ? r->fits[k].s : rhaz_modelfile_section(r->mf, k);
             if (strcmp(s->kind, kind[pass]))
                 continue;
             if (first)
@@ -75,8 +85,11 @@ int cli_run_index(const rhaz_modelfile *mf, const char *out, const char *path,
                          s->name);
             else
                 snprintf(base, sizeof base, "%s/%s",
-                         pass == 1 ? "tables" : pass == 2 ? "figures" : "models", s->name);
-            if (s->name[0])
+                         pass == 1 ? "tables" : pass == 2 ? "figures" : "models",
+                         pass == 3 ? r->fits[k].stem : s->name);
+            if (pass == 3)
+                rhaz_html_heading(fp, 3, r->fits[k].title);
+            else if (s->name[0])
                 rhaz_html_heading(fp, 3, s->name);
             const char *t = rhaz_mf_get(s, "title", NULL);
             if (t)
@@ -85,14 +98,14 @@ int cli_run_index(const rhaz_modelfile *mf, const char *out, const char *path,
                 static const char *const img[] = {"svg", "png"};
                 for (int i = 0; i < 2; i++) {
                     snprintf(rel, sizeof rel, "%s.%s", base, img[i]);
-                    if (exists(out, rel)) {
+                    if (exists(r, rel)) {
                         rhaz_html_img(fp, rel, t ? t : s->name);
                         break;
                     }
                 }
             } else {
                 snprintf(rel, sizeof rel, "%s.txt", base);
-                bad |= pre_if(out, fp, rel, err);
+                bad |= pre_if(r, fp, rel, err);
             }
             rhaz_html_tag(fp, "<p>Files:");
             static const char *const fexts[] = {"gp", "png", "svg", "pdf"};
@@ -100,7 +113,7 @@ int cli_run_index(const rhaz_modelfile *mf, const char *out, const char *path,
             int ne = pass == 2 ? 4 : 5;
             for (int i = 0; i < ne; i++) {
                 snprintf(rel, sizeof rel, "%s.%s", base, e[i]);
-                if (!exists(out, rel))
+                if (!exists(r, rel))
                     continue;
                 rhaz_html_tag(fp, " ");
                 rhaz_html_link(fp, rel, rel);

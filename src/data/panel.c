@@ -29,15 +29,52 @@ void rhaz_panel_options_init(rhaz_panel_options *o)
     o->transition_window = 5;
 }
 
+static const char *const dem_names[] = {"polity2", "vdem", "fh", "bmr", "lied"};
+#define NDEM 5
+
 int rhaz_democracy_parse(const char *s, rhaz_democracy_source *out)
 {
-    static const char *const n[] = {"polity2", "vdem", "fh", "bmr", "lied"};
-    for (int i = 0; i < 5; i++)
-        if (!strcmp(s, n[i])) {
+    for (int i = 0; i < NDEM; i++)
+        if (!strcmp(s, dem_names[i])) {
             *out = (rhaz_democracy_source)i;
             return 0;
         }
     return -1;
+}
+
+const char *rhaz_democracy_name(rhaz_democracy_source src)
+{
+    return (unsigned)src < NDEM ? dem_names[src] : NULL;
+}
+
+int rhaz_democracy_parse_list(const char *s, rhaz_democracy_source *first,
+                              unsigned *mask)
+{
+    size_t n = 0;
+    for (;;) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        size_t len = strcspn(s, ", \t");
+        char item[16];
+        if (len == 0 || len >= sizeof item)
+            return -1;
+        memcpy(item, s, len);
+        item[len] = '\0';
+        rhaz_democracy_source d;
+        if (rhaz_democracy_parse(item, &d))
+            return -1;
+        if (n++ == 0 && first)
+            *first = d;
+        if (mask)
+            *mask |= 1u << d;
+        s += len;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!*s)
+            return 0;
+        if (*s++ != ',')
+            s--; /* blank-separated */
+    }
 }
 
 int rhaz_region_parse(const char *s, rhaz_region_scheme *out)
@@ -485,6 +522,16 @@ rhaz_table *rhaz_panel_build(const rhaz_data *d, const size_t *treaties,
         st.missing[M_DEM] += isnan(num[i]);
     }
     ADD_NUM("democracy");
+    /* the sources named: democracy_SRC */
+    for (int src = 0; src < NDEM; src++) {
+        if (src != (int)o.democracy && !(o.democracy_columns & (1u << src)))
+            continue;
+        for (i = 0; i < R.n; i++)
+            num[i] = grid_at(d, demgrid[src], d->states[R.state[i]].cown, R.year[i] - L);
+        char cname[32];
+        snprintf(cname, sizeof cname, "democracy_%s", dem_names[src]);
+        ADD_NUM(cname);
+    }
     static const char *const regime_names[] = {"autocracy", "anocracy", "democracy"};
     for (i = 0; i < R.n; i++) {
         int c = regime_cat(grid_at(d, G_POLITY2, d->states[R.state[i]].cown, R.year[i] - L),

@@ -636,6 +636,29 @@ static void on_field(void *data, size_t len, void *vp)
         fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
 }
 
+/* Row `row` (the next one) is on input line `line`: a break is kept when
+ * the line is not the previous row's + 1.  0, or -1 out of memory. */
+static int note_line(rhaz_table *t, size_t row, long line)
+{
+    long delta = line - (long)row;
+    if (t->nbrk && t->brk_delta[t->nbrk - 1] == delta)
+        return 0;
+    if (t->nbrk == t->brkcap) {
+        size_t nc = t->brkcap ? 2 * t->brkcap : 16;
+        size_t *r = realloc(t->brk_row, nc * sizeof *r);
+        if (r)
+            t->brk_row = r;
+        long *d = r ? realloc(t->brk_delta, nc * sizeof *d) : NULL;
+        if (!d)
+            return -1;
+        t->brk_delta = d;
+        t->brkcap = nc;
+    }
+    t->brk_row[t->nbrk] = row;
+    t->brk_delta[t->nbrk++] = delta;
+    return 0;
+}
+
 static void on_record(int term, void *vp)
 {
     (void)term;
@@ -662,23 +685,9 @@ static void on_record(int term, void *vp)
              "ragged row: %s fields where the header has %s", a, b);
         return;
     }
-    long delta = p->line - (long)t->nrow;
-    if (!t->nbrk || t->brk_delta[t->nbrk - 1] != delta) {
-        if (t->nbrk == t->brkcap) {
-            size_t nc = t->brkcap ? 2 * t->brkcap : 16;
-            size_t *r = realloc(t->brk_row, nc * sizeof *r);
-            if (r)
-                t->brk_row = r;
-            long *d = r ? realloc(t->brk_delta, nc * sizeof *d) : NULL;
-            if (!d) {
-                fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
-                return;
-            }
-            t->brk_delta = d;
-            t->brkcap = nc;
-        }
-        t->brk_row[t->nbrk] = t->nrow;
-        t->brk_delta[t->nbrk++] = delta;
+    if (note_line(t, t->nrow, p->line)) {
+        fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
+        return;
     }
     t->nrow++;
     p->record++;
@@ -1340,6 +1349,50 @@ oom:
     column_free(c);
     t->ncol--;
     return rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0, "out of memory");
+}
+
+rhaz_table *rhaz_table_subset(const rhaz_table *t, const unsigned char *keep,
+                              rhaz_error *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->nrow; i++)
+        n += keep[i] != 0;
+    rhaz_table *u = rhaz_table_new(t->name, err);
+    double *num = u ? malloc((n ? n : 1) * sizeof *num) : NULL;
+    const char **str = num ? malloc((n ? n : 1) * sizeof *str) : NULL;
+    rhaz_status st = RHAZ_OK;
+    if (!str) {
+        st = rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0, "out of memory");
+        goto done;
+    }
+    for (size_t j = 0; j < t->ncol && !st; j++) {
+        const column *c = &t->cols[j];
+        size_t k = 0;
+        for (size_t i = 0; i < t->nrow; i++) {
+            if (!keep[i])
+                continue;
+            if (c->type == RHAZ_COL_NUMERIC)
+                num[k++] = c->num[i];
+            else
+                str[k++] = c->off[i] == NOSTR ? NULL : c->arena + c->off[i];
+        }
+        st = c->type == RHAZ_COL_NUMERIC ? rhaz_table_add_numeric(u, c->name, num, n, err)
+                                         : rhaz_table_add_string(u, c->name, str, n, err);
+    }
+    if (!st && t->ncol == 0)
+        u->nrow = 0;
+    /* the rows keep their source lines */
+    for (size_t i = 0, k = 0; !st && t->nbrk && i < t->nrow; i++)
+        if (keep[i] && note_line(u, k++, rhaz_table_line(t, i)))
+            st = rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0, "out of memory");
+done:
+    free(num);
+    free(str);
+    if (st) {
+        rhaz_table_free(u);
+        return NULL;
+    }
+    return u;
 }
 
 /* ---------- writing ---------- */
