@@ -270,7 +270,7 @@ static size_t fit_n(const char *path)
 }
 
 static const char *grid_model =
-    "[panel]\ntreaty = icmw\nend = 2015\n"
+    "[panel]\ntreaty = icmw\nend = 2015\ndemocracy = polity2, bmr\n"
     "[panel lag2]\ntreaty = icmw\nend = 2015\nlag = 2\n"
     "[model dem]\ntype = logit\nformula = event ~ democracy + oecd + region_density\n"
     "democracy = polity2, vdem, fh\ncommon_sample = %s\ncluster = cown\nlabel = Logit\n"
@@ -321,6 +321,15 @@ static void test_grid(void)
     char *gp = t_slurp(p);
     T_CHECK(gp && strstr(gp, "Logit: vdem"), "figure series titled by alternative");
     free(gp);
+    snprintf(p, sizeof p, "%s/panel.csv", out);
+    char *pc = t_slurp(p);
+    char *nl = pc ? strchr(pc, '\n') : NULL;
+    if (nl)
+        *nl = '\0';
+    T_CHECK(pc && strstr(pc, ",democracy,democracy_polity2,democracy_vdem,democracy_fh,"
+                             "democracy_bmr,"),
+            "panel: the sources the panel and the models name (%s)", pc ? pc : "");
+    free(pc);
     /* the common sample: the rows complete in every source's column */
     snprintf(p, sizeof p, "%s/panel.csv", out);
     rhaz_error e;

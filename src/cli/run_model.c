@@ -80,10 +80,12 @@ static int plan_panels(run_ctx *r)
                  sep, s->name);
         /* the source of `democracy` (a bad value is the panel step's error) */
         rhaz_democracy_source d = RHAZ_DEM_POLITY2;
+        unsigned mask = 0;
         const char *v = rhaz_mf_get(s, "democracy", NULL);
-        if (v)
-            rhaz_democracy_parse_list(v, &d, NULL);
+        if (v && rhaz_democracy_parse_list(v, &d, &mask))
+            mask = 0;
         p->dem = (int)d;
+        p->dem_cols = mask; /* the sources the section lists itself */
     }
     return 0;
 }
@@ -368,8 +370,7 @@ static int plan_model(run_ctx *r, const rhaz_mf_section *s, dim *dims, size_t nd
             return plan_error(r, s, "output", "'%s' is not a file name (letters, digits, "
                                               "_ - .)%s", stem0, "");
     }
-    size_t first = r->nfits;
-    size_t pick[16] = {0};
+    size_t first = r->nfits, pick[64] = {0};
     for (size_t c = 0; c < total; c++) {
         run_fit *f = &r->fits[r->nfits++];
         memset(f, 0, sizeof *f);
