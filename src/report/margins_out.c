@@ -35,7 +35,7 @@ static void write_text(FILE *fp, const rhaz_margins *m)
         wt = a > wt ? a : wt;
         wa = b > wa ? b : wa;
     }
-    wt = wt > 40 ? 40 : wt;
+    wt = wt > 64 ? 64 : wt; /* longer terms are cut: "a=7 - a=-7" of long names fits */
     wa = wa > 40 ? 40 : wa;
     fprintf(fp, "Margins of %s: %s, averaged over %zu rows%s%s\n", m->model,
             m->scale, m->n_obs, m->weights ? " weighted by " : "",
