@@ -12,27 +12,9 @@
 # Writes tests/reference/margins_ref_values.csv.
 suppressMessages(library(sandwich))
 library(splines)
-f17 <- function(x) sprintf("%.17g", x)
+source("tests/reference/delta.R")
 d <- read.csv("tests/fixtures/glm_panel.csv", stringsAsFactors = FALSE,
               na.strings = c("", "NA"))
-stencil <- function(f, x, h) (8 * (f(x + h) - f(x - h)) - (f(x + 2 * h) - f(x - 2 * h))) / (12 * h)
-jac <- function(g, b) {
-  sapply(seq_along(b), function(j) {
-    h <- 1e-5 * max(abs(b[j]), 1)
-    e <- function(t) { bb <- b; bb[j] <- bb[j] + t; g(bb) }
-    (8 * (e(h) - e(-h)) - (e(2 * h) - e(-2 * h))) / (12 * h)
-  })
-}
-pred <- function(fit, b, nd) { fit$coefficients <- b; predict(fit, newdata = nd, type = "response") }
-rows <- NULL
-add <- function(case, term, type, at, est, se)
-  rows <<- rbind(rows, data.frame(case = case, term = term, type = type, at = at,
-    estimate = f17(est), std_error = f17(se), stringsAsFactors = FALSE))
-qty <- function(case, fit, V, term, type, at, g) {
-  b <- coef(fit)
-  J <- jac(g, b)
-  add(case, term, type, at, g(b), sqrt(drop(t(J) %*% V %*% J)))
-}
 ame_num <- function(fit, dd, v, idx = seq_len(nrow(dd)))
   function(b) {
     x <- dd[[v]]; h <- 1e-3 * pmax(abs(x), 1)

@@ -31,15 +31,7 @@
 # on 8 rows, the AME of polity2 on both, margins at polity2 = -5, 5.
 # R 4.2.2, survival 3.5-3.
 suppressPackageStartupMessages(library(survival))
-f17 <- function(x) sprintf("%.17g", x)
-stencil <- function(f, x, h) (8 * (f(x + h) - f(x - h)) - (f(x + 2 * h) - f(x - 2 * h))) / (12 * h)
-jac <- function(g, b) {
-  sapply(seq_along(b), function(j) {
-    h <- 1e-5 * max(abs(b[j]), 1)
-    e <- function(t) { bb <- b; bb[j] <- bb[j] + t; g(bb) }
-    (8 * (e(h) - e(-h)) - (e(2 * h) - e(-2 * h))) / (12 * h)
-  })
-}
+source("tests/reference/delta.R") # f17, stencil, jac
 rows <- NULL
 add <- function(case, what, term, at, i, est, se)
   rows <<- rbind(rows, data.frame(case = case, what = what, term = term, at = at,
