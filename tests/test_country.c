@@ -144,6 +144,27 @@ static void test_match_cli(void)
     free(o);
     free(e);
     remove(in);
+
+    /* the reading options: a ';' file with a declared missing code */
+    write_file(in, "nation;yr;gdp\nNiger;2000;1,5\nNigeria;2000;..\n");
+    snprintf(cmd, sizeof cmd, "match %s --column nation --to iso3c", in);
+    T_EQ_INT(t_run(cmd, &o, &e), 1, "';' file read with ','");
+    T_CHECK(e && strstr(e, ":2: ragged row") && strstr(e, "delimiter ';'") && strstr(e, "--delim"),
+            "the delimiter is named: %s", e ? e : "");
+    free(o);
+    free(e);
+    snprintf(cmd, sizeof cmd, "match %s --column nation --to iso3c --decimal , --na ..", in);
+    T_EQ_INT(t_run(cmd, &o, &e), 0, "--decimal , --na ..");
+    T_CHECK(o && strstr(o, "nation,yr,gdp,iso3c\nNiger,2000,1.5,NER\nNigeria,2000,,NGA\n"),
+            "read as numbers with the token missing: %s", o ? o : "");
+    free(o);
+    free(e);
+    snprintf(cmd, sizeof cmd, "match %s --column nation --decimal , --text gdp,nosuch", in);
+    T_EQ_INT(t_run(cmd, &o, &e), 1, "--text column not in the file");
+    T_CHECK(e && strstr(e, ":1: --text: no column 'nosuch'"), "named: %s", e ? e : "");
+    free(o);
+    free(e);
+    remove(in);
 }
 
 /* ---------- covariates ---------- */
@@ -548,6 +569,43 @@ static void test_treaty_file(void)
     remove(tidy);
 }
 
+/* panel --covariates with the reading options: a ';' file with decimal
+ * commas and a '..' code merges as the ',' file with an empty cell */
+static void test_cov_read_opts(void)
+{
+    T_SECTION("panel --covariates with reading options");
+    const char *a = t_tmp("cov-a.csv"), *b = t_tmp("cov-b.csv"), *pa = t_tmp("pan-a.csv"),
+               *pb = t_tmp("pan-b.csv");
+    write_file(a, "iso3c,year,gdp\nMEX,1990,1.5\nMEX,1991,\nMEX,1992,2.25\n");
+    write_file(b, "iso3c;year;gdp\nMEX;1990;1,5\nMEX;1991;..\nMEX;1992;2,25\n");
+    char cmd[1024], *o = NULL, *e = NULL;
+    snprintf(cmd, sizeof cmd, "panel --treaty icmw --covariates %s --out %s", a, pa);
+    T_EQ_INT(t_run(cmd, &o, &e), 0, "',' file");
+    free(o), free(e);
+    snprintf(cmd, sizeof cmd, "panel --treaty icmw --covariates %s --decimal , --na .. "
+             "--out %s", b, pb);
+    T_EQ_INT(t_run(cmd, &o, &e), 0, "';' file, --decimal , --na ..");
+    free(o), free(e);
+    char *ta = t_slurp(pa), *tb = t_slurp(pb);
+    T_CHECK(ta && tb && strlen(ta) > 1000 && strcmp(ta, tb) == 0, "the same panel");
+    T_CHECK(ta && strstr(ta, ",1.5\n") && strstr(ta, ",2.25\n"), "the values merged");
+    free(ta), free(tb);
+    snprintf(cmd, sizeof cmd, "panel --treaty icmw --covariates %s --out %s", b, pb);
+    T_EQ_INT(t_run(cmd, &o, &e), 1, "';' file without --decimal");
+    T_CHECK(e && strstr(e, ":2: ragged row") && strstr(e, "--delim"), "hint: %s", e ? e : "");
+    free(o), free(e);
+    snprintf(cmd, sizeof cmd, "panel --treaty icmw --covariates %s --decimal , --out %s", b, pb);
+    T_EQ_INT(t_run(cmd, &o, &e), 1, "'..' not declared");
+    T_CHECK(e && strstr(e, "cov-b.csv:3: column gdp: '..' is not a number") && strstr(e, "declare"), "the token named: %s",
+            e ? e : "");
+    free(o), free(e);
+    snprintf(cmd, sizeof cmd, "panel --treaty icmw --covariates %s --text gpd --out %s", a, pb);
+    T_EQ_INT(t_run(cmd, &o, &e), 2, "--text column not merged");
+    T_CHECK(e && strstr(e, "--text gpd: no such column"), "named: %s", e ? e : "");
+    free(o), free(e);
+    remove(a), remove(b), remove(pa), remove(pb);
+}
+
 int main(void)
 {
     rhaz_error err;
@@ -561,6 +619,7 @@ int main(void)
     test_time_invariant();
     test_bundled();
     test_treaty_file();
+    test_cov_read_opts();
     T_EQ_INT(rhaz_data_unmatched(D), 0, "own files leave the bundled report alone");
     rhaz_data_free(D);
     return t_summary();

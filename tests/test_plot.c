@@ -876,6 +876,71 @@ static void test_cli_errors(void)
     T_CHECK(file_size(path) < 0, "still no image");
 }
 
+/* The table-reading options reach --data and --input: a ';' file with
+ * decimal commas gives the same numbers drawn as the ',' original; a
+ * declared missing token; a --text column the file lacks. */
+static void test_cli_read_opts(void)
+{
+    T_SECTION("cli reading options");
+    char args[1024], src[256], sc[256], a[256], b[256];
+    char *out = NULL, *err = NULL;
+    snprintf(src, sizeof src, "tests/fixtures/icmw_panel.csv");
+    snprintf(sc, sizeof sc, "%s/icmw_sc.csv", tmpdir);
+    char *text = t_slurp(src);
+    T_CHECK(text != NULL, "read %s", src);
+    if (!text)
+        return;
+    for (char *c = text; *c; c++) /* ',' -> ';' and '.' -> ',' */
+        *c = *c == ',' ? ';' : *c == '.' ? ',' : *c;
+    FILE *fp = fopen(sc, "w");
+    T_CHECK(fp && fputs(text, fp) >= 0 && fclose(fp) == 0, "write %s", sc);
+    free(text);
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args,
+                 "plot km --data %s %s --formula 'Surv(duration, event) ~ oecd' "
+                 "--render none --csv --out %s/rk%d", k ? sc : src,
+                 k ? "--delim ';' --decimal ," : "", tmpdir, k);
+        T_EQ_INT(t_run(args, &out, &err), 0, "plot km, reading options");
+        free(out), free(err);
+    }
+    snprintf(a, sizeof a, "%s/rk0.csv", tmpdir);
+    snprintf(b, sizeof b, "%s/rk1.csv", tmpdir);
+    char *ta = t_slurp(a), *tb = t_slurp(b);
+    T_CHECK(ta && tb && strlen(ta) > 100 && strcmp(ta, tb) == 0,
+            "';' with decimal commas draws the same numbers");
+    free(ta), free(tb);
+    snprintf(args, sizeof args, "plot km --data %s --formula 'Surv(duration, event) ~ oecd' "
+             "--render none --out %s/rk2", sc, tmpdir);
+    T_EQ_INT(t_run(args, &out, &err), 1, "';' file without --delim");
+    T_CHECK(err && strstr(err, "icmw_sc.csv:1:") && strstr(err, "delimiter ';'"),
+            "the message names the delimiter: %s", err ? err : "");
+    free(out), free(err);
+    snprintf(args, sizeof args, "plot km --data %s --delim ';' --decimal , --text nosuch "
+             "--formula 'Surv(duration, event) ~ oecd' --render none --out %s/rk3", sc, tmpdir);
+    T_EQ_INT(t_run(args, &out, &err), 1, "--text column not in the file");
+    T_CHECK(err && strstr(err, "--text: no column 'nosuch'"), "named: %s", err ? err : "");
+    free(out), free(err);
+    char in[256];
+    snprintf(in, sizeof in, "%s/na.csv", tmpdir);
+    fp = fopen(in, "w");
+    T_CHECK(fp && fputs("group,x,y\na,1,0.1\na,2,-\na,3,0.3\na,4,0.4\n", fp) >= 0 &&
+            fclose(fp) == 0, "write %s", in);
+    snprintf(args, sizeof args, "plot km --input %s --render none --out %s/rk4", in, tmpdir);
+    T_EQ_INT(t_run(args, &out, &err), 1, "a stray '-' in --input");
+    T_CHECK(err && strstr(err, "na.csv:3: column y: '-' is not a number"),
+            "stray token named with its line: %s", err ? err : "");
+    free(out), free(err);
+    snprintf(args, sizeof args, "plot km --input %s --na - --render none --csv --out %s/rk4",
+             in, tmpdir);
+    T_EQ_INT(t_run(args, &out, &err), 0, "--na -: a missing y, drawn as a gap");
+    free(out), free(err);
+    snprintf(a, sizeof a, "%s/rk4.csv", tmpdir);
+    ta = t_slurp(a);
+    T_CHECK(ta && strstr(ta, "\na,2,NA,") && strstr(ta, "\na,3,0.29999"),
+            "the declared token is missing, the rest drawn: %s", ta ? ta : "");
+    free(ta);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/rhaz-test-plot.%d", (int)getpid());
@@ -890,6 +955,7 @@ int main(void)
     test_cli_participation();
     test_cli_predict();
     test_cli_errors();
+    test_cli_read_opts();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
     if (system(cmd) != 0)

@@ -114,6 +114,9 @@ typedef struct {
                           codes if every cell is three capital letters,
                           ISO2 if two, else country names */
     const char *year;  /* year column, NULL: "year" if present */
+    const rhaz_csv_options *csv; /* reading options of a CSV (NULL: the
+                          defaults); the key column is read as text
+                          besides csv->as_string's columns */
 } rhaz_covariate_spec;
 
 /* Merge the covariates of spec onto panel (which has columns cown and

@@ -199,7 +199,7 @@ static int run(void *p, cli_err *err)
     if ((rc = cli_read_args_apply(&ro, &o->read, err)) != EXIT_OK)
         goto done;
     if (!(t = cli_read_table(&ro, o->data, &err->e))) {
-        rc = cli_err_lib(err, !strcmp(err->e.option, "as_string") ? "text" : "data");
+        rc = cli_err_lib(err, strstr(err->e.option, "as_string") ? "text" : "data");
         goto done;
     }
     if (!(f = rhaz_formula_parse(o->formula, &err->e))) {

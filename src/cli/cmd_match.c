@@ -24,15 +24,17 @@ static const char help[] =
     "  --year COL        year column (codes that changed are matched by year)\n"
     "  --strict          an unmatched name is an error (exit 1, no output)\n"
     "  --out FILE        output CSV (atomic; default stdout)\n"
-    "  --latin1          input CSV is Latin-1\n"
+    CLI_READ_HELP
     "  --data-dir DIR    data directory (default $RHAZ_DATA, else the\n"
     "                    bundled data: man rhaz, ENVIRONMENT)\n"
     "  -h, --help        this help\n";
 
 typedef struct {
-    const char *column, *to, *year, *out, *data_dir, *path;
-    rhaz_key key;
-    int strict, latin1;
+    const char *path, *column, *to, *year, *out, *data_dir;
+    int strict;
+    cli_read_args read;
+    rhaz_match_options mo;
+    rhaz_key keys[RHAZ_NKEY + 1];
 } match_opts;
 
 static int parse_key(const char *v, void *field)
@@ -43,14 +45,14 @@ static int parse_key(const char *v, void *field)
 #define O(f) CLI_OFF(match_opts, f)
 static const cli_option options[] = {
     {"column", CLI_STR, O(column), .key = NULL},
-    {"key", CLI_PARSE, O(key), .key = NULL, .parse = parse_key,
+    {"key", CLI_PARSE, O(mo.key), .key = NULL, .parse = parse_key,
      .expect = "name, iso3c, cown, gwcode, iso2c or m49"},
     {"to", CLI_STR, O(to), .key = NULL},
     {"year", CLI_STR, O(year), .key = NULL},
     {"strict", CLI_FLAG, O(strict), .key = NULL},
     {"out", CLI_STR, O(out), .key = NULL},
-    {"latin1", CLI_FLAG, O(latin1), .key = NULL},
     {"data-dir", CLI_STR, O(data_dir), .key = NULL},
+    CLI_READ_ROWS(match_opts, read),
     {.name = NULL}};
 #undef O
 
@@ -71,66 +73,79 @@ static int args(void *p, int n, char **v, cli_err *err)
 
 static int validate(void *p, cli_err *err)
 {
-    if (!((match_opts *)p)->column)
+    match_opts *o = p;
+    if (!o->column)
         return cli_err_usage(err, "column", "--column is required");
-    return EXIT_OK;
-}
-
-/* Prints its summary and the match log itself; errors are printed here
- * too (err stays empty). */
-static int run(void *p, cli_err *ce)
-{
-    (void)ce;
-    const match_opts *op = p;
-    rhaz_match_options mo = {.column = op->column, .key = op->key, .year = op->year,
-                             .strict = op->strict};
-    const char *to = op->to, *out = op->out, *dir = op->data_dir;
-    rhaz_csv_options co = {0};
-    if (op->latin1)
-        co.encoding = RHAZ_ENC_LATIN1;
-    rhaz_key keys[RHAZ_NKEY + 1];
+    o->mo.column = o->column;
+    o->mo.year = o->year;
+    o->mo.strict = o->strict;
     size_t nk = 0;
     char buf[256];
-    snprintf(buf, sizeof buf, "%s", to);
+    snprintf(buf, sizeof buf, "%s", o->to);
     for (char *save = NULL, *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
         while (*w == ' ')
             w++;
-        if (nk == RHAZ_NKEY || rhaz_key_parse(w, &keys[nk]))
-            return cli_err_usage(ce, "to", "--to takes iso3c, cown, gwcode, iso2c, "
-                                           "m49, name (each once), not '%s'", w);
+        if (nk == RHAZ_NKEY || rhaz_key_parse(w, &o->keys[nk]))
+            return cli_err_usage(err, "to", "--to takes iso3c, cown, gwcode, iso2c, m49, "
+                                            "name (each once), not '%s'", w);
         nk++;
     }
     if (!nk)
-        return cli_err_usage(ce, "to", "--to is empty");
-    keys[nk] = RHAZ_KEY_NONE;
-    mo.to = keys;
-    /* names stay text; a code column of digits is read as numbers */
-    const char *as_str[] = {mo.column, NULL};
-    rhaz_key k = mo.key ? mo.key : rhaz_key_of_column(mo.column);
-    if (k == RHAZ_KEY_NONE || k == RHAZ_KEY_NAME || k == RHAZ_KEY_ISO3C ||
-        k == RHAZ_KEY_ISO2C)
-        co.as_string = as_str;
-    const char *path = op->path;
+        return cli_err_usage(err, "to", "--to is empty");
+    o->keys[nk] = RHAZ_KEY_NONE;
+    o->mo.to = o->keys;
+    return EXIT_OK;
+}
+
+static int run(void *p, cli_err *ce)
+{
+    match_opts *o = p;
     rhaz_error err;
+    rhaz_error_clear(&err);
     rhaz_table *t = NULL;
     rhaz_data *d = NULL;
-    rhaz_match_log *log = rhaz_match_log_alloc();
-    int rc = EXIT_OK;
-    if (!log)
-        return cli_fail("out of memory");
-    if (!(t = rhaz_table_read(path, &co, &err)) || !(d = rhaz_data_open(cli_data_dir(dir), &err)) ||
-        rhaz_match_table(d, t, &mo, log, &err)) {
-        rc = cli_error(&err);
+    rhaz_match_log *log = NULL;
+    cli_read_opts ro = {0};
+    int rc = cli_read_args_apply(&ro, &o->read, ce);
+    if (rc)
+        goto done;
+    /* names stay text (with any --text columns); a code column of digits
+     * is read as numbers */
+    const char *as_str[CLI_READ_MAX + 2];
+    size_t ns = 0;
+    rhaz_key k = o->mo.key ? o->mo.key : rhaz_key_of_column(o->column);
+    if (k == RHAZ_KEY_NONE || k == RHAZ_KEY_NAME || k == RHAZ_KEY_ISO3C ||
+        k == RHAZ_KEY_ISO2C)
+        as_str[ns++] = o->column;
+    for (int j = 0; j < ro.ntext; j++)
+        as_str[ns++] = ro.text[j];
+    as_str[ns] = NULL;
+    ro.csv.as_string = as_str;
+    if (!(log = rhaz_match_log_alloc())) {
+        rc = cli_err_data(ce, NULL, "match: out of memory");
         goto done;
     }
-    rhaz_outfile *of = rhaz_outfile_open(out, &err);
+    if (!(t = cli_read_table(&ro, o->path, &err))) {
+        ce->e = err;
+        rc = cli_err_lib(ce, cli_read_error_option(&ro, &err));
+        goto done;
+    }
+    if (!(d = rhaz_data_open(cli_data_dir(o->data_dir), &err)) ||
+        rhaz_match_table(d, t, &o->mo, log, &err)) {
+        ce->e = err;
+        rc = cli_err_lib(ce, NULL);
+        goto done;
+    }
+    rhaz_outfile *of = rhaz_outfile_open(o->out, &err);
     if (!of || rhaz_table_write_fp(t, rhaz_outfile_fp(of), &err)) {
         rhaz_outfile_abort(of);
-        rc = cli_error(&err);
+        ce->e = err;
+        rc = cli_err_lib(ce, "out");
         goto done;
     }
     if (rhaz_outfile_commit(of, &err)) { /* frees of, also on failure */
-        rc = cli_error(&err);
+        ce->e = err;
+        rc = cli_err_lib(ce, "out");
         goto done;
     }
     size_t un = rhaz_match_log_count(log, RHAZ_NOTE_UNMATCHED) +
@@ -142,14 +157,15 @@ static int run(void *p, cli_err *ce)
             rhaz_table_nrow(t), un, rhaz_match_log_count(log, RHAZ_NOTE_REGEX),
             rhaz_match_log_count(log, "aggregate (region or income group)"));
 done:
+    cli_read_free(&ro);
     rhaz_match_log_free(log);
     rhaz_table_free(t);
     rhaz_data_free(d);
     return rc;
 }
 
-static const cli_cmd cli_cmd_match = {.name = "match", .help = help, .options = options,
-                                      .size = sizeof(match_opts), .init = init,
-                                      .args = args, .validate = validate, .run = run};
+static const cli_cmd cli_cmd_match = {
+    .name = "match", .help = help, .options = options, .size = sizeof(match_opts),
+    .init = init, .args = args, .validate = validate, .run = run};
 
 int cmd_match(int argc, char **argv) { return cli_main(&cli_cmd_match, argc, argv); }

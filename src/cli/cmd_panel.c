@@ -53,6 +53,8 @@ static const char help[] =
     "                          leader_last_year from Archigos 4.1)\n"
     "  --covariates-key COL    key column of the last --covariates file\n"
     "  --covariates-year COL   year column of the last --covariates file\n"
+    "reading the --covariates CSV files (a --text column must be merged):\n"
+    CLI_READ_HELP
     "  --treaty-file FILE      a treaty the bundle lacks (repeatable): the UN\n"
     "                          status layout (Participant, then Signature and\n"
     "                          Ratification... columns, dates with a/d/A/AA\n"
@@ -77,6 +79,7 @@ typedef struct {
     rhaz_panel_options o;
     cov_list cov;
     cli_treaty_files tf;
+    cli_read_args read; /* reading the --covariates files */
 } panel_opts;
 
 /* --covariates FILE appends a file; --covariates-key/-year set the key
@@ -158,6 +161,7 @@ static const cli_option options[] = {
     {"key", CLI_PARSE, O(tf), .key = "treaty_key", .parse = cli_tf_key,
      .expect = "given after the --treaty-file it is about"},
     {"report-fp", CLI_PTR, O(report_fp), .key = NULL},
+    CLI_READ_ROWS(panel_opts, read),
     {.name = NULL}};
 #undef O
 
@@ -190,7 +194,10 @@ static int run(void *p, cli_err *err)
     rhaz_panel_stats st;
     rhaz_match_log *log = rhaz_match_log_alloc();
     char *keys = NULL;
-    int rc = EXIT_OK;
+    cli_read_opts ro = {0};
+    int rc = cli_read_args_apply(&ro, &a->read, err);
+    if (rc)
+        goto done;
     if (!log) {
         rc = cli_err_data(err, NULL, "out of memory");
         goto done;
@@ -205,10 +212,18 @@ static int run(void *p, cli_err *err)
         rc = cli_err_lib(err, NULL);
         goto done;
     }
-    for (size_t k = 0; k < a->cov.n; k++)
+    for (size_t k = 0; k < a->cov.n; k++) {
+        a->cov.v[k].csv = cli_read_csv(&ro);
         if (rhaz_panel_add_covariates(d, t, &a->cov.v[k], a->o.lag, log, &err->e)) {
             rc = cli_err_lib(err, strcmp(err->e.option, "covariates_key") == 0
                                       ? "covariates-key" : "covariates");
+            goto done;
+        }
+    }
+    for (int j = 0; j < ro.ntext; j++) /* never a --text column ignored */
+        if (rhaz_table_find(t, ro.text[j]) < 0) {
+            rc = cli_err_usage(err, "text", "--text %s: no such column among the "
+                               "covariates merged", ro.text[j]);
             goto done;
         }
     if (strcmp(a->out, "-") == 0) {
@@ -248,6 +263,7 @@ static int run(void *p, cli_err *err)
                     rhaz_match_log_count(log, RHAZ_NOTE_AGGREGATE));
     }
 done:
+    cli_read_free(&ro);
     free(keys);
     rhaz_match_log_free(log);
     rhaz_table_free(t);

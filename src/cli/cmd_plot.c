@@ -77,6 +77,8 @@ static const char help[] =
     "  --df N                zph: spline degrees of freedom (default 4)\n"
     "  --data-dir DIR        data directory (default $RHAZ_DATA, else the\n"
     "                        bundled data: man rhaz, ENVIRONMENT)\n"
+    "reading --data and --input (as every command that reads a table):\n"
+    CLI_READ_HELP
     "  -h, --help            this help\n\n"
     "Environment: RHAZ_GNUPLOT names the gnuplot program (default gnuplot).\n"
     "Exit status: 0 ok, 1 data or rendering error, 2 usage error.\n";
@@ -98,6 +100,8 @@ typedef struct {
     const char **fits;
     int nfits;
     int intercept, signatories, survival, end_year, csv;
+    cli_read_args read;
+    cli_read_opts *ro; /* from read, set by run() */
 } plot_args;
 
 #define O(f) CLI_OFF(plot_args, f)
@@ -141,6 +145,7 @@ static const cli_option options[] = {
      .flags = CLI_OPEN_MIN},
     {"survival", CLI_FLAG, O(survival), .key = "survival"},
     {"terms", CLI_STR, O(terms), .key = "terms"},
+    CLI_READ_ROWS(plot_args, read),
     {.name = NULL}};
 #undef O
 
@@ -149,14 +154,15 @@ static const cli_option options[] = {
 /* The panel a figure is drawn from: --data FILE.csv, or built in memory
  * from the bundled records with --treaties KEYS (default panel options;
  * --end YEAR sets the last year). */
+static rhaz_table *read_csv(const plot_args *a, const char *path,
+                            const char *const *strings, rhaz_error *err);
+
 static rhaz_table *get_panel(const plot_args *a, rhaz_error *err)
 {
     if (a->data) {
         const char *strings[] = {"region", "treaty", "iso3c", "regime",
                                  NULL};
-        rhaz_csv_options o = {0};
-        o.as_string = strings;
-        return rhaz_table_read(a->data, &o, err);
+        return read_csv(a, a->data, strings, err);
     }
     if (!a->treaties) {
         rhaz_error_set(err, RHAZ_EUSAGE, NULL, 0,
@@ -181,12 +187,23 @@ static rhaz_table *get_panel(const plot_args *a, rhaz_error *err)
     return t;
 }
 
-static rhaz_table *read_csv(const char *path, const char *const *strings,
-                            rhaz_error *err)
+/* A table with the reading options; the kind's text columns (strings)
+ * with any --text columns read as text. */
+static rhaz_table *read_csv(const plot_args *a, const char *path,
+                            const char *const *strings, rhaz_error *err)
 {
-    rhaz_csv_options o = {0};
-    o.as_string = strings;
-    return rhaz_table_read(path, &o, err);
+    cli_read_opts *ro = a->ro;
+    const char *as_str[CLI_READ_MAX + 8];
+    size_t ns = 0;
+    for (size_t k = 0; strings[k] && ns < 8; k++)
+        as_str[ns++] = strings[k];
+    for (int k = 0; k < ro->ntext; k++)
+        as_str[ns++] = ro->text[k];
+    as_str[ns] = NULL;
+    ro->csv.as_string = as_str;
+    rhaz_table *t = cli_read_table(ro, path, err);
+    ro->csv.as_string = NULL;
+    return t;
 }
 
 /* --input FILE.csv of the kind's long format. */
@@ -197,7 +214,7 @@ static rhaz_status load_input(rhaz_plot *p, const plot_args *a, rhaz_error *err)
     const char *const *strs = a->kind == RHAZ_PLOT_COEF  ? cstr
                               : a->kind == RHAZ_PLOT_ZPH ? zstr
                                                          : lstr;
-    rhaz_table *t = read_csv(a->input, strs, err);
+    rhaz_table *t = read_csv(a, a->input, strs, err);
     if (!t)
         return err->status;
     rhaz_status st =
@@ -462,6 +479,8 @@ static const char *option_of(const plot_args *a, const rhaz_error *e)
 {
     if (!e->file[0])
         return NULL;
+    if (strncmp(e->msg, "--text", 6) == 0)
+        return "text";
     if (a->data && strcmp(e->file, a->data) == 0)
         return "data";
     if (a->input && strcmp(e->file, a->input) == 0)
@@ -479,6 +498,10 @@ static int run(void *pa, cli_err *ce)
     rhaz_error_clear(&err);
     rhaz_table *labels = NULL;
     rhaz_plot *p = NULL;
+    cli_read_opts ro = {0};
+    a.ro = &ro;
+    if ((rc = cli_read_args_apply(&ro, &a.read, ce)) != EXIT_OK)
+        goto done;
     if (a.labels) {
         rhaz_csv_options lo = {0};
         labels = rhaz_table_read(a.labels, &lo, &err);
@@ -516,6 +539,7 @@ fail:
     ce->e = err;
     rc = cli_err_lib(ce, option_of(&a, &err));
 done:
+    cli_read_free(&ro);
     rhaz_plot_free(p);
     rhaz_table_free(labels);
     return rc;

@@ -30,12 +30,21 @@ int cli_error(const rhaz_error *err)
 {
     char buf[2048];
     rhaz_error_format(err, buf, sizeof buf);
-    const char *flag = NULL;
-    for (size_t k = 0; err->option[0] && k < sizeof option_flags / sizeof *option_flags; k++)
-        if (strcmp(err->option, option_flags[k][0]) == 0)
-            flag = option_flags[k][1];
-    if (flag)
-        fprintf(stderr, "rhaz: %s (%s)\n", buf, flag);
+    /* err->option: a setting, or "a,b" (either would do) -> "--x or --y" */
+    char flags[96] = "";
+    const char *o = err->option;
+    while (*o) {
+        size_t len = strcspn(o, ",");
+        for (size_t k = 0; k < sizeof option_flags / sizeof *option_flags; k++)
+            if (strlen(option_flags[k][0]) == len && strncmp(o, option_flags[k][0], len) == 0) {
+                size_t fl = strlen(flags);
+                snprintf(flags + fl, sizeof flags - fl, "%s%s", fl ? " or " : "",
+                         option_flags[k][1]);
+            }
+        o += len + (o[len] == ',');
+    }
+    if (flags[0])
+        fprintf(stderr, "rhaz: %s (%s)\n", buf, flags);
     else
         fprintf(stderr, "rhaz: %s\n", buf);
     return err->status == RHAZ_EUSAGE ? EXIT_USAGE : EXIT_DATA;

@@ -196,11 +196,13 @@ static rhaz_status check_column(merge_ctx *m, size_t j)
         return RHAZ_OK;
     char where[48];
     long line = rd_row_where(m->t, (size_t)txt_row, where, sizeof where);
-    return rhaz_error_set(m->err, RHAZ_EDATA, m->file, line,
-                          "%scolumn '%s' holds numbers and the text '%s' (a "
-                          "missing-value code? write it as an empty cell or NA)",
-                          where, rhaz_table_colname(m->t, j),
-                          rhaz_table_str(m->t, j, (size_t)txt_row));
+    rhaz_error_set(m->err, RHAZ_EDATA, m->file, line,
+                   "%scolumn '%s' holds numbers and the text '%s' (a "
+                   "missing-value code? write it as an empty cell or NA, or "
+                   "declare it missing)",
+                   where, rhaz_table_colname(m->t, j),
+                   rhaz_table_str(m->t, j, (size_t)txt_row));
+    return core_error_option(m->err, "na_strings");
 }
 
 /* Resolve every row; fill the index. */
@@ -470,10 +472,26 @@ rhaz_status rhaz_panel_add_covariates(rhaz_data *d, rhaz_table *panel,
         s.year = "year";
         l = 0; /* measured on 1 January of the panel year itself */
     } else {
-        /* key columns of names and ISO codes stay text */
-        const char *as_str[] = {spec->key, NULL};
-        rhaz_csv_options o = {.as_string = spec->key ? as_str : NULL};
+        /* key columns of names and ISO codes stay text, with the
+         * columns the reading options name */
+        rhaz_csv_options o = {0};
+        if (spec->csv)
+            o = *spec->csv;
+        size_t ns = 0;
+        for (; o.as_string && o.as_string[ns]; ns++)
+            ;
+        const char **as_str = malloc((ns + 2) * sizeof *as_str);
+        if (!as_str)
+            return rhaz_error_set(err, RHAZ_ENOMEM, spec->path, 0,
+                                  "out of memory reading covariates");
+        for (size_t k = 0; k < ns; k++)
+            as_str[k] = o.as_string[k];
+        if (spec->key)
+            as_str[ns++] = spec->key;
+        as_str[ns] = NULL;
+        o.as_string = ns ? as_str : NULL;
         t = rhaz_table_read(spec->path, &o, err);
+        free(as_str);
     }
     if (!t)
         return err ? err->status : RHAZ_EIO;

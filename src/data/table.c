@@ -926,7 +926,7 @@ static int check_mixed(parse_ctx *p, const rhaz_table *t)
                  "the column %s as text",
                  v, c->name);
         hint = hb;
-        option = "as_string";
+        option = "na_strings,as_string"; /* either setting */
     }
     p->failed = 1;
     rhaz_error_set(p->err, RHAZ_EDATA, p->name, st->line[bk],
@@ -1137,7 +1137,11 @@ static rhaz_table *read_mem(const char *in, size_t len, const char *name,
         return NULL;
     }
     rhaz_table *t = parse_pass(buf, len, &p, NULL);
-    if (!t && err && p.delim == ',' && strncmp(err->msg, "ragged row", 10) == 0) {
+    /* a ';' or tab file read with ',': ragged rows, or (quoted header
+     * cells "a";"b") a quote error on the header line */
+    if (!t && err && p.delim == ',' &&
+        (strncmp(err->msg, "ragged row", 10) == 0 ||
+         (err->line == 1 && strncmp(err->msg, "malformed CSV", 13) == 0))) {
         const char *nl = memchr(buf, '\n', len);
         size_t n1 = nl ? (size_t)(nl - buf) : len;
         const char *hint = memchr(buf, ';', n1)    ? "';'"
