@@ -147,7 +147,7 @@ bench: deps all $(BUILD)/genpanel
 # valgrind memcheck on a representative subset of the tests (CI).
 VALGRIND_TESTS ?= test_core test_json test_table test_modelfile test_regtable test_fitjson \
                   test_formula test_glm test_cox test_km test_data test_edge test_plot test_readstat \
-                  test_survreg test_cure
+                  test_survreg test_cure test_frailty test_predict_fam test_multiway
 check-valgrind: deps $(BUILD)/rhaz $(TEST_BIN)
 	@command -v valgrind >/dev/null || $(MAKE) --no-print-directory deps DEB_PKGS=valgrind
 	@fail=0; for t in $(VALGRIND_TESTS); do \
