@@ -18,6 +18,8 @@ typedef enum {
     RHAZ_STOP_SEPARATION,    /* (quasi-)separation / monotone likelihood */
     RHAZ_STOP_STALLED        /* no step raised the likelihood: NOT converged */
 } rhaz_stop_reason;
+/* "converged", "iteration limit reached", ... */
+const char *rhaz_stop_reason_name(rhaz_stop_reason r);
 
 /* Variance convention used for the reported standard errors. */
 typedef enum {

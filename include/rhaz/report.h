@@ -46,8 +46,6 @@ rhaz_status rhaz_margins_write(FILE *fp, const rhaz_margins *m,
  * estimate, SE and p-value; the variance label says they are margins. */
 rhaz_fit_summary *rhaz_margins_read_json(const char *path, rhaz_error *err);
 
-/* "converged", "iteration limit reached", ... */
-const char *rhaz_stop_reason_name(rhaz_stop_reason r);
 
 
 #pragma GCC visibility pop

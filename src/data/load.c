@@ -11,26 +11,7 @@
 
 /* ---------- small helpers ---------- */
 
-static char *own(rhaz_data *d, const char *s)
-{
-    if (!s)
-        s = "";
-    if (d->nstrings == d->capstrings) {
-        size_t cap = d->capstrings ? 2 * d->capstrings : 256;
-        char **n = realloc(d->strings, cap * sizeof *n);
-        if (!n)
-            return NULL;
-        d->strings = n;
-        d->capstrings = cap;
-    }
-    char *c = core_strdup(s);
-    if (!c)
-        return NULL;
-    d->strings[d->nstrings++] = c;
-    return c;
-}
-
-char *rd_own(rhaz_data *d, const char *s) { return own(d, s); }
+static char *own(rhaz_data *d, const char *s) { return rd_own(d, s); }
 
 static void path_of(const rhaz_data *d, const char *rel, char *buf, size_t n)
 {
@@ -86,34 +67,6 @@ static const char *cell(const rhaz_table *t, long j, size_t i)
 
 /* ---------- notes ---------- */
 
-void rd_note_add(rhaz_data *d, const char *file, const char *reason,
-                 const char *name)
-{
-    char key[1024];
-    size_t k;
-    snprintf(key, sizeof key, "%s\x01%s\x01%s", file, reason, name ? name : "");
-    if (strmap_get(&d->note_map, key, &k)) {
-        d->notes[k].count++;
-        return;
-    }
-    if (d->nnotes == d->capnotes) {
-        size_t cap = d->capnotes ? 2 * d->capnotes : 64;
-        rd_note *n = realloc(d->notes, cap * sizeof *n);
-        if (!n)
-            return;
-        d->notes = n;
-        d->capnotes = cap;
-    }
-    rd_note *n = &d->notes[d->nnotes];
-    n->file = own(d, file);
-    n->reason = own(d, reason);
-    n->name = own(d, name ? name : "");
-    n->count = 1;
-    if (!n->file || !n->reason || !n->name)
-        return;
-    if (strmap_put(&d->note_map, key, d->nnotes) == 0)
-        d->nnotes++;
-}
 
 /* ---------- names ---------- */
 

@@ -1,5 +1,6 @@
-/* fit.c -- the shared fitted-model summary: building it (the Wald table
- * and the warning list, used by the GLM and Cox fits) and freeing it. */
+/* fit.c -- the shared fitted-model summary: building it (the Wald table,
+ * the likelihood members and the warning list, used by every model
+ * family), naming why a fit stopped, and freeing it. */
 #include "model/fit_internal.h"
 
 #include "core/util.h"
@@ -10,6 +11,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+const char *rhaz_stop_reason_name(rhaz_stop_reason r)
+{
+    switch (r) {
+    case RHAZ_STOP_CONVERGED: return "converged";
+    case RHAZ_STOP_MAXITER: return "iteration limit reached";
+    case RHAZ_STOP_NONFINITE: return "non-finite log-likelihood";
+    case RHAZ_STOP_SEPARATION: return "separation";
+    case RHAZ_STOP_STALLED: return "no improving step";
+    }
+    return "unknown";
+}
 
 void rhaz_fit_summary_free(rhaz_fit_summary *s)
 {

@@ -10,18 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *rhaz_stop_reason_name(rhaz_stop_reason r)
-{
-    switch (r) {
-    case RHAZ_STOP_CONVERGED: return "converged";
-    case RHAZ_STOP_MAXITER: return "iteration limit reached";
-    case RHAZ_STOP_NONFINITE: return "non-finite log-likelihood";
-    case RHAZ_STOP_SEPARATION: return "separation";
-    case RHAZ_STOP_STALLED: return "no improving step";
-    }
-    return "unknown";
-}
-
 /* the displayed numbers of coefficient j (exp applied if asked) */
 typedef struct {
     double est, se, stat, p, lo, hi;
