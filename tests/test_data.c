@@ -698,13 +698,14 @@ static void test_risk_sets(const rhaz_data *d)
          * Kosovo never; the People's Republic from 1971 */
         T_EQ_INT(state_rows(t, "cedaw", 713, &ev, &first, &last), 0, "Taiwan not at risk for CEDAW");
         n = state_rows(t, "cerd", 713, &ev, &first, &last);
-        T_CHECK(n == 5 && first == 1966 && last == 1970, "Taiwan at risk of the CERD 1966-1970 (%d rows)",
-                n);
+        T_CHECK(n == 5 && first == 1966 && last == 1970 && ev == 1970,
+                "Taiwan at risk of the CERD 1966-1970, the ROC's ratification of 1970 (%d rows, event %d)",
+                n, ev);
         T_EQ_INT(state_rows(t, "cat", 347, &ev, &first, &last), 0, "Kosovo never at risk");
         n = state_rows(t, "cerd", 710, &ev, &first, &last);
         T_CHECK(first == 1971 && ev == 1981, "China at risk of the CERD from 1971, event 1981 (%d, %d)",
                 first, ev);
-        T_CHECK(st.not_eligible > 0 && st.predecessor >= 7 && st.inherited > 0 && st.by_date > 0,
+        T_CHECK(st.not_eligible > 0 && st.predecessor >= 8 && st.inherited > 0 && st.by_date > 0,
                 "accounting: %zu not eligible, %zu predecessor acts, %zu inherited, %zu by date",
                 st.not_eligible, st.predecessor, st.inherited, st.by_date);
         /* events outside the system: none from acts of the successor under a shared code */

@@ -270,10 +270,8 @@ rhaz_status rd_load_predecessor_acts(rhaz_data *d, rhaz_error *err)
         }
         if ((st = rhaz_date_parse_at(ds, &a.date, NULL, path, a.line, err)))
             goto done;
-        if (!a.date.month) {
-            st = bad(err, t, r, "a year is not a date", ds);
-            goto done;
-        }
+        /* a year alone is accepted where only the year is confirmed (the
+         * panel counts years); it sorts after every full date of its year */
         a.act = RHAZ_ACT_NONE;
         for (int k = 1; as && k < RHAZ_NACT; k++)
             if (k != RHAZ_ACT_OTHER && !strcmp(as, rhaz_act_name((rhaz_act)k)))
