@@ -341,8 +341,53 @@ static void test_quantile7(void)
     T_EQ_INT(rhaz_ns_knots_(ties, 7, 1, kn), -1, "tied knots reported");
 }
 
+/* rhaz_common_rows: rows complete for every formula (and strata,
+ * cluster terms) and for the extra columns; an unknown column errs */
+static void test_common_rows(void)
+{
+    T_SECTION("common rows");
+    static const char csv[] = "y,a,b,g,s,w\n"
+                              "1,1,1,x,p,1\n"  /* complete */
+                              "0,,1,x,p,1\n"   /* a missing */
+                              "1,1,,x,p,1\n"   /* b missing */
+                              "0,1,1,,p,1\n"   /* g (cluster) missing */
+                              "1,1,1,x,,1\n"   /* s (strata) missing */
+                              "0,1,1,x,p,\n"   /* w missing */
+                              "1,2,3,z,q,2\n"; /* complete */
+    rhaz_error err;
+    rhaz_table *t = rhaz_table_read_mem(csv, sizeof csv - 1, "c.csv", NULL, &err);
+    T_CHECK(t != NULL, "table: %s", t ? "" : err.msg);
+    if (!t)
+        return;
+    unsigned char keep[7];
+    size_t n = 0;
+    const char *f1[] = {"y ~ a", "y ~ b"}, *gcol[] = {"g", NULL};
+    T_CHECK(rhaz_common_rows(t, 2, f1, gcol, keep, &n, &err) == RHAZ_OK,
+            "two formulas: %s", err.msg);
+    static const unsigned char want1[] = {1, 0, 0, 0, 1, 1, 1};
+    T_CHECK(n == 4 && !memcmp(keep, want1, 7), "rows complete in a, b, g (%zu)", n);
+    /* a cluster() term with missing ids is refused, as its fit refuses it
+       (R's vcovCL) */
+    const char *fc[] = {"y ~ b + cluster(g)"};
+    T_CHECK(rhaz_common_rows(t, 1, fc, NULL, keep, &n, &err) != RHAZ_OK &&
+                strstr(err.msg, "cluster"), "missing cluster ids refused: %s", err.msg);
+    const char *f2[] = {"Surv(y, y) ~ a + strata(s)"};
+    const char *cols[] = {"w", NULL};
+    T_CHECK(rhaz_common_rows(t, 1, f2, cols, keep, &n, &err) == RHAZ_OK, "strata and column");
+    static const unsigned char want2[] = {1, 0, 1, 1, 0, 0, 1};
+    T_CHECK(n == 4 && !memcmp(keep, want2, 7), "rows complete in a, s, w (%zu)", n);
+    const char *f3[] = {"y ~ a + nosuch"};
+    T_CHECK(rhaz_common_rows(t, 1, f3, NULL, keep, &n, &err) != RHAZ_OK &&
+                strstr(err.msg, "nosuch"), "unknown variable named: %s", err.msg);
+    const char *bad[] = {"nosuch", NULL};
+    T_CHECK(rhaz_common_rows(t, 1, f1, bad, keep, &n, &err) != RHAZ_OK &&
+                strstr(err.msg, "nosuch"), "unknown column named: %s", err.msg);
+    rhaz_table_free(t);
+}
+
 int main(void)
 {
+    test_common_rows();
     rhaz_error err;
     rhaz_table *data = rhaz_table_read(FIX, NULL, &err);
     T_CHECK(data != NULL, "fixture: %s", err.msg);

@@ -277,7 +277,8 @@ static const char *grid_model =
     "[model lags]\ntype = logit | cloglog\npanel = lag2\n"
     "formula = event ~ democracy + oecd\noutput = lagfit\n"
     "[table t]\nmodels = dem lags\nlabels = %s/models/labels.csv\nformat = text csv\n"
-    "[figure c]\nkind = coef\nmodels = dem\n";
+    "[figure c]\nkind = coef\nmodels = dem\n"
+    "[figure k]\nkind = km\npanel = lag2\nformula = Surv(start, stop, event) ~ regime\n";
 
 /* Robustness grids: democracy sources on a common sample, a grid of
  * model types on a named panel, output names and column titles. */
@@ -317,6 +318,34 @@ static void test_grid(void)
                 !strstr(tab, "\ndemocracy,"),
             "each democracy source its own labelled row");
     free(tab);
+    /* the report page lists both panels and every fit of the grid */
+    snprintf(p, sizeof p, "%s/index.html", out);
+    char *h = t_slurp(p);
+    T_CHECK(h && strstr(h, "href=\"panel-lag2.csv\"") && strstr(h, "href=\"panel.csv\"") &&
+                strstr(h, "<h3>Logit: vdem</h3>") && strstr(h, "models/dem-vdem.txt") &&
+                strstr(h, "models/lagfit-cloglog.json"),
+            "index.html: panels and grid fits");
+    free(h);
+    /* a figure on the named panel: its data are panel-lag2.csv's */
+    snprintf(p, sizeof p, "%s/figures/k.gp", out);
+    char *kgp = t_slurp(p);
+    char *k2[2] = {NULL, NULL};
+    static const char *const pf[2] = {"panel-lag2.csv", "panel.csv"};
+    for (int q = 0; q < 2; q++) {
+        snprintf(cmd, sizeof cmd, "plot km --data %s/%s --formula "
+                                  "'Surv(start, stop, event) ~ regime' --render none --out %s/k%d",
+                 out, pf[q], dir, q);
+        T_EQ_INT(t_run(cmd, NULL, NULL), 0, "km on the panel directly");
+        snprintf(p, sizeof p, "%s/k%d.gp", dir, q);
+        k2[q] = t_slurp(p);
+    }
+    const char *d1 = kgp ? strstr(kgp, "$") : NULL, *d2 = k2[0] ? strstr(k2[0], "$") : NULL,
+               *d3 = k2[1] ? strstr(k2[1], "$") : NULL;
+    T_CHECK(d1 && d2 && strcmp(d1, d2) == 0, "[figure k] panel = lag2 draws panel-lag2.csv");
+    T_CHECK(d1 && d3 && strcmp(d1, d3) != 0, "... which differs from the lag-1 panel's");
+    free(kgp);
+    free(k2[0]);
+    free(k2[1]);
     snprintf(p, sizeof p, "%s/figures/c.gp", out);
     char *gp = t_slurp(p);
     T_CHECK(gp && strstr(gp, "Logit: vdem"), "figure series titled by alternative");

@@ -181,7 +181,8 @@ void rhaz_design_free(rhaz_design *d); /* accepts NULL */
 
 /* A common sample: keep[i] = 1 (n = rows of t entries) for the rows
  * that a design of every formula uses (complete in all its variables,
- * strata, cluster and frailty terms included) and that have no missing
+ * strata and frailty terms included; a cluster() term with missing ids
+ * is an error, as in rhaz_design_build) and that have no missing
  * value in any of `columns` (NULL-terminated, or NULL: e.g. weights and
  * cluster columns given as options); *nkeep (may be NULL) counts them.
  * An error names the formula's problem (as rhaz_design_build). */
