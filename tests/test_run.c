@@ -278,7 +278,9 @@ static const char *grid_model =
     "formula = event ~ democracy + oecd\noutput = lagfit\n"
     "[table t]\nmodels = dem lags\nlabels = %s/models/labels.csv\nformat = text csv\n"
     "[figure c]\nkind = coef\nmodels = dem\n"
-    "[figure k]\nkind = km\npanel = lag2\nformula = Surv(start, stop, event) ~ regime\n";
+    "[figure k]\nkind = km\npanel = lag2\nformula = Surv(start, stop, event) ~ regime\n"
+    "[model one]\ntype = logit\nformula = event ~ democracy + oecd\n"
+    "[figure p]\nkind = predict\nmodel = one\nvary = democracy\n";
 
 /* Robustness grids: democracy sources on a common sample, a grid of
  * model types on a named panel, output names and column titles. */
@@ -346,6 +348,9 @@ static void test_grid(void)
     free(kgp);
     free(k2[0]);
     free(k2[1]);
+    snprintf(p, sizeof p, "%s/figures/p.gp", out);
+    T_CHECK(access(p, F_OK) == 0, "predict figure: vary = democracy is the fit's "
+                                  "democracy_polity2");
     snprintf(p, sizeof p, "%s/figures/c.gp", out);
     char *gp = t_slurp(p);
     T_CHECK(gp && strstr(gp, "Logit: vdem"), "figure series titled by alternative");

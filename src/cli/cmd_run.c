@@ -370,25 +370,31 @@ static int step_figure(run_ctx *r, const rhaz_mf_section *s)
     int pi = run_figure_panel(r, s);
     if (pi == -2)
         return EXIT_DATA;
-    char *formula = NULL;
+    /* `democracy` is the panel's column named by its source, in the keys
+       that name variables */
+    static const char *const vkeys[] = {"formula", "vary", "at"};
+    char *renamed[3] = {NULL, NULL, NULL};
     if (!rhaz_mf_get(s, "data", NULL) && !rhaz_mf_get(s, "input", NULL) && pi >= 0 &&
         strcmp(kind, "coef") && strcmp(kind, "participation")) {
         set[k++] = "data";
         set[k++] = r->panels[pi].path;
-        /* `democracy` is the panel's column named by its source */
-        const char *fv = rhaz_mf_get(s, "formula", NULL);
-        if (fv && !(formula = run_democracy_formula(r, pi, fv)))
-            return cli_fail("out of memory");
-        if (formula) {
-            set[k++] = "formula";
-            set[k++] = formula;
+        for (int q = 0; q < 3; q++) {
+            const char *v = rhaz_mf_get(s, vkeys[q], NULL);
+            if (v && !(renamed[q] = run_democracy_formula(r, pi, v)))
+                rc = cli_fail("out of memory");
+            if (renamed[q]) {
+                set[k++] = vkeys[q];
+                set[k++] = renamed[q];
+            }
         }
     }
     set[k] = NULL;
     static const char *const own[] = {"kind", "models", "model", "panel", NULL};
     char *args[] = {(char *)kind};
-    rc = run_cmd(r, s, &cli_cmd_plot, own, set, NULL, 1, args);
-    free(formula);
+    if (!rc)
+        rc = run_cmd(r, s, &cli_cmd_plot, own, set, NULL, 1, args);
+    for (int q = 0; q < 3; q++)
+        free(renamed[q]);
     return rc;
 }
 
