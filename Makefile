@@ -105,16 +105,11 @@ deps:
 # repository and renders its index.html in headless Chromium.
 DOCS_TESTS := $(BUILD)/tests/test_docs $(BUILD)/tests/test_docs_self $(BUILD)/tests/test_html_render
 $(BUILD)/tests/test_docs: tests/docs/docs-check.sh
-	@mkdir -p $(dir $@)
-	@printf '#!/bin/sh\nexec sh "%s/tests/docs/docs-check.sh" --build "%s"\n' "$(CURDIR)" "$(BUILD)" > $@
-	@chmod +x $@
-$(BUILD)/tests/test_html_render: tests/html/render.sh
-	@mkdir -p $(dir $@)
-	@printf '#!/bin/sh\nexec sh "%s/tests/html/render.sh" --build "%s"\n' "$(CURDIR)" "$(BUILD)" > $@
-	@chmod +x $@
 $(BUILD)/tests/test_docs_self: tests/docs/selftest.sh
+$(BUILD)/tests/test_html_render: tests/html/render.sh
+$(DOCS_TESTS):
 	@mkdir -p $(dir $@)
-	@printf '#!/bin/sh\nexec sh "%s/tests/docs/selftest.sh" --build "%s"\n' "$(CURDIR)" "$(BUILD)" > $@
+	@printf '#!/bin/sh\nexec sh "%s/%s" --build "%s"\n' "$(CURDIR)" "$<" "$(BUILD)" > $@
 	@chmod +x $@
 
 test: $(BUILD)/rhaz $(TEST_BIN) $(SO_TEST) $(DOCS_TESTS)

@@ -2,7 +2,8 @@
 # render.sh -- the report page of a run in a real browser (make check):
 # from a fresh directory outside the repository, with no data/ there and
 # RHAZ_DATA unset, 'rhaz run /abs/models/icmw.model --out DIR' must find
-# the bundled data and write DIR/index.html; every file the page
+# the bundled data and write DIR/index.html (and a copy of the program in
+# PREFIX/bin finds PREFIX/share/rhaz, one with neither ./data); every file the page
 # references exists inside DIR (relative links, no network); headless
 # Chromium renders the page to a PNG and exits 0; the PNG is complete and
 # of the window's size; Chromium loaded every image of the page, each
@@ -35,6 +36,21 @@ D=$T/work/report
 [ -f "$D/index.html" ] || finish
 grep -q "^data directory: $ROOT/data\$" "$D/panel-report.txt"
 check $? "the panel was not built from the bundled data $ROOT/data: $(head -n 1 "$D/panel-report.txt")"
+
+# the installed layout: PREFIX/bin/rhaz finds PREFIX/share/rhaz; a
+# program with neither beside it falls back to ./data
+mkdir -p "$T/inst/bin" "$T/inst/share" "$T/lone/bin"
+cp "$build/rhaz" "$T/inst/bin/rhaz" && cp "$build/rhaz" "$T/lone/bin/rhaz" &&
+    cp -R "$ROOT/data" "$T/inst/share/rhaz"
+( cd "$T/work" && unset RHAZ_DATA &&
+  "$T/inst/bin/rhaz" panel --treaty icmw --out p.csv --report 2>&1 | head -n 1 ) > "$T/inst.log"
+grep -q -x "data directory: $T/inst/share/rhaz" "$T/inst.log"
+check $? "an installed rhaz did not use PREFIX/share/rhaz: $(cat "$T/inst.log")"
+( cd "$T/work" && unset RHAZ_DATA && "$T/lone/bin/rhaz" treaties ) > "$T/lone.log" 2>&1
+[ $? = 1 ] && grep -q 'data directory not found' "$T/lone.log"
+check $? "rhaz without bundled data beside it, in a folder without data/: $(cat "$T/lone.log")"
+( cd "$ROOT" && unset RHAZ_DATA && "$T/lone/bin/rhaz" treaties --core ) > "$T/lone.log" 2>&1
+check $? "rhaz without bundled data beside it did not fall back to ./data: $(head -n 2 "$T/lone.log")"
 
 # 2. every reference of the page: relative, inside DIR, present
 grep -o -E '(href|src)="[^"]*"' "$D/index.html" | sed -E 's/^(href|src)="//; s/"$//' \
