@@ -156,6 +156,66 @@ static void test_large_file(void)
     remove(path);
 }
 
+/* With threads, a large file of numeric columns is read in parts at once
+ * (after its first MiB): the same table as without, and the same error
+ * for a bad line late in the file (the parts stop, the rest is read line
+ * by line). */
+static void test_threads(void)
+{
+    T_SECTION("reading on threads");
+    const char *path = t_tmp("threads.csv");
+    const size_t rows = 900000; /* ~14 MB */
+    for (int bad = 0; bad < 3; bad++) {
+        FILE *fp = fopen(path, "w");
+        T_CHECK(fp != NULL, "create %s", path);
+        if (!fp)
+            return;
+        fputs("a, b,c\r\n", fp);
+        for (size_t i = 0; i < rows; i++) {
+            if (i % 100003 == 7)
+                fputs(i % 2 ? "  \n" : "\r\n", fp); /* blank lines */
+            if (bad == 1 && i == rows - 1000)
+                fputs("1,2\n", fp); /* ragged */
+            if (bad == 2 && i == rows - 1000)
+                fputs("1,x,3\n", fp); /* text in a numeric column */
+            fprintf(fp, "%zu, %zu.25 ,%s%s", i, i % 89, i % 7 ? "3" : "NA", i % 3 ? "\n" : "\r\n");
+        }
+        fclose(fp);
+        rhaz_error e1, e2;
+        rhaz_csv_options o1 = {.mixed_as_text = bad == 2}, o2 = o1;
+        o2.threads = 2;
+        rhaz_table *t1 = rhaz_table_read(path, &o1, &e1), *t2 = rhaz_table_read(path, &o2, &e2);
+        if (bad == 1) {
+            T_CHECK(!t1 && !t2 && !strcmp(e1.msg, e2.msg) && e1.line == e2.line &&
+                        e2.line == (long)rows - 1000 + 2 + 9,
+                    "a late ragged line: the same error (line %ld: %s)", e2.line, e2.msg);
+        } else {
+            int same = t1 && t2 && rhaz_table_nrow(t1) == rhaz_table_nrow(t2) &&
+                       rhaz_table_ncol(t1) == rhaz_table_ncol(t2);
+            for (size_t j = 0; same && j < rhaz_table_ncol(t1); j++) {
+                same = rhaz_table_coltype(t1, j) == rhaz_table_coltype(t2, j);
+                for (size_t i = 0; same && i < rhaz_table_nrow(t1); i++) {
+                    if (rhaz_table_coltype(t1, j) == RHAZ_COL_NUMERIC) {
+                        double x = rhaz_table_num(t1, j)[i], y = rhaz_table_num(t2, j)[i];
+                        same = (isnan(x) && isnan(y)) || !memcmp(&x, &y, sizeof x);
+                    } else {
+                        const char *x = rhaz_table_str(t1, j, i), *y = rhaz_table_str(t2, j, i);
+                        same = (!x && !y) || (x && y && !strcmp(x, y));
+                    }
+                    same = same && rhaz_table_line(t1, i) == rhaz_table_line(t2, i);
+                }
+            }
+            T_CHECK(same, "%s: the same table with 2 threads (%zu rows)",
+                    bad ? "a late text cell" : "numbers, blank lines, CRLF", t2 ? rhaz_table_nrow(t2) : 0);
+            if (t2 && !bad)
+                T_EQ_INT(rhaz_table_line(t2, rows - 1), (long)rows + 1 + 9, "line of the last row");
+        }
+        rhaz_table_free(t1);
+        rhaz_table_free(t2);
+    }
+    remove(path);
+}
+
 static void test_late_flip(void)
 {
     T_SECTION("late flip");
@@ -499,6 +559,7 @@ int main(void)
     test_quoting();
     test_plain_lines();
     test_large_file();
+    test_threads();
     test_late_flip();
     test_numbers();
     test_options();

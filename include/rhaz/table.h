@@ -41,6 +41,10 @@ typedef struct {
     int mixed_as_text;           /* read mixed columns as text instead of
                                     refusing them (callers that check the
                                     columns they use themselves) */
+    int threads;                 /* threads reading may use (0, 1: one); a
+                                    large file of numeric columns without
+                                    quotes is read in parts at once, to the
+                                    same table */
 } rhaz_csv_options;
 
 /* Opaque table.  Numeric cells are doubles (NaN = missing); string

@@ -41,9 +41,9 @@ static const char help[] =
     "                      (finite estimates under monotone likelihood)\n"
     "  --max-iter N        Newton-Raphson iteration limit (default 20; --maxit\n"
     "                      is the same)\n"
-    "  --threads N         threads the fit may use (default: the processors\n"
-    "                      available); the results are the same bit for bit\n"
-    "                      with any N\n"
+    "  --threads N         threads reading and the fit may use (default: the\n"
+    "                      processors available); the results are the same\n"
+    "                      bit for bit with any N\n"
     "  --keep-unconverged  exit 0 even if the fit did not converge or shows a\n"
     "                      monotone likelihood (the output always says so)\n"
     "  --level L           confidence level (default 0.95)\n"
@@ -434,6 +434,8 @@ static int run(void *p, cli_err *err)
     }
     if ((rc = cli_read_args_apply(&ro, &a->read, err)) != EXIT_OK)
         goto out;
+    int threads = a->threads ? a->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    ro.csv.threads = threads;
     rc = EXIT_DATA;
     if (!(t = cli_read_table(&ro, a->data, &err->e))) {
         rc = cli_err_lib(err, cli_read_error_option(&ro, &err->e));
@@ -474,7 +476,7 @@ static int run(void *p, cli_err *err)
     rhaz_cox_options_default(&o);
     o.ties = (rhaz_cox_ties)a->ties;
     o.max_iter = a->max_iter;
-    o.threads = a->threads ? a->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    o.threads = threads;
     o.firth = a->firth;
     o.robust = a->robust;
     o.adj = (rhaz_vce_adj)a->adj;

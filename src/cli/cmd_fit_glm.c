@@ -45,9 +45,9 @@ static const char help[] =
     "  --level P           confidence level (default 0.95)\n"
     "  --maxit N           iteration limit (default 25; Firth 100)\n"
     "  --epsilon E         convergence tolerance (default 1e-8)\n"
-    "  --threads N         threads the fit may use (default: the processors\n"
-    "                      available); the results are the same bit for bit\n"
-    "                      with any N\n"
+    "  --threads N         threads reading and the fit may use (default: the\n"
+    "                      processors available); the results are the same\n"
+    "                      bit for bit with any N\n"
     "  --format F          text (default), csv, json, latex, markdown\n"
     "  --exp               odds ratios (exp of estimates and CIs; delta-method SE)\n"
     "  --out FILE          write there (default stdout; atomic)\n"
@@ -162,6 +162,7 @@ static int run(void *p, cli_err *err)
     rhaz_design *d = NULL;
     rhaz_fit_summary *s = NULL;
     cli_read_opts ro = {0};
+    ro.csv.threads = go.threads;
     if ((rc = cli_read_args_apply(&ro, &o->read, err)) != EXIT_OK)
         goto done;
     if (!(t = cli_read_table(&ro, o->data, &err->e))) {

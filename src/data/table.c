@@ -408,6 +408,8 @@ typedef struct {
     int failed;
     int drop_input;   /* give the parsed input's pages back (see drop_behind) */
     int dropped;      /* ... and some were: no second pass over this input */
+    int again;        /* the input must be read again (par_read) */
+    int threads;      /* rhaz_csv_options.threads */
 } parse_ctx;
 
 /* A number in the decimal convention of the read. */
@@ -698,42 +700,77 @@ static void on_record(int term, void *vp)
  * the states) */
 #define LIBCSV_ROW_NOT_BEGUN 0
 
-/* A line that libcsv would read as plain fields: no quote character, no
- * carriage return but one just before the newline, and not blank (libcsv
- * skips a line of spaces and tabs).  Such a line is cut at the delimiter
- * here and its fields handed to the same callbacks, with libcsv's
- * trimming of spaces and tabs (other than the delimiter) around an
- * unquoted field; every other line, and any line while libcsv is inside
- * a record (a quoted field spanning lines), goes to libcsv.  libcsv
- * decides all quoting; this only spares it copying plain fields byte by
- * byte.  s: the line without its newline.  Returns 0 if the line is not
- * plain (nothing was called). */
-static int plain_line(parse_ctx *p, const char *s, size_t n)
+/* Lines that libcsv would read as plain fields: no quote character, no
+ * carriage return but one just before the newline.  Such a line is cut
+ * at the delimiter here, with libcsv's trimming of spaces and tabs (other
+ * than the delimiter) around an unquoted field, and a blank line (spaces
+ * and tabs only) is skipped as libcsv skips it; every other line, and
+ * any line while libcsv is inside a record (a quoted field spanning
+ * lines), goes to libcsv.  libcsv decides all quoting; this only spares
+ * it copying plain fields byte by byte. */
+#define TRIM_SPACE(ch, d) (((ch) == ' ' || (ch) == '\t') && (ch) != (d))
+
+/* The line s (n bytes, without its newline) after its carriage return:
+ * its length, or -1 if it is not plain. */
+static long plain_len(const char *s, size_t n)
 {
     if (n && s[n - 1] == '\r')
         n--;
     if (memchr(s, '"', n) || memchr(s, '\r', n))
-        return 0;
-    char d = p->delim;
-#define TRIM_SPACE(ch) (((ch) == ' ' || (ch) == '\t') && (ch) != d)
+        return -1;
+    return (long)n;
+}
+
+static int blank(const char *s, size_t n, char d)
+{
     size_t i = 0;
-    while (i < n && TRIM_SPACE(s[i]))
+    while (i < n && TRIM_SPACE(s[i], d))
         i++;
-    if (i == n)
-        return 0; /* blank: libcsv skips it */
+    return i == n;
+}
+
+/* The fields of the line s (n bytes, without its newline), each handed to
+ * fn (a non-zero return stops).  Returns the number of fields, 0 for a
+ * blank line, -1 if the line is not plain or fn stopped. */
+static long plain_fields(const char *s, size_t n, char d,
+                         int (*fn)(void *ctx, const char *f, size_t len), void *ctx)
+{
+    long m = plain_len(s, n);
+    if (m < 0)
+        return -1;
+    n = (size_t)m;
+    if (blank(s, n, d))
+        return 0;
+    long k = 0;
     for (size_t a = 0;;) {
         const char *e = memchr(s + a, d, n - a);
         size_t b = e ? (size_t)(e - s) : n, q = b;
-        while (a < q && TRIM_SPACE(s[a]))
+        while (a < q && TRIM_SPACE(s[a], d))
             a++;
-        while (q > a && TRIM_SPACE(s[q - 1]))
+        while (q > a && TRIM_SPACE(s[q - 1], d))
             q--;
-        on_field((void *)(s + a), q - a, p);
+        k++;
+        if (fn(ctx, s + a, q - a))
+            return -1;
         if (!e)
             break;
         a = b + 1;
     }
-#undef TRIM_SPACE
+    return k;
+}
+
+static int field_cb(void *ctx, const char *f, size_t len)
+{
+    on_field((void *)f, len, ctx);
+    return 0;
+}
+
+/* A plain line through the callbacks; 0 if the line is not plain or is
+ * blank (nothing was called: libcsv reads it). */
+static int plain_line(parse_ctx *p, const char *s, size_t n)
+{
+    if (plain_fields(s, n, p->delim, field_cb, p) <= 0)
+        return 0;
     on_record('\n', p);
     return 1;
 }
@@ -743,22 +780,214 @@ static int plain_line(parse_ctx *p, const char *s, size_t n)
  * delimiter hint reads after a failure) go back to the system every
  * 8 MiB, so that the file and the table it turns into are not both held
  * whole.  Only with p->drop_input. */
-static void drop_behind(parse_ctx *p, const char *buf, size_t keep, size_t *from,
-                        size_t pos)
+static int drop_behind(int on, const char *buf, size_t keep, size_t *from, size_t pos)
 {
     const size_t step = (size_t)8 << 20;
-    if (!p->drop_input || pos < keep || pos - (*from > keep ? *from : keep) < step)
-        return;
+    if (!on || pos < keep || pos - (*from > keep ? *from : keep) < step)
+        return 0;
     long pg = sysconf(_SC_PAGESIZE);
     if (pg <= 0)
-        return;
+        return 0;
     uintptr_t a = (uintptr_t)(buf + (*from > keep ? *from : keep));
     uintptr_t e = (uintptr_t)(buf + pos);
     a = (a + (uintptr_t)pg - 1) / (uintptr_t)pg * (uintptr_t)pg;
     e = e / (uintptr_t)pg * (uintptr_t)pg;
-    if (e > a && madvise((void *)a, e - a, MADV_DONTNEED) == 0)
-        p->dropped = 1;
     *from = pos;
+    return e > a && madvise((void *)a, e - a, MADV_DONTNEED) == 0;
+}
+
+/* ---------- reading on several threads ----------
+ *
+ * With threads > 1, once the first PAR_HEAD bytes were read line by line
+ * (they fix the column types), the rest of a large input whose columns
+ * are all numeric and which holds no quote character is cut at newlines
+ * into PAR_PARTS parts, read at once straight into the table's rows (the
+ * rows and lines of each part counted first).  A part stops at anything
+ * but plain lines of numbers and missing values with the header's number
+ * of fields (text, a ragged line, a carriage return inside a line, an
+ * overlong field): then the rest is read line by line as without threads,
+ * so that values, types, line numbers and errors are the same. */
+#define PAR_PARTS 2
+#define PAR_HEAD ((size_t)1 << 20)
+#define PAR_MIN ((size_t)8 << 20)
+
+typedef struct {
+    parse_ctx *p;
+    const char *buf;
+    size_t keep;                 /* drop_behind: never give back before */
+    size_t beg[PAR_PARTS + 1];   /* byte range of each part (line starts) */
+    size_t row0[PAR_PARTS];      /* first row of each part (counted) */
+    long line0[PAR_PARTS];       /* its first line */
+    size_t row_end[PAR_PARTS];   /* rows read */
+    long line_end[PAR_PARTS];
+    size_t *nnum[PAR_PARTS];     /* numbers read per column */
+    size_t *brow[PAR_PARTS];     /* line breaks as rhaz_table's */
+    long *bdelta[PAR_PARTS];
+    size_t nbrk[PAR_PARTS], brkcap[PAR_PARTS];
+    int bad[PAR_PARTS], dropped[PAR_PARTS];
+} par_job;
+
+typedef struct {
+    par_job *J;
+    size_t part, row, j;
+} par_row;
+
+static int par_cell(void *ctx, const char *s, size_t len)
+{
+    par_row *c = ctx;
+    const parse_ctx *p = c->J->p;
+    if (c->j >= p->t->ncol || len > p->max_field)
+        return 1;
+    column *col = &p->t->cols[c->j];
+    double v;
+    if (is_missing(p, s, len))
+        col->num[c->row] = NAN;
+    else if (parse_cell(p, s, len, &v) == 1) {
+        col->num[c->row] = v;
+        c->J->nnum[c->part][c->j]++;
+    } else
+        return 1;
+    c->j++;
+    return 0;
+}
+
+static void par_part(void *ctx, size_t k)
+{
+    par_job *J = ctx;
+    const parse_ctx *p = J->p;
+    size_t pos = J->beg[k], end = J->beg[k + 1], from = pos;
+    size_t keep = J->keep > pos ? J->keep : pos;
+    long line = J->line0[k];
+    par_row c = {J, k, J->row0[k], 0};
+    while (pos < end) {
+        J->dropped[k] |= drop_behind(p->drop_input, J->buf, keep, &from, pos);
+        const char *nl = memchr(J->buf + pos, '\n', end - pos);
+        size_t n = nl ? (size_t)(nl - (J->buf + pos)) : end - pos;
+        c.j = 0;
+        long nf = plain_fields(J->buf + pos, n, p->delim, par_cell, &c);
+        if (nf < 0 || (nf > 0 && c.j != p->t->ncol)) {
+            J->bad[k] = 1;
+            return;
+        }
+        if (nf > 0) {
+            long delta = line - (long)c.row;
+            size_t nb = J->nbrk[k];
+            if (!nb || J->bdelta[k][nb - 1] != delta) {
+                if (nb == J->brkcap[k]) {
+                    size_t cap = nb ? 2 * nb : 16;
+                    size_t *r = realloc(J->brow[k], cap * sizeof *r);
+                    if (r)
+                        J->brow[k] = r;
+                    long *d = r ? realloc(J->bdelta[k], cap * sizeof *d) : NULL;
+                    if (!d) {
+                        J->bad[k] = 1;
+                        return;
+                    }
+                    J->bdelta[k] = d;
+                    J->brkcap[k] = cap;
+                }
+                J->brow[k][nb] = c.row;
+                J->bdelta[k][nb] = delta;
+                J->nbrk[k]++;
+            }
+            c.row++;
+        }
+        pos += n + (nl ? 1 : 0);
+        if (nl)
+            line++;
+    }
+    J->row_end[k] = c.row;
+    J->line_end[k] = line;
+}
+
+/* Rows (non-blank lines) and newlines of len bytes at s. */
+static void count_lines(const char *s, size_t len, char d, size_t *rows, long *lines)
+{
+    *rows = 0;
+    *lines = 0;
+    for (size_t pos = 0; pos < len;) {
+        const char *nl = memchr(s + pos, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - (s + pos)) : len - pos;
+        size_t m = n && s[pos + n - 1] == '\r' ? n - 1 : n;
+        *rows += !blank(s + pos, m, d);
+        *lines += nl != NULL;
+        pos += n + (nl ? 1 : 0);
+    }
+}
+
+/* The input from start (a line start) on in parts: 1 if it was read
+ * (table and p updated), 0 if not (read it line by line from start),
+ * -1 if not and some of it was given back (read the input again). */
+static int par_read(parse_ctx *p, const char *buf, size_t len, size_t start,
+                    size_t keep)
+{
+    rhaz_table *t = p->t;
+    for (size_t j = 0; j < t->ncol; j++)
+        if (t->cols[j].type != RHAZ_COL_NUMERIC)
+            return 0;
+    if (memchr(buf + start, '"', len - start) || ensure_rows(t, t->row_hint) != 0)
+        return 0;
+    par_job J;
+    memset(&J, 0, sizeof J);
+    J.p = p;
+    J.buf = buf;
+    J.keep = keep;
+    J.beg[0] = start;
+    for (size_t k = 1; k < PAR_PARTS; k++) {
+        size_t x = start + (len - start) / PAR_PARTS * k;
+        const char *nl = x < len ? memchr(buf + x, '\n', len - x) : NULL;
+        J.beg[k] = nl ? (size_t)(nl - buf) + 1 : len;
+        if (J.beg[k] < J.beg[k - 1])
+            J.beg[k] = J.beg[k - 1];
+    }
+    J.beg[PAR_PARTS] = len;
+    J.row0[0] = t->nrow;
+    J.line0[0] = p->line;
+    int rc = 1;
+    for (size_t k = 0; k < PAR_PARTS; k++) {
+        if (k) {
+            size_t r;
+            long l;
+            count_lines(buf + J.beg[k - 1], J.beg[k] - J.beg[k - 1], p->delim, &r, &l);
+            J.row0[k] = J.row0[k - 1] + r;
+            J.line0[k] = J.line0[k - 1] + l;
+        }
+        if (!(J.nnum[k] = calloc(t->ncol + 1, sizeof *J.nnum[k])))
+            rc = 0;
+    }
+    if (rc)
+        core_parallel(PAR_PARTS, p->threads, par_part, &J);
+    int dropped = 0;
+    for (size_t k = 0; k < PAR_PARTS; k++) {
+        dropped |= J.dropped[k];
+        if (J.bad[k] || (k + 1 < PAR_PARTS && J.row_end[k] != J.row0[k + 1]))
+            rc = 0;
+    }
+    if (rc) {
+        for (size_t k = 0; k < PAR_PARTS && rc; k++)
+            for (size_t b = 0; b < J.nbrk[k] && rc; b++)
+                if (note_line(t, J.brow[k][b], (long)J.brow[k][b] + J.bdelta[k][b]) != 0) {
+                    fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
+                    rc = 0;
+                }
+        for (size_t j = 0; j < t->ncol; j++)
+            for (size_t k = 0; k < PAR_PARTS; k++) {
+                if (p->pass == 1)
+                    t->cols[j].nnum += J.nnum[k][j];
+                t->cols[j].seen_number |= J.nnum[k][j] > 0;
+            }
+        size_t rows = J.row_end[PAR_PARTS - 1] - t->nrow;
+        t->nrow += rows;
+        p->record += rows;
+        p->line = J.line_end[PAR_PARTS - 1];
+        p->dropped |= dropped;
+    }
+    for (size_t k = 0; k < PAR_PARTS; k++) {
+        free(J.nnum[k]);
+        free(J.brow[k]);
+        free(J.bdelta[k]);
+    }
+    return rc ? 1 : dropped ? -1 : 0;
 }
 
 static rhaz_table *parse_pass(const char *buf, size_t len, parse_ctx *p,
@@ -791,8 +1020,21 @@ static rhaz_table *parse_pass(const char *buf, size_t len, parse_ctx *p,
     size_t pos = 0, from = 0;
     const char *nl1 = memchr(buf, '\n', len);
     size_t keep = nl1 ? (size_t)(nl1 - buf) + 1 : len;
+    int par_tried = 0;
     while (pos < len && !p->failed) {
-        drop_behind(p, buf, keep, &from, pos);
+        p->dropped |= drop_behind(p->drop_input, buf, keep, &from, pos);
+        if (!par_tried && p->threads > 1 && pos >= PAR_HEAD && len - pos >= PAR_MIN &&
+            p->record > 0 && cp.pstate == LIBCSV_ROW_NOT_BEGUN) {
+            par_tried = 1;
+            int r = par_read(p, buf, len, pos, keep);
+            if (r > 0)
+                break;
+            if (r < 0) { /* the rest is gone: the caller reads it again */
+                p->again = 1;
+                p->failed = 1;
+                break;
+            }
+        }
         const char *nl = memchr(buf + pos, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - (buf + pos)) + 1 : len - pos;
         if (cp.pstate == LIBCSV_ROW_NOT_BEGUN &&
@@ -1124,7 +1366,7 @@ static rhaz_table *read_mem(const char *in, size_t len, const char *name,
         }
     }
     parse_ctx p = {.opt = opt, .name = name, .err = err, .pass = 1,
-                   .drop_input = drop && !conv};
+                   .drop_input = drop && !conv, .threads = opt ? opt->threads : 0};
     p.max_field = opt && opt->max_field ? opt->max_field : (size_t)1 << 20;
     p.max_cols = opt && opt->max_cols ? opt->max_cols : 100000;
     p.decimal = opt && opt->decimal == ',' ? ',' : '.';
@@ -1137,6 +1379,11 @@ static rhaz_table *read_mem(const char *in, size_t len, const char *name,
         return NULL;
     }
     rhaz_table *t = parse_pass(buf, len, &p, NULL);
+    if (!t && p.again) {
+        free(conv);
+        *again = 1;
+        return NULL;
+    }
     /* a ';' or tab file read with ',': ragged rows, or (quoted header
      * cells "a";"b") a quote error on the header line */
     if (!t && err && p.delim == ',' &&
