@@ -27,45 +27,44 @@ set tics nomirror out scale 0.6
 set key at screen 0.5, screen 0.9267 center top horizontal reverse Left noautotitle maxcols 1 samplen 2.5 spacing 1.1 width 1
 set tmargin 6.8
 # title
-set label 1000 'Run time by panel size (log-log)' at screen 0.5, screen 0.9633 center front
+set label 1000 'Cost by panel size (log-log)' at screen 0.5, screen 0.9633 center front
 set xlabel 'Rows (millions)'
-set ylabel 'Seconds, CSV to coefficient table'
+set ylabel 'CPU seconds, CSV to table'
 set logscale xy
-set yrange [0.05:200]
+set yrange [0.1:200]
 set autoscale xfix
+set xtics 1
 set offsets graph 0.06, graph 0.06, 0, 0
 set errorbars small
-set xtics (0.01, 0.1, 1, 2)
+set xtics (0.5, 1, 2, 4, 8)
 
-# x y: 'rhaz logit + 60 year dummies'
+# x y: 'rhaz logit + 69 year dummies'
 $s1 << EOD
-2.00004 8.16
-1 2.19
-0.1 0.39
-0.01 0.11
+8.00016 9.28
+4.00008 4.81
+2.00004 2.07
+1 1.03
+0.5 0.49
 EOD
 # x y: 'rhaz Cox Efron + cluster SE'
 $s2 << EOD
-2.00004 4.61
-1 3.21
-0.1 0.64
-0.01 0.11
+8.00016 8.28
+4.00008 3.66
+2.00004 1.79
+1 0.82
+0.5 0.4
 EOD
-# x y: 'R logit + 60 year dummies'
+# x y: 'R logit + 69 year dummies'
 $s3 << EOD
-1 66.229
-0.1 19.337
-0.01 2.413
+2.00004 90.38
 EOD
 # x y: 'R Cox Efron + cluster SE'
 $s4 << EOD
-1 24.635
-0.1 3.005
-0.01 0.46
+2.00004 26.21
 EOD
 
 plot \
-  $s1 using 1:2 with linespoints ls 1 dt 1 title 'rhaz logit + 60 year dummies', \
+  $s1 using 1:2 with linespoints ls 1 dt 1 title 'rhaz logit + 69 year dummies', \
   $s2 using 1:2 with linespoints ls 2 dt 1 title 'rhaz Cox Efron + cluster SE', \
-  $s3 using 1:2 with linespoints ls 3 dt 1 title 'R logit + 60 year dummies', \
+  $s3 using 1:2 with linespoints ls 3 dt 1 title 'R logit + 69 year dummies', \
   $s4 using 1:2 with linespoints ls 4 dt 1 title 'R Cox Efron + cluster SE'
