@@ -80,10 +80,11 @@ size_t rhaz_match_log_count(const rhaz_match_log *log, const char *reason);
 /* Text report, one line per (file, reason, name), grouped by file. */
 void rhaz_match_log_write(const rhaz_match_log *log, FILE *fp);
 
-/* Reasons used in the log (compare by pointer or strcmp). */
-extern const char RHAZ_NOTE_REGEX[];     /* "matched by regex only" */
-extern const char RHAZ_NOTE_UNMATCHED[]; /* "unmatched name" */
-extern const char RHAZ_NOTE_AGGREGATE[]; /* "aggregate (region or income group), dropped" */
+/* Reasons used in the log (compare with strcmp; macros, so that the
+ * shared library exports functions only). */
+#define RHAZ_NOTE_REGEX "matched by regex only"
+#define RHAZ_NOTE_UNMATCHED "unmatched name"
+#define RHAZ_NOTE_AGGREGATE "aggregate (region or income group), dropped"
 
 /* ------------------------------------------------------------------ */
 /* `rhaz match`: code columns added to a table                          */

@@ -23,10 +23,6 @@
 #include <string.h>
 #include <strings.h>
 
-const char RHAZ_NOTE_REGEX[] = "matched by regex only";
-const char RHAZ_NOTE_UNMATCHED[] = "unmatched name";
-const char RHAZ_NOTE_AGGREGATE[] = "aggregate (region or income group), dropped";
-
 /* ---------- key columns ---------- */
 
 static const struct {
