@@ -571,6 +571,24 @@ static void test_treaty_file(void)
 
 /* panel --covariates with the reading options: a ';' file with decimal
  * commas and a '..' code merges as the ',' file with an empty cell */
+/* a treaty file whose names match nothing: a warning, not a silent
+ * panel without events */
+static void test_treaty_unmatched(void)
+{
+    T_SECTION("treaty file: unmatched names are said");
+    const char *tf = t_tmp("tf-unmatched.csv"), *out = t_tmp("tf-panel.csv");
+    write_file(tf, "country,date,kind\nFreedonia,2005-04-21,ratification\n"
+                   "Algeria,2005-04-21,ratification\n");
+    char cmd[1024], *o = NULL, *e = NULL;
+    snprintf(cmd, sizeof cmd, "panel --treaty-file %s --opened 1990-12-18 --out %s", tf, out);
+    T_EQ_INT(t_run(cmd, &o, &e), 0, "exit 0");
+    T_CHECK(e && strstr(e, "warning: --treaty-file: 1 participant names match no state"),
+            "the unmatched name is counted: %s", e ? e : "");
+    T_CHECK(e && strstr(e, " 1 events"), "Algeria's event kept: %s", e ? e : "");
+    free(o), free(e);
+    remove(tf), remove(out);
+}
+
 static void test_cov_read_opts(void)
 {
     T_SECTION("panel --covariates with reading options");
@@ -620,6 +638,7 @@ int main(void)
     test_bundled();
     test_treaty_file();
     test_cov_read_opts();
+    test_treaty_unmatched();
     T_EQ_INT(rhaz_data_unmatched(D), 0, "own files leave the bundled report alone");
     rhaz_data_free(D);
     return t_summary();

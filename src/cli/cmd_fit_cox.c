@@ -491,6 +491,11 @@ static int run(void *p, cli_err *err)
             rhaz_message("note: non-integer case weights: robust variance, as "
                          "R's coxph (--vce model for the model-based one)");
     }
+    if (o.adj != RHAZ_ADJ_NONE && !o.robust && !cd.cluster) {
+        rc = cli_err_usage(err, "adjust", "--adjust applies to the robust and cluster "
+                                          "variances, not to the model-based one");
+        goto out;
+    }
     if (!(fit = rhaz_cox_fit(&cd, &o, &err->e))) {
         if (!err->e.file[0]) /* a whole-data condition: name the file */
             snprintf(err->e.file, sizeof err->e.file, "%s", a->data);

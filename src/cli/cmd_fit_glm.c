@@ -199,6 +199,11 @@ static int run(void *p, cli_err *err)
             go.vce_adj = RHAZ_ADJ_G;
         go.cluster_name = d->cluster_name;
     }
+    if (go.vce == RHAZ_VCE_MODEL && go.vce_adj != RHAZ_ADJ_NONE) {
+        rc = cli_err_usage(err, "adjust", "--adjust applies to the robust and cluster "
+                                          "variances, not to the model-based one");
+        goto done;
+    }
     if (!(s = rhaz_glm_fit(d, &go, &err->e))) {
         cli_locate_row(&err->e, d, t, o->data); /* a row: its line */
         if (err->e.line && err->e.what[0]) { /* a variable: its column */

@@ -241,6 +241,11 @@ static int run(void *p, cli_err *err)
                                        "cluster() term");
         goto done;
     }
+    if (so.vce == RHAZ_VCE_MODEL && so.vce_adj != RHAZ_ADJ_NONE) {
+        rc = cli_err_usage(err, "adjust", "--adjust applies to the robust and cluster "
+                                          "variances, not to the model-based one");
+        goto done;
+    }
     so.cluster_name = o->cluster ? o->cluster : d->cluster_name;
     s = o->cure ? rhaz_cure_fit(d, dr, &so, &err->e) : rhaz_survreg_fit(d, &so, &err->e);
     if (!s) {

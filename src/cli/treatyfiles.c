@@ -69,6 +69,12 @@ int cli_treaty_files_add(rhaz_data *d, const cli_treaty_files *t, const char *gi
                                                                            : "treaty-file");
         len += strlen(names[k]) + 1;
     }
+    /* the bundled records match every name: what does not is in these
+     * files, and its acts count for no state */
+    if (rhaz_data_unmatched(d))
+        rhaz_message("warning: --treaty-file: %zu participant names match no state or "
+                     "organisation; their acts are not counted (rhaz panel --report "
+                     "lists them)", rhaz_data_unmatched(d));
     char *s = malloc(len);
     if (!s)
         return cli_err_data(err, NULL, "out of memory");

@@ -17,6 +17,7 @@
  * treaty opened, and the earliest act is not its opening date. */
 #include "internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -54,11 +55,27 @@ static rhaz_status parse_tidy(rhaz_data *d, rd_treaty *tr, const rhaz_table *t,
                               "not a treaty file: expected a first column "
                               "'Participant' (UN status layout) or columns "
                               "country, date and kind");
-    if (rhaz_table_coltype(t, (size_t)jn) != RHAZ_COL_STRING ||
-        rhaz_table_coltype(t, (size_t)jd) != RHAZ_COL_STRING ||
-        rhaz_table_coltype(t, (size_t)jk) != RHAZ_COL_STRING)
-        return rhaz_error_set(err, RHAZ_EDATA, file, 1,
-                              "columns country, date and kind must hold text");
+    /* a column read as numbers: empty throughout, or numbers where a
+     * name, a YYYY-MM-DD date or an act is needed; named at its first row */
+    const long jj[] = {jn, jd, jk};
+    static const char *const what[] = {"country", "date", "kind"};
+    for (int c = 0; c < 3; c++) {
+        if (rhaz_table_coltype(t, (size_t)jj[c]) == RHAZ_COL_STRING)
+            continue;
+        const double *x = rhaz_table_num(t, (size_t)jj[c]);
+        size_t i = 0, nr = rhaz_table_nrow(t);
+        while (i < nr && x && isnan(x[i]))
+            i++;
+        if (!x || i == nr)
+            return rhaz_error_set(err, RHAZ_EDATA, file, nr ? rhaz_table_line(t, 0) : 1,
+                                  "empty %s (the column is empty throughout)", what[c]);
+        return rhaz_error_set(err, RHAZ_EDATA, file, rhaz_table_line(t, i),
+                              "%s %g is a number: the %s column holds %s", what[c], x[i],
+                              what[c],
+                              c == 0   ? "country names"
+                              : c == 1 ? "dates (YYYY-MM-DD, \"8 Mar 1999\")"
+                                       : "acts (signature, ratification, accession, ...)");
+    }
     strmap who = {0};
     rhaz_status st = RHAZ_OK;
     for (size_t i = 0; i < rhaz_table_nrow(t); i++) {

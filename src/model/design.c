@@ -56,6 +56,10 @@ typedef struct {
     unsigned *refs;
 } ctx;
 
+/* largest |value| of a model-matrix column the fits can square and sum
+ * (and its inverse, the smallest largest |value|) */
+#define RHAZ_DESIGN_MAX_ABS 1e150
+
 /* the table's file, for an error about its header (NULL: none known) */
 static const char *table_file(const rhaz_table *t)
 {
@@ -138,15 +142,33 @@ static rhaz_status eval_num(ctx *c, const fnode *n, double *out)
         return RHAZ_OK;
     case N_NAME: {
         long j = rhaz_table_find(c->t, n->name);
+        if (j < 0 && strcmp(n->name, ".") == 0)
+            return derr(c, RHAZ_EUSAGE, n->pos, n->name,
+                        "'.' (R's \"every other column\") is not supported: "
+                        "name the variables");
         if (j < 0)
             return derr(c, RHAZ_ENOTFOUND, n->pos, n->name,
                         "no column '%s' in %s", n->name,
                         rhaz_table_name(c->t)[0] ? rhaz_table_name(c->t) : "the data");
         const double *x = rhaz_table_num(c->t, (size_t)j);
-        if (!x)
-            return derr(c, RHAZ_EDATA, n->pos, n->name,
-                        "column '%s' holds text; use it as a factor "
-                        "(alone or in factor()), not in arithmetic", n->name);
+        if (!x) {
+            /* name the first text cell: file, line and value */
+            size_t i0 = 0;
+            while (i0 < N && !rhaz_table_str(c->t, (size_t)j, i0))
+                i0++;
+            const char *v0 = i0 < N ? rhaz_table_str(c->t, (size_t)j, i0) : "";
+            rhaz_status st = derr(c, RHAZ_EDATA, n->pos, n->name,
+                                  "column '%s' holds text ('%.40s'), not numbers; a "
+                                  "text column enters a formula as a factor (alone or "
+                                  "in factor()), not in arithmetic, a response or "
+                                  "Surv()", n->name, v0);
+            const char *file = rhaz_table_name(c->t);
+            if (c->err && file && file[0] && i0 < N) {
+                snprintf(c->err->file, sizeof c->err->file, "%s", file);
+                c->err->line = rhaz_table_line(c->t, i0);
+            }
+            return st;
+        }
         memcpy(out, x, N * sizeof *out);
         return RHAZ_OK;
     }
@@ -1557,6 +1579,26 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
                     }
                     break;
                 }
+            /* magnitudes whose squares (the cross-products every model
+             * forms) overflow or underflow a double: refused here, not
+             * dropped later as "collinear" or taken for separation */
+            double amax = 0;
+            size_t imax = 0;
+            for (size_t i = 0; !st && i < n; i++)
+                if (fabs(x[i]) > amax)
+                    amax = fabs(x[i]), imax = i;
+            if (!st && (amax > RHAZ_DESIGN_MAX_ABS || (amax > 0 && amax < 1 / RHAZ_DESIGN_MAX_ABS))) {
+                st = rhaz_error_set(err, RHAZ_EDATA, rhaz_table_name(t),
+                                    rhaz_table_line(t, d->rows[imax]),
+                                    "formula, position %d ('%s'): values of magnitude %.3g "
+                                    "(largest |value|) are beyond what double-precision "
+                                    "cross-products hold (1e-150 .. 1e150); rescale it",
+                                    f->terms[k].pos, f->terms[k].label, amax);
+                if (err) {
+                    err->column = f->terms[k].pos;
+                    snprintf(err->what, sizeof err->what, "%s", f->terms[k].label);
+                }
+            }
         }
         /* a variable in no later term is done with the table */
         for (size_t v = 0; v < nv && c.take; v++) {

@@ -40,6 +40,23 @@ static size_t count(json_object *o, const char *key)
     return isfinite(x) && x >= 0 && x <= 9007199254740992.0 ? (size_t)x : 0;
 }
 
+/* A count key, when present, must be a whole number >= 0: 0, or -1 with
+ * err naming the file and the key. */
+static int check_count(json_object *o, const char *key, const char *name,
+                       rhaz_error *err)
+{
+    json_object *v = get(o, key);
+    if (!v || json_object_is_type(v, json_type_null))
+        return 0;
+    double x = num(o, key);
+    if (!(isfinite(x) && x >= 0 && x == floor(x) && x <= 9007199254740992.0)) {
+        rhaz_error_set(err, RHAZ_EDATA, name, 0, "\"%s\": %.40s is not a count "
+                       "(a whole number >= 0)", key, json_object_get_string(v));
+        return -1;
+    }
+    return 0;
+}
+
 static int icount(json_object *o, const char *key)
 {
     size_t c = count(o, key);
@@ -253,6 +270,23 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
                                                  "or not an array");
         goto done;
     }
+    static const char *const counts[] = {"n", "events", "n_dropped", "clusters",
+                                         "n_clusters", "strata", "n_strata",
+                                         "iterations", "step_halvings", "rank",
+                                         "imputations", NULL};
+    for (size_t k = 0; counts[k]; k++)
+        if (check_count(root, counts[k], name, err))
+            goto done;
+    if (get(root, "n") && get(root, "events") && num(root, "events") > num(root, "n")) {
+        rhaz_error_set(err, RHAZ_EDATA, name, 0, "\"events\" (%.0f) exceeds \"n\" (%.0f)",
+                       num(root, "events"), num(root, "n"));
+        goto done;
+    }
+    if (get(root, "conf_level") && !(num(root, "conf_level") > 0 && num(root, "conf_level") < 1)) {
+        rhaz_error_set(err, RHAZ_EDATA, name, 0, "\"conf_level\": %.40s is not in (0, 1)",
+                       json_object_get_string(get(root, "conf_level")));
+        goto done;
+    }
     s = calloc(1, sizeof *s);
     if (!s)
         goto oom;
@@ -343,6 +377,19 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
         k->conf_low = num(c, "conf_low");
         k->conf_high = num(c, "conf_high");
         k->aliased = boolean(c, "aliased") || isnan(k->estimate);
+        if (k->std_error < 0 || (k->conf_low > k->conf_high)) {
+            rhaz_error_set(err, RHAZ_EDATA, name, 0, "coefficients[%zu] (%.60s): %s", j,
+                           k->term, k->std_error < 0 ? "negative \"std_error\""
+                                                     : "\"conf_low\" above \"conf_high\"");
+            goto fail;
+        }
+        for (size_t q = 0; q < j; q++)
+            if (strcmp(s->coef[q].term, k->term) == 0) {
+                rhaz_error_set(err, RHAZ_EDATA, name, 0,
+                               "coefficients[%zu]: term '%.60s' repeats coefficients[%zu]",
+                               j, k->term, q);
+                goto fail;
+            }
         k->df = num(c, "df");
         k->riv = num(c, "riv");
         k->fmi = num(c, "fmi");
@@ -356,6 +403,13 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
         json_object *row = json_object_array_get_idx(vc, i);
         vc_ok = row && json_object_is_type(row, json_type_array) &&
                 json_object_array_length(row) == p;
+    }
+    if (vc && !json_object_is_type(vc, json_type_null) && !vc_ok &&
+        !(p == 0 && json_object_is_type(vc, json_type_array) &&
+          json_object_array_length(vc) == 0)) {
+        rhaz_error_set(err, RHAZ_EDATA, name, 0, "\"vcov\" is not a %zu x %zu matrix "
+                       "(one row and column per coefficient)", p, p);
+        goto fail;
     }
     if (vc_ok) {
         s->vcov = malloc(p * p * sizeof *s->vcov);
