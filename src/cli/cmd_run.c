@@ -65,48 +65,6 @@ static int in_list(const char *key, const char *const *list)
     return 0;
 }
 
-/* ---------- progress ---------- */
-
-static double elapsed(const run_ctx *r)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - r->t0.tv_sec) + 1e-9 * (double)(t.tv_nsec - r->t0.tv_nsec);
-}
-
-void run_progress(run_ctx *r, const char *what, const char *name)
-{
-    if (r->quiet)
-        return;
-    if (r->tty) {
-        int w = 20, done = r->nsteps ? (r->step * w) / r->nsteps : w;
-        fprintf(stderr, "\r\033[Krhaz run: [");
-        for (int i = 0; i < w; i++)
-            fputc(i < done ? '=' : ' ', stderr);
-        fprintf(stderr, "] %d/%d %s %s (%.1f s)", r->step, r->nsteps, what, name,
-                elapsed(r));
-        r->pending = 1;
-    } else {
-        fprintf(stderr, "rhaz run: [%d/%d] %.1f s  %s %s\n", r->step, r->nsteps,
-                elapsed(r), what, name);
-    }
-    fflush(stderr);
-}
-
-/* End a pending progress line before a message. */
-void run_end_progress(run_ctx *r)
-{
-    if (r->pending)
-        fputc('\n', stderr);
-    r->pending = 0;
-}
-
-int run_error(run_ctx *r, const rhaz_error *err)
-{
-    run_end_progress(r);
-    return cli_error(err);
-}
-
 /* Library messages (warnings) during a run: after the progress line. */
 static void run_message(const char *msg, void *ctx)
 {
@@ -579,7 +537,7 @@ static int run_run(void *p, cli_err *ce)
     if (!rc && !quiet) {
         run_end_progress(&r);
         fprintf(stderr, "rhaz run: %s done in %.1f s: outputs in %s/\n", path,
-                elapsed(&r), final);
+                run_elapsed(&r), final);
     }
     rhaz_modelfile_free(mf);
     return rc;

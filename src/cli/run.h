@@ -1,7 +1,8 @@
 /* run.h -- what the parts of 'rhaz run' share (cmd_run.c: the run and
  * its steps; run_model.c: [panel] and [model] sections planned into
  * panels and fits -- named panels, robustness grids, democracy sources,
- * output names, multiple imputation). */
+ * output names, multiple imputation; run_index.c: index.html;
+ * run_progress.c: progress lines). */
 #ifndef RHAZ_CLI_RUN_H
 #define RHAZ_CLI_RUN_H
 
@@ -53,10 +54,13 @@ typedef struct {
     size_t nfits;
 } run_ctx;
 
-/* cmd_run.c */
+/* run_progress.c: a progress line for a step; the newline a pending
+ * progress line needs before a message; an error printed after it (the
+ * exit code); seconds since r->t0. */
 void run_progress(run_ctx *r, const char *what, const char *name);
-int run_error(run_ctx *r, const rhaz_error *err);
 void run_end_progress(run_ctx *r);
+int run_error(run_ctx *r, const rhaz_error *err);
+double run_elapsed(const run_ctx *r);
 
 /* run_index.c: OUT/index.html for the model file at path, run into
  * final (the rerun command names them); -1 with err set on failure. */
