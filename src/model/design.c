@@ -340,14 +340,15 @@ static rhaz_status code_factor(ctx *c, const char *label, long strcol,
     size_t N = c->n;
     char **levels = NULL;
     size_t nlev = 0;
+    rhaz_status st = RHAZ_OK;
+    size_t nu = 0;
     if (strcol < 0) {
         /* distinct values by hashing (ids by first appearance, kept in
          * code), then only the levels sorted and the ids mapped to ranks */
-        size_t nu = 0, hcap = 1024;
+        size_t hcap = 1024;
         double *u = NULL;
         size_t *ord = NULL;
         int *h = NULL, *rank = NULL;
-        rhaz_status st = RHAZ_OK;
         if (!(h = malloc(hcap * sizeof *h)) || !(u = malloc(hcap / 2 * sizeof *u)))
             st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
         for (size_t q = 0; !st && q < hcap; q++)
@@ -416,20 +417,12 @@ static rhaz_status code_factor(ctx *c, const char *label, long strcol,
         free(u);
         free(ord);
         free(rank);
-        if (st) {
-            if (levels)
-                for (size_t l = 0; l < nu; l++)
-                    free(levels[l]);
-            free(levels);
-            return st;
-        }
     } else {
         /* first-seen ids through the string map, then ranks in sorted order */
         strmap tab = {0};
         const char **uniq = NULL;
-        size_t nu = 0, ucap = 0;
+        size_t ucap = 0;
         int *rank = NULL;
-        rhaz_status st = RHAZ_OK;
         for (size_t i = 0; i < N && !st; i++) {
             code[i] = -1;
             if (!used[i])
@@ -481,13 +474,13 @@ static rhaz_status code_factor(ctx *c, const char *label, long strcol,
         strmap_free(&tab);
         free(uniq);
         free(rank);
-        if (st) {
-            if (levels)
-                for (size_t l = 0; l < nu; l++)
-                    free(levels[l]);
-            free(levels);
-            return st;
-        }
+    }
+    if (st) {
+        if (levels)
+            for (size_t l = 0; l < nu; l++)
+                free(levels[l]);
+        free(levels);
+        return st;
     }
     (void)label;
     *levels_out = levels;
