@@ -279,6 +279,17 @@ static int fail(rs_ctx *c, rhaz_status st, const char *fmt, const char *a)
     return READSTAT_HANDLER_ABORT;
 }
 
+/* out of memory while reading: the stage and the size reached */
+static int fail_nomem(rs_ctx *c)
+{
+    if (!c->failed)
+        rhaz_error_set(c->err, RHAZ_ENOMEM, c->name, 0,
+                       "out of memory reading the file (%zu columns, %zu cells so far)",
+                       c->ncol, c->cells);
+    c->failed = 1;
+    return READSTAT_HANDLER_ABORT;
+}
+
 static int on_metadata(readstat_metadata_t *md, void *vp)
 {
     rs_ctx *c = vp;
@@ -287,7 +298,7 @@ static int on_metadata(readstat_metadata_t *md, void *vp)
         return fail(c, RHAZ_EPARSE, "corrupt file: %s variables", "impossible number of");
     c->cols = calloc(nv ? (size_t)nv : 1, sizeof *c->cols);
     if (!c->cols)
-        return fail(c, RHAZ_ENOMEM, "out of memory%s", "");
+        return fail_nomem(c);
     c->ncol = (size_t)nv;
     return READSTAT_HANDLER_OK;
 }
@@ -305,7 +316,7 @@ static int on_variable(int index, readstat_variable_t *v, const char *labels,
     const char *nm = readstat_variable_get_name(v);
     col->name = core_strdup(nm && *nm ? nm : "");
     if (!col->name)
-        return fail(c, RHAZ_ENOMEM, "out of memory%s", "");
+        return fail_nomem(c);
     if (!*col->name)
         return fail(c, RHAZ_EPARSE, "corrupt file: a variable %s", "has no name");
     for (size_t j = 0; j < (size_t)index; j++)
@@ -315,7 +326,7 @@ static int on_variable(int index, readstat_variable_t *v, const char *labels,
     if (!col->is_string) {
         col->conv = conv_of(c->fmt, readstat_variable_get_format(v));
         if (labels && *labels && !(col->labelset = core_strdup(labels)))
-            return fail(c, RHAZ_ENOMEM, "out of memory%s", "");
+            return fail_nomem(c);
     }
     return READSTAT_HANDLER_OK;
 }
@@ -354,7 +365,7 @@ static int on_value(int obs, readstat_variable_t *v, readstat_value_t val, void 
                     "a file of this size");
     /* cells are delivered row by row; fill any skipped ones as missing */
     if (grow_col(c, col, i + 1))
-        return fail(c, RHAZ_ENOMEM, "out of memory%s", "");
+        return fail_nomem(c);
     while (col->n < i) {
         if (col->is_string)
             col->off[col->n++] = SIZE_MAX;
@@ -370,7 +381,7 @@ static int on_value(int obs, readstat_variable_t *v, readstat_value_t val, void 
         if (miss || !s || !*s || name_in(c->opt ? c->opt->na_strings : NULL, s))
             col->off[i] = SIZE_MAX;
         else if (push_str(col, s, &col->off[i]))
-            return fail(c, RHAZ_ENOMEM, "out of memory%s", "");
+            return fail_nomem(c);
     } else {
         double x = NAN;
         if (!miss && !is_str)
@@ -396,7 +407,7 @@ static int on_label(const char *set, readstat_value_t val, const char *label,
             return fail(c, RHAZ_ENOMEM, "corrupt file: %s", "too many value labels");
         rs_label *l = realloc(c->labels, nc * sizeof *l);
         if (!l)
-            return fail(c, RHAZ_ENOMEM, "out of memory%s", "");
+            return fail_nomem(c);
         c->labels = l;
         c->labcap = nc;
     }
@@ -407,7 +418,7 @@ static int on_label(const char *set, readstat_value_t val, const char *label,
     if (!l->set || !l->label) {
         free(l->set);
         free(l->label);
-        return fail(c, RHAZ_ENOMEM, "out of memory%s", "");
+        return fail_nomem(c);
     }
     c->nlab++;
     return READSTAT_HANDLER_OK;
@@ -450,7 +461,7 @@ static rhaz_status emit(rs_ctx *c, rhaz_table *t, rs_col *col)
     size_t n = c->nrow;
     rhaz_status st = RHAZ_OK;
     if (grow_col(c, col, n ? n : 1))
-        return rhaz_error_set(c->err, RHAZ_ENOMEM, c->name, 0, "out of memory");
+        return rhaz_error_set(c->err, RHAZ_ENOMEM, c->name, 0, "out of memory building the table (%zu rows x %zu columns)", c->nrow, c->ncol);
     for (; col->n < n; col->n++) {
         if (col->is_string)
             col->off[col->n] = SIZE_MAX;
@@ -463,14 +474,14 @@ static rhaz_status emit(rs_ctx *c, rhaz_table *t, rs_col *col)
     if (col->is_string) {
         const char **s = malloc((n ? n : 1) * sizeof *s);
         if (!s)
-            return rhaz_error_set(c->err, RHAZ_ENOMEM, c->name, 0, "out of memory");
+            return rhaz_error_set(c->err, RHAZ_ENOMEM, c->name, 0, "out of memory building the table (%zu rows x %zu columns)", c->nrow, c->ncol);
         for (size_t i = 0; i < n; i++)
             s[i] = col->off[i] == SIZE_MAX ? NULL : col->arena + col->off[i];
         if (want_num) { /* text column read as numbers: every cell must be one */
             double *x = malloc((n ? n : 1) * sizeof *x);
             if (!x) {
                 free(s);
-                return rhaz_error_set(c->err, RHAZ_ENOMEM, c->name, 0, "out of memory");
+                return rhaz_error_set(c->err, RHAZ_ENOMEM, c->name, 0, "out of memory building the table (%zu rows x %zu columns)", c->nrow, c->ncol);
             }
             for (size_t i = 0; i < n && !st; i++) {
                 char *e;
@@ -500,7 +511,7 @@ static rhaz_status emit(rs_ctx *c, rhaz_table *t, rs_col *col)
     /* text cells: one arena for the column */
     char **s = calloc(n ? n : 1, sizeof *s);
     if (!s)
-        return rhaz_error_set(c->err, RHAZ_ENOMEM, c->name, 0, "out of memory");
+        return rhaz_error_set(c->err, RHAZ_ENOMEM, c->name, 0, "out of memory building the table (%zu rows x %zu columns)", c->nrow, c->ncol);
     for (size_t i = 0; i < n && !st; i++) {
         double x = col->num[i];
         char buf[64];
@@ -523,7 +534,7 @@ static rhaz_status emit(rs_ctx *c, rhaz_table *t, rs_col *col)
             txt = buf;
         }
         if (!(s[i] = core_strdup(txt)))
-            st = rhaz_error_set(c->err, RHAZ_ENOMEM, c->name, 0, "out of memory");
+            st = rhaz_error_set(c->err, RHAZ_ENOMEM, c->name, 0, "out of memory building the table (%zu rows x %zu columns)", c->nrow, c->ncol);
     }
     if (!st)
         st = rhaz_table_add_string(t, col->name, (const char *const *)s, n, c->err);

@@ -417,7 +417,7 @@ rhaz_cox *rhaz_cox_setup_(const rhaz_cox_data *d, const rhaz_cox_options *o,
 nomem:
     free(ev);
     rhaz_cox_free(f);
-    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model");
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model (%zu rows x %zu covariates)", d->n, d->p);
     return NULL;
 }
 
@@ -749,7 +749,7 @@ rhaz_cox *rhaz_cox_fit(const rhaz_cox_data *d, const rhaz_cox_options *opt,
         int single = singleton_risk_sets(f);
         if (single) {
             if (single < 0)
-                rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+                rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model (%zu rows x %zu covariates)", d->n, d->p);
             else
                 rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
                                "every risk set is a singleton: each of the %zu "
@@ -771,14 +771,14 @@ rhaz_cox *rhaz_cox_fit(const rhaz_cox_data *d, const rhaz_cox_options *opt,
     step = calloc(p ? p : 1, sizeof *step);
     fac = calloc(p ? p * p : 1, sizeof *fac);
     if (!oldbeta || !step || !fac) {
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model (%zu rows x %zu covariates)", d->n, d->p);
         goto fail;
     }
     if (firth && p > 0) {
         f->q0 = calloc(n, sizeof *f->q0);
         f->v = calloc((f->K + 1) * p, sizeof *f->v);
         if (!f->q0 || !f->v) {
-            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model");
+            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model (%zu rows x %zu covariates)", d->n, d->p);
             goto fail;
         }
     }
@@ -957,7 +957,7 @@ done:
             memset(f->lp, 0, n * sizeof(double));
         double *off = calloc(f->S, sizeof *off);
         if (!off) {
-            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model");
+            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model (%zu rows x %zu covariates)", d->n, d->p);
             goto fail;
         }
         for (size_t s = 0; s < f->S; s++)
@@ -980,7 +980,7 @@ done:
         size_t G = f->cluster && !twoway ? f->G : n;
         double *sr = malloc(G * p * sizeof *sr);
         if (!sr) {
-            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model");
+            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model (%zu rows x %zu covariates)", d->n, d->p);
             goto fail;
         }
         /* summed by cluster on the fly: no n x p matrix when clustered
@@ -1007,7 +1007,7 @@ done:
             const double sign[3] = {1, 1, -1};
             double *Vk = malloc(p * p * sizeof *Vk);
             if (!Vk)
-                st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+                st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model (%zu rows x %zu covariates)", d->n, d->p);
             memset(f->vcov, 0, p * p * sizeof(double));
             for (int c = 0; c < 3 && st == RHAZ_OK; c++) {
                 if (Gc[c] < 2) {
@@ -1157,7 +1157,7 @@ rhaz_fit_summary *rhaz_cox_summary(const rhaz_cox *f, const char *const *names,
     return s;
 nomem:
     rhaz_fit_summary_free(s);
-    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory fitting the model");
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory summarising the model (%zu coefficients)", f->p);
     return NULL;
 }
 

@@ -135,7 +135,7 @@ nomem:
     free(dz);
     free(z0);
     free(vd);
-    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory after the fit (%zu rows x %zu coefficients)", f->n, f->p);
     return NULL;
 }
 
@@ -186,7 +186,7 @@ rhaz_status rhaz_cox_schoenfeld(const rhaz_cox *f, int scaled, double *out,
         free(mb);
         free(e);
         free(tmp);
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory after the fit (%zu rows x %zu coefficients)", f->n, f->p);
     }
     rhaz_cox_slot_vectors_(f, NULL, NULL, mb);
     for (size_t k = 0; k < ne; k++) {
@@ -388,7 +388,7 @@ rhaz_status rhaz_cox_zph_terms(const rhaz_cox *f, rhaz_zph_transform tr,
     rhaz_status st = RHAZ_OK;
     if (!keep || !g || !cg1 || !cg2 || !a1 || !a2 || !buf || !I0 || !I1 ||
         !I2 || !uk || !ug || zph_times(f, tr, g)) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory after the fit (%zu rows x %zu coefficients)", f->n, f->p);
         goto out;
     }
     for (size_t j = 0; j < p; j++)
@@ -455,7 +455,7 @@ rhaz_status rhaz_cox_zph_terms(const rhaz_cox *f, rhaz_zph_transform tr,
     sub = malloc(q2 * q2 * sizeof *sub);
     rhs = malloc(q2 * sizeof *rhs);
     if (!big || !sub || !rhs) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory after the fit (%zu rows x %zu coefficients)", f->n, f->p);
         goto out;
     }
     for (size_t a = 0; a < q; a++)
@@ -474,7 +474,7 @@ rhaz_status rhaz_cox_zph_terms(const rhaz_cox *f, rhaz_zph_transform tr,
     if (!ix || !u0) {
         free(ix);
         free(u0);
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory after the fit (%zu rows x %zu coefficients)", f->n, f->p);
         goto out;
     }
     /* per term: rows/cols (beta, gamma of the term), u = (0, U_gamma);

@@ -196,7 +196,7 @@ static rhaz_status eval_num(ctx *c, const fnode *n, double *out)
                 double (*fn)(double) = unary_fns[k].fn;
                 double *in = malloc((N ? N : 1) * sizeof *in);
                 if (!in)
-                    return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                    return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
                 memcpy(in, out, N * sizeof *in);
                 for (size_t i = 0; i < N; i++)
                     out[i] = fn(out[i]);
@@ -220,13 +220,13 @@ static rhaz_status eval_num(ctx *c, const fnode *n, double *out)
             return st;
         double *r = malloc(N * sizeof *r);
         if (!r)
-            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
         st = eval_num(c, n->r, r);
         double *l0 = NULL;
         if (!st && (n->op == '/' || n->op == '^')) {
             if (!(l0 = malloc((N ? N : 1) * sizeof *l0))) {
                 free(r);
-                return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
             }
             memcpy(l0, out, N * sizeof *l0);
         }
@@ -350,7 +350,7 @@ static rhaz_status code_factor(ctx *c, const char *label, long strcol,
         size_t *ord = NULL;
         int *h = NULL, *rank = NULL;
         if (!(h = malloc(hcap * sizeof *h)) || !(u = malloc(hcap / 2 * sizeof *u)))
-            st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
         for (size_t q = 0; !st && q < hcap; q++)
             h[q] = -1;
         for (size_t i = 0; i < N && !st; i++) {
@@ -368,7 +368,7 @@ static rhaz_status code_factor(ctx *c, const char *label, long strcol,
                     double *nw = nh ? realloc(u, nc / 2 * sizeof *nw) : NULL;
                     if (!nw) {
                         free(nh);
-                        st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                        st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
                         break;
                     }
                     u = nw;
@@ -397,7 +397,7 @@ static rhaz_status code_factor(ctx *c, const char *label, long strcol,
         if (!st && (!(ord = malloc((nu ? nu : 1) * sizeof *ord)) ||
                     !(rank = malloc((nu ? nu : 1) * sizeof *rank)) ||
                     !(levels = calloc(nu ? nu : 1, sizeof *levels))))
-            st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
         if (!st) {
             sort_u = u;
             for (size_t l = 0; l < nu; l++)
@@ -408,7 +408,7 @@ static rhaz_status code_factor(ctx *c, const char *label, long strcol,
                 rank[ord[l]] = (int)l;
                 core_format_r(u[ord[l]], buf, sizeof buf);
                 if (!(levels[l] = core_strdup(buf)))
-                    st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                    st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
             }
             for (size_t i = 0; i < N && !st; i++)
                 if (code[i] >= 0)
@@ -434,14 +434,14 @@ static rhaz_status code_factor(ctx *c, const char *label, long strcol,
                     ucap = ucap ? 2 * ucap : 64;
                     const char **nw = realloc(uniq, ucap * sizeof *nw);
                     if (!nw) {
-                        st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                        st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
                         break;
                     }
                     uniq = nw;
                 }
                 id = nu;
                 if (strmap_put(&tab, s, id)) {
-                    st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                    st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
                     break;
                 }
                 uniq[nu++] = s;
@@ -453,14 +453,14 @@ static rhaz_status code_factor(ctx *c, const char *label, long strcol,
             rank = malloc((nu ? nu : 1) * sizeof *rank);
             levels = calloc(nu ? nu : 1, sizeof *levels);
             if (!sorted || !rank || !levels)
-                st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
             if (!st) {
                 memcpy(sorted, uniq, nu * sizeof *sorted);
                 qsort(sorted, nu, sizeof *sorted, cmp_strp);
                 for (size_t l = 0; l < nu && !st; l++) {
                     size_t id = 0;
                     if (!(levels[l] = core_strdup(sorted[l])))
-                        st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+                        st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
                     strmap_get(&tab, sorted[l], &id);
                     rank[id] = (int)l;
                 }
@@ -510,7 +510,7 @@ static rhaz_status ns_basis(ctx *c, const fnode *call, const double *x,
     }
     var->knots = malloc(nbreak * sizeof *var->knots);
     if (!var->knots)
-        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
     var->nknots = nbreak;
     int distinct = 1;
     if (frozen) {
@@ -521,7 +521,7 @@ static rhaz_status ns_basis(ctx *c, const fnode *call, const double *x,
     } else {
         double *s = malloc((N ? N : 1) * sizeof *s);
         if (!s)
-            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
         for (size_t i = 0; i < N; i++)
             if (!isnan(x[i]))
                 s[m++] = x[i];
@@ -542,7 +542,7 @@ static rhaz_status ns_basis(ctx *c, const fnode *call, const double *x,
     if (!ns || !row) {
         rhaz_ns_free_(ns);
         free(row);
-        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
     }
     for (size_t i = 0; i < N; i++) {
         if (isnan(x[i])) {
@@ -610,7 +610,7 @@ static rhaz_status eval_var(ctx *c, const fnode *n, const char *label, dvar *v)
                 return st;
         }
         if (!(v->code = malloc((N ? N : 1) * sizeof *v->code)))
-            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
         return RHAZ_OK;
     }
     if (is_call(n, "cubic") || is_call(n, "ns")) {
@@ -641,7 +641,7 @@ static rhaz_status eval_var(ctx *c, const fnode *n, const char *label, dvar *v)
         v->ro = v->val;
         if (!x || !v->val) {
             free(x);
-            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
         }
         rhaz_status st = eval_num(c, n->args[0], x);
         if (!st && ns)
@@ -699,11 +699,11 @@ static rhaz_status code_factor_frozen(ctx *c, dvar *v, const dspec_var *sv,
                     "%s is a factor here but not in the fitted model", v->label);
     v->levels = calloc(sv->nlev ? sv->nlev : 1, sizeof *v->levels);
     if (!v->levels)
-        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
     for (size_t l = 0; l < sv->nlev; l++)
         if (!(v->levels[l] = core_strdup(sv->levels[l]))) {
             v->nlev = l;
-            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
         }
     v->nlev = sv->nlev;
     for (size_t i = 0; i < N; i++) {
@@ -939,7 +939,7 @@ static rhaz_status strata_labels(ctx *c, rhaz_design *d, const rhaz_formula *f,
     if (!comb || !map) {
         free(comb);
         free(map);
-        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
     }
     for (size_t t = 0; t < total; t++)
         map[t] = -1;
@@ -959,7 +959,7 @@ static rhaz_status strata_labels(ctx *c, rhaz_design *d, const rhaz_formula *f,
     d->strata_labels = calloc(ng ? ng : 1, sizeof *d->strata_labels);
     if (!d->strata_labels) {
         free(map);
-        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
     }
     for (size_t i = 0; i < n; i++)
         comb[i] = map[comb[i]];
@@ -971,18 +971,18 @@ static rhaz_status strata_labels(ctx *c, rhaz_design *d, const rhaz_formula *f,
         free(idx);
         free(args);
         free(map);
-        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
     }
     rhaz_status st = RHAZ_OK;
     size_t nlen = 0;
     for (size_t s = 0; s < ns && !st; s++) {
         if (!(args[s] = rhaz_fnode_deparse(f->strata[s])))
-            st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
         else
             nlen += strlen(args[s]) + 2;
     }
     if (!st && !(d->strata_name = malloc(nlen + 1)))
-        st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+        st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
     if (!st) {
         char *e = d->strata_name;
         for (size_t s = 0; s < ns; s++)
@@ -1005,7 +1005,7 @@ static rhaz_status strata_labels(ctx *c, rhaz_design *d, const rhaz_formula *f,
                 len = sizeof buf - 1;
         }
         if (!(d->strata_labels[map[t]] = core_strdup(buf)))
-            st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory");
+            st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
     }
     for (size_t s = 0; s < ns; s++)
         free(args[s]);
@@ -1340,7 +1340,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
         if (!map || !c12) {
             free(map);
             free(c12);
-            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "two-way clusters: out of memory");
+            st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (two-way clusters, %zu rows)", N);
             goto fail;
         }
         for (size_t q = 0; q < G1 * G2; q++)

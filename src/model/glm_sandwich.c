@@ -26,7 +26,8 @@ rhaz_status glm_meat(glm_ws *ws, const int *cluster, size_t G, double *M,
     if (!cluster) {
         double *Md = calloc(ws->pd ? ws->pd * ws->pd : 1, sizeof *Md);
         if (!Md)
-            return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+            return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing the "
+                                  "sandwich variance (%zu x %zu doubles)", ws->pd, ws->pd);
         double v[GLM_BLOCK];
         for (size_t i0 = 0; i0 < n; i0 += B) {
             size_t b = n - i0 < B ? n - i0 : B;
@@ -40,7 +41,8 @@ rhaz_status glm_meat(glm_ws *ws, const int *cluster, size_t G, double *M,
     }
     double *S = calloc(G > 0 && p > 0 ? G * p : 1, sizeof *S);
     if (!S)
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing the "
+                              "cluster sandwich (%zu clusters x %zu coefficients)", G, p);
     for (size_t q = 0; q < ws->pd; q++) {
         size_t j = ws->dcols[q];
         const double *x = ws->X + j * n;
@@ -88,7 +90,8 @@ static rhaz_status vcov_twoway(glm_ws *ws, const rhaz_design *d,
     double *Vk = malloc((p > 0 ? p * p : 1) * sizeof *Vk);
     rhaz_status st = RHAZ_OK;
     if (!meat || !Vk)
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing the "
+                                                 "sandwich variance (2 x %zu x %zu doubles)", p, p);
     if (!st)
         memset(V, 0, p * p * sizeof *V);
     for (int c = 0; c < 3 && !st; c++) {
@@ -129,7 +132,8 @@ rhaz_status glm_vcov_sandwich(glm_ws *ws, const rhaz_design *d, int by_cluster,
                core_error_option(err, "cluster");
     double *meat = malloc((p > 0 ? p * p : 1) * sizeof *meat);
     if (!meat)
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing the "
+                                                 "sandwich variance (2 x %zu x %zu doubles)", p, p);
     /* estfun.glm: working residual (final mu) x working weight (last
      * IRLS step) x x_i */
     for (size_t i = 0; i < n; i++)
