@@ -22,7 +22,7 @@ WARN     = -Wall -Wextra -Werror
 PKG_CONFIG ?= pkg-config
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pkg_libs   = $(or $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null),$(2))
-CPPFLAGS_RHAZ := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+CPPFLAGS_RHAZ := -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                  -Iinclude -Isrc $(foreach p,gsl json-c openblas,$(call pkg_cflags,$(p)))
 LDLIBS_RHAZ := -lgsl $(call pkg_libs,openblas,-lopenblas) -lcsv \
                $(call pkg_libs,json-c,-ljson-c) -lreadstat -lm -pthread

@@ -22,6 +22,8 @@
 #include "rhaz/clogit.h"
 #include "rhaz/survreg.h"
 #include "rhaz/frailty.h"
+#include "rhaz/boot.h"
+#include "rhaz/parts.h"
 #include "rhaz/predict.h"
 #include "rhaz/plot.h"
 #include "rhaz/report.h"

@@ -93,8 +93,8 @@ static void test_table_json(void)
 static void test_fit_json(void)
 {
     T_SECTION("fit summary to JSON and back");
-    rhaz_coef c[2] = {{"(Intercept)", -1.5, 0.25, -6, 1.9e-9, -1.99, -1.01, 0, 0, 0, 0},
-                      {"x/1", NAN, NAN, NAN, NAN, NAN, NAN, 1, 0, 0, 0}};
+    rhaz_coef c[2] = {{"(Intercept)", -1.5, 0.25, -6, 1.9e-9, -1.99, -1.01, 0, 0, 0, 0, 0, 0, 0},
+                      {"x/1", NAN, NAN, NAN, NAN, NAN, NAN, 1, 0, 0, 0, 0, 0, 0}};
     double vc[4] = {0.0625, NAN, NAN, NAN};
     char *warn[] = {"x/1: collinear \"with\" other terms"};
     rhaz_fit_summary s = {.model = "logit", .link = "logit", .ties = "", .formula = "y ~ x/1",

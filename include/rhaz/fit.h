@@ -5,6 +5,8 @@
 
 #include "core.h"
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -25,7 +27,8 @@ const char *rhaz_stop_reason_name(rhaz_stop_reason r);
 typedef enum {
     RHAZ_VCE_MODEL = 0,   /* inverse (observed) information */
     RHAZ_VCE_ROBUST,      /* sandwich, per-observation */
-    RHAZ_VCE_CLUSTER      /* sandwich, by cluster */
+    RHAZ_VCE_CLUSTER,     /* sandwich, by cluster */
+    RHAZ_VCE_BOOTSTRAP    /* replicate estimates (rhaz/boot.h) */
 } rhaz_vce;
 
 /* Small-sample adjustment of a sandwich variance. */
@@ -48,6 +51,10 @@ typedef struct {
     double df;         /* Barnard-Rubin degrees of freedom */
     double riv;        /* relative increase in variance (1 + 1/m) B / W */
     double fmi;        /* fraction of missing information */
+    /* Bootstrap only (rhaz_boot_summary; summary->boot_reps > 0): the
+     * normal interval is conf_low/conf_high, the percentile one here. */
+    double bias;       /* mean replicate estimate - estimate */
+    double pct_low, pct_high; /* percentile interval */
 } rhaz_coef;
 
 /* A fitted model, ready to print.  Everything the text/JSON/CSV output
@@ -95,6 +102,13 @@ typedef struct {
     /* Number of imputations pooled by Rubin's rules (rhaz_fit_pool), 0
      * for a single fit. */
     size_t imputations;
+    /* Bootstrap (rhaz_boot_summary, vce RHAZ_VCE_BOOTSTRAP): replicates
+     * run, replicates used (the others failed), the seed, and what was
+     * resampled (boot_units clusters if boot_clustered, else rows); 0
+     * for other fits. */
+    size_t boot_reps, boot_used, boot_units;
+    int boot_clustered;
+    uint64_t boot_seed;
 } rhaz_fit_summary;
 
 void rhaz_fit_summary_free(rhaz_fit_summary *s); /* accepts NULL */

@@ -117,6 +117,7 @@ int cmd_km(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_margins(int argc, char **argv);
 int cmd_table(int argc, char **argv);
+int cmd_combine(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 
 

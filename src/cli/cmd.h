@@ -118,7 +118,7 @@ typedef struct cli_cmd {
 } cli_cmd;
 
 /* Shared variant tables. */
-extern const cli_choice cli_vce_choices[];    /* model robust cluster */
+extern const cli_choice cli_vce_choices[];    /* model robust cluster bootstrap */
 extern const cli_choice cli_adjust_choices[]; /* g none stata (vcovCL, cr0) */
 extern const cli_choice cli_format_choices[]; /* text csv json latex markdown */
 extern const cli_choice cli_format_tcj[];     /* text csv json */
@@ -229,6 +229,69 @@ int cli_fit_write_summary(const rhaz_fit_summary *s, const char *path, int fmt,
  * cluster column it names (e->what), else the formula. */
 const char *cli_design_option(const rhaz_error *e, const char *weights,
                               const char *cluster);
+/* ---- the bootstrap options of every fit (boot.c): put a cli_boot_args
+ * field `f` in the options struct and CLI_BOOT_ROWS(type, f) in the
+ * table (model-file keys reps, seed, replicates, threads); --vce
+ * bootstrap (cli_vce_choices) asks for it.  Zero means "not given". */
+typedef struct {
+    unsigned long long v;
+    int given;
+} cli_seed;
+typedef struct {
+    int k, n; /* --shard K/N; n = 0: not given */
+} cli_shard;
+typedef struct {
+    int reps, threads;
+    cli_seed seed;
+    const char *replicates;
+    cli_shard shard;
+} cli_boot_args;
+int cli_parse_seed(const char *s, void *field);
+int cli_parse_shard(const char *s, void *field);
+#define CLI_BOOT_ROWS(T, f)                                                    \
+    {"reps", CLI_INT, CLI_OFF(T, f.reps), .key = "reps", .min = 2,             \
+     .max = 10000000},                                                         \
+    {"seed", CLI_PARSE, CLI_OFF(T, f.seed), .key = "seed",                     \
+     .parse = cli_parse_seed, .expect = "an integer from 0 to 2^53 - 1"},      \
+    {"replicates", CLI_STR, CLI_OFF(T, f.replicates), .key = "replicates",     \
+     .flags = CLI_FILE},                                                       \
+    {"shard", CLI_PARSE, CLI_OFF(T, f.shard), .key = NULL,                     \
+     .parse = cli_parse_shard, .expect = "K/N with 1 <= K <= N"},              \
+    {"threads", CLI_INT, CLI_OFF(T, f.threads), .key = "threads", .min = 1,    \
+     .max = 1024}
+#define CLI_BOOT_HELP                                                          \
+    "  --vce bootstrap     bootstrap SEs and intervals: the model refitted on R\n" \
+    "                      resamples (rows, or whole clusters with --cluster)\n" \
+    "  --reps R            bootstrap replicates (default 1000)\n"              \
+    "  --seed S            random seed (default 1); replicate k draws from its\n" \
+    "                      own stream of (S, k): results do not depend on\n"   \
+    "                      --threads or --shard\n"                             \
+    "  --replicates FILE   write the replicate estimates there (CSV)\n"       \
+    "  --threads N         replicates run in parallel on N threads (default:\n" \
+    "                      the processors online); each fit single-threaded\n" \
+    "  --shard K/N         run the K-th of N slices of the replicates and write\n" \
+    "                      a part file (JSON) to --out for 'rhaz combine'\n"
+/* Options that only make sense with --vce bootstrap are refused without
+ * it (boot: the command asks for the bootstrap). */
+int cli_boot_check(const cli_boot_args *b, int boot, cli_err *err);
+/* Where a bootstrap result goes. */
+typedef struct {
+    const char *cmd;       /* "fit cox", for messages */
+    const char *formula;   /* the result's formula text */
+    const char *out, *also_text;
+    int format;            /* FMT_*; a shard writes its part (JSON) */
+    int exp;
+} cli_boot_out;
+/* Fit m, run the replicates (or the shard's), write the result or the
+ * part; failed replicates are reported as a warning.  Exit code. */
+int cli_boot_run(const cli_boot_args *b, const rhaz_boot_model *m, const cli_boot_out *o,
+                 cli_err *err);
+/* Write a bootstrap result s in format to out (and as text to also_text,
+ * and b's replicates as CSV to replicates, when not NULL); its failed
+ * replicates reported as a warning.  Exit code. */
+int cli_boot_write(const rhaz_fit_summary *s, const rhaz_boot *b, const char *out,
+                   const char *also_text, int format, int exp, const char *replicates,
+                   cli_err *err);
 
 /* ---- commands with a table */
 extern const cli_cmd cli_cmd_fit_logit, cli_cmd_fit_cloglog, cli_cmd_fit_cox;

@@ -28,7 +28,13 @@ static const char help[] =
     "mice: events - p for cox, n - rank otherwise); the output adds df, riv\n"
     "(relative increase in variance) and fmi (fraction of missing information)\n"
     "per term, and JSON 'imputations'.  --format, --out and --exp apply to the\n"
-    "pooled result.\n";
+    "pooled result.  --shard K/N fits only the K-th of N slices of the\n"
+    "imputations and writes a part file (JSON) to --out; 'rhaz combine' pools\n"
+    "the N parts into exactly the result one run gives.\n"
+    "\n"
+    "Bootstrap: --vce bootstrap --reps R --seed S [--cluster COL] (every type\n"
+    "but a Cox model with a frailty term); see 'rhaz fit TYPE --help' and\n"
+    "'rhaz combine --help'.\n";
 
 const cli_fit_type cli_fit_types[] = {
     {"logit", &cli_cmd_fit_logit},
@@ -87,13 +93,35 @@ rhaz_fit_summary *cli_fit_pool(rhaz_fit_summary *const *fits, char *const *files
     return s;
 }
 
+/* the whole of a (small) text file, NULL-terminated; NULL on failure */
+static char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    char *b = NULL;
+    long n;
+    if (fp && fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 &&
+        fseek(fp, 0, SEEK_SET) == 0 && (b = malloc((size_t)n + 1)) &&
+        fread(b, 1, (size_t)n, fp) == (size_t)n)
+        b[n] = '\0';
+    else {
+        free(b);
+        b = NULL;
+    }
+    if (fp)
+        fclose(fp);
+    return b;
+}
+
 /* 'rhaz fit TYPE' over several imputed data sets: each is fitted by the
  * command itself (JSON into a private temporary directory), read back and
- * pooled by rhaz_fit_pool. */
+ * pooled by rhaz_fit_pool; with --shard K/N only the K-th slice is fitted
+ * and written as a part (rhaz/parts.h). */
 static int fit_imputations(const cli_cmd *c, int argc, char **argv, char **files,
                            size_t m)
 {
     const char *out = "-", *format = "text";
+    cli_shard shard = {0, 0};
+    char **texts = NULL;
     int exp = 0, rc = EXIT_OK;
     char **av = calloc((size_t)argc + 8, sizeof *av);
     rhaz_fit_summary **fits = calloc(m, sizeof *fits);
@@ -119,6 +147,17 @@ static int fit_imputations(const cli_cmd *c, int argc, char **argv, char **files
         } else if ((v = opt_value(argc, argv, &j, "format"))) {
             format = v;
             i = j;
+        } else if ((v = opt_value(argc, argv, &j, "shard"))) {
+            if (cli_parse_shard(v, &shard)) {
+                rc = cli_usage(c->name, "--shard '%s': expected K/N with 1 <= K <= N", v);
+                goto done;
+            }
+            i = j;
+        } else if ((v = opt_value(argc, argv, &j, "vce")) && strcmp(v, "bootstrap") == 0) {
+            rc = cli_usage(c->name, "--vce bootstrap over multiply-imputed data sets is "
+                                    "not available (bootstrap one data set, or pool the "
+                                    "imputations' own variances)");
+            goto done;
         } else if (strcmp(argv[i], "--exp") == 0) {
             exp = 1;
         } else {
@@ -140,18 +179,47 @@ static int fit_imputations(const cli_cmd *c, int argc, char **argv, char **files
     av[n + 4] = "--out";
     av[n + 5] = json;
     av[n + 6] = NULL;
-    for (size_t k = 0; k < m && rc == EXIT_OK; k++) {
+    size_t first = 0, last = m;
+    if (shard.n) {
+        rhaz_boot_shard_range(m, (size_t)shard.k, (size_t)shard.n, &first, &last);
+        if (first == last) {
+            rc = cli_usage(c->name, "--shard %d/%d: %zu imputations in %d shards leave "
+                                    "this one empty", shard.k, shard.n, m, shard.n);
+            goto done;
+        }
+        if (!(texts = calloc(m, sizeof *texts))) {
+            rc = cli_fail("out of memory");
+            goto done;
+        }
+    }
+    for (size_t k = first; k < last && rc == EXIT_OK; k++) {
         av[n + 1] = files[k];
         optind = 0; /* getopt_long starts afresh */
         if ((rc = cli_main(c, n + 6, av)) != EXIT_OK)
             goto done; /* the fit's own error, naming the file */
         rhaz_error e = {0};
-        if (!(fits[k] = rhaz_fit_summary_read_json(json, &e))) {
+        if (texts && !(texts[k] = slurp(json))) {
+            rc = cli_fail("%s: cannot read the fit back", files[k]);
+            goto done;
+        }
+        if (!texts && !(fits[k] = rhaz_fit_summary_read_json(json, &e))) {
             rc = cli_error(&e);
             goto done;
         }
     }
     rhaz_error e = {0};
+    if (texts) { /* the shard's part */
+        rhaz_outfile *of = rhaz_outfile_open(out, &e);
+        if (!of || rhaz_part_write_mi(rhaz_outfile_fp(of), (const char *const *)texts + first,
+                                      (const char *const *)files + first, first,
+                                      last - first, m, (size_t)shard.k, (size_t)shard.n,
+                                      &e)) {
+            rhaz_outfile_abort(of);
+            rc = cli_error(&e);
+        } else if (rhaz_outfile_commit(of, &e))
+            rc = cli_error(&e);
+        goto done;
+    }
     rhaz_fit_summary *s = cli_fit_pool(fits, files, m, &e);
     if (!s) {
         rc = cli_error(&e);
@@ -171,8 +239,12 @@ static int fit_imputations(const cli_cmd *c, int argc, char **argv, char **files
 done:
     unlink(json);
     rmdir(dir);
-    for (size_t k = 0; k < m; k++)
+    for (size_t k = 0; k < m; k++) {
         rhaz_fit_summary_free(fits[k]);
+        if (texts)
+            free(texts[k]);
+    }
+    free(texts);
     free(fits);
     free(av);
     return rc;

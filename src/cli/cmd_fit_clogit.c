@@ -20,6 +20,10 @@ static const char help[] =
     "  --data FILE         input CSV, .dta, .sav or .sas7bdat (required)\n"
     CLI_READ_HELP
     "  --formula F         'y ~ x + ... + strata(g)' (required; strata() required)\n"
+    "  --vce V             model (default) or bootstrap\n"
+    "  --cluster COL       with --vce bootstrap: resample whole clusters (strata\n"
+    "                      nested in them become one stratum per copy)\n"
+    CLI_BOOT_HELP
     "  --level P           confidence level (default 0.95)\n"
     "  --maxit N           Newton-Raphson iteration limit (default 20)\n"
     "  --format F          text (default), csv, json, latex, markdown\n"
@@ -36,14 +40,19 @@ static const char help[] =
     "coefficient; 2 usage.\n";
 
 typedef struct {
-    const char *data, *formula, *out, *also_text;
-    int maxit, exp, keep, format;
+    const char *data, *formula, *out, *also_text, *cluster;
+    int maxit, exp, keep, format, vce;
     double level;
     cli_read_args read;
+    cli_boot_args boot;
 } clogit_opts;
 
 #define O(f) CLI_OFF(clogit_opts, f)
+static const cli_choice vces[] = {
+    {"model", RHAZ_VCE_MODEL, 0}, {"bootstrap", RHAZ_VCE_BOOTSTRAP, 0}, {NULL, 0, 0}};
 static const cli_option options[] = {
+    {"vce", CLI_CHOICE, O(vce), .key = "vce", .choices = vces},
+    {"cluster", CLI_STR, O(cluster), .key = "cluster"},
     {"data", CLI_STR, O(data), .key = "data", .flags = CLI_FILE},
     {"formula", CLI_STR, O(formula), .key = "formula"},
     {"level", CLI_DOUBLE, O(level), .key = "level", .min = 0, .max = 1,
@@ -54,6 +63,7 @@ static const cli_option options[] = {
     {"exp", CLI_FLAG, O(exp), .key = NULL},
     {"out", CLI_STR, O(out), .key = NULL},
     CLI_READ_ROWS(clogit_opts, read),
+    CLI_BOOT_ROWS(clogit_opts, boot),
     {"keep-unconverged", CLI_FLAG, O(keep), .key = "keep_unconverged"},
     {"also-text", CLI_STR, O(also_text), .flags = CLI_INTERNAL},
     {.name = NULL}};
@@ -73,7 +83,12 @@ static int validate(void *p, cli_err *err)
     clogit_opts *o = p;
     if (!o->data || !o->formula)
         return cli_err_usage(err, NULL, "--data and --formula are required");
-    return EXIT_OK;
+    int boot = o->vce == RHAZ_VCE_BOOTSTRAP, rc = cli_boot_check(&o->boot, boot, err);
+    if (rc == EXIT_OK && o->cluster && !boot)
+        rc = cli_err_usage(err, "cluster", "--cluster: only with --vce bootstrap (the "
+                                           "exact conditional likelihood has no cluster "
+                                           "variance)");
+    return rc;
 }
 
 static int run(void *p, cli_err *err)
@@ -105,12 +120,17 @@ static int run(void *p, cli_err *err)
     }
     rhaz_design_options dopt = {0};
     dopt.drop_intercept = 1;
+    dopt.cluster = o->cluster;
     if (!(d = rhaz_design_build_take(f, t, &dopt, &err->e))) {
-        rc = cli_err_lib(err, "formula");
+        rc = cli_err_lib(err, o->cluster && !strcmp(err->e.what, o->cluster) ? "cluster"
+                                                                             : "formula");
         goto done;
     }
+    rhaz_design dv = *d; /* the bootstrap's clusters only name resampled units */
+    if (o->vce == RHAZ_VCE_BOOTSTRAP)
+        dv.cluster = NULL;
     rhaz_clogit_data cd;
-    if (rhaz_clogit_data_from_design(&cd, d, &err->e) != RHAZ_OK) {
+    if (rhaz_clogit_data_from_design(&cd, &dv, &err->e) != RHAZ_OK) {
         rc = cli_err_usage(err, "formula", "%s", err->e.msg);
         goto done;
     }
@@ -125,6 +145,14 @@ static int run(void *p, cli_err *err)
     rhaz_clogit_options co;
     rhaz_clogit_options_default(&co);
     co.max_iter = o->maxit;
+    if (o->vce == RHAZ_VCE_BOOTSTRAP) {
+        rhaz_boot_model bm = {.family = RHAZ_BOOT_CLOGIT, .design = d, .clogit = &co,
+                              .conf_level = o->level};
+        cli_boot_out bo = {.cmd = "fit clogit", .formula = o->formula, .out = o->out,
+                           .also_text = o->also_text, .format = o->format, .exp = o->exp};
+        rc = cli_boot_run(&o->boot, &bm, &bo, err);
+        goto done;
+    }
     if (!(fit = rhaz_clogit_fit(&cd, &co, &err->e))) {
         rc = cli_err_lib(err, NULL);
         goto done;

@@ -46,6 +46,8 @@ static const char help[] =
     "                      bit for bit with any N\n"
     "  --keep-unconverged  exit 0 even if the fit did not converge or shows a\n"
     "                      monotone likelihood (the output always says so)\n"
+    CLI_BOOT_HELP
+    "                      (clusters: --cluster or a cluster() term)\n"
     "  --level L           confidence level (default 0.95)\n"
     "  --exp               print hazard ratios exp(coef) with their intervals\n"
     "  --zph km|rank|identity  also test proportional hazards (cox.zph)\n"
@@ -82,6 +84,7 @@ typedef struct {
     double level;
     int fmt;
     cli_read_args read;
+    cli_boot_args boot;
 } cox_args;
 
 #define O(f) CLI_OFF(cox_args, f)
@@ -115,6 +118,7 @@ static const cli_option options[] = {
     {"format", CLI_CHOICE, O(fmt), .choices = cli_format_choices},
     {"out", CLI_STR, O(out), .key = NULL},
     CLI_READ_ROWS(cox_args, read),
+    CLI_BOOT_ROWS(cox_args, boot),
     /* rhaz run: also write the text summary of the same fit there */
     {"also-text", CLI_STR, O(also_text), .flags = CLI_INTERNAL},
     {.name = NULL}};
@@ -192,6 +196,14 @@ static int validate(void *p, cli_err *err)
         return cli_err_usage(err, NULL, "--data and --formula are required");
     if (a->at && !a->survfit)
         return cli_err_usage(err, "at", "--at needs --survfit FILE");
+    int boot = a->vce == RHAZ_VCE_BOOTSTRAP, rc = cli_boot_check(&a->boot, boot, err);
+    if (rc != EXIT_OK)
+        return rc;
+    if (boot) {
+        const char *no = a->robust ? "robust" : a->zph_tr >= 0 ? "zph"
+                         : a->survfit ? "survfit" : a->resid ? "residuals" : NULL;
+        return no ? cli_err_usage(err, no, "--%s: not with --vce bootstrap", no) : EXIT_OK;
+    }
     if (a->robust) {
         if (a->vce >= 0 && a->vce != RHAZ_VCE_ROBUST)
             return cli_err_usage(err, "vce", "--robust contradicts --vce");
@@ -480,6 +492,14 @@ static int run(void *p, cli_err *err)
     o.firth = a->firth;
     o.robust = a->robust;
     o.adj = (rhaz_vce_adj)a->adj;
+    if (a->vce == RHAZ_VCE_BOOTSTRAP) {
+        rhaz_boot_model bm = {.family = RHAZ_BOOT_COX, .design = d, .cox = &o,
+                              .conf_level = a->level};
+        cli_boot_out bo = {.cmd = "fit cox", .formula = a->formula, .out = a->out,
+                           .also_text = a->also_text, .format = a->fmt, .exp = a->exp};
+        rc = cli_boot_run(&a->boot, &bm, &bo, err);
+        goto out;
+    }
     if (a->vce < 0 && !a->firth && cd.weights && !cd.cluster) {
         /* R's coxph (survival >= 3): non-integer case weights imply the
          * robust variance unless robust = FALSE; --vce model asks for

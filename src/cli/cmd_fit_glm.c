@@ -42,6 +42,7 @@ static const char help[] =
     "                      B = inverse information, M = sum over clusters of the\n"
     "                      outer products of summed scores (x_i w_i (y_i - mu_i) /\n"
     "                      mu'(eta_i)); robust = one cluster per row\n"
+    CLI_BOOT_HELP
     "  --level P           confidence level (default 0.95)\n"
     "  --maxit N           iteration limit (default 25; Firth 100)\n"
     "  --epsilon E         convergence tolerance (default 1e-8)\n"
@@ -66,6 +67,7 @@ typedef struct {
     double level, epsilon;
     int format;
     cli_read_args read;
+    cli_boot_args boot;
 } glm_opts;
 
 #define O(f) CLI_OFF(glm_opts, f)
@@ -92,6 +94,7 @@ static const cli_option options[] = {
     {"exp", CLI_FLAG, O(exp), .key = NULL},
     {"out", CLI_STR, O(out), .key = NULL},
     CLI_READ_ROWS(glm_opts, read),
+    CLI_BOOT_ROWS(glm_opts, boot),
     {"keep-unconverged", CLI_FLAG, O(keep), .key = "keep_unconverged"},
     /* rhaz run: also write the text summary of the same fit there */
     {"also-text", CLI_STR, O(also_text), .flags = CLI_INTERNAL},
@@ -125,6 +128,12 @@ static int validate(void *p, cli_err *err)
         return cli_err_usage(err, NULL, "--data and --formula are required");
     o->vce_given = o->vce >= 0;
     o->adjust_given = o->adjust >= 0;
+    int rc = cli_boot_check(&o->boot, o->vce == RHAZ_VCE_BOOTSTRAP, err);
+    if (rc != EXIT_OK || o->vce == RHAZ_VCE_BOOTSTRAP)
+        return rc != EXIT_OK || !o->adjust_given
+                   ? rc
+                   : cli_err_usage(err, "adjust", "--adjust: the bootstrap variance has "
+                                                  "no small-sample factor");
     if (o->cluster && o->vce < 0)
         o->vce = RHAZ_VCE_CLUSTER;
     if (o->vce < 0)
@@ -183,6 +192,14 @@ static int run(void *p, cli_err *err)
                                  .sparse_indicators = !o->firth};
     if (!(d = rhaz_design_build_take(f, t, &dopt, &err->e))) {
         rc = cli_err_lib(err, cli_design_option(&err->e, o->weights, o->cluster));
+        goto done;
+    }
+    if (o->vce == RHAZ_VCE_BOOTSTRAP) {
+        rhaz_boot_model bm = {.family = RHAZ_BOOT_GLM, .design = d, .glm = &go,
+                              .conf_level = o->level};
+        cli_boot_out bo = {.cmd = cmd, .formula = o->formula, .out = o->out,
+                           .also_text = o->also_text, .format = o->format, .exp = o->exp};
+        rc = cli_boot_run(&o->boot, &bm, &bo, err);
         goto done;
     }
     if (d->cluster && !o->cluster) {

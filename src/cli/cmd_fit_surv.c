@@ -19,6 +19,7 @@
     "                      V (sum_g U_g U_g') V, no small-sample factor) or g\n" \
     "                      (x G/(G-1), Stata's vce(cluster) for ML models;\n"  \
     "                      stata means the same here)\n"                      \
+    CLI_BOOT_HELP                                                              \
     "  --level P           confidence level (default 0.95)\n"                 \
     "  --maxit N           Newton iteration limit (default 100)\n"            \
     "  --epsilon E         convergence: Newton decrement g'(-H)^-1 g below E\n" \
@@ -88,6 +89,7 @@ typedef struct {
     int metric, vce, adjust, maxit, exp, keep, spdur_start, format;
     double level, epsilon;
     cli_read_args read;
+    cli_boot_args boot;
 } surv_opts;
 
 #define O(f) CLI_OFF(surv_opts, f)
@@ -115,6 +117,7 @@ static const cli_choice cure_dists[] = {{"weibull", RHAZ_SURV_WEIBULL, 0},
     {"exp", CLI_FLAG, O(exp), .key = NULL},                                    \
     {"out", CLI_STR, O(out), .key = NULL},                                     \
     CLI_READ_ROWS(surv_opts, read),                                            \
+    CLI_BOOT_ROWS(surv_opts, boot),                                            \
     {"keep-unconverged", CLI_FLAG, O(keep), .key = "keep_unconverged"},        \
     {"also-text", CLI_STR, O(also_text), .flags = CLI_INTERNAL}
 
@@ -170,6 +173,9 @@ static int validate(void *p, cli_err *err)
         o->dist != RHAZ_SURV_EXPONENTIAL)
         return cli_err_usage(err, "metric",
                              "--metric ph exists only for weibull and exponential");
+    int boot = o->vce == RHAZ_VCE_BOOTSTRAP, rc = cli_boot_check(&o->boot, boot, err);
+    if (rc != EXIT_OK || boot)
+        return rc;
     if (o->cluster && o->vce >= 0 && o->vce != RHAZ_VCE_CLUSTER)
         return cli_err_usage(err, "cluster", "--cluster given with --vce %s",
                              o->vce == RHAZ_VCE_MODEL ? "model" : "robust");
@@ -233,6 +239,22 @@ static int run(void *p, cli_err *err)
     }
     if (o->cure && !(dr = rhaz_design_build(fr, t, NULL, &err->e))) {
         rc = cli_err_lib(err, "atrisk");
+        goto done;
+    }
+    if (o->vce == RHAZ_VCE_BOOTSTRAP) {
+        char *form = NULL;
+        if (o->cure) {
+            size_t k = strlen(o->formula) + strlen(o->atrisk) + 16;
+            if ((form = malloc(k)))
+                snprintf(form, k, "%s; at risk %s", o->formula, o->atrisk);
+        }
+        rhaz_boot_model bm = {.family = o->cure ? RHAZ_BOOT_CURE : RHAZ_BOOT_SURVREG,
+                              .design = d, .risk = dr, .surv = &so, .conf_level = o->level};
+        cli_boot_out bo = {.cmd = o->cmd, .formula = form ? form : o->formula,
+                           .out = o->out, .also_text = o->also_text, .format = o->format,
+                           .exp = o->exp};
+        rc = cli_boot_run(&o->boot, &bm, &bo, err);
+        free(form);
         goto done;
     }
     so.vce = o->vce >= 0 ? (rhaz_vce)o->vce : d->cluster ? RHAZ_VCE_CLUSTER : RHAZ_VCE_MODEL;

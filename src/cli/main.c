@@ -18,6 +18,7 @@ static const cli_command commands[] = {
     {"plot", cmd_plot, "publication figures as gnuplot scripts"},
     {"margins", cmd_margins, "marginal effects and predictive margins of a fit"},
     {"table", cmd_table, "side-by-side tables of fitted models"},
+    {"combine", cmd_combine, "merge the parts of a sharded bootstrap or imputation run"},
     {"run", cmd_run, "run a declarative model file end to end"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -13,6 +13,7 @@ const cli_choice cli_vce_choices[] = {
     {"model", RHAZ_VCE_MODEL, 0},
     {"robust", RHAZ_VCE_ROBUST, 0},
     {"cluster", RHAZ_VCE_CLUSTER, 0},
+    {"bootstrap", RHAZ_VCE_BOOTSTRAP, 0},
     {NULL, 0, 0}};
 /* small-sample factor of the sandwich; vcovCL and cr0 are the names of
  * R's and the CR0 convention */

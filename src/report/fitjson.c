@@ -324,6 +324,38 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
     s->bic = num(root, "bic");
     s->conf_level = num(root, "conf_level");
     s->imputations = count(root, "imputations");
+    s->lr_stat = num(root, "lr_stat");
+    s->lr_df = icount(root, "lr_df");
+    s->lr_p = num(root, "lr_p");
+    {
+        static const char *const vces[] = {"model", "robust", "cluster", "bootstrap"};
+        static const char *const adjs[] = {"none", "G/(G-1)", "stata"};
+        json_object *v = get(root, "vce_type"), *a = get(root, "vce_adj");
+        for (int k = 0; v && k < 4; k++)
+            if (json_object_is_type(v, json_type_string) &&
+                strcmp(json_object_get_string(v), vces[k]) == 0)
+                s->vce = (rhaz_vce)k;
+        for (int k = 0; a && k < 3; k++)
+            if (json_object_is_type(a, json_type_string) &&
+                strcmp(json_object_get_string(a), adjs[k]) == 0)
+                s->vce_adj = (rhaz_vce_adj)k;
+    }
+    json_object *boot = get(root, "bootstrap");
+    if (boot && json_object_is_type(boot, json_type_object)) {
+        json_object *seed = get(boot, "seed"), *res = get(boot, "resampled");
+        s->boot_reps = count(boot, "replicates");
+        s->boot_used = count(boot, "used");
+        s->boot_units = count(boot, "units");
+        s->boot_clustered = res && json_object_is_type(res, json_type_string) &&
+                            strcmp(json_object_get_string(res), "clusters") == 0;
+        s->boot_seed = seed && json_object_is_type(seed, json_type_int)
+                           ? (uint64_t)json_object_get_int64(seed) : 0;
+        if (s->boot_used > s->boot_reps) {
+            rhaz_error_set(err, RHAZ_EDATA, name, 0, "\"bootstrap\": %zu replicates "
+                           "used of %zu", s->boot_used, s->boot_reps);
+            goto fail;
+        }
+    }
     if (isnan(s->conf_level))
         s->conf_level = 0.95;
     size_t p = json_object_array_length(coefs);
@@ -343,7 +375,8 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
         static const char *const ckeys[] = {"term", "estimate", "std_error",
                                             "statistic", "p_value", "conf_low",
                                             "conf_high", "aliased", "df", "riv",
-                                            "fmi", NULL};
+                                            "fmi", "bias", "pct_low", "pct_high",
+                                            NULL};
         json_object_object_foreach(c, ck, cv) {
             size_t q = 0;
             while (ckeys[q] && strcmp(ckeys[q], ck) != 0)
@@ -393,6 +426,9 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
         k->df = num(c, "df");
         k->riv = num(c, "riv");
         k->fmi = num(c, "fmi");
+        k->bias = num(c, "bias");
+        k->pct_low = num(c, "pct_low");
+        k->pct_high = num(c, "pct_high");
     }
     json_object *vc = get(root, "vcov");
     int vc_ok = vc && json_object_is_type(vc, json_type_array) &&

@@ -48,9 +48,19 @@ static void fmt_p(char *buf, size_t size, double p)
         snprintf(buf, size, "%.3g", p);
 }
 
+/* Firth's p-values are penalized likelihood-ratio tests, except under
+ * the bootstrap (z = estimate / bootstrap SE) */
+static int chisq_stat(const rhaz_fit_summary *s) { return s->firth && !s->boot_reps; }
+
 static const char *stat_name(const rhaz_fit_summary *s)
 {
-    return s->firth ? "Chisq" : "z";
+    return chisq_stat(s) ? "Chisq" : "z";
+}
+
+/* a bound of the percentile interval as displayed */
+static double pct_shown(double x, const rhaz_summary_options *o)
+{
+    return o->exp ? exp(x) : x;
 }
 
 /* parametric survival and cure models: (model, link) -> title */
@@ -111,8 +121,8 @@ static void write_text(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_o
             o->exp ? (s->link && (!strcmp(s->link, "logit") || !strcmp(s->link, "cloglog"))
                           ? "Odds ratio" : "exp(coef)")
                    : "Estimate",
-            "Std. Error", s->firth ? "Chisq" : s->imputations ? "t value" : "z value",
-            s->firth ? "Pr(>Chisq)" : s->imputations ? "Pr(>|t|)" : "Pr(>|z|)",
+            "Std. Error", chisq_stat(s) ? "Chisq" : s->imputations ? "t value" : "z value",
+            chisq_stat(s) ? "Pr(>Chisq)" : s->imputations ? "Pr(>|t|)" : "Pr(>|z|)",
             lo_name, hi_name);
     for (size_t j = 0; j < s->p; j++) {
         row r = row_of(s, j, o);
@@ -133,7 +143,25 @@ static void write_text(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_o
                 z, p, lo, hi, st[0] ? " " : "", st);
     }
     fprintf(fp, "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n");
-    if (s->imputations) {
+    if (s->boot_reps) {
+        fprintf(fp, "Bootstrap: %zu replicates (seed %llu), each drawing %zu %s with\n"
+                    "replacement; %zu used, %zu failed and left out.  SE: standard\n"
+                    "deviation of the replicate estimates (divisor R - 1, as Stata); z, p\n"
+                    "and the interval above: normal (estimate +/- z x SE).  Percentile\n"
+                    "interval: quantiles of the replicate estimates (R's type 7)%s:\n"
+                    "%-*s %11s %11s %11s\n",
+                s->boot_reps, (unsigned long long)s->boot_seed, s->boot_units,
+                s->boot_clustered ? "whole clusters" : "rows", s->boot_used,
+                s->boot_reps - s->boot_used, o->exp ? ", exponentiated" : "", (int)w, "",
+                "bias", lo_name, hi_name);
+        for (size_t j = 0; j < s->p; j++) {
+            char a[32], b[32], c[32];
+            fmt_num(a, sizeof a, s->coef[j].bias, dg);
+            fmt_num(b, sizeof b, pct_shown(s->coef[j].pct_low, o), dg);
+            fmt_num(c, sizeof c, pct_shown(s->coef[j].pct_high, o), dg);
+            fprintf(fp, "%-*s %11s %11s %11s\n", (int)w, s->coef[j].term, a, b, c);
+        }
+    } else if (s->imputations) {
         fprintf(fp, "Pooled over %zu imputations by Rubin's rules (T = W + (1 + 1/m) B);\n"
                     "t on Barnard-Rubin df:\n%-*s %11s %11s %11s\n",
                 s->imputations, (int)w, "", "df", "riv", "fmi");
@@ -144,7 +172,7 @@ static void write_text(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_o
             fmt_num(c, sizeof c, s->coef[j].fmi, dg);
             fprintf(fp, "%-*s %11s %11s %11s\n", (int)w, s->coef[j].term, a, b, c);
         }
-    } else if (s->firth)
+    } else if (chisq_stat(s))
         fprintf(fp, "Confidence intervals and p-values: profile penalized likelihood (as logistf)\n");
     else
         fprintf(fp, "Confidence intervals: Wald (estimate +/- z x SE)\n");
@@ -195,13 +223,19 @@ static void csv_str(FILE *fp, const char *s) { rhaz_csv_field(fp, s); }
 static void write_csv(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_options *o)
 {
     fputs("term,estimate,std_error,statistic,p_value,conf_low,conf_high", fp);
-    fputs(s->imputations ? ",df,riv,fmi\n" : "\n", fp);
+    fputs(s->imputations ? ",df,riv,fmi\n" : s->boot_reps ? ",bias,pct_low,pct_high\n" : "\n",
+          fp);
     for (size_t j = 0; j < s->p; j++) {
         row r = row_of(s, j, o);
-        csv_str(fp, s->coef[j].term);
-        double v[9] = {r.est, r.se, r.stat, r.p, r.lo, r.hi, s->coef[j].df,
-                       s->coef[j].riv, s->coef[j].fmi};
-        for (int k = 0; k < (s->imputations ? 9 : 6); k++) {
+        const rhaz_coef *c = &s->coef[j];
+        csv_str(fp, c->term);
+        double v[9] = {r.est, r.se, r.stat, r.p, r.lo, r.hi, c->df, c->riv, c->fmi};
+        if (s->boot_reps) {
+            v[6] = c->bias;
+            v[7] = pct_shown(c->pct_low, o);
+            v[8] = pct_shown(c->pct_high, o);
+        }
+        for (int k = 0; k < (s->imputations || s->boot_reps ? 9 : 6); k++) {
             fputc(',', fp);
             csv_num(fp, v[k]);
         }
@@ -244,7 +278,7 @@ static void design_to_json(json_object *root, const char *key,
 json_object *rhaz_fit_summary_to_json(const rhaz_fit_summary *s,
                                      const rhaz_summary_options *o, rhaz_error *err)
 {
-    static const char *vce_names[] = {"model", "robust", "cluster"};
+    static const char *vce_names[] = {"model", "robust", "cluster", "bootstrap"};
     static const char *adj_names[] = {"none", "G/(G-1)", "stata"};
     rhaz_summary_options o0 = {0};
     if (!o)
@@ -284,11 +318,20 @@ json_object *rhaz_fit_summary_to_json(const rhaz_fit_summary *s,
     core_json_int(root, "lr_df", s->lr_df, &oom);
     core_json_num(root, "lr_p", s->lr_p, &oom);
     core_json_str(root, "vce", s->vce_label ? s->vce_label : "", &oom);
-    core_json_str(root, "vce_type", vce_names[s->vce % 3], &oom);
+    core_json_str(root, "vce_type", vce_names[s->vce % 4], &oom);
     core_json_str(root, "vce_adj", adj_names[s->vce_adj % 3], &oom);
     core_json_num(root, "conf_level", s->conf_level, &oom);
     if (s->imputations)
         core_json_int(root, "imputations", (long long)s->imputations, &oom);
+    if (s->boot_reps) {
+        json_object *b = core_json_child(root, "bootstrap", 0, &oom);
+        core_json_int(b, "replicates", (long long)s->boot_reps, &oom);
+        core_json_int(b, "used", (long long)s->boot_used, &oom);
+        core_json_int(b, "failed", (long long)(s->boot_reps - s->boot_used), &oom);
+        core_json_int(b, "seed", (long long)s->boot_seed, &oom);
+        core_json_str(b, "resampled", s->boot_clustered ? "clusters" : "rows", &oom);
+        core_json_int(b, "units", (long long)s->boot_units, &oom);
+    }
     core_json_bool(root, "exponentiated", o->exp, &oom);
     json_object *coefs = core_json_child(root, "coefficients", 1, &oom);
     for (size_t j = 0; j < s->p && !oom; j++) {
@@ -306,6 +349,11 @@ json_object *rhaz_fit_summary_to_json(const rhaz_fit_summary *s,
             core_json_num(c, "df", s->coef[j].df, &oom);
             core_json_num(c, "riv", s->coef[j].riv, &oom);
             core_json_num(c, "fmi", s->coef[j].fmi, &oom);
+        }
+        if (s->boot_reps) {
+            core_json_num(c, "bias", s->coef[j].bias, &oom);
+            core_json_num(c, "pct_low", pct_shown(s->coef[j].pct_low, o), &oom);
+            core_json_num(c, "pct_high", pct_shown(s->coef[j].pct_high, o), &oom);
         }
     }
     json_object *vc = core_json_child(root, "vcov", 1, &oom);
@@ -376,7 +424,7 @@ static void write_table(FILE *fp, const rhaz_fit_summary *s, const rhaz_summary_
     if (latex) {
         fputs("\\begin{table}[htbp]\n\\centering\n\\begin{tabular}{lrrrrrr}\n\\toprule\n", fp);
         fprintf(fp, "Term & %s & SE & %s & $p$ & \\multicolumn{2}{c}{%.0f\\%% CI} \\\\\n"
-                "\\midrule\n", est, s->firth ? "$\\chi^2$" : "$z$",
+                "\\midrule\n", est, chisq_stat(s) ? "$\\chi^2$" : "$z$",
                 100 * (s->conf_level > 0 ? s->conf_level : 0.95));
     } else {
         fprintf(fp, "| Term | %s | SE | %s | p | CI low | CI high |\n"
