@@ -34,9 +34,11 @@ RHAZ_VERSION := $(shell sed -n 's/^\#define RHAZ_VERSION "\(.*\)"/\1/p' include/
 SONAME = librhaz.so.0
 SAN     ?=
 
-# chromium: make check renders the report page of rhaz run (tests/html/render.sh)
+# chromium: make check renders the report page of rhaz run (tests/html/render.sh);
+# parallel, munge, slurm-wlm: make check runs sharded bootstraps under GNU
+# parallel and on a one-node Slurm cluster (tests/engines)
 DEB_PKGS = libgsl-dev libopenblas-dev libcsv-dev libjson-c-dev libreadstat-dev gnuplot-nox pkg-config \
-           chromium
+           chromium parallel munge slurm-wlm
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/data/*.c src/model/*.c \
                               src/plot/*.c src/report/*.c))
@@ -46,6 +48,9 @@ SO_TEST  := $(BUILD)/tests/so_fit
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+# The cluster engines (tests/engines/*.sh): GNU parallel and a single-node
+# Slurm cluster the test starts itself (root); check-asan leaves them out.
+ENGINE_TESTS ?= $(BUILD)/tests/engine_parallel $(BUILD)/tests/engine_slurm
 HEADERS  := $(wildcard include/*.h include/rhaz/*.h src/*/*.h)
 
 ALL_CFLAGS = $(CPPFLAGS_RHAZ) $(WARN) $(CFLAGS) $(SAN)
@@ -112,9 +117,13 @@ $(DOCS_TESTS):
 	@printf '#!/bin/sh\nexec sh "%s/%s" --build "%s"\n' "$(CURDIR)" "$<" "$(BUILD)" > $@
 	@chmod +x $@
 
-test: $(BUILD)/rhaz $(TEST_BIN) $(SO_TEST) $(DOCS_TESTS)
+$(BUILD)/tests/engine_%: tests/engines/%.sh
+	@mkdir -p $(dir $@)
+	cp $< $@ && chmod +x $@
+
+test: $(BUILD)/rhaz $(TEST_BIN) $(SO_TEST) $(DOCS_TESTS) $(ENGINE_TESTS)
 	@sh tests/so/exports.sh $(BUILD)/librhaz.so
-	@BUILD=$(BUILD) sh tests/run.sh $(TEST_BIN) $(SO_TEST) $(DOCS_TESTS)
+	@BUILD=$(BUILD) sh tests/run.sh $(TEST_BIN) $(SO_TEST) $(DOCS_TESTS) $(ENGINE_TESTS)
 
 # Run the documentation's commands and compare their outputs (also part
 # of make check); docs-update writes the outputs (and docs/figures) back:
@@ -129,7 +138,7 @@ check: deps
 	@$(MAKE) --no-print-directory test
 
 check-asan: deps
-	@$(MAKE) --no-print-directory test BUILD=build-asan OPT=-O1 \
+	@$(MAKE) --no-print-directory test BUILD=build-asan OPT=-O1 ENGINE_TESTS= \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 
 $(BUILD)/genpanel: tests/bench/genpanel.c $(BUILD)/librhaz.a

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Run every test program given as argument; each ends with a line
-# "N passed, N failed".  Print each and the grand total, and fail if any
-# test failed or a program crashed.
+# "N passed, N failed".  Print each (and any "SKIPPED: reason" line of its
+# output) and the grand total, and fail if any test failed or a program
+# crashed.
 total_p=0; total_f=0; status=0
 for t in "$@"; do
     out=$("$t" 2>"$t.stderr"); rc=$?
@@ -14,6 +15,8 @@ for t in "$@"; do
         total_f=$((total_f + 1)); status=1; continue
     fi
     printf '%-24s %s\n' "$(basename "$t")" "$line"
+    # a test that could not run says so on a SKIPPED: line: show it
+    printf '%s\n' "$out" | sed -n 's/^SKIPPED:/    SKIPPED:/p'
     if [ "$f" != 0 ] || [ $rc != 0 ]; then
         sed 's/^/    /' "$t.stderr" | head -n 40
         status=1
