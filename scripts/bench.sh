@@ -11,6 +11,8 @@
 #   BENCH_DIR     working directory (default build/bench)
 #   BENCH_R_MAX   largest panel R is timed on (default 2000040)
 #   BENCH_R_RUNS  runs per task for R (default 1)
+#   BENCH_BOOT_REPS  replicates of the ICMW Cox cluster bootstrap (default
+#                 1000; 0 skips it)
 #
 # Times are whole processes from outside (/usr/bin/time): rhaz from the
 # CSV to the coefficient table, R as the whole Rscript run (start-up,
@@ -95,6 +97,41 @@ agree() {
                 if (d > m) m = d } }
         END { if (n) printf "%.1e\n", m; else print "NA" }' "$1" "$2"
 }
+
+# The cluster bootstrap of the ICMW Cox model (models/icmw.model's panel
+# and [model cox]): BENCH_BOOT_REPS replicates resampling the states, on
+# both cores (the default --threads) and on one (fastest of BENCH_RUNS);
+# R: the same number of coxph fits on whole-state resamples, one core
+# (boot_cox in bench.R, once).
+BOOT_REPS=${BENCH_BOOT_REPS:-1000}
+if [ "$BOOT_REPS" -gt 0 ]; then
+    icmw="$DIR/icmw.csv"
+    [ -s "$icmw" ] || $RHAZ panel --treaty icmw --end 2015 --democracy polity2 --region region \
+        --lag 1 --receiving-threshold 10 --out "$icmw" 2>/dev/null
+    bf='Surv(start, stop, event) ~ democracy + factor(regime) + migrant_share + oecd + region_density'
+    bargs="fit cox --data $icmw --formula '$bf' --cluster cown --vce bootstrap --reps $BOOT_REPS --seed 1 --format csv"
+    r2=""; r1=""
+    for r in $(seq "$RUNS"); do
+        r2="$r2
+$(time_cmd "$DIR/boot2.out" "$RHAZ $bargs")"
+        r1="$r1
+$(time_cmd "$DIR/boot1.out" "$RHAZ $bargs --threads 1")"
+    done
+    set -- $(echo "$r2" | best); t2=$1; c2=$2
+    set -- $(echo "$r1" | best); t1=$1; c1=$2
+    cmp -s "$DIR/boot1.out" "$DIR/boot2.out" || echo "WARNING: 1 and 2 threads differ" >&2
+    rt=NA
+    if [ $have_r = 1 ]; then
+        rt=$(Rscript tests/reference/bench.R "$icmw" boot_cox "$DIR/r-boot.csv" "$BOOT_REPS" |
+             sed -n 's/^seconds //p')
+    fi
+    echo "icmw_cox_cluster_bootstrap_2threads,$BOOT_REPS,rhaz,$t2,NA,$c2,NA" >> "$RES"
+    echo "icmw_cox_cluster_bootstrap_1thread,$BOOT_REPS,rhaz,$t1,NA,$c1,NA" >> "$RES"
+    echo "icmw_cox_cluster_bootstrap,$BOOT_REPS,R,${rt:-NA},NA,NA,NA" >> "$RES"
+    printf '%-28s %6s %10s %9s %10s %9s %9s\n' task reps 2thr_s 2thr_cpu 1thr_s 1thr_cpu R_s
+    printf '%-28s %6s %10s %9s %10s %9s %9s\n' icmw_cox_cluster_bootstrap "$BOOT_REPS" "$t2" "$c2" \
+        "$t1" "$c1" "${rt:-NA}"
+fi
 
 printf '%-20s %8s %7s %7s %8s %7s %9s %7s %8s %9s\n' task rows rhaz_s cpu_s R_s R/rhaz R_inner_s peak_MB peak/X max_rel_diff
 for n in $SIZES; do

@@ -1,7 +1,8 @@
 # bench.R -- time R on the benchmark panels (used by scripts/bench.sh).
 # usage: Rscript tests/reference/bench.R FILE.csv TASK OUT.csv
 # TASK: read | logit | cloglog | logit_year | cox_efron_cluster |
-#       cox_breslow_cluster | agreg_efron | km | clogit | weibull | frailty
+#       cox_breslow_cluster | agreg_efron | km | clogit | weibull | frailty |
+#       boot_cox (FILE = the ICMW panel; a 4th argument: replicates)
 # Prints "seconds <wall>" for the task from the CSV (end to end, timed
 # inside R; the driver also times the whole Rscript process), and writes
 # the coefficients (term, estimate, std_error) to OUT.csv so the driver
@@ -60,6 +61,23 @@ if (task == "read") {
                data = d)
   coefs <- data.frame(term = xs, estimate = coef(fit),
                       std_error = sqrt(diag(fit$var))[seq_along(xs)])
+} else if (task == "boot_cox") {
+  # the cluster bootstrap of the ICMW Cox model: whole states resampled,
+  # coxph (Efron) on each resample, one core, as a plain loop
+  reps <- as.integer(args[4])
+  d <- as.data.frame(d)
+  d <- d[complete.cases(d[, c("start", "stop", "event", "democracy", "regime",
+                              "migrant_share", "oecd", "region_density", "cown")]), ]
+  f <- Surv(start, stop, event) ~ democracy + factor(regime) + migrant_share + oecd +
+    region_density
+  rows <- split(seq_len(nrow(d)), d$cown)
+  set.seed(1)
+  est <- t(sapply(seq_len(reps), function(k) {
+    pick <- sample(length(rows), replace = TRUE)
+    coef(suppressWarnings(coxph(f, data = d[unlist(rows[pick]), ], ties = "efron")))
+  }))
+  coefs <- data.frame(term = colnames(est), estimate = colMeans(est),
+                      std_error = apply(est, 2, sd))
 } else stop("unknown task ", task)
 el <- proc.time()[["elapsed"]] - t0
 write.csv(coefs, out, row.names = FALSE)
