@@ -231,7 +231,8 @@ const char *cli_design_option(const rhaz_error *e, const char *weights,
                               const char *cluster);
 /* ---- the bootstrap options of every fit (boot.c): put a cli_boot_args
  * field `f` in the options struct and CLI_BOOT_ROWS(type, f) in the
- * table (model-file keys reps, seed, replicates, threads); --vce
+ * table (model-file keys reps, seed, replicates), and CLI_THREADS_ROW
+ * (key threads) unless the command has its own --threads; --vce
  * bootstrap (cli_vce_choices) asks for it.  Zero means "not given". */
 typedef struct {
     unsigned long long v;
@@ -256,7 +257,17 @@ int cli_parse_shard(const char *s, void *field);
     {"replicates", CLI_STR, CLI_OFF(T, f.replicates), .key = "replicates",     \
      .flags = CLI_FILE},                                                       \
     {"shard", CLI_PARSE, CLI_OFF(T, f.shard), .key = NULL,                     \
-     .parse = cli_parse_shard, .expect = "K/N with 1 <= K <= N"},              \
+     .parse = cli_parse_shard, .expect = "K/N with 1 <= K <= N"}
+/* --threads N, one meaning for every command: the threads the command
+ * uses (default: the processors online).  With --vce bootstrap they run
+ * replicates in parallel, each replicate's fit on one thread; without it
+ * a fit cox uses them inside its one fit (its own row, cox_args.threads)
+ * and the other fits refuse the option (they have no threaded fit). */
+#define CLI_THREADS_HELP                                                       \
+    "  --threads N         with --vce bootstrap: replicates run in parallel on N\n" \
+    "                      threads (default: the processors online), each fit\n" \
+    "                      on one thread; results do not depend on N\n"
+#define CLI_THREADS_ROW(T, f)                                                  \
     {"threads", CLI_INT, CLI_OFF(T, f.threads), .key = "threads", .min = 1,    \
      .max = 1024}
 #define CLI_BOOT_HELP                                                          \
@@ -267,8 +278,6 @@ int cli_parse_shard(const char *s, void *field);
     "                      own stream of (S, k): results do not depend on\n"   \
     "                      --threads or --shard\n"                             \
     "  --replicates FILE   write the replicate estimates there (CSV)\n"       \
-    "  --threads N         replicates run in parallel on N threads (default:\n" \
-    "                      the processors online); each fit single-threaded\n" \
     "  --shard K/N         run the K-th of N slices of the replicates and write\n" \
     "                      a part file (JSON) to --out for 'rhaz combine'\n"
 /* Options that only make sense with --vce bootstrap are refused without

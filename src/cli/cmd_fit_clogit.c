@@ -24,6 +24,7 @@ static const char help[] =
     "  --cluster COL       with --vce bootstrap: resample whole clusters (strata\n"
     "                      nested in them become one stratum per copy)\n"
     CLI_BOOT_HELP
+    CLI_THREADS_HELP
     "  --level P           confidence level (default 0.95)\n"
     "  --maxit N           Newton-Raphson iteration limit (default 20)\n"
     "  --format F          text (default), csv, json, latex, markdown\n"
@@ -64,6 +65,7 @@ static const cli_option options[] = {
     {"out", CLI_STR, O(out), .key = NULL},
     CLI_READ_ROWS(clogit_opts, read),
     CLI_BOOT_ROWS(clogit_opts, boot),
+    CLI_THREADS_ROW(clogit_opts, boot),
     {"keep-unconverged", CLI_FLAG, O(keep), .key = "keep_unconverged"},
     {"also-text", CLI_STR, O(also_text), .flags = CLI_INTERNAL},
     {.name = NULL}};

@@ -42,8 +42,10 @@ static const char help[] =
     "  --max-iter N        Newton-Raphson iteration limit (default 20; --maxit\n"
     "                      is the same)\n"
     "  --threads N         threads reading and the fit may use (default: the\n"
-    "                      processors available); the results are the same\n"
-    "                      bit for bit with any N\n"
+    "                      processors available); with --vce bootstrap the\n"
+    "                      replicates run in parallel instead, each fit on one\n"
+    "                      thread; the results are the same bit for bit with\n"
+    "                      any N\n"
     "  --keep-unconverged  exit 0 even if the fit did not converge or shows a\n"
     "                      monotone likelihood (the output always says so)\n"
     CLI_BOOT_HELP
@@ -493,6 +495,7 @@ static int run(void *p, cli_err *err)
     o.robust = a->robust;
     o.adj = (rhaz_vce_adj)a->adj;
     if (a->vce == RHAZ_VCE_BOOTSTRAP) {
+        a->boot.threads = a->threads; /* --threads: replicates in parallel */
         rhaz_boot_model bm = {.family = RHAZ_BOOT_COX, .design = d, .cox = &o,
                               .conf_level = a->level};
         cli_boot_out bo = {.cmd = "fit cox", .formula = a->formula, .out = a->out,

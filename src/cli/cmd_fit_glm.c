@@ -43,6 +43,7 @@ static const char help[] =
     "                      outer products of summed scores (x_i w_i (y_i - mu_i) /\n"
     "                      mu'(eta_i)); robust = one cluster per row\n"
     CLI_BOOT_HELP
+    CLI_THREADS_HELP
     "  --level P           confidence level (default 0.95)\n"
     "  --maxit N           iteration limit (default 25; Firth 100)\n"
     "  --epsilon E         convergence tolerance (default 1e-8)\n"
@@ -95,6 +96,7 @@ static const cli_option options[] = {
     {"out", CLI_STR, O(out), .key = NULL},
     CLI_READ_ROWS(glm_opts, read),
     CLI_BOOT_ROWS(glm_opts, boot),
+    CLI_THREADS_ROW(glm_opts, boot),
     {"keep-unconverged", CLI_FLAG, O(keep), .key = "keep_unconverged"},
     /* rhaz run: also write the text summary of the same fit there */
     {"also-text", CLI_STR, O(also_text), .flags = CLI_INTERNAL},

@@ -20,6 +20,7 @@
     "                      (x G/(G-1), Stata's vce(cluster) for ML models;\n"  \
     "                      stata means the same here)\n"                      \
     CLI_BOOT_HELP                                                              \
+    CLI_THREADS_HELP                                                           \
     "  --level P           confidence level (default 0.95)\n"                 \
     "  --maxit N           Newton iteration limit (default 100)\n"            \
     "  --epsilon E         convergence: Newton decrement g'(-H)^-1 g below E\n" \
@@ -118,6 +119,7 @@ static const cli_choice cure_dists[] = {{"weibull", RHAZ_SURV_WEIBULL, 0},
     {"out", CLI_STR, O(out), .key = NULL},                                     \
     CLI_READ_ROWS(surv_opts, read),                                            \
     CLI_BOOT_ROWS(surv_opts, boot),                                            \
+    CLI_THREADS_ROW(surv_opts, boot),                                          \
     {"keep-unconverged", CLI_FLAG, O(keep), .key = "keep_unconverged"},        \
     {"also-text", CLI_STR, O(also_text), .flags = CLI_INTERNAL}
 

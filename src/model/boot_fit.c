@@ -39,6 +39,7 @@ static rhaz_fit_summary *fit_cox(const rhaz_boot_model *m, const rhaz_design *d,
         rhaz_cox_options_default(&o);
     o.robust = 0;
     o.init = NULL;
+    o.threads = 1; /* replicates run in parallel, each fit on one thread */
     rhaz_cox_data cd;
     rhaz_cox_data_from_design(&cd, d);
     cd.cluster = NULL;
