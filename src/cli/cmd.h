@@ -261,8 +261,8 @@ int cli_parse_shard(const char *s, void *field);
 /* --threads N, one meaning for every command: the threads the command
  * uses (default: the processors online).  With --vce bootstrap they run
  * replicates in parallel, each replicate's fit on one thread; without it
- * a fit cox uses them inside its one fit (its own row, cox_args.threads)
- * and the other fits refuse the option (they have no threaded fit). */
+ * fit cox, logit and cloglog use them inside their one fit (their own
+ * rows) and the other fits refuse the option (no threaded fit). */
 #define CLI_THREADS_HELP                                                       \
     "  --threads N         with --vce bootstrap: replicates run in parallel on N\n" \
     "                      threads (default: the processors online), each fit\n" \

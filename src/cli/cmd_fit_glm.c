@@ -43,13 +43,14 @@ static const char help[] =
     "                      outer products of summed scores (x_i w_i (y_i - mu_i) /\n"
     "                      mu'(eta_i)); robust = one cluster per row\n"
     CLI_BOOT_HELP
-    CLI_THREADS_HELP
     "  --level P           confidence level (default 0.95)\n"
     "  --maxit N           iteration limit (default 25; Firth 100)\n"
     "  --epsilon E         convergence tolerance (default 1e-8)\n"
     "  --threads N         threads reading and the fit may use (default: the\n"
-    "                      processors available); the results are the same\n"
-    "                      bit for bit with any N\n"
+    "                      processors available); with --vce bootstrap the\n"
+    "                      replicates run in parallel instead, each fit on one\n"
+    "                      thread; the results are the same bit for bit with\n"
+    "                      any N\n"
     "  --format F          text (default), csv, json, latex, markdown\n"
     "  --exp               odds ratios (exp of estimates and CIs; delta-method SE)\n"
     "  --out FILE          write there (default stdout; atomic)\n"
@@ -96,7 +97,6 @@ static const cli_option options[] = {
     {"out", CLI_STR, O(out), .key = NULL},
     CLI_READ_ROWS(glm_opts, read),
     CLI_BOOT_ROWS(glm_opts, boot),
-    CLI_THREADS_ROW(glm_opts, boot),
     {"keep-unconverged", CLI_FLAG, O(keep), .key = "keep_unconverged"},
     /* rhaz run: also write the text summary of the same fit there */
     {"also-text", CLI_STR, O(also_text), .flags = CLI_INTERNAL},
@@ -197,6 +197,7 @@ static int run(void *p, cli_err *err)
         goto done;
     }
     if (o->vce == RHAZ_VCE_BOOTSTRAP) {
+        o->boot.threads = o->threads; /* --threads: replicates in parallel */
         rhaz_boot_model bm = {.family = RHAZ_BOOT_GLM, .design = d, .glm = &go,
                               .conf_level = o->level};
         cli_boot_out bo = {.cmd = cmd, .formula = o->formula, .out = o->out,

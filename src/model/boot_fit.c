@@ -24,6 +24,7 @@ static rhaz_fit_summary *fit_glm(const rhaz_boot_model *m, const rhaz_design *d,
     o.no_profile = 1; /* Wald intervals: only the estimates are used */
     o.cluster_name = NULL;
     o.conf_level = level_of(m);
+    o.threads = 1; /* replicates run in parallel, each fit on one thread */
     return rhaz_glm_fit(d, &o, err);
 }
 
