@@ -15,9 +15,9 @@ typedef struct {
     double v[6]; /* estimate, std_error, df, riv, fmi, p_value */
 } ref_row;
 
-static int read_ref(ref_row *r, int max)
+static int read_ref_file(const char *path, ref_row *r, int max)
 {
-    FILE *fp = fopen("tests/reference/mi_ref_values.csv", "r");
+    FILE *fp = fopen(path, "r");
     char line[1024];
     int n = 0;
     if (!fp)
@@ -41,6 +41,11 @@ static int read_ref(ref_row *r, int max)
     }
     fclose(fp);
     return n;
+}
+
+static int read_ref(ref_row *r, int max)
+{
+    return read_ref_file("tests/reference/mi_ref_values.csv", r, max);
 }
 
 static double rel(double got, double want)
@@ -113,6 +118,24 @@ static void test_against_mice(void)
            "estimate/SE/df/riv/fmi/p)\n", dl, dc);
     T_CHECK(dl < 1e-12, "logit agrees with mice::pool to 1e-12 (%.3g)", dl);
     T_CHECK(dc < 1e-12, "cox agrees with mice::pool to 1e-12 (%.3g)", dc);
+}
+
+/* the other families against Rubin's rules computed in R from the
+ * formulas (tests/reference/mi_fam_ref.R: survreg Weibull, clogit) */
+static void test_other_families(void)
+{
+    T_SECTION("weibull and clogit against R");
+    ref_row r[32];
+    int nr = read_ref_file("tests/reference/mi_fam_ref_values.csv", r, 32), nt = 0;
+    T_CHECK(nr == 8, "8 reference rows (got %d)", nr);
+    double dw = compare("weibull", "'Surv(time, status) ~ x1 + x2 + g'", "weibull", r, nr, &nt);
+    T_EQ_INT(nt, 6, "weibull terms");
+    double dc = compare("clogit", "'y ~ x1 + x2 + strata(g)'", "clogit", r, nr, &nt);
+    T_EQ_INT(nt, 2, "clogit terms");
+    printf("Rubin's rules vs R: weibull %.2g, clogit %.2g (relative, worst of "
+           "estimate/SE/df/riv/fmi/p)\n", dw, dc);
+    T_CHECK(dw < 1e-10, "weibull agrees with R to 1e-10 (%.3g)", dw);
+    T_CHECK(dc < 1e-12, "clogit agrees with R to 1e-12 (%.3g)", dc);
 }
 
 static void test_options(void)
@@ -242,6 +265,7 @@ static void test_table(void)
 int main(void)
 {
     test_against_mice();
+    test_other_families();
     test_options();
     test_table();
     return t_summary();
