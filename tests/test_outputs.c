@@ -307,8 +307,50 @@ static void test_run_atomic(void)
     T_CHECK(system(cmd) == 0, "cleanup");
 }
 
+/* --out naming a FIFO (as /dev/null or /dev/stdout): written in place,
+ * never renamed over (as root, a rename replaced /dev/null with a
+ * regular file); a directory is refused */
+static void test_out_special(void)
+{
+    T_SECTION("--out a FIFO or a directory");
+    char fifo[64], got[80], cmd[512];
+    snprintf(fifo, sizeof fifo, "/tmp/rhaz-fifo.%d", (int)getpid());
+    snprintf(got, sizeof got, "%s.got", fifo);
+    unlink(fifo);
+    T_CHECK(mkfifo(fifo, 0600) == 0, "mkfifo");
+    snprintf(cmd, sizeof cmd, "cat %s > %s &", fifo, got);
+    T_CHECK(system(cmd) == 0, "reader started");
+    snprintf(cmd, sizeof cmd, "fit logit --data tests/fixtures/glm_panel.csv "
+             "--formula 'y ~ oecd' --out %s", fifo);
+    T_EQ_INT(t_run(cmd, NULL, NULL), 0, "written into the FIFO");
+    struct stat sb;
+    T_CHECK(stat(fifo, &sb) == 0 && S_ISFIFO(sb.st_mode), "still a FIFO");
+    for (int k = 0; k < 50; k++) { /* the reader finishes */
+        char *s = t_slurp(got);
+        int done = s && strstr(s, "Log-likelihood") != NULL;
+        free(s);
+        if (done)
+            break;
+        usleep(100000);
+    }
+    char *s = t_slurp(got);
+    T_CHECK(s && strstr(s, "Logit model") && strstr(s, "Log-likelihood"),
+            "the reader got the output");
+    free(s);
+    T_EQ_INT(count_entries("/tmp", strrchr(fifo, '/') + 1), 2, "no temporary beside it");
+    unlink(fifo);
+    unlink(got);
+    char *err = NULL;
+    T_EQ_INT(t_run("fit logit --data tests/fixtures/glm_panel.csv --formula 'y ~ oecd' "
+                   "--out /tmp", NULL, &err), 1, "--out DIR refused");
+    T_CHECK(err && strstr(err, "/tmp: cannot write output: a directory"), "named: %s",
+            err ? err : "");
+    free(err);
+}
+
 int main(void)
 {
+    test_out_special();
     test_run_atomic();
     test_run_signal();
     test_plot_out_dir();

@@ -1,4 +1,7 @@
-/* outfile.c -- atomic output files: temporary file, then rename. */
+/* outfile.c -- atomic output files: temporary file, then rename.  An
+ * existing path that is not a regular file (/dev/null, /dev/stdout, a
+ * FIFO) is written in place: renaming over it would replace the device
+ * with a file (as root, /dev/null itself). */
 #include "rhaz.h"
 
 #include <errno.h>
@@ -12,7 +15,7 @@
 struct rhaz_outfile {
     FILE *fp;
     char *path; /* final path, NULL for stdout */
-    char *tmp;  /* temporary path */
+    char *tmp;  /* temporary path; NULL when written in place */
     int slot;   /* in the signal-cleanup registry, or -1 */
 };
 
@@ -109,6 +112,29 @@ rhaz_outfile *rhaz_outfile_open(const char *path, rhaz_error *err)
         return f;
     }
     size_t n = strlen(path);
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        rhaz_error_set(err, RHAZ_EIO, path, 0, "cannot write output: a directory");
+        free(f);
+        return NULL;
+    }
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        /* a device or FIFO: written in place, never renamed over */
+        if (!(f->path = malloc(n + 1))) {
+            rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory opening the output");
+            free(f);
+            return NULL;
+        }
+        memcpy(f->path, path, n + 1);
+        if (!(f->fp = fopen(path, "w"))) {
+            rhaz_error_set(err, RHAZ_EIO, path, 0, "cannot open output file: %s",
+                           strerror(errno));
+            free(f->path);
+            free(f);
+            return NULL;
+        }
+        return f;
+    }
     f->path = malloc(n + 1);
     f->tmp = malloc(n + 16);
     if (!f->path || !f->tmp) {
@@ -181,6 +207,15 @@ rhaz_status rhaz_outfile_commit(rhaz_outfile *f, rhaz_error *err)
     if (fclose(f->fp) != 0)
         bad = 1;
     f->fp = NULL;
+    if (bad && !f->tmp) {
+        rhaz_error_set(err, RHAZ_EIO, f->path, 0, "write error: %s", strerror(errno));
+        outfile_destroy(f);
+        return RHAZ_EIO;
+    }
+    if (!f->tmp) { /* written in place */
+        outfile_destroy(f);
+        return RHAZ_OK;
+    }
     if (bad) {
         unlink(f->tmp);
         rhaz_error_set(err, RHAZ_EIO, f->path, 0, "write error: %s",
@@ -206,7 +241,8 @@ void rhaz_outfile_abort(rhaz_outfile *f)
     if (f->path) {
         if (f->fp)
             fclose(f->fp);
-        unlink(f->tmp);
+        if (f->tmp)
+            unlink(f->tmp);
     }
     outfile_destroy(f);
 }

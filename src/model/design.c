@@ -1270,7 +1270,7 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
             if (err)
                 snprintf(err->what, sizeof err->what, "%s", allmiss);
         } else
-            st = rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+            st = rhaz_error_set(err, RHAZ_EDATA, table_file(t), 0,
                                 "no rows left: every row has a missing value in a "
                                 "variable of the formula (%zu rows dropped)", N);
         goto fail;
