@@ -108,22 +108,37 @@ static rhaz_status wr_part(FILE *fp, const void *a, rhaz_error *e)
 }
 
 /* write the combined (or single-process) result: summary, text copy,
- * replicates */
+ * replicates -- every file opened before any is written and committed
+ * only when all were written, so that a refused one leaves none */
 int cli_boot_write(const rhaz_fit_summary *s, const rhaz_boot *b, const char *out,
                    const char *also_text, int format, int exp, const char *replicates,
                    cli_err *err)
 {
     rhaz_summary_options so = {0};
     so.exp = exp;
-    wr_ctx c = {.s = s, .format = format, .so = &so, .b = b};
-    int rc = write_out(out, "out", err, wr_summary, &c);
-    if (rc == EXIT_OK && also_text) {
-        wr_ctx t = c;
-        t.format = FMT_TEXT;
-        rc = write_out(also_text, "out", err, wr_summary, &t);
+    wr_ctx c = {.s = s, .format = format, .so = &so, .b = b}, t = c;
+    t.format = FMT_TEXT;
+    const char *path[3] = {out, also_text, replicates};
+    const char *opt[3] = {"out", "out", "replicates"};
+    rhaz_status (*fn[3])(FILE *, const void *, rhaz_error *) = {wr_summary, wr_summary,
+                                                                 wr_csv};
+    const wr_ctx *arg[3] = {&c, &t, &c};
+    rhaz_outfile *of[3] = {NULL, NULL, NULL};
+    int rc = EXIT_OK;
+    for (int k = 0; k < 3 && rc == EXIT_OK; k++)
+        if (path[k] && !(of[k] = rhaz_outfile_open(path[k], &err->e)))
+            rc = cli_err_lib(err, opt[k]);
+    for (int k = 0; k < 3 && rc == EXIT_OK; k++)
+        if (of[k] && fn[k](rhaz_outfile_fp(of[k]), arg[k], &err->e) != RHAZ_OK)
+            rc = cli_err_lib(err, NULL);
+    for (int k = 0; k < 3; k++) {
+        rhaz_outfile *o = of[k];
+        of[k] = NULL;
+        if (rc != EXIT_OK)
+            rhaz_outfile_abort(o);
+        else if (o && rhaz_outfile_commit(o, &err->e) != RHAZ_OK) /* frees o */
+            rc = cli_err_lib(err, opt[k]);
     }
-    if (rc == EXIT_OK && replicates)
-        rc = write_out(replicates, "replicates", err, wr_csv, &c);
     for (size_t k = 0; rc == EXIT_OK && k < s->n_warnings; k++)
         if (strncmp(s->warnings[k], "bootstrap:", 10) == 0)
             rhaz_message("warning: %s", s->warnings[k]);
