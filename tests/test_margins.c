@@ -102,6 +102,33 @@ static void compare(const rhaz_table *ref, const char *cs, const rhaz_margins *m
             m ? m->n : 0);
 }
 
+/* The text table never cuts a term or a setting: a first difference of a
+ * long source-named variable keeps both of its ends. */
+static void long_terms_text(void)
+{
+    char term[160], at[120];
+    snprintf(term, sizeof term, "%s=7 - %s=-7",
+             "democracy_polity2_lagged_two_years_long_name",
+             "democracy_polity2_lagged_two_years_long_name");
+    snprintf(at, sizeof at, "region=%s", "Latin America and the Caribbean, by income group");
+    rhaz_margin r = {.term = term, .type = "difference", .at = at, .estimate = 0.1,
+                     .std_error = 0.01, .statistic = 10, .p_value = 1e-3,
+                     .conf_low = 0.08, .conf_high = 0.12};
+    rhaz_margins m = {.n = 1, .m = &r, .model = "logit", .vce = "model",
+                      .scale = "probability", .n_obs = 10, .conf_level = 0.95};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    rhaz_error err;
+    T_CHECK(fp && rhaz_margins_write(fp, &m, RHAZ_SUMMARY_TEXT, &err) == RHAZ_OK,
+            "text margins written");
+    if (fp)
+        fclose(fp);
+    T_CHECK(buf && strstr(buf, term), "long term printed whole (%zu chars)", strlen(term));
+    T_CHECK(buf && strstr(buf, at), "long setting printed whole (%zu chars)", strlen(at));
+    free(buf);
+}
+
 int main(void)
 {
     rhaz_error err;
@@ -282,5 +309,6 @@ int main(void)
     rhaz_fit_summary_free(cc);
     rhaz_table_free(data);
     rhaz_table_free(ref);
+    long_terms_text();
     return t_summary();
 }

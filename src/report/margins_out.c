@@ -35,8 +35,7 @@ static void write_text(FILE *fp, const rhaz_margins *m)
         wt = a > wt ? a : wt;
         wa = b > wa ? b : wa;
     }
-    wt = wt > 64 ? 64 : wt; /* longer terms are cut: "a=7 - a=-7" of long names fits */
-    wa = wa > 40 ? 40 : wa;
+    /* columns as wide as the longest term and setting: nothing is cut */
     fprintf(fp, "Margins of %s: %s, averaged over %zu rows%s%s\n", m->model,
             m->scale, m->n_obs, m->weights ? " weighted by " : "",
             m->weights ? m->weights : "");
@@ -46,8 +45,7 @@ static void write_text(FILE *fp, const rhaz_margins *m)
             "conf.high");
     for (size_t k = 0; k < m->n; k++) {
         const rhaz_margin *r = &m->m[k];
-        fprintf(fp, "%-*.*s %-10s %-*.*s", (int)wt, (int)wt, r->term, r->type,
-                (int)wa, (int)wa, r->at);
+        fprintf(fp, "%-*s %-10s %-*s", (int)wt, r->term, r->type, (int)wa, r->at);
         text_cell(fp, r->estimate, 10);
         text_cell(fp, r->std_error, 10);
         char z[32];
