@@ -449,6 +449,37 @@ static void test_cli_errors(void)
     free(q2);
 }
 
+/* a model file: vce = bootstrap, reps, seed as keys; the fit equals the
+ * command line's */
+static void test_model_file(void)
+{
+    T_SECTION("model file");
+    char *mf = tmp("boot.model"), *out = tmp("bootrun"), *cl = tmp("cl.json");
+    char path[600], args[1600], cwd[400];
+    FILE *fp = fopen(mf, "w");
+    if (!fp || !getcwd(cwd, sizeof cwd)) {
+        T_CHECK(0, "model file written");
+        return;
+    }
+    fprintf(fp, "[model coxb]\ntype = cox\ndata = %s/" SIM "\n"
+                "formula = Surv(start, stop, y) ~ x1 + factor(region)\n"
+                "cluster = state\nvce = bootstrap\nreps = 30\nseed = 11\n", cwd);
+    fclose(fp);
+    snprintf(args, sizeof args, "run %s --out %s", mf, out);
+    T_EQ_INT(run_ok("%s", args), 0, "rhaz run");
+    T_EQ_INT(run_ok(COX_ARGS " --format json --out %s", cl), 0, "command line");
+    snprintf(path, sizeof path, "%s/models/coxb.json", out);
+    T_CHECK(same_file(path, cl), "the model file's bootstrap fit = the command line's");
+    snprintf(args, sizeof args, "rm -rf '%s'", out);
+    if (system(args) != 0)
+        fprintf(stderr, "could not remove %s\n", out);
+    remove(mf);
+    remove(cl);
+    free(mf);
+    free(out);
+    free(cl);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--write-draws") == 0)
@@ -464,6 +495,7 @@ int main(int argc, char **argv)
     test_vs_sandwich();
     test_cli_identical();
     test_cli_errors();
+    test_model_file();
     rhaz_table_free(sim);
     return t_summary();
 }
