@@ -118,7 +118,7 @@ static rhaz_table *frame_table(const frame *F, long c, const double *numv,
     if (!t || !sv) {
         free(sv);
         rhaz_table_free(t);
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins (%zu rows x %zu columns)", F->n, F->ncol);
         return NULL;
     }
     for (size_t k = 0; k < F->ncol; k++) {
@@ -132,7 +132,7 @@ static rhaz_table *frame_table(const frame *F, long c, const double *numv,
         } else if (s1) { /* a numeric factor set to a level */
             double *tmp = malloc((F->n ? F->n : 1) * sizeof *tmp);
             if (!tmp) {
-                st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+                st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins (%zu rows x %zu columns)", F->n, F->ncol);
             } else {
                 double x = strtod(s1, NULL);
                 for (size_t i = 0; i < F->n; i++)
@@ -216,7 +216,7 @@ static rhaz_status emit(out_ctx *o, const char *term, const char *type,
         size_t nc = o->cap ? 2 * o->cap : 16;
         rhaz_margin *nm = realloc(o->M->m, nc * sizeof *nm);
         if (!nm)
-            return rhaz_error_set(o->err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+            return rhaz_error_set(o->err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
         o->M->m = nm;
         o->cap = nc;
     }
@@ -227,7 +227,7 @@ static rhaz_status emit(out_ctx *o, const char *term, const char *type,
     r->at = core_strdup(at ? at : "");
     o->M->n++;
     if (!r->term || !r->type || !r->at)
-        return rhaz_error_set(o->err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(o->err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
     double se = sqrt(fmax(v, 0));
     r->estimate = est;
     r->std_error = se;
@@ -365,7 +365,7 @@ static rhaz_status parse_at(const rhaz_margins_options *o, const frame *F,
                                       "at %s: at most %d values", name, MAXVALS);
             char *val = core_strndup(v, len);
             if (!val)
-                return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+                return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
             a->val[q][a->nval[q]++] = val;
             if (!*val)
                 return core_error_opt(err, RHAZ_EUSAGE, "at",
@@ -418,19 +418,19 @@ static rhaz_status frame_at(const frame *F, const at_spec *a,
                 q = (long)k;
         if (F->is_str[c]) {
             if (!(G->str[c] = malloc((n ? n : 1) * sizeof *G->str[c])))
-                return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+                return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins (%zu rows x %zu columns)", F->n, F->ncol);
             for (size_t i = 0; i < n; i++)
                 G->str[c][i] = q >= 0 ? a->val[q][choice[q]] : F->str[c][i];
         } else {
             if (!(G->num[c] = malloc((n ? n : 1) * sizeof *G->num[c])))
-                return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+                return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins (%zu rows x %zu columns)", F->n, F->ncol);
             double x = q >= 0 ? strtod(a->val[q][choice[q]], NULL) : 0;
             for (size_t i = 0; i < n; i++)
                 G->num[c][i] = q >= 0 ? x : F->num[c][i];
         }
     }
     if (!(G->group = malloc((n ? n : 1) * sizeof *G->group)))
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins (%zu rows x %zu columns)", F->n, F->ncol);
     memcpy(G->group, F->group, n * sizeof *G->group);
     return RHAZ_OK;
 }
@@ -468,7 +468,7 @@ static rhaz_status do_dydx(mctx *x, const frame *G, const long *vars,
     dset d0 = {0};
     int have_d0 = 0;
     if (!J || !J0 || !xs || !hs) {
-        st = rhaz_error_set(x->err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(x->err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins (%zu rows x %zu columns)", G->n, G->ncol);
         goto done;
     }
     for (size_t k = 0; k < nv && !st; k++) {
@@ -527,7 +527,7 @@ static rhaz_status do_dydx(mctx *x, const frame *G, const long *vars,
         double *dX[PRED_NEQ] = {0};
         for (size_t e = 0; e < neq && !st; e++)
             if (!(dX[e] = malloc((n && pm->p[e] ? n * pm->p[e] : 1) * sizeof *dX[e])))
-                st = rhaz_error_set(x->err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+                st = rhaz_error_set(x->err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins (%zu rows x %zu columns)", G->n, G->ncol);
         if (!st) {
             for (size_t e = 0; e < neq; e++)
                 for (size_t j = 0; j < pm->p[e]; j++)
@@ -572,7 +572,7 @@ static rhaz_status frame_means(frame *F, rhaz_error *err)
     M.group = malloc((G ? G : 1) * sizeof *M.group);
     rhaz_status st = RHAZ_OK;
     if (!M.group)
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins (%zu rows x %zu columns)", F->n, F->ncol);
     for (size_t g = 0; g < G; g++)
         M.group[g] = (int)g;
     for (size_t c = 0; c < F->ncol && !st; c++) {
@@ -581,7 +581,7 @@ static rhaz_status frame_means(frame *F, rhaz_error *err)
             M.str[c] = F->is_str[c] ? malloc(G * sizeof *M.str[c]) : NULL;
             M.num[c] = F->is_str[c] ? NULL : malloc(G * sizeof *M.num[c]);
             if ((F->is_str[c] && !M.str[c]) || (!F->is_str[c] && !M.num[c])) {
-                st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+                st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins (%zu rows x %zu columns)", F->n, F->ncol);
                 break;
             }
             for (size_t g = 0; g < G; g++) {
@@ -610,7 +610,7 @@ static rhaz_status frame_means(frame *F, rhaz_error *err)
             }
         } else {
             if (!(M.num[c] = calloc(G ? G : 1, sizeof *M.num[c]))) {
-                st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+                st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins (%zu rows x %zu columns)", F->n, F->ncol);
                 break;
             }
             for (size_t g = 0; g < G; g++) {
@@ -805,7 +805,7 @@ static rhaz_status frame_build(const rhaz_fit_summary *fit, const rhaz_table *da
     return RHAZ_OK;
 oom:
     rhaz_design_free(d);
-    return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+    return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
 }
 
 rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
@@ -846,7 +846,7 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
     rhaz_status st = RHAZ_OK;
     memset(&F, 0, sizeof F);
     if (!M) {
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
         return NULL;
     }
     if ((st = pred_model_init(&pm, fit,
@@ -929,7 +929,7 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
     if (pm.fam == PF_COX) { /* Cox: x'b - xbar'b, xbar the column means */
         size_t p0 = dfit.d[0]->p, n0 = dfit.d[0]->n;
         if (!(pm.center[0] = calloc(p0 ? p0 : 1, sizeof *pm.center[0]))) {
-            st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+            st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
             goto done;
         }
         for (size_t j = 0; j < p0; j++) {
@@ -947,11 +947,11 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
     M->vce = core_strdup(fit->vce_label ? fit->vce_label : "");
     M->scale = core_strdup(scale_lab);
     if (weights && !opt->atmeans && !(M->weights = core_strdup(weights))) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
         goto done;
     }
     if (!M->model || !M->vce || !M->scale) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
         goto done;
     }
     if (opt->atmeans && (st = frame_means(&F, err)))
@@ -961,7 +961,7 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
     J0 = malloc((p ? p : 1) * G * sizeof *J0);
     E0 = malloc((G ? G : 1) * sizeof *E0);
     if (!J || !J0 || !E0) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
         goto done;
     }
     mctx x = {.sps = sps, .pm = &pm, .out = &out, .err = err};

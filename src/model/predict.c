@@ -162,7 +162,7 @@ rhaz_status pred_model_init(pred_model *m, const rhaz_fit_summary *fit,
     m->V = calloc(P ? P * P : 1, sizeof *m->V);
     if (!m->theta || !m->V) {
         pred_model_clear(m);
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing predictions");
     }
     for (size_t j = 0; j < P; j++) {
         const rhaz_coef *c = &fit->coef[j];
@@ -192,7 +192,7 @@ rhaz_status pred_model_map(pred_model *m, const rhaz_fit_summary *fit,
     free(m->map[e]);
     m->p[e] = p;
     if (!(m->map[e] = malloc((p ? p : 1) * sizeof *m->map[e])))
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing predictions");
     const char *prefix = m->fam == PF_CURE ? (e ? "risk:" : "duration:") : "";
     size_t pl = strlen(prefix);
     for (size_t j = 0; j < p; j++) {
@@ -457,7 +457,7 @@ rhaz_status rhaz_fit_predict(const rhaz_fit_summary *fit, const rhaz_design *nd,
     }
     double *J = malloc((m.P ? m.P : 1) * sizeof *J);
     if (!J || (center && !(m.center[0] = malloc((nd->p ? nd->p : 1) * sizeof *center))))
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing predictions");
     if (!st && center)
         memcpy(m.center[0], center, nd->p * sizeof *center);
     if (!st)
@@ -492,7 +492,7 @@ rhaz_status rhaz_fit_predict_data(const rhaz_fit_summary *fit,
     double *J = malloc((m.P ? m.P : 1) * sizeof *J);
     size_t n = rhaz_table_nrow(newdata);
     if (!J)
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing predictions");
     for (size_t e = 0; e < m.neq && !st; e++) {
         if (!sp[e]) {
             st = rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
@@ -514,7 +514,7 @@ rhaz_status rhaz_fit_predict_data(const rhaz_fit_summary *fit,
     if (!st && m.fam == PF_COX) { /* relative to the given centre, or none */
         if (opt->center) {
             if (!(m.center[0] = malloc((d[0]->p ? d[0]->p : 1) * sizeof *opt->center)))
-                st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+                st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing predictions");
             else
                 memcpy(m.center[0], opt->center, d[0]->p * sizeof *opt->center);
         }
@@ -558,7 +558,7 @@ rhaz_status rhaz_cox_predict(const rhaz_cox *fit, const rhaz_design *nd,
     if (!m.theta || !m.V || !m.map[0] || !m.center[0] || !J) {
         free(J);
         pred_model_clear(&m);
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing predictions");
     }
     for (size_t j = 0; j < p; j++) {
         m.map[0][j] = r->aliased[j] ? PRED_NONE : j;
