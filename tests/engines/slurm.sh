@@ -48,8 +48,11 @@ munged --force --socket="$T/munge.socket" --key-file="$T/munge.key" \
     --pid-file="$T/munged.pid" --log-file="$T/munged.log" --seed-file="$T/munged.seed"
 check $? "munged started"
 H=$(hostname -s 2>/dev/null || hostname)
-# ports of this run (two runs in parallel have different pids)
+# ports of this run (two runs in parallel have different pids), moved on
+# while either is already bound (/proc/net/tcp*: local addresses in hex)
+busy() { grep -q ":$(printf '%04X' "$1") " /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
 P=$((20000 + ($$ % 10000) * 2))
+while busy $P || busy $((P + 1)); do P=$((P + 2)); done
 cat > "$T/slurm.conf" <<CONF
 ClusterName=rhaz$$
 SlurmctldHost=$H(127.0.0.1)
