@@ -184,10 +184,9 @@ int cli_main(const cli_cmd *c, int argc, char **argv);
  * (others at R's means); the --survfit curve; the --residuals CSV. */
 int cli_cox_parse_at(const char *at, const rhaz_design *d, const rhaz_cox_result *r,
                      double *x0, cli_err *err);
-int cli_cox_write_survfit(const rhaz_cox *fit, const rhaz_design *d, const char *path,
+int cli_cox_write_survfit(const rhaz_cox *fit, const rhaz_design *d, FILE *fp,
                           const double *x0, cli_err *e);
-int cli_cox_write_resid(const rhaz_cox *fit, const rhaz_design *d, const char *path,
-                        cli_err *e);
+int cli_cox_write_resid(const rhaz_cox *fit, const rhaz_design *d, FILE *fp, cli_err *e);
 
 /* The data, table and listing commands (rhaz run uses the first three). */
 extern const cli_cmd cli_cmd_panel, cli_cmd_participation, cli_cmd_table;

@@ -432,7 +432,7 @@ static int run(void *p, cli_err *err)
     rhaz_design *d = NULL;
     rhaz_cox *fit = NULL;
     rhaz_fit_summary *s = NULL;
-    rhaz_outfile *of = NULL, *of2 = NULL;
+    rhaz_outfile *of = NULL, *of2 = NULL, *of3 = NULL, *of4 = NULL;
     double *zph = NULL, *x0 = NULL;
     cli_read_opts ro = {0};
 
@@ -561,21 +561,28 @@ static int run(void *p, cli_err *err)
     }
     for (size_t k = 0; k < s->n_warnings; k++)
         rhaz_message("warning: %s", s->warnings[k]);
+    /* every output opened before any is written, committed together */
     if (!(of = rhaz_outfile_open(a->out, &err->e)) ||
         (a->also_text && !(of2 = rhaz_outfile_open(a->also_text, &err->e)))) {
         rc = cli_err_lib(err, "out");
         goto out;
     }
+    if ((a->survfit && !(of3 = rhaz_outfile_open(a->survfit, &err->e))) ||
+        (a->resid && !(of4 = rhaz_outfile_open(a->resid, &err->e)))) {
+        rc = cli_err_lib(err, a->survfit && !of3 ? "survfit" : "residuals");
+        goto out;
+    }
     if ((rc = write_fit(rhaz_outfile_fp(of), a->fmt, s, a, d, r, zph, err)) ||
         (of2 && (rc = write_fit(rhaz_outfile_fp(of2), FMT_TEXT, s, a, d, r, zph, err))))
         goto out;
-    if (a->survfit && (rc = cli_cox_write_survfit(fit, d, a->survfit, x0, err)) != EXIT_OK)
+    if (of3 && (rc = cli_cox_write_survfit(fit, d, rhaz_outfile_fp(of3), x0, err)) != EXIT_OK)
         goto out;
-    if (a->resid && (rc = cli_cox_write_resid(fit, d, a->resid, err)) != EXIT_OK)
+    if (of4 && (rc = cli_cox_write_resid(fit, d, rhaz_outfile_fp(of4), err)) != EXIT_OK)
         goto out;
-    for (int k = 0; k < 2; k++) {
-        rhaz_outfile **op = k ? &of2 : &of, *o2 = *op;
-        *op = NULL;
+    rhaz_outfile **ofs[4] = {&of, &of2, &of3, &of4};
+    for (int k = 0; k < 4; k++) {
+        rhaz_outfile *o2 = *ofs[k];
+        *ofs[k] = NULL;
         if (o2 && rhaz_outfile_commit(o2, &err->e) != RHAZ_OK) {
             rc = cli_err_lib(err, NULL);
             goto out;
@@ -595,6 +602,8 @@ out:
     cli_read_free(&ro);
     rhaz_outfile_abort(of);
     rhaz_outfile_abort(of2);
+    rhaz_outfile_abort(of3);
+    rhaz_outfile_abort(of4);
     free(zph);
     free(x0);
     rhaz_fit_summary_free(s);

@@ -1,5 +1,6 @@
 /* cmd_fit_cox_out.c -- the extra outputs of 'rhaz fit cox': --at values,
- * the --survfit curve and the --residuals CSV (declared in cmd.h). */
+ * the --survfit curve and the --residuals CSV (declared in cmd.h), written
+ * to files the caller opened with its others and commits with them. */
 #include "cmd.h"
 
 #include <stdlib.h>
@@ -43,19 +44,12 @@ int cli_cox_parse_at(const char *at, const rhaz_design *d,
     return rc;
 }
 
-int cli_cox_write_survfit(const rhaz_cox *fit, const rhaz_design *d,
-                         const char *path, const double *x0, cli_err *e)
+int cli_cox_write_survfit(const rhaz_cox *fit, const rhaz_design *d, FILE *fp,
+                          const double *x0, cli_err *e)
 {
-    rhaz_error *err = &e->e;
-    rhaz_cox_curve *c = rhaz_cox_survfit(fit, x0, err);
+    rhaz_cox_curve *c = rhaz_cox_survfit(fit, x0, &e->e);
     if (!c)
         return cli_err_lib(e, NULL);
-    rhaz_outfile *of = rhaz_outfile_open(path, err);
-    if (!of) {
-        rhaz_cox_curve_free(c);
-        return cli_err_lib(e, "survfit");
-    }
-    FILE *fp = rhaz_outfile_fp(of);
     fprintf(fp, "strata,time,n_risk,n_event,cumhaz,surv,std_err,cuminc\n");
     for (size_t k = 0; k < c->n_points; k++) {
         const char *lab = d->strata ? d->strata_labels[c->stratum[k]] : "";
@@ -70,14 +64,12 @@ int cli_cox_write_survfit(const rhaz_cox *fit, const rhaz_design *d,
         fputc('\n', fp);
     }
     rhaz_cox_curve_free(c);
-    if (rhaz_outfile_commit(of, err) != RHAZ_OK)
-        return cli_err_lib(e, "survfit");
     return EXIT_OK;
 }
 
 /* --residuals: martingale and score residuals per used row */
-int cli_cox_write_resid(const rhaz_cox *fit, const rhaz_design *d,
-                       const char *path, cli_err *e)
+int cli_cox_write_resid(const rhaz_cox *fit, const rhaz_design *d, FILE *fp,
+                        cli_err *e)
 {
     rhaz_error *err = &e->e;
     size_t n = d->n, p = d->p;
@@ -93,13 +85,6 @@ int cli_cox_write_resid(const rhaz_cox *fit, const rhaz_design *d,
         free(sc);
         return cli_err_lib(e, NULL);
     }
-    rhaz_outfile *of = rhaz_outfile_open(path, err);
-    if (!of) {
-        free(m);
-        free(sc);
-        return cli_err_lib(e, "residuals");
-    }
-    FILE *fp = rhaz_outfile_fp(of);
     fprintf(fp, "row,martingale");
     for (size_t j = 0; j < p; j++) {
         char nm[512];
@@ -120,7 +105,5 @@ int cli_cox_write_resid(const rhaz_cox *fit, const rhaz_design *d,
     }
     free(m);
     free(sc);
-    if (rhaz_outfile_commit(of, err) != RHAZ_OK)
-        return cli_err_lib(e, "residuals");
     return EXIT_OK;
 }
