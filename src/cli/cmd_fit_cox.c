@@ -239,7 +239,7 @@ static int write_fit(FILE *fp, int fmt, const rhaz_fit_summary *s, const cox_arg
             return cli_err_lib(err, NULL);
         if (!(z = zph_json(d, a, zph))) {
             json_object_put(doc);
-            return cli_err_data(err, NULL, "out of memory");
+            return cli_err_data(err, NULL, "out of memory preparing the Cox fit");
         }
         json_object_object_add(doc, "zph", z);
         rhaz_status st = rhaz_json_write(fp, doc, &err->e);
@@ -334,7 +334,7 @@ static int write_frailty(FILE *fp, int fmt, const rhaz_fit_summary *s, const cox
         json_object *doc = rhaz_fit_summary_to_json(s, &so, &err->e), *fr;
         if (!doc || !(fr = frailty_json(d, r))) {
             json_object_put(doc);
-            return cli_err_data(err, NULL, "out of memory");
+            return cli_err_data(err, NULL, "out of memory preparing the Cox fit");
         }
         json_object_object_add(doc, "frailty", fr);
         rhaz_status st = rhaz_json_write(fp, doc, &err->e);
@@ -373,7 +373,7 @@ static int run_frailty(cox_args *a, const rhaz_design *d, cli_err *err)
     fo.theta = d->frailty_theta;
     int *asg = malloc((d->p + 1) * sizeof *asg);
     if (!asg)
-        return cli_err_data(err, NULL, "out of memory");
+        return cli_err_data(err, NULL, "out of memory preparing the Cox fit");
     for (size_t j = 0; j < d->p; j++)
         asg[j] = d->assign[j] - 1; /* no intercept column: terms 1.. */
     fit = rhaz_frailty_fit(&cd, d->frailty, d->n_frailty, asg, d->n_terms, &fo, &err->e);
@@ -546,14 +546,14 @@ static int run(void *p, cli_err *err)
                                      : RHAZ_ENOMEM;
         free(asg);
         if (zst != RHAZ_OK) {
-            rc = zst == RHAZ_ENOMEM ? cli_err_data(err, NULL, "out of memory")
+            rc = zst == RHAZ_ENOMEM ? cli_err_data(err, NULL, "out of memory preparing the Cox fit")
                                     : cli_err_lib(err, "zph");
             goto out;
         }
     }
     if (a->at) { /* validated before any output is written */
         if (!(x0 = malloc((d->p + 1) * sizeof *x0))) {
-            rc = cli_err_data(err, NULL, "out of memory");
+            rc = cli_err_data(err, NULL, "out of memory preparing the Cox fit");
             goto out;
         }
         if ((rc = cli_cox_parse_at(a->at, d, r, x0, err)) != 0)

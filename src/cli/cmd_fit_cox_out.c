@@ -14,7 +14,7 @@ int cli_cox_parse_at(const char *at, const rhaz_design *d,
         x0[j] = r->means[j];
     char *copy = strdup(at), *save = NULL;
     if (!copy)
-        return cli_err_data(err, NULL, "out of memory");
+        return cli_err_data(err, NULL, "out of memory writing the Cox outputs");
     int rc = 0;
     for (char *tok = strtok_r(copy, ",", &save); tok && !rc;
          tok = strtok_r(NULL, ",", &save)) {
@@ -77,7 +77,7 @@ int cli_cox_write_resid(const rhaz_cox *fit, const rhaz_design *d, FILE *fp,
     if (!m || !sc) {
         free(m);
         free(sc);
-        return cli_err_data(e, NULL, "out of memory");
+        return cli_err_data(e, NULL, "out of memory writing the Cox outputs");
     }
     if (rhaz_cox_martingale(fit, m, err) != RHAZ_OK ||
         rhaz_cox_score_resid(fit, 0, sc, err) != RHAZ_OK) {

@@ -124,7 +124,7 @@ static int run(void *p, cli_err *ce)
     for (size_t k = 0; k < nt; k++)
         len += strlen(rhaz_formula_term(f0, k)) + 2;
     if (!(text = malloc(len))) {
-        rc = cli_err_data(ce, NULL, "out of memory");
+        rc = cli_err_data(ce, NULL, "out of memory writing the curves");
         goto done;
     }
     int w = snprintf(text, len, "%.*s~ ", (int)(tilde - formula), formula);
@@ -208,7 +208,7 @@ static int run(void *p, cli_err *ce)
         curves = json_object_new_array();
         if (!doc || !curves) {
             json_object_put(curves);
-            rc = cli_err_data(ce, NULL, "out of memory");
+            rc = cli_err_data(ce, NULL, "out of memory writing the curves");
             goto done;
         }
         json_object_object_add(doc, "conf_level", rhaz_json_double(level));

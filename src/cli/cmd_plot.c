@@ -460,7 +460,7 @@ static rhaz_status write_csv(const rhaz_plot *p, const plot_args *a,
     size_t n = strlen(a->out) + 8;
     char *path = malloc(n);
     if (!path)
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory drawing the figure");
     snprintf(path, n, "%s.csv", a->out);
     rhaz_outfile *f = rhaz_outfile_open(path, err);
     free(path);
@@ -519,7 +519,7 @@ static int run(void *pa, cli_err *ce)
     if (!gp || !img) {
         free(gp);
         free(img);
-        rc = cli_err_data(ce, NULL, "out of memory");
+        rc = cli_err_data(ce, NULL, "out of memory drawing the figure");
         goto done;
     }
     snprintf(gp, n, "%s.gp", a.out);

@@ -100,7 +100,7 @@ static int unit_codes(const rhaz_table *t, size_t j, int *code, cli_err *err)
         }
     ukey *k = malloc((n + 1) * sizeof *k);
     if (!k)
-        return cli_err_data(err, NULL, "out of memory");
+        return cli_err_data(err, NULL, "out of memory building spells");
     for (size_t i = 0; i < n; i++)
         k[i] = (ukey){text ? rhaz_table_str(t, j, i) : NULL, text ? 0 : x[i], i};
     qsort(k, n, sizeof *k, text ? cmp_text : cmp_num);
@@ -148,7 +148,7 @@ static int run(void *p, cli_err *err)
         }
     size_t n = rhaz_table_nrow(t);
     if (!(code = malloc((n + 1) * sizeof *code))) {
-        rc = cli_err_data(err, NULL, "out of memory");
+        rc = cli_err_data(err, NULL, "out of memory building spells");
         goto done;
     }
     if ((rc = unit_codes(t, ju, code, err)))

@@ -194,7 +194,7 @@ static int set_value(cli_call *call, const cli_option *o, const char *v,
         char *j = own(call, items ? calloc(len, 1) : NULL);
         if (!j) {
             rhaz_mf_list_free(items);
-            snprintf(msg, size, "out of memory");
+            snprintf(msg, size, "out of memory reading the options");
             return -1;
         }
         for (char **p = items; *p; p++) {
@@ -288,7 +288,7 @@ static int set_value(cli_call *call, const cli_option *o, const char *v,
                                                    : malloc((sv->n + add + 1) * sizeof *nv));
         if (!nv) {
             rhaz_mf_list_free(items);
-            snprintf(msg, size, "out of memory");
+            snprintf(msg, size, "out of memory reading the options");
             return -1;
         }
         if (sv->n)
@@ -299,7 +299,7 @@ static int set_value(cli_call *call, const cli_option *o, const char *v,
             char *d = own(call, strdup(*p));
             if (!d) {
                 rhaz_mf_list_free(items);
-                snprintf(msg, size, "out of memory");
+                snprintf(msg, size, "out of memory reading the options");
                 return -1;
             }
             nv[sv->n++] = d;
@@ -393,7 +393,7 @@ int cli_call_section(cli_call *call, const rhaz_modelfile *mf,
             /* relative to the model file's folder, not the working one */
             char *j = own(call, cli_mf_path(mf, v));
             if (!j) {
-                rhaz_modelfile_error(mf, s, key, RHAZ_ENOMEM, &err->e, "out of memory");
+                rhaz_modelfile_error(mf, s, key, RHAZ_ENOMEM, &err->e, "out of memory reading the options");
                 err->located = 1;
                 return EXIT_DATA;
             }
@@ -466,7 +466,7 @@ int cli_main(const cli_cmd *c, int argc, char **argv)
     cli_call *call = lo ? cli_call_new(c) : NULL;
     if (!call) {
         free(lo);
-        return cli_fail("out of memory");
+        return cli_fail("out of memory reading the options");
     }
     size_t k = 0;
     for (size_t i = 0; i < nrows; i++) {

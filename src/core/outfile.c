@@ -103,7 +103,7 @@ rhaz_outfile *rhaz_outfile_open(const char *path, rhaz_error *err)
 {
     rhaz_outfile *f = calloc(1, sizeof *f);
     if (!f) {
-        rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory opening the output");
         return NULL;
     }
     f->slot = -1;
@@ -138,7 +138,7 @@ rhaz_outfile *rhaz_outfile_open(const char *path, rhaz_error *err)
     f->path = malloc(n + 1);
     f->tmp = malloc(n + 16);
     if (!f->path || !f->tmp) {
-        rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory opening the output");
         goto fail;
     }
     memcpy(f->path, path, n + 1);

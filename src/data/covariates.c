@@ -311,7 +311,7 @@ static rhaz_status merge_table(rhaz_data *d, rhaz_table *panel, const rhaz_table
         return rhaz_error_set(err, RHAZ_EINVAL, rhaz_table_name(panel), 0,
                               "the panel has no numeric cown and year columns");
     if (!(m.ident = calloc(nc ? nc : 1, 1)))
-        return rhaz_error_set(err, RHAZ_ENOMEM, m.file, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, m.file, 0, "out of memory merging covariates");
     if ((st = find_key(&m, spec)) || (st = find_year(&m, spec)))
         goto done;
     /* columns to merge: checked before anything is added */
@@ -354,7 +354,7 @@ static rhaz_status merge_table(rhaz_data *d, rhaz_table *panel, const rhaz_table
     int *row = malloc((np ? np : 1) * sizeof *row);
     if ((!m.cell_row && !m.state_row) || !num || !str || !row) {
         free(row);
-        st = rhaz_error_set(err, RHAZ_ENOMEM, m.file, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, m.file, 0, "out of memory merging covariates");
         goto done;
     }
     if ((st = index_rows(&m))) {
@@ -433,7 +433,7 @@ static rhaz_table *rules_table(const rhaz_data *d, rhaz_error *err)
     size_t n = rhaz_table_nrow(in);
     const char **iso = malloc((n ? n : 1) * sizeof *iso);
     if (!iso) {
-        rhaz_error_set(err, RHAZ_ENOMEM, p, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, p, 0, "out of memory merging covariates");
         goto done;
     }
     for (size_t i = 0; i < n; i++)

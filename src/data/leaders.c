@@ -64,7 +64,7 @@ rhaz_table *rd_leaders_table(const rhaz_data *d, rhaz_error *err)
     }
     size_t n = rhaz_table_nrow(in), ns = 0;
     if (!(s = calloc(n ? n : 1, sizeof *s))) {
-        rhaz_error_set(err, RHAZ_ENOMEM, p, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, p, 0, "out of memory reading the leaders data");
         goto done;
     }
     /* codes recoded to COW (code-recodes.csv, source "archigos") */
@@ -118,7 +118,7 @@ rhaz_table *rd_leaders_table(const rhaz_data *d, rhaz_error *err)
     ten = malloc((cap ? cap : 1) * sizeof *ten);
     last = malloc((cap ? cap : 1) * sizeof *last);
     if (!cown || !year || !ten || !last) {
-        rhaz_error_set(err, RHAZ_ENOMEM, p, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, p, 0, "out of memory reading the leaders data");
         goto done;
     }
     for (size_t a = 0, b; a < ns; a = b) {

@@ -39,7 +39,7 @@ rhaz_status rhaz_data_select(const rhaz_data *d, const char *keys, size_t **idx,
     if (!out || !used) {
         free(out);
         free(used);
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory querying the treaty records");
     }
     size_t m = 0;
     const char *p = keys;
@@ -162,7 +162,7 @@ rhaz_table *rhaz_data_participants_table(const rhaz_data *d, const size_t *treat
     for (int c = 0; c < 8; c++)
         ok = ok && s[c];
     if (!ok) {
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory querying the treaty records");
         goto done;
     }
     size_t r = 0;
@@ -213,7 +213,7 @@ rhaz_table *rhaz_data_participation(const rhaz_data *d, const size_t *treaties,
     double *v = malloc((n ? n : 1) * 4 * sizeof *v);
     rhaz_table *t = NULL;
     if (!key || !v) {
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory querying the treaty records");
         goto done;
     }
     for (size_t k = 0; k < n; k++) {
@@ -270,7 +270,7 @@ rhaz_table *rhaz_data_parties_by_year(const rhaz_data *d, const size_t *treaties
     double *v = calloc((rows ? rows : 1) * 4, sizeof *v);
     rhaz_table *t = NULL;
     if (!key || !v) {
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory querying the treaty records");
         goto done;
     }
     double *yr = v, *part = v + rows, *party = v + 2 * rows, *oparty = v + 3 * rows;

@@ -113,7 +113,7 @@ static rhaz_status parse_tidy(rhaz_data *d, rd_treaty *tr, const rhaz_table *t,
                 size_t nc = tr->cap ? 2 * tr->cap : 64;
                 rhaz_participant *q = realloc(tr->p, nc * sizeof *q);
                 if (!q) {
-                    st = rhaz_error_set(err, RHAZ_ENOMEM, file, 0, "out of memory");
+                    st = rhaz_error_set(err, RHAZ_ENOMEM, file, 0, "out of memory reading the treaty file");
                     goto done;
                 }
                 tr->p = q;
@@ -127,7 +127,7 @@ static rhaz_status parse_tidy(rhaz_data *d, rd_treaty *tr, const rhaz_table *t,
             p->iso3c = nm ? nm->iso3c : "";
             p->kind = nm ? nm->kind : RHAZ_ENTITY_OTHER;
             if (!p->name || strmap_put(&who, key, tr->np)) {
-                st = rhaz_error_set(err, RHAZ_ENOMEM, file, 0, "out of memory");
+                st = rhaz_error_set(err, RHAZ_ENOMEM, file, 0, "out of memory reading the treaty file");
                 goto done;
             }
             if (nm && *nm->iso3c && p->kind != RHAZ_ENTITY_OTHER) {
@@ -181,7 +181,7 @@ rhaz_status rhaz_data_add_treaty(rhaz_data *d, const char *path, const char *key
         size_t nc = d->trcap ? d->trcap + 8 : 8;
         rd_treaty *t = realloc(d->tr, nc * sizeof *t);
         if (!t)
-            return rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+            return rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory reading the treaty file");
         /* rhaz_data_free frees every slot up to trcap: new ones zeroed */
         memset(t + d->trcap, 0, (nc - d->trcap) * sizeof *t);
         d->tr = t;
@@ -198,7 +198,7 @@ rhaz_status rhaz_data_add_treaty(rhaz_data *d, const char *path, const char *key
      * year (no 2015 scrape date applies) */
     tr->info.has_2022 = 1;
     if (!tr->info.key || !tr->info.file)
-        return rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory reading the treaty file");
     rhaz_status st;
     rhaz_csv_options o = {.mixed_as_text = 1};
     rhaz_table *t = rhaz_table_read(path, &o, err);
@@ -209,7 +209,7 @@ rhaz_status rhaz_data_add_treaty(rhaz_data *d, const char *path, const char *key
         st = rd_parse_status(d, tr, path, err);
     } else {
         st = strmap_init(&tr->by_iso, 256) ? rhaz_error_set(err, RHAZ_ENOMEM, path, 0,
-                                                            "out of memory")
+                                                            "out of memory reading the treaty file")
                                            : parse_tidy(d, tr, t, err);
         rhaz_table_free(t);
     }
@@ -235,7 +235,7 @@ rhaz_status rhaz_data_add_treaty(rhaz_data *d, const char *path, const char *key
         return st;
     }
     if (strmap_put(&d->tr_key, tr->info.key, d->ntr))
-        return rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory reading the treaty file");
     d->ntr++;
     return RHAZ_OK;
 }

@@ -233,7 +233,7 @@ static rhaz_status find_limit(prof_ctx *pc, double start, double step, double *o
     gsl_function F = {prof_dev, pc};
     gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
     if (!s)
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory fitting with Firth's penalty");
     double lo = a < b ? a : b, hi = a < b ? b : a;
     int st = gsl_root_fsolver_set(s, &F, lo, hi);
     double r = 0.5 * (lo + hi);
@@ -258,7 +258,7 @@ rhaz_status glm_firth_profile(glm_ws *ws, const double *bhat, double lmax,
 {
     firth_tmp tmp;
     if (tmp_alloc(ws, &tmp) < 0)
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory fitting with Firth's penalty");
     double se = sqrt(ws->Ainv[j * ws->p + j]);
     if (!(se > 0) || !isfinite(se))
         se = 1;

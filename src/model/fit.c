@@ -73,7 +73,7 @@ rhaz_status rhaz_fit_summary_wald_(rhaz_fit_summary *s, size_t p,
     s->coef = calloc(p ? p : 1, sizeof *s->coef);
     s->vcov = malloc((p ? p * p : 1) * sizeof *s->vcov);
     if (!s->coef || !s->vcov)
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the fit summary");
     s->p = p;
     double zq = gsl_cdf_ugaussian_Pinv(0.5 + conf_level / 2);
     for (size_t j = 0; j < p; j++) {
@@ -87,7 +87,7 @@ rhaz_status rhaz_fit_summary_wald_(rhaz_fit_summary *s, size_t p,
             c->term = core_strdup(buf);
         }
         if (!c->term)
-            return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+            return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the fit summary");
         for (size_t i = 0; i < p; i++)
             s->vcov[j * p + i] = al || (aliased && aliased[i]) ? NAN : V[j * p + i];
         c->aliased = al;

@@ -260,7 +260,7 @@ static fnode *parse_primary(parser *p)
             fnode *n = mk(N_CALL, pos);
             if (!n || !(n->name = core_strdup(name))) {
                 fnode_free(n);
-                perr(p, pos, NULL, "out of memory");
+                perr(p, pos, NULL, "out of memory parsing the formula");
                 return NULL;
             }
             next(p);
@@ -320,7 +320,7 @@ static fnode *parse_primary(parser *p)
         fnode *n = mk(N_NAME, pos);
         if (!n || !(n->name = core_strdup(name))) {
             fnode_free(n);
-            perr(p, pos, NULL, "out of memory");
+            perr(p, pos, NULL, "out of memory parsing the formula");
             return NULL;
         }
         return n;
@@ -516,7 +516,7 @@ static int var_index(expander *e, fnode *n)
 {
     char *lab = rhaz_fnode_deparse(n);
     if (!lab) {
-        perr(e->p, n->pos, NULL, "out of memory");
+        perr(e->p, n->pos, NULL, "out of memory parsing the formula");
         return -1;
     }
     for (size_t i = 0; i < e->f->nvars; i++)
@@ -532,7 +532,7 @@ static int var_index(expander *e, fnode *n)
     fvar *nv = realloc(e->f->vars, (e->f->nvars + 1) * sizeof *nv);
     if (!nv) {
         free(lab);
-        perr(e->p, n->pos, NULL, "out of memory");
+        perr(e->p, n->pos, NULL, "out of memory parsing the formula");
         return -1;
     }
     e->f->vars = nv;
@@ -582,7 +582,7 @@ static int add_special(expander *e, fnode *n)
         e->f->frailty_pos = n->pos;
         e->f->frailty_label = rhaz_fnode_deparse(n);
         if (!e->f->frailty_label) {
-            perr(e->p, n->pos, NULL, "out of memory");
+            perr(e->p, n->pos, NULL, "out of memory parsing the formula");
             return -1;
         }
         return 0;
@@ -747,7 +747,7 @@ static int expand(expander *e, fnode *n, tlist *out)
             tl_free(&b);
             if (rc < 0 && !e->p->failed)
                 perr(e->p, n->pos, NULL, "%s", rc == -2 ? "too many terms (at most "
-                                                        "4096)" : "out of memory");
+                                                        "4096)" : "out of memory parsing the formula");
             return rc;
         case '^': {
             if (n->r->kind != N_NUM || n->r->num < 1 || n->r->num != floor(n->r->num)) {
@@ -776,7 +776,7 @@ static int expand(expander *e, fnode *n, tlist *out)
             tl_free(&a);
             if (rc < 0 && !e->p->failed)
                 perr(e->p, n->pos, NULL, "%s", rc == -2 ? "too many terms (at most "
-                                                        "4096)" : "out of memory");
+                                                        "4096)" : "out of memory parsing the formula");
             return rc;
         }
         }
@@ -827,7 +827,7 @@ rhaz_formula *rhaz_formula_parse(const char *text, rhaz_error *err)
     rhaz_formula *f = calloc(1, sizeof *f);
     if (!f || !(f->text = core_strdup(text))) {
         free(f);
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory parsing the formula");
         return NULL;
     }
     parser p = {.src = f->text, .err = err};
@@ -858,7 +858,7 @@ rhaz_formula *rhaz_formula_parse(const char *text, rhaz_error *err)
         fnode_free(lhs);
         fnode_free(rhs);
         if (!p.failed)
-            perr(&p, 1, NULL, "out of memory");
+            perr(&p, 1, NULL, "out of memory parsing the formula");
     }
     if (p.failed) {
         rhaz_formula_free(f);
@@ -884,7 +884,7 @@ rhaz_formula *rhaz_formula_parse(const char *text, rhaz_error *err)
         f->lhs_label = rhaz_fnode_deparse(lhs);
         if (!f->lhs_label) {
             rhaz_formula_free(f);
-            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory parsing the formula");
             return NULL;
         }
     }
@@ -895,7 +895,7 @@ rhaz_formula *rhaz_formula_parse(const char *text, rhaz_error *err)
     if (xrc < 0 || p.failed) {
         if (!p.failed)
             perr(&p, rhs->pos, NULL, "%s", xrc == -2 ? "too many terms (at most "
-                                                       "4096)" : "out of memory");
+                                                       "4096)" : "out of memory parsing the formula");
         tl_free(&tl);
         rhaz_formula_free(f);
         return NULL;
@@ -906,7 +906,7 @@ rhaz_formula *rhaz_formula_parse(const char *text, rhaz_error *err)
     if (!f->terms) {
         tl_free(&tl);
         rhaz_formula_free(f);
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory parsing the formula");
         return NULL;
     }
     int maxo = 0;
@@ -934,7 +934,7 @@ rhaz_formula *rhaz_formula_parse(const char *text, rhaz_error *err)
                 t->label = NULL;
                 tl_free(&tl);
                 rhaz_formula_free(f);
-                rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+                rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory parsing the formula");
                 return NULL;
             }
         }

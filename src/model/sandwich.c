@@ -78,12 +78,12 @@ rhaz_status rhaz_vcov_sandwich(const double *bread, size_t p,
     double *meat = calloc(p * p, sizeof *meat);
     double *S = NULL;
     if (!meat)
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing the sandwich variance");
     if (cluster) {
         S = calloc(n_clusters * p, sizeof *S);
         if (!S) {
             free(meat);
-            return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+            return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing the sandwich variance");
         }
         for (size_t j = 0; j < p; j++) {
             const double *u = scores + j * n;

@@ -314,7 +314,7 @@ rhaz_status surv_newton(const surv_model *m, double *theta, int maxit,
     size_t *idx = malloc((P + 1) * sizeof *idx);
     rhaz_status st = RHAZ_OK;
     if (!g || !H || !F || !step || !tn || !gs || !idx) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory fitting the survival model");
         goto done;
     }
     for (size_t j = 0; j < P; j++) {
@@ -407,7 +407,7 @@ final:
         if (rank == (int)nf) {
             double *inv = malloc(nf * nf * sizeof *inv);
             if (!inv) {
-                st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+                st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory fitting the survival model");
                 goto done;
             }
             rhaz_ldl_inverse_(F, nf, inv);

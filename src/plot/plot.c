@@ -144,7 +144,7 @@ rhaz_plot *rhaz_plot_alloc(rhaz_plot_kind kind, rhaz_error *err)
     }
     rhaz_plot *p = calloc(1, sizeof *p);
     if (!p) {
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the figure");
         return NULL;
     }
     p->kind = kind;
@@ -185,7 +185,7 @@ rhaz_status rhaz_plot_set_default_labels(rhaz_plot *p, const char *xlabel,
     if ((xlabel && !x) || (ylabel && !y)) {
         free(x);
         free(y);
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the figure");
     }
     if (xlabel) {
         free(p->xlabel);
@@ -280,7 +280,7 @@ rhaz_status rhaz_plot_add(rhaz_plot *p, const rhaz_plot_series *s,
         size_t cap = p->cap ? 2 * p->cap : 8;
         plot_series *ns = realloc(p->s, cap * sizeof *ns);
         if (!ns)
-            return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+            return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the figure");
         p->s = ns;
         p->cap = cap;
     }
@@ -312,7 +312,7 @@ rhaz_status rhaz_plot_add(rhaz_plot *p, const rhaz_plot_series *s,
     }
     if (fail) {
         series_free(d);
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the figure");
     }
     p->ns++;
     return RHAZ_OK;
@@ -331,7 +331,7 @@ rhaz_status rhaz_plot_add_fit(rhaz_plot *p, const rhaz_fit_summary *fit,
     double *buf = malloc(3 * (fit->p + 1) * sizeof *buf);
     rhaz_status st = RHAZ_OK;
     if (!names || !buf) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the figure");
         goto cleanup;
     }
     double *est = buf, *lo = buf + fit->p + 1, *hi = buf + 2 * (fit->p + 1);

@@ -82,7 +82,7 @@ rhaz_status rhaz_plot_add_long(rhaz_plot *p, const rhaz_table *t,
     grp = groups_of(t, jg, &ng);
     buf = malloc(4 * n * sizeof *buf);
     if (!grp || !buf) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory building the figure's series");
         goto cleanup;
     }
     const double *X = rhaz_table_num(t, (size_t)jx),
@@ -139,7 +139,7 @@ rhaz_status rhaz_plot_add_coef_table(rhaz_plot *p, const rhaz_table *t,
     names = malloc((n + 1) * sizeof *names);
     buf = malloc(3 * (n + 1) * sizeof *buf);
     if (!grp || !names || !buf) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory building the figure's series");
         goto done;
     }
     for (size_t g = 0; g < ng; g++) {
@@ -197,7 +197,7 @@ rhaz_status rhaz_plot_add_zph_table(rhaz_plot *p, const rhaz_table *t,
     grp = groups_of(t, jt, &ng);
     buf = malloc(2 * (n + 1) * sizeof *buf);
     if (!grp || !buf) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory building the figure's series");
         goto cleanup;
     }
     for (size_t g = 0; g < ng; g++) {
@@ -269,7 +269,7 @@ rhaz_status rhaz_plot_add_fits(rhaz_plot *p, rhaz_fit_summary *const *fits,
             rhaz_fit_summary view = *fits[f];
             rhaz_coef *keep = calloc(fits[f]->p + 1, sizeof *keep);
             if (!keep)
-                return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+                return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the figure's series");
             size_t nk = 0;
             char buf[1024];
             snprintf(buf, sizeof buf, "%s", terms);
@@ -379,7 +379,7 @@ rhaz_status rhaz_plot_add_participation(rhaz_plot *p, const rhaz_data *d,
         y = malloc(2 * (ny + 1) * sizeof *y);
         if (!x || !y) {
             rhaz_table_free(py);
-            st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+            st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the figure's series");
             break;
         }
         memcpy(x, rhaz_table_num(py, (size_t)jy), ny * sizeof *x);
@@ -461,7 +461,7 @@ rhaz_status rhaz_plot_add_density(rhaz_plot *p, const rhaz_table *t,
     x = malloc(ny * sizeof *x);
     y = malloc(ny * sizeof *y);
     if (!reg || !sum || !cnt || !x || !y) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, src, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, src, 0, "out of memory building the figure's series");
         goto cleanup;
     }
     for (size_t i = 0; i < n; i++) {

@@ -112,7 +112,7 @@ rhaz_status rhaz_plot_add_km(rhaz_plot *p, const rhaz_table *panel,
     size_t n = strlen(formula) + 32;
     char *f2 = malloc(n);
     if (!f2)
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the figure's series");
     if (strcmp(rhs, "1") == 0 || !*rhs)
         snprintf(f2, n, "%.*s~ 1", (int)(tilde - formula), formula);
     else
@@ -138,7 +138,7 @@ rhaz_status rhaz_plot_add_km(rhaz_plot *p, const rhaz_table *panel,
     }
     buf = malloc(4 * (km->n_points + 1) * sizeof *buf);
     if (!buf) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the figure's series");
         goto done;
     }
     size_t cap = km->n_points + 1;
@@ -193,7 +193,7 @@ rhaz_status rhaz_plot_add_baseline(rhaz_plot *p, const rhaz_table *panel,
     size_t cap = c->n_points + 1, ng = d->strata ? d->n_strata : 1;
     buf = malloc(4 * cap * sizeof *buf);
     if (!buf) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the figure's series");
         goto done;
     }
     const double z = 1.959963984540054;
@@ -258,7 +258,7 @@ rhaz_status rhaz_plot_add_zph_fit(rhaz_plot *p, const rhaz_table *panel,
     res = malloc(ne * pp * sizeof *res);
     tim = malloc(ne * sizeof *tim);
     if (!res || !tim) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the figure's series");
         goto done;
     }
     if ((st = rhaz_cox_schoenfeld(fit, 1, res, tim, NULL, err)))
@@ -337,7 +337,7 @@ static rhaz_table *predict_grid(const rhaz_table *t, const size_t *used,
     const double *V = rhaz_table_num(t, (size_t)jv);
     double *vals = malloc((nused + 1) * sizeof *vals);
     if (!vals) {
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the figure's series");
         return NULL;
     }
     size_t nv = 0;
@@ -377,7 +377,7 @@ static rhaz_table *predict_grid(const rhaz_table *t, const size_t *used,
     const char **str = malloc(m * sizeof *str);
     size_t *cnt = calloc(n + 1, sizeof *cnt);
     if (!out || !num || !str || !cnt) {
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the figure's series");
         goto fail;
     }
     for (size_t j = 0; j < nc; j++) {
@@ -489,7 +489,7 @@ static rhaz_status predict_scale(rhaz_plot *p, const rhaz_fit_summary *fit,
         goto done;
     }
     if (!(buf = malloc(6 * (g + 1) * sizeof *buf))) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the figure's series");
         goto done;
     }
     double *x = buf, *y = buf + (g + 1), *lo = buf + 2 * (g + 1),
@@ -609,7 +609,7 @@ rhaz_status rhaz_plot_add_predict_scale(rhaz_plot *p, const rhaz_fit_summary *fi
     }
     buf = malloc(6 * (g + 1) * sizeof *buf);
     if (!buf) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the figure's series");
         goto done;
     }
     double *x = buf, *y = buf + (g + 1), *lo = buf + 2 * (g + 1),
@@ -618,7 +618,7 @@ rhaz_status rhaz_plot_add_predict_scale(rhaz_plot *p, const rhaz_fit_summary *fi
     /* Cox: hazard ratio against the last row (vary at its mean) */
     double *center = NULL;
     if (cox && !(center = malloc((d->p ? d->p : 1) * sizeof *center))) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the figure's series");
         goto done;
     }
     for (size_t j = 0; cox && j < d->p; j++)

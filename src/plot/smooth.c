@@ -69,7 +69,7 @@ rhaz_status rhaz_plot_smooth_ns(const double *x, const double *y, size_t n,
     gsl_vector *pv = gsl_vector_alloc(df);
     gsl_vector *sol = gsl_vector_alloc(df);
     if (!comb || !X || !row || !knots || !XtX || !Xty || !beta || !pv || !sol) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory smoothing the figure's residuals");
         goto cleanup;
     }
 
@@ -101,7 +101,7 @@ rhaz_status rhaz_plot_smooth_ns(const double *x, const double *y, size_t n,
         goto cleanup;
     }
     if (!(ns = rhaz_ns_alloc_(knots, nbreak, 1))) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory smoothing the figure's residuals");
         goto cleanup;
     }
 

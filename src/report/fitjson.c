@@ -107,7 +107,7 @@ static rhaz_design_spec *design_of_json(json_object *dj, const char *name,
     kn = calloc(nkn ? nkn : 1, sizeof *kn);
     rhaz_design_spec *sp = NULL;
     if (!v || !lev || !kn) {
-        rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory reading the fit JSON");
         goto done;
     }
     size_t il = 0, ik = 0;
@@ -193,7 +193,7 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
         name = "<memory>";
     json_tokener *tok = json_tokener_new();
     if (!tok) {
-        rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory reading the fit JSON");
         return NULL;
     }
     json_object *root = json_tokener_parse_ex(tok, text, (int)strlen(text));
@@ -498,7 +498,7 @@ rhaz_fit_summary *rhaz_fit_summary_parse_json(const char *text, const char *name
         goto fail;
     goto done;
 oom:
-    rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory");
+    rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory reading the fit JSON");
 fail:
     rhaz_fit_summary_free(s);
     s = NULL;

@@ -121,7 +121,7 @@ json_object *rhaz_margins_to_json(const rhaz_margins *m, rhaz_error *err)
     core_json_num(root, "conf_level", m->conf_level, &oom);
     if (oom) {
         json_object_put(root);
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory writing margins");
         return NULL;
     }
     return root;
@@ -274,7 +274,7 @@ rhaz_fit_summary *rhaz_margins_read_json(const char *path, rhaz_error *err)
 oom:
     rhaz_fit_summary_free(s);
     s = NULL;
-    rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+    rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory writing margins");
 done:
     if (root)
         json_object_put(root);

@@ -83,7 +83,7 @@ typedef struct {
 
 static rhaz_status oom(mf_parser *p)
 {
-    return rhaz_error_set(p->err, RHAZ_ENOMEM, p->name, 0, "out of memory");
+    return rhaz_error_set(p->err, RHAZ_ENOMEM, p->name, 0, "out of memory reading the model file");
 }
 
 /* "[kind]" or "[kind name]" (s has no surrounding blanks, n >= 1). */
@@ -239,7 +239,7 @@ rhaz_modelfile *rhaz_modelfile_parse(const char *text, size_t len,
     p.mf = calloc(1, sizeof *p.mf);
     if (!p.mf || !(p.mf->name = core_strndup(name, strlen(name)))) {
         free(p.mf);
-        rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory reading the model file");
         return NULL;
     }
     size_t pos = 0;

@@ -70,7 +70,7 @@ static rhaz_status grid_build(grid *g, const rhaz_fit_summary *const *fits,
     g->k = k;
     g->terms = malloc((cap ? cap : 1) * sizeof *g->terms);
     if (!g->terms)
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the regression table");
     for (size_t m = 0; m < k; m++)
         for (size_t j = 0; j < fits[m]->p; j++) {
             size_t t = 0;
@@ -83,7 +83,7 @@ static rhaz_status grid_build(grid *g, const rhaz_fit_summary *const *fits,
     g->se = calloc((g->nterms ? g->nterms : 1) * k, CELL);
     if (!g->est || !g->se) {
         grid_free(g);
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the regression table");
     }
     int dig = opt && opt->digits > 0 ? opt->digits : 3;
     int ex = opt && opt->exponentiate;
@@ -215,7 +215,7 @@ rhaz_status rhaz_regtable_write(FILE *fp, const rhaz_fit_summary *const *fits,
         free(buf);
         free(names);
         grid_free(&g);
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the regression table");
     }
     /* column widths for text */
     int w0 = 12, w = 10;
