@@ -585,9 +585,10 @@ static void run_one(worker *w, size_t k)
     }
     if (!s || s->p != p) {
         st = RHAZ_REP_ERROR;
-        if (!s)
-            snprintf(e.msg, sizeof e.msg, "%s", e.msg[0] ? e.msg : "the fit failed");
-        else
+        if (!s) {
+            if (!e.msg[0]) /* (never e.msg into itself: overlapping snprintf) */
+                snprintf(e.msg, sizeof e.msg, "the fit failed");
+        } else
             snprintf(e.msg, sizeof e.msg, "the fit has %zu coefficients, not %zu", s->p, p);
         pthread_mutex_lock(&pl->lock);
         if (!out->error || k < pl->err_k) {
