@@ -199,6 +199,19 @@ int main(void)
             rhaz_table_free(one);
             rhaz_design_free(dd);
         }
+        if (m) { /* the header says at the means, not averaged */
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *fp = open_memstream(&buf, &len);
+            T_CHECK(fp && rhaz_margins_write(fp, m, RHAZ_SUMMARY_TEXT, &err) == RHAZ_OK,
+                    "atmeans text written");
+            if (fp)
+                fclose(fp);
+            T_CHECK(m->atmeans && buf && strstr(buf, "probability at the means of") &&
+                        !strstr(buf, "averaged over"),
+                    "atmeans header: %.80s", buf ? buf : "");
+            free(buf);
+        }
         rhaz_margins_free(m);
 
         T_SECTION("bad requests");

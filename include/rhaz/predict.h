@@ -168,8 +168,9 @@ typedef struct {
     char *vce;            /* the fit's variance label */
     char *scale;          /* "probability", "median time", ... */
     char *weights;        /* the weights column averaged with, or NULL */
-    size_t n_obs;         /* rows averaged over */
+    size_t n_obs;         /* rows averaged over (atmeans: whose means) */
     double conf_level;
+    int atmeans;          /* evaluated at the means, not averaged */
 } rhaz_margins;
 
 rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,

@@ -961,6 +961,7 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
     pred_scale_label(&pm, scale_lab, sizeof scale_lab);
     M->n_obs = F.n;
     M->conf_level = level;
+    M->atmeans = opt->atmeans != 0;
     M->model = core_strdup(fit->model ? fit->model : "");
     M->vce = core_strdup(fit->vce_label ? fit->vce_label : "");
     M->scale = core_strdup(scale_lab);

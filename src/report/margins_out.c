@@ -36,9 +36,14 @@ static void write_text(FILE *fp, const rhaz_margins *m)
         wa = b > wa ? b : wa;
     }
     /* columns as wide as the longest term and setting: nothing is cut */
-    fprintf(fp, "Margins of %s: %s, averaged over %zu rows%s%s\n", m->model,
-            m->scale, m->n_obs, m->weights ? " weighted by " : "",
-            m->weights ? m->weights : "");
+    if (m->atmeans)
+        fprintf(fp, "Margins of %s: %s at the means of %zu rows (numbers at their "
+                "means, factors at their most frequent level)\n", m->model, m->scale,
+                m->n_obs);
+    else
+        fprintf(fp, "Margins of %s: %s, averaged over %zu rows%s%s\n", m->model,
+                m->scale, m->n_obs, m->weights ? " weighted by " : "",
+                m->weights ? m->weights : "");
     fprintf(fp, "Variance: %s (delta method)\n\n", m->vce);
     fprintf(fp, "%-*s %-10s %-*s %10s %10s %8s %10s %10s %10s\n", (int)wt, "term",
             "type", (int)wa, "at", "estimate", "std.error", "z", "p", "conf.low",
