@@ -159,7 +159,7 @@ int cli_boot_run(const cli_boot_args *b, const rhaz_boot_model *m, const cli_boo
     free(base->formula);
     if (!(base->formula = strdup(o->formula ? o->formula : ""))) {
         rhaz_fit_summary_free(base);
-        return cli_err_data(err, NULL, "out of memory");
+        return cli_err_data(err, NULL, "out of memory building the fit summary");
     }
     rhaz_boot_options bo = {0};
     bo.reps = b->reps ? (size_t)b->reps : 1000;

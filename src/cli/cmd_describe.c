@@ -129,7 +129,8 @@ static int describe(const char *path, cli_read_opts *ro, const char **as_numeric
     }
     if (fmt == FMT_JSON) {
         rhaz_status st = doc && cols ? rhaz_json_write(fp, doc, &err)
-                                     : rhaz_error_set(&err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+                                     : rhaz_error_set(&err, RHAZ_ENOMEM, NULL, 0,
+                                                      "out of memory describing the table");
         json_object_put(doc);
         if (st) {
             rhaz_outfile_abort(of);

@@ -188,7 +188,7 @@ static int fit_imputations(const cli_cmd *c, int argc, char **argv, char **files
             goto done;
         }
         if (!(texts = calloc(m, sizeof *texts))) {
-            rc = cli_fail("out of memory");
+            rc = cli_fail("out of memory reading the imputations (%zu)", m);
             goto done;
         }
     }
@@ -304,7 +304,7 @@ int cmd_fit(int argc, char **argv)
         }
     }
     if (!files)
-        rc = cli_fail("out of memory");
+        rc = cli_fail("out of memory listing the fit parts");
     else if (rc == EXIT_OK && globbed && nf < 2)
         rc = cli_usage(c->name, "--imputations: %zu data set%s; Rubin's rules need at "
                                 "least 2", nf, nf == 1 ? "" : "s");

@@ -199,7 +199,7 @@ static int run(void *p, cli_err *err)
     if (rc)
         goto done;
     if (!log) {
-        rc = cli_err_data(err, NULL, "out of memory");
+        rc = cli_err_data(err, NULL, "out of memory building the panel");
         goto done;
     }
     if (a->tf.n && (rc = cli_treaty_files_add(d, &a->tf, a->keys, &keys, err)))

@@ -134,8 +134,10 @@ static int run(void *p, cli_err *ce)
                 json_object_object_add(e, names[j], json_object_new_int64((int64_t)v[j][i]));
             json_object_array_add(arr, e);
         }
-        rhaz_status st = doc && arr ? rhaz_json_write(fp, doc, &err)
-                                    : rhaz_error_set(&err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_status st = doc && arr
+                             ? rhaz_json_write(fp, doc, &err)
+                             : rhaz_error_set(&err, RHAZ_ENOMEM, NULL, 0,
+                                              "out of memory writing the participation counts");
         json_object_put(doc);
         if (st) {
             ce->e = err;

@@ -84,7 +84,7 @@ static int run_cmd(run_ctx *r, const rhaz_mf_section *s, const cli_cmd *c,
 {
     cli_call *call = cli_call_new(c);
     if (!call)
-        return cli_fail("out of memory");
+        return cli_fail("out of memory preparing a run step");
     cli_err e = {0};
     int rc = cli_call_section(call, r->mf, s, own, &e);
     if (!rc && nargs)
@@ -161,7 +161,7 @@ static int per_format(run_ctx *r, const rhaz_mf_section *s, const cli_cmd *c,
     const char *fv = rhaz_mf_get(s, "format", NULL);
     char **fmts = rhaz_mf_split(fv ? fv : dflt, NULL);
     if (!fmts)
-        return cli_fail("out of memory");
+        return cli_fail("out of memory reading the output formats");
     int rc = 0;
     for (char **f = fmts; !rc && *f; f++) {
         const char *e = format_ext(*f, allowed);
@@ -183,7 +183,7 @@ static int per_format(run_ctx *r, const rhaz_mf_section *s, const cli_cmd *c,
             ne += 2;
         const char **set = malloc((ne + 6) * sizeof *set);
         if (!set) {
-            rc = cli_fail("out of memory");
+            rc = cli_fail("out of memory preparing a run step");
             break;
         }
         set[0] = "format";
@@ -220,7 +220,7 @@ static int fits_of(run_ctx *r, const rhaz_mf_section *s, const char *key,
     char **names = rhaz_mf_split(value, NULL);
     *idx = calloc(r->nfits + 1, sizeof **idx);
     *n = 0;
-    int rc = names && *idx ? 0 : cli_fail("out of memory");
+    int rc = names && *idx ? 0 : cli_fail("out of memory reading the model list");
     for (char **m = names; !rc && *m; m++) {
         size_t before = *n;
         for (size_t k = 0; k < r->nfits; k++)
@@ -259,13 +259,13 @@ static int step_table(run_ctx *r, const rhaz_mf_section *s)
     char **paths = rc ? NULL : calloc(nm + 1, sizeof *paths);
     const char **extra = rc ? NULL : calloc(2 * nm + 1, sizeof *extra);
     if (!rc && (!paths || !extra))
-        rc = cli_fail("out of memory");
+        rc = cli_fail("out of memory preparing the regression tables (%zu models)", nm);
     for (size_t k = 0; !rc && k < nm; k++) {
         char p[4200];
         const run_fit *f = &r->fits[idx[k]];
         snprintf(p, sizeof p, "%s/models/%s.json", r->out, f->stem);
         if (!(paths[k] = strdup(p)))
-            rc = cli_fail("out of memory");
+            rc = cli_fail("out of memory preparing the regression tables (%zu models)", nm);
         extra[2 * k] = "name";
         extra[2 * k + 1] = f->title;
     }
@@ -339,7 +339,7 @@ static int step_figure(run_ctx *r, const rhaz_mf_section *s)
         for (int q = 0; q < 3; q++) {
             const char *v = rhaz_mf_get(s, vkeys[q], NULL);
             if (v && !(renamed[q] = run_democracy_formula(r, pi, v)))
-                rc = cli_fail("out of memory");
+                rc = cli_fail("out of memory renaming the democracy measure");
             if (renamed[q]) {
                 set[k++] = vkeys[q];
                 set[k++] = renamed[q];

@@ -106,7 +106,7 @@ static int run(void *p, cli_err *ce)
     rhaz_table *lab = NULL;
     rhaz_outfile *of = NULL;
     if (!fits)
-        return cli_err_data(ce, NULL, "out of memory");
+        return cli_err_data(ce, NULL, "out of memory reading the fits (%zu)", k);
     if (names) {
         size_t nn;
         nl = rhaz_mf_split(names, &nn);

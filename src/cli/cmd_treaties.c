@@ -83,7 +83,7 @@ static int run(void *p, cli_err *ce)
     if (fmt == FMT_JSON) {
         if (!arr || rhaz_json_write(stdout, arr, &err) != RHAZ_OK) {
             if (!arr)
-                rhaz_error_set(&err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+                rhaz_error_set(&err, RHAZ_ENOMEM, NULL, 0, "out of memory listing the treaties");
             ce->e = err;
             rc = cli_err_lib(ce, NULL);
         }

@@ -171,7 +171,8 @@ rhaz_table *cli_read_table(cli_read_opts *r, const char *path, rhaz_error *err)
         unsigned char *keep = malloc(n ? n : 1);
         rhaz_table *u = NULL;
         if (!keep)
-            rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+            rhaz_error_set(err, RHAZ_ENOMEM, path, 0,
+                           "out of memory selecting the sample (%zu rows)", n);
         else if (rhaz_common_rows(t, nf, r->sample, r->sample_cols, keep, NULL, err) ==
                  RHAZ_OK)
             u = rhaz_table_subset(t, keep, err);

@@ -146,7 +146,7 @@ rhaz_status cli_plot_render(const rhaz_plot *p, const rhaz_plot_options *po,
     char *final = malloc(n), *tmpimg = malloc(n), *tmpgp = malloc(n);
     rhaz_status st = RHAZ_OK;
     if (!final || !tmpimg || !tmpgp) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory rendering the figure");
         goto done;
     }
     snprintf(final, n, "%s.%s", out, ext);

@@ -275,7 +275,7 @@ static int plan_imputations(run_ctx *r, const rhaz_mf_section *s, const char *da
         for (size_t k = 0; k < g.gl_pathc; k++)
             if (list_add(&f->imputations, g.gl_pathv[k])) {
                 globfree(&g);
-                return cli_fail("out of memory");
+                return cli_fail("out of memory listing the imputations");
             }
         f->nimp = g.gl_pathc;
         globfree(&g);
@@ -288,7 +288,7 @@ static int plan_imputations(run_ctx *r, const rhaz_mf_section *s, const char *da
         if (!p || list_add(&f->imputations, p)) {
             free(p);
             rhaz_mf_list_free(items);
-            return cli_fail("out of memory");
+            return cli_fail("out of memory listing the imputations");
         }
         free(p);
     }
@@ -321,7 +321,7 @@ static int plan_model(run_ctx *r, const rhaz_mf_section *s, dim *dims, size_t nd
         d->key = e->key;
         d->line = e->line;
         if (!(d->alt = split_alts(e->value, words, &d->n)))
-            return cli_fail("out of memory");
+            return cli_fail("out of memory reading the model file");
         nd++;
         for (size_t k = 0; k < d->n; k++)
             if (!d->alt[k][0])
@@ -378,7 +378,7 @@ static int plan_model(run_ctx *r, const rhaz_mf_section *s, dim *dims, size_t nd
         f->sec = *s;
         f->sec.entries = calloc(s->n ? s->n : 1, sizeof *f->sec.entries);
         if (!f->sec.entries)
-            return cli_fail("out of memory");
+            return cli_fail("out of memory planning the fits");
         f->sec.n = 0;
         char stem[1024], title[1024], tag[64];
         int tagged = 0;
@@ -399,7 +399,7 @@ static int plan_model(run_ctx *r, const rhaz_mf_section *s, dim *dims, size_t nd
                      tagged++ ? ", " : ": ", tag);
         }
         if (!(f->stem = strdup(stem)) || !(f->title = strdup(title)))
-            return cli_fail("out of memory");
+            return cli_fail("out of memory planning the fits");
         const char *panel = NULL, *dem = NULL, *data = NULL;
         for (size_t i = 0; i < s->n; i++) {
             rhaz_mf_entry e = s->entries[i];
@@ -413,7 +413,7 @@ static int plan_model(run_ctx *r, const rhaz_mf_section *s, dim *dims, size_t nd
             if (!strcmp(e.key, "data"))
                 data = e.value;
             if (!(e.value = strdup(e.value)))
-                return cli_fail("out of memory");
+                return cli_fail("out of memory planning the fits");
             f->sec.entries[f->sec.n++] = e;
         }
         if (panel && data)
@@ -457,7 +457,7 @@ static int plan_model(run_ctx *r, const rhaz_mf_section *s, dim *dims, size_t nd
                     continue;
                 char *v = rename_democracy(e->value, rhaz_democracy_name(src));
                 if (!v)
-                    return cli_fail("out of memory");
+                    return cli_fail("out of memory renaming the democracy measure");
                 free(e->value);
                 e->value = v;
             }
@@ -479,7 +479,7 @@ static int plan_model(run_ctx *r, const rhaz_mf_section *s, dim *dims, size_t nd
             for (int q = 0; q < 2; q++) {
                 const char *v = rhaz_mf_get(&o->sec, fk[q], NULL);
                 if (v && list_add(&f->sample, v))
-                    return cli_fail("out of memory");
+                    return cli_fail("out of memory planning the common sample");
             }
             static const char *const ck[] = {"cluster", "weights"};
             for (int q = 0; q < 2; q++) {
@@ -488,7 +488,7 @@ static int plan_model(run_ctx *r, const rhaz_mf_section *s, dim *dims, size_t nd
                 for (size_t j = 0; cols && j < nc; j++)
                     if (list_add(&f->sample_cols, cols[j])) {
                         rhaz_mf_list_free(cols);
-                        return cli_fail("out of memory");
+                        return cli_fail("out of memory planning the common sample");
                     }
                 rhaz_mf_list_free(cols);
             }
@@ -503,7 +503,7 @@ int run_plan(run_ctx *r)
         return EXIT_DATA;
     size_t ns = rhaz_modelfile_nsections(r->mf);
     if (!(r->fits = calloc(RUN_MAX_FITS, sizeof *r->fits)))
-        return cli_fail("out of memory");
+        return cli_fail("out of memory planning the fits (%d fits)", RUN_MAX_FITS);
     for (size_t k = 0; k < ns; k++) {
         const rhaz_mf_section *s = rhaz_modelfile_section(r->mf, k);
         if (strcmp(s->kind, "model"))
@@ -542,7 +542,7 @@ static int fit_call(run_ctx *r, const run_fit *f, const char *data, const char *
     const cli_cmd *c = cli_fit_command(rhaz_mf_get(&f->sec, "type", NULL));
     cli_call *call = cli_call_new(c);
     if (!call)
-        return cli_fail("out of memory");
+        return cli_fail("out of memory preparing a fit");
     static const char *const skip_data[] = {"type", "panel", "democracy", "common_sample",
                                             "output", "label", "imputations", "data",
                                             NULL};
@@ -576,7 +576,7 @@ static int fit_pooled(run_ctx *r, const run_fit *f, const char *json, const char
 {
     rhaz_fit_summary **fits = calloc(f->nimp, sizeof *fits);
     char p[4400];
-    int rc = fits ? 0 : cli_fail("out of memory");
+    int rc = fits ? 0 : cli_fail("out of memory pooling the imputations (%zu)", f->nimp);
     for (size_t k = 0; !rc && k < f->nimp; k++) {
         snprintf(p, sizeof p, "%s/models/%s.imp%zu.json", r->out, f->stem, k + 1);
         rc = fit_call(r, f, f->imputations[k], p, NULL);

@@ -77,7 +77,7 @@ int cli_treaty_files_add(rhaz_data *d, const cli_treaty_files *t, const char *gi
                      "lists them)", rhaz_data_unmatched(d));
     char *s = malloc(len);
     if (!s)
-        return cli_err_data(err, NULL, "out of memory");
+        return cli_err_data(err, NULL, "out of memory listing the treaty files (%zu bytes)", len);
     s[0] = '\0';
     if (given)
         strcat(s, given);

@@ -26,7 +26,7 @@ rhaz_status rhaz_json_write(FILE *fp, json_object *v, rhaz_error *err)
         v, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
                JSON_C_TO_STRING_NOSLASHESCAPE);
     if (!s)
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory writing JSON");
     if (fputs(s, fp) == EOF || fputc('\n', fp) == EOF || ferror(fp))
         return rhaz_error_set(err, RHAZ_EIO, NULL, 0, "write error: %s",
                               errno ? strerror(errno) : "I/O error");

@@ -433,7 +433,8 @@ rhaz_status rhaz_match_table(rhaz_data *d, rhaz_table *t, const rhaz_match_optio
     const char **str = calloc(n ? n : 1, sizeof *str);
     rhaz_status st = RHAZ_OK;
     if (!id || !num || !str) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, file, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, file, 0,
+                            "out of memory checking unit identifiers (%zu rows)", n);
         goto done;
     }
     for (size_t i = 0; i < n; i++) {

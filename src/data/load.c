@@ -26,7 +26,7 @@ static int file_exists(const char *p)
 
 static rhaz_status nomem(rhaz_error *err)
 {
-    return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+    return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory loading the data");
 }
 
 /* Read a CSV of the data directory. */

@@ -585,7 +585,8 @@ rhaz_table *rhaz_table_read_stat_mem(const void *buf, size_t len, const char *na
     rhaz_table *t = NULL;
     readstat_parser_t *p = readstat_parser_init();
     if (!p) {
-        rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory reading the file (%zu bytes)",
+                       len);
         return NULL;
     }
     readstat_set_open_handler(p, io_open);

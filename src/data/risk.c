@@ -310,7 +310,7 @@ rhaz_status rd_load_predecessor_acts(rhaz_data *d, rhaz_error *err)
             }
         rd_pact *np = realloc(tr->pact, (tr->npact + 1) * sizeof *np);
         if (!np) {
-            st = rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory");
+            st = rhaz_error_set(err, RHAZ_ENOMEM, path, 0, "out of memory reading the treaty file");
             goto done;
         }
         tr->pact = np;

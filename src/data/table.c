@@ -995,7 +995,8 @@ static rhaz_table *parse_pass(const char *buf, size_t len, parse_ctx *p,
 {
     rhaz_table *t = table_alloc(p->name);
     if (!t) {
-        rhaz_error_set(p->err, RHAZ_ENOMEM, p->name, 0, "out of memory");
+        rhaz_error_set(p->err, RHAZ_ENOMEM, p->name, 0,
+                       "out of memory reading the table (%zu bytes)", len);
         return NULL;
     }
     t->row_hint = row_hint_of(buf, len);
@@ -1008,7 +1009,8 @@ static rhaz_table *parse_pass(const char *buf, size_t len, parse_ctx *p,
     p->failed = 0;
     struct csv_parser cp;
     if (csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-        rhaz_error_set(p->err, RHAZ_ENOMEM, p->name, 0, "out of memory");
+        rhaz_error_set(p->err, RHAZ_ENOMEM, p->name, 0,
+                       "out of memory reading the table (%zu bytes)", len);
         rhaz_table_free(t);
         return NULL;
     }
@@ -1302,7 +1304,8 @@ static rhaz_table *read_mem(const char *in, size_t len, const char *name,
             hi += (unsigned char)buf[i] >= 0x80;
         conv = malloc(len + hi + 1);
         if (!conv) {
-            rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory");
+            rhaz_error_set(err, RHAZ_ENOMEM, name, 0,
+                           "out of memory converting from Latin-1 (%zu bytes)", len + hi + 1);
             return NULL;
         }
         size_t k = 0;
@@ -1535,7 +1538,7 @@ rhaz_table *rhaz_table_new(const char *name, rhaz_error *err)
 {
     rhaz_table *t = table_alloc(name);
     if (!t)
-        rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, name, 0, "out of memory building the table");
     return t;
 }
 
@@ -1550,7 +1553,9 @@ static rhaz_status check_add(rhaz_table *t, const char *colname, size_t n,
                               "column '%s' has %zu rows, table has %zu",
                               colname, n, t->nrow);
     if (add_column(t, colname) != 0)
-        return rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0,
+                              "out of memory building the table (%zu rows x %zu columns)", n,
+                              t->ncol + 1);
     if (t->ncol == 1) {
         t->nrow = n;
         t->rowcap = n;
@@ -1570,7 +1575,9 @@ rhaz_status rhaz_table_add_numeric(rhaz_table *t, const char *colname,
     if (!c->num) {
         column_free(c);
         t->ncol--;
-        return rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0,
+                              "out of memory building the table (%zu rows x %zu columns)",
+                              t->rowcap, t->ncol + 1);
     }
     if (n)
         memcpy(c->num, x, n * sizeof(double));
@@ -1599,7 +1606,9 @@ rhaz_status rhaz_table_add_string(rhaz_table *t, const char *colname,
 oom:
     column_free(c);
     t->ncol--;
-    return rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0, "out of memory");
+    return rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0,
+                          "out of memory building the table (%zu rows x %zu columns)", t->rowcap,
+                          t->ncol + 1);
 }
 
 rhaz_table *rhaz_table_subset(const rhaz_table *t, const unsigned char *keep,
@@ -1613,7 +1622,8 @@ rhaz_table *rhaz_table_subset(const rhaz_table *t, const unsigned char *keep,
     const char **str = num ? malloc((n ? n : 1) * sizeof *str) : NULL;
     rhaz_status st = RHAZ_OK;
     if (!str) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0, "out of memory");
+        st = rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0,
+                            "out of memory selecting rows (%zu rows x %zu columns)", n, t->ncol);
         goto done;
     }
     for (size_t j = 0; j < t->ncol && !st; j++) {
@@ -1635,7 +1645,9 @@ rhaz_table *rhaz_table_subset(const rhaz_table *t, const unsigned char *keep,
     /* the rows keep their source lines */
     for (size_t i = 0, k = 0; !st && t->nbrk && i < t->nrow; i++)
         if (keep[i] && note_line(u, k++, rhaz_table_line(t, i)))
-            st = rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0, "out of memory");
+            st = rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0,
+                                "out of memory selecting rows (%zu rows x %zu columns)", n,
+                                t->ncol);
 done:
     free(num);
     free(str);
@@ -1738,7 +1750,9 @@ rhaz_status rhaz_table_write_fp(const rhaz_table *t, FILE *fp, rhaz_error *err)
     }
     free(r.b);
     if (r.oom)
-        return rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0,
+                              "out of memory writing the table (%zu rows x %zu columns)", t->nrow,
+                              t->ncol);
     if (ferror(fp))
         return rhaz_error_set(err, RHAZ_EIO, t->name, 0, "write error: %s",
                               errno ? strerror(errno) : "I/O error");
@@ -1806,7 +1820,8 @@ rhaz_status rhaz_table_summarise(const rhaz_table *t, size_t j,
     }
     const char **v = malloc((t->nrow ? t->nrow : 1) * sizeof *v);
     if (!v)
-        return rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, t->name, 0,
+                              "out of memory summarising a column (%zu rows)", t->nrow);
     size_t n = 0;
     for (size_t i = 0; i < t->nrow; i++) {
         if (c->off[i] == NOSTR)

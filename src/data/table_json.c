@@ -23,7 +23,8 @@ json_object *rhaz_table_to_json(const rhaz_table *t, rhaz_error *err)
     }
     if (!rows || oom) {
         json_object_put(rows);
-        rhaz_error_set(err, RHAZ_ENOMEM, rhaz_table_name(t), 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, rhaz_table_name(t), 0,
+                       "out of memory writing the table as JSON");
         return NULL;
     }
     return rows;

@@ -60,7 +60,7 @@ rhaz_status rhaz_boot_draws(uint64_t seed, size_t k, size_t n_units, size_t *out
                               "bootstrap draws: replicate %zu of %zu units", k, n_units);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     if (!r)
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory drawing bootstrap samples");
     draw(r, seed, k, n_units, out);
     gsl_rng_free(r);
     return RHAZ_OK;
@@ -172,7 +172,8 @@ rhaz_boot *rhaz_boot_merge(const rhaz_boot *const *parts, size_t n, rhaz_error *
     const rhaz_boot *a = parts[0];
     size_t *ord = malloc(n * sizeof *ord);
     if (!ord) {
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                       "out of memory merging bootstrap replicates (%zu parts)", n);
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
@@ -219,7 +220,8 @@ rhaz_boot *rhaz_boot_merge(const rhaz_boot *const *parts, size_t n, rhaz_error *
                                  a->seed, a->clustered, a->n_units, a->cluster_name);
     if (!m) {
         free(ord);
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                       "out of memory merging bootstrap replicates (%zu parts)", n);
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
@@ -230,7 +232,8 @@ rhaz_boot *rhaz_boot_merge(const rhaz_boot *const *parts, size_t n, rhaz_error *
         if (!m->error && b->error && !(m->error = core_strdup(b->error))) {
             rhaz_boot_free(m);
             m = NULL;
-            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                           "out of memory merging bootstrap replicates (%zu parts)", n);
             break;
         }
     }
@@ -281,7 +284,8 @@ static rhaz_status plan_make(plan *pl, rhaz_error *err)
         pl->ia = malloc((d->n + 1) * sizeof *pl->ia);
         pl->ib = malloc((d->n + 1) * sizeof *pl->ib);
         if (!pl->ia || !pl->ib)
-            return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+            return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                                  "out of memory preparing the bootstrap (%zu rows)", d->n);
         size_t n = 0;
         for (size_t a = 0, b = 0; a < d->n && b < r->n;) {
             if (d->rows[a] == r->rows[b]) {
@@ -298,7 +302,8 @@ static rhaz_status plan_make(plan *pl, rhaz_error *err)
         return rhaz_error_set(err, RHAZ_EDATA, NULL, 0, "bootstrap: no rows to resample");
     pl->zero_col = calloc(d->p + 1, 1);
     if (!pl->zero_col)
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                              "out of memory preparing the bootstrap (%zu rows)", d->n);
     for (size_t b = 0; d->blocks_only && b < d->n_blocks; b++)
         for (size_t c = 0; c < d->blocks[b].ncol; c++)
             pl->zero_col[d->blocks[b].col + c] = 1;
@@ -315,7 +320,8 @@ static rhaz_status plan_make(plan *pl, rhaz_error *err)
     if (!map || !cnt) {
         free(map);
         free(cnt);
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                              "out of memory preparing the bootstrap (%zu clusters)", K);
     }
     for (size_t i = 0; i < pl->n; i++)
         cnt[d->cluster[row_d(pl, i)]]++;
@@ -328,7 +334,8 @@ static rhaz_status plan_make(plan *pl, rhaz_error *err)
     if (!pl->ustart || !pl->urow) {
         free(map);
         free(cnt);
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                              "out of memory preparing the bootstrap (%zu rows)", pl->n);
     }
     for (size_t g = 0; g < K; g++)
         if (map[g] >= 0)
@@ -346,7 +353,9 @@ static rhaz_status plan_make(plan *pl, rhaz_error *err)
     if (d->strata) {
         int *cl_of = malloc((d->n_strata + 1) * sizeof *cl_of);
         if (!cl_of)
-            return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+            return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                                  "out of memory preparing the bootstrap (%zu strata)",
+                                  d->n_strata);
         for (size_t s = 0; s < d->n_strata; s++)
             cl_of[s] = -1;
         pl->nested = 1;
@@ -557,7 +566,8 @@ static void run_one(worker *w, size_t k)
         m += pl->ustart ? pl->ustart[w->draws[j] + 1] - pl->ustart[w->draws[j]] : 1;
     rhaz_error e = {0};
     if (worker_reserve(w, m)) {
-        rhaz_error_set(&e, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(&e, RHAZ_ENOMEM, NULL, 0,
+                       "out of memory in a bootstrap replicate (%zu rows)", m);
         set_fatal(pl, &e);
         return;
     }
@@ -726,7 +736,7 @@ rhaz_boot *rhaz_boot_run(const rhaz_boot_model *m, const rhaz_boot_options *o,
     }
     goto done;
 nomem:
-    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory running the bootstrap");
 fail:
     rhaz_boot_free(out);
     out = NULL;

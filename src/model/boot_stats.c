@@ -182,7 +182,7 @@ rhaz_fit_summary *rhaz_boot_summary(const rhaz_fit_summary *base, const rhaz_boo
         goto nomem;
     goto done;
 nomem:
-    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory summarising the bootstrap");
 fail:
     rhaz_fit_summary_free(s);
     s = NULL;

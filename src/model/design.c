@@ -1704,7 +1704,7 @@ static rhaz_design_spec *spec_new(const char *text, int drop_intercept,
 {
     rhaz_design_spec *s = calloc(1, sizeof *s);
     if (!s) {
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory parsing the formula");
         return NULL;
     }
     s->drop_intercept = drop_intercept;
@@ -1715,7 +1715,7 @@ static rhaz_design_spec *spec_new(const char *text, int drop_intercept,
     size_t nv = s->f->nvars;
     if (!(s->vars = calloc(nv ? nv : 1, sizeof *s->vars))) {
         rhaz_design_spec_free(s);
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory parsing the formula");
         return NULL;
     }
     for (size_t v = 0; v < nv; v++) {
@@ -1870,7 +1870,8 @@ rhaz_design_spec *rhaz_design_spec_make(const char *formula,
         if (spec_set_var(sv, (char *const *)in->levels,
                          sv->kind == RHAZ_DVAR_FACTOR ? in->nlevels : 0,
                          in->knots, sv->kind == RHAZ_DVAR_NS ? in->nknots : 0)) {
-            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+            rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                           "out of memory reading the design specification");
             goto fail;
         }
     }

@@ -157,7 +157,7 @@ rhaz_fit_summary *rhaz_fit_pool(const rhaz_fit_summary *const *fits, size_t m,
     free(al);
     return s;
 oom:
-    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory pooling imputations");
 fail:
     free(W);
     free(B);

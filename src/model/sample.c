@@ -14,7 +14,8 @@ rhaz_status rhaz_common_rows(const rhaz_table *t, size_t nf,
     size_t n = rhaz_table_nrow(t);
     unsigned char *seen = malloc(n ? n : 1);
     if (!seen)
-        return rhaz_error_set(err, RHAZ_ENOMEM, rhaz_table_name(t), 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, rhaz_table_name(t), 0,
+                              "out of memory finding the estimation sample (%zu rows)", n);
     memset(keep, 1, n);
     for (size_t k = 0; k < nf; k++) {
         rhaz_formula *f = rhaz_formula_parse(formulas[k], err);

@@ -101,7 +101,9 @@ rhaz_status surv_sandwich_(const surv_model *m, const double *theta,
     double *out = malloc((P * P + 1) * sizeof *out);
     rhaz_status st = RHAZ_OK;
     if (!U || !B || !out) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        st = rhaz_error_set(
+            err, RHAZ_ENOMEM, NULL, 0,
+            "out of memory computing the sandwich variance (%zu rows x %zu parameters)", n, P);
         goto done;
     }
     surv_loglik(m, theta, NULL, NULL, U);

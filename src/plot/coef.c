@@ -43,7 +43,8 @@ rhaz_status plot_write_coef(const rhaz_plot *p, const rhaz_plot_options *o,
         cap += p->s[m].n;
     char **terms = malloc(cap * sizeof *terms);
     if (!terms)
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                              "out of memory building the figure's series (%zu terms)", cap);
     size_t nt = 0;
     for (size_t m = 0; m < p->ns; m++)
         for (size_t k = 0; k < p->s[m].n; k++)

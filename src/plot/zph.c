@@ -44,7 +44,8 @@ rhaz_status plot_write_zph(const rhaz_plot *p, const rhaz_plot_options *o,
     if (!sm || !ok) {
         free(sm);
         free(ok);
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                              "out of memory smoothing the figure's residuals");
     }
     for (size_t i = 0; i < k; i++) {
         const plot_series *s = &p->s[i];

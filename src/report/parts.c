@@ -23,7 +23,7 @@ static rhaz_fit_summary *reread(const rhaz_fit_summary *s, rhaz_error *err)
     const char *txt = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN);
     rhaz_fit_summary *r = txt ? rhaz_fit_summary_parse_json(txt, "fit", err) : NULL;
     if (!txt)
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory reading the fit JSON");
     json_object_put(doc);
     return r;
 }
@@ -58,7 +58,7 @@ static rhaz_status part_finish(FILE *fp, json_object *root, int oom, rhaz_error 
 {
     if (oom) {
         json_object_put(root);
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory writing the fit part");
     }
     rhaz_status st = rhaz_json_write(fp, root, err);
     json_object_put(root);
@@ -239,7 +239,8 @@ static rhaz_boot *boot_of_part(const part *pt, rhaz_error *err)
     size_t p = json_object_array_length(terms), cnt = (size_t)(pt->last - pt->first + 1);
     const char **names = calloc(p + 1, sizeof *names);
     if (!names) {
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                       "out of memory merging bootstrap parts (%zu terms)", p);
         return NULL;
     }
     for (size_t j = 0; j < p; j++)
@@ -251,7 +252,8 @@ static rhaz_boot *boot_of_part(const part *pt, rhaz_error *err)
     const char *e = string(r, "error");
     if (!b || (e && !(b->error = core_strdup(e)))) {
         rhaz_boot_free(b);
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                       "out of memory merging bootstrap parts (%zu terms)", p);
         return NULL;
     }
     if (json_object_array_length(est) != cnt) {
@@ -292,7 +294,8 @@ static rhaz_fit_summary *combine_boot(part *pts, size_t n, rhaz_boot **boot_out,
     rhaz_fit_summary *base = NULL, *s = NULL;
     rhaz_boot *all = NULL;
     if (!bs) {
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                       "out of memory merging bootstrap parts (%zu parts)", n);
         return NULL;
     }
     const char *fit0 = NULL;
@@ -358,7 +361,8 @@ static rhaz_fit_summary *combine_mi(part *pts, size_t n, rhaz_error *err)
     }
     rhaz_fit_summary **fits = calloc((size_t)m, sizeof *fits), *s = NULL;
     if (!fits) {
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                       "out of memory pooling imputation parts (%lld imputations)", m);
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
@@ -423,7 +427,7 @@ rhaz_fit_summary *rhaz_parts_combine(const char *const *paths, size_t n, rhaz_bo
     part *pts = calloc(n, sizeof *pts);
     rhaz_fit_summary *s = NULL;
     if (!pts) {
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory merging fit parts (%zu parts)", n);
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {

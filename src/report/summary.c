@@ -374,7 +374,7 @@ json_object *rhaz_fit_summary_to_json(const rhaz_fit_summary *s,
         design_to_json(root, "design_risk", s->design_risk, &oom);
     if (oom) {
         json_object_put(root);
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory");
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory building the fit summary");
         return NULL;
     }
     return root;
