@@ -1297,6 +1297,16 @@ static rhaz_table *read_mem(const char *in, size_t len, const char *name,
         (unsigned char)buf[1] == 0xbb && (unsigned char)buf[2] == 0xbf) {
         buf += 3;
         len -= 3;
+        /* a second mark would become part of the first column's name */
+        if (len >= 3 && (unsigned char)buf[0] == 0xef &&
+            (unsigned char)buf[1] == 0xbb && (unsigned char)buf[2] == 0xbf) {
+            rhaz_error_set(err, RHAZ_EPARSE, name, 1,
+                           "a second UTF-8 byte-order mark (EF BB BF twice at the "
+                           "start): it would become part of the first column's "
+                           "name; remove it");
+            free(conv);
+            return NULL;
+        }
     }
     if (opt && !opt->charset && opt->encoding == RHAZ_ENC_LATIN1) {
         size_t hi = 0;
