@@ -660,6 +660,14 @@ rhaz_boot *rhaz_boot_run(const rhaz_boot_model *m, const rhaz_boot_options *o,
                        first + 1, last, o->reps);
         return NULL;
     }
+    /* a conditional logit's units are its matched sets: drawing rows
+     * inside them duplicates or loses a set's event */
+    if (fam->family == RHAZ_BOOT_CLOGIT && !m->design->cluster) {
+        core_error_opt(err, RHAZ_EUSAGE, "cluster",
+                       "bootstrap of a conditional logit resamples whole matched sets: "
+                       "name the strata variable as the cluster");
+        return NULL;
+    }
     plan pl = {0};
     pl.m = m;
     pl.fam = fam;
