@@ -122,7 +122,7 @@ static int run(void *p, cli_err *ce)
     as_str[ns] = NULL;
     ro.csv.as_string = as_str;
     if (!(log = rhaz_match_log_alloc())) {
-        rc = cli_err_data(ce, NULL, "match: out of memory");
+        rc = cli_err_data(ce, NULL, "match: out of memory preparing the match log");
         goto done;
     }
     if (!(t = cli_read_table(&ro, o->path, &err))) {

@@ -127,6 +127,7 @@ rhaz_spells *rhaz_spells_build(size_t n, const int *unit, const double *time,
 nomem:
     free(k);
     rhaz_spells_free(s);
-    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "spells: out of memory");
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "spells: out of memory building spells (%zu rows)",
+                   n);
     return NULL;
 }

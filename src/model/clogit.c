@@ -308,7 +308,7 @@ nomem:
     free(pos);
     free(map);
     rhaz_clogit_free(f);
-    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "clogit: out of memory");
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "clogit: out of memory setting up the fit");
     return NULL;
 }
 
@@ -420,7 +420,8 @@ rhaz_status rhaz_clogit_eval(const rhaz_clogit *fc, const double *beta,
     size_t p = f->p;
     double *bz = calloc(p ? p : 1, sizeof *bz);
     if (!bz)
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "clogit: out of memory");
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                              "clogit: out of memory evaluating the likelihood");
     for (size_t j = 0; j < p; j++)
         bz[j] = beta[j] / f->scale[j];
     double lk = eval_z(f, bz, 1);
@@ -667,6 +668,6 @@ rhaz_fit_summary *rhaz_clogit_summary(const rhaz_clogit *f,
     return s;
 nomem:
     rhaz_fit_summary_free(s);
-    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "clogit: out of memory");
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "clogit: out of memory building the fit summary");
     return NULL;
 }

@@ -81,7 +81,9 @@ static rhaz_status score_scaled(const rhaz_cox *f, int weighted, double *out,
         free(mb);
         free(cumG);
         free(dead);
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+        return rhaz_error_set(
+            err, RHAZ_ENOMEM, NULL, 0,
+            "cox: out of memory computing residuals (%zu rows x %zu coefficients)", f->n, f->p);
     }
     rhaz_cox_slot_vectors_(f, G, GB, mb);
     if (cluster)
@@ -157,7 +159,9 @@ rhaz_status rhaz_cox_dfbeta(const rhaz_cox *f, int weighted, double *out,
     const size_t n = f->n, p = f->p;
     double *sr = malloc((n * p > 0 ? n * p : 1) * sizeof *sr);
     if (!sr)
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cox: out of memory");
+        return rhaz_error_set(
+            err, RHAZ_ENOMEM, NULL, 0,
+            "cox: out of memory computing residuals (%zu rows x %zu coefficients)", n, p);
     rhaz_status st = rhaz_cox_score_resid(f, weighted, sr, err);
     if (st == RHAZ_OK) {
         const double *v = f->vcov_model;

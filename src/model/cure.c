@@ -302,7 +302,7 @@ rhaz_fit_summary *rhaz_cure_fit(const rhaz_design *dur, const rhaz_design *risk,
         goto nomem;
     goto done;
 nomem:
-    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cure: out of memory");
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "cure: out of memory fitting the cure model");
 fail:
     rhaz_fit_summary_free(s);
     s = NULL;

@@ -905,7 +905,7 @@ rhaz_frailty *rhaz_frailty_fit(const rhaz_cox_data *d, const int *group,
     return f;
 
 nomem:
-    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "frailty: out of memory");
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "frailty: out of memory fitting the frailty model");
 fail:
     rhaz_frailty_free(f);
     return NULL;
@@ -971,6 +971,6 @@ rhaz_fit_summary *rhaz_frailty_summary(const rhaz_frailty *f,
     return s;
 nomem:
     rhaz_fit_summary_free(s);
-    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "frailty: out of memory");
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "frailty: out of memory building the fit summary");
     return NULL;
 }

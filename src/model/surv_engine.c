@@ -481,6 +481,6 @@ rhaz_fit_summary *surv_summary_new(const char *model, const char *link,
     return s;
 nomem:
     rhaz_fit_summary_free(s);
-    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "%s: out of memory", model);
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "%s: out of memory building the fit summary", model);
     return NULL;
 }

@@ -283,7 +283,7 @@ rhaz_fit_summary *rhaz_survreg_fit(const rhaz_design *d,
         goto nomem;
     goto done;
 nomem:
-    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "%s: out of memory", who);
+    rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "%s: out of memory fitting the survival model", who);
 fail:
     rhaz_fit_summary_free(s);
     s = NULL;
