@@ -74,6 +74,7 @@ typedef struct {
     const int *aliased;       /* p */
     const double *vcov;       /* p x p: R's var (se(coef)) */
     const double *vcov2;      /* p x p: R's var2 (se2) */
+    const double *se2;        /* p: sqrt of vcov2's diagonal (R's se2) */
     const double *frail;      /* n_groups: the random effects w_g */
     const double *frail_var;  /* n_groups: diagonal of H^-1 for w (fvar) */
     const double *df;         /* n_df: df per term of x (assign), then the

@@ -281,7 +281,7 @@ static void frailty_text(FILE *fp, const rhaz_design *d, const rhaz_frailty_resu
             r->df_total);
     fprintf(fp, "  se2 (R's sandwich-type H^-1 (H - P) H^-1):");
     for (size_t j = 0; j < r->p; j++)
-        fprintf(fp, " %s %.4g%s", d->colnames[j], sqrt(r->vcov2[j * r->p + j]),
+        fprintf(fp, " %s %.4g%s", d->colnames[j], r->se2[j],
                 j + 1 < r->p ? "," : "\n");
 }
 
@@ -317,7 +317,7 @@ static json_object *frailty_json(const rhaz_design *d, const rhaz_frailty_result
     json_object_object_add(o, "df", df);
     json_object_object_add(o, "df_total", rhaz_json_double(r->df_total));
     for (size_t j = 0; j < r->p; j++)
-        json_object_array_add(se2, rhaz_json_double(sqrt(r->vcov2[j * r->p + j])));
+        json_object_array_add(se2, rhaz_json_double(r->se2[j]));
     json_object_object_add(o, "se2", se2);
     return o;
 }

@@ -83,7 +83,7 @@ struct rhaz_frailty {
     double *thsave, *csave, *fsave;
     size_t nsave;
     /* results */
-    double *coef, *vcov, *vcov2, *frail, *fvar, *df, *hist;
+    double *coef, *vcov, *vcov2, *se2, *frail, *fvar, *df, *hist;
     int *aliased;
 };
 
@@ -108,7 +108,7 @@ void rhaz_frailty_free(rhaz_frailty *f)
     void *ptrs[] = {f->xaug, f->dg,   f->assign, f->beta,  f->fb,   f->oldb,
                     f->oldf, f->bz,   f->u,      f->I,     f->D,    f->ipen,
                     f->S,    f->Sinv, f->step,   f->tmp,   f->thsave,
-                    f->csave, f->fsave, f->coef, f->vcov,  f->vcov2,
+                    f->csave, f->fsave, f->coef, f->vcov,  f->vcov2, f->se2,
                     f->frail, f->fvar, f->df,    f->hist,  f->aliased,
                     f->H,    f->V,    f->Ibb, f->Ibw, f->Iww, f->off,
                     f->PE,   f->PC0,  f->ev};
@@ -673,6 +673,7 @@ rhaz_frailty *rhaz_frailty_fit(const rhaz_cox_data *d, const int *group,
     XALLOC(f->coef, p);
     XALLOC(f->vcov, p * p);
     XALLOC(f->vcov2, p * p);
+    XALLOC(f->se2, p);
     XALLOC(f->frail, G);
     XALLOC(f->fvar, G);
     XALLOC(f->df, f->n_terms + 1);
@@ -869,6 +870,8 @@ rhaz_frailty *rhaz_frailty_fit(const rhaz_cox_data *d, const int *group,
             for (size_t l = 0; l < p; l++)
                 f->vcov[j * p + l] = f->vcov[l * p + j] = f->vcov2[j * p + l] =
                     f->vcov2[l * p + j] = NAN;
+    for (size_t j = 0; j < p; j++)
+        f->se2[j] = sqrt(f->vcov2[j * p + j]);
     memcpy(f->frail, f->fb, G * sizeof(double));
     r->loglik_penalized = ppl;
     r->penalty = f->penalty;
@@ -898,6 +901,7 @@ rhaz_frailty *rhaz_frailty_fit(const rhaz_cox_data *d, const int *group,
     r->aliased = f->aliased;
     r->vcov = f->vcov;
     r->vcov2 = f->vcov2;
+    r->se2 = f->se2;
     r->frail = f->frail;
     r->frail_var = f->fvar;
     r->df = f->df;
