@@ -476,12 +476,23 @@ static void fail(parse_ctx *p, rhaz_status st, long line, const char *fmt,
     rhaz_error_set(p->err, st, p->name, line, fmt, a, b);
 }
 
+/* out of memory while reading: the stage and the size reached */
+static void fail_nomem(parse_ctx *p)
+{
+    if (p->failed)
+        return;
+    p->failed = 1;
+    rhaz_error_set(p->err, RHAZ_ENOMEM, p->name, p->line,
+                   "out of memory reading the table (%zu rows x %zu columns so far)",
+                   p->t ? p->t->nrow : 0, p->t ? p->t->ncol : 0);
+}
+
 static void convert_to_string(parse_ctx *p, column *c, size_t row)
 {
     /* all earlier cells were missing (else a second pass is scheduled) */
     size_t *o = malloc((p->t->rowcap ? p->t->rowcap : 1) * sizeof *o);
     if (!o) {
-        fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
+        fail_nomem(p);
         return;
     }
     for (size_t i = 0; i < row; i++)
@@ -525,7 +536,7 @@ static void on_field(void *data, size_t len, void *vp)
         } else {
             tmp = malloc(len + 1);
             if (!tmp) {
-                fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
+                fail_nomem(p);
                 return;
             }
             memcpy(tmp, s, len);
@@ -555,7 +566,7 @@ static void on_field(void *data, size_t len, void *vp)
             return;
         }
         if (add_column(t, s) != 0) {
-            fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
+            fail_nomem(p);
             free(tmp);
             return;
         }
@@ -574,7 +585,7 @@ static void on_field(void *data, size_t len, void *vp)
         return; /* ragged: reported at end of record */
     size_t row = t->nrow;
     if (ensure_rows(t, row + 1) != 0) {
-        fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
+        fail_nomem(p);
         return;
     }
     column *c = &t->cols[j];
@@ -615,7 +626,7 @@ static void on_field(void *data, size_t len, void *vp)
             c->num = NULL;
             c->off = calloc(t->rowcap, sizeof *c->off); /* placeholder */
             if (!c->off)
-                fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
+                fail_nomem(p);
             return; /* pass 2 will redo this column */
         }
         convert_to_string(p, c, row);
@@ -635,7 +646,7 @@ static void on_field(void *data, size_t len, void *vp)
         return;
     }
     if (arena_push(c, s, len, &c->off[row]) != 0)
-        fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
+        fail_nomem(p);
 }
 
 /* Row `row` (the next one) is on input line `line`: a break is kept when
@@ -688,7 +699,7 @@ static void on_record(int term, void *vp)
         return;
     }
     if (note_line(t, t->nrow, p->line)) {
-        fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
+        fail_nomem(p);
         return;
     }
     t->nrow++;
@@ -967,7 +978,7 @@ static int par_read(parse_ctx *p, const char *buf, size_t len, size_t start,
         for (size_t k = 0; k < PAR_PARTS && rc; k++)
             for (size_t b = 0; b < J.nbrk[k] && rc; b++)
                 if (note_line(t, J.brow[k][b], (long)J.brow[k][b] + J.bdelta[k][b]) != 0) {
-                    fail(p, RHAZ_ENOMEM, p->line, "out of memory%s%s", "", "");
+                    fail_nomem(p);
                     rc = 0;
                 }
         for (size_t j = 0; j < t->ncol; j++)
