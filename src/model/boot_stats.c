@@ -95,6 +95,16 @@ rhaz_fit_summary *rhaz_boot_summary(const rhaz_fit_summary *base, const rhaz_boo
     for (size_t k = 0; k < R; k++) {
         int st = b->status[k];
         count[st >= 0 && st < RHAZ_REP_NSTATUS ? st : RHAZ_REP_ERROR]++;
+        /* a usable replicate estimates every term the fit estimates (a
+         * merged part file may say otherwise) */
+        for (size_t j = 0; st == RHAZ_REP_OK && j < p; j++)
+            if (!base->coef[j].aliased && !isfinite(b->est[k * p + j])) {
+                rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
+                               "bootstrap: replicate %zu is marked ok but has no "
+                               "finite estimate of %s", k + 1,
+                               b->terms[j]);
+                return NULL;
+            }
     }
     used = count[RHAZ_REP_OK];
     char why[256];
