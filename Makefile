@@ -86,7 +86,7 @@ $(BUILD)/librhaz.a: $(LIB_OBJ)
 $(BUILD)/rhaz: $(CLI_OBJ) $(BUILD)/librhaz.a
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/librhaz.a $(LDLIBS_RHAZ) $(LDFLAGS)
 
-$(BUILD)/tests/%: tests/%.c tests/harness.h $(BUILD)/librhaz.a
+$(BUILD)/tests/%: tests/%.c tests/harness.h tests/roundtrip.h $(BUILD)/librhaz.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(BUILD)/librhaz.a $(LDLIBS_RHAZ) $(LDFLAGS)
 

@@ -8,6 +8,7 @@
  * and clogit fits predict on the Cox linear-predictor scale; bad scales. */
 #include "harness.h"
 #include "rhaz.h"
+#include "roundtrip.h"
 
 /* achieved: predictions ~1e-10 (R's numerical Jacobian for the hazard),
  * margins 1.8e-8 (numerical derivatives on both sides); printed at the end */
@@ -27,16 +28,7 @@ static double reldiff(double got, double want)
 static rhaz_fit_summary *roundtrip(rhaz_fit_summary *s)
 {
     rhaz_error err;
-    rhaz_fit_summary *back = NULL;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&buf, &len);
-    if (fp && rhaz_fit_summary_write(fp, s, RHAZ_SUMMARY_JSON, NULL, &err) == 0) {
-        fclose(fp);
-        back = rhaz_fit_summary_parse_json(buf, "fit.json", &err);
-    } else if (fp)
-        fclose(fp);
-    free(buf);
+    rhaz_fit_summary *back = t_json_roundtrip(s, &err);
     T_CHECK(back && back->design, "JSON round trip: %s", back ? "" : err.msg);
     rhaz_fit_summary_free(s);
     return back;
