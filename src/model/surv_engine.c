@@ -187,7 +187,7 @@ double surv_loglik(const surv_model *m, const double *theta, double *g,
     size_t n = m->n, P = m->P, px = m->px, pz = m->pz;
     double tau = m->dist->fixed_scale ? 0 : theta[P - 1];
     double sigma = exp(tau);
-    double ll = 0;
+    double ll = 0, llc = 0; /* Neumaier's compensated sum: see below */
     if (g)
         memset(g, 0, P * sizeof *g);
     if (H)
@@ -234,7 +234,11 @@ double surv_loglik(const surv_model *m, const double *theta, double *g,
         L.h[1][0] = L.h[0][1];
         L.h[2][0] = L.h[0][2];
         L.h[2][1] = L.h[1][2];
-        ll += w * L.L;
+        {
+            double v = w * L.L, sum = ll + v;
+            llc += fabs(ll) >= fabs(v) ? (ll - sum) + v : (v - sum) + ll;
+            ll = sum;
+        }
         if (g)
             for (size_t j = 0; j < P; j++)
                 g[j] += w * L.g[m->type[j]] * a[j];
@@ -256,6 +260,7 @@ double surv_loglik(const surv_model *m, const double *theta, double *g,
                 double v = 0.5 * (H[j * P + k] + H[k * P + j]);
                 H[j * P + k] = H[k * P + j] = v;
             }
+    ll += llc;
     return isfinite(ll) ? ll : NAN;
 }
 
@@ -293,6 +298,13 @@ int surv_alias(const double *M, size_t n, size_t p, double tol, int *fixed)
     return rank;
 }
 
+static void swap_ptr(double **a, double **b)
+{
+    double *t = *a;
+    *a = *b;
+    *b = t;
+}
+
 /* -H over the free parameters into F (nf x nf row-major), plus ridge */
 static void neg_sub(const double *H, size_t P, const size_t *idx, size_t nf,
                     double ridge, double *F)
@@ -311,9 +323,10 @@ rhaz_status surv_newton(const surv_model *m, double *theta, int maxit,
     double *g = malloc((P + 1) * sizeof *g), *H = malloc((P * P + 1) * sizeof *H);
     double *F = malloc((P * P + 1) * sizeof *F), *step = malloc((P + 1) * sizeof *step);
     double *tn = malloc((P + 1) * sizeof *tn), *gs = malloc((P + 1) * sizeof *gs);
+    double *gn = malloc((P + 1) * sizeof *gn), *Hn = malloc((P * P + 1) * sizeof *Hn);
     size_t *idx = malloc((P + 1) * sizeof *idx);
     rhaz_status st = RHAZ_OK;
-    if (!g || !H || !F || !step || !tn || !gs || !idx) {
+    if (!g || !H || !F || !step || !tn || !gs || !gn || !Hn || !idx) {
         st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory fitting the survival model");
         goto done;
     }
@@ -365,9 +378,13 @@ rhaz_status surv_newton(const surv_model *m, double *theta, int maxit,
             memcpy(tn, theta, P * sizeof *tn);
             for (size_t a = 0; a < nf; a++)
                 tn[idx[a]] += step[a];
-            double l2 = surv_loglik(m, tn, NULL, NULL, NULL);
-            if (isfinite(l2) && l2 >= ll - 1e-13 * (fabs(ll) + 1))
+            double l2 = surv_loglik(m, tn, gn, Hn, NULL);
+            if (isfinite(l2) && l2 >= ll - 1e-13 * (fabs(ll) + 1)) {
                 memcpy(theta, tn, P * sizeof *tn);
+                ll = l2;
+                swap_ptr(&g, &gn);
+                swap_ptr(&H, &Hn);
+            }
             break;
         }
         if (res->iterations >= maxit) {
@@ -375,13 +392,16 @@ rhaz_status surv_newton(const surv_model *m, double *theta, int maxit,
             break;
         }
         res->iterations++;
+        /* the full step is tried with its gradient and Hessian (they
+         * are the next iteration's when it is taken, as it nearly
+         * always is); a halved step with the likelihood alone */
         double h = 1, lln = NAN;
-        int ok = 0;
-        for (int k = 0; k < 40; k++) {
+        int ok = 0, k;
+        for (k = 0; k < 40; k++) {
             memcpy(tn, theta, P * sizeof *tn);
             for (size_t a = 0; a < nf; a++)
                 tn[idx[a]] += h * step[a];
-            lln = surv_loglik(m, tn, NULL, NULL, NULL);
+            lln = surv_loglik(m, tn, k == 0 ? gn : NULL, k == 0 ? Hn : NULL, NULL);
             if (isfinite(lln) && lln >= ll - 1e-13 * (fabs(ll) + 1)) {
                 ok = 1;
                 break;
@@ -394,10 +414,15 @@ rhaz_status surv_newton(const surv_model *m, double *theta, int maxit,
             break;
         }
         memcpy(theta, tn, P * sizeof *tn);
-        ll = surv_loglik(m, theta, g, H, NULL);
+        if (k == 0) {
+            ll = lln;
+            swap_ptr(&g, &gn);
+            swap_ptr(&H, &Hn);
+        } else
+            ll = surv_loglik(m, theta, g, H, NULL);
     }
 final:
-    ll = surv_loglik(m, theta, g, H, NULL);
+    /* ll, g and H are those of theta on every way here */
     res->loglik = ll;
     for (size_t k = 0; k < P * P; k++)
         vcov[k] = NAN;
@@ -426,6 +451,8 @@ done:
     free(step);
     free(tn);
     free(gs);
+    free(gn);
+    free(Hn);
     free(idx);
     return st;
 }

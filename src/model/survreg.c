@@ -7,7 +7,11 @@
  *
  * Starting values: beta = 0 except the intercept, log of the exponential
  * MLE of the mean time sum w (t - t0) / sum w d (what an exponential
- * model with delayed entry gives exactly), and log(scale) = 0.
+ * model with delayed entry gives exactly), and log(scale) = 0 for the
+ * intercept-only model (fitted for the LR test); the model with all
+ * terms starts from that model's intercept and log(scale), the other
+ * coefficients 0, as R's survreg starts (from the exponential start
+ * itself when there is no intercept or the intercept-only fit failed).
  *
  * PH metric (Weibull, exponential): with sigma = exp(tau), the hazard is
  * h(t) = p t^(p-1) exp(x'b) with p = 1/sigma and b = -beta/sigma, so the
@@ -188,10 +192,8 @@ rhaz_fit_summary *rhaz_survreg_fit(const rhaz_design *d,
     double b0 = start_intercept(n, t0, t, ev, d->weights);
     if (d->intercept && !m->fixed[0])
         theta[0] = b0;
-    if (surv_newton(m, theta, o.maxit, o.epsilon, V, &res, err))
-        goto fail;
-
-    /* the intercept-only model, for the LR test */
+    /* the intercept-only model, for the LR test; fitted first, its
+     * intercept and scale start the model (as R's survreg starts) */
     if (d->intercept && p > 1) {
         if (!(m0 = surv_model_alloc(n, 1, 0, dist, 0)))
             goto nomem;
@@ -204,7 +206,15 @@ rhaz_fit_summary *rhaz_survreg_fit(const rhaz_design *d,
         double th0[2] = {b0, 0}, V0[4];
         if (surv_newton(m0, th0, o.maxit, o.epsilon, V0, &res0, err))
             goto fail;
-    } else if (d->intercept)
+        if (res0.converged && !m->fixed[0] && isfinite(th0[0]) && isfinite(th0[1])) {
+            theta[0] = th0[0];
+            if (!dist->fixed_scale)
+                theta[P - 1] = th0[1];
+        }
+    }
+    if (surv_newton(m, theta, o.maxit, o.epsilon, V, &res, err))
+        goto fail;
+    if (d->intercept && p <= 1)
         res0 = res;
 
     int rank = 0;

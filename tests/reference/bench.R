@@ -1,7 +1,8 @@
 # bench.R -- time R on the benchmark panels (used by scripts/bench.sh).
 # usage: Rscript tests/reference/bench.R FILE.csv TASK OUT.csv
 # TASK: read | logit | cloglog | logit_year | cox_efron_cluster |
-#       cox_breslow_cluster | agreg_efron | km | clogit | weibull | frailty |
+#       cox_breslow_cluster | agreg_efron | km | clogit | weibull |
+#       exponential | loglogistic | lognormal (survreg, dist = TASK) | frailty |
 #       boot_cox (FILE = the ICMW panel; a 4th argument: replicates)
 # Prints "seconds <wall>" for the task from the CSV (end to end, timed
 # inside R; the driver also times the whole Rscript process), and writes
@@ -51,9 +52,9 @@ if (task == "read") {
   fit <- clogit(f, data = d)
   coefs <- data.frame(term = names(coef(fit)), estimate = coef(fit),
                       std_error = sqrt(diag(fit$var)))
-} else if (task == "weibull") {
+} else if (task %in% c("weibull", "exponential", "loglogistic", "lognormal")) {
   fit <- survreg(as.formula(paste("Surv(stop, event) ~", rhs)), data = d,
-                 dist = "weibull")
+                 dist = task)
   coefs <- data.frame(term = names(coef(fit)), estimate = coef(fit),
                       std_error = sqrt(diag(vcov(fit)))[seq_along(coef(fit))])
 } else if (task == "frailty") {
