@@ -181,6 +181,39 @@ static void hess_block(const surv_model *m, size_t r0, size_t r1, double *H)
     }
 }
 
+/* One row of a plain model (no risk equation): l and its derivatives
+ * in (eta, tau) into e = (l_eta, l_tau, l_ee, l_et, l_tt); the same
+ * operations as add_plain on a zeroed local, without the cure terms. */
+static inline double plain_row(const surv_model *m, size_t i, double eta,
+                               double tau, double sigma, double e[5])
+{
+    double c[3], l, z = (m->logt[i] - eta) / sigma;
+    if (m->event[i] != 0) {
+        m->dist->logf(z, c);
+        l = c[0] - tau - m->logt[i];
+        e[1] = -c[1] * z - 1;
+    } else {
+        m->dist->logS(z, c);
+        l = c[0];
+        e[1] = -c[1] * z;
+    }
+    e[0] = -c[1] / sigma;
+    e[2] = c[2] / (sigma * sigma);
+    e[3] = (c[2] * z + c[1]) / sigma;
+    e[4] = c[2] * z * z + c[1] * z;
+    if (m->logt0[i] > -INFINITY) {
+        double z0 = (m->logt0[i] - eta) / sigma;
+        m->dist->logS(z0, c);
+        l -= c[0];
+        e[0] -= -c[1] / sigma;
+        e[1] -= -c[1] * z0;
+        e[2] -= c[2] / (sigma * sigma);
+        e[3] -= (c[2] * z0 + c[1]) / sigma;
+        e[4] -= c[2] * z0 * z0 + c[1] * z0;
+    }
+    return l;
+}
+
 double surv_loglik(const surv_model *m, const double *theta, double *g,
                    double *H, double *scores)
 {
@@ -200,6 +233,33 @@ double surv_loglik(const surv_model *m, const double *theta, double *g,
         for (size_t j = px; j < px + pz; j++)
             u += a[j] * theta[j];
         double w = m->w ? m->w[i] : 1.0;
+        if (!m->cure) {
+            double e[5], v = w * plain_row(m, i, eta, tau, sigma, e), sum = ll + v;
+            llc += fabs(ll) >= fabs(v) ? (ll - sum) + v : (v - sum) + ll;
+            ll = sum;
+            double ge = w * e[0], gt = w * e[1];
+            if (g) {
+                for (size_t j = 0; j < px; j++)
+                    g[j] += ge * a[j];
+                if (P > px)
+                    g[P - 1] += gt;
+            }
+            if (scores) {
+                for (size_t j = 0; j < px; j++)
+                    scores[j * n + i] = ge * a[j];
+                if (P > px)
+                    scores[(P - 1) * n + i] = gt;
+            }
+            if (H) {
+                double *lh = m->lh + (i % SURV_CHUNK) * 9;
+                lh[0] = w * e[2], lh[1] = 0, lh[2] = w * e[3];
+                lh[3] = 0, lh[4] = 0, lh[5] = 0;
+                lh[6] = w * e[3], lh[7] = 0, lh[8] = w * e[4];
+                if (i % SURV_CHUNK == SURV_CHUNK - 1 || i == n - 1)
+                    hess_block(m, i - i % SURV_CHUNK, i + 1, H);
+            }
+            continue;
+        }
         double z = (m->logt[i] - eta) / sigma, c[3], cd[5];
         local L;
         memset(&L, 0, sizeof L);
