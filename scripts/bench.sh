@@ -5,7 +5,11 @@
 #   BENCH_SIZES   rows per panel (default "10000 100000 1000000 2000040")
 #   BENCH_TASKS   tasks (default all: read logit cloglog logit_year firth
 #                 cox_efron_cluster cox_breslow_cluster km clogit weibull
-#                 frailty)
+#                 exponential loglogistic lognormal frailty); "families"
+#                 stands for the new families against their R peers:
+#                 weibull exponential loglogistic lognormal clogit frailty.
+#                 Their targets (>= 10x R) are read at 200,000 rows:
+#                   BENCH_BOOT_REPS=0 BENCH_SIZES=200000 BENCH_TASKS=families make bench
 #   BENCH_RUNS    runs per task, the minimum is reported (default 3)
 #   BENCH_R       0 to skip R (default: run R when available)
 #   BENCH_DIR     working directory (default build/bench)
@@ -26,8 +30,9 @@
 # dummies keeps fits with separated years (--keep-unconverged), as R glm
 # does with a warning.  clogit conditions on the states (~70 rows each, at
 # most one event: ~14k strata at 1M rows) with the within-state covariates.
-# weibull treats each row as a right-censored
-# observation Surv(stop, event) (R's survreg has no delayed entry).
+# weibull, exponential, loglogistic and lognormal treat each row as a
+# right-censored observation Surv(stop, event) (R's survreg has no delayed
+# entry), R survreg(dist = the same).
 # frailty is a gamma shared frailty per state (~70 rows a state: ~2,900
 # groups at 200k rows), coxph(... + frailty(state)) with its defaults.
 #
@@ -39,7 +44,8 @@ GEN=${GEN:-build/genpanel}
 DIR=${BENCH_DIR:-build/bench}
 SIZES=${BENCH_SIZES:-"10000 100000 1000000 2000040"}
 RUNS=${BENCH_RUNS:-3}
-TASKS=${BENCH_TASKS:-"read logit cloglog logit_year firth cox_efron_cluster cox_breslow_cluster km clogit weibull frailty"}
+TASKS=${BENCH_TASKS:-"read logit cloglog logit_year firth cox_efron_cluster cox_breslow_cluster km clogit weibull exponential loglogistic lognormal frailty"}
+[ "$TASKS" = families ] && TASKS="weibull exponential loglogistic lognormal clogit frailty"
 RMAX=${BENCH_R_MAX:-2000040}
 mkdir -p "$DIR"
 RES="$DIR/results.csv"
@@ -61,7 +67,8 @@ rhaz_args() { # task file -> rhaz arguments
     cox_breslow_cluster) echo "fit cox --ties breslow --vce cluster --cluster state --data $2 --formula 'Surv(start, stop, event) ~ $X' --format csv" ;;
     km)          echo "km --data $2 --formula 'Surv(start, stop, event) ~ x2' --format csv" ;;
     clogit)      echo "fit clogit --data $2 --formula 'event ~ $XW + strata(state)' --format csv" ;;
-    weibull)     echo "fit weibull --data $2 --formula 'Surv(stop, event) ~ $X' --format csv" ;;
+    weibull|exponential|loglogistic|lognormal)
+                 echo "fit $1 --data $2 --formula 'Surv(stop, event) ~ $X' --format csv" ;;
     frailty)     echo "fit cox --data $2 --formula 'Surv(start, stop, event) ~ $X + frailty(state)' --format csv" ;;
     esac
 }
