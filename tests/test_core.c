@@ -221,6 +221,51 @@ static void test_format(void)
         core_format_r(r[k].x, b, sizeof b);
         T_EQ_STR(b, r[k].want, "format_r");
     }
+    /* integers take a path without printf: the same text as the search
+     * for the shortest round-trip form (R's rule: fixed unless the
+     * scientific form is shorter), here done the slow way */
+    int same = 1;
+    unsigned long long st = 99;
+    for (int k = 0; k < 40000; k++) {
+        double x;
+        if (k < 2000) /* round numbers: 1..9 x 10^e and a few digits */
+            x = (double)((k % 97) + 1) * pow(10, (k / 97) % 15) * (k % 2 ? -1 : 1);
+        else {
+            st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+            x = (double)(long long)((st >> 14) % 1000000000000000ULL) /
+                pow(10, (double)((st >> 3) % 15)) * ((st >> 9) & 1 ? -1 : 1);
+            x = round(x);
+        }
+        if (x == 0 || fabs(x) >= 1e15)
+            continue;
+        char sci[64], fix[64], want[64];
+        int d;
+        for (d = 1; d <= 15; d++) {
+            snprintf(sci, sizeof sci, "%.*e", d - 1, x);
+            if (strtod(sci, NULL) == x)
+                break;
+        }
+        snprintf(fix, sizeof fix, "%.15g", x);
+        snprintf(want, sizeof want, "%s",
+                 !strchr(fix, 'e') && strlen(fix) <= strlen(sci) ? fix : sci);
+        core_format_r(x, b, sizeof b);
+        if (strcmp(b, want) != 0) {
+            if (same)
+                fprintf(stderr, "format_r(%.17g): %s, want %s\n", x, b, want);
+            same = 0;
+        }
+    }
+    T_CHECK(same, "format_r: 40000 integers as the shortest-form search");
+    const struct {
+        double x;
+        const char *want;
+    } ri[] = {{120000, "120000"}, {1200000, "1200000"}, {12000000, "1.2e+07"},
+              {-100000, "-1e+05"}, {1e14, "1e+14"}, {999999999999999, "999999999999999"},
+              {10000, "10000"}, {1946, "1946"}};
+    for (size_t k = 0; k < sizeof ri / sizeof *ri; k++) {
+        core_format_r(ri[k].x, b, sizeof b);
+        T_EQ_STR(b, ri[k].want, "format_r integer");
+    }
 }
 
 static void test_errors(void)

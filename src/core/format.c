@@ -7,6 +7,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The digits of a nonzero v (|v| < 1e15) into buf (24 bytes at least);
+ * returns the number of trailing zeros of |v|. */
+static int write_int(long long v, char *buf)
+{
+    char tmp[24];
+    int k = 0, neg = v < 0, tz = 0, nz = 0;
+    unsigned long long u = neg ? (unsigned long long)(-v) : (unsigned long long)v;
+    while (u) {
+        int dg = (int)(u % 10);
+        nz |= dg != 0;
+        tz += !nz;
+        tmp[k++] = (char)('0' + dg);
+        u /= 10;
+    }
+    char *o = buf;
+    if (neg)
+        *o++ = '-';
+    while (k)
+        *o++ = tmp[--k];
+    *o = '\0';
+    return tz;
+}
+
 void rhaz_format_double(double x, char *buf, size_t size)
 {
     if (isnan(x)) {
@@ -20,20 +43,7 @@ void rhaz_format_double(double x, char *buf, size_t size)
     }
     /* integers (most panel cells: years, codes, 0/1) without printf */
     if (fabs(x) < 1e15 && x == (double)(long long)x && size >= 24) {
-        long long v = (long long)x;
-        char tmp[24];
-        int k = 0, neg = v < 0;
-        unsigned long long u = neg ? (unsigned long long)(-v) : (unsigned long long)v;
-        while (u) {
-            tmp[k++] = (char)('0' + u % 10);
-            u /= 10;
-        }
-        char *o = buf;
-        if (neg)
-            *o++ = '-';
-        while (k)
-            *o++ = tmp[--k];
-        *o = '\0';
+        write_int((long long)x, buf);
         return;
     }
     for (int prec = 15; prec <= 17; prec++) {
@@ -47,6 +57,19 @@ void core_format_r(double x, char *buf, size_t size)
 {
     char fix[64], sci[64];
     int d;
+    /* a nonzero integer below 1e15 (factor levels: years, codes) without
+     * printf: its digits in full unless R's scientific form is shorter
+     * (1e+05), the same text as the search below gives */
+    if (x != 0 && fabs(x) < 1e15 && x == (double)(long long)x && size >= 24) {
+        int tz = write_int((long long)x, fix);
+        int len = (int)strlen(fix), neg = x < 0, nd = len - neg;
+        int sig = nd - tz, ex = nd - 1;
+        int slen = neg + 1 + (sig > 1 ? sig : 0) + 2 + (ex >= 100 ? 3 : 2);
+        if (len <= slen) {
+            snprintf(buf, size, "%s", fix);
+            return;
+        }
+    }
     for (d = 1; d <= 15; d++) {
         snprintf(sci, sizeof sci, "%.*e", d - 1, x);
         if (strtod(sci, NULL) == x)
