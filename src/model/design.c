@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
 
 typedef enum { V_NUM, V_FACTOR, V_MATRIX } vkind;
 
@@ -803,23 +802,15 @@ static rhaz_status finish_var(ctx *c, dvar *v, const unsigned char *used,
 
 /* ---------- the design ---------- */
 
-/* The model matrix can be gigabytes: ask for transparent huge pages so
- * that first touch costs one fault per 2 MiB rather than per 4 KiB. */
+/* The model matrix: calloc, fresh zero pages never touched if never
+ * written.  No MADV_HUGEPAGE: where the kernel compacts memory for
+ * madvised huge pages (transparent_hugepage/defrag = madvise, Debian's
+ * default) the first touch of a 128 MB matrix stalled 0.18-0.25 s in
+ * compaction on the benchmark machine, against ~0.05 s of ordinary
+ * 4 KiB faults (docs/performance.md). */
 static double *alloc_matrix(size_t count)
 {
-    size_t bytes = (count ? count : 1) * sizeof(double);
-    const size_t huge = (size_t)2 << 20;
-    /* calloc: fresh zero pages, never touched if never written */
-    double *x = calloc(count ? count : 1, sizeof(double));
-#ifdef MADV_HUGEPAGE
-    if (x && bytes >= 32 * huge) {
-        uintptr_t a = ((uintptr_t)x + huge - 1) / huge * huge;
-        uintptr_t e = ((uintptr_t)x + bytes) / huge * huge;
-        if (e > a)
-            madvise((void *)a, e - a, MADV_HUGEPAGE);
-    }
-#endif
-    return x;
+    return calloc(count ? count : 1, sizeof(double));
 }
 
 void rhaz_design_free(rhaz_design *d)
