@@ -221,6 +221,71 @@ static void test_threads(void)
     remove(path);
 }
 
+/* The parts read a line of plain numbers in one pass (fast_line in
+ * table.c) and hand anything else to the per-field reader: the same
+ * values, bit for bit, as the line-by-line reader of one thread, for
+ * numbers of every shape (signs, many digits, mantissas past 2^53 --
+ * some whose double rounding would differ --, 22+ decimals, exponents,
+ * "-0", ".", empty cells, NA, CRLF) and with NA strings of the user's
+ * that look like numbers. */
+static void test_threads_numbers(void)
+{
+    T_SECTION("reading on threads: numbers of every shape");
+    const char *path = t_tmp("threads_num.csv");
+    FILE *fp = fopen(path, "w");
+    T_CHECK(fp != NULL, "create %s", path);
+    if (!fp)
+        return;
+    const char *odd[] = {"", ".", "-0", "+0.5", "12345678901234567890", "0.12345678901234567891",
+                         "9007199254740993", "9007199254740992", "1.5e-3", "2E10",
+                         "0.0000000000000000000001", "-99", "NA", "123456789.123456789",
+                         "-.5", "5.", "+.25", "1234567890123456789",
+                         "940931569921199.7", "-124272287569114.35", "96291614286858.97"};
+    const size_t nodd = sizeof odd / sizeof *odd;
+    unsigned long long st = 12345;
+    fputs("i,a,b,c\n", fp);
+    for (size_t i = 0; i < 700000; i++) {
+        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+        long long m = (long long)(st >> 20) % 2000000001LL - 1000000000LL;
+        int dec = (int)((st >> 8) % 9);
+        char a[64];
+        if (dec)
+            snprintf(a, sizeof a, "%s%lld.%0*lld", m < 0 ? "-" : (st >> 5) % 7 == 0 ? "+" : "",
+                     llabs(m) / 1000, dec, llabs(m) % 1000);
+        else
+            snprintf(a, sizeof a, "%lld", m);
+        const char *b = (st >> 40) % 13 == 0 ? odd[(st >> 44) % nodd] : "7";
+        const char *c = (st >> 50) % 11 == 0 ? odd[(st >> 54) % nodd] : "0.1";
+        fprintf(fp, "%zu,%s,%s,%s%s", i, a, b, c, (st >> 60) % 5 == 0 ? "\r\n" : "\n");
+    }
+    fclose(fp);
+    for (int na = 0; na < 2; na++) {
+        const char *nas[] = {"-99", NULL};
+        rhaz_error e1, e2;
+        rhaz_csv_options o1 = {.na_strings = na ? nas : NULL}, o2 = o1;
+        o2.threads = 2;
+        rhaz_table *t1 = rhaz_table_read(path, &o1, &e1), *t2 = rhaz_table_read(path, &o2, &e2);
+        int same = t1 && t2 && rhaz_table_nrow(t1) == rhaz_table_nrow(t2) &&
+                   rhaz_table_ncol(t1) == rhaz_table_ncol(t2);
+        size_t nmiss = 0;
+        for (size_t j = 0; same && j < rhaz_table_ncol(t1); j++) {
+            same = rhaz_table_coltype(t1, j) == RHAZ_COL_NUMERIC &&
+                   rhaz_table_coltype(t2, j) == RHAZ_COL_NUMERIC;
+            for (size_t i = 0; same && i < rhaz_table_nrow(t1); i++) {
+                double x = rhaz_table_num(t1, j)[i], y = rhaz_table_num(t2, j)[i];
+                same = (isnan(x) && isnan(y)) || !memcmp(&x, &y, sizeof x);
+                nmiss += isnan(x);
+                same = same && rhaz_table_line(t1, i) == rhaz_table_line(t2, i);
+            }
+        }
+        T_CHECK(same, "%s: the same numbers with 2 threads (%zu rows, %zu missing)",
+                na ? "NA string -99" : "default NA", t1 ? rhaz_table_nrow(t1) : 0, nmiss);
+        rhaz_table_free(t1);
+        rhaz_table_free(t2);
+    }
+    remove(path);
+}
+
 static void test_late_flip(void)
 {
     T_SECTION("late flip");
@@ -565,6 +630,7 @@ int main(void)
     test_plain_lines();
     test_large_file();
     test_threads();
+    test_threads_numbers();
     test_late_flip();
     test_numbers();
     test_options();
