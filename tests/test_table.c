@@ -286,6 +286,51 @@ static void test_threads_numbers(void)
     remove(path);
 }
 
+/* A large file's UTF-8 check runs in two parts (table.c utf8_part): the
+ * first bad byte of the file is the one named, whichever part holds it,
+ * with 1 or 2 threads. */
+static void test_utf8_parts(void)
+{
+    T_SECTION("UTF-8 check of a large file in parts");
+    const char *path = t_tmp("utf8_parts.csv");
+    const size_t rows = 900000; /* ~10 MB */
+    const struct {
+        long bad1, bad2; /* rows with a bad byte (-1: none) */
+        const char *what;
+    } cs[] = {{-1, 850000, "invalid UTF-8 byte 0xff"},
+              {100, 850000, "invalid UTF-8 byte 0xff"},
+              {449990, 450010, "invalid UTF-8 byte 0xff"},
+              {-1, 899999, "NUL byte"},
+              {-1, -1, NULL}};
+    for (size_t k = 0; k < sizeof cs / sizeof *cs; k++) {
+        FILE *fp = fopen(path, "wb");
+        if (!fp)
+            return;
+        fputs("a,b\n", fp);
+        for (size_t i = 0; i < rows; i++) {
+            if ((long)i == cs[k].bad1 || (long)i == cs[k].bad2)
+                fprintf(fp, "%zu,caf%c\n", i, cs[k].what && cs[k].what[0] == 'N' ? '\0' : '\xff');
+            else
+                fprintf(fp, "%zu,caf\xc3\xa9\n", i);
+        }
+        fclose(fp);
+        long first = cs[k].bad1 >= 0 ? cs[k].bad1 : cs[k].bad2;
+        for (int th = 1; th <= 2; th++) {
+            rhaz_error e;
+            rhaz_csv_options o = {.threads = th};
+            rhaz_table *t = rhaz_table_read(path, &o, &e);
+            if (!cs[k].what)
+                T_CHECK(t && rhaz_table_nrow(t) == rows, "valid UTF-8 read (%d threads)", th);
+            else
+                T_CHECK(!t && e.line == first + 2 && strstr(e.msg, cs[k].what),
+                        "%s at line %ld named (%d threads): line %ld, %s", cs[k].what,
+                        first + 2, th, e.line, e.msg);
+            rhaz_table_free(t);
+        }
+    }
+    remove(path);
+}
+
 static void test_late_flip(void)
 {
     T_SECTION("late flip");
@@ -631,6 +676,7 @@ int main(void)
     test_large_file();
     test_threads();
     test_threads_numbers();
+    test_utf8_parts();
     test_late_flip();
     test_numbers();
     test_options();

@@ -92,6 +92,11 @@ void core_parallel(size_t nparts, int threads, void (*fn)(void *ctx, size_t part
 
 rhaz_status core_read_file(const char *path, size_t max_bytes, const char *what,
                            char **buf, size_t *len, rhaz_error *err);
+/* The same, but a regular file of 1 MiB or more is mapped read-only
+ * (*mapped = 1) instead of read; release with core_file_release. */
+rhaz_status core_map_file(const char *path, size_t max_bytes, const char *what,
+                          const char **buf, size_t *len, int *mapped, rhaz_error *err);
+void core_file_release(const char *buf, size_t len, int mapped);
 
 /* ---- JSON building (json-c) with a sticky out-of-memory flag ----
  * Each adds a member key to object o, or appends to array o (key

@@ -789,11 +789,12 @@ static int plain_line(parse_ctx *p, const char *s, size_t n)
 /* rhaz_table_read's buffer is the whole file and is not read again once
  * parsed: its pages up to pos (from the line after the header, which the
  * delimiter hint reads after a failure) go back to the system every
- * 8 MiB, so that the file and the table it turns into are not both held
+ * 32 MiB (a mapped file's pages are only unmapped: they stay in the page
+ * cache), so that the file and the table it turns into are not both held
  * whole.  Only with p->drop_input. */
 static int drop_behind(int on, const char *buf, size_t keep, size_t *from, size_t pos)
 {
-    const size_t step = (size_t)8 << 20;
+    const size_t step = (size_t)32 << 20;
     if (!on || pos < keep || pos - (*from > keep ? *from : keep) < step)
         return 0;
     long pg = sysconf(_SC_PAGESIZE);
@@ -1336,6 +1337,41 @@ static char *to_utf8(const char *buf, size_t len, const char *charset,
     return out;
 }
 
+/* The first byte of buf[beg[k], beg[k + 1]) that is not valid UTF-8
+ * text (a NUL counts as bad), into bad[k]; beg[k + 1] if none. */
+typedef struct {
+    const char *buf;
+    size_t beg[3], bad[2];
+} utf8_job;
+
+static void utf8_part(void *ctx, size_t k)
+{
+    utf8_job *U = ctx;
+    const char *buf = U->buf;
+    size_t len = U->beg[k + 1];
+    const uint64_t hi = UINT64_C(0x8080808080808080), lo = UINT64_C(0x0101010101010101);
+    for (size_t i = U->beg[k]; i < len;) {
+        uint64_t w;
+        if (len - i >= 8 && (memcpy(&w, buf + i, 8), !(w & hi)) &&
+            !((w - lo) & ~w & hi)) {
+            i += 8; /* eight ASCII bytes, none NUL */
+            continue;
+        }
+        unsigned char c = (unsigned char)buf[i];
+        if (c && c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = utf8_seq((const unsigned char *)buf + i, len - i);
+        if (!n) {
+            U->bad[k] = i;
+            return;
+        }
+        i += n;
+    }
+    U->bad[k] = len;
+}
+
 static rhaz_table *read_mem(const char *in, size_t len, const char *name,
                             const rhaz_csv_options *opt, int drop, int *again,
                             rhaz_error *err)
@@ -1424,34 +1460,27 @@ static rhaz_table *read_mem(const char *in, size_t len, const char *name,
         buf = conv;
         len = k;
     } else {
-        const uint64_t hi = UINT64_C(0x8080808080808080), lo = UINT64_C(0x0101010101010101);
-        for (size_t i = 0; i < len;) {
-            uint64_t w;
-            if (len - i >= 8 && (memcpy(&w, buf + i, 8), !(w & hi)) &&
-                !((w - lo) & ~w & hi)) {
-                i += 8; /* eight ASCII bytes, none NUL */
-                continue;
-            }
+        /* in two parts cut after a newline (no UTF-8 sequence spans
+         * it), on two threads when there are: the first bad byte */
+        utf8_job U = {.buf = buf, .beg = {0, len, len}};
+        const char *mid = len >= PAR_MIN ? memchr(buf + len / 2, '\n', len - len / 2) : NULL;
+        if (mid)
+            U.beg[1] = (size_t)(mid - buf) + 1;
+        core_parallel(2, opt ? opt->threads : 0, utf8_part, &U);
+        size_t i = U.bad[0] < U.beg[1] ? U.bad[0] : U.bad[1];
+        if (i < len) {
             unsigned char c = (unsigned char)buf[i];
-            if (c && c < 0x80) {
-                i++;
-                continue;
+            if (c == 0)
+                rhaz_error_set(err, RHAZ_EPARSE, name, line_at(buf, i),
+                               "NUL byte: not a text file");
+            else {
+                rhaz_error_set(err, RHAZ_EPARSE, name, line_at(buf, i),
+                               "invalid UTF-8 byte 0x%02x (if the file "
+                               "is Latin-1, read it with the Latin-1 "
+                               "encoding)", c);
+                core_error_option(err, "encoding");
             }
-            size_t n = utf8_seq((const unsigned char *)buf + i, len - i);
-            if (!n) {
-                if (c == 0)
-                    rhaz_error_set(err, RHAZ_EPARSE, name, line_at(buf, i),
-                                   "NUL byte: not a text file");
-                else {
-                    rhaz_error_set(err, RHAZ_EPARSE, name, line_at(buf, i),
-                                   "invalid UTF-8 byte 0x%02x (if the file "
-                                   "is Latin-1, read it with the Latin-1 "
-                                   "encoding)", c);
-                    core_error_option(err, "encoding");
-                }
-                return NULL;
-            }
-            i += n;
+            return NULL;
         }
     }
     parse_ctx p = {.opt = opt, .name = name, .err = err, .pass = 1,
@@ -1537,7 +1566,7 @@ rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
     return read_mem(in, len, name, opt, 0, &again, err);
 }
 
-rhaz_table *rhaz_table_read_csv_(char *buf, size_t len, const char *name,
+rhaz_table *rhaz_table_read_csv_(const char *buf, size_t len, const char *name,
                                  const rhaz_csv_options *opt, int *again,
                                  rhaz_error *err)
 {

@@ -11,7 +11,7 @@
  * parse goes on (the buffer's contents are lost).  If the table needs a
  * second pass over the input (a column turned text after numbers), NULL
  * with *again set: read the file again and use rhaz_table_read_mem. */
-rhaz_table *rhaz_table_read_csv_(char *buf, size_t len, const char *name,
+rhaz_table *rhaz_table_read_csv_(const char *buf, size_t len, const char *name,
                                  const rhaz_csv_options *opt, int *again,
                                  rhaz_error *err);
 

@@ -14,18 +14,24 @@ rhaz_table *rhaz_table_read(const char *path, const rhaz_csv_options *opt,
         return rhaz_table_read_stat(path, opt, err);
     rhaz_error_clear(err);
     size_t maxb = opt && opt->max_bytes ? opt->max_bytes : (size_t)2 << 30;
-    char *buf;
+    const char *buf;
     size_t len;
-    if (core_read_file(path, maxb, "file", &buf, &len, err))
+    int mapped;
+    if (core_map_file(path, maxb, "file", &buf, &len, &mapped, err))
         return NULL;
     int again = 0;
     rhaz_table *t = rhaz_table_read_csv_(buf, len, path, opt, &again, err);
-    free(buf);
-    if (again) { /* a second pass: the first gave the input back */
-        if (core_read_file(path, maxb, "file", &buf, &len, err))
-            return NULL;
+    if (again && mapped) { /* pages given back are read again from the file */
         t = rhaz_table_read_mem(buf, len, path, opt, err);
-        free(buf);
+        again = 0;
+    }
+    core_file_release(buf, len, mapped);
+    if (again) { /* a second pass: the first gave the input back */
+        char *b;
+        if (core_read_file(path, maxb, "file", &b, &len, err))
+            return NULL;
+        t = rhaz_table_read_mem(b, len, path, opt, err);
+        free(b);
     }
     return t;
 }
