@@ -186,6 +186,79 @@ rhaz_status rhaz_cox_check_data_(const rhaz_cox_data *d,
     return RHAZ_OK;
 }
 
+/* The setup's work on threads (core_parallel): the slots of each row
+ * over SETUP_PARTS parts of the rows, the centring and scaling one
+ * column a part; every part's result is the same whoever runs it. */
+#define SETUP_PARTS 2
+typedef struct {
+    struct rhaz_cox *f;
+    const rhaz_cox_data *d;
+    double *sw;                  /* weight per stratum */
+    size_t nused[SETUP_PARTS];
+} setup_job;
+
+/* k_add (first slot with time <= stop), k_hi (first slot with time <=
+ * start: the row leaves the risk sets there) and k_rem of the rows of
+ * part r */
+static void setup_slots(void *ctx, size_t r)
+{
+    setup_job *J = ctx;
+    struct rhaz_cox *f = J->f;
+    const rhaz_cox_data *d = J->d;
+    size_t n = d->n, K = f->K, nused = 0;
+    for (size_t i = n * r / SETUP_PARTS; i < n * (r + 1) / SETUP_PARTS; i++) {
+        size_t s = d->strata ? (size_t)d->strata[i] : 0;
+        size_t lo = f->sbeg[s], hi = f->sbeg[s + 1];
+        size_t ka = first_le(f->slot_time, lo, hi, d->stop[i]);
+        size_t kh = d->start ? first_le(f->slot_time, lo, hi, d->start[i]) : hi;
+        if (ka >= kh) {
+            f->k_add[i] = f->k_hi[i] = f->k_rem[i] = (uint32_t)K;
+        } else {
+            f->k_add[i] = (uint32_t)ka;
+            f->k_hi[i] = (uint32_t)kh;
+            f->k_rem[i] = (uint32_t)(kh == hi ? K : kh);
+            nused++;
+        }
+    }
+    J->nused[r] = nused;
+}
+
+/* column j: centred per stratum (weighted), R's mean, scaled by the
+ * inverse mean absolute deviation */
+static void setup_centre(void *ctx, size_t j)
+{
+    setup_job *J = ctx;
+    struct rhaz_cox *f = J->f;
+    const rhaz_cox_data *d = J->d;
+    size_t n = d->n, S = f->S;
+    const double *x = d->x + j * n;
+    double *z = f->z + j * n, *c = f->center + j * S;
+    double m = 0, mw = 0, tw0 = 0;
+    int zero_one = 1; /* R does not centre -1/0/1 covariates */
+    for (size_t i = 0; i < n; i++) {
+        c[d->strata ? d->strata[i] : 0] += f->w[i] * x[i];
+        m += x[i];
+        mw += f->w[i] * x[i];
+        tw0 += f->w[i];
+        zero_one &= x[i] == 0 || x[i] == 1 || x[i] == -1;
+    }
+    /* R's fit$means: weighted for right-censored data (coxfit6),
+     * unweighted for (start, stop] data (agreg.fit) */
+    f->means[j] = zero_one ? 0.0 : d->start ? m / (double)n : mw / tw0;
+    for (size_t s = 0; s < S; s++)
+        c[s] = J->sw[s] > 0 ? c[s] / J->sw[s] : 0;
+    double mad = 0, tw = 0;
+    for (size_t i = 0; i < n; i++) {
+        z[i] = x[i] - c[d->strata ? d->strata[i] : 0];
+        mad += f->w[i] * fabs(z[i]);
+        tw += f->w[i];
+    }
+    double sc = mad > 0 ? tw / mad : 1.0;
+    f->scale[j] = sc;
+    for (size_t i = 0; i < n; i++)
+        z[i] *= sc;
+}
+
 #define XALLOC(ptr, count)                                                    \
     do {                                                                      \
         size_t xn_ = (count); (ptr) = calloc(xn_ ? xn_ : 1, sizeof *(ptr));                 \
@@ -288,22 +361,12 @@ rhaz_cox *rhaz_cox_setup_(const rhaz_cox_data *d, const rhaz_cox_options *o,
     XALLOC(f->k_add, n);
     XALLOC(f->k_hi, n);
     XALLOC(f->k_rem, n);
-    size_t nused = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t s = d->strata ? (size_t)d->strata[i] : 0;
-        size_t lo = f->sbeg[s], hi = f->sbeg[s + 1];
-        size_t ka = first_le(f->slot_time, lo, hi, d->stop[i]);
-        size_t kh = d->start ? first_le(f->slot_time, lo, hi, d->start[i]) : hi;
-        if (ka >= kh) {
-            f->k_add[i] = f->k_hi[i] = f->k_rem[i] = (uint32_t)K;
-        } else {
-            f->k_add[i] = (uint32_t)ka;
-            f->k_hi[i] = (uint32_t)kh;
-            f->k_rem[i] = (uint32_t)(kh == hi ? K : kh);
-            nused++;
-        }
-    }
-    f->res.n_used = nused;
+    f->threads = o->threads > 1 ? o->threads : 1;
+    setup_job sj = {.f = f, .d = d};
+    core_parallel(SETUP_PARTS, f->threads, setup_slots, &sj);
+    f->res.n_used = 0;
+    for (size_t r = 0; r < SETUP_PARTS; r++)
+        f->res.n_used += sj.nused[r];
 
     XALLOC(f->slot_nd, K);
     XALLOC(f->slot_wd, K);
@@ -324,43 +387,12 @@ rhaz_cox *rhaz_cox_setup_(const rhaz_cox_data *d, const rhaz_cox_options *o,
     XALLOC(f->center, p * S);
     XALLOC(f->scale, p);
     XALLOC(f->means, p);
-    {
-        double *sw = calloc(S, sizeof *sw);
-        if (!sw)
-            goto nomem;
-        for (size_t i = 0; i < n; i++)
-            sw[d->strata ? d->strata[i] : 0] += f->w[i];
-        for (size_t j = 0; j < p; j++) {
-            const double *x = d->x + j * n;
-            double *z = f->z + j * n, *c = f->center + j * S;
-            double m = 0, mw = 0, tw0 = 0;
-            int zero_one = 1; /* R does not centre -1/0/1 covariates */
-            for (size_t i = 0; i < n; i++) {
-                c[d->strata ? d->strata[i] : 0] += f->w[i] * x[i];
-                m += x[i];
-                mw += f->w[i] * x[i];
-                tw0 += f->w[i];
-                zero_one &= x[i] == 0 || x[i] == 1 || x[i] == -1;
-            }
-            /* R's fit$means: weighted for right-censored data (coxfit6),
-             * unweighted for (start, stop] data (agreg.fit) */
-            f->means[j] = zero_one ? 0.0
-                          : d->start ? m / (double)n : mw / tw0;
-            for (size_t s = 0; s < S; s++)
-                c[s] = sw[s] > 0 ? c[s] / sw[s] : 0;
-            double mad = 0, tw = 0;
-            for (size_t i = 0; i < n; i++) {
-                z[i] = x[i] - c[d->strata ? d->strata[i] : 0];
-                mad += f->w[i] * fabs(z[i]);
-                tw += f->w[i];
-            }
-            double sc = mad > 0 ? tw / mad : 1.0;
-            f->scale[j] = sc;
-            for (size_t i = 0; i < n; i++)
-                z[i] *= sc;
-        }
-        free(sw);
-    }
+    if (!(sj.sw = calloc(S, sizeof *sj.sw)))
+        goto nomem;
+    for (size_t i = 0; i < n; i++)
+        sj.sw[d->strata ? d->strata[i] : 0] += f->w[i];
+    core_parallel(p, f->threads, setup_centre, &sj); /* a column a part */
+    free(sj.sw);
     XALLOC(f->ud, p);
     for (size_t e = 0; e < nev; e++) {
         size_t i = f->deaths[e];
@@ -389,7 +421,6 @@ rhaz_cox *rhaz_cox_setup_(const rhaz_cox_data *d, const rhaz_cox_options *o,
     XALLOC(f->chunk, (size_t)CHUNK * p);
     /* parts of the rows (see eval_job): two from 2 * CHUNK rows, when the
      * extra slot scratch is small beside the data (K + 1 <= n / 64) */
-    f->threads = o->threads > 1 ? o->threads : 1;
     f->nparts = n >= 2 * CHUNK && (K + 1) <= n / 64 ? COX_MAXPARTS : 1;
     for (size_t r = 1; r < f->nparts; r++) {
         XALLOC(f->S0p[r], K + 1);

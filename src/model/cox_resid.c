@@ -16,6 +16,7 @@
  * correction uses B_k and GB_k (the same with weight j/d).
  */
 #include "cox_internal.h"
+#include "core/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -65,15 +66,61 @@ rhaz_status rhaz_cox_martingale(const rhaz_cox *f, double *out,
 
 /* Score residuals on the scaled covariates.  cluster == NULL: into out
  * (column-major n x p); else summed by cluster into out (G_ x p, zeroed
- * here). */
+ * here).  One column a part on f->threads threads (each column's sums
+ * in row order whoever runs it: the same result with any number). */
+typedef struct {
+    const rhaz_cox *f;
+    int weighted;
+    double *out;
+    const int *cluster;
+    size_t NG;
+    const double *G, *GB, *mb;
+    const int *dead;
+    double *cumG; /* (K + 1) per column */
+} score_job;
+
+static void score_column(void *ctx, size_t j)
+{
+    const score_job *J = ctx;
+    const rhaz_cox *f = J->f;
+    const size_t n = f->n, K = f->K, NG = J->NG;
+    const int *cluster = J->cluster, *dead = J->dead;
+    const double *GB = J->GB, *mb = J->mb;
+    double *cumG = J->cumG + j * (K + 1);
+    cumG[0] = 0;
+    for (size_t k = 0; k < K; k++)
+        cumG[k + 1] = cumG[k] + J->G[j * K + k];
+    const double *z = f->z + j * n;
+    double *o = J->out + j * (cluster ? NG : n);
+    if (cluster)
+        memset(o, 0, NG * sizeof(double));
+    for (size_t i = 0; i < n; i++) {
+        size_t ka = f->k_add[i], kh = f->k_hi[i];
+        double rho = f->rr[i] / f->w[i];
+        double ca = f->cumA[kh] - f->cumA[ka], cg = cumG[kh] - cumG[ka];
+        double v;
+        if (dead[i])
+            v = (z[i] - mb[j * K + ka]) -
+                rho * (z[i] * (ca - f->B[ka]) - (cg - GB[j * K + ka]));
+        else
+            v = -rho * (z[i] * ca - cg);
+        if (J->weighted)
+            v *= f->w[i];
+        if (cluster)
+            o[cluster[i]] += v;
+        else
+            o[i] = v;
+    }
+}
+
 static rhaz_status score_scaled(const rhaz_cox *f, int weighted, double *out,
                                 const int *cluster, size_t G_, rhaz_error *err)
 {
-    const size_t n = f->n, p = f->p, K = f->K, K1 = K + 1, NG = G_;
+    const size_t p = f->p, K = f->K, K1 = K + 1;
     double *G = malloc((K * p > 0 ? K * p : 1) * sizeof *G);
     double *GB = malloc((K * p > 0 ? K * p : 1) * sizeof *GB);
     double *mb = malloc((K * p > 0 ? K * p : 1) * sizeof *mb);
-    double *cumG = malloc(K1 * sizeof *cumG);
+    double *cumG = malloc((K1 * p > 0 ? K1 * p : 1) * sizeof *cumG);
     int *dead = death_flags(f);
     if (!G || !GB || !mb || !cumG || !dead) {
         free(G);
@@ -86,32 +133,8 @@ static rhaz_status score_scaled(const rhaz_cox *f, int weighted, double *out,
             "cox: out of memory computing residuals (%zu rows x %zu coefficients)", f->n, f->p);
     }
     rhaz_cox_slot_vectors_(f, G, GB, mb);
-    if (cluster)
-        memset(out, 0, NG * p * sizeof(double));
-    for (size_t j = 0; j < p; j++) {
-        cumG[0] = 0;
-        for (size_t k = 0; k < K; k++)
-            cumG[k + 1] = cumG[k] + G[j * K + k];
-        const double *z = f->z + j * n;
-        double *o = out + j * (cluster ? NG : n);
-        for (size_t i = 0; i < n; i++) {
-            size_t ka = f->k_add[i], kh = f->k_hi[i];
-            double rho = f->rr[i] / f->w[i];
-            double ca = f->cumA[kh] - f->cumA[ka], cg = cumG[kh] - cumG[ka];
-            double v;
-            if (dead[i])
-                v = (z[i] - mb[j * K + ka]) -
-                    rho * (z[i] * (ca - f->B[ka]) - (cg - GB[j * K + ka]));
-            else
-                v = -rho * (z[i] * ca - cg);
-            if (weighted)
-                v *= f->w[i];
-            if (cluster)
-                o[cluster[i]] += v;
-            else
-                o[i] = v;
-        }
-    }
+    score_job J = {f, weighted, out, cluster, G_, G, GB, mb, dead, cumG};
+    core_parallel(p, f->threads, score_column, &J);
     free(G);
     free(GB);
     free(mb);
