@@ -93,6 +93,12 @@ typedef struct {
                               duration model, gamma = 0) instead of four
                               starts of the risk intercept (0, 2, -2, 5)
                               keeping the highest maximum */
+    int threads;           /* threads one fit may use (0 or 1: the calling
+                              thread only); the likelihood is summed over
+                              two halves of the rows fixed by the data,
+                              so results are the same bit for bit with any
+                              number; while rhaz's threads run, OpenBLAS
+                              is held to one. */
 } rhaz_survreg_options;
 
 /* Fit the parametric model of design d (Surv(time, event) or

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define COMMON_HELP                                                            \
     CLI_READ_HELP                                                              \
@@ -20,7 +21,11 @@
     "                      (x G/(G-1), Stata's vce(cluster) for ML models;\n"  \
     "                      stata means the same here)\n"                      \
     CLI_BOOT_HELP                                                              \
-    CLI_THREADS_HELP                                                           \
+    "  --threads N         threads reading and the fit may use (default: the\n" \
+    "                      processors online); with --vce bootstrap the\n"     \
+    "                      replicates run in parallel instead, each fit on one\n" \
+    "                      thread; the results are the same bit for bit with\n" \
+    "                      any N\n"                                             \
     "  --level P           confidence level (default 0.95)\n"                 \
     "  --maxit N           Newton iteration limit (default 100)\n"            \
     "  --epsilon E         convergence: Newton decrement g'(-H)^-1 g below E\n" \
@@ -175,7 +180,9 @@ static int validate(void *p, cli_err *err)
         o->dist != RHAZ_SURV_EXPONENTIAL)
         return cli_err_usage(err, "metric",
                              "--metric ph exists only for weibull and exponential");
-    int boot = o->vce == RHAZ_VCE_BOOTSTRAP, rc = cli_boot_check(&o->boot, boot, err);
+    cli_boot_args bc = o->boot;
+    bc.threads = 0; /* --threads also sets the threads reading and the fit use */
+    int boot = o->vce == RHAZ_VCE_BOOTSTRAP, rc = cli_boot_check(&bc, boot, err);
     if (rc != EXIT_OK || boot)
         return rc;
     if (o->cluster && o->vce >= 0 && o->vce != RHAZ_VCE_CLUSTER)
@@ -204,6 +211,8 @@ static int run(void *p, cli_err *err)
     rhaz_design *d = NULL, *dr = NULL;
     rhaz_fit_summary *s = NULL;
     cli_read_opts ro = {0};
+    int threads = o->boot.threads ? o->boot.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    ro.csv.threads = threads;
     if ((rc = cli_read_args_apply(&ro, &o->read, err)) != EXIT_OK)
         goto done;
     if (!(t = cli_read_table(&ro, o->data, &err->e))) {
@@ -271,6 +280,7 @@ static int run(void *p, cli_err *err)
         goto done;
     }
     so.cluster_name = o->cluster ? o->cluster : d->cluster_name;
+    so.threads = threads;
     s = o->cure ? rhaz_cure_fit(d, dr, &so, &err->e) : rhaz_survreg_fit(d, &so, &err->e);
     if (!s) {
         cli_locate_row(&err->e, d, t, o->data);

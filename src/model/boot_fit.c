@@ -63,6 +63,7 @@ static rhaz_fit_summary *fit_surv(const rhaz_boot_model *m, const rhaz_design *d
 {
     (void)x_work;
     rhaz_survreg_options o = m->surv ? *m->surv : (rhaz_survreg_options){0};
+    o.threads = 1; /* replicates run in parallel, each fit on one thread */
     o.vce = RHAZ_VCE_MODEL;
     o.cluster_name = NULL;
     o.conf_level = level_of(m);

@@ -176,6 +176,7 @@ rhaz_fit_summary *rhaz_cure_fit(const rhaz_design *dur, const rhaz_design *risk,
         ms[k]->t = t;
         ms[k]->event = ev;
         ms[k]->w = w;
+        ms[k]->threads = o.threads;
         surv_model_prepare(ms[k]);
     }
     if (surv_alias(X, n, px, o.tol_rank, m->fixed) < 0 ||

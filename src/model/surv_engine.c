@@ -58,9 +58,13 @@ surv_model *surv_model_alloc(size_t n, size_t px, size_t pz,
     m->fixed = calloc(P, sizeof *m->fixed);
     m->logt = malloc((n ? n : 1) * sizeof *m->logt);
     m->logt0 = malloc((n ? n : 1) * sizeof *m->logt0);
-    m->lh = malloc(SURV_CHUNK * 9 * sizeof *m->lh);
-    m->S = malloc(SURV_CHUNK * P * sizeof *m->S);
-    if (!m->A || !m->type || !m->fixed || !m->logt || !m->logt0 || !m->lh || !m->S) {
+    m->lh = malloc(SURV_PARTS * SURV_CHUNK * 9 * sizeof *m->lh);
+    m->S = malloc(SURV_PARTS * SURV_CHUNK * P * sizeof *m->S);
+    m->gp = malloc(SURV_PARTS * P * sizeof *m->gp);
+    m->Hp = malloc(SURV_PARTS * P * P * sizeof *m->Hp);
+    m->threads = 1;
+    if (!m->A || !m->type || !m->fixed || !m->logt || !m->logt0 || !m->lh || !m->S ||
+        !m->gp || !m->Hp) {
         surv_model_free(m);
         return NULL;
     }
@@ -80,6 +84,8 @@ void surv_model_free(surv_model *m)
     free(m->logt0);
     free(m->lh);
     free(m->S);
+    free(m->gp);
+    free(m->Hp);
     free(m);
 }
 
@@ -157,7 +163,8 @@ static void add_mix(local *L, double sgn, double u, double b, const double bd[5]
 /* H += sum over rows r0..r1-1 of lh(r)[type j][type k] a_rj a_rk: for
  * each type t present, S = A scaled column-wise by lh(r)[t][type k],
  * then the rows of H of type t += A(:, cols of t)' S (one dgemm). */
-static void hess_block(const surv_model *m, size_t r0, size_t r1, double *H)
+static void hess_block(const surv_model *m, size_t r0, size_t r1, const double *lhs,
+                       double *S, double *H)
 {
     size_t P = m->P, rows = r1 - r0;
     const double *A = m->A + r0 * P;
@@ -169,14 +176,14 @@ static void hess_block(const surv_model *m, size_t r0, size_t r1, double *H)
         if (end[t] == beg[t])
             continue;
         for (size_t r = 0; r < rows; r++) {
-            const double *lh = m->lh + r * 9 + t * 3;
+            const double *lh = lhs + r * 9 + t * 3;
             const double *a = A + r * P;
-            double *sr = m->S + r * P;
+            double *sr = S + r * P;
             for (size_t k = 0; k < P; k++)
                 sr[k] = a[k] * lh[m->type[k]];
         }
         cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)(end[t] - beg[t]),
-                    (int)P, (int)rows, 1.0, A + beg[t], (int)P, m->S, (int)P, 1.0,
+                    (int)P, (int)rows, 1.0, A + beg[t], (int)P, S, (int)P, 1.0,
                     H + beg[t] * P, (int)P);
     }
 }
@@ -214,10 +221,28 @@ static inline double plain_row(const surv_model *m, size_t i, double eta,
     return l;
 }
 
-double surv_loglik(const surv_model *m, const double *theta, double *g,
-                   double *H, double *scores)
+static size_t surv_part_begin(const surv_model *m, size_t part);
+
+/* One part of an evaluation: rows [r0, r1) into the part's own sums. */
+typedef struct {
+    const surv_model *m;
+    const double *theta;
+    int want_g, want_H;
+    double *scores;
+    double ll[SURV_PARTS];
+} eval_job;
+
+static void eval_part(void *ctx, size_t part)
 {
+    eval_job *job = ctx;
+    const surv_model *m = job->m;
+    const double *theta = job->theta;
     size_t n = m->n, P = m->P, px = m->px, pz = m->pz;
+    size_t r0 = surv_part_begin(m, part), r1 = surv_part_begin(m, part + 1);
+    double *g = job->want_g ? m->gp + part * P : NULL;
+    double *H = job->want_H ? m->Hp + part * P * P : NULL;
+    double *lhs = m->lh + part * SURV_CHUNK * 9, *S = m->S + part * SURV_CHUNK * P;
+    double *scores = job->scores;
     double tau = m->dist->fixed_scale ? 0 : theta[P - 1];
     double sigma = exp(tau);
     double ll = 0, llc = 0; /* Neumaier's compensated sum: see below */
@@ -225,7 +250,7 @@ double surv_loglik(const surv_model *m, const double *theta, double *g,
         memset(g, 0, P * sizeof *g);
     if (H)
         memset(H, 0, P * P * sizeof *H);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = r0; i < r1; i++) {
         const double *a = m->A + i * P;
         double eta = 0, u = 0;
         for (size_t j = 0; j < px; j++)
@@ -251,12 +276,13 @@ double surv_loglik(const surv_model *m, const double *theta, double *g,
                     scores[(P - 1) * n + i] = gt;
             }
             if (H) {
-                double *lh = m->lh + (i % SURV_CHUNK) * 9;
+                size_t c = (i - r0) % SURV_CHUNK;
+                double *lh = lhs + c * 9;
                 lh[0] = w * e[2], lh[1] = 0, lh[2] = w * e[3];
                 lh[3] = 0, lh[4] = 0, lh[5] = 0;
                 lh[6] = w * e[3], lh[7] = 0, lh[8] = w * e[4];
-                if (i % SURV_CHUNK == SURV_CHUNK - 1 || i == n - 1)
-                    hess_block(m, i - i % SURV_CHUNK, i + 1, H);
+                if (c == SURV_CHUNK - 1 || i == r1 - 1)
+                    hess_block(m, i - c, i + 1, lhs, S, H);
             }
             continue;
         }
@@ -306,21 +332,63 @@ double surv_loglik(const surv_model *m, const double *theta, double *g,
             for (size_t j = 0; j < P; j++)
                 scores[j * n + i] = w * L.g[m->type[j]] * a[j];
         if (H) {
-            double *lh = m->lh + (i % SURV_CHUNK) * 9;
+            size_t c = (i - r0) % SURV_CHUNK;
+            double *lh = lhs + c * 9;
             for (int t = 0; t < 3; t++)
                 for (int u2 = 0; u2 < 3; u2++)
                     lh[t * 3 + u2] = w * L.h[t][u2];
-            if (i % SURV_CHUNK == SURV_CHUNK - 1 || i == n - 1)
-                hess_block(m, i - i % SURV_CHUNK, i + 1, H);
+            if (c == SURV_CHUNK - 1 || i == r1 - 1)
+                hess_block(m, i - c, i + 1, lhs, S, H);
         }
     }
-    if (H) /* exact symmetry */
+    job->ll[part] = ll + llc;
+}
+
+/* The parts of an evaluation: two halves of the rows from SURV_PART_MIN
+ * rows on, one below; fixed by n, never by the thread count. */
+static size_t surv_nparts(const surv_model *m)
+{
+    return m->n >= SURV_PART_MIN ? SURV_PARTS : 1;
+}
+
+static size_t surv_part_begin(const surv_model *m, size_t part)
+{
+    size_t np = surv_nparts(m);
+    return part >= np ? m->n : m->n / np * part;
+}
+
+double surv_loglik(const surv_model *m, const double *theta, double *g,
+                   double *H, double *scores)
+{
+    size_t P = m->P, np = surv_nparts(m);
+    eval_job job = {.m = m, .theta = theta, .want_g = g != NULL, .want_H = H != NULL,
+                    .scores = scores};
+    core_parallel(np, m->threads, eval_part, &job);
+    /* the parts' sums added in order */
+    double ll = 0;
+    for (size_t k = 0; k < np; k++)
+        ll += job.ll[k];
+    if (g)
+        for (size_t j = 0; j < P; j++) {
+            double v = 0;
+            for (size_t k = 0; k < np; k++)
+                v += m->gp[k * P + j];
+            g[j] = v;
+        }
+    if (H) {
+        for (size_t j = 0; j < P * P; j++) {
+            double v = 0;
+            for (size_t k = 0; k < np; k++)
+                v += m->Hp[k * P * P + j];
+            H[j] = v;
+        }
+        /* exact symmetry */
         for (size_t j = 0; j < P; j++)
             for (size_t k = 0; k < j; k++) {
                 double v = 0.5 * (H[j * P + k] + H[k * P + j]);
                 H[j * P + k] = H[k * P + j] = v;
             }
-    ll += llc;
+    }
     return isfinite(ll) ? ll : NAN;
 }
 
@@ -380,6 +448,11 @@ rhaz_status surv_newton(const surv_model *m, double *theta, int maxit,
 {
     size_t P = m->P, nf = 0;
     memset(res, 0, sizeof *res);
+    /* OpenBLAS held to one thread: its products here are small (P x P by
+     * 2048 rows) and its idle threads spin beside the evaluation's */
+    int blas = openblas_get_num_threads();
+    if (blas > 1)
+        openblas_set_num_threads(1);
     double *g = malloc((P + 1) * sizeof *g), *H = malloc((P * P + 1) * sizeof *H);
     double *F = malloc((P * P + 1) * sizeof *F), *step = malloc((P + 1) * sizeof *step);
     double *tn = malloc((P + 1) * sizeof *tn), *gs = malloc((P + 1) * sizeof *gs);
@@ -514,6 +587,8 @@ done:
     free(gn);
     free(Hn);
     free(idx);
+    if (blas > 1)
+        openblas_set_num_threads(blas);
     return st;
 }
 

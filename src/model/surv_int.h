@@ -51,12 +51,20 @@ typedef struct {
     double *A;              /* n x P row-major: (x, z, 1) of each row */
     int *type;              /* P: 0 = eta, 1 = u (risk), 2 = tau */
     double *logt, *logt0;   /* n */
+    int threads;            /* threads an evaluation may use (1 by default) */
+    /* per part of the rows (SURV_PARTS of them) */
     double *lh;             /* SURV_CHUNK x 9: w x the rows' local Hessians */
     double *S;              /* SURV_CHUNK x P: A scaled by one row of them */
+    double *gp, *Hp;        /* P, P x P: the part's gradient and Hessian */
 } surv_model;
 
 /* Rows per block of the Hessian accumulation (BLAS dgemm per block). */
 #define SURV_CHUNK 2048
+/* An evaluation runs on SURV_PARTS halves of the rows (from SURV_PART_MIN
+ * rows on), each summed apart and added in order: the result is the same
+ * with any number of threads (core_parallel). */
+#define SURV_PARTS 2
+#define SURV_PART_MIN 8192
 
 surv_model *surv_model_alloc(size_t n, size_t px, size_t pz,
                              const surv_dist *dist, int cure);

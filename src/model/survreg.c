@@ -186,6 +186,7 @@ rhaz_fit_summary *rhaz_survreg_fit(const rhaz_design *d,
     m->t0 = t0;
     m->event = ev;
     m->w = d->weights;
+    m->threads = o.threads;
     surv_model_prepare(m);
     if (surv_alias(d->X, n, p, o.tol_rank, m->fixed) < 0)
         goto nomem;
@@ -202,6 +203,7 @@ rhaz_fit_summary *rhaz_survreg_fit(const rhaz_design *d,
         m0->t0 = t0;
         m0->event = ev;
         m0->w = d->weights;
+        m0->threads = o.threads;
         surv_model_prepare(m0);
         double th0[2] = {b0, 0}, V0[4];
         if (surv_newton(m0, th0, o.maxit, o.epsilon, V0, &res0, err))
