@@ -216,6 +216,63 @@ static void test_take(const rhaz_table *data)
     rhaz_table_free(own);
 }
 
+/* The columns of X are filled in two parts of the rows on threads and y
+ * copied a column a part (design.c fill_part, copy_part): the design is
+ * the same bit for bit with 1 and 2 threads, and a value that is not
+ * finite or too large is named at its first row either way (rows in
+ * both parts). */
+static void test_design_threads(void)
+{
+    T_SECTION("design: the same with 1 and 2 threads");
+    enum { N = 5001 };
+    char *csv = malloc((size_t)N * 96 + 64);
+    if (!csv)
+        return;
+    size_t len = (size_t)sprintf(csv, "t,y,a,b,g,big,big2\n");
+    for (int i = 0; i < N; i++) {
+        int b1 = i == 1200 || i == 2000 || i == 3900 || i == 4500, b2 = i == 2000 || i == 4500;
+        len += (size_t)sprintf(csv + len, "%d,%d,%.6f,%.3f,%c,%s,%s\n", 1 + i % 17, i % 5 == 0,
+                               sin(i * 0.37), 1.0 + (i % 101) * 0.25, "pqrs"[i % 4],
+                               b1 ? "1e200" : "2", b2 ? "1e200" : "3");
+    }
+    rhaz_error err;
+    rhaz_table *t = rhaz_table_read_mem(csv, len, "thr.csv", NULL, &err);
+    free(csv);
+    T_CHECK(t != NULL, "table: %s", err.msg);
+    if (!t)
+        return;
+    const char *forms[] = {"Surv(t, y) ~ a + log(b) + factor(g) + a:factor(g) + ns(b, 3) + I(a^2)",
+                           "Surv(t, y) ~ a + big:big2", "Surv(t, y) ~ a + big"};
+    for (size_t k = 0; k < 3; k++) {
+        rhaz_formula *f = rhaz_formula_parse(forms[k], &err);
+        rhaz_design *d[2] = {NULL, NULL};
+        rhaz_error e[2];
+        for (int th = 0; th < 2 && f; th++) {
+            rhaz_design_options o = {.drop_intercept = 1, .threads = th + 1};
+            d[th] = rhaz_design_build(f, t, &o, &e[th]);
+        }
+        if (k == 0) {
+            T_CHECK(d[0] && d[1] && d[0]->p == d[1]->p && d[0]->p > 8 &&
+                        !memcmp(d[0]->X, d[1]->X, d[0]->n * d[0]->p * sizeof(double)) &&
+                        !memcmp(d[0]->y, d[1]->y, d[0]->n * d[0]->ny * sizeof(double)),
+                    "X (%zu columns) and y identical", d[0] ? d[0]->p : 0);
+        } else {
+            /* big:big2 overflows at rows 2000 and 4500 (one in each
+             * part); big's largest magnitude ties at rows 1200 .. 4500:
+             * the first is named */
+            long want = k == 1 ? 2000 + 2 : 1200 + 2;
+            T_CHECK(!d[0] && !d[1] && e[0].line == want && e[1].line == want &&
+                        !strcmp(e[0].msg, e[1].msg),
+                    "%s: line %ld named with 1 and 2 threads (%ld, %ld: %s)", forms[k], want,
+                    e[0].line, e[1].line, e[1].msg);
+        }
+        rhaz_design_free(d[0]);
+        rhaz_design_free(d[1]);
+        rhaz_formula_free(f);
+    }
+    rhaz_table_free(t);
+}
+
 /* Fuzzer findings: a huge power was converted to int (UB), and a*b*c*...
  * doubles the terms with every factor. */
 static void test_limits(void)
@@ -398,6 +455,7 @@ int main(void)
     test_design_errors(data);
     test_options(data);
     test_take(data);
+    test_design_threads();
     test_limits();
     test_many_strata();
     test_quantile7();

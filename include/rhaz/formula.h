@@ -106,6 +106,9 @@ typedef struct {
                               models that have it */
     int allow_frailty;     /* 1: accept a frailty() term (Cox); 0: refuse it
                               with an error naming the term */
+    int threads;           /* threads the build may use (0 or 1: the calling
+                              thread only); the design is the same with any
+                              number */
 } rhaz_design_options;
 
 /* A design: model matrix, responses and row bookkeeping.  All arrays are

@@ -458,6 +458,7 @@ static int run(void *p, cli_err *err)
     rhaz_design_options dopt = {0};
     dopt.weights = a->weights;
     dopt.cluster = a->cluster;
+    dopt.threads = threads;
     dopt.drop_intercept = 1;
     dopt.allow_frailty = 1;
     dopt.allow_two_way = 1; /* --cluster a,b: V_a + V_b - V_ab */

@@ -190,6 +190,7 @@ static int run(void *p, cli_err *err)
         goto done;
     }
     rhaz_design_options dopt = {.weights = o->weights, .cluster = o->cluster,
+                                 .threads = go.threads,
                                  .allow_two_way = 1,
                                  .sparse_indicators = !o->firth};
     if (!(d = rhaz_design_build_take(f, t, &dopt, &err->e))) {

@@ -672,8 +672,15 @@ static void mark_missing(ctx *c, const dvar *v, unsigned char *used,
             if (used[i] && miss)
                 used[i] = 0;
         }
+    } else if (v->kind != V_MATRIX) { /* one column: a loop without branches */
+        const double *x = v->ro;
+        for (size_t i = 0; i < N; i++) {
+            unsigned char ok = x[i] == x[i]; /* not NaN */
+            present += ok;
+            used[i] &= ok;
+        }
     } else {
-        size_t k = v->kind == V_MATRIX ? v->ncol : 1;
+        size_t k = v->ncol;
         for (size_t i = 0; i < N; i++) {
             int miss = 0;
             for (size_t q = 0; q < k; q++)
@@ -1011,6 +1018,76 @@ static rhaz_design_spec *spec_of_vars(const rhaz_formula *f, int drop_intercept,
 
 /* The design of f on t; with spec (new data), the right-hand side only,
  * coded with the spec's levels and knots. */
+/* The response columns into d->y, one a part (core_parallel: the
+ * fresh pages of y are touched on both threads). */
+typedef struct {
+    double *dst;
+    const double *src[3];
+    size_t n;
+} copy_job;
+
+static void copy_part(void *ctx, size_t k)
+{
+    copy_job *J = ctx;
+    memcpy(J->dst + k * J->n, J->src[k], J->n * sizeof(double));
+}
+
+/* One column of X over FILL_PARTS parts of the rows (core_parallel):
+ * the product of its components (a number, a column of a matrix, a
+ * factor level's indicator), the first row that is not finite (n if
+ * none) and the largest magnitude with its first row.  A column that is
+ * one numeric variable is copied in one pass. */
+#define FILL_PARTS 2
+typedef struct {
+    double *x;
+    size_t n;
+    const comp *cs;
+    size_t nc;
+    size_t bad[FILL_PARTS], imax[FILL_PARTS];
+    double amax[FILL_PARTS];
+} fill_job;
+
+static void fill_part(void *ctx, size_t r)
+{
+    fill_job *F = ctx;
+    const size_t n = F->n, lo = n * r / FILL_PARTS, hi = n * (r + 1) / FILL_PARTS;
+    double *x = F->x;
+    const dvar *v0 = F->cs[0].v;
+    if (F->nc == 1 && v0->kind == V_NUM) {
+        const double *src = v0->ro;
+        for (size_t i = lo; i < hi; i++)
+            x[i] = src[i];
+    } else {
+        for (size_t i = lo; i < hi; i++)
+            x[i] = 1.0;
+        for (size_t q = 0; q < F->nc; q++) {
+            const dvar *v = F->cs[q].v;
+            if (v->kind == V_FACTOR) {
+                int lev = (int)F->cs[q].sub;
+                for (size_t i = lo; i < hi; i++)
+                    if (v->code[i] != lev)
+                        x[i] = 0.0;
+            } else {
+                const double *src = v->ro + (v->kind == V_MATRIX ? F->cs[q].sub * n : 0);
+                for (size_t i = lo; i < hi; i++)
+                    x[i] *= src[i];
+            }
+        }
+    }
+    size_t bad = n, imax = 0;
+    double amax = 0;
+    for (size_t i = lo; i < hi; i++) {
+        double a = fabs(x[i]);
+        if (!isfinite(a) && bad == n)
+            bad = i;
+        if (a > amax)
+            amax = a, imax = i;
+    }
+    F->bad[r] = bad;
+    F->amax[r] = amax;
+    F->imax[r] = imax;
+}
+
 static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
                                  const rhaz_design_options *opt,
                                  const rhaz_design_spec *spec, rhaz_table *take,
@@ -1295,11 +1372,12 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
             st = derr(&c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", N);
             goto fail;
         }
+        copy_job cj = {.dst = d->y, .n = n};
         for (size_t k = 0; k < ny; k++)
-        {
-            memcpy(d->y + k * n, yv[k].ro, n * sizeof(double));
+            cj.src[k] = yv[k].ro;
+        core_parallel(ny, opt->threads, copy_part, &cj); /* a column a part */
+        for (size_t k = 0; k < ny; k++)
             let_go(&c, &yv[k]);
-        }
     }
     if (have_w) {
         if (wv.val) {
@@ -1535,42 +1613,30 @@ static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
             }
             if (nc == 1 && cs[0].v->kind == V_FACTOR)
                 continue;
-            double *x = d->X + (j - x0) * n;
-            for (size_t i = 0; i < n; i++)
-                x[i] = 1.0;
-            for (size_t q = 0; q < nc; q++) {
-                const dvar *v = cs[q].v;
-                if (v->kind == V_FACTOR) {
-                    int lev = (int)cs[q].sub;
-                    for (size_t i = 0; i < n; i++)
-                        if (v->code[i] != lev)
-                            x[i] = 0.0;
-                } else {
-                    const double *src = v->ro + (v->kind == V_MATRIX ? cs[q].sub * n : 0);
-                    for (size_t i = 0; i < n; i++)
-                        x[i] *= src[i];
+            fill_job F = {.x = d->X + (j - x0) * n, .n = n, .cs = cs, .nc = nc};
+            core_parallel(FILL_PARTS, opt->threads, fill_part, &F);
+            double *x = F.x;
+            size_t bad = n, imax = 0;
+            double amax = 0;
+            for (size_t r = 0; r < FILL_PARTS; r++) { /* as one pass in row order */
+                if (F.bad[r] < bad)
+                    bad = F.bad[r];
+                if (F.amax[r] > amax)
+                    amax = F.amax[r], imax = F.imax[r];
+            }
+            if (bad < n && !st) {
+                st = rhaz_error_set(err, RHAZ_EDATA, rhaz_table_name(t),
+                                    rhaz_table_line(t, d->rows[bad]),
+                                    "formula, position %d ('%s'): value %g is not finite",
+                                    f->terms[k].pos, f->terms[k].label, x[bad]);
+                if (err) {
+                    err->column = f->terms[k].pos;
+                    snprintf(err->what, sizeof err->what, "%s", f->terms[k].label);
                 }
             }
-            for (size_t i = 0; i < n; i++)
-                if (!isfinite(x[i])) {
-                    st = rhaz_error_set(err, RHAZ_EDATA, rhaz_table_name(t),
-                                        rhaz_table_line(t, d->rows[i]),
-                                        "formula, position %d ('%s'): value %g is not finite",
-                                        f->terms[k].pos, f->terms[k].label, x[i]);
-                    if (err) {
-                        err->column = f->terms[k].pos;
-                        snprintf(err->what, sizeof err->what, "%s", f->terms[k].label);
-                    }
-                    break;
-                }
             /* magnitudes whose squares (the cross-products every model
              * forms) overflow or underflow a double: refused here, not
              * dropped later as "collinear" or taken for separation */
-            double amax = 0;
-            size_t imax = 0;
-            for (size_t i = 0; !st && i < n; i++)
-                if (fabs(x[i]) > amax)
-                    amax = fabs(x[i]), imax = i;
             if (!st && (amax > RHAZ_DESIGN_MAX_ABS || (amax > 0 && amax < 1 / RHAZ_DESIGN_MAX_ABS))) {
                 st = rhaz_error_set(err, RHAZ_EDATA, rhaz_table_name(t),
                                     rhaz_table_line(t, d->rows[imax]),
