@@ -10,7 +10,9 @@
  * into (start, stop] pieces of 100 days give the unsplit fit (estimates,
  * model-based SEs, log-likelihood; the sandwich clustered by subject on
  * the split data equals the per-row sandwich of the unsplit data).
- * Then fits on 1, 2 and 3 threads give the same results bit for bit.
+ * Then fits on 1, 2 and 3 threads give the same results bit for bit,
+ * and the intercept-only model fitted on grouped rows gives the
+ * log-likelihood of the ungrouped fit.
  */
 #include "harness.h"
 #include "rhaz.h"
@@ -307,6 +309,55 @@ static void threads_identical(void)
         free(c[k]);
 }
 
+/* The intercept-only model of the LR test is fitted on the distinct
+ * (start, stop, event, weight) rows weighted by their counts when they
+ * are at most half the rows: its log-likelihood and the model's equal
+ * those of the same data without ties (the intercept-only fit with
+ * p = 1 is the model itself, never grouped), to rounding.  Yearly
+ * integer times, delayed entry, case weights. */
+static void null_grouped(void)
+{
+    T_SECTION("intercept-only model on grouped rows");
+    enum { N = 3000 };
+    double *c[5];
+    for (int k = 0; k < 5; k++)
+        c[k] = malloc(N * sizeof(double));
+    unsigned long long u = 5;
+#define NEXT() (((u = u * 6364136223846793005ULL + 1442695040888963407ULL) >> 11) + 0.5) * 0x1.0p-53
+    for (size_t i = 0; i < N; i++) {
+        double x = NEXT() - 0.5;
+        double T = ceil(exp(2 + 0.5 * x + 0.6 * log(-log(NEXT()))));
+        double t = T < 20 ? T : 20;
+        c[0][i] = NEXT() < 0.3 ? floor(t * NEXT()) : 0;
+        c[1][i] = t;
+        c[2][i] = T <= 20;
+        c[3][i] = x;
+        c[4][i] = 1 + floor(NEXT() * 3); /* weights 1, 2, 3 */
+    }
+#undef NEXT
+    rhaz_error err;
+    rhaz_table *t = rhaz_table_new("tied", &err);
+    const char *names[] = {"t0", "t", "ev", "x", "w"};
+    for (int k = 0; k < 5; k++)
+        rhaz_table_add_numeric(t, names[k], c[k], N, &err);
+    for (int dist = 0; dist < RHAZ_SURV_NDIST; dist++) {
+        rhaz_survreg_options o = {.dist = (rhaz_surv_dist)dist};
+        rhaz_fit_summary *a = fit(t, "Surv(t0, t, ev) ~ x", "w", &o);
+        rhaz_fit_summary *b = fit(t, "Surv(t0, t, ev) ~ 1", "w", &o);
+        if (a && b) {
+            T_CHECK(a->converged && b->converged, "%s: both converged",
+                    rhaz_surv_dist_name(o.dist));
+            T_REL(a->loglik_null, b->loglik, 1e-13, "grouped intercept-only loglik");
+            T_CHECK(a->lr_stat > 0, "LR statistic %g", a->lr_stat);
+        }
+        rhaz_fit_summary_free(a);
+        rhaz_fit_summary_free(b);
+    }
+    rhaz_table_free(t);
+    for (int k = 0; k < 5; k++)
+        free(c[k]);
+}
+
 /* bad input: named rows and options */
 static void bad_input(void)
 {
@@ -426,6 +477,7 @@ int main(void)
     reference_cases();
     split_identity();
     threads_identical();
+    null_grouped();
     bad_input();
     cli();
     model_file();

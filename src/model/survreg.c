@@ -12,6 +12,9 @@
  * terms starts from that model's intercept and log(scale), the other
  * coefficients 0, as R's survreg starts (from the exponential start
  * itself when there is no intercept or the intercept-only fit failed).
+ * The intercept-only model is fitted on the distinct (start, stop,
+ * event, weight) rows weighted by their counts when there are at most
+ * half as many (null_groups).
  *
  * PH metric (Weibull, exponential): with sigma = exp(tau), the hazard is
  * h(t) = p t^(p-1) exp(x'b) with p = 1/sigma and b = -beta/sigma, so the
@@ -75,6 +78,57 @@ static double start_intercept(size_t n, const double *t0, const double *t,
         nev += wi * ev[i];
     }
     return log(expo / (nev > 0 ? nev : 1));
+}
+
+/* The intercept-only model depends on a row only through (t0, t, event,
+ * w): rows equal in these count as one row weighted by the sum of their
+ * weights (yearly panels have a few dozen distinct times).  Groups them
+ * by hashing the four values' bits, in order of first appearance, into
+ * g (5 arrays of n / 2: t0, t, event, summed weight, the rows' weight);
+ * returns the number of groups, or 0 when grouping would not halve the
+ * rows or memory is short (then the rows are used as they are). */
+static size_t null_groups(size_t n, const double *t0, const double *t,
+                          const double *ev, const double *w, double *g)
+{
+    size_t cap = 16;
+    while (cap < n)
+        cap *= 2;
+    size_t *slot = malloc(cap * sizeof *slot), G = 0;
+    if (!slot)
+        return 0;
+    for (size_t k = 0; k < cap; k++)
+        slot[k] = (size_t)-1;
+    size_t half = n / 2;
+    double *gt0 = g, *gt = g + half, *gev = g + 2 * half, *gw = g + 3 * half,
+           *gkw = g + 4 * half;
+    for (size_t i = 0; i < n; i++) {
+        double key[4] = {t0 ? t0[i] : 0, t[i], ev[i], w ? w[i] : 1};
+        unsigned long long h = 0x9e3779b97f4a7c15ULL;
+        for (int k = 0; k < 4; k++) {
+            unsigned long long b;
+            memcpy(&b, &key[k], sizeof b);
+            h = (h ^ b) * 0xff51afd7ed558ccdULL;
+            h ^= h >> 29;
+        }
+        size_t s = (size_t)h & (cap - 1);
+        while (slot[s] != (size_t)-1 &&
+               !(gt0[slot[s]] == key[0] && gt[slot[s]] == key[1] &&
+                 gev[slot[s]] == key[2] && gkw[slot[s]] == key[3]))
+            s = (s + 1) & (cap - 1);
+        if (slot[s] == (size_t)-1) {
+            if (G == half) { /* would not halve the rows */
+                free(slot);
+                return 0;
+            }
+            slot[s] = G;
+            gt0[G] = key[0], gt[G] = key[1], gev[G] = key[2], gkw[G] = key[3];
+            gw[G] = 0;
+            G++;
+        }
+        gw[slot[s]] += key[3];
+    }
+    free(slot);
+    return G;
 }
 
 static const char *vce_label(rhaz_vce vce, rhaz_vce_adj adj, const char *cl,
@@ -175,6 +229,7 @@ rhaz_fit_summary *rhaz_survreg_fit(const rhaz_design *d,
     surv_model *m = surv_model_alloc(n, p, 0, dist, 0), *m0 = NULL;
     size_t P = m ? m->P : 0;
     double *theta = calloc(P + 2, sizeof *theta), *V = malloc((P * P + 4) * sizeof *V);
+    double *g0 = NULL; /* the intercept-only model's grouped rows */
     char **terms = calloc(P + 1, sizeof *terms);
     surv_newton_result res, res0;
     memset(&res0, 0, sizeof res0);
@@ -196,13 +251,26 @@ rhaz_fit_summary *rhaz_survreg_fit(const rhaz_design *d,
     /* the intercept-only model, for the LR test; fitted first, its
      * intercept and scale start the model (as R's survreg starts) */
     if (d->intercept && p > 1) {
-        if (!(m0 = surv_model_alloc(n, 1, 0, dist, 0)))
+        size_t half = n / 2, G = 0;
+        if ((g0 = malloc((6 * half + 1) * sizeof *g0)))
+            G = null_groups(n, t0, t, ev, d->weights, g0);
+        if (!(m0 = surv_model_alloc(G ? G : n, 1, 0, dist, 0)))
             goto nomem;
         m0->X = d->X;
         m0->t = t;
         m0->t0 = t0;
         m0->event = ev;
         m0->w = d->weights;
+        if (G) { /* the distinct rows, weighted (X: a column of ones) */
+            double *one = g0 + 5 * half;
+            for (size_t k = 0; k < G; k++)
+                one[k] = 1;
+            m0->X = one;
+            m0->t0 = t0 ? g0 : NULL;
+            m0->t = g0 + half;
+            m0->event = g0 + 2 * half;
+            m0->w = g0 + 3 * half;
+        }
         m0->threads = o.threads;
         surv_model_prepare(m0);
         double th0[2] = {b0, 0}, V0[4];
@@ -306,6 +374,7 @@ done:
     free(terms);
     free(theta);
     free(V);
+    free(g0);
     surv_model_free(m);
     surv_model_free(m0);
     return s;

@@ -11,12 +11,12 @@
  * For the normal, Q(z) = erfc(z / sqrt 2) / 2 and -b'(z) = phi(z) / Q(z),
  * the normal hazard, come from libm's erfc and exp for z < 8 and from
  * GSL (gsl_sf_log_erfc, gsl_sf_hazard: accurate far in the upper tail,
- * but several times slower) beyond; b'' = -h (h - z).  The logistic uses gsl_cdf_logistic_P for
- * F = e^z / (1 + e^z) and log(1 + e^z) = max(z, 0) + log1p(e^-|z|).
+ * but several times slower) beyond; b'' = -h (h - z).  The logistic
+ * computes F = e^z / (1 + e^z) as gsl_cdf_logistic_P does and log(1 +
+ * e^z) = max(z, 0) + log1p(e^-|z|), both from one exp(-|z|).
  */
 #include "model/surv_int.h"
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_sf_erf.h>
 #include <math.h>
@@ -38,23 +38,28 @@ static void ev_logS(double z, double d[3])
     d[2] = -e;
 }
 
-static double softplus(double z)
+/* F = e^z / (1 + e^z) as gsl_cdf_logistic_P computes it (1 / (1 + e^-z)
+ * for z >= 0, e^z / (1 + e^z) below) and log(1 + e^z) = softplus(z),
+ * both from the one exp(-|z|) */
+static double logis_F_sp(double z, double *sp)
 {
-    return (z > 0 ? z : 0) + log1p(exp(-fabs(z)));
+    double e = exp(-fabs(z));
+    *sp = (z > 0 ? z : 0) + log1p(e);
+    return z >= 0 ? 1 / (1 + e) : e / (1 + e);
 }
 
 static void logis_logf(double z, double d[3])
 {
-    double F = gsl_cdf_logistic_P(z, 1.0);
-    d[0] = z - 2 * softplus(z);
+    double sp, F = logis_F_sp(z, &sp);
+    d[0] = z - 2 * sp;
     d[1] = 1 - 2 * F;
     d[2] = -2 * F * (1 - F);
 }
 
 static void logis_logS(double z, double d[3])
 {
-    double F = gsl_cdf_logistic_P(z, 1.0);
-    d[0] = -softplus(z);
+    double sp, F = logis_F_sp(z, &sp);
+    d[0] = -sp;
     d[1] = -F;
     d[2] = -F * (1 - F);
 }
