@@ -152,6 +152,9 @@ typedef struct {
     int unweighted;            /* 1: plain means even if the fit has
                                   case weights (fit->weights) */
     double conf_level;         /* 0: 0.95 */
+    int threads;               /* threads the sums over rows may use (0,
+                                  1: the calling thread only); results are
+                                  identical for any number */
 } rhaz_margins_options;
 
 typedef struct {

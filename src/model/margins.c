@@ -4,15 +4,17 @@
  *
  * Inputs: a fit summary with its design spec (levels, knots), the data it
  * was fitted on.  Work: the rows the fit used are copied once into a
- * "frame" (only the columns the formula reads); every counterfactual
- * (an at-setting, a factor level, a shifted variable for a derivative) is
- * a copy of the frame with one or more columns replaced, coded by the
- * fit's design (rhaz_design_spec_build), so whatever the formula does to a
- * variable (log, powers, ns(), interactions) is applied to the new value.
- * Cost per counterfactual O(n p); per quantity O(n p + p^2).
+ * "frame" (only the columns the formula reads) and coded once by the
+ * fit's design (the base matrices); every counterfactual (an at-setting,
+ * a factor level, a shifted variable for a derivative) is the base with
+ * constant columns where the variable enters linearly, else the frame's
+ * rows coded again a block at a time (margins_int.h, margins_eval.c).
+ * The derivative of a column equal to the variable (a numeric main
+ * effect) is 1, exactly; other columns are differentiated numerically.
+ * Cost per quantity O(n p + p^2) plus O(n p) per recoding; the sums over
+ * rows run on opt->threads threads with the same result for any number.
  */
-#include "predict_int.h"
-#include "formula_int.h"
+#include "margins_int.h"
 #include "core/util.h"
 
 #include <gsl/gsl_cdf.h>
@@ -20,26 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAXCOLS 256
+#define MAXCOLS MARGINS_MAXCOLS
 
-/* The columns of the data the formula's right-hand side reads, on the
- * rows the fit used (or one row per group with atmeans). */
-typedef struct {
-    size_t n, ncol;
-    const char *name[MAXCOLS];
-    int is_str[MAXCOLS];
-    int factor[MAXCOLS];     /* 1: read only through factors (discrete) */
-    int numeric_use[MAXCOLS];/* 1: read by a numeric expression */
-    long fvar[MAXCOLS];      /* a spec variable coding it as factor, or -1 */
-    const rhaz_design_spec *fsp[MAXCOLS]; /* the spec fvar refers to */
-    double *num[MAXCOLS];    /* n values (numeric columns) */
-    const char **str[MAXCOLS]; /* n values (text), borrowed */
-    int *group;              /* n group ids */
-    double *w;               /* n case weights of the fit, or NULL (owned;
-                                shared by the at-setting copies) */
-    size_t ngroups;
-    char **glabel;           /* "by=value" per group */
-} frame;
+typedef mframe frame;
+
 
 static void frame_free(frame *F)
 {
@@ -107,97 +93,6 @@ static void collect(frame *F, const fnode *n, int in_factor, long v,
     }
 }
 
-/* A table of the frame's rows, column c replaced by numv (n values) or
- * by the text strv on every row (c < 0: none); c2/numv2 a second one. */
-static rhaz_table *frame_table(const frame *F, long c, const double *numv,
-                               const char *strv, long c2, const double *numv2,
-                               const char *strv2, rhaz_error *err)
-{
-    rhaz_table *t = rhaz_table_new("margins", err);
-    const char **sv = malloc((F->n ? F->n : 1) * sizeof *sv);
-    if (!t || !sv) {
-        free(sv);
-        rhaz_table_free(t);
-        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins (%zu rows x %zu columns)", F->n, F->ncol);
-        return NULL;
-    }
-    for (size_t k = 0; k < F->ncol; k++) {
-        const double *nv = (long)k == c ? numv : (long)k == c2 ? numv2 : NULL;
-        const char *s1 = (long)k == c ? strv : (long)k == c2 ? strv2 : NULL;
-        rhaz_status st;
-        if (F->is_str[k]) {
-            for (size_t i = 0; i < F->n; i++)
-                sv[i] = s1 ? s1 : F->str[k][i];
-            st = rhaz_table_add_string(t, F->name[k], sv, F->n, err);
-        } else if (s1) { /* a numeric factor set to a level */
-            double *tmp = malloc((F->n ? F->n : 1) * sizeof *tmp);
-            if (!tmp) {
-                st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins (%zu rows x %zu columns)", F->n, F->ncol);
-            } else {
-                double x = strtod(s1, NULL);
-                for (size_t i = 0; i < F->n; i++)
-                    tmp[i] = x;
-                st = rhaz_table_add_numeric(t, F->name[k], tmp, F->n, err);
-            }
-            free(tmp);
-        } else {
-            st = rhaz_table_add_numeric(t, F->name[k], nv ? nv : F->num[k], F->n,
-                                        err);
-        }
-        if (st) {
-            free(sv);
-            rhaz_table_free(t);
-            return NULL;
-        }
-    }
-    free(sv);
-    return t;
-}
-
-/* Model matrices of a counterfactual, one per equation of the fit (a
- * cure model has two); every row must stay. */
-typedef struct {
-    rhaz_design *d[PRED_NEQ];
-    const double *X[PRED_NEQ];
-} dset;
-
-static void dset_free(dset *D)
-{
-    for (size_t e = 0; e < PRED_NEQ; e++)
-        rhaz_design_free(D->d[e]);
-    memset(D, 0, sizeof *D);
-}
-
-static rhaz_status frame_dset(const rhaz_design_spec *const *sps, size_t neq,
-                              const frame *F, long c, const double *numv,
-                              const char *strv, const char *what, dset *D,
-                              rhaz_error *err)
-{
-    memset(D, 0, sizeof *D);
-    rhaz_table *t = frame_table(F, c, numv, strv, -1, NULL, NULL, err);
-    if (!t)
-        return err->status;
-    for (size_t e = 0; e < neq; e++) {
-        rhaz_design *d = rhaz_design_spec_build(sps[e], t, err);
-        if (d && d->n != F->n) {
-            rhaz_error_set(err, RHAZ_EDATA, NULL, 0,
-                           "%s: the formula is undefined at %zu of the %zu rows "
-                           "(e.g. log() of a value <= 0)", what, F->n - d->n, F->n);
-            rhaz_design_free(d);
-            d = NULL;
-        }
-        if (!d) {
-            rhaz_table_free(t);
-            dset_free(D);
-            return err->status;
-        }
-        D->d[e] = d;
-        D->X[e] = d->X;
-    }
-    rhaz_table_free(t);
-    return RHAZ_OK;
-}
-
 /* ---------- results ---------- */
 
 typedef struct {
@@ -236,67 +131,6 @@ static rhaz_status emit(out_ctx *o, const char *term, const char *type,
     r->conf_low = est - o->z * se;
     r->conf_high = est + o->z * se;
     return RHAZ_OK;
-}
-
-/* Mean prediction over group g of the designs D and its gradient J (P). */
-static void mean_pred(const pred_model *m, const dset *D, const frame *F, int g,
-                      double *est, double *J)
-{
-    size_t n = F->n;
-    double s = 0, cnt = 0;
-    memset(J, 0, m->P * sizeof *J);
-    for (size_t i = 0; i < n; i++) {
-        if (F->group[i] != g)
-            continue;
-        double u[3], q, gr[3], wi = F->w ? F->w[i] : 1;
-        pred_u(m, D->X, n, i, u);
-        pred_q(m, u, &q, gr, NULL);
-        s += wi * q;
-        pred_jacobian_add(m, D->X, n, i, gr, wi, J);
-        cnt += wi;
-    }
-    *est = cnt > 0 ? s / cnt : NAN;
-    for (size_t j = 0; j < m->P; j++)
-        J[j] = cnt > 0 ? J[j] / cnt : NAN;
-}
-
-/* Average derivative over group g: dX[e] holds the n x p[e] derivative of
- * equation e's model-matrix rows with respect to the variable.  With
- * a_e = (dx_e/dv)'b_e, the row's derivative is sum_e q_e a_e and its
- * gradient sum_e sum_l q_el a_e du_l/dtheta + sum_e q_e d a_e/dtheta. */
-static void mean_deriv(const pred_model *m, const dset *D,
-                       const double *const *dX, const frame *F, int g,
-                       double *est, double *J)
-{
-    size_t n = F->n;
-    double s = 0, cnt = 0;
-    memset(J, 0, m->P * sizeof *J);
-    for (size_t i = 0; i < n; i++) {
-        if (F->group[i] != g)
-            continue;
-        double u[3], q, gr[3], H[9], a[3] = {0, 0, 0}, wi = F->w ? F->w[i] : 1;
-        pred_u(m, D->X, n, i, u);
-        pred_q(m, u, &q, gr, H);
-        for (size_t e = 0; e < m->neq; e++)
-            for (size_t j = 0; j < m->p[e]; j++)
-                if (m->map[e][j] != PRED_NONE)
-                    a[e] += dX[e][j * n + i] * m->theta[m->map[e][j]];
-        double w[3];
-        for (int l = 0; l < 3; l++)
-            w[l] = H[0 * 3 + l] * a[0] + H[1 * 3 + l] * a[1];
-        s += wi * (gr[0] * a[0] + gr[1] * a[1]);
-        /* sum_l w_l du_l/dtheta: the centred rows, as a prediction's */
-        pred_jacobian_add(m, D->X, n, i, w, wi, J);
-        /* sum_e q_e dx_e (derivatives of constants are 0: no centre) */
-        for (size_t e = 0; e < m->neq; e++)
-            for (size_t j = 0; j < m->p[e]; j++)
-                if (m->map[e][j] != PRED_NONE)
-                    J[m->map[e][j]] += wi * gr[e] * dX[e][j * n + i];
-        cnt += wi;
-    }
-    *est = cnt > 0 ? s / cnt : NAN;
-    for (size_t j = 0; j < m->P; j++)
-        J[j] = cnt > 0 ? J[j] / cnt : NAN;
 }
 
 /* ---------- the at-settings ---------- */
@@ -389,60 +223,6 @@ static rhaz_status parse_at(const rhaz_margins_options *o, const frame *F,
     return RHAZ_OK;
 }
 
-/* ---------- the computation ---------- */
-
-typedef struct {
-    const rhaz_design_spec *const *sps; /* pm->neq specs */
-    const pred_model *pm;
-    out_ctx *out;
-    rhaz_error *err;
-} mctx;
-
-/* The frame of one at-setting: a copy of F with the at columns set. */
-static rhaz_status frame_at(const frame *F, const at_spec *a,
-                            const size_t *choice, frame *G, rhaz_error *err)
-{
-    *G = *F;
-    for (size_t c = 0; c < F->ncol; c++) {
-        G->num[c] = NULL;
-        G->str[c] = NULL;
-    }
-    G->group = NULL;
-    G->glabel = F->glabel; /* borrowed */
-    G->ngroups = F->ngroups;
-    size_t n = F->n;
-    for (size_t c = 0; c < F->ncol; c++) {
-        long q = -1;
-        for (size_t k = 0; k < a->nvar; k++)
-            if (a->col[k] == (long)c)
-                q = (long)k;
-        if (F->is_str[c]) {
-            if (!(G->str[c] = malloc((n ? n : 1) * sizeof *G->str[c])))
-                return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins (%zu rows x %zu columns)", F->n, F->ncol);
-            for (size_t i = 0; i < n; i++)
-                G->str[c][i] = q >= 0 ? a->val[q][choice[q]] : F->str[c][i];
-        } else {
-            if (!(G->num[c] = malloc((n ? n : 1) * sizeof *G->num[c])))
-                return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins (%zu rows x %zu columns)", F->n, F->ncol);
-            double x = q >= 0 ? strtod(a->val[q][choice[q]], NULL) : 0;
-            for (size_t i = 0; i < n; i++)
-                G->num[c][i] = q >= 0 ? x : F->num[c][i];
-        }
-    }
-    if (!(G->group = malloc((n ? n : 1) * sizeof *G->group)))
-        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins (%zu rows x %zu columns)", F->n, F->ncol);
-    memcpy(G->group, F->group, n * sizeof *G->group);
-    return RHAZ_OK;
-}
-
-static void frame_at_free(frame *G)
-{
-    for (size_t c = 0; c < G->ncol; c++) {
-        free(G->num[c]);
-        free(G->str[c]);
-    }
-    free(G->group);
-}
 
 static void at_label(const frame *F, const at_spec *a, const size_t *choice,
                      const char *glab, char *buf, size_t size)
@@ -454,109 +234,6 @@ static void at_label(const frame *F, const at_spec *a, const size_t *choice,
                                 F->name[a->col[k]], a->val[k][choice[k]]);
     if (glab && len < size)
         snprintf(buf + len, size - len, "%s%s", len ? ", " : "", glab);
-}
-
-/* dydx of every variable in vars (frame columns) for frame G. */
-static rhaz_status do_dydx(mctx *x, const frame *G, const long *vars,
-                           size_t nv, const at_spec *a, const size_t *choice)
-{
-    rhaz_status st = RHAZ_OK;
-    const pred_model *pm = x->pm;
-    size_t n = G->n, P = pm->P, neq = pm->neq;
-    double *J = malloc((P ? P : 1) * sizeof *J), *J0 = malloc((P ? P : 1) * sizeof *J0);
-    double *xs = malloc((n ? n : 1) * sizeof *xs), *hs = malloc((n ? n : 1) * sizeof *hs);
-    dset d0 = {0};
-    int have_d0 = 0;
-    if (!J || !J0 || !xs || !hs) {
-        st = rhaz_error_set(x->err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins (%zu rows x %zu columns)", G->n, G->ncol);
-        goto done;
-    }
-    for (size_t k = 0; k < nv && !st; k++) {
-        long c = vars[k];
-        const char *name = G->name[c];
-        char what[300];
-        snprintf(what, sizeof what, "dydx %s", name);
-        if (G->factor[c] && G->fvar[c] >= 0) {
-            /* discrete change from the base level, per level */
-            const dspec_var *sv = &G->fsp[c]->vars[G->fvar[c]];
-            dset db, dl;
-            if ((st = frame_dset(x->sps, neq, G, c, NULL, sv->levels[0], what, &db,
-                                 x->err)))
-                break;
-            for (size_t l = 1; l < sv->nlev && !st; l++) {
-                if ((st = frame_dset(x->sps, neq, G, c, NULL, sv->levels[l], what,
-                                     &dl, x->err)))
-                    break;
-                char term[600];
-                snprintf(term, sizeof term, "%s:%s", name, sv->levels[l]);
-                for (size_t g = 0; g < G->ngroups && !st; g++) {
-                    double e1, e0;
-                    mean_pred(pm, &dl, G, (int)g, &e1, J);
-                    mean_pred(pm, &db, G, (int)g, &e0, J0);
-                    for (size_t j = 0; j < P; j++)
-                        J[j] -= J0[j];
-                    char at[800];
-                    at_label(G, a, choice, G->glabel ? G->glabel[g] : NULL, at,
-                             sizeof at);
-                    st = emit(x->out, term, "dydx", at, e1 - e0, J);
-                }
-                dset_free(&dl);
-            }
-            dset_free(&db);
-            continue;
-        }
-        /* continuous: 5-point central difference of the model-matrix rows */
-        double mabs = 0;
-        for (size_t i = 0; i < n; i++)
-            mabs += fabs(G->num[c][i]);
-        mabs = mabs > 0 ? mabs / (double)n : 1;
-        for (size_t i = 0; i < n; i++)
-            hs[i] = 1e-4 * (G->num[c][i] != 0 ? fabs(G->num[c][i]) : mabs);
-        static const double steps[4] = {-2, -1, 1, 2};
-        dset ds[4];
-        memset(ds, 0, sizeof ds);
-        for (int s = 0; s < 4 && !st; s++) {
-            for (size_t i = 0; i < n; i++)
-                xs[i] = G->num[c][i] + steps[s] * hs[i];
-            st = frame_dset(x->sps, neq, G, c, xs, NULL, what, &ds[s], x->err);
-        }
-        if (!have_d0 && !st) {
-            st = frame_dset(x->sps, neq, G, -1, NULL, NULL, what, &d0, x->err);
-            have_d0 = !st;
-        }
-        double *dX[PRED_NEQ] = {0};
-        for (size_t e = 0; e < neq && !st; e++)
-            if (!(dX[e] = malloc((n && pm->p[e] ? n * pm->p[e] : 1) * sizeof *dX[e])))
-                st = rhaz_error_set(x->err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins (%zu rows x %zu columns)", G->n, G->ncol);
-        if (!st) {
-            for (size_t e = 0; e < neq; e++)
-                for (size_t j = 0; j < pm->p[e]; j++)
-                    for (size_t i = 0; i < n; i++) {
-                        size_t q = j * n + i;
-                        dX[e][q] = (8 * (ds[2].X[e][q] - ds[1].X[e][q]) -
-                                    (ds[3].X[e][q] - ds[0].X[e][q])) / (12 * hs[i]);
-                    }
-            for (size_t g = 0; g < G->ngroups && !st; g++) {
-                double e;
-                mean_deriv(pm, &d0, (const double *const *)dX, G, (int)g, &e, J);
-                char at[800];
-                at_label(G, a, choice, G->glabel ? G->glabel[g] : NULL, at,
-                         sizeof at);
-                st = emit(x->out, name, "dydx", at, e, J);
-            }
-        }
-        for (size_t e = 0; e < PRED_NEQ; e++)
-            free(dX[e]);
-        for (int s = 0; s < 4; s++)
-            dset_free(&ds[s]);
-    }
-done:
-    dset_free(&d0);
-    free(J);
-    free(J0);
-    free(xs);
-    free(hs);
-    return st;
 }
 
 /* rows by the value of column mode_c of mode_F (frame_means' modes; one
@@ -658,6 +335,274 @@ static rhaz_status frame_means(frame *F, rhaz_error *err)
     M.w = NULL;
     *F = M;
     return RHAZ_OK;
+}
+
+/* ---------- how each column enters the model matrices ---------- */
+
+/* 1 if expression n reads column name */
+static int reads(const fnode *n, const char *name)
+{
+    if (!n)
+        return 0;
+    switch (n->kind) {
+    case N_NAME:
+        return strcmp(n->name, name) == 0;
+    case N_CALL:
+        for (size_t k = 0; k < n->nargs; k++)
+            if (!(strcmp(n->name, "ns") == 0 && k == 1) && reads(n->args[k], name))
+                return 1;
+        return 0;
+    case N_BIN:
+        return reads(n->l, name) || reads(n->r, name);
+    case N_NEG:
+    case N_PAREN:
+        return reads(n->l, name);
+    case N_NUM:
+        return 0;
+    }
+    return 0;
+}
+
+/* lin[c] of every frame column for the matrix d coded by spec sp: a
+ * column read by one variable of the formula that is the column itself
+ * (x, or factor(x) / a text column) in a term of its own only is linear
+ * (margins_int.h); anything else is LIN_OTHER. */
+static void lin_classify(const frame *F, const rhaz_design_spec *sp,
+                         const rhaz_design *d, lin_info *lin)
+{
+    const rhaz_formula *f = sp->f;
+    for (size_t c = 0; c < F->ncol; c++) {
+        lin_info L = {.kind = LIN_NONE};
+        for (size_t v = 0; v < f->nvars && L.kind != LIN_OTHER; v++) {
+            if (!sp->vars[v].used || !reads(f->vars[v].node, F->name[c]))
+                continue;
+            const fnode *nd = f->vars[v].node;
+            int fac = sp->vars[v].kind == RHAZ_DVAR_FACTOR;
+            int ok = L.kind == LIN_NONE &&
+                     (nd->kind == N_NAME ||
+                      (fac && nd->kind == N_CALL && nd->nargs == 1 &&
+                       nd->args[0]->kind == N_NAME &&
+                       (strcmp(nd->name, "factor") == 0 ||
+                        strcmp(nd->name, "as.factor") == 0)));
+            long term = -1;
+            for (size_t k = 0; k < f->nterms; k++)
+                if (fset_has(&f->terms[k].vars, v)) {
+                    if (f->terms[k].order != 1)
+                        ok = 0;
+                    term = (long)k;
+                }
+            size_t j0 = d->p, nj = 0;
+            for (size_t j = 0; ok && term >= 0 && j < d->p; j++)
+                if (d->assign[j] == term + 1) {
+                    j0 = j0 == d->p ? j : j0;
+                    nj++;
+                }
+            if (!ok || nj == 0 || (!fac && nj != 1)) {
+                L.kind = LIN_OTHER;
+                break;
+            }
+            L = (lin_info){.kind = fac ? LIN_FAC : LIN_NUM, .j = j0, .nj = nj,
+                           .label = f->vars[v].label};
+        }
+        lin[c] = L;
+    }
+}
+
+/* ---------- the base matrices: the frame coded by the fit ---------- */
+
+typedef struct {
+    const mrun *R;
+    double *X[PRED_NEQ];
+    rhaz_status *st;
+    rhaz_error *errs;
+} base_job;
+
+static void base_block(void *ctx, size_t b)
+{
+    base_job *B = ctx;
+    const mrun *R = B->R;
+    size_t n = R->F->n, b0 = b * MARGINS_BLOCK;
+    size_t nb = n - b0 < MARGINS_BLOCK ? n - b0 : MARGINS_BLOCK;
+    rhaz_design *d[PRED_NEQ] = {0};
+    msetting none = {0};
+    B->st[b] = margins_code_rows(R, &none, b0, nb, "margins", d, &B->errs[b]);
+    for (size_t e = 0; e < R->pm->neq && !B->st[b]; e++) {
+        if (d[e]->p != R->pm->p[e]) {
+            B->st[b] = rhaz_error_set(&B->errs[b], RHAZ_EDATA, NULL, 0,
+                                      "margins: rows %zu to %zu code to %zu "
+                                      "columns, not %zu", b0 + 1, b0 + nb,
+                                      d[e]->p, R->pm->p[e]);
+            break;
+        }
+        for (size_t j = 0; j < d[e]->p; j++)
+            memcpy(B->X[e] + j * n + b0, d[e]->X + j * nb, nb * sizeof(double));
+    }
+    for (size_t e = 0; e < PRED_NEQ; e++)
+        rhaz_design_free(d[e]);
+}
+
+/* X[e] (n x p[e], allocated here) of every row of R->F, by blocks on
+ * R->threads threads; p[e] from the one-row coding d1. */
+static rhaz_status base_build(const mrun *R, double **X, rhaz_error *err)
+{
+    size_t n = R->F->n, nblk = (n + MARGINS_BLOCK - 1) / MARGINS_BLOCK;
+    base_job B = {.R = R};
+    B.st = calloc(nblk ? nblk : 1, sizeof *B.st);
+    B.errs = calloc(nblk ? nblk : 1, sizeof *B.errs);
+    rhaz_status st = B.st && B.errs ? RHAZ_OK
+                     : rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
+    for (size_t e = 0; e < R->pm->neq && !st; e++) {
+        size_t cnt = n * R->pm->p[e];
+        if (!(X[e] = B.X[e] = malloc((cnt ? cnt : 1) * sizeof *X[e])))
+            st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                                "out of memory computing margins (%zu rows x %zu "
+                                "columns)", n, R->pm->p[e]);
+    }
+    if (!st)
+        core_parallel(nblk, R->threads, base_block, &B);
+    for (size_t b = 0; b < nblk && !st; b++)
+        if ((st = B.st[b]) && err)
+            *err = B.errs[b];
+    free(B.st);
+    free(B.errs);
+    return st;
+}
+
+/* ---------- the quantities ---------- */
+
+static void at_setting(const frame *F, const at_spec *a, const size_t *choice,
+                       msetting *S)
+{
+    memset(S, 0, sizeof *S);
+    for (size_t k = 0; k < a->nvar; k++) {
+        const char *v = a->val[k][choice[k]];
+        set_entry e = {.col = a->col[k], .kind = SET_VAL, .s = v,
+                       .x = F->is_str[a->col[k]] ? 0 : strtod(v, NULL)};
+        msetting_set(S, &e);
+    }
+}
+
+/* the mean (sums s: [0] weight, [1] value, J at 4) and its gradient */
+static double sums_mean(const double *s, size_t P, double *J)
+{
+    double cnt = s[0];
+    for (size_t j = 0; j < P; j++)
+        J[j] = cnt > 0 ? s[4 + j] / cnt : NAN;
+    return cnt > 0 ? s[1] / cnt : NAN;
+}
+
+/* dydx of a column that enters every equation linearly (LIN_NUM or not
+ * at all) from PASS_PRED_K sums s: the row's derivative is
+ * sum_e q_e b_(j_e), so the mean is sum_e b_(j_e) A_e / n and its
+ * gradient (sum_e b_(j_e) K_e + A_e unit(j_e)) / n. */
+static double sums_linear(const mrun *R, long c, const double *s, double *J)
+{
+    const pred_model *m = R->pm;
+    size_t P = m->P;
+    double cnt = s[0], est = 0;
+    for (size_t j = 0; j < P; j++)
+        J[j] = 0;
+    for (size_t e = 0; e < m->neq; e++) {
+        const lin_info *li = &R->lin[e][c];
+        size_t t = li->kind == LIN_NUM ? m->map[e][li->j] : PRED_NONE;
+        if (t == PRED_NONE)
+            continue;
+        double a = m->theta[t];
+        est += a * s[2 + e];
+        for (size_t j = 0; j < P; j++)
+            J[j] += a * s[4 + P * (1 + e) + j];
+        J[t] += s[2 + e];
+    }
+    for (size_t j = 0; j < P; j++)
+        J[j] = cnt > 0 ? J[j] / cnt : NAN;
+    return cnt > 0 ? est / cnt : NAN;
+}
+
+/* 1: column c of a dydx is continuous and linear in every equation */
+static int dydx_linear(const mrun *R, long c)
+{
+    if (R->F->factor[c] && R->F->fvar[c] >= 0)
+        return 0;
+    for (size_t e = 0; e < R->pm->neq; e++)
+        if (R->lin[e][c].kind != LIN_NONE && R->lin[e][c].kind != LIN_NUM)
+            return 0;
+    return 1;
+}
+
+/* dydx of every variable in vars under the at setting S (label: choice) */
+static rhaz_status do_dydx(const mrun *R, out_ctx *out, const long *vars,
+                           size_t nv, const at_spec *a, const size_t *choice,
+                           const msetting *S, rhaz_error *err)
+{
+    const frame *F = R->F;
+    size_t P = R->pm->P, G = F->ngroups;
+    double *J = malloc((P ? P : 1) * sizeof *J), *J0 = malloc((P ? P : 1) * sizeof *J0);
+    double *sk = NULL, *s0 = malloc(G * MSUM_W(P, PASS_PRED) * sizeof *s0),
+           *s1 = malloc(G * MSUM_W(P, PASS_PRED) * sizeof *s1);
+    rhaz_status st = J && J0 && s0 && s1 ? RHAZ_OK
+                     : rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
+    size_t WP = MSUM_W(P, PASS_PRED), WK = MSUM_W(P, PASS_PRED_K);
+    /* one pass for every linear variable */
+    int any = 0;
+    for (size_t k = 0; k < nv; k++)
+        any |= dydx_linear(R, vars[k]);
+    if (!st && any) {
+        if (!(sk = malloc(G * WK * sizeof *sk)))
+            st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
+        else
+            st = margins_pass(R, S, PASS_PRED_K, -1, "margins", sk, err);
+    }
+    for (size_t k = 0; k < nv && !st; k++) {
+        long c = vars[k];
+        const char *name = F->name[c];
+        char what[300], at[800];
+        snprintf(what, sizeof what, "dydx %s", name);
+        if (F->factor[c] && F->fvar[c] >= 0) {
+            /* discrete change from the base level, per level */
+            const dspec_var *sv = &F->fsp[c]->vars[F->fvar[c]];
+            msetting Sl = *S;
+            set_entry le = {.col = c, .kind = SET_VAL, .s = sv->levels[0],
+                            .x = F->is_str[c] ? 0 : strtod(sv->levels[0], NULL)};
+            msetting_set(&Sl, &le);
+            if ((st = margins_pass(R, &Sl, PASS_PRED, -1, what, s0, err)))
+                break;
+            for (size_t l = 1; l < sv->nlev && !st; l++) {
+                le.s = sv->levels[l];
+                le.x = F->is_str[c] ? 0 : strtod(sv->levels[l], NULL);
+                Sl = *S;
+                msetting_set(&Sl, &le);
+                if ((st = margins_pass(R, &Sl, PASS_PRED, -1, what, s1, err)))
+                    break;
+                char term[600];
+                snprintf(term, sizeof term, "%s:%s", name, sv->levels[l]);
+                for (size_t g = 0; g < G && !st; g++) {
+                    double e1 = sums_mean(s1 + g * WP, P, J);
+                    double e0 = sums_mean(s0 + g * WP, P, J0);
+                    for (size_t j = 0; j < P; j++)
+                        J[j] -= J0[j];
+                    at_label(F, a, choice, F->glabel ? F->glabel[g] : NULL, at,
+                             sizeof at);
+                    st = emit(out, term, "dydx", at, e1 - e0, J);
+                }
+            }
+            continue;
+        }
+        int lin = dydx_linear(R, c);
+        if (!lin && (st = margins_pass(R, S, PASS_DERIV, c, what, s0, err)))
+            break;
+        for (size_t g = 0; g < G && !st; g++) {
+            double e = lin ? sums_linear(R, c, sk + g * WK, J)
+                           : sums_mean(s0 + g * WP, P, J);
+            at_label(F, a, choice, F->glabel ? F->glabel[g] : NULL, at, sizeof at);
+            st = emit(out, name, "dydx", at, e, J);
+        }
+    }
+    free(J);
+    free(J0);
+    free(sk);
+    free(s0);
+    free(s1);
+    return st;
 }
 
 void rhaz_margins_free(rhaz_margins *m)
@@ -825,7 +770,6 @@ oom:
     rhaz_design_free(d);
     return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
 }
-
 rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
                                    const rhaz_table *data,
                                    const rhaz_margins_options *opt,
@@ -853,10 +797,12 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
     double level = opt->conf_level > 0 ? opt->conf_level : 0.95;
     const rhaz_design_spec *sps[PRED_NEQ] = {fit->design, fit->design_risk};
     frame F;
-    dset dfit = {0};
     pred_model pm = {0};
     at_spec at = {0};
-    double *J = NULL, *J0 = NULL, *E0 = NULL;
+    mrun R = {0};
+    rhaz_design *d1[PRED_NEQ] = {0};
+    double *Xb[PRED_NEQ] = {0};
+    double *J = NULL, *Jall = NULL, *Eall = NULL, *sums = NULL;
     long vars[MAXCOLS];
     size_t nvars = 0;
     rhaz_margins *M = calloc(1, sizeof *M);
@@ -936,16 +882,31 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
     }
     if ((st = parse_at(opt, &F, &at, err)))
         goto done;
-    /* the equations' columns on the fit's rows, matched to the coefficients */
-    if ((st = frame_dset(sps, neq, &F, -1, NULL, NULL, "margins", &dfit, err)))
+    /* the equations' columns (one row coded), matched to the coefficients */
+    R.F = &F;
+    R.pm = &pm;
+    R.sps = sps;
+    R.threads = opt->threads > 1 ? opt->threads : 1;
+    {
+        msetting none = {0};
+        if ((st = margins_code_rows(&R, &none, 0, 1, "margins", d1, err)))
+            goto done;
+    }
+    for (size_t e = 0; e < neq && !st; e++) {
+        st = pred_model_map(&pm, fit, e, d1[e]->colnames, d1[e]->p, err);
+        R.colnames[e] = d1[e]->colnames;
+        if (!st && !(R.lin[e] = calloc(F.ncol ? F.ncol : 1, sizeof *R.lin[e])))
+            st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
+        if (!st)
+            lin_classify(&F, sps[e], d1[e], R.lin[e]);
+    }
+    if (st || (st = base_build(&R, Xb, err)))
         goto done;
-    for (size_t e = 0; e < neq && !st; e++)
-        st = pred_model_map(&pm, fit, e, dfit.d[e]->colnames, dfit.d[e]->p, err);
-    if (st)
-        goto done;
+    for (size_t e = 0; e < neq; e++)
+        R.X[e] = Xb[e];
     out.pm = &pm;
     if (pm.fam == PF_COX) { /* Cox: x'b - xbar'b, xbar the column means */
-        size_t p0 = dfit.d[0]->p, n0 = dfit.d[0]->n;
+        size_t p0 = pm.p[0], n0 = F.n;
         if (!(pm.center[0] = calloc(p0 ? p0 : 1, sizeof *pm.center[0]))) {
             st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
             goto done;
@@ -953,7 +914,7 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
         for (size_t j = 0; j < p0; j++) {
             double s = 0;
             for (size_t i = 0; i < n0; i++)
-                s += dfit.d[0]->X[j * n0 + i];
+                s += Xb[0][j * n0 + i];
             pm.center[0][j] = s / (double)n0;
         }
     }
@@ -973,21 +934,31 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
         st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
         goto done;
     }
-    if (opt->atmeans && (st = frame_means(&F, err)))
-        goto done;
-    size_t p = pm.P, G = F.ngroups;
-    J = malloc((p ? p : 1) * sizeof *J);
-    J0 = malloc((p ? p : 1) * G * sizeof *J0);
-    E0 = malloc((G ? G : 1) * sizeof *E0);
-    if (!J || !J0 || !E0) {
-        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
-        goto done;
+    if (opt->atmeans) { /* the frame of the means, coded again */
+        if ((st = frame_means(&F, err)))
+            goto done;
+        for (size_t e = 0; e < neq; e++) {
+            free(Xb[e]);
+            Xb[e] = NULL;
+        }
+        if ((st = base_build(&R, Xb, err)))
+            goto done;
+        for (size_t e = 0; e < neq; e++)
+            R.X[e] = Xb[e];
     }
-    mctx x = {.sps = sps, .pm = &pm, .out = &out, .err = err};
     /* every combination of the at values (one setting when none) */
+    size_t p = pm.P, G = F.ngroups, W = MSUM_W(p, PASS_PRED);
     size_t choice[MAXAT] = {0}, nset = 1;
     for (size_t k = 0; k < at.nvar; k++)
         nset *= at.nval[k];
+    J = malloc((p ? p : 1) * sizeof *J);
+    Jall = malloc((p ? p : 1) * G * nset * sizeof *Jall);
+    Eall = malloc(G * nset * sizeof *Eall);
+    sums = malloc(G * W * sizeof *sums);
+    if (!J || !Jall || !Eall || !sums) {
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
+        goto done;
+    }
     char first_lab[800] = "";
     for (size_t s = 0; s < nset && !st; s++) {
         size_t r = s;
@@ -995,83 +966,55 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
             choice[k] = r % at.nval[k];
             r /= at.nval[k];
         }
-        frame Gf;
-        if ((st = frame_at(&F, &at, choice, &Gf, err))) {
-            frame_at_free(&Gf);
-            break;
-        }
+        msetting S;
+        at_setting(&F, &at, choice, &S);
         if (opt->dydx) {
-            st = do_dydx(&x, &Gf, vars, nvars, &at, choice);
-        } else {
-            char what[64];
-            snprintf(what, sizeof what, "margins");
-            dset ds = {0};
-            st = frame_dset(sps, neq, &Gf, -1, NULL, NULL, what, &ds, err);
-            char slab[800];
-            at_label(&Gf, &at, choice, NULL, slab, sizeof slab);
-            if (s == 0)
-                snprintf(first_lab, sizeof first_lab, "%s", slab);
-            for (size_t g = 0; g < G && !st; g++) {
-                double e;
-                mean_pred(&pm, &ds, &Gf, (int)g, &e, J);
-                char lab[900];
-                at_label(&Gf, &at, choice, F.glabel ? F.glabel[g] : NULL, lab,
-                         sizeof lab);
-                if ((st = emit(&out, "margin", "margin", lab, e, J)))
-                    break;
-                if (s == 0) {
-                    E0[g] = e;
-                    memcpy(J0 + g * p, J, p * sizeof *J);
-                }
-            }
-            /* first differences against the first setting, stored after */
-            dset_free(&ds);
+            st = do_dydx(&R, &out, vars, nvars, &at, choice, &S, err);
+            continue;
         }
-        frame_at_free(&Gf);
+        if ((st = margins_pass(&R, &S, PASS_PRED, -1, "margins", sums, err)))
+            break;
+        char slab[800];
+        at_label(&F, &at, choice, NULL, slab, sizeof slab);
+        if (s == 0)
+            snprintf(first_lab, sizeof first_lab, "%s", slab);
+        for (size_t g = 0; g < G && !st; g++) {
+            double *Jg = Jall + (s * G + g) * p;
+            double e = Eall[s * G + g] = sums_mean(sums + g * W, p, Jg);
+            char lab[900];
+            at_label(&F, &at, choice, F.glabel ? F.glabel[g] : NULL, lab, sizeof lab);
+            st = emit(&out, "margin", "margin", lab, e, Jg);
+        }
     }
-    /* first differences: margin(s) - margin(first), in a second pass over
-     * the margins just emitted */
-    if (!st && !opt->dydx && nset > 1) {
-        size_t nm = M->n;
-        for (size_t k = G; k < nm && !st; k++) {
-            size_t g = k % G;
-            /* recompute J of row k: re-derive from the stored margin rows
-             * is not possible (J not kept), so recompute the setting */
-            size_t s = k / G, r = s;
-            for (size_t q = at.nvar; q-- > 0;) {
-                choice[q] = r % at.nval[q];
-                r /= at.nval[q];
-            }
-            frame Gf;
-            if ((st = frame_at(&F, &at, choice, &Gf, err))) {
-                frame_at_free(&Gf);
-                break;
-            }
-            dset ds;
-            if ((st = frame_dset(sps, neq, &Gf, -1, NULL, NULL, "margins", &ds, err))) {
-                frame_at_free(&Gf);
-                break;
-            }
-            double e;
-            mean_pred(&pm, &ds, &Gf, (int)g, &e, J);
+    /* first differences: margin(s) - margin(first setting), after */
+    for (size_t s = 1; s < nset && !st && !opt->dydx; s++) {
+        size_t r = s;
+        for (size_t q = at.nvar; q-- > 0;) {
+            choice[q] = r % at.nval[q];
+            r /= at.nval[q];
+        }
+        char slab[800], term[1700];
+        at_label(&F, &at, choice, NULL, slab, sizeof slab);
+        snprintf(term, sizeof term, "%s - %s", slab, first_lab);
+        for (size_t g = 0; g < G && !st; g++) {
             for (size_t j = 0; j < p; j++)
-                J[j] -= J0[g * p + j];
-            char slab[800], term[1700];
-            at_label(&Gf, &at, choice, NULL, slab, sizeof slab);
-            snprintf(term, sizeof term, "%s - %s", slab, first_lab);
-            st = emit(&out, term, "difference",
-                      F.glabel ? F.glabel[g] : "", e - E0[g], J);
-            dset_free(&ds);
-            frame_at_free(&Gf);
+                J[j] = Jall[(s * G + g) * p + j] - Jall[g * p + j];
+            st = emit(&out, term, "difference", F.glabel ? F.glabel[g] : "",
+                      Eall[s * G + g] - Eall[g], J);
         }
     }
 done:
     at_free(&at);
     free(J);
-    free(J0);
-    free(E0);
+    free(Jall);
+    free(Eall);
+    free(sums);
+    for (size_t e = 0; e < PRED_NEQ; e++) {
+        free(Xb[e]);
+        free(R.lin[e]);
+        rhaz_design_free(d1[e]);
+    }
     pred_model_clear(&pm);
-    dset_free(&dfit);
     frame_free(&F);
     if (st) {
         rhaz_margins_free(M);

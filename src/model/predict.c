@@ -213,7 +213,7 @@ rhaz_status pred_model_map(pred_model *m, const rhaz_fit_summary *fit,
     return RHAZ_OK;
 }
 
-void pred_u(const pred_model *m, const double *const *X, size_t n, size_t i,
+void pred_u(const pred_model *m, const double *const *const *col, size_t i,
             double u[3])
 {
     u[0] = u[1] = u[2] = 0;
@@ -221,7 +221,7 @@ void pred_u(const pred_model *m, const double *const *X, size_t n, size_t i,
         double s = 0;
         for (size_t j = 0; j < m->p[e]; j++)
             if (m->map[e][j] != PRED_NONE)
-                s += (X[e][j * n + i] - (m->center[e] ? m->center[e][j] : 0)) *
+                s += (col[e][j][i] - (m->center[e] ? m->center[e][j] : 0)) *
                      m->theta[m->map[e][j]];
         u[e] = s;
     }
@@ -229,14 +229,14 @@ void pred_u(const pred_model *m, const double *const *X, size_t n, size_t i,
         u[2] = m->theta[m->tau];
 }
 
-void pred_jacobian_add(const pred_model *m, const double *const *X, size_t n,
+void pred_jacobian_add(const pred_model *m, const double *const *const *col,
                        size_t i, const double g[3], double w, double *J)
 {
     for (size_t e = 0; e < m->neq; e++)
         for (size_t j = 0; j < m->p[e]; j++)
             if (m->map[e][j] != PRED_NONE)
                 J[m->map[e][j]] +=
-                    w * g[e] * (X[e][j * n + i] - (m->center[e] ? m->center[e][j] : 0));
+                    w * g[e] * (col[e][j][i] - (m->center[e] ? m->center[e][j] : 0));
     if (m->tau >= 0)
         J[m->tau] += w * g[2];
 }
@@ -417,20 +417,32 @@ void pred_scale_label(const pred_model *m, char *buf, size_t size)
 
 /* ---------- predictions ---------- */
 
-static void predict_rows(const pred_model *m, const double *const *X, size_t n,
-                         double *pred, double *se, double *J)
+static rhaz_status predict_rows(const pred_model *m, const double *const *X,
+                                size_t n, double *pred, double *se, double *J,
+                                rhaz_error *err)
 {
-    for (size_t i = 0; i < n; i++) {
+    const double **col[PRED_NEQ] = {0};
+    rhaz_status st = RHAZ_OK;
+    for (size_t e = 0; e < m->neq && !st; e++) {
+        if (!(col[e] = malloc((m->p[e] ? m->p[e] : 1) * sizeof *col[e])))
+            st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing predictions");
+        for (size_t j = 0; col[e] && j < m->p[e]; j++)
+            col[e][j] = X[e] + j * n;
+    }
+    for (size_t i = 0; i < n && !st; i++) {
         double u[3], q, g[3];
-        pred_u(m, X, n, i, u);
+        pred_u(m, (const double *const *const *)col, i, u);
         pred_q(m, u, &q, g, NULL);
         pred[i] = q;
         if (se) {
             memset(J, 0, m->P * sizeof *J);
-            pred_jacobian_add(m, X, n, i, g, 1, J);
+            pred_jacobian_add(m, (const double *const *const *)col, i, g, 1, J);
             se[i] = sqrt(fmax(pred_var(m, J), 0));
         }
     }
+    for (size_t e = 0; e < PRED_NEQ; e++)
+        free(col[e]);
+    return st;
 }
 
 rhaz_status rhaz_fit_predict(const rhaz_fit_summary *fit, const rhaz_design *nd,
@@ -464,7 +476,7 @@ rhaz_status rhaz_fit_predict(const rhaz_fit_summary *fit, const rhaz_design *nd,
         st = pred_model_map(&m, fit, 0, nd->colnames, nd->p, err);
     if (!st) {
         const double *X[1] = {nd->X};
-        predict_rows(&m, X, nd->n, pred, se, J);
+        st = predict_rows(&m, X, nd->n, pred, se, J, err);
     }
     free(J);
     pred_model_clear(&m);
@@ -521,7 +533,7 @@ rhaz_status rhaz_fit_predict_data(const rhaz_fit_summary *fit,
     }
     if (!st) {
         const double *X[PRED_NEQ] = {d[0]->X, d[1] ? d[1]->X : NULL};
-        predict_rows(&m, X, n, pred, se, J);
+        st = predict_rows(&m, X, n, pred, se, J, err);
     }
     free(J);
     for (size_t e = 0; e < PRED_NEQ; e++)
@@ -569,8 +581,8 @@ rhaz_status rhaz_cox_predict(const rhaz_cox *fit, const rhaz_design *nd,
         for (size_t l = 0; l < p; l++)
             m.V[j * p + l] = r->aliased[j] || r->aliased[l] ? 0 : r->vcov[j * p + l];
     const double *X[1] = {nd->X};
-    predict_rows(&m, X, nd->n, pred, se, J);
+    rhaz_status st = predict_rows(&m, X, nd->n, pred, se, J, err);
     free(J);
     pred_model_clear(&m);
-    return RHAZ_OK;
+    return st;
 }

@@ -71,14 +71,15 @@ rhaz_status pred_model_map(pred_model *m, const rhaz_fit_summary *fit,
                            rhaz_error *err);
 void pred_model_clear(pred_model *m);
 
-/* u of row i of the equations' matrices X[e] (n rows, column-major). */
-void pred_u(const pred_model *m, const double *const *X, size_t n, size_t i,
+/* u of row i of the equations' matrices: col[e][j] is column j of
+ * equation e (indexed by row). */
+void pred_u(const pred_model *m, const double *const *const *col, size_t i,
             double u[3]);
 /* q(u) with gradient g[3] and (H != NULL) Hessian H[9] in u. */
 void pred_q(const pred_model *m, const double u[3], double *q, double g[3],
             double *H);
 /* Add w x dq/dtheta of row i (gradient g in u) to J (P). */
-void pred_jacobian_add(const pred_model *m, const double *const *X, size_t n,
+void pred_jacobian_add(const pred_model *m, const double *const *const *col,
                        size_t i, const double g[3], double w, double *J);
 /* J' V J */
 double pred_var(const pred_model *m, const double *J);
