@@ -310,7 +310,9 @@ static void cure(const rhaz_table *coups)
 
 /* Conditional logit and shared frailty fits predict on the Cox
  * linear-predictor scale: the AME of a term entering linearly is its
- * coefficient, with its SE (exact identities of the delta method). */
+ * coefficient, with its SE (exact identities of the delta method; the
+ * derivative of a column equal to the variable is exactly 1, so they
+ * hold to rounding: 1e-14). */
 static void coxlike(void)
 {
     rhaz_error err;
@@ -362,9 +364,9 @@ static void coxlike(void)
         for (size_t r = 0; m && r < m->n; r++)
             for (size_t j = 0; j < fits[k]->p; j++)
                 if (strcmp(fits[k]->coef[j].term, m->m[r].term) == 0) {
-                    T_REL(m->m[r].estimate, fits[k]->coef[j].estimate, 1e-7,
+                    T_REL(m->m[r].estimate, fits[k]->coef[j].estimate, 1e-14,
                           "AME on lp = coefficient");
-                    T_REL(m->m[r].std_error, fits[k]->coef[j].std_error, 1e-7,
+                    T_REL(m->m[r].std_error, fits[k]->coef[j].std_error, 1e-14,
                           "its SE = the coefficient's");
                 }
         rhaz_margins_free(m);

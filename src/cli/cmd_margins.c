@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char help[] =
     "usage: rhaz margins --fit FIT.json --data PANEL.csv [--dydx VARS|all]\n"
@@ -49,6 +50,9 @@ static const char help[] =
     "  --level P      confidence level (default 0.95)\n"
     "  --format F     text (default), csv, json, latex\n"
     "  --out FILE     write there (default stdout; atomic)\n"
+    "  --threads N    threads reading and the sums over rows may use (default:\n"
+    "                 the processors available); the results are the same\n"
+    "                 bit for bit with any N\n"
     CLI_READ_HELP
     "\n"
     "Standard errors by the delta method from the fit's own variance (model,\n"
@@ -63,7 +67,7 @@ static const cli_choice formats[] = {
 typedef struct {
     const char *fit, *data, *dydx, *by, *out, *scale;
     cli_strv at;
-    int atmeans, format, unweighted;
+    int atmeans, format, unweighted, threads;
     double level, time;
     cli_read_args read;
 } margins_opts;
@@ -84,6 +88,7 @@ static const cli_option options[] = {
      .flags = CLI_OPEN_MIN | CLI_OPEN_MAX},
     {"format", CLI_CHOICE, O(format), .choices = formats},
     {"out", CLI_STR, O(out), .key = NULL},
+    {"threads", CLI_INT, O(threads), .key = NULL, .min = 1, .max = 64},
     CLI_READ_ROWS(margins_opts, read),
     {.name = NULL}};
 #undef O
@@ -127,8 +132,10 @@ static int run(void *p, cli_err *err)
                           "--format json'", o->fit);
         goto done;
     }
+    int threads = o->threads ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if ((rc = cli_read_args_apply(&ro, &o->read, err)) != EXIT_OK)
         goto done;
+    ro.csv.threads = threads;
     if (!(t = cli_read_table(&ro, o->data, &err->e))) {
         rc = cli_err_lib(err, "data");
         goto done;
@@ -136,7 +143,7 @@ static int run(void *p, cli_err *err)
     rhaz_margins_options mo = {.dydx = o->dydx, .at = o->at.v, .n_at = o->at.n,
                                .atmeans = o->atmeans, .by = o->by,
                                .conf_level = o->level, .time = o->time,
-                               .unweighted = o->unweighted};
+                               .unweighted = o->unweighted, .threads = threads};
     if (o->scale) {
         rhaz_predict_scale_parse(o->scale, &mo.scale);
         mo.scale_set = 1;

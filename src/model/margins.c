@@ -30,7 +30,8 @@ typedef mframe frame;
 static void frame_free(frame *F)
 {
     for (size_t c = 0; c < F->ncol; c++) {
-        free(F->num[c]);
+        if (!F->borrowed[c])
+            free(F->num[c]);
         free(F->str[c]);
     }
     free(F->group);
@@ -257,6 +258,7 @@ static rhaz_status frame_means(frame *F, rhaz_error *err)
     for (size_t c = 0; c < F->ncol; c++) {
         M.num[c] = NULL;
         M.str[c] = NULL;
+        M.borrowed[c] = 0;
     }
     M.n = G;
     M.group = malloc((G ? G : 1) * sizeof *M.group);
@@ -327,7 +329,8 @@ static rhaz_status frame_means(frame *F, rhaz_error *err)
         return st;
     }
     for (size_t c = 0; c < F->ncol; c++) {
-        free(F->num[c]);
+        if (!F->borrowed[c])
+            free(F->num[c]);
         free(F->str[c]);
     }
     free(F->group);
@@ -439,6 +442,35 @@ static void base_block(void *ctx, size_t b)
     }
     for (size_t e = 0; e < PRED_NEQ; e++)
         rhaz_design_free(d[e]);
+}
+
+/* 1 if d (the frame's rows coded by their own levels and knots) is coded
+ * as spec codes (the fit's levels and knots): the same columns (d1, a row
+ * coded by spec), levels and knots. */
+static int design_same(const rhaz_design *d, const rhaz_design *d1,
+                       const rhaz_design_spec *spec)
+{
+    const rhaz_design_spec *s = rhaz_design_spec_of(d);
+    if (!s || !d->X || d->blocks_only || d->p != d1->p ||
+        s->drop_intercept != spec->drop_intercept || s->f->nvars != spec->f->nvars)
+        return 0;
+    for (size_t j = 0; j < d->p; j++)
+        if (strcmp(d->colnames[j], d1->colnames[j]) != 0)
+            return 0;
+    for (size_t v = 0; v < s->f->nvars; v++) {
+        const dspec_var *a = &s->vars[v], *b = &spec->vars[v];
+        if (a->kind != b->kind || a->used != b->used || a->nlev != b->nlev ||
+            a->nknots != b->nknots ||
+            strcmp(s->f->vars[v].label, spec->f->vars[v].label) != 0)
+            return 0;
+        for (size_t l = 0; l < a->nlev; l++)
+            if (strcmp(a->levels[l], b->levels[l]) != 0)
+                return 0;
+        for (size_t k = 0; k < a->nknots; k++)
+            if (a->knots[k] != b->knots[k])
+                return 0;
+    }
+    return 1;
 }
 
 /* X[e] (n x p[e], allocated here) of every row of R->F, by blocks on
@@ -626,7 +658,7 @@ void rhaz_margins_free(rhaz_margins *m)
 static rhaz_status frame_build(const rhaz_fit_summary *fit, const rhaz_table *data,
                                const rhaz_design_spec *const *sps, size_t neq,
                                const char *by, const char *weights, frame *F,
-                               rhaz_error *err)
+                               rhaz_design **keep, rhaz_error *err)
 {
     memset(F, 0, sizeof *F);
     for (size_t e = 0; e < neq; e++) {
@@ -696,6 +728,9 @@ static rhaz_status frame_build(const rhaz_fit_summary *fit, const rhaz_table *da
                 goto oom;
             for (size_t i = 0; i < n; i++)
                 F->str[c][i] = rhaz_table_str(data, j, d->rows[i]);
+        } else if (n == rhaz_table_nrow(data)) { /* every row: no copy */
+            F->num[c] = (double *)rhaz_table_num(data, j);
+            F->borrowed[c] = 1;
         } else {
             if (!(F->num[c] = malloc((n ? n : 1) * sizeof *F->num[c])))
                 goto oom;
@@ -764,7 +799,10 @@ static rhaz_status frame_build(const rhaz_fit_summary *fit, const rhaz_table *da
         F->glabel = lab;
         F->ngroups = ng;
     }
-    rhaz_design_free(d);
+    if (keep && neq == 1)
+        *keep = d;
+    else
+        rhaz_design_free(d);
     return RHAZ_OK;
 oom:
     rhaz_design_free(d);
@@ -800,7 +838,7 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
     pred_model pm = {0};
     at_spec at = {0};
     mrun R = {0};
-    rhaz_design *d1[PRED_NEQ] = {0};
+    rhaz_design *d1[PRED_NEQ] = {0}, *dall = NULL;
     double *Xb[PRED_NEQ] = {0};
     double *J = NULL, *Jall = NULL, *Eall = NULL, *sums = NULL;
     long vars[MAXCOLS];
@@ -829,7 +867,7 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
         goto done;
     }
     const char *weights = fit->weights && !opt->unweighted ? fit->weights : NULL;
-    if ((st = frame_build(fit, data, sps, neq, opt->by, weights, &F, err)))
+    if ((st = frame_build(fit, data, sps, neq, opt->by, weights, &F, &dall, err)))
         goto done;
     /* the variables of dydx */
     if (opt->dydx) {
@@ -900,7 +938,13 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
         if (!st)
             lin_classify(&F, sps[e], d1[e], R.lin[e]);
     }
-    if (st || (st = base_build(&R, Xb, err)))
+    if (!st && dall && design_same(dall, d1[0], sps[0])) {
+        Xb[0] = dall->X; /* the frame's rows coded as the fit codes them */
+        dall->X = NULL;
+    }
+    rhaz_design_free(dall);
+    dall = NULL;
+    if (st || (!Xb[0] && (st = base_build(&R, Xb, err))))
         goto done;
     for (size_t e = 0; e < neq; e++)
         R.X[e] = Xb[e];
@@ -1014,6 +1058,7 @@ done:
         free(R.lin[e]);
         rhaz_design_free(d1[e]);
     }
+    rhaz_design_free(dall);
     pred_model_clear(&pm);
     frame_free(&F);
     if (st) {

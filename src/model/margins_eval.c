@@ -189,63 +189,144 @@ static rhaz_status view_make(const mrun *R, const msetting *S, size_t b0,
     return RHAZ_OK;
 }
 
-typedef const double *const *const *colv;
+/* The sums are formed a column at a time over a block's rows (the
+ * matrices are column-major): u, then each row's q and its derivatives
+ * in u times the row's weight, then sum_i v_i (x_ij - c_j) per column
+ * (added to the row's group). */
 
-/* predictions (and for PASS_PRED_K the sums of the derivatives) */
-static void sum_pred(const mrun *R, const mview *V, size_t b0, int need_k,
-                     size_t W, double *acc)
+/* acc[grp[i] W] += sum_i v_i (x_i - c) over the block's rows */
+static void dot_add(const double *v, const double *x, double c, const int *grp,
+                    size_t nb, size_t G, size_t W, double *acc)
 {
-    const pred_model *m = R->pm;
-    const mframe *F = R->F;
-    size_t P = m->P;
-    for (size_t i = 0; i < V->nb; i++) {
-        size_t r = b0 + i;
-        double *a = acc + (size_t)F->group[r] * W;
-        double u[3], q, gr[3], H[9], wi = F->w ? F->w[r] : 1;
-        pred_u(m, (colv)V->col, i, u);
-        pred_q(m, u, &q, gr, need_k ? H : NULL);
-        a[0] += wi;
-        a[1] += wi * q;
-        pred_jacobian_add(m, (colv)V->col, i, gr, wi, a + 4);
-        if (!need_k)
-            continue;
-        for (size_t e = 0; e < m->neq; e++) {
-            a[2 + e] += wi * gr[e];
-            pred_jacobian_add(m, (colv)V->col, i, H + 3 * e, wi, a + 4 + P * (1 + e));
+    if (G == 1) {
+        double s = 0;
+        for (size_t i = 0; i < nb; i++)
+            s += v[i] * (x[i] - c);
+        *acc += s;
+        return;
+    }
+    for (size_t i = 0; i < nb; i++)
+        acc[(size_t)grp[i] * W] += v[i] * (x[i] - c);
+}
+
+/* u_e of the block's rows (u: neq x nb), in pred_u's order */
+static void block_u(const pred_model *m, const double *const *const *col,
+                    size_t nb, double *u)
+{
+    for (size_t e = 0; e < m->neq; e++) {
+        double *ue = u + e * nb;
+        memset(ue, 0, nb * sizeof *ue);
+        for (size_t j = 0; j < m->p[e]; j++) {
+            if (m->map[e][j] == PRED_NONE)
+                continue;
+            const double *x = col[e][j];
+            double c = m->center[e] ? m->center[e][j] : 0, t = m->theta[m->map[e][j]];
+            for (size_t i = 0; i < nb; i++)
+                ue[i] += (x[i] - c) * t;
         }
     }
 }
 
-/* the derivative: dX[e] (nb x p[e]) the rows' derivatives in v */
-static void sum_deriv(const mrun *R, const mview *V, const double *const *dX,
-                      size_t b0, size_t W, double *acc)
+/* J (at acc, per group W apart) += sum_i v_e,i du_e/dtheta of each row:
+ * v (3 x nb) the weights of u_0, u_1 (rows' columns) and u_2 (tau) */
+static void block_jac(const pred_model *m, const double *const *const *col,
+                      const double *v, const int *grp, size_t nb, size_t G,
+                      size_t W, double *acc)
+{
+    for (size_t e = 0; e < m->neq; e++)
+        for (size_t j = 0; j < m->p[e]; j++)
+            if (m->map[e][j] != PRED_NONE)
+                dot_add(v + e * nb, col[e][j], m->center[e] ? m->center[e][j] : 0,
+                        grp, nb, G, W, acc + m->map[e][j]);
+    if (m->tau >= 0)
+        for (size_t i = 0; i < nb; i++)
+            acc[(G == 1 ? 0 : (size_t)grp[i] * W) + (size_t)m->tau] += v[2 * nb + i];
+}
+
+/* scratch of a block: u (2), weights (3), K weights (6), a (2), q_e w (2) */
+#define SCRATCH 15
+
+/* predictions (and for PASS_PRED_K the sums of the derivatives) */
+static void sum_pred(const mrun *R, const mview *V, size_t b0, int need_k,
+                     size_t W, double *acc, double *sc)
 {
     const pred_model *m = R->pm;
     const mframe *F = R->F;
-    size_t nb = V->nb;
+    const double *const *const *col = (const double *const *const *)V->col;
+    size_t P = m->P, nb = V->nb, G = F->ngroups;
+    const int *grp = F->group + b0;
+    double *u = sc, *v = sc + 2 * nb, *vk = sc + 5 * nb;
+    block_u(m, col, nb, u);
     for (size_t i = 0; i < nb; i++) {
         size_t r = b0 + i;
-        double *s = acc + (size_t)F->group[r] * W, *J = s + 4;
-        double u[3], q, gr[3], H[9], a[3] = {0, 0, 0}, wi = F->w ? F->w[r] : 1;
-        pred_u(m, (colv)V->col, i, u);
-        pred_q(m, u, &q, gr, H);
-        for (size_t e = 0; e < m->neq; e++)
-            for (size_t j = 0; j < m->p[e]; j++)
-                if (m->map[e][j] != PRED_NONE)
-                    a[e] += dX[e][j * nb + i] * m->theta[m->map[e][j]];
-        double w[3];
+        double *a = acc + (size_t)grp[i] * W;
+        double uu[3] = {u[i], m->neq > 1 ? u[nb + i] : 0,
+                        m->tau >= 0 ? m->theta[m->tau] : 0};
+        double q, gr[3], H[9], wi = F->w ? F->w[r] : 1;
+        pred_q(m, uu, &q, gr, need_k ? H : NULL);
+        a[0] += wi;
+        a[1] += wi * q;
         for (int l = 0; l < 3; l++)
-            w[l] = H[0 * 3 + l] * a[0] + H[1 * 3 + l] * a[1];
-        s[0] += wi;
-        s[1] += wi * (gr[0] * a[0] + gr[1] * a[1]);
-        /* sum_l w_l du_l/dtheta: the centred rows, as a prediction's */
-        pred_jacobian_add(m, (colv)V->col, i, w, wi, J);
-        /* sum_e q_e dx_e (derivatives of constants are 0: no centre) */
-        for (size_t e = 0; e < m->neq; e++)
-            for (size_t j = 0; j < m->p[e]; j++)
-                if (m->map[e][j] != PRED_NONE)
-                    J[m->map[e][j]] += wi * gr[e] * dX[e][j * nb + i];
+            v[l * nb + i] = wi * gr[l];
+        if (!need_k)
+            continue;
+        for (size_t e = 0; e < m->neq; e++) {
+            a[2 + e] += wi * gr[e];
+            for (int l = 0; l < 3; l++)
+                vk[(e * 3 + l) * nb + i] = wi * H[3 * e + l];
+        }
     }
+    if (!need_k) {
+        block_jac(m, col, v, grp, nb, G, W, acc + 4);
+        return;
+    }
+    for (size_t e = 0; e < m->neq; e++)
+        block_jac(m, col, vk + e * 3 * nb, grp, nb, G, W, acc + 4 + P * (1 + e));
+}
+
+/* the derivative: dX[e] (nb x p[e]) the rows' derivatives in v */
+static void sum_deriv(const mrun *R, const mview *V, const double *const *dX,
+                      size_t b0, size_t W, double *acc, double *sc)
+{
+    const pred_model *m = R->pm;
+    const mframe *F = R->F;
+    const double *const *const *col = (const double *const *const *)V->col;
+    size_t nb = V->nb, G = F->ngroups;
+    const int *grp = F->group + b0;
+    double *u = sc, *v = sc + 2 * nb, *ad = sc + 11 * nb, *vq = sc + 13 * nb;
+    block_u(m, col, nb, u);
+    for (size_t e = 0; e < m->neq; e++) { /* a_e = (dx_e/dv)'b_e */
+        memset(ad + e * nb, 0, nb * sizeof *ad);
+        for (size_t j = 0; j < m->p[e]; j++)
+            if (m->map[e][j] != PRED_NONE) {
+                double t = m->theta[m->map[e][j]];
+                for (size_t i = 0; i < nb; i++)
+                    ad[e * nb + i] += dX[e][j * nb + i] * t;
+            }
+    }
+    for (size_t i = 0; i < nb; i++) {
+        size_t r = b0 + i;
+        double *s = acc + (size_t)grp[i] * W;
+        double uu[3] = {u[i], m->neq > 1 ? u[nb + i] : 0,
+                        m->tau >= 0 ? m->theta[m->tau] : 0};
+        double a0 = ad[i], a1 = m->neq > 1 ? ad[nb + i] : 0;
+        double q, gr[3], H[9], wi = F->w ? F->w[r] : 1;
+        pred_q(m, uu, &q, gr, H);
+        s[0] += wi;
+        s[1] += wi * (gr[0] * a0 + gr[1] * a1);
+        /* sum_l w_l du_l/dtheta, w_l = sum_e q_el a_e */
+        for (int l = 0; l < 3; l++)
+            v[l * nb + i] = wi * (H[0 * 3 + l] * a0 + H[1 * 3 + l] * a1);
+        for (size_t e = 0; e < m->neq; e++)
+            vq[e * nb + i] = wi * gr[e];
+    }
+    block_jac(m, col, v, grp, nb, G, W, acc + 4);
+    /* sum_e q_e dx_e (derivatives of constants are 0: no centre) */
+    for (size_t e = 0; e < m->neq; e++)
+        for (size_t j = 0; j < m->p[e]; j++)
+            if (m->map[e][j] != PRED_NONE)
+                dot_add(vq + e * nb, dX[e] + j * nb, 0, grp, nb, G, W,
+                        acc + 4 + m->map[e][j]);
 }
 
 typedef struct {
@@ -262,7 +343,7 @@ typedef struct {
 } pass_job;
 
 static rhaz_status block_deriv(const pass_job *J, const mview *V0, size_t b0,
-                               size_t nb, double *acc, rhaz_error *err)
+                               size_t nb, double *acc, double *sc, rhaz_error *err)
 {
     const mrun *R = J->R;
     const pred_model *m = R->pm;
@@ -293,7 +374,7 @@ static rhaz_status block_deriv(const pass_job *J, const mview *V0, size_t b0,
                     dX[e][j * nb + i] =
                         (8 * (x2[i] - x1[i]) - (x3[i] - x0[i])) / (12 * hs[i]);
             }
-        sum_deriv(R, V0, (const double *const *)dX, b0, J->W, acc);
+        sum_deriv(R, V0, (const double *const *)dX, b0, J->W, acc, sc);
     }
     for (int s = 0; s < 4; s++)
         view_free(&Vs[s]);
@@ -311,12 +392,16 @@ static void pass_block(void *ctx, size_t b)
     double *acc = J->sums + b * J->G * J->W;
     rhaz_error *err = &J->errs[b];
     mview V;
-    rhaz_status st = view_make(J->R, J->S, b0, nb, J->what, &V, err);
+    double *sc = malloc(SCRATCH * nb * sizeof *sc);
+    rhaz_status st = sc ? view_make(J->R, J->S, b0, nb, J->what, &V, err)
+                        : rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
     if (!st && J->mode == PASS_DERIV)
-        st = block_deriv(J, &V, b0, nb, acc, err);
+        st = block_deriv(J, &V, b0, nb, acc, sc, err);
     else if (!st)
-        sum_pred(J->R, &V, b0, J->mode == PASS_PRED_K, J->W, acc);
-    view_free(&V);
+        sum_pred(J->R, &V, b0, J->mode == PASS_PRED_K, J->W, acc, sc);
+    if (sc)
+        view_free(&V);
+    free(sc);
     J->st[b] = st;
 }
 

@@ -41,6 +41,8 @@ typedef struct {
     long fvar[MARGINS_MAXCOLS];      /* a spec variable coding it as factor, or -1 */
     const rhaz_design_spec *fsp[MARGINS_MAXCOLS]; /* the spec fvar refers to */
     double *num[MARGINS_MAXCOLS];    /* n values (numeric columns) */
+    unsigned char borrowed[MARGINS_MAXCOLS]; /* 1: num[c] is the data's own
+                                                column (every row used) */
     const char **str[MARGINS_MAXCOLS]; /* n values (text), borrowed */
     int *group;              /* n group ids */
     double *w;               /* n case weights of the fit, or NULL */

@@ -33,12 +33,37 @@ static double cloglog_d2h(double e) { return exp(e - exp(e)) * (1 - exp(e)); }
 static double ident_h(double e) { return e; }
 static double one(double e) { (void)e; return 1; }
 static double zero(double e) { (void)e; return 0; }
+/* h, h' and h'' at once (one exp; the same numbers as the three above) */
+static void logit_all(double e, double o[3])
+{
+    double m = logit_h(e);
+    o[0] = m;
+    o[1] = m * (1 - m);
+    o[2] = m * (1 - m) * (1 - 2 * m);
+}
+static void cloglog_all(double e, double o[3])
+{
+    double x = exp(e);
+    o[0] = -expm1(-x);
+    o[1] = exp(e - x);
+    o[2] = o[1] * (1 - x);
+}
+static void exp_all(double e, double o[3])
+{
+    o[0] = o[1] = o[2] = exp(e);
+}
+static void ident_all(double e, double o[3])
+{
+    o[0] = e;
+    o[1] = 1;
+    o[2] = 0;
+}
 
 static const pred_link_type links[] = {
-    [PRED_LOGIT] = {PRED_LOGIT, logit_h, logit_dh, logit_d2h},
-    [PRED_CLOGLOG] = {PRED_CLOGLOG, cloglog_h, cloglog_dh, cloglog_d2h},
-    [PRED_EXP] = {PRED_EXP, exp, exp, exp},
-    [PRED_IDENTITY] = {PRED_IDENTITY, ident_h, one, zero},
+    [PRED_LOGIT] = {PRED_LOGIT, logit_h, logit_dh, logit_d2h, logit_all},
+    [PRED_CLOGLOG] = {PRED_CLOGLOG, cloglog_h, cloglog_dh, cloglog_d2h, cloglog_all},
+    [PRED_EXP] = {PRED_EXP, exp, exp, exp, exp_all},
+    [PRED_IDENTITY] = {PRED_IDENTITY, ident_h, one, zero, ident_all},
 };
 
 const pred_link_type *pred_link_of(pred_link link)
@@ -352,12 +377,14 @@ void pred_q(const pred_model *m, const double u[3], double *q, double g[3],
         int resp = m->scale == RHAZ_SCALE_RESPONSE;
         const pred_link_type *lt = resp ? (m->fam == PF_COX ? pred_link_of(PRED_EXP) : m->lt)
                                         : pred_link_of(PRED_IDENTITY);
-        *q = lt->h(u[0]);
-        g[0] = lt->dh(u[0]);
+        double o[3];
+        lt->all(u[0], o);
+        *q = o[0];
+        g[0] = o[1];
         g[1] = g[2] = 0;
         if (H) {
             memset(H, 0, 9 * sizeof *H);
-            H[0] = lt->d2h(u[0]);
+            H[0] = o[2];
         }
         return;
     }

@@ -22,6 +22,7 @@ typedef struct {
     double (*h)(double eta);   /* inverse link */
     double (*dh)(double eta);  /* h' */
     double (*d2h)(double eta); /* h'' */
+    void (*all)(double eta, double out[3]); /* h, h', h'' at once */
 } pred_link_type;
 
 const pred_link_type *pred_link_of(pred_link link);

@@ -64,4 +64,61 @@ rl <- sort(unique(dd2$regime))
 for (l in rl[-1])
   qty("cloglog_cluster", fit2, V2, paste0("regime:", l), "dydx", "",
       ame_fac(fit2, dd2, "regime", l, rl[1]))
+# main effects only: rhaz differentiates a column equal to the variable
+# exactly (its derivative is 1) and sets such columns (and a factor's
+# indicators) without coding the rows again; R differentiates
+# numerically as above
+f3 <- y ~ dem + mig + oecd + factor(region) + t
+fit3 <- glm(f3, family = binomial("logit"), data = d)
+dd3 <- d[rownames(fit3$model), ]
+V3 <- vcovCL(fit3, cluster = ~state)
+l3 <- sort(unique(dd3$region))
+for (v in c("dem", "mig", "oecd", "t"))
+  qty("logit_linear", fit3, V3, v, "dydx", "", ame_num(fit3, dd3, v))
+for (l in l3[-1])
+  qty("logit_linear", fit3, V3, paste0("region:", l), "dydx", "",
+      ame_fac(fit3, dd3, "region", l, l3[1]))
+for (x in c(-2, 2))
+  qty("logit_linear_at", fit3, V3, "margin", "margin", paste0("dem=", x),
+      margin_at(fit3, dd3, "dem", x))
+qty("logit_linear_at", fit3, V3, "dem=2 - dem=-2", "difference", "",
+    function(b) margin_at(fit3, dd3, "dem", 2)(b) - margin_at(fit3, dd3, "dem", -2)(b))
+for (l in c("Asia", "Europe"))
+  qty("logit_linear_atf", fit3, V3, "margin", "margin", paste0("region=", l),
+      margin_at(fit3, dd3, "region", l))
+qty("logit_linear_atf", fit3, V3, "region=Europe - region=Asia", "difference", "",
+    function(b) margin_at(fit3, dd3, "region", "Europe")(b) -
+                margin_at(fit3, dd3, "region", "Asia")(b))
+fit4 <- glm(f3, family = binomial("cloglog"), data = d)
+dd4 <- d[rownames(fit4$model), ]
+V4 <- vcov(fit4)
+for (l in l3)
+  qty("cloglog_linear_by", fit4, V4, "mig", "dydx", paste0("region=", l),
+      ame_num(fit4, dd4, "mig", which(dd4$region == l)))
+# Cox (Efron), relative hazard exp(x'b - xbar'b), model variance; xbar
+# the column means of the rows used, as rhaz centres (survival 3's
+# fit$means, which predict.coxph uses, sets a 0/1 column's mean to 0)
+suppressMessages(library(survival))
+fit5 <- coxph(Surv(t - 1, t, y) ~ dem + mig + oecd + factor(region), data = d,
+              ties = "efron")
+dd5 <- d[rownames(model.frame(fit5)), ]
+X5 <- function(nd) cbind(nd$dem, nd$mig, nd$oecd,
+                         sapply(l3[-1], function(l) as.numeric(nd$region == l)))
+xbar5 <- colMeans(X5(dd5))
+risk5 <- function(b, nd) exp(drop(sweep(X5(nd), 2, xbar5) %*% b))
+V5 <- vcov(fit5)
+for (v in c("dem", "mig", "oecd"))
+  qty("cox_response", fit5, V5, v, "dydx", "", local({ v <- v; function(b) {
+    x <- dd5[[v]]; h <- 1e-3 * pmax(abs(x), 1)
+    f <- function(xx) { nd <- dd5; nd[[v]] <- xx; risk5(b, nd) }
+    mean(stencil(f, x, h)) } }))
+for (l in l3[-1])
+  qty("cox_response", fit5, V5, paste0("region:", l), "dydx", "", local({ l <- l; function(b) {
+    n1 <- dd5; n1$region <- l; n0 <- dd5; n0$region <- l3[1]
+    mean(risk5(b, n1) - risk5(b, n0)) } }))
+for (x in c(-2, 2))
+  qty("cox_response_at", fit5, V5, "margin", "margin", paste0("dem=", x), local({ x <- x; function(b) {
+    nd <- dd5; nd$dem <- x; mean(risk5(b, nd)) } }))
+qty("cox_response_at", fit5, V5, "dem=2 - dem=-2", "difference", "", function(b) {
+  n2 <- dd5; n2$dem <- 2; n0 <- dd5; n0$dem <- -2; mean(risk5(b, n2) - risk5(b, n0)) })
 write.csv(rows, "tests/reference/margins_ref_values.csv", row.names = FALSE)
