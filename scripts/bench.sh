@@ -5,11 +5,16 @@
 #   BENCH_SIZES   rows per panel (default "10000 100000 1000000 2000040")
 #   BENCH_TASKS   tasks (default all: read logit cloglog logit_year firth
 #                 cox_efron_cluster cox_breslow_cluster km clogit weibull
-#                 exponential loglogistic lognormal frailty); "families"
+#                 exponential loglogistic lognormal frailty margins); "families"
 #                 stands for the new families against their R peers:
 #                 weibull exponential loglogistic lognormal clogit frailty.
 #                 Their targets (>= 10x R) are read at 200,000 rows:
 #                   BENCH_BOOT_REPS=0 BENCH_SIZES=200000 BENCH_TASKS=families make bench
+#                 "margins" stands for margins_logit and margins_cox: `rhaz
+#                 margins --dydx all` of the logit and the Cox (Efron,
+#                 cluster) fits of the panel; the fits (JSON, made once
+#                 before the runs) are not timed; no R peer.
+#                   BENCH_BOOT_REPS=0 BENCH_SIZES=2000040 BENCH_TASKS=margins make bench
 #   BENCH_RUNS    runs per task, the minimum is reported (default 3)
 #   BENCH_R       0 to skip R (default: run R when available)
 #   BENCH_DIR     working directory (default build/bench)
@@ -44,8 +49,9 @@ GEN=${GEN:-build/genpanel}
 DIR=${BENCH_DIR:-build/bench}
 SIZES=${BENCH_SIZES:-"10000 100000 1000000 2000040"}
 RUNS=${BENCH_RUNS:-3}
-TASKS=${BENCH_TASKS:-"read logit cloglog logit_year firth cox_efron_cluster cox_breslow_cluster km clogit weibull exponential loglogistic lognormal frailty"}
+TASKS=${BENCH_TASKS:-"read logit cloglog logit_year firth cox_efron_cluster cox_breslow_cluster km clogit weibull exponential loglogistic lognormal frailty margins"}
 [ "$TASKS" = families ] && TASKS="weibull exponential loglogistic lognormal clogit frailty"
+TASKS=$(echo " $TASKS " | sed 's/ margins / margins_logit margins_cox /')
 RMAX=${BENCH_R_MAX:-2000040}
 mkdir -p "$DIR"
 RES="$DIR/results.csv"
@@ -70,6 +76,18 @@ rhaz_args() { # task file -> rhaz arguments
     weibull|exponential|loglogistic|lognormal)
                  echo "fit $1 --data $2 --formula 'Surv(stop, event) ~ $X' --format csv" ;;
     frailty)     echo "fit cox --data $2 --formula 'Surv(start, stop, event) ~ $X + frailty(state)' --format csv" ;;
+    margins_logit|margins_cox)
+                 echo "margins --fit $2.${1#margins_}.json --data $2 --dydx all --format csv" ;;
+    esac
+}
+
+# the fit a margins task reads (made once, not timed)
+margins_fit() { # task file
+    case $1 in
+    margins_logit) [ -s "$2.logit.json" ] || $RHAZ fit logit --data "$2" --formula "event ~ $X" \
+                       --format json --out "$2.logit.json" ;;
+    margins_cox)   [ -s "$2.cox.json" ] || $RHAZ fit cox --data "$2" --cluster state \
+                       --formula "Surv(start, stop, event) ~ $X" --format json --out "$2.cox.json" ;;
     esac
 }
 
@@ -145,6 +163,7 @@ for n in $SIZES; do
     f="$DIR/panel-$n.csv"
     [ -s "$f" ] || "$GEN" "$n" 1 "$f"
     for task in $TASKS; do
+        margins_fit "$task" "$f"
         runs=""
         for r in $(seq "$RUNS"); do
             runs="$runs
@@ -155,7 +174,8 @@ $(time_cmd "$DIR/rhaz-$task.out" "$RHAZ $(rhaz_args $task $f)")"
         echo "$task,$n,rhaz,$t,$m,$cpu,NA" >> "$RES"
         rt=NA; ri=NA; diff=NA
         rm -f "$DIR/r-$task.csv"
-        if [ $have_r = 1 ] && [ "$task" != firth ] && [ "$n" -le "$RMAX" ]; then
+        if [ $have_r = 1 ] && [ "$task" != firth ] && [ "${task#margins_}" = "$task" ] &&
+           [ "$n" -le "$RMAX" ]; then
             runs=""
             for r in $(seq "${BENCH_R_RUNS:-1}"); do
                 tr=$(time_cmd "$DIR/r-$task.txt" "Rscript tests/reference/bench.R $f $task $DIR/r-$task.csv")
