@@ -55,6 +55,14 @@ const char *rhaz_strerror(rhaz_status status);
  * codes itself. */
 const char *rhaz_version(void);
 
+/* The threads OpenBLAS may use (n >= 1).  The library's own matrix
+ * products are small (p x p, or blocks of rows inside its own parts,
+ * which run with OpenBLAS held to one thread), so a program that threads
+ * through the `threads` options -- the rhaz command does -- sets 1: an
+ * idle OpenBLAS worker spins (sched_yield) on a core rhaz's threads
+ * want.  Process-wide, as openblas_set_num_threads. */
+void rhaz_blas_threads(int n);
+
 /* Reset an error record to RHAZ_OK.  Accepts NULL. */
 void rhaz_error_clear(rhaz_error *err);
 

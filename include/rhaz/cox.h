@@ -77,6 +77,9 @@ typedef struct {
                                arrays must stay alive (unchanged) until
                                rhaz_cox_free: the fit refers to them.
                                NULL: the fit copies what it needs. */
+    int rows_checked;       /* 1: the caller ran rhaz_surv_check on these
+                               arrays (and stopped on its error); the fit
+                               does not scan them again */
 } rhaz_cox_data;
 
 typedef struct {

@@ -485,6 +485,7 @@ static int run(void *p, cli_err *err)
         rc = cli_err_lib(err, NULL);
         goto out;
     }
+    cd.rows_checked = 1;
     rhaz_table_free(t);
     t = NULL;
     rhaz_cox_options o;

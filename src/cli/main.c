@@ -50,6 +50,9 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     cli_install_message_handler();
+    /* rhaz threads its own loops (--threads); OpenBLAS's spinning
+     * workers would take the second core from them */
+    rhaz_blas_threads(1);
     rhaz_cleanup_on_signals(NULL); /* no FILE.tmp.XXXXXX left by ^C */
     opterr = 0; /* commands report bad options themselves, on one line */
     for (size_t i = 0; i < NCOMMANDS; i++)

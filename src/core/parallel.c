@@ -67,3 +67,8 @@ void core_parallel(size_t nparts, int threads, void (*fn)(void *ctx, size_t part
     if (blas > 1)
         openblas_set_num_threads(blas);
 }
+
+void rhaz_blas_threads(int n)
+{
+    openblas_set_num_threads(n >= 1 ? n : 1);
+}

@@ -166,8 +166,9 @@ rhaz_status rhaz_cox_check_data_(const rhaz_cox_data *d,
     if (!cox_ties_type_of(o->ties))
         return rhaz_error_set(err, RHAZ_EINVAL, NULL, 0,
                               "cox: unknown method for ties (%d)", (int)o->ties);
-    rhaz_status st = rhaz_surv_check(d->n, d->start, d->stop, d->event, d->weights,
-                                     d->x, d->p, "cox", err);
+    rhaz_status st = d->rows_checked ? RHAZ_OK
+                                     : rhaz_surv_check(d->n, d->start, d->stop, d->event,
+                                                       d->weights, d->x, d->p, "cox", err);
     if (st)
         return st;
     size_t nev = 0;
