@@ -810,11 +810,12 @@ static rhaz_status finish_var(ctx *c, dvar *v, const unsigned char *used,
 /* ---------- the design ---------- */
 
 /* The model matrix: calloc, fresh zero pages never touched if never
- * written.  No MADV_HUGEPAGE: where the kernel compacts memory for
- * madvised huge pages (transparent_hugepage/defrag = madvise, Debian's
- * default) the first touch of a 128 MB matrix stalled 0.18-0.25 s in
- * compaction on the benchmark machine, against ~0.05 s of ordinary
- * 4 KiB faults (docs/performance.md). */
+ * written.  No MADV_HUGEPAGE: on the benchmark machine (a virtual
+ * machine) huge pages come from free memory the host has not backed
+ * yet, and the first touch of a 128 MB matrix took 0.18-0.25 s
+ * (folio_zero_user, no compaction stall in /proc/vmstat) against
+ * ~0.05 s of 4 KiB faults, which the kernel serves from recently freed,
+ * already backed pages (docs/performance.md). */
 static double *alloc_matrix(size_t count)
 {
     return calloc(count ? count : 1, sizeof(double));
