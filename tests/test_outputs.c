@@ -15,12 +15,14 @@
  */
 #include "harness.h"
 #include "rhaz.h"
+#include "core/util.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -127,6 +129,59 @@ static void test_full_disk(void)
     T_EQ_INT(count_entries(dir, "fig.gp"), 1, "the (complete) script of plot km");
     umount(dir);
     rmdir(dir);
+}
+
+/* A mapped CSV input (core_map_file: 1 MiB or more) truncated while it is
+ * read: the access past the new end raises SIGBUS, and the handler of
+ * rhaz_cleanup_on_signals says so on one line, removes the temporaries
+ * of the open outputs and dies of SIGBUS (no partial output file). */
+static void test_sigbus(void)
+{
+    T_SECTION("SIGBUS: a mapped input truncated while read");
+    const char *in = t_tmp("bus-in.csv"), *out = t_tmp("bus-out.csv"), *log = t_tmp("bus.log");
+    FILE *fp = fopen(in, "w");
+    if (!fp)
+        return;
+    for (int i = 0; i < 200000; i++) /* ~4 MB: mapped */
+        fprintf(fp, "%d,%d.5\n", i, i % 97);
+    fclose(fp);
+    write_text(out, "old\n");
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rlimit nocore = {0, 0};
+        setrlimit(RLIMIT_CORE, &nocore);
+        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 2);
+        signal(SIGBUS, SIG_DFL);
+        rhaz_cleanup_on_signals(NULL);
+        rhaz_outfile *f = rhaz_outfile_open(out, NULL);
+        fputs("partial,output\n", rhaz_outfile_fp(f));
+        fflush(rhaz_outfile_fp(f));
+        const char *buf;
+        size_t len;
+        int mapped = 0;
+        if (core_map_file(in, (size_t)1 << 30, "file", &buf, &len, &mapped, NULL) || !mapped)
+            _exit(3);
+        if (truncate(in, 0) != 0)
+            _exit(4);
+        volatile char c = buf[len - 1]; /* past the new end: SIGBUS */
+        (void)c;
+        _exit(0); /* not reached */
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    T_CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGBUS, "died of SIGBUS (status %d)", st);
+    char *s = t_slurp(out), *msg = t_slurp(log);
+    T_CHECK(s && strcmp(s, "old\n") == 0, "the old output kept");
+    T_CHECK(msg && strstr(msg, "truncated or changed while it was being read") &&
+                strchr(msg, '\n') == msg + strlen(msg) - 1,
+            "one line on stderr: %s", msg ? msg : "(none)");
+    T_EQ_INT(count_entries("/tmp", strrchr(out, '/') + 1) - 1, 0, "temporary removed");
+    free(s);
+    free(msg);
+    remove(in);
+    remove(out);
+    remove(log);
 }
 
 static void test_signals(void)
@@ -355,6 +410,7 @@ int main(void)
     test_run_signal();
     test_plot_out_dir();
     test_signals();
+    test_sigbus();
     test_full_disk();
     return t_summary();
 }

@@ -88,6 +88,9 @@ void rhaz_outfile_abort(rhaz_outfile *f); /* accepts NULL */
 /* On SIGINT, SIGTERM and SIGHUP remove the temporaries of the output
  * files still open (and the paths registered below), then die of the
  * signal as if not caught; an existing output keeps its old content.
+ * The same on SIGBUS, after one line on standard error: a large CSV
+ * input is mapped into memory, and one truncated by another process
+ * while it is read raises SIGBUS.
  * The handler is async-signal-safe.  For programs (the rhaz CLI calls it
  * once at start); an ignored signal stays ignored. */
 rhaz_status rhaz_cleanup_on_signals(rhaz_error *err);

@@ -52,6 +52,14 @@ void rhaz_tmp_unregister(int slot)
 
 static void on_signal(int sig)
 {
+    if (sig == SIGBUS) {
+        /* the likely cause: a mapped input (core_map_file) truncated by
+         * another process while it was read */
+        static const char msg[] = "rhaz: bus error: an input file was truncated or "
+                                  "changed while it was being read\n";
+        ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+        (void)w;
+    }
     int dir = -1;
     for (int k = 0; k < TMP_SLOTS; k++) {
         if (tmp_used[k] == 1)
@@ -62,11 +70,13 @@ static void on_signal(int sig)
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
+    signal(SIGBUS, SIG_DFL);
     if (dir >= 0) {
         /* no fork in a handler (sanitizers' fork takes locks): this
          * process becomes a shell that removes the tree and then dies of
          * the same signal, so the parent still sees the signal */
-        const char *name = sig == SIGINT ? "INT" : sig == SIGHUP ? "HUP" : "TERM";
+        const char *name = sig == SIGINT ? "INT" : sig == SIGHUP ? "HUP"
+                           : sig == SIGBUS ? "BUS" : "TERM";
         char *const argv[] = {"sh", "-c", "rm -rf -- \"$1\"; kill -s \"$2\" $$",
                               "sh", tmp_path[dir], (char *)name, NULL};
         char *const envp[] = {"PATH=/usr/bin:/bin", NULL};
@@ -80,7 +90,7 @@ static void on_signal(int sig)
 
 rhaz_status rhaz_cleanup_on_signals(rhaz_error *err)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGBUS};
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
