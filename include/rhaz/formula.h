@@ -84,6 +84,17 @@ int rhaz_formula_intercept(const rhaz_formula *f);
  * strata()/cluster() terms (as attr(terms(f), "term.labels")). */
 size_t rhaz_formula_nterms(const rhaz_formula *f);
 const char *rhaz_formula_term(const rhaz_formula *f, size_t k);
+/* The column names f refers to: every name in it (response, Surv(),
+ * terms, interactions, arguments of factor(), log(), I(), ns(), cubic(),
+ * strata(), cluster(), frailty() ...), each once, in order of first
+ * appearance, into *names: a NULL-terminated array to free() whose
+ * strings belong to f (valid while f is).  *all (may be NULL) is set to
+ * 1 when f names '.' (R's "every other column"; rhaz's design refuses it
+ * unless a column is named '.'): a reader should then keep every column,
+ * else 0.  Reading only these columns (rhaz_csv_options.columns) gives a
+ * table on which f's design is the same as on the whole file. */
+rhaz_status rhaz_formula_columns(const rhaz_formula *f, const char ***names,
+                                 int *all, rhaz_error *err);
 
 /* Options of the design builder.  Zero-initialise for defaults. */
 typedef struct {

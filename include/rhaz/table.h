@@ -45,6 +45,17 @@ typedef struct {
                                     large file of numeric columns without
                                     quotes is read in parts at once, to the
                                     same table */
+    const char *const *columns;  /* NULL-terminated names of the columns to
+                                    keep, NULL = all.  The others are
+                                    skipped: their cells are not converted,
+                                    typed or stored, while the file is
+                                    checked as without the list (UTF-8,
+                                    quoting, field counts, header names,
+                                    field lengths).  The table holds the
+                                    kept columns in file order; a listed
+                                    name the header lacks is no error.
+                                    CSV only (Stata, SPSS and SAS files are
+                                    read whole) */
 } rhaz_csv_options;
 
 /* Opaque table.  Numeric cells are doubles (NaN = missing); string
@@ -88,6 +99,10 @@ const char *rhaz_table_colname(const rhaz_table *t, size_t j);
 /* Index of column `name`, or -1. */
 long rhaz_table_find(const rhaz_table *t, const char *name);
 rhaz_coltype rhaz_table_coltype(const rhaz_table *t, size_t j);
+/* 1-based field number of column j in its source CSV's header (differs
+ * from j + 1 when rhaz_csv_options.columns skipped columns); j + 1 for
+ * other tables. */
+long rhaz_table_field(const rhaz_table *t, size_t j);
 /* Numeric column data (nrow doubles), or NULL if column j is a string. */
 const double *rhaz_table_num(const rhaz_table *t, size_t j);
 /* String cell, or NULL if missing or the column is numeric. */

@@ -62,6 +62,9 @@ typedef struct {
      * the rows complete for every one of these formulas and columns
      * (borrowed; NULL-terminated; NULL: every row) */
     const char *const *sample, *const *sample_cols;
+    /* cli_read_keep: the columns to read (copies; NULL-terminated) */
+    char **keep;
+    size_t nkeep, capkeep;
 } cli_read_opts;
 void cli_read_free(cli_read_opts *r); /* the copies; r stays usable */
 enum { OPT_READ_NA = 1001, OPT_READ_TEXT, OPT_READ_DELIM, OPT_READ_DECIMAL,
@@ -80,6 +83,14 @@ const rhaz_csv_options *cli_read_csv(cli_read_opts *r);
  * error; with r->sample, only the common sample's rows.  NULL with err
  * set on failure. */
 rhaz_table *cli_read_table(cli_read_opts *r, const char *path, rhaz_error *err);
+/* Read only the columns a command uses (rhaz_csv_options.columns): those
+ * of the nf formulas (NULL entries ignored), the ncols option values in
+ * cols (NULL: not given; a value "a,b" keeps a, b and "a,b"), the --text
+ * columns and the common sample's formulas and columns.  A formula that
+ * names '.' or a sample formula that does not parse keeps every column
+ * (the error comes where it did).  0, or -1 out of memory (err set). */
+int cli_read_keep(cli_read_opts *r, const rhaz_formula *const *f, size_t nf,
+                  const char *const *cols, size_t ncols, rhaz_error *err);
 
 /* Output format names shared by commands. */
 typedef enum {

@@ -116,6 +116,10 @@ static int run(void *p, cli_err *err)
     }
     if ((rc = cli_read_args_apply(&ro, &o->read, err)) != EXIT_OK)
         goto done;
+    if (cli_read_keep(&ro, (const rhaz_formula *const *)&f, 1, &o->cluster, 1, &err->e) != 0) {
+        rc = cli_err_lib(err, NULL);
+        goto done;
+    }
     if (!(t = cli_read_table(&ro, o->data, &err->e))) {
         rc = cli_err_lib(err, cli_read_error_option(&ro, &err->e));
         goto done;

@@ -451,6 +451,11 @@ static int run(void *p, cli_err *err)
     int threads = a->threads ? a->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     ro.csv.threads = threads;
     rc = EXIT_DATA;
+    const char *const used[] = {a->weights, a->cluster}; /* and the formula's */
+    if (cli_read_keep(&ro, (const rhaz_formula *const *)&fm, 1, used, 2, &err->e) != 0) {
+        rc = cli_err_lib(err, NULL);
+        goto out;
+    }
     if (!(t = cli_read_table(&ro, a->data, &err->e))) {
         rc = cli_err_lib(err, cli_read_error_option(&ro, &err->e));
         goto out;

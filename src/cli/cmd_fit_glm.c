@@ -174,12 +174,6 @@ static int run(void *p, cli_err *err)
     rhaz_fit_summary *s = NULL;
     cli_read_opts ro = {0};
     ro.csv.threads = go.threads;
-    if ((rc = cli_read_args_apply(&ro, &o->read, err)) != EXIT_OK)
-        goto done;
-    if (!(t = cli_read_table(&ro, o->data, &err->e))) {
-        rc = cli_err_lib(err, cli_read_error_option(&ro, &err->e));
-        goto done;
-    }
     if (!(f = rhaz_formula_parse(o->formula, &err->e))) {
         rc = cli_err_lib(err, "formula");
         goto done;
@@ -187,6 +181,17 @@ static int run(void *p, cli_err *err)
     if (rhaz_formula_lhs(f) != RHAZ_LHS_VAR) {
         rc = cli_err_usage(err, "formula",
                            "the formula needs a response on the left: 'y ~ ...'");
+        goto done;
+    }
+    if ((rc = cli_read_args_apply(&ro, &o->read, err)) != EXIT_OK)
+        goto done;
+    const char *const used[] = {o->weights, o->cluster}; /* and the formula's */
+    if (cli_read_keep(&ro, (const rhaz_formula *const *)&f, 1, used, 2, &err->e) != 0) {
+        rc = cli_err_lib(err, NULL);
+        goto done;
+    }
+    if (!(t = cli_read_table(&ro, o->data, &err->e))) {
+        rc = cli_err_lib(err, cli_read_error_option(&ro, &err->e));
         goto done;
     }
     rhaz_design_options dopt = {.weights = o->weights, .cluster = o->cluster,
@@ -230,7 +235,7 @@ static int run(void *p, cli_err *err)
         if (err->e.line && err->e.what[0]) { /* a variable: its column */
             long j = rhaz_table_find(t, err->e.what);
             if (j >= 0)
-                err->e.column = j + 1;
+                err->e.column = rhaz_table_field(t, (size_t)j);
         }
         if (!err->e.file[0]) /* a whole-data condition: name the file */
             snprintf(err->e.file, sizeof err->e.file, "%s", o->data);

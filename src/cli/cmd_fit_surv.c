@@ -215,10 +215,6 @@ static int run(void *p, cli_err *err)
     ro.csv.threads = threads;
     if ((rc = cli_read_args_apply(&ro, &o->read, err)) != EXIT_OK)
         goto done;
-    if (!(t = cli_read_table(&ro, o->data, &err->e))) {
-        rc = cli_err_lib(err, strstr(err->e.option, "as_string") ? "text" : "data");
-        goto done;
-    }
     if (!(f = rhaz_formula_parse(o->formula, &err->e))) {
         rc = cli_err_lib(err, "formula");
         goto done;
@@ -242,6 +238,16 @@ static int run(void *p, cli_err *err)
                                "at risk is not observed)", o->atrisk);
             goto done;
         }
+    }
+    const rhaz_formula *const fs[] = {f, fr};
+    const char *const used[] = {o->weights, o->cluster}; /* and the formulas' */
+    if (cli_read_keep(&ro, fs, 2, used, 2, &err->e) != 0) {
+        rc = cli_err_lib(err, NULL);
+        goto done;
+    }
+    if (!(t = cli_read_table(&ro, o->data, &err->e))) {
+        rc = cli_err_lib(err, strstr(err->e.option, "as_string") ? "text" : "data");
+        goto done;
     }
     rhaz_design_options dopt = {.weights = o->weights, .cluster = o->cluster};
     if (!(d = rhaz_design_build(f, t, &dopt, &err->e))) {

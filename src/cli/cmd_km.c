@@ -142,6 +142,12 @@ static int run(void *p, cli_err *ce)
         rc = cli_err_lib(ce, "formula");
         goto done;
     }
+    const char *const used[] = {weights, o->cluster}; /* and the formula's */
+    if (cli_read_keep(&ro, (const rhaz_formula *const *)&f, 1, used, 2, &err) != 0) {
+        ce->e = err;
+        rc = cli_err_lib(ce, NULL);
+        goto done;
+    }
     if (!(t = cli_read_table(&ro, data, &err))) {
         ce->e = err;
         rc = cli_err_lib(ce, cli_read_error_option(&ro, &err));

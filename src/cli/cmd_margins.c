@@ -136,6 +136,22 @@ static int run(void *p, cli_err *err)
     if ((rc = cli_read_args_apply(&ro, &o->read, err)) != EXIT_OK)
         goto done;
     ro.csv.threads = threads;
+    /* only the columns of the fit's formulas, its weights and --by */
+    rhaz_formula *fs[2] = {NULL, NULL};
+    const rhaz_design_spec *sp[2] = {fit->design, fit->design_risk};
+    int parsed = 1;
+    for (int k = 0; k < 2; k++)
+        if (sp[k] && !(fs[k] = rhaz_formula_parse(rhaz_design_spec_formula(sp[k]), NULL)))
+            parsed = 0; /* cannot happen (a spec's formula parsed): read all */
+    const char *const used[] = {fit->weights, o->by};
+    int krc = parsed ? cli_read_keep(&ro, (const rhaz_formula *const *)fs, 2, used, 2, &err->e)
+                     : 0;
+    rhaz_formula_free(fs[0]);
+    rhaz_formula_free(fs[1]);
+    if (krc != 0) {
+        rc = cli_err_lib(err, NULL);
+        goto done;
+    }
     if (!(t = cli_read_table(&ro, o->data, &err->e))) {
         rc = cli_err_lib(err, "data");
         goto done;

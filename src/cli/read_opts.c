@@ -6,6 +6,7 @@
 #include "cmd.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <iconv.h>
 #include <stdio.h>
@@ -136,6 +137,85 @@ void cli_read_free(cli_read_opts *r)
     for (int k = 0; k < r->nown; k++)
         free(r->own[k]);
     r->nown = 0;
+    for (size_t k = 0; k < r->nkeep; k++)
+        free(r->keep[k]);
+    free(r->keep);
+    r->keep = NULL;
+    r->nkeep = r->capkeep = 0;
+    r->csv.columns = NULL;
+}
+
+/* Add the n bytes of name to r->keep (once).  0, or -1 out of memory. */
+static int keep_add(cli_read_opts *r, const char *name, size_t n)
+{
+    for (size_t k = 0; k < r->nkeep; k++)
+        if (strlen(r->keep[k]) == n && strncmp(r->keep[k], name, n) == 0)
+            return 0;
+    if (r->nkeep + 1 >= r->capkeep) {
+        size_t cap = r->capkeep ? 2 * r->capkeep : 32;
+        char **v = realloc(r->keep, cap * sizeof *v);
+        if (!v)
+            return -1;
+        r->keep = v;
+        r->capkeep = cap;
+    }
+    if (!(r->keep[r->nkeep] = strndup(name, n)))
+        return -1;
+    r->keep[++r->nkeep] = NULL;
+    return 0;
+}
+
+/* The columns of formula f into r->keep; 1 if f asks for every column. */
+static int keep_formula(cli_read_opts *r, const rhaz_formula *f, rhaz_error *err)
+{
+    const char **names;
+    int all;
+    if (rhaz_formula_columns(f, &names, &all, err) != RHAZ_OK)
+        return -1;
+    int rc = all;
+    for (size_t k = 0; names[k] && rc == 0; k++)
+        rc = keep_add(r, names[k], strlen(names[k]));
+    free(names);
+    return rc;
+}
+
+int cli_read_keep(cli_read_opts *r, const rhaz_formula *const *f, size_t nf,
+                  const char *const *cols, size_t ncols, rhaz_error *err)
+{
+    int rc = 0;
+    for (size_t k = 0; k < nf && rc == 0; k++)
+        if (f[k])
+            rc = keep_formula(r, f[k], err);
+    for (size_t k = 0; r->sample && r->sample[k] && rc == 0; k++) {
+        rhaz_error e2;
+        rhaz_formula *g = rhaz_formula_parse(r->sample[k], &e2);
+        rc = g ? keep_formula(r, g, err) : 1;
+        rhaz_formula_free(g);
+    }
+    for (int pass = 0; pass < 3; pass++) {
+        const char *const *v = pass == 0 ? cols : pass == 1 ? r->sample_cols : r->text;
+        size_t nv = pass == 0 ? ncols : pass == 1 ? SIZE_MAX : (size_t)r->ntext;
+        for (size_t k = 0; v && k < nv && (pass == 0 || v[k]) && rc == 0; k++) {
+            const char *s = v[k];
+            if (!s)
+                continue;
+            rc = keep_add(r, s, strlen(s)); /* the value, and its comma parts */
+            for (size_t a = 0; rc == 0 && strchr(s, ',') && s[a];) {
+                size_t n = strcspn(s + a, ",");
+                rc = keep_add(r, s + a, n);
+                a += n + (s[a + n] == ',');
+            }
+        }
+    }
+    if (rc == 0 && r->nkeep == 0) /* keep none ("" names no column) */
+        rc = keep_add(r, "", 0);
+    if (rc < 0) {
+        rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                       "out of memory listing the columns to read");
+        return -1;
+    }
+    r->csv.columns = rc == 0 ? (const char *const *)r->keep : NULL;
+    return 0;
 }
 
 const rhaz_csv_options *cli_read_csv(cli_read_opts *r)

@@ -17,6 +17,12 @@
  * naming the first such cell: read as text it would turn into a factor
  * with a level per value (a silent wrong answer).
  *
+ * With rhaz_csv_options.columns, every header field still becomes a
+ * column while reading (so that duplicate names, field counts and line
+ * numbers are checked as without the list), but the cells of columns not
+ * listed are passed over before any conversion or storage, and those
+ * columns are dropped from the table at the end (keep_columns).
+ *
  * Input in another character set (charset, e.g. CP1252 or UTF-16) is
  * converted by iconv; UTF-16 read without saying so is detected (BOM or
  * the NUL pattern) and refused with the option that reads it.
@@ -55,6 +61,9 @@ typedef struct {
     int opt_forced;  /* type fixed by as_string / as_numeric */
     int generated;   /* name V<j> given to an empty header cell */
     int seen_number; /* pass 1: a numeric value was stored */
+    int skip;        /* not in rhaz_csv_options.columns: cells ignored,
+                        column dropped at the end of the read */
+    long field;      /* 1-based field in the header (0: built in memory) */
     size_t nnum;     /* pass 1: numeric cells */
     cellstat *st;    /* pass 1: allocated at the first non-numeric cell */
     double *num;     /* numeric: nrow values */
@@ -165,6 +174,8 @@ static int ensure_rows(rhaz_table *t, size_t need)
         nc *= 2;
     for (size_t j = 0; j < t->ncol; j++) {
         column *c = &t->cols[j];
+        if (c->skip)
+            continue;
         if (rd_column_resize(&c->num, &c->off, c->type != RHAZ_COL_NUMERIC, nc))
             return -1;
     }
@@ -572,6 +583,12 @@ static void on_field(void *data, size_t len, void *vp)
         }
         column *c = &t->cols[t->ncol - 1];
         c->generated = len == 0;
+        c->field = (long)j + 1;
+        c->skip = p->opt && p->opt->columns && !name_in(p->opt->columns, s);
+        if (c->skip) {
+            free(tmp);
+            return;
+        }
         if (name_in(p->opt ? p->opt->as_string : NULL, s)) {
             c->type = RHAZ_COL_STRING;
             c->forced = c->opt_forced = 1;
@@ -581,8 +598,8 @@ static void on_field(void *data, size_t len, void *vp)
         free(tmp);
         return;
     }
-    if (j >= t->ncol)
-        return; /* ragged: reported at end of record */
+    if (j >= t->ncol || t->cols[j].skip)
+        return; /* ragged: reported at end of record; or not kept */
     size_t row = t->nrow;
     if (ensure_rows(t, row + 1) != 0) {
         fail_nomem(p);
@@ -818,7 +835,9 @@ static int drop_behind(int on, const char *buf, size_t keep, size_t *from, size_
  * but plain lines of numbers and missing values with the header's number
  * of fields (text, a ragged line, a carriage return inside a line, an
  * overlong field): then the rest is read line by line as without threads,
- * so that values, types, line numbers and errors are the same. */
+ * so that values, types, line numbers and errors are the same.  Columns
+ * not kept (rhaz_csv_options.columns) need not be numeric: their fields
+ * are only counted (and held to max_field). */
 #define PAR_PARTS 2
 #define PAR_HEAD ((size_t)1 << 20)
 #define PAR_MIN ((size_t)8 << 20)
@@ -839,6 +858,7 @@ typedef struct {
     int bad[PAR_PARTS], dropped[PAR_PARTS];
     int fast;                    /* fast_line applies (no NA strings of the
                                     user's, decimal point) */
+    unsigned char *skip;         /* per column: 1 if not kept */
 } par_job;
 
 typedef struct {
@@ -854,7 +874,9 @@ static int par_cell(void *ctx, const char *s, size_t len)
         return 1;
     column *col = &p->t->cols[c->j];
     double v;
-    if (is_missing(p, s, len))
+    if (c->J->skip[c->j])
+        ; /* not kept: only counted */
+    else if (is_missing(p, s, len))
         col->num[c->row] = NAN;
     else if (parse_cell(p, s, len, &v) == 1) {
         col->num[c->row] = v;
@@ -869,7 +891,9 @@ static int par_cell(void *ctx, const char *s, size_t len)
  * c->row, in one pass: each field [sign] digits [. digits] (at most 19
  * digits, mantissa <= 2^53: parse_number's first case, the same
  * division, so the same value) is converted here, any other field
- * (empty, ".", an exponent, more digits) by par_cell.  Returns the number
+ * (empty, ".", an exponent, more digits) by par_cell; a field of a column
+ * not kept is passed over up to the delimiter (a space, tab or carriage
+ * return in it: plain_fields).  Returns the number
  * of fields; 0 if the line needs plain_fields (a character other than
  * digits, sign, point and the delimiter: spaces to trim, a quote, a
  * carriage return inside the line, letters; a blank line; more fields
@@ -880,6 +904,7 @@ static long fast_line(par_row *c, const char *s, size_t n, char d)
     const parse_ctx *p = c->J->p;
     rhaz_table *t = p->t;
     size_t *nnum = c->J->nnum[c->part];
+    const unsigned char *skip = c->J->skip;
     if (n && s[n - 1] == '\r')
         n--;
     if (n == 0)
@@ -890,6 +915,19 @@ static long fast_line(par_row *c, const char *s, size_t n, char d)
         if (c->j >= t->ncol)
             goto plain;
         const char *f = q;
+        if (skip[c->j]) {
+            while (q < e && *q != d) {
+                if (*q == ' ' || *q == '\t' || *q == '\r')
+                    goto plain;
+                q++;
+            }
+            if (par_cell(c, f, (size_t)(q - f)))
+                return -1;
+            if (q == e)
+                return (long)c->j;
+            q++;
+            continue;
+        }
         int neg = q < e && *q == '-';
         q += q < e && (*q == '-' || *q == '+');
         const char *d0 = q;
@@ -920,7 +958,7 @@ static long fast_line(par_row *c, const char *s, size_t n, char d)
     }
 plain: /* take back what this line counted */
     for (size_t j = 0; j < c->j; j++)
-        nnum[j] -= !isnan(t->cols[j].num[c->row]);
+        nnum[j] -= !skip[j] && !isnan(t->cols[j].num[c->row]);
     return 0;
 }
 
@@ -999,12 +1037,16 @@ static int par_read(parse_ctx *p, const char *buf, size_t len, size_t start,
 {
     rhaz_table *t = p->t;
     for (size_t j = 0; j < t->ncol; j++)
-        if (t->cols[j].type != RHAZ_COL_NUMERIC)
+        if (!t->cols[j].skip && t->cols[j].type != RHAZ_COL_NUMERIC)
             return 0;
     if (memchr(buf + start, '"', len - start) || ensure_rows(t, t->row_hint) != 0)
         return 0;
     par_job J;
     memset(&J, 0, sizeof J);
+    if (!(J.skip = calloc(t->ncol + 1, 1)))
+        return 0;
+    for (size_t j = 0; j < t->ncol; j++)
+        J.skip[j] = (unsigned char)t->cols[j].skip;
     J.p = p;
     J.buf = buf;
     J.keep = keep;
@@ -1064,6 +1106,7 @@ static int par_read(parse_ctx *p, const char *buf, size_t len, size_t start,
         free(J.brow[k]);
         free(J.bdelta[k]);
     }
+    free(J.skip);
     return rc ? 1 : dropped ? -1 : 0;
 }
 
@@ -1171,7 +1214,7 @@ static int check_mixed(parse_ctx *p, const rhaz_table *t)
     int bk = -1;
     for (size_t j = 0; j < t->ncol; j++) {
         const column *c = &t->cols[j];
-        if (c->opt_forced || !c->st || (p->opt && p->opt->mixed_as_text))
+        if (c->skip || c->opt_forced || !c->st || (p->opt && p->opt->mixed_as_text))
             continue;
         const size_t *n = c->st->cnt;
         size_t numlike = c->nnum + n[CELL_NONFINITE] + n[CELL_COMMA];
@@ -1372,6 +1415,29 @@ static void utf8_part(void *ctx, size_t k)
     U->bad[k] = len;
 }
 
+/* Drop the columns not kept (rhaz_csv_options.columns); the others keep
+ * their order.  0, or -1 when out of memory. */
+static int keep_columns(rhaz_table *t)
+{
+    size_t k = 0;
+    for (size_t j = 0; j < t->ncol; j++) {
+        if (t->cols[j].skip)
+            column_free(&t->cols[j]);
+        else
+            t->cols[k++] = t->cols[j];
+    }
+    if (k == t->ncol)
+        return 0;
+    t->ncol = k;
+    strmap_free(&t->names);
+    if (strmap_init(&t->names, k) != 0)
+        return -1;
+    for (size_t j = 0; j < k; j++)
+        if (strmap_put(&t->names, t->cols[j].name, j) != 0)
+            return -1;
+    return 0;
+}
+
 static rhaz_table *read_mem(const char *in, size_t len, const char *name,
                             const rhaz_csv_options *opt, int drop, int *again,
                             rhaz_error *err)
@@ -1555,6 +1621,13 @@ static rhaz_table *read_mem(const char *in, size_t len, const char *name,
             rhaz_error_set(err, RHAZ_EPARSE, name, 0, "inconsistent column types");
         }
     }
+    if (t && keep_columns(t) != 0) {
+        rhaz_error_set(err, RHAZ_ENOMEM, name, 0,
+                       "out of memory reading the table (%zu rows x %zu columns)",
+                       t->nrow, t->ncol);
+        rhaz_table_free(t);
+        t = NULL;
+    }
     free(conv);
     return t;
 }
@@ -1599,6 +1672,11 @@ long rhaz_table_find(const rhaz_table *t, const char *name)
 rhaz_coltype rhaz_table_coltype(const rhaz_table *t, size_t j)
 {
     return t->cols[j].type;
+}
+
+long rhaz_table_field(const rhaz_table *t, size_t j)
+{
+    return j < t->ncol && t->cols[j].field ? t->cols[j].field : (long)j + 1;
 }
 
 const double *rhaz_table_num(const rhaz_table *t, size_t j)

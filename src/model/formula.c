@@ -950,3 +950,71 @@ const char *rhaz_formula_term(const rhaz_formula *f, size_t k)
 {
     return k < f->nterms ? f->terms[k].label : NULL;
 }
+
+/* ---------- the columns a formula reads ---------- */
+
+typedef struct {
+    const char **v;
+    size_t n, cap;
+    int all, oom;
+} namelist;
+
+static void names_under(const fnode *n, namelist *L)
+{
+    if (!n || L->oom)
+        return;
+    switch (n->kind) {
+    case N_NUM:
+        return;
+    case N_NAME:
+        if (strcmp(n->name, ".") == 0)
+            L->all = 1;
+        for (size_t k = 0; k < L->n; k++)
+            if (strcmp(L->v[k], n->name) == 0)
+                return;
+        if (L->n + 1 >= L->cap) {
+            size_t cap = L->cap ? 2 * L->cap : 16;
+            const char **v = realloc(L->v, cap * sizeof *v);
+            if (!v) {
+                L->oom = 1;
+                return;
+            }
+            L->v = v;
+            L->cap = cap;
+        }
+        L->v[L->n++] = n->name;
+        return;
+    case N_CALL: /* the function's name is not a column; its arguments are */
+        for (size_t k = 0; k < n->nargs; k++)
+            names_under(n->args[k], L);
+        return;
+    case N_BIN:
+    case N_NEG:
+    case N_PAREN:
+        names_under(n->l, L);
+        names_under(n->r, L);
+        return;
+    }
+}
+
+rhaz_status rhaz_formula_columns(const rhaz_formula *f, const char ***names,
+                                 int *all, rhaz_error *err)
+{
+    namelist L = {0};
+    *names = NULL;
+    if (all)
+        *all = 0;
+    names_under(f->root, &L); /* '~' with the response and the right side */
+    if (!L.oom && !L.v && !(L.v = malloc(sizeof *L.v)))
+        L.oom = 1;
+    if (L.oom) {
+        free(L.v);
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0,
+                              "out of memory listing the formula's columns");
+    }
+    L.v[L.n] = NULL;
+    *names = L.v;
+    if (all)
+        *all = L.all;
+    return RHAZ_OK;
+}
