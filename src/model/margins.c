@@ -451,7 +451,7 @@ static int design_same(const rhaz_design *d, const rhaz_design *d1,
                        const rhaz_design_spec *spec)
 {
     const rhaz_design_spec *s = rhaz_design_spec_of(d);
-    if (!s || !d->X || d->blocks_only || d->p != d1->p ||
+    if (!s || !d->X || d->p != d1->p ||
         s->drop_intercept != spec->drop_intercept || s->f->nvars != spec->f->nvars)
         return 0;
     for (size_t j = 0; j < d->p; j++)
@@ -686,7 +686,9 @@ static rhaz_status frame_build(const rhaz_fit_summary *fit, const rhaz_table *da
      * equations of a cure model) */
     rhaz_design_options o = {.drop_intercept = sps[0]->drop_intercept,
                              .allow_frailty = 1, /* a frailty Cox fit */
-                             .weights = weights};
+                             .weights = weights,
+                             /* a factor's indicators as codes (the base) */
+                             .sparse_indicators = 1};
     rhaz_design *d = rhaz_design_build(sps[0]->f, data, &o, err);
     if (!d)
         return err->status;
@@ -839,6 +841,9 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
     at_spec at = {0};
     mrun R = {0};
     rhaz_design *d1[PRED_NEQ] = {0}, *dall = NULL;
+    mfac *facs = NULL;
+    size_t nfacs = 0;
+    long *jf = NULL;
     double *Xb[PRED_NEQ] = {0};
     double *J = NULL, *Jall = NULL, *Eall = NULL, *sums = NULL;
     long vars[MAXCOLS];
@@ -941,6 +946,27 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
     if (!st && dall && design_same(dall, d1[0], sps[0])) {
         Xb[0] = dall->X; /* the frame's rows coded as the fit codes them */
         dall->X = NULL;
+        /* single-factor terms as their level codes (their columns of X
+         * are unwritten with sparse_indicators) */
+        size_t nbk = dall->n_blocks;
+        if (nbk && (!(facs = calloc(nbk, sizeof *facs)) ||
+                    !(jf = malloc(pm.p[0] * sizeof *jf)))) {
+            st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
+            goto done;
+        }
+        for (size_t j = 0; nbk && j < pm.p[0]; j++)
+            jf[j] = -1;
+        for (size_t b = 0; b < nbk; b++) {
+            const struct rhaz_design_block *bk = &dall->blocks[b];
+            facs[b] = (mfac){bk->col, bk->ncol, bk->code, bk->shift};
+            dall->blocks[b].code = NULL; /* owned by facs now */
+            nfacs++;
+            for (size_t q = 0; q < bk->ncol; q++)
+                jf[bk->col + q] = (long)b;
+        }
+        R.fac[0] = facs;
+        R.nfac[0] = nfacs;
+        R.jfac[0] = jf;
     }
     rhaz_design_free(dall);
     dall = NULL;
@@ -957,8 +983,13 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
         }
         for (size_t j = 0; j < p0; j++) {
             double s = 0;
-            for (size_t i = 0; i < n0; i++)
-                s += Xb[0][j * n0 + i];
+            if (jf && jf[j] >= 0) { /* a coded column: its rows' count */
+                const mfac *f = &facs[jf[j]];
+                for (size_t i = 0; i < n0; i++)
+                    s += f->code[i] - f->shift == (int)(j - f->j0);
+            } else
+                for (size_t i = 0; i < n0; i++)
+                    s += Xb[0][j * n0 + i];
             pm.center[0][j] = s / (double)n0;
         }
     }
@@ -985,6 +1016,8 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
             free(Xb[e]);
             Xb[e] = NULL;
         }
+        R.nfac[0] = 0; /* coded again: every column written */
+        R.jfac[0] = NULL;
         if ((st = base_build(&R, Xb, err)))
             goto done;
         for (size_t e = 0; e < neq; e++)
@@ -1059,6 +1092,10 @@ done:
         rhaz_design_free(d1[e]);
     }
     rhaz_design_free(dall);
+    for (size_t b = 0; b < nfacs; b++)
+        free((int *)facs[b].code);
+    free(facs);
+    free(jf);
     pred_model_clear(&pm);
     frame_free(&F);
     if (st) {

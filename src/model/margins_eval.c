@@ -119,9 +119,18 @@ rhaz_status margins_code_rows(const mrun *R, const msetting *S, size_t b0,
 /* A block's matrices under a setting: column pointers into the base
  * matrices, constants for the set linear columns, or the block coded
  * again. */
+/* a term held as codes in a view: the block's codes, or (code NULL) the
+ * term's column k on every row (k < 0: none, the base level) */
+typedef struct {
+    const int *code;
+    int shift, k;
+} vfac;
+
 typedef struct {
     size_t nb;
-    const double **col[PRED_NEQ];
+    const double **col[PRED_NEQ]; /* NULL: a column of a term held as codes */
+    vfac *vf[PRED_NEQ];           /* R->nfac[e] */
+    double *fs;                   /* scratch of the coded terms' sums */
     double *cbuf;
     rhaz_design *d[PRED_NEQ];
 } mview;
@@ -130,8 +139,10 @@ static void view_free(mview *V)
 {
     for (size_t e = 0; e < PRED_NEQ; e++) {
         free(V->col[e]);
+        free(V->vf[e]);
         rhaz_design_free(V->d[e]);
     }
+    free(V->fs);
     free(V->cbuf);
     memset(V, 0, sizeof *V);
 }
@@ -154,9 +165,21 @@ static rhaz_status view_make(const mrun *R, const msetting *S, size_t b0,
                 V->col[e][j] = V->d[e]->X + j * nb;
         return st;
     }
-    for (size_t e = 0; e < m->neq; e++)
+    size_t fsn = 0;
+    for (size_t e = 0; e < m->neq; e++) {
         for (size_t j = 0; j < m->p[e]; j++)
-            V->col[e][j] = R->X[e] + j * n + b0;
+            V->col[e][j] = R->jfac[e] && R->jfac[e][j] >= 0 ? NULL : R->X[e] + j * n + b0;
+        if (!R->nfac[e])
+            continue;
+        if (!(V->vf[e] = malloc(R->nfac[e] * sizeof *V->vf[e])))
+            return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
+        for (size_t t = 0; t < R->nfac[e]; t++) {
+            V->vf[e][t] = (vfac){R->fac[e][t].code + b0, R->fac[e][t].shift, -1};
+            fsn = R->fac[e][t].nj > fsn ? R->fac[e][t].nj : fsn;
+        }
+    }
+    if (fsn && !(V->fs = malloc((fsn + R->F->ngroups) * sizeof *V->fs)))
+        return rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
     if (!S->n)
         return RHAZ_OK;
     /* constants: 0, 1, then one per numeric value set */
@@ -177,11 +200,17 @@ static rhaz_status view_make(const mrun *R, const msetting *S, size_t b0,
                 V->col[e][li->j] = cst;
             else if (li->kind == LIN_FAC) {
                 size_t len = strlen(li->label);
+                long t = R->jfac[e] ? R->jfac[e][li->j] : -1;
+                if (t >= 0)
+                    V->vf[e][t] = (vfac){NULL, 0, -1};
                 for (size_t j = li->j; j < li->j + li->nj; j++) {
                     const char *cn = R->colnames[e][j];
                     int on = strncmp(cn, li->label, len) == 0 &&
                              strcmp(cn + len, se->s) == 0;
-                    V->col[e][j] = V->cbuf + (on ? nb : 0);
+                    if (t < 0)
+                        V->col[e][j] = V->cbuf + (on ? nb : 0);
+                    else if (on)
+                        V->vf[e][t].k = (int)(j - R->fac[e][t].j0);
                 }
             }
         }
@@ -209,35 +238,104 @@ static void dot_add(const double *v, const double *x, double c, const int *grp,
         acc[(size_t)grp[i] * W] += v[i] * (x[i] - c);
 }
 
-/* u_e of the block's rows (u: neq x nb), in pred_u's order */
-static void block_u(const pred_model *m, const double *const *const *col,
-                    size_t nb, double *u)
+/* the column of coded term f on row i (< 0: none) */
+static int vf_col(const vfac *f, size_t i)
 {
+    return f->code ? f->code[i] - f->shift : f->k;
+}
+
+/* u_e of the block's rows (u: neq x nb), in pred_u's order; a term held
+ * as codes adds its level's coefficient less sum_j c_j b_j */
+static void block_u(const mrun *R, const mview *V, double *u)
+{
+    const pred_model *m = R->pm;
+    size_t nb = V->nb;
     for (size_t e = 0; e < m->neq; e++) {
         double *ue = u + e * nb;
+        const double *ctr = m->center[e], *th = m->theta;
         memset(ue, 0, nb * sizeof *ue);
         for (size_t j = 0; j < m->p[e]; j++) {
+            if (!V->col[e][j]) { /* a coded term, at its first column */
+                const mfac *f = &R->fac[e][R->jfac[e][j]];
+                if (j != f->j0)
+                    continue;
+                const vfac *vf = &V->vf[e][R->jfac[e][j]];
+                double cs = 0;
+                for (size_t q = 0; ctr && q < f->nj; q++)
+                    if (m->map[e][j + q] != PRED_NONE)
+                        cs += ctr[j + q] * th[m->map[e][j + q]];
+                for (size_t i = 0; i < nb; i++) {
+                    int k = vf_col(vf, i);
+                    size_t t = k >= 0 ? m->map[e][j + (size_t)k] : PRED_NONE;
+                    ue[i] += (t != PRED_NONE ? th[t] : 0) - cs;
+                }
+                continue;
+            }
             if (m->map[e][j] == PRED_NONE)
                 continue;
-            const double *x = col[e][j];
-            double c = m->center[e] ? m->center[e][j] : 0, t = m->theta[m->map[e][j]];
+            const double *x = V->col[e][j];
+            double c = ctr ? ctr[j] : 0, t = th[m->map[e][j]];
             for (size_t i = 0; i < nb; i++)
                 ue[i] += (x[i] - c) * t;
         }
     }
 }
 
+/* sum_i v_i (x_ij - c_j) for the columns of coded term f into acc (per
+ * group W apart): per level, the sum of v over its rows, less c_j times
+ * the sum over all rows; fs: nj + G scratch */
+static void coded_jac(const pred_model *m, size_t e, const mfac *f, const vfac *vf,
+                      const double *v, const int *grp, size_t nb, size_t G,
+                      size_t W, double *acc, double *fs)
+{
+    const double *ctr = m->center[e];
+    const size_t *map = m->map[e] + f->j0;
+    if (G == 1) {
+        double S = 0, *L = fs;
+        memset(L, 0, f->nj * sizeof *L);
+        for (size_t i = 0; i < nb; i++) {
+            int k = vf_col(vf, i);
+            if (k >= 0)
+                L[k] += v[i];
+            S += v[i];
+        }
+        for (size_t q = 0; q < f->nj; q++)
+            if (map[q] != PRED_NONE)
+                acc[map[q]] += L[q] - (ctr ? ctr[f->j0 + q] * S : 0);
+        return;
+    }
+    double *Sg = fs;
+    memset(Sg, 0, G * sizeof *Sg);
+    for (size_t i = 0; i < nb; i++) {
+        int k = vf_col(vf, i);
+        if (k >= 0 && map[k] != PRED_NONE)
+            acc[(size_t)grp[i] * W + map[k]] += v[i];
+        Sg[grp[i]] += v[i];
+    }
+    for (size_t g = 0; ctr && g < G; g++)
+        for (size_t q = 0; q < f->nj; q++)
+            if (map[q] != PRED_NONE)
+                acc[g * W + map[q]] -= ctr[f->j0 + q] * Sg[g];
+}
+
 /* J (at acc, per group W apart) += sum_i v_e,i du_e/dtheta of each row:
  * v (3 x nb) the weights of u_0, u_1 (rows' columns) and u_2 (tau) */
-static void block_jac(const pred_model *m, const double *const *const *col,
-                      const double *v, const int *grp, size_t nb, size_t G,
-                      size_t W, double *acc)
+static void block_jac(const mrun *R, const mview *V, const double *v,
+                      const int *grp, size_t W, double *acc)
 {
+    const pred_model *m = R->pm;
+    size_t nb = V->nb, G = R->F->ngroups;
     for (size_t e = 0; e < m->neq; e++)
-        for (size_t j = 0; j < m->p[e]; j++)
-            if (m->map[e][j] != PRED_NONE)
-                dot_add(v + e * nb, col[e][j], m->center[e] ? m->center[e][j] : 0,
+        for (size_t j = 0; j < m->p[e]; j++) {
+            if (!V->col[e][j]) {
+                long t = R->jfac[e][j];
+                if (j == R->fac[e][t].j0)
+                    coded_jac(m, e, &R->fac[e][t], &V->vf[e][t], v + e * nb, grp, nb,
+                              G, W, acc, V->fs);
+            } else if (m->map[e][j] != PRED_NONE)
+                dot_add(v + e * nb, V->col[e][j], m->center[e] ? m->center[e][j] : 0,
                         grp, nb, G, W, acc + m->map[e][j]);
+        }
     if (m->tau >= 0)
         for (size_t i = 0; i < nb; i++)
             acc[(G == 1 ? 0 : (size_t)grp[i] * W) + (size_t)m->tau] += v[2 * nb + i];
@@ -252,11 +350,10 @@ static void sum_pred(const mrun *R, const mview *V, size_t b0, int need_k,
 {
     const pred_model *m = R->pm;
     const mframe *F = R->F;
-    const double *const *const *col = (const double *const *const *)V->col;
-    size_t P = m->P, nb = V->nb, G = F->ngroups;
+    size_t P = m->P, nb = V->nb;
     const int *grp = F->group + b0;
     double *u = sc, *v = sc + 2 * nb, *vk = sc + 5 * nb;
-    block_u(m, col, nb, u);
+    block_u(R, V, u);
     for (size_t i = 0; i < nb; i++) {
         size_t r = b0 + i;
         double *a = acc + (size_t)grp[i] * W;
@@ -277,11 +374,11 @@ static void sum_pred(const mrun *R, const mview *V, size_t b0, int need_k,
         }
     }
     if (!need_k) {
-        block_jac(m, col, v, grp, nb, G, W, acc + 4);
+        block_jac(R, V, v, grp, W, acc + 4);
         return;
     }
     for (size_t e = 0; e < m->neq; e++)
-        block_jac(m, col, vk + e * 3 * nb, grp, nb, G, W, acc + 4 + P * (1 + e));
+        block_jac(R, V, vk + e * 3 * nb, grp, W, acc + 4 + P * (1 + e));
 }
 
 /* the derivative: dX[e] (nb x p[e]) the rows' derivatives in v */
@@ -290,11 +387,10 @@ static void sum_deriv(const mrun *R, const mview *V, const double *const *dX,
 {
     const pred_model *m = R->pm;
     const mframe *F = R->F;
-    const double *const *const *col = (const double *const *const *)V->col;
     size_t nb = V->nb, G = F->ngroups;
     const int *grp = F->group + b0;
     double *u = sc, *v = sc + 2 * nb, *ad = sc + 11 * nb, *vq = sc + 13 * nb;
-    block_u(m, col, nb, u);
+    block_u(R, V, u);
     for (size_t e = 0; e < m->neq; e++) { /* a_e = (dx_e/dv)'b_e */
         memset(ad + e * nb, 0, nb * sizeof *ad);
         for (size_t j = 0; j < m->p[e]; j++)
@@ -320,7 +416,7 @@ static void sum_deriv(const mrun *R, const mview *V, const double *const *dX,
         for (size_t e = 0; e < m->neq; e++)
             vq[e * nb + i] = wi * gr[e];
     }
-    block_jac(m, col, v, grp, nb, G, W, acc + 4);
+    block_jac(R, V, v, grp, W, acc + 4);
     /* sum_e q_e dx_e (derivatives of constants are 0: no centre) */
     for (size_t e = 0; e < m->neq; e++)
         for (size_t j = 0; j < m->p[e]; j++)

@@ -81,6 +81,16 @@ typedef struct {
     set_entry e[MARGINS_MAXSET];
 } msetting;
 
+/* A factor's indicator columns held as level codes (the base matrix
+ * leaves them unwritten, as the fits' sparse indicator blocks): row i has
+ * 1 in column j0 + code[i] - shift when code[i] >= shift, 0 in the term's
+ * other columns. */
+typedef struct {
+    size_t j0, nj;
+    const int *code;  /* n */
+    int shift;
+} mfac;
+
 /* Everything a pass over the rows reads. */
 typedef struct {
     const mframe *F;
@@ -88,6 +98,10 @@ typedef struct {
     const rhaz_design_spec *const *sps; /* pm->neq specs */
     const double *X[PRED_NEQ];          /* base matrices, n x p[e] */
     char *const *colnames[PRED_NEQ];    /* their column names */
+    const mfac *fac[PRED_NEQ];          /* nfac[e] terms held as codes */
+    size_t nfac[PRED_NEQ];
+    const long *jfac[PRED_NEQ];         /* p[e]: column j's term in fac, or
+                                           -1 (NULL: none) */
     lin_info *lin[PRED_NEQ];            /* F->ncol each */
     int threads;
 } mrun;
