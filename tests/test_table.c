@@ -186,37 +186,42 @@ static void test_threads(void)
             fprintf(fp, "%zu, %zu.25 ,%s%s", i, i % 89, i % 7 ? "3" : "NA", i % 3 ? "\n" : "\r\n");
         }
         fclose(fp);
-        rhaz_error e1, e2;
-        rhaz_csv_options o1 = {.mixed_as_text = bad == 2}, o2 = o1;
-        o2.threads = 2;
-        rhaz_table *t1 = rhaz_table_read(path, &o1, &e1), *t2 = rhaz_table_read(path, &o2, &e2);
-        if (bad == 1) {
-            T_CHECK(!t1 && !t2 && !strcmp(e1.msg, e2.msg) && e1.line == e2.line &&
-                        e2.line == (long)rows - 1000 + 2 + blank_before_bad,
-                    "a late ragged line: the same error (line %ld: %s)", e2.line, e2.msg);
-        } else {
-            int same = t1 && t2 && rhaz_table_nrow(t1) == rhaz_table_nrow(t2) &&
-                       rhaz_table_ncol(t1) == rhaz_table_ncol(t2);
-            for (size_t j = 0; same && j < rhaz_table_ncol(t1); j++) {
-                same = rhaz_table_coltype(t1, j) == rhaz_table_coltype(t2, j);
-                for (size_t i = 0; same && i < rhaz_table_nrow(t1); i++) {
-                    if (rhaz_table_coltype(t1, j) == RHAZ_COL_NUMERIC) {
-                        double x = rhaz_table_num(t1, j)[i], y = rhaz_table_num(t2, j)[i];
-                        same = (isnan(x) && isnan(y)) || !memcmp(&x, &y, sizeof x);
-                    } else {
-                        const char *x = rhaz_table_str(t1, j, i), *y = rhaz_table_str(t2, j, i);
-                        same = (!x && !y) || (x && y && !strcmp(x, y));
+        for (int th = 1; th <= 2; th++) {
+            rhaz_error e1, e2;
+            /* the reference: every line through the line reader */
+            rhaz_csv_options o1 = {.mixed_as_text = bad == 2, .line_by_line = 1}, o2 = o1;
+            o2.line_by_line = 0;
+            o2.threads = th;
+            rhaz_table *t1 = rhaz_table_read(path, &o1, &e1), *t2 = rhaz_table_read(path, &o2, &e2);
+            if (bad == 1) {
+                T_CHECK(!t1 && !t2 && !strcmp(e1.msg, e2.msg) && e1.line == e2.line &&
+                            e2.line == (long)rows - 1000 + 2 + blank_before_bad,
+                        "a late ragged line: the same error (line %ld: %s)", e2.line, e2.msg);
+            } else {
+                int same = t1 && t2 && rhaz_table_nrow(t1) == rhaz_table_nrow(t2) &&
+                           rhaz_table_ncol(t1) == rhaz_table_ncol(t2);
+                for (size_t j = 0; same && j < rhaz_table_ncol(t1); j++) {
+                    same = rhaz_table_coltype(t1, j) == rhaz_table_coltype(t2, j);
+                    for (size_t i = 0; same && i < rhaz_table_nrow(t1); i++) {
+                        if (rhaz_table_coltype(t1, j) == RHAZ_COL_NUMERIC) {
+                            double x = rhaz_table_num(t1, j)[i], y = rhaz_table_num(t2, j)[i];
+                            same = (isnan(x) && isnan(y)) || !memcmp(&x, &y, sizeof x);
+                        } else {
+                            const char *x = rhaz_table_str(t1, j, i), *y = rhaz_table_str(t2, j, i);
+                            same = (!x && !y) || (x && y && !strcmp(x, y));
+                        }
+                        same = same && rhaz_table_line(t1, i) == rhaz_table_line(t2, i);
                     }
-                    same = same && rhaz_table_line(t1, i) == rhaz_table_line(t2, i);
                 }
+                T_CHECK(same, "%s: the same table in parts on %d thread(s) (%zu rows)",
+                        bad ? "a late text cell" : "numbers, blank lines, CRLF", th,
+                        t2 ? rhaz_table_nrow(t2) : 0);
+                if (t2 && !bad)
+                    T_EQ_INT(rhaz_table_line(t2, rows - 1), (long)rows + 1 + nblank, "line of the last row");
             }
-            T_CHECK(same, "%s: the same table with 2 threads (%zu rows)",
-                    bad ? "a late text cell" : "numbers, blank lines, CRLF", t2 ? rhaz_table_nrow(t2) : 0);
-            if (t2 && !bad)
-                T_EQ_INT(rhaz_table_line(t2, rows - 1), (long)rows + 1 + nblank, "line of the last row");
+            rhaz_table_free(t1);
+            rhaz_table_free(t2);
         }
-        rhaz_table_free(t1);
-        rhaz_table_free(t2);
     }
     remove(path);
 }
@@ -261,27 +266,30 @@ static void test_threads_numbers(void)
     fclose(fp);
     for (int na = 0; na < 2; na++) {
         const char *nas[] = {"-99", NULL};
-        rhaz_error e1, e2;
-        rhaz_csv_options o1 = {.na_strings = na ? nas : NULL}, o2 = o1;
-        o2.threads = 2;
-        rhaz_table *t1 = rhaz_table_read(path, &o1, &e1), *t2 = rhaz_table_read(path, &o2, &e2);
-        int same = t1 && t2 && rhaz_table_nrow(t1) == rhaz_table_nrow(t2) &&
-                   rhaz_table_ncol(t1) == rhaz_table_ncol(t2);
-        size_t nmiss = 0;
-        for (size_t j = 0; same && j < rhaz_table_ncol(t1); j++) {
-            same = rhaz_table_coltype(t1, j) == RHAZ_COL_NUMERIC &&
-                   rhaz_table_coltype(t2, j) == RHAZ_COL_NUMERIC;
-            for (size_t i = 0; same && i < rhaz_table_nrow(t1); i++) {
-                double x = rhaz_table_num(t1, j)[i], y = rhaz_table_num(t2, j)[i];
-                same = (isnan(x) && isnan(y)) || !memcmp(&x, &y, sizeof x);
-                nmiss += isnan(x);
-                same = same && rhaz_table_line(t1, i) == rhaz_table_line(t2, i);
+        for (int th = 1; th <= 2; th++) {
+            rhaz_error e1, e2;
+            rhaz_csv_options o1 = {.na_strings = na ? nas : NULL, .line_by_line = 1}, o2 = o1;
+            o2.line_by_line = 0;
+            o2.threads = th;
+            rhaz_table *t1 = rhaz_table_read(path, &o1, &e1), *t2 = rhaz_table_read(path, &o2, &e2);
+            int same = t1 && t2 && rhaz_table_nrow(t1) == rhaz_table_nrow(t2) &&
+                       rhaz_table_ncol(t1) == rhaz_table_ncol(t2);
+            size_t nmiss = 0;
+            for (size_t j = 0; same && j < rhaz_table_ncol(t1); j++) {
+                same = rhaz_table_coltype(t1, j) == RHAZ_COL_NUMERIC &&
+                       rhaz_table_coltype(t2, j) == RHAZ_COL_NUMERIC;
+                for (size_t i = 0; same && i < rhaz_table_nrow(t1); i++) {
+                    double x = rhaz_table_num(t1, j)[i], y = rhaz_table_num(t2, j)[i];
+                    same = (isnan(x) && isnan(y)) || !memcmp(&x, &y, sizeof x);
+                    nmiss += isnan(x);
+                    same = same && rhaz_table_line(t1, i) == rhaz_table_line(t2, i);
+                }
             }
+            T_CHECK(same, "%s: the same numbers in parts on %d thread(s) (%zu rows, %zu missing)",
+                    na ? "NA string -99" : "default NA", th, t1 ? rhaz_table_nrow(t1) : 0, nmiss);
+            rhaz_table_free(t1);
+            rhaz_table_free(t2);
         }
-        T_CHECK(same, "%s: the same numbers with 2 threads (%zu rows, %zu missing)",
-                na ? "NA string -99" : "default NA", t1 ? rhaz_table_nrow(t1) : 0, nmiss);
-        rhaz_table_free(t1);
-        rhaz_table_free(t2);
     }
     remove(path);
 }
@@ -316,16 +324,16 @@ static void test_utf8_parts(void)
         fclose(fp);
         long first = cs[k].bad1 >= 0 ? cs[k].bad1 : cs[k].bad2;
         for (int th = 1; th <= 2; th++) {
-            rhaz_error e;
-            rhaz_csv_options o = {.threads = th};
-            rhaz_table *t = rhaz_table_read(path, &o, &e);
-            if (!cs[k].what)
-                T_CHECK(t && rhaz_table_nrow(t) == rows, "valid UTF-8 read (%d threads)", th);
-            else
-                T_CHECK(!t && e.line == first + 2 && strstr(e.msg, cs[k].what),
-                        "%s at line %ld named (%d threads): line %ld, %s", cs[k].what,
-                        first + 2, th, e.line, e.msg);
-            rhaz_table_free(t);
+                rhaz_error e;
+                rhaz_csv_options o = {.threads = th};
+                rhaz_table *t = rhaz_table_read(path, &o, &e);
+                if (!cs[k].what)
+                    T_CHECK(t && rhaz_table_nrow(t) == rows, "valid UTF-8 read (%d threads)", th);
+                else
+                    T_CHECK(!t && e.line == first + 2 && strstr(e.msg, cs[k].what),
+                            "%s at line %ld named (%d threads): line %ld, %s", cs[k].what,
+                            first + 2, th, e.line, e.msg);
+                rhaz_table_free(t);
         }
     }
     remove(path);

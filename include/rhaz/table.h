@@ -43,8 +43,8 @@ typedef struct {
                                     columns they use themselves) */
     int threads;                 /* threads reading may use (0, 1: one); a
                                     large file of numeric columns without
-                                    quotes is read in parts at once, to the
-                                    same table */
+                                    quotes is read in parts (at once on
+                                    several threads), to the same table */
     const char *const *columns;  /* NULL-terminated names of the columns to
                                     keep, NULL = all.  The others are
                                     skipped: their cells are not converted,
@@ -56,6 +56,10 @@ typedef struct {
                                     name the header lacks is no error.
                                     CSV only (Stata, SPSS and SAS files are
                                     read whole) */
+    int line_by_line;            /* 1: every line through the line reader,
+                                    never in parts: the same table, slower
+                                    (the reference the parts are tested
+                                    against) */
 } rhaz_csv_options;
 
 /* Opaque table.  Numeric cells are doubles (NaN = missing); string

@@ -827,14 +827,14 @@ static int drop_behind(int on, const char *buf, size_t keep, size_t *from, size_
 
 /* ---------- reading on several threads ----------
  *
- * With threads > 1, once the first PAR_HEAD bytes were read line by line
+ * Unless line_by_line, once the first PAR_HEAD bytes were read line by line
  * (they fix the column types), the rest of a large input whose columns
  * are all numeric and which holds no quote character is cut at newlines
- * into PAR_PARTS parts, read at once straight into the table's rows (the
- * rows and lines of each part counted first).  A part stops at anything
- * but plain lines of numbers and missing values with the header's number
- * of fields (text, a ragged line, a carriage return inside a line, an
- * overlong field): then the rest is read line by line as without threads,
+ * into PAR_PARTS parts, read straight into the table's rows (the rows and
+ * lines of each part counted first), at once when threads > 1.  A part
+ * stops at anything but plain lines of numbers and missing values with
+ * the header's number of fields (text, a ragged line, a carriage return
+ * inside a line, an overlong field): then the rest is read line by line,
  * so that values, types, line numbers and errors are the same.  Columns
  * not kept (rhaz_csv_options.columns) need not be numeric: their fields
  * are only counted (and held to max_field). */
@@ -1145,7 +1145,8 @@ static rhaz_table *parse_pass(const char *buf, size_t len, parse_ctx *p,
     int par_tried = 0;
     while (pos < len && !p->failed) {
         p->dropped |= drop_behind(p->drop_input, buf, keep, &from, pos);
-        if (!par_tried && p->threads > 1 && pos >= PAR_HEAD && len - pos >= PAR_MIN &&
+        if (!par_tried && !(p->opt && p->opt->line_by_line) && pos >= PAR_HEAD &&
+            len - pos >= PAR_MIN &&
             p->record > 0 && cp.pstate == LIBCSV_ROW_NOT_BEGUN) {
             par_tried = 1;
             int r = par_read(p, buf, len, pos, keep);
