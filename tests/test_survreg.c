@@ -242,6 +242,24 @@ static int same_fit(const rhaz_fit_summary *a, const rhaz_fit_summary *b)
     return same;
 }
 
+/* uniform on (0, 1) from a 64-bit LCG state */
+static double unif(unsigned long long *u)
+{
+    *u = *u * 6364136223846793005ULL + 1442695040888963407ULL;
+    return ((double)(*u >> 11) + 0.5) * 0x1.0p-53;
+}
+
+/* a table of k numeric columns of n rows */
+static rhaz_table *table_of(const char *name, const char *const *names, double *const *c,
+                            int k, size_t n)
+{
+    rhaz_error err;
+    rhaz_table *t = rhaz_table_new(name, &err);
+    for (int j = 0; t && j < k; j++)
+        rhaz_table_add_numeric(t, names[j], c[j], n, &err);
+    return t;
+}
+
 /* A fit on two threads or more gives the results of one thread bit for
  * bit (the likelihood is summed over two halves of the rows fixed by n;
  * rhaz_survreg_options.threads only places them): 20,000 simulated
@@ -255,25 +273,21 @@ static void threads_identical(void)
     for (int k = 0; k < 7; k++)
         c[k] = malloc(N * sizeof(double));
     unsigned long long u = 11;
-#define NEXT() (((u = u * 6364136223846793005ULL + 1442695040888963407ULL) >> 11) + 0.5) * 0x1.0p-53
     for (size_t i = 0; i < N; i++) {
-        double x1 = NEXT() - 0.5, x2 = floor(NEXT() * 5);
-        double T = exp(1 + 0.5 * x1 - 0.1 * x2 + 0.7 * log(-log(NEXT())));
-        double C = exp(1.5 + NEXT()), t = T < C ? T : C;
-        c[0][i] = NEXT() < 0.3 ? t * NEXT() : 0; /* entry */
+        double x1 = unif(&u) - 0.5, x2 = floor(unif(&u) * 5);
+        double T = exp(1 + 0.5 * x1 - 0.1 * x2 + 0.7 * log(-log(unif(&u))));
+        double C = exp(1.5 + unif(&u)), t = T < C ? T : C;
+        c[0][i] = unif(&u) < 0.3 ? t * unif(&u) : 0; /* entry */
         c[1][i] = t;
         c[2][i] = T < C;
         c[3][i] = x1;
         c[4][i] = x2;
         c[5][i] = (double)(i / 40);
-        c[6][i] = NEXT() - 0.5;
+        c[6][i] = unif(&u) - 0.5;
     }
-#undef NEXT
     rhaz_error err;
-    rhaz_table *t = rhaz_table_new("threads", &err);
     const char *names[] = {"t0", "t", "ev", "x1", "x2", "cl", "z"};
-    for (int k = 0; k < 7; k++)
-        rhaz_table_add_numeric(t, names[k], c[k], N, &err);
+    rhaz_table *t = table_of("threads", names, c, 7, N);
     rhaz_formula *f = rhaz_formula_parse("Surv(t0, t, ev) ~ x1 + x2", &err);
     rhaz_formula *fr = rhaz_formula_parse("~ z", &err);
     rhaz_design_options dopt = {.cluster = "cl"};
@@ -323,23 +337,18 @@ static void null_grouped(void)
     for (int k = 0; k < 5; k++)
         c[k] = malloc(N * sizeof(double));
     unsigned long long u = 5;
-#define NEXT() (((u = u * 6364136223846793005ULL + 1442695040888963407ULL) >> 11) + 0.5) * 0x1.0p-53
     for (size_t i = 0; i < N; i++) {
-        double x = NEXT() - 0.5;
-        double T = ceil(exp(2 + 0.5 * x + 0.6 * log(-log(NEXT()))));
+        double x = unif(&u) - 0.5;
+        double T = ceil(exp(2 + 0.5 * x + 0.6 * log(-log(unif(&u)))));
         double t = T < 20 ? T : 20;
-        c[0][i] = NEXT() < 0.3 ? floor(t * NEXT()) : 0;
+        c[0][i] = unif(&u) < 0.3 ? floor(t * unif(&u)) : 0;
         c[1][i] = t;
         c[2][i] = T <= 20;
         c[3][i] = x;
-        c[4][i] = 1 + floor(NEXT() * 3); /* weights 1, 2, 3 */
+        c[4][i] = 1 + floor(unif(&u) * 3); /* weights 1, 2, 3 */
     }
-#undef NEXT
-    rhaz_error err;
-    rhaz_table *t = rhaz_table_new("tied", &err);
     const char *names[] = {"t0", "t", "ev", "x", "w"};
-    for (int k = 0; k < 5; k++)
-        rhaz_table_add_numeric(t, names[k], c[k], N, &err);
+    rhaz_table *t = table_of("tied", names, c, 5, N);
     for (int dist = 0; dist < RHAZ_SURV_NDIST; dist++) {
         rhaz_survreg_options o = {.dist = (rhaz_surv_dist)dist};
         rhaz_fit_summary *a = fit(t, "Surv(t0, t, ev) ~ x", "w", &o);
