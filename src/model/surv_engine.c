@@ -188,6 +188,25 @@ static void hess_block(const surv_model *m, size_t r0, size_t r1, const double *
     }
 }
 
+/* A plain model's x block: H[0..px) x [0..px) += sum over rows r0..r1-1
+ * of hee(r) x_r x_r' (hee in lhs[0..rows)): S = the rows' x scaled by
+ * hee, then one dgemm. */
+static void hess_block_x(const surv_model *m, size_t r0, size_t r1, const double *hee,
+                         double *S, double *H)
+{
+    size_t P = m->P, px = m->px, rows = r1 - r0;
+    const double *A = m->A + r0 * P;
+    for (size_t r = 0; r < rows; r++) {
+        const double *a = A + r * P;
+        double *sr = S + r * px, h = hee[r];
+        for (size_t k = 0; k < px; k++)
+            sr[k] = a[k] * h;
+    }
+    if (px)
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)px, (int)px, (int)rows,
+                    1.0, A, (int)P, S, (int)px, 1.0, H, (int)P);
+}
+
 /* One row of a plain model (no risk equation): l and its derivatives
  * in (eta, tau) into e = (l_eta, l_tau, l_ee, l_et, l_tt); the same
  * operations as add_plain on a zeroed local, without the cure terms. */
@@ -276,13 +295,17 @@ static void eval_part(void *ctx, size_t part)
                     scores[(P - 1) * n + i] = gt;
             }
             if (H) {
+                /* the tau row and column here, the x block by blocks */
                 size_t c = (i - r0) % SURV_CHUNK;
-                double *lh = lhs + c * 9;
-                lh[0] = w * e[2], lh[1] = 0, lh[2] = w * e[3];
-                lh[3] = 0, lh[4] = 0, lh[5] = 0;
-                lh[6] = w * e[3], lh[7] = 0, lh[8] = w * e[4];
+                lhs[c] = w * e[2];
+                if (P > px) {
+                    double het = w * e[3];
+                    for (size_t j = 0; j < px; j++)
+                        H[j * P + P - 1] += het * a[j];
+                    H[P * P - 1] += w * e[4];
+                }
                 if (c == SURV_CHUNK - 1 || i == r1 - 1)
-                    hess_block(m, i - c, i + 1, lhs, S, H);
+                    hess_block_x(m, i - c, i + 1, lhs, S, H);
             }
             continue;
         }
@@ -341,6 +364,9 @@ static void eval_part(void *ctx, size_t part)
                 hess_block(m, i - c, i + 1, lhs, S, H);
         }
     }
+    if (H && !m->cure) /* the plain model's tau row mirrors its column */
+        for (size_t j = 0; j + 1 < P && P > px; j++)
+            H[(P - 1) * P + j] = H[j * P + P - 1];
     job->ll[part] = ll + llc;
 }
 
