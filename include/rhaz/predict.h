@@ -124,8 +124,9 @@ rhaz_status rhaz_glm_predict(const rhaz_glm *fit, const rhaz_design *nd,
  *                       derivative of the model-matrix row through every
  *                       transformation of v (log, powers, ns, interactions)
  *                       by a 5-point central difference with step
- *                       1e-4 |v_i| (1e-4 mean|v| where v_i = 0), exactly
- *                       (1 in v's column) where v is a main effect only;
+ *                       1e-4 |v_i| (1e-4 mean|v| where v_i = 0); exactly
+ *                       where v enters only as itself (main effects,
+ *                       interactions: x_i(v=1) - x_i(v=0));
  *   dydx, factor v      per level l after the base (first) level: the mean
  *                       discrete change h(x_i(v = l)'b) - h(x_i(v = base)'b),
  *                       term "v:l";

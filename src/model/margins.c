@@ -411,6 +411,19 @@ static void lin_classify(const frame *F, const rhaz_design_spec *sp,
     }
 }
 
+/* Clear aff[c] of every frame column read by a variable of spec sp other
+ * than the column itself as a number. */
+static void affine_clear(const frame *F, const rhaz_design_spec *sp,
+                         unsigned char *aff)
+{
+    const rhaz_formula *f = sp->f;
+    for (size_t c = 0; c < F->ncol; c++)
+        for (size_t v = 0; v < f->nvars; v++)
+            if (sp->vars[v].used && reads(f->vars[v].node, F->name[c]) &&
+                (f->vars[v].node->kind != N_NAME || sp->vars[v].kind == RHAZ_DVAR_FACTOR))
+                aff[c] = 0;
+}
+
 /* ---------- the base matrices: the frame coded by the fit ---------- */
 
 typedef struct {
@@ -842,6 +855,7 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
     mrun R = {0};
     rhaz_design *d1[PRED_NEQ] = {0}, *dall = NULL;
     mfac *facs = NULL;
+    unsigned char *aff = NULL;
     size_t nfacs = 0;
     long *jf = NULL;
     double *Xb[PRED_NEQ] = {0};
@@ -942,6 +956,14 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
             st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
         if (!st)
             lin_classify(&F, sps[e], d1[e], R.lin[e]);
+    }
+    if (!st && !(aff = malloc(F.ncol ? F.ncol : 1)))
+        st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
+    if (!st) {
+        memset(aff, 1, F.ncol);
+        for (size_t e = 0; e < neq; e++)
+            affine_clear(&F, sps[e], aff);
+        R.affine = aff;
     }
     if (!st && dall && design_same(dall, d1[0], sps[0])) {
         Xb[0] = dall->X; /* the frame's rows coded as the fit codes them */
@@ -1096,6 +1118,7 @@ done:
         free((int *)facs[b].code);
     free(facs);
     free(jf);
+    free(aff);
     pred_model_clear(&pm);
     frame_free(&F);
     if (st) {

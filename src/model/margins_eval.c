@@ -444,14 +444,19 @@ static rhaz_status block_deriv(const pass_job *J, const mview *V0, size_t b0,
     const mrun *R = J->R;
     const pred_model *m = R->pm;
     static const double steps[4] = {-2, -1, 1, 2};
+    /* affine in v: the rows at v = 0 and v = 1, d = x(1) - x(0) exactly;
+     * else the rows at four shifted values */
+    int aff = R->affine && R->affine[J->c], nv = aff ? 2 : 4;
     mview Vs[4];
     double *dX[PRED_NEQ] = {0}, *hs = malloc((nb ? nb : 1) * sizeof *hs);
     rhaz_status st = hs ? RHAZ_OK
                         : rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
     memset(Vs, 0, sizeof Vs);
-    for (int s = 0; s < 4 && !st; s++) {
+    for (int s = 0; s < nv && !st; s++) {
         msetting Ss = *J->S;
         set_entry sh = {.col = J->c, .kind = SET_SHIFT, .step = steps[s], .mabs = J->mabs};
+        if (aff)
+            sh = (set_entry){.col = J->c, .kind = SET_VAL, .s = s ? "1" : "0", .x = s};
         msetting_set(&Ss, &sh);
         st = view_make(R, &Ss, b0, nb, J->what, &Vs[s], err);
     }
@@ -464,15 +469,20 @@ static rhaz_status block_deriv(const pass_job *J, const mview *V0, size_t b0,
             hs[i] = shift_h(&h, msetting_num(R->F, J->S, J->c, b0 + i));
         for (size_t e = 0; e < m->neq; e++)
             for (size_t j = 0; j < m->p[e]; j++) {
-                const double *x0 = Vs[0].col[e][j], *x1 = Vs[1].col[e][j],
-                             *x2 = Vs[2].col[e][j], *x3 = Vs[3].col[e][j];
+                const double *x0 = Vs[0].col[e][j], *x1 = Vs[1].col[e][j];
+                if (aff) {
+                    for (size_t i = 0; i < nb; i++)
+                        dX[e][j * nb + i] = x1[i] - x0[i];
+                    continue;
+                }
+                const double *x2 = Vs[2].col[e][j], *x3 = Vs[3].col[e][j];
                 for (size_t i = 0; i < nb; i++)
                     dX[e][j * nb + i] =
                         (8 * (x2[i] - x1[i]) - (x3[i] - x0[i])) / (12 * hs[i]);
             }
         sum_deriv(R, V0, (const double *const *)dX, b0, J->W, acc, sc);
     }
-    for (int s = 0; s < 4; s++)
+    for (int s = 0; s < nv; s++)
         view_free(&Vs[s]);
     for (size_t e = 0; e < PRED_NEQ; e++)
         free(dX[e]);

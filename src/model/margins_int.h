@@ -103,6 +103,12 @@ typedef struct {
     const long *jfac[PRED_NEQ];         /* p[e]: column j's term in fac, or
                                            -1 (NULL: none) */
     lin_info *lin[PRED_NEQ];            /* F->ncol each */
+    const unsigned char *affine;        /* F->ncol: 1 if every variable
+                                           of the formulas reading column c
+                                           is c itself (a number): each
+                                           column of the matrices is
+                                           affine in c (c alone or times
+                                           other variables) */
     int threads;
 } mrun;
 
@@ -116,7 +122,8 @@ typedef struct {
 typedef enum {
     PASS_PRED,   /* q: [0], [1], J */
     PASS_PRED_K, /* and [2..3], K_e (for derivatives of linear columns) */
-    PASS_DERIV   /* the derivative in column c by 5-point differences */
+    PASS_DERIV   /* the derivative in column c: x(1) - x(0) where the
+                    rows are affine in c, else 5-point differences */
 } pass_mode;
 
 /* Add a setting's entry (a later one of the same column replaces it). */
