@@ -273,6 +273,31 @@ static void test_design_threads(void)
     rhaz_table_free(t);
 }
 
+/* A numeric factor's levels are its values as R prints them (R's
+ * factor() matches as.character()): 0.3 and 0.30000000000000004 are one
+ * level, as in R (factor(c(0.3, 0.1 + 0.2, 1)) has levels "0.3", "1"). */
+static void test_factor_labels(void)
+{
+    T_SECTION("numeric factor levels that print alike");
+    static const char csv[] = "y,v\n1,0.3\n0,0.30000000000000004\n1,1\n0,1\n1,0.3\n";
+    rhaz_error err;
+    rhaz_table *t = rhaz_table_read_mem(csv, sizeof csv - 1, "lev.csv", NULL, &err);
+    rhaz_formula *f = rhaz_formula_parse("y ~ factor(v)", &err);
+    rhaz_design_options o = {0};
+    rhaz_design *d = t && f ? rhaz_design_build(f, t, &o, &err) : NULL;
+    T_CHECK(d != NULL, "built: %s", err.msg);
+    if (d) {
+        T_EQ_INT((long)d->p, 2, "columns: intercept and one level (as R)");
+        T_EQ_STR(d->colnames[1], "factor(v)1", "the second level is 1");
+        int same = d->X[1 * d->n + 0] == 0 && d->X[1 * d->n + 1] == 0 &&
+                   d->X[1 * d->n + 2] == 1 && d->X[1 * d->n + 4] == 0;
+        T_CHECK(same, "0.3 and 0.30000000000000004 coded as the base level");
+    }
+    rhaz_design_free(d);
+    rhaz_formula_free(f);
+    rhaz_table_free(t);
+}
+
 /* Fuzzer findings: a huge power was converted to int (UB), and a*b*c*...
  * doubles the terms with every factor. */
 static void test_limits(void)
@@ -456,6 +481,7 @@ int main(void)
     test_options(data);
     test_take(data);
     test_design_threads();
+    test_factor_labels();
     test_limits();
     test_many_strata();
     test_quantile7();

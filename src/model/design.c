@@ -402,11 +402,19 @@ static rhaz_status code_factor(ctx *c, const char *label, long strcol,
             for (size_t l = 0; l < nu; l++)
                 ord[l] = l;
             qsort(ord, nu, sizeof *ord, cmp_by_value);
+            /* a level is a label, as R's factor() matches as.character():
+             * values that print alike (0.3 and 0.1 + 0.2, to 15 digits)
+             * are one level; in sorted order they are neighbours */
+            nlev = 0;
             for (size_t l = 0; l < nu && !st; l++) {
                 char buf[64];
-                rank[ord[l]] = (int)l;
                 core_format_r(u[ord[l]], buf, sizeof buf);
-                if (!(levels[l] = core_strdup(buf)))
+                if (nlev && strcmp(buf, levels[nlev - 1]) == 0) {
+                    rank[ord[l]] = (int)nlev - 1;
+                    continue;
+                }
+                rank[ord[l]] = (int)nlev;
+                if (!(levels[nlev++] = core_strdup(buf)))
                     st = derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
             }
             for (size_t i = 0; i < N && !st; i++)
