@@ -720,6 +720,16 @@ static rhaz_status code_factor_frozen(ctx *c, dvar *v, const dspec_var *sv,
             return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
         }
     v->nlev = sv->nlev;
+    /* the levels by their labels (the first of equal labels, as a search
+     * in order would find) */
+    strmap lev = {0};
+    if (strmap_init(&lev, sv->nlev) != 0)
+        return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
+    for (size_t l = sv->nlev; l-- > 0;)
+        if (strmap_put(&lev, sv->levels[l], l) != 0) {
+            strmap_free(&lev);
+            return derr(c, RHAZ_ENOMEM, 0, NULL, "out of memory building the design (%zu rows)", c->n);
+        }
     for (size_t i = 0; i < N; i++) {
         v->code[i] = -1;
         if (!used[i])
@@ -732,14 +742,10 @@ static rhaz_status code_factor_frozen(ctx *c, dvar *v, const dspec_var *sv,
             core_format_r(v->ro[i], buf, sizeof buf);
             s = buf;
         }
-        size_t lo = 0, hi = sv->nlev; /* levels are sorted as coded */
-        int found = -1;
-        for (size_t l = lo; l < hi; l++)
-            if (strcmp(sv->levels[l], s ? s : "") == 0) {
-                found = (int)l;
-                break;
-            }
+        size_t l;
+        int found = strmap_get(&lev, s ? s : "", &l) ? (int)l : -1;
         if (found < 0) {
+            strmap_free(&lev);
             const char *tn = rhaz_table_name(c->t);
             rhaz_error_set(c->err, RHAZ_EDATA, tn && *tn ? tn : NULL,
                            rhaz_table_line(c->t, i),
@@ -755,6 +761,7 @@ static rhaz_status code_factor_frozen(ctx *c, dvar *v, const dspec_var *sv,
         }
         v->code[i] = found;
     }
+    strmap_free(&lev);
     return RHAZ_OK;
 }
 
