@@ -859,6 +859,7 @@ typedef struct {
     int fast;                    /* fast_line applies (no NA strings of the
                                     user's, decimal point) */
     unsigned char *skip;         /* per column: 1 if not kept */
+    size_t *run;                 /* per column: skipped columns from it on */
 } par_job;
 
 typedef struct {
@@ -887,13 +888,65 @@ static int par_cell(void *ctx, const char *s, size_t len)
     return 0;
 }
 
+/* 0x80 in exactly the zero bytes of v */
+static inline uint64_t zero_bytes(uint64_t v)
+{
+    const uint64_t m = UINT64_C(0x7f7f7f7f7f7f7f7f);
+    return ~(((v & m) + m) | v | m);
+}
+
+/* Pass over k fields (of skipped columns) from q, the start of a field,
+ * eight bytes at a time: the start of the field after them, with
+ * *nf = k; or e when the line ends first, with *nf the fields passed
+ * (the last one ending at e) and *ended = 1.  NULL at a space, tab or
+ * carriage return that is not the delimiter, or (eight bytes at a time)
+ * any control character: plain_fields decides. */
+static const char *skip_fields(const char *q, const char *e, size_t k, char d,
+                               size_t *nf, int *ended)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), hi = ones << 7;
+    const uint64_t wd = ones * (unsigned char)d;
+    size_t left = k; /* delimiters still to pass */
+    *ended = 0;
+    while (e - q >= 8) {
+        uint64_t w;
+        memcpy(&w, q, 8);
+        uint64_t md = zero_bytes(w ^ wd);
+        /* any byte below '!' (space, tab, CR, other controls: plain_fields
+         * decides) unless the delimiter is one of them */
+        uint64_t ctl = d > ' ' ? (w - ones * 0x21) & ~w & hi
+                               : (zero_bytes(w ^ ones * ' ') | zero_bytes(w ^ ones * '\t') |
+                                  zero_bytes(w ^ ones * '\r')) & ~md;
+        if (ctl)
+            return NULL;
+        size_t cnt = (size_t)(((md >> 7) * ones) >> 56); /* delimiters in w */
+        if (cnt >= left)
+            break; /* the last of them is in this word */
+        left -= cnt;
+        q += 8;
+    }
+    for (; q < e; q++) {
+        char ch = *q;
+        if (ch == d) {
+            if (--left == 0) {
+                *nf = k;
+                return q + 1;
+            }
+        } else if (ch == ' ' || ch == '\t' || ch == '\r')
+            return NULL;
+    }
+    *nf = k - left + 1;
+    *ended = 1;
+    return e;
+}
+
 /* One line (n bytes, no newline) of plain numbers straight into row
  * c->row, in one pass: each field [sign] digits [. digits] (at most 19
  * digits, mantissa <= 2^53: parse_number's first case, the same
  * division, so the same value) is converted here, any other field
- * (empty, ".", an exponent, more digits) by par_cell; a field of a column
- * not kept is passed over up to the delimiter (a space, tab or carriage
- * return in it: plain_fields).  Returns the number
+ * (empty, ".", an exponent, more digits) by par_cell; fields of columns
+ * not kept are passed over by skip_fields (a space, tab or carriage
+ * return among them: plain_fields).  Returns the number
  * of fields; 0 if the line needs plain_fields (a character other than
  * digits, sign, point and the delimiter: spaces to trim, a quote, a
  * carriage return inside the line, letters; a blank line; more fields
@@ -907,7 +960,7 @@ static long fast_line(par_row *c, const char *s, size_t n, char d)
     const unsigned char *skip = c->J->skip;
     if (n && s[n - 1] == '\r')
         n--;
-    if (n == 0)
+    if (n == 0 || n > p->max_field) /* a field may be too long: par_cell */
         return 0;
     const char *q = s, *e = s + n;
     c->j = 0;
@@ -915,17 +968,14 @@ static long fast_line(par_row *c, const char *s, size_t n, char d)
         if (c->j >= t->ncol)
             goto plain;
         const char *f = q;
-        if (skip[c->j]) {
-            while (q < e && *q != d) {
-                if (*q == ' ' || *q == '\t' || *q == '\r')
-                    goto plain;
-                q++;
-            }
-            if (par_cell(c, f, (size_t)(q - f)))
-                return -1;
-            if (q == e)
+        if (skip[c->j]) { /* skipped columns: their fields only counted */
+            size_t nf;
+            int ended;
+            if (!(q = skip_fields(q, e, c->J->run[c->j], d, &nf, &ended)))
+                goto plain;
+            c->j += nf;
+            if (ended)
                 return (long)c->j;
-            q++;
             continue;
         }
         int neg = q < e && *q == '-';
@@ -1047,6 +1097,12 @@ static int par_read(parse_ctx *p, const char *buf, size_t len, size_t start,
         return 0;
     for (size_t j = 0; j < t->ncol; j++)
         J.skip[j] = (unsigned char)t->cols[j].skip;
+    if (!(J.run = calloc(t->ncol + 1, sizeof *J.run))) {
+        free(J.skip);
+        return 0;
+    }
+    for (size_t j = t->ncol; j-- > 0;)
+        J.run[j] = J.skip[j] ? J.run[j + 1] + 1 : 0;
     J.p = p;
     J.buf = buf;
     J.keep = keep;
@@ -1107,6 +1163,7 @@ static int par_read(parse_ctx *p, const char *buf, size_t len, size_t start,
         free(J.bdelta[k]);
     }
     free(J.skip);
+    free(J.run);
     return rc ? 1 : dropped ? -1 : 0;
 }
 
