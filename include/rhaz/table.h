@@ -54,8 +54,8 @@ typedef struct {
                                     field lengths).  The table holds the
                                     kept columns in file order; a listed
                                     name the header lacks is no error.
-                                    CSV only (Stata, SPSS and SAS files are
-                                    read whole) */
+                                    Stata, SPSS and SAS files: the values
+                                    of other variables are not stored */
     int line_by_line;            /* 1: every line through the line reader,
                                     never in parts: the same table, slower
                                     (the reference the parts are tested
@@ -76,7 +76,7 @@ void rhaz_table_free(rhaz_table *t); /* accepts NULL */
 /* Stata, SPSS and SAS files (through ReadStat).  rhaz_table_read reads
  * a path ending in .dta, .sav, .zsav or .sas7bdat (any case) with
  * rhaz_table_read_stat; everything else is CSV.  Of the CSV options,
- * max_bytes, as_string (numbers as text), as_numeric (value-labelled
+ * max_bytes, columns, as_string (numbers as text), as_numeric (value-labelled
  * variables keep their codes, text must be numbers) and na_strings (more
  * missing codes in text variables) apply.  Missing codes (., .a-.z, SPSS
  * user-missing values) are missing; value labels become text (factor)

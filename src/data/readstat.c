@@ -241,6 +241,8 @@ typedef struct {
     char *arena;
     size_t arena_len, arena_cap;
     size_t n, cap; /* cells stored / capacity */
+    int skip;      /* not in rhaz_csv_options.columns: values not stored,
+                      column not in the table */
 } rs_col;
 
 typedef struct {
@@ -323,7 +325,8 @@ static int on_variable(int index, readstat_variable_t *v, const char *labels,
         if (c->cols[j].name && strcmp(c->cols[j].name, col->name) == 0)
             return fail(c, RHAZ_EPARSE, "duplicate column name '%s'", col->name);
     col->is_string = readstat_variable_get_type_class(v) == READSTAT_TYPE_CLASS_STRING;
-    if (!col->is_string) {
+    col->skip = c->opt && c->opt->columns && !name_in(c->opt->columns, col->name);
+    if (!col->is_string && !col->skip) {
         col->conv = conv_of(c->fmt, readstat_variable_get_format(v));
         if (labels && *labels && !(col->labelset = core_strdup(labels)))
             return fail_nomem(c);
@@ -363,6 +366,11 @@ static int on_value(int obs, readstat_variable_t *v, readstat_value_t val, void 
         return fail(c, RHAZ_ENOMEM,
                     "corrupt file: more cells than %s could hold",
                     "a file of this size");
+    if (col->skip) { /* counted, not stored */
+        if (i + 1 > c->nrow)
+            c->nrow = i + 1;
+        return READSTAT_HANDLER_OK;
+    }
     /* cells are delivered row by row; fill any skipped ones as missing */
     if (grow_col(c, col, i + 1))
         return fail_nomem(c);
@@ -544,6 +552,15 @@ static rhaz_status emit(rs_ctx *c, rhaz_table *t, rs_col *col)
     return st;
 }
 
+/* 1 if the file has a variable of this name (kept or skipped) */
+static int has_variable(const rs_ctx *c, const char *name)
+{
+    for (size_t j = 0; j < c->ncol; j++)
+        if (c->cols[j].name && strcmp(c->cols[j].name, name) == 0)
+            return 1;
+    return 0;
+}
+
 static void ctx_free(rs_ctx *c)
 {
     for (size_t j = 0; j < c->ncol; j++) {
@@ -630,7 +647,7 @@ rhaz_table *rhaz_table_read_stat_mem(const void *buf, size_t len, const char *na
     if (!(t = rhaz_table_new(name, err)))
         goto done;
     for (size_t j = 0; j < c.ncol; j++)
-        if (emit(&c, t, &c.cols[j]) != RHAZ_OK) {
+        if (!c.cols[j].skip && emit(&c, t, &c.cols[j]) != RHAZ_OK) {
             rhaz_table_free(t);
             t = NULL;
             goto done;
@@ -639,7 +656,7 @@ rhaz_table *rhaz_table_read_stat_mem(const void *buf, size_t len, const char *na
         for (int k = 0; k < 2; k++)
             for (const char *const *l = k ? opt->as_numeric : opt->as_string; l && *l;
                  l++)
-                if (rhaz_table_find(t, *l) < 0) {
+                if (!has_variable(&c, *l)) {
                     rhaz_error_set(err, RHAZ_ENOTFOUND, name, 0, "no column '%s'", *l);
                     rhaz_table_free(t);
                     t = NULL;
