@@ -156,9 +156,9 @@ static void test_errors(void)
     }
 }
 
-/* A large file (> 8 MiB after the first MiB: read in parts with two
- * threads) of numbers in the kept columns: the same table as the full
- * read with one thread, read with 1 and 2 threads; skipped columns of
+/* A large file (> 8 MiB after the first MiB: read in parts) of numbers
+ * in the kept columns: the same table as the full read line by line
+ * (line_by_line), read in parts on 1 and 2 threads; skipped columns of
  * numbers or of words (some with a space or tab inside) do not stop
  * the parts. */
 static void test_large(void)
@@ -192,8 +192,9 @@ static void test_large(void)
         fclose(fp);
         const char *keep[] = {"a", "b", "c", "i", NULL}, *keep2[] = {"i", "b", "c", NULL};
         rhaz_error e0, e1, e2;
-        rhaz_csv_options o0 = {.mixed_as_text = 1}, o1 = {.columns = words == 2 ? keep2 : keep},
-                         o2 = o1;
+        /* the reference: every column, every line by the line reader */
+        rhaz_csv_options o0 = {.mixed_as_text = 1, .line_by_line = 1},
+                         o1 = {.columns = words == 2 ? keep2 : keep}, o2 = o1;
         o2.threads = 2;
         rhaz_table *t0 = rhaz_table_read(path, &o0, &e0);
         rhaz_table *t1 = rhaz_table_read(path, &o1, &e1);
