@@ -391,8 +391,19 @@ void pred_q(const pred_model *m, const double u[3], double *q, double g[3],
     surv_qg(m, u, q, g);
     if (!H)
         return;
-    /* Hessian: 5-point central differences of the analytic gradient */
     memset(H, 0, 9 * sizeof *H);
+    if (!m->ph && (m->scale == RHAZ_SCALE_MEDIAN || m->scale == RHAZ_SCALE_LINK)) {
+        /* AFT median exp(eta + sigma w) (sigma = e^tau; the cure model's
+         * duration equation too) or lp eta: exact */
+        if (m->scale == RHAZ_SCALE_MEDIAN) {
+            double sw = exp(u[2]) * m->dist->z_median;
+            H[0] = *q;
+            H[2] = H[6] = *q * sw;
+            H[8] = *q * sw * (1 + sw);
+        }
+        return;
+    }
+    /* Hessian: 5-point central differences of the analytic gradient */
     for (int k = 0; k < 3; k++) {
         if ((k == 1 && m->fam != PF_CURE) || (k == 2 && m->tau < 0))
             continue;
