@@ -339,6 +339,36 @@ static void test_utf8_parts(void)
     remove(path);
 }
 
+/* Whether the parts may read the rest is decided from the UTF-8 check's
+ * look for quotes past the first MiB: a quoted header alone leaves the
+ * parts on, a quoted cell late in the file sends the rest to the line
+ * reader; the table is the line reader's either way. */
+static void test_quotes_late(void)
+{
+    T_SECTION("reading in parts: quotes early and late");
+    const char *path = t_tmp("quotes_late.csv");
+    for (int late = 0; late < 2; late++) {
+        FILE *fp = fopen(path, "w");
+        if (!fp)
+            return;
+        fputs("\"i\",\"a\"\n", fp);
+        for (size_t i = 0; i < 800000; i++)
+            fprintf(fp, late && i == 700000 ? "%zu,\"%zu.5\"\n" : "%zu,%zu.5\n", i, i % 13);
+        fclose(fp);
+        rhaz_error e1, e2;
+        rhaz_csv_options o1 = {.line_by_line = 1}, o2 = {.threads = 2};
+        rhaz_table *t1 = rhaz_table_read(path, &o1, &e1), *t2 = rhaz_table_read(path, &o2, &e2);
+        int same = t1 && t2 && rhaz_table_nrow(t1) == 800000 && rhaz_table_nrow(t2) == 800000;
+        for (size_t j = 0; same && j < 2; j++)
+            same = !memcmp(rhaz_table_num(t1, j), rhaz_table_num(t2, j), 800000 * sizeof(double));
+        T_CHECK(same, "%s: the line reader's table", late ? "a quoted cell late" : "a quoted header");
+        T_CHECK(t2 && rhaz_table_num(t2, 1)[700000] == 700000 % 13 + 0.5, "the quoted number read");
+        rhaz_table_free(t1);
+        rhaz_table_free(t2);
+    }
+    remove(path);
+}
+
 static void test_late_flip(void)
 {
     T_SECTION("late flip");
@@ -685,6 +715,7 @@ int main(void)
     test_threads();
     test_threads_numbers();
     test_utf8_parts();
+    test_quotes_late();
     test_late_flip();
     test_numbers();
     test_options();

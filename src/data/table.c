@@ -421,6 +421,12 @@ typedef struct {
     int dropped;      /* ... and some were: no second pass over this input */
     int again;        /* the input must be read again (par_read) */
     int threads;      /* rhaz_csv_options.threads */
+    size_t newlines;  /* newlines of the input when known (counted with
+                         the UTF-8 check), else SIZE_MAX */
+    int quote_late;   /* when newlines is known: a '"' past the first
+                         PAR_HEAD bytes (where the parts may start) */
+    int mapped;       /* the input is a mapped file: pages read may be
+                         given back at any time (drop_behind, count_lines) */
 } parse_ctx;
 
 /* A number in the decimal convention of the read. */
@@ -1065,11 +1071,16 @@ static void par_part(void *ctx, size_t k)
 }
 
 /* Rows (non-blank lines) and newlines of len bytes at s. */
-static void count_lines(const char *s, size_t len, char d, size_t *rows, long *lines)
+/* (A mapped input's pages are given back behind the count: the parse
+ * maps them again from the page cache.) */
+static void count_lines(const char *s, size_t len, char d, int mapped, size_t *rows,
+                        long *lines)
 {
     *rows = 0;
     *lines = 0;
+    size_t from = 0;
     for (size_t pos = 0; pos < len;) {
+        drop_behind(mapped, s, 0, &from, pos);
         const char *nl = memchr(s + pos, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - (s + pos)) : len - pos;
         size_t m = n && s[pos + n - 1] == '\r' ? n - 1 : n;
@@ -1089,7 +1100,12 @@ static int par_read(parse_ctx *p, const char *buf, size_t len, size_t start,
     for (size_t j = 0; j < t->ncol; j++)
         if (!t->cols[j].skip && t->cols[j].type != RHAZ_COL_NUMERIC)
             return 0;
-    if (memchr(buf + start, '"', len - start) || ensure_rows(t, t->row_hint) != 0)
+    /* a quote anywhere after start (known from the UTF-8 check: any past
+     * PAR_HEAD <= start, which may say yes for one just before start:
+     * then the line reader reads the rest, as it would) */
+    int quote = p->newlines != SIZE_MAX ? p->quote_late
+                                        : memchr(buf + start, '"', len - start) != NULL;
+    if (quote || ensure_rows(t, t->row_hint) != 0)
         return 0;
     par_job J;
     memset(&J, 0, sizeof J);
@@ -1123,7 +1139,7 @@ static int par_read(parse_ctx *p, const char *buf, size_t len, size_t start,
         if (k) {
             size_t r;
             long l;
-            count_lines(buf + J.beg[k - 1], J.beg[k] - J.beg[k - 1], p->delim, &r, &l);
+            count_lines(buf + J.beg[k - 1], J.beg[k] - J.beg[k - 1], p->delim, p->mapped, &r, &l);
             J.row0[k] = J.row0[k - 1] + r;
             J.line0[k] = J.line0[k - 1] + l;
         }
@@ -1176,7 +1192,7 @@ static rhaz_table *parse_pass(const char *buf, size_t len, parse_ctx *p,
                        "out of memory reading the table (%zu bytes)", len);
         return NULL;
     }
-    t->row_hint = row_hint_of(buf, len);
+    t->row_hint = p->newlines != SIZE_MAX ? p->newlines + 1 : row_hint_of(buf, len);
     t->src_len = len;
     p->t = t;
     p->types = types;
@@ -1443,34 +1459,52 @@ static char *to_utf8(const char *buf, size_t len, const char *charset,
 typedef struct {
     const char *buf;
     size_t beg[3], bad[2];
+    size_t newlines[2]; /* newlines of each part (the table's row hint) */
+    int quote[2];       /* a '"' in the part past the first PAR_HEAD bytes */
+    int unmap; /* a mapped file: each part's pages unmapped once checked
+                  (they stay in the page cache; the parse maps them
+                  again), so that the whole file is never resident */
 } utf8_job;
 
 static void utf8_part(void *ctx, size_t k)
 {
     utf8_job *U = ctx;
     const char *buf = U->buf;
-    size_t len = U->beg[k + 1];
+    size_t len = U->beg[k + 1], nl = 0, from = U->beg[k];
     const uint64_t hi = UINT64_C(0x8080808080808080), lo = UINT64_C(0x0101010101010101);
-    for (size_t i = U->beg[k]; i < len;) {
-        uint64_t w;
-        if (len - i >= 8 && (memcpy(&w, buf + i, 8), !(w & hi)) &&
-            !((w - lo) & ~w & hi)) {
-            i += 8; /* eight ASCII bytes, none NUL */
-            continue;
-        }
-        unsigned char c = (unsigned char)buf[i];
-        if (c && c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t n = utf8_seq((const unsigned char *)buf + i, len - i);
-        if (!n) {
-            U->bad[k] = i;
-            return;
-        }
-        i += n;
-    }
+    const size_t chunk = (size_t)1 << 20;
     U->bad[k] = len;
+    U->quote[k] = 0;
+    /* a MiB at a time: checked, its newlines counted and its quotes
+     * looked for while in cache, and (mapped) given back behind */
+    for (size_t c0 = U->beg[k], i = c0; c0 < len && U->bad[k] == len; c0 = i) {
+        size_t c1 = len - c0 > chunk ? c0 + chunk : len;
+        while (i < c1) {
+            uint64_t w;
+            if (len - i >= 8 && (memcpy(&w, buf + i, 8), !(w & hi)) &&
+                !((w - lo) & ~w & hi)) {
+                i += 8; /* eight ASCII bytes, none NUL */
+                continue;
+            }
+            unsigned char c = (unsigned char)buf[i];
+            if (c && c < 0x80) {
+                i++;
+                continue;
+            }
+            size_t n = utf8_seq((const unsigned char *)buf + i, len - i);
+            if (!n) {
+                U->bad[k] = i;
+                return;
+            }
+            i += n;
+        }
+        for (const char *q = buf + c0, *e = buf + i; (q = memchr(q, '\n', (size_t)(e - q))); q++)
+            nl++;
+        size_t q0 = c0 > PAR_HEAD ? c0 : PAR_HEAD;
+        U->quote[k] |= q0 < i && memchr(buf + q0, '"', i - q0) != NULL;
+        drop_behind(U->unmap, buf, U->beg[k], &from, i);
+    }
+    U->newlines[k] = nl;
 }
 
 /* Drop the columns not kept (rhaz_csv_options.columns); the others keep
@@ -1512,6 +1546,8 @@ static rhaz_table *read_mem(const char *in, size_t len, const char *name,
     }
     const char *buf = in;
     char *conv = NULL;
+    size_t newlines = SIZE_MAX; /* from the UTF-8 check */
+    int quote_late = 1;
     int bom;
     const char *u16 = utf16_guess((const unsigned char *)buf, len, &bom);
     if (opt && opt->charset) {
@@ -1586,11 +1622,13 @@ static rhaz_table *read_mem(const char *in, size_t len, const char *name,
     } else {
         /* in two parts cut after a newline (no UTF-8 sequence spans
          * it), on two threads when there are: the first bad byte */
-        utf8_job U = {.buf = buf, .beg = {0, len, len}};
+        utf8_job U = {.buf = buf, .beg = {0, len, len}, .unmap = drop == 2 && !conv};
         const char *mid = len >= PAR_MIN ? memchr(buf + len / 2, '\n', len - len / 2) : NULL;
         if (mid)
             U.beg[1] = (size_t)(mid - buf) + 1;
         core_parallel(2, opt ? opt->threads : 0, utf8_part, &U);
+        newlines = U.newlines[0] + U.newlines[1];
+        quote_late = U.quote[0] || U.quote[1];
         size_t i = U.bad[0] < U.beg[1] ? U.bad[0] : U.bad[1];
         if (i < len) {
             unsigned char c = (unsigned char)buf[i];
@@ -1608,7 +1646,9 @@ static rhaz_table *read_mem(const char *in, size_t len, const char *name,
         }
     }
     parse_ctx p = {.opt = opt, .name = name, .err = err, .pass = 1,
-                   .drop_input = drop && !conv, .threads = opt ? opt->threads : 0};
+                   .drop_input = drop && !conv, .threads = opt ? opt->threads : 0,
+                   .newlines = newlines, .quote_late = quote_late,
+                   .mapped = drop == 2 && !conv};
     p.max_field = opt && opt->max_field ? opt->max_field : (size_t)1 << 20;
     p.max_cols = opt && opt->max_cols ? opt->max_cols : 100000;
     p.decimal = opt && opt->decimal == ',' ? ',' : '.';
@@ -1698,11 +1738,11 @@ rhaz_table *rhaz_table_read_mem(const char *in, size_t len, const char *name,
 }
 
 rhaz_table *rhaz_table_read_csv_(const char *buf, size_t len, const char *name,
-                                 const rhaz_csv_options *opt, int *again,
+                                 const rhaz_csv_options *opt, int mapped, int *again,
                                  rhaz_error *err)
 {
     *again = 0;
-    return read_mem(buf, len, name, opt, 1, again, err);
+    return read_mem(buf, len, name, opt, mapped ? 2 : 1, again, err);
 }
 
 /* ---------- access ---------- */

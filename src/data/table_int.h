@@ -8,11 +8,12 @@
 
 /* rhaz_table_read_mem on a buffer holding the whole file that is not
  * needed afterwards: the pages already parsed are given back as the
- * parse goes on (the buffer's contents are lost).  If the table needs a
+ * parse goes on (the buffer's contents are lost, unless mapped: a
+ * mapped file's pages are read again from the file if touched).  If the table needs a
  * second pass over the input (a column turned text after numbers), NULL
  * with *again set: read the file again and use rhaz_table_read_mem. */
 rhaz_table *rhaz_table_read_csv_(const char *buf, size_t len, const char *name,
-                                 const rhaz_csv_options *opt, int *again,
+                                 const rhaz_csv_options *opt, int mapped, int *again,
                                  rhaz_error *err);
 
 /* Resize a column's cells to nc rows: *off (text columns: offsets into

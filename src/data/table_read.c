@@ -20,7 +20,7 @@ rhaz_table *rhaz_table_read(const char *path, const rhaz_csv_options *opt,
     if (core_map_file(path, maxb, "file", &buf, &len, &mapped, err))
         return NULL;
     int again = 0;
-    rhaz_table *t = rhaz_table_read_csv_(buf, len, path, opt, &again, err);
+    rhaz_table *t = rhaz_table_read_csv_(buf, len, path, opt, mapped, &again, err);
     if (again && mapped) { /* pages given back are read again from the file */
         t = rhaz_table_read_mem(buf, len, path, opt, err);
         again = 0;
