@@ -55,12 +55,14 @@ static rhaz_fit_summary *fit_json(const rhaz_table *data, const char *formula,
     return fit_json_w(data, formula, link, cluster, NULL);
 }
 
-/* A Cox (Efron) fit of formula on data read back from its JSON. */
-static rhaz_fit_summary *cox_json(const rhaz_table *data, const char *formula)
+/* A Cox (Efron) fit of formula on data (case weights: column weights, or
+ * NULL) read back from its JSON. */
+static rhaz_fit_summary *cox_json_w(const rhaz_table *data, const char *formula,
+                                    const char *weights)
 {
     rhaz_error err;
     rhaz_formula *f = rhaz_formula_parse(formula, &err);
-    rhaz_design_options o = {.drop_intercept = 1};
+    rhaz_design_options o = {.drop_intercept = 1, .weights = weights};
     rhaz_design *d = f ? rhaz_design_build(f, data, &o, &err) : NULL;
     rhaz_cox *cx = NULL;
     rhaz_fit_summary *s = NULL, *back = NULL;
@@ -75,6 +77,7 @@ static rhaz_fit_summary *cox_json(const rhaz_table *data, const char *formula)
         s = rhaz_cox_summary(cx, (const char *const *)d->colnames, formula, 0.95, &err);
     if (s) {
         s->design = rhaz_design_spec_copy(rhaz_design_spec_of(d));
+        s->weights = weights ? strdup(weights) : NULL;
         back = t_json_roundtrip(s, &err);
     }
     T_CHECK(back && back->design, "Cox fit and its JSON (%s): %s", formula, err.msg);
@@ -83,6 +86,11 @@ static rhaz_fit_summary *cox_json(const rhaz_table *data, const char *formula)
     rhaz_design_free(d);
     rhaz_formula_free(f);
     return back;
+}
+
+static rhaz_fit_summary *cox_json(const rhaz_table *data, const char *formula)
+{
+    return cox_json_w(data, formula, NULL);
 }
 
 static void compare(const rhaz_table *ref, const char *cs, const rhaz_margins *m)
@@ -303,6 +311,17 @@ int main(void)
             m = rhaz_margins_compute(x5, data, &oxa, &err);
             compare(ref, "cox_response_at", m);
             rhaz_margins_free(m);
+            /* right-censored, case weights, averages without them: the
+             * centre is R's fit$means (weighted mean of dem; 0 for oecd
+             * and the region indicators) */
+            rhaz_fit_summary *x6 = cox_json_w(data, "Surv(t, y) ~ dem + oecd + factor(region)", "w");
+            const char *ato[] = {"oecd=0,1"};
+            rhaz_margins_options ow = {.at = ato, .n_at = 1, .scale = RHAZ_SCALE_RESPONSE,
+                                       .scale_set = 1, .unweighted = 1};
+            m = x6 ? rhaz_margins_compute(x6, data, &ow, &err) : NULL;
+            compare(ref, "cox_weighted_response_at", m);
+            rhaz_margins_free(m);
+            rhaz_fit_summary_free(x6);
         }
         rhaz_fit_summary_free(l3);
         rhaz_fit_summary_free(c3);

@@ -161,6 +161,119 @@ static void test_cox(const rhaz_table *ref)
     rhaz_table_free(nd);
 }
 
+/* R's values of (case, what, set) of cox_centre_ref_values.csv, in order */
+static size_t centre_ref(const rhaz_table *ref, const char *cs, const char *what,
+                         const char *set, double *out, size_t cap)
+{
+    size_t n = 0;
+    long jc = rhaz_table_find(ref, "case"), jw = rhaz_table_find(ref, "what"),
+         js = rhaz_table_find(ref, "set"), jv = rhaz_table_find(ref, "value");
+    for (size_t i = 0; i < rhaz_table_nrow(ref); i++)
+        if (strcmp(rhaz_table_str(ref, (size_t)jc, i), cs) == 0 &&
+            strcmp(rhaz_table_str(ref, (size_t)jw, i), what) == 0 &&
+            strcmp(rhaz_table_str(ref, (size_t)js, i), set) == 0 && n < cap)
+            out[n++] = rhaz_table_num(ref, (size_t)jv)[i];
+    return n;
+}
+
+/* The centring of Cox predictions against survival 3.5-3
+ * (cox_centre_ref.R): fit$means (0 for a column of -1/0/1 values: factor
+ * indicators, a 0/1 number, a -1/1 column; the case-weighted mean for
+ * right-censored data; the plain mean for (start, stop] data) and
+ * predict.coxph(type = "lp" / "risk", reference = "sample") on the
+ * fitting rows and on new rows.  Centring on the plain column means
+ * (the old margins convention) misses R by exp(oecd's mean * b) etc. */
+static double mx_centre;
+static void test_cox_centre(const rhaz_table *data)
+{
+    static const struct {
+        const char *name, *formula, *weights;
+    } m[] = {
+        {"counting", "Surv(t - 1, t, y) ~ dem + mig + oecd + factor(region)", NULL},
+        {"rc_weighted", "Surv(t, y) ~ dem + oecd + factor(region)", "w"},
+        {"rc_strata", "Surv(t, y) ~ dem + I(2 * oecd - 1) + factor(region) + "
+                      "strata(regime)", NULL},
+    };
+    rhaz_error err;
+    rhaz_table *ref = rhaz_table_read("tests/reference/cox_centre_ref_values.csv",
+                                      NULL, &err);
+    rhaz_table *nd = rhaz_table_read("tests/reference/cox_centre_newdata.csv",
+                                     NULL, &err);
+    T_CHECK(ref && nd, "cox centre inputs: %s", err.msg);
+    enum { CAP = 1024 };
+    double *want = malloc(CAP * sizeof *want), *pr = malloc(CAP * sizeof *pr);
+    for (size_t k = 0; ref && nd && want && pr && k < sizeof m / sizeof m[0]; k++) {
+        T_SECTION(m[k].name);
+        rhaz_formula *f = rhaz_formula_parse(m[k].formula, &err);
+        rhaz_design_options o = {.drop_intercept = 1, .weights = m[k].weights};
+        rhaz_design *d = f ? rhaz_design_build(f, data, &o, &err) : NULL;
+        rhaz_cox *fit = NULL;
+        if (d) {
+            rhaz_cox_data cd;
+            rhaz_cox_data_from_design(&cd, d);
+            rhaz_cox_options co;
+            rhaz_cox_options_default(&co);
+            fit = rhaz_cox_fit(&cd, &co, &err);
+        }
+        const rhaz_cox_result *r = fit ? rhaz_cox_result_get(fit) : NULL;
+        T_CHECK(r != NULL, "fit: %s", err.msg);
+        if (!r)
+            goto next;
+        size_t nm = centre_ref(ref, m[k].name, "mean", "fit", want, CAP);
+        T_EQ_INT(nm, r->p, "fit$means entries");
+        for (size_t j = 0; j < nm && j < r->p; j++) {
+            T_ABS(r->means[j], want[j], 1e-15 * (1 + fabs(want[j])), "fit$means");
+            mx_centre = fmax(mx_centre, reldiff(r->means[j], want[j]));
+        }
+        size_t nl = centre_ref(ref, m[k].name, "lp", "data", want, CAP);
+        T_EQ_INT(nl, r->n, "fitting rows");
+        if (nl == r->n) /* the fit's own linear predictors */
+            check("linear_predictors", r->linear_predictors, want, nl, TOL_COX, &mx_centre);
+        /* rhaz_cox_predict on the fitting rows coded again, and on new rows */
+        static const char *const sets[] = {"data", "new"};
+        for (int s = 0; s < 2; s++) {
+            rhaz_design *x = rhaz_design_build_newdata(d, s ? nd : data, &err);
+            T_CHECK(x != NULL, "%s rows: %s", sets[s], err.msg);
+            if (!x)
+                continue;
+            static const char *const what[] = {"lp", "risk"};
+            for (int q = 0; q < 2; q++) {
+                size_t nw = centre_ref(ref, m[k].name, what[q], sets[s], want, CAP);
+                T_CHECK(x->n <= CAP && rhaz_cox_predict(fit, x, q ? RHAZ_SCALE_RESPONSE
+                                                                 : RHAZ_SCALE_LINK,
+                                                        pr, NULL, &err) == RHAZ_OK,
+                        "predict %s: %s", what[q], err.msg);
+                size_t np = x->n;
+                if (!s) { /* the fit's rows (new rows need no stratum) */
+                    size_t u = 0, v = 0;
+                    for (size_t i = 0; i < x->n && x->n <= CAP; i++) {
+                        while (v < d->n && d->rows[v] < x->rows[i])
+                            v++;
+                        if (v < d->n && d->rows[v] == x->rows[i])
+                            pr[u++] = pr[i];
+                    }
+                    np = u;
+                }
+                T_EQ_INT(np, nw, "rows predicted");
+                if (nw == np) {
+                    char name[64];
+                    snprintf(name, sizeof name, "%s (%s)", what[q], sets[s]);
+                    check(name, pr, want, nw, TOL_COX, &mx_centre);
+                }
+            }
+            rhaz_design_free(x);
+        }
+    next:
+        rhaz_cox_free(fit);
+        rhaz_design_free(d);
+        rhaz_formula_free(f);
+    }
+    free(want);
+    free(pr);
+    rhaz_table_free(ref);
+    rhaz_table_free(nd);
+}
+
 /* Fitted values and residuals of the GLM fit object against R's
  * fitted(), linear.predictors and residuals.glm (glm_resid_ref.R). */
 static double mx_res;
@@ -321,9 +434,11 @@ int main(void)
         test_cox(ref);
         test_newdata(data);
         test_glm_resid(data);
+        test_cox_centre(data);
     }
     printf("largest relative difference from R: fit %.2g, se %.2g, glm fitted "
-           "values and residuals %.2g\n", mx_fit, mx_se, mx_res);
+           "values and residuals %.2g, Cox centring (fit$means, lp, risk) %.2g\n",
+           mx_fit, mx_se, mx_res, mx_centre);
     rhaz_table_free(data);
     rhaz_table_free(nd);
     rhaz_table_free(ref);

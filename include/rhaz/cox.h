@@ -124,7 +124,8 @@ typedef struct {
                                  sandwich when robust */
     const double *vcov_model; /* p x p inverse information */
     const double *score;      /* p: score vector at the estimate */
-    const double *means;      /* p column means (R's fit$means) */
+    const double *means;      /* p: R's fit$means (0 for a -1/0/1 column,
+                                 else the mean; see rhaz/predict.h) */
     const double *linear_predictors; /* n: x'beta - means'beta (R) */
     double loglik_init, loglik;  /* penalized when firth */
     double loglik_unpen;         /* unpenalized partial loglik at the end */
@@ -159,7 +160,7 @@ rhaz_status rhaz_cox_schoenfeld(const rhaz_cox *fit, int scaled, double *out,
                                 double *time, size_t *rows, rhaz_error *err);
 
 /* Baseline cumulative hazard and survival for a covariate vector (x0 of
- * length p; NULL means the column means, as survfit.coxph without
+ * length p; NULL means R's fit$means (result->means), as survfit.coxph without
  * newdata), one curve per stratum, at the distinct event times of the
  * stratum (R: survfit(fit, newdata, censor = FALSE)).  Efron ties give
  * R's Efron-adjusted hazard increments.  std_err is the standard error

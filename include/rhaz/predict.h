@@ -12,9 +12,15 @@
  *   response scale  mu = h(eta),         se = |h'(eta)| se(eta)
  * with h the inverse link: logistic (logit), 1 - exp(-exp(eta))
  * (cloglog), exp (Cox: the relative hazard).  c is a centre vector or
- * zero: Cox predictions on the linear-predictor scale are relative to the
- * column means of the fitting rows, as R's predict.coxph(type = "lp")
- * (reference "sample"; strata are not used).  Aliased coefficients count
+ * zero.  rhaz_cox_predict and rhaz_margins_compute centre Cox predictions
+ * as R's predict.coxph(type = "lp" / "risk", reference = "sample") does,
+ * on survival 3's fit$means: c_j = 0 when column j of the fitting rows
+ * holds only -1, 0 and 1 (factor indicators, 0/1 dummies: coxph's
+ * nocenter), else its mean, weighted by the case weights for
+ * right-censored data and unweighted for (start, stop] data (strata are
+ * not used: R's default reference = "strata" centres per stratum).
+ * rhaz_fit_predict and rhaz_fit_predict_data take c from the caller
+ * (NULL: c = 0, R's reference = "zero").  Aliased coefficients count
  * as 0 (R: predict with NA coefficients drops them).  R's
  * predict.glm(se.fit = TRUE) gives the same numbers on both scales; for
  * Cox type = "risk" R multiplies se by sqrt(risk) where the delta method
@@ -88,8 +94,9 @@ rhaz_status rhaz_fit_predict_data(const rhaz_fit_summary *fit,
                                   double *pred, double *se, rhaz_error *err);
 
 /* A fitted Cox model on new rows (nd built from the fitting design, so
- * its columns are the fit's): linear predictor (x - means)'b or relative
- * hazard exp of it, se by the fit's variance (robust when robust). */
+ * its columns are the fit's): linear predictor (x - means)'b (means: R's
+ * fit$means, above) or relative hazard exp of it, se by the fit's
+ * variance (robust when robust). */
 rhaz_status rhaz_cox_predict(const rhaz_cox *fit, const rhaz_design *nd,
                              rhaz_predict_scale scale, double *pred,
                              double *se, rhaz_error *err);
@@ -114,9 +121,9 @@ rhaz_status rhaz_glm_predict(const rhaz_glm *fit, const rhaz_design *nd,
  * J = dQ/db (analytic in b) and V the fit's own variance (model, robust or
  * cluster, as fitted); z = Q/se, two-sided normal p, Q +- z_(1-a/2) se.
  * Scale: the predicted probability h(x'b) for logit and cloglog; for Cox
- * the linear predictor x'b - xbar'b (xbar the column means of the rows
- * used, R's predict.coxph type "lp"), so a Cox dydx is a log hazard
- * ratio per unit.  Averages are weighted by the fit's case weights
+ * the linear predictor x'b - c'b (c R's fit$means of the rows used, as
+ * rhaz_cox_predict: R's predict.coxph type "lp"), so a Cox dydx is a log
+ * hazard ratio per unit.  Averages are weighted by the fit's case weights
  * (fit->weights, a column of data) unless opt->unweighted, as Stata's
  * margins after a weighted fit and R marginaleffects' wts; unweighted
  * otherwise (atmeans: unweighted means).

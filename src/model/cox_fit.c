@@ -228,6 +228,24 @@ static void setup_slots(void *ctx, size_t r)
     J->nused[r] = nused;
 }
 
+double rhaz_cox_centre_(const double *x, size_t n, const double *w,
+                        int counting)
+{
+    double m = 0, mw = 0, tw = 0;
+    int zero_one = 1; /* coxph's nocenter = c(-1, 0, 1) */
+    for (size_t i = 0; i < n; i++) {
+        m += x[i];
+        if (w) {
+            mw += w[i] * x[i];
+            tw += w[i];
+        }
+        zero_one &= x[i] == 0 || x[i] == 1 || x[i] == -1;
+    }
+    if (zero_one || n == 0)
+        return 0.0;
+    return w && !counting ? mw / tw : m / (double)n;
+}
+
 /* column j: centred per stratum (weighted), R's mean, scaled by the
  * inverse mean absolute deviation */
 static void setup_centre(void *ctx, size_t j)
@@ -242,12 +260,9 @@ static void setup_centre(void *ctx, size_t j)
         /* the same arithmetic without the weights of 1 and the stratum
          * lookups (w x = x, sums of ones exact): fewer loads and chains */
         double m = 0;
-        int zero_one = 1;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n; i++)
             m += x[i];
-            zero_one &= x[i] == 0 || x[i] == 1 || x[i] == -1;
-        }
-        f->means[j] = zero_one ? 0.0 : m / (double)n;
+        f->means[j] = rhaz_cox_centre_(x, n, NULL, d->start != NULL);
         c[0] = J->sw[0] > 0 ? m / J->sw[0] : 0;
         double mad = 0, c0 = c[0];
         for (size_t i = 0; i < n; i++) {
@@ -260,18 +275,9 @@ static void setup_centre(void *ctx, size_t j)
             z[i] *= sc;
         return;
     }
-    double m = 0, mw = 0, tw0 = 0;
-    int zero_one = 1; /* R does not centre -1/0/1 covariates */
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         c[d->strata ? d->strata[i] : 0] += f->w[i] * x[i];
-        m += x[i];
-        mw += f->w[i] * x[i];
-        tw0 += f->w[i];
-        zero_one &= x[i] == 0 || x[i] == 1 || x[i] == -1;
-    }
-    /* R's fit$means: weighted for right-censored data (coxfit6),
-     * unweighted for (start, stop] data (agreg.fit) */
-    f->means[j] = zero_one ? 0.0 : d->start ? m / (double)n : mw / tw0;
+    f->means[j] = rhaz_cox_centre_(x, n, d->weights ? f->w : NULL, d->start != NULL);
     for (size_t s = 0; s < S; s++)
         c[s] = J->sw[s] > 0 ? c[s] / J->sw[s] : 0;
     double mad = 0, tw = 0;

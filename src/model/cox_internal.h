@@ -103,6 +103,16 @@ rhaz_status rhaz_cox_check_data_(const rhaz_cox_data *d,
 rhaz_cox *rhaz_cox_setup_(const rhaz_cox_data *d, const rhaz_cox_options *o,
                           rhaz_error *err);
 
+/* The centring constant of a Cox model-matrix column x (n rows): R's
+ * fit$means (survival 3.x), which predict.coxph(reference = "sample")
+ * subtracts: 0 when every value is -1, 0 or 1 (coxph's nocenter =
+ * c(-1, 0, 1): factor indicators, 0/1 dummies), else the mean, weighted
+ * by the case weights w (NULL: none) for right-censored data (coxfit6)
+ * and unweighted for (start, stop] data (counting: agreg.fit's
+ * colMeans).  Every centred Cox prediction in rhaz uses it. */
+double rhaz_cox_centre_(const double *x, size_t n, const double *w,
+                        int counting);
+
 /* Log partial likelihood at beta (scaled coordinates); fills f->u and,
  * if info, f->imat (full symmetric, row-major).  Leaves the slot sums
  * of this beta in the workspace. */

@@ -15,6 +15,7 @@
  * rows run on opt->threads threads with the same result for any number.
  */
 #include "margins_int.h"
+#include "cox_internal.h"
 #include "core/util.h"
 
 #include <gsl/gsl_cdf.h>
@@ -36,6 +37,7 @@ static void frame_free(frame *F)
     }
     free(F->group);
     free(F->w);
+    free(F->fw);
     if (F->glabel)
         for (size_t g = 0; g < F->ngroups; g++)
             free(F->glabel[g]);
@@ -335,7 +337,8 @@ static rhaz_status frame_means(frame *F, rhaz_error *err)
     }
     free(F->group);
     free(F->w); /* one row per group: unweighted */
-    M.w = NULL;
+    free(F->fw);
+    M.w = M.fw = NULL;
     *F = M;
     return RHAZ_OK;
 }
@@ -699,7 +702,7 @@ static rhaz_status frame_build(const rhaz_fit_summary *fit, const rhaz_table *da
      * equations of a cure model) */
     rhaz_design_options o = {.drop_intercept = sps[0]->drop_intercept,
                              .allow_frailty = 1, /* a frailty Cox fit */
-                             .weights = weights,
+                             .weights = fit->weights, /* its rows */
                              /* a factor's indicators as codes (the base) */
                              .sparse_indicators = 1};
     rhaz_design *d = rhaz_design_build(sps[0]->f, data, &o, err);
@@ -755,11 +758,14 @@ static rhaz_status frame_build(const rhaz_fit_summary *fit, const rhaz_table *da
     }
     if (!(F->group = calloc(n ? n : 1, sizeof *F->group)))
         goto oom;
-    if (weights) { /* the fit's case weights on its rows */
-        if (!(F->w = malloc((n ? n : 1) * sizeof *F->w)))
+    if (d->weights) { /* the fit's case weights on its rows */
+        if (!(F->fw = malloc((n ? n : 1) * sizeof *F->fw)) ||
+            (weights && !(F->w = malloc((n ? n : 1) * sizeof *F->w))))
             goto oom;
         for (size_t i = 0; i < n; i++)
-            F->w[i] = d->weights[i];
+            F->fw[i] = d->weights[i];
+        if (weights)
+            memcpy(F->w, F->fw, n * sizeof *F->w);
     }
     F->ngroups = 1;
     if (by) {
@@ -997,23 +1003,16 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
     for (size_t e = 0; e < neq; e++)
         R.X[e] = Xb[e];
     out.pm = &pm;
-    if (pm.fam == PF_COX) { /* Cox: x'b - xbar'b, xbar the column means */
+    if (pm.fam == PF_COX) { /* Cox: x'b - c'b, c R's fit$means */
         size_t p0 = pm.p[0], n0 = F.n;
         if (!(pm.center[0] = calloc(p0 ? p0 : 1, sizeof *pm.center[0]))) {
             st = rhaz_error_set(err, RHAZ_ENOMEM, NULL, 0, "out of memory computing margins");
             goto done;
         }
-        for (size_t j = 0; j < p0; j++) {
-            double s = 0;
-            if (jf && jf[j] >= 0) { /* a coded column: its rows' count */
-                const mfac *f = &facs[jf[j]];
-                for (size_t i = 0; i < n0; i++)
-                    s += f->code[i] - f->shift == (int)(j - f->j0);
-            } else
-                for (size_t i = 0; i < n0; i++)
-                    s += Xb[0][j * n0 + i];
-            pm.center[0][j] = s / (double)n0;
-        }
+        int counting = rhaz_formula_lhs(sps[0]->f) == RHAZ_LHS_SURV3;
+        for (size_t j = 0; j < p0; j++) /* a coded column is 0/1: centre 0 */
+            if (!jf || jf[j] < 0)
+                pm.center[0][j] = rhaz_cox_centre_(Xb[0] + j * n0, n0, F.fw, counting);
     }
     char scale_lab[128];
     pred_scale_label(&pm, scale_lab, sizeof scale_lab);

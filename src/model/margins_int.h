@@ -46,6 +46,8 @@ typedef struct {
     const char **str[MARGINS_MAXCOLS]; /* n values (text), borrowed */
     int *group;              /* n group ids */
     double *w;               /* n case weights of the fit, or NULL */
+    double *fw;              /* n case weights of the fit even with
+                                --unweighted (the Cox centre), or NULL */
     size_t ngroups;
     char **glabel;           /* "by=value" per group */
 } mframe;

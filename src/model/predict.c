@@ -428,13 +428,13 @@ void pred_scale_label(const pred_model *m, char *buf, size_t size)
     case RHAZ_SCALE_LINK:
         snprintf(buf, size, "%s",
                  m->fam == PF_GLM ? "linear predictor (log odds or cloglog)"
-                 : m->fam == PF_COX ? "linear predictor (x'b - mean x'b)"
+                 : m->fam == PF_COX ? "linear predictor (x'b - c'b, c R's fit$means)"
                  : m->ph ? "linear predictor (PH metric: log relative hazard)"
                  : m->fam == PF_CURE ? "duration linear predictor (AFT: log time)"
                                      : "linear predictor (AFT: log time)");
         return;
     case RHAZ_SCALE_RESPONSE:
-        snprintf(buf, size, "%s", m->fam == PF_COX ? "relative hazard exp(x'b - mean x'b)"
+        snprintf(buf, size, "%s", m->fam == PF_COX ? "relative hazard exp(x'b - c'b)"
                                                    : "probability");
         return;
     case RHAZ_SCALE_MEDIAN:

@@ -95,17 +95,20 @@ V4 <- vcov(fit4)
 for (l in l3)
   qty("cloglog_linear_by", fit4, V4, "mig", "dydx", paste0("region=", l),
       ame_num(fit4, dd4, "mig", which(dd4$region == l)))
-# Cox (Efron), relative hazard exp(x'b - xbar'b), model variance; xbar
-# the column means of the rows used, as rhaz centres (survival 3's
-# fit$means, which predict.coxph uses, sets a 0/1 column's mean to 0)
+# Cox (Efron), relative hazard exp(x'b - c'b), model variance; c is
+# survival 3's fit$means, which predict.coxph(type = "risk") subtracts:
+# 0 for a column of -1/0/1 values (oecd, the region indicators), the mean
+# otherwise (see cox_centre_ref.R); checked against predict() below
 suppressMessages(library(survival))
 fit5 <- coxph(Surv(t - 1, t, y) ~ dem + mig + oecd + factor(region), data = d,
               ties = "efron")
 dd5 <- d[rownames(model.frame(fit5)), ]
 X5 <- function(nd) cbind(nd$dem, nd$mig, nd$oecd,
                          sapply(l3[-1], function(l) as.numeric(nd$region == l)))
-xbar5 <- colMeans(X5(dd5))
+xbar5 <- fit5$means
 risk5 <- function(b, nd) exp(drop(sweep(X5(nd), 2, xbar5) %*% b))
+stopifnot(all.equal(unname(risk5(coef(fit5), dd5)),
+                    unname(predict(fit5, newdata = dd5, type = "risk")), tolerance = 1e-12))
 V5 <- vcov(fit5)
 for (v in c("dem", "mig", "oecd"))
   qty("cox_response", fit5, V5, v, "dydx", "", local({ v <- v; function(b) {
@@ -121,4 +124,21 @@ for (x in c(-2, 2))
     nd <- dd5; nd$dem <- x; mean(risk5(b, nd)) } }))
 qty("cox_response_at", fit5, V5, "dem=2 - dem=-2", "difference", "", function(b) {
   n2 <- dd5; n2$dem <- 2; n0 <- dd5; n0$dem <- -2; mean(risk5(b, n2) - risk5(b, n0)) })
+# right-censored with case weights, margins averaged without them
+# (rhaz margins --unweighted): the centre is still the fit's weighted
+# mean of dem (coxfit6), 0 for oecd and the region indicators
+fit6 <- coxph(Surv(t, y) ~ dem + oecd + factor(region), data = d, weights = w,
+              ties = "efron")
+dd6 <- d[rownames(model.frame(fit6)), ]
+X6 <- function(nd) cbind(nd$dem, nd$oecd,
+                         sapply(l3[-1], function(l) as.numeric(nd$region == l)))
+risk6 <- function(b, nd) exp(drop(sweep(X6(nd), 2, fit6$means) %*% b))
+stopifnot(all.equal(unname(risk6(coef(fit6), dd6)),
+                    unname(predict(fit6, newdata = dd6, type = "risk")), tolerance = 1e-12))
+V6 <- fit6$naive.var # the model variance (vcov() is robust: non-integer weights)
+for (x in c(0, 1))
+  qty("cox_weighted_response_at", fit6, V6, "margin", "margin", paste0("oecd=", x),
+      local({ x <- x; function(b) { nd <- dd6; nd$oecd <- x; mean(risk6(b, nd)) } }))
+qty("cox_weighted_response_at", fit6, V6, "oecd=1 - oecd=0", "difference", "", function(b) {
+  n1 <- dd6; n1$oecd <- 1; n0 <- dd6; n0$oecd <- 0; mean(risk6(b, n1) - risk6(b, n0)) })
 write.csv(rows, "tests/reference/margins_ref_values.csv", row.names = FALSE)
