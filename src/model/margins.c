@@ -670,10 +670,13 @@ void rhaz_margins_free(rhaz_margins *m)
     free(m);
 }
 
-/* Build the frame: rows the fit used, columns the formula reads. */
+/* Build the frame: rows the fit used, columns the formula reads; F->w
+ * the case-weight column weights (the averages'), F->fw the column fw
+ * (the fit's, for the Cox centre; NULL: none). */
 static rhaz_status frame_build(const rhaz_fit_summary *fit, const rhaz_table *data,
                                const rhaz_design_spec *const *sps, size_t neq,
-                               const char *by, const char *weights, frame *F,
+                               const char *by, const char *weights,
+                               const char *fw, frame *F,
                                rhaz_design **keep, rhaz_error *err)
 {
     memset(F, 0, sizeof *F);
@@ -702,7 +705,7 @@ static rhaz_status frame_build(const rhaz_fit_summary *fit, const rhaz_table *da
      * equations of a cure model) */
     rhaz_design_options o = {.drop_intercept = sps[0]->drop_intercept,
                              .allow_frailty = 1, /* a frailty Cox fit */
-                             .weights = fit->weights, /* its rows */
+                             .weights = weights ? weights : fw,
                              /* a factor's indicators as codes (the base) */
                              .sparse_indicators = 1};
     rhaz_design *d = rhaz_design_build(sps[0]->f, data, &o, err);
@@ -759,13 +762,13 @@ static rhaz_status frame_build(const rhaz_fit_summary *fit, const rhaz_table *da
     if (!(F->group = calloc(n ? n : 1, sizeof *F->group)))
         goto oom;
     if (d->weights) { /* the fit's case weights on its rows */
-        if (!(F->fw = malloc((n ? n : 1) * sizeof *F->fw)) ||
+        if ((fw && !(F->fw = malloc((n ? n : 1) * sizeof *F->fw))) ||
             (weights && !(F->w = malloc((n ? n : 1) * sizeof *F->w))))
             goto oom;
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; fw && i < n; i++)
             F->fw[i] = d->weights[i];
-        if (weights)
-            memcpy(F->w, F->fw, n * sizeof *F->w);
+        for (size_t i = 0; weights && i < n; i++)
+            F->w[i] = d->weights[i];
     }
     F->ngroups = 1;
     if (by) {
@@ -892,7 +895,9 @@ rhaz_margins *rhaz_margins_compute(const rhaz_fit_summary *fit,
         goto done;
     }
     const char *weights = fit->weights && !opt->unweighted ? fit->weights : NULL;
-    if ((st = frame_build(fit, data, sps, neq, opt->by, weights, &F, &dall, err)))
+    /* a Cox centre is weighted by the fit's weights even --unweighted */
+    const char *fw = pm.fam == PF_COX ? fit->weights : NULL;
+    if ((st = frame_build(fit, data, sps, neq, opt->by, weights, fw, &F, &dall, err)))
         goto done;
     /* the variables of dydx */
     if (opt->dydx) {
