@@ -1,7 +1,8 @@
 /* test_predict.c -- predictions on new rows against R
  * (tests/reference/predict_ref.R: predict.glm and predict.coxph with
- * se.fit = TRUE), the coding of new rows by a fitted design, and the GLM
- * fit object's fitted values and residuals (glm_resid_ref.R). */
+ * se.fit = TRUE), the coding of new rows by a fitted design, the GLM
+ * fit object's fitted values and residuals (glm_resid_ref.R), and the
+ * centring of Cox predictions on R's fit$means (cox_centre_ref.R). */
 #include "harness.h"
 #include "rhaz.h"
 
