@@ -228,11 +228,23 @@ static void setup_slots(void *ctx, size_t r)
     J->nused[r] = nused;
 }
 
+/* R's fit$means from the sums of a column: 0 when every value is -1, 0
+ * or 1 (coxph's nocenter = c(-1, 0, 1)), the case-weighted mean for
+ * right-censored data (coxfit6), the plain mean for (start, stop] data
+ * (agreg.fit) */
+static double centre_of_sums(double m, double mw, double tw, size_t n, int zero_one,
+                             int weighted, int counting)
+{
+    if (zero_one || n == 0)
+        return 0.0;
+    return weighted && !counting ? mw / tw : m / (double)n;
+}
+
 double rhaz_cox_centre_(const double *x, size_t n, const double *w,
                         int counting)
 {
     double m = 0, mw = 0, tw = 0;
-    int zero_one = 1; /* coxph's nocenter = c(-1, 0, 1) */
+    int zero_one = 1;
     for (size_t i = 0; i < n; i++) {
         m += x[i];
         if (w) {
@@ -241,9 +253,7 @@ double rhaz_cox_centre_(const double *x, size_t n, const double *w,
         }
         zero_one &= x[i] == 0 || x[i] == 1 || x[i] == -1;
     }
-    if (zero_one || n == 0)
-        return 0.0;
-    return w && !counting ? mw / tw : m / (double)n;
+    return centre_of_sums(m, mw, tw, n, zero_one, w != NULL, counting);
 }
 
 /* column j: centred per stratum (weighted), R's mean, scaled by the
@@ -260,9 +270,12 @@ static void setup_centre(void *ctx, size_t j)
         /* the same arithmetic without the weights of 1 and the stratum
          * lookups (w x = x, sums of ones exact): fewer loads and chains */
         double m = 0;
-        for (size_t i = 0; i < n; i++)
+        int zero_one = 1;
+        for (size_t i = 0; i < n; i++) {
             m += x[i];
-        f->means[j] = rhaz_cox_centre_(x, n, NULL, d->start != NULL);
+            zero_one &= x[i] == 0 || x[i] == 1 || x[i] == -1;
+        }
+        f->means[j] = centre_of_sums(m, 0, 0, n, zero_one, 0, d->start != NULL);
         c[0] = J->sw[0] > 0 ? m / J->sw[0] : 0;
         double mad = 0, c0 = c[0];
         for (size_t i = 0; i < n; i++) {
@@ -275,9 +288,16 @@ static void setup_centre(void *ctx, size_t j)
             z[i] *= sc;
         return;
     }
-    for (size_t i = 0; i < n; i++)
+    double m = 0, mw = 0, tw0 = 0;
+    int zero_one = 1;
+    for (size_t i = 0; i < n; i++) {
         c[d->strata ? d->strata[i] : 0] += f->w[i] * x[i];
-    f->means[j] = rhaz_cox_centre_(x, n, d->weights ? f->w : NULL, d->start != NULL);
+        m += x[i];
+        mw += f->w[i] * x[i];
+        tw0 += f->w[i];
+        zero_one &= x[i] == 0 || x[i] == 1 || x[i] == -1;
+    }
+    f->means[j] = centre_of_sums(m, mw, tw0, n, zero_one, d->weights != NULL, d->start != NULL);
     for (size_t s = 0; s < S; s++)
         c[s] = J->sw[s] > 0 ? c[s] / J->sw[s] : 0;
     double mad = 0, tw = 0;
