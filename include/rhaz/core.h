@@ -60,7 +60,10 @@ const char *rhaz_version(void);
  * which run with OpenBLAS held to one thread), so a program that threads
  * through the `threads` options -- the rhaz command does -- sets 1: an
  * idle OpenBLAS worker spins (sched_yield) on a core rhaz's threads
- * want.  Process-wide, as openblas_set_num_threads. */
+ * want.  With 1 the workers OpenBLAS started when it was loaded are also
+ * stopped (its blas_thread_shutdown_, where exported); OpenBLAS starts
+ * them again when asked for more.  Process-wide, as
+ * openblas_set_num_threads. */
 void rhaz_blas_threads(int n);
 
 /* Reset an error record to RHAZ_OK.  Accepts NULL. */

@@ -68,7 +68,17 @@ void core_parallel(size_t nparts, int threads, void (*fn)(void *ctx, size_t part
         openblas_set_num_threads(blas);
 }
 
+/* OpenBLAS's own (undocumented) pool shutdown, exported by its builds
+ * (its fork handler uses it); weak: absent, nothing is called */
+extern int blas_thread_shutdown_(void) __attribute__((weak));
+
 void rhaz_blas_threads(int n)
 {
     openblas_set_num_threads(n >= 1 ? n : 1);
+    /* with one thread, stop the workers OpenBLAS started when it was
+     * loaded: they spin in sched_yield for ~0.1 s waiting for work (~5%
+     * of the 2M-row Cox command's wall time on two cores); OpenBLAS
+     * starts them again if asked for more threads */
+    if (n <= 1 && blas_thread_shutdown_)
+        blas_thread_shutdown_();
 }

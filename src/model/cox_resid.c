@@ -39,15 +39,6 @@ void rhaz_cox_slot_vectors_(const struct rhaz_cox *f, double *G, double *GB,
         }
 }
 
-static int *death_flags(const struct rhaz_cox *f)
-{
-    int *dead = calloc(f->n ? f->n : 1, sizeof *dead);
-    if (dead)
-        for (size_t e = 0; e < f->n_deaths; e++)
-            dead[f->deaths[e]] = 1;
-    return dead;
-}
-
 rhaz_status rhaz_cox_martingale(const rhaz_cox *f, double *out,
                                 rhaz_error *err)
 {
@@ -73,43 +64,63 @@ typedef struct {
     int weighted;
     double *out;
     const int *cluster;
-    size_t NG;
+    size_t NG, nparts;
     const double *G, *GB, *mb;
-    const int *dead;
     double *cumG; /* (K + 1) per column */
 } score_job;
 
-static void score_column(void *ctx, size_t j)
+/* The columns of part g (a group of columns), a block of rows at a time:
+ * what the rows share (their slots, rho, the cumulative A) read once per
+ * block, then each column of the group over the block; each column's
+ * sums in row order, as one column at a time would form them. */
+#define SCORE_BLOCK 1024
+static void score_columns(void *ctx, size_t g)
 {
     const score_job *J = ctx;
     const rhaz_cox *f = J->f;
-    const size_t n = f->n, K = f->K, NG = J->NG;
-    const int *cluster = J->cluster, *dead = J->dead;
+    const size_t n = f->n, K = f->K, NG = J->NG, p = f->p;
+    const size_t j0 = p * g / J->nparts, j1 = p * (g + 1) / J->nparts;
+    const int *cluster = J->cluster;
     const double *GB = J->GB, *mb = J->mb;
-    double *cumG = J->cumG + j * (K + 1);
-    cumG[0] = 0;
-    for (size_t k = 0; k < K; k++)
-        cumG[k + 1] = cumG[k] + J->G[j * K + k];
-    const double *z = f->z + j * n;
-    double *o = J->out + j * (cluster ? NG : n);
-    if (cluster)
-        memset(o, 0, NG * sizeof(double));
-    for (size_t i = 0; i < n; i++) {
-        size_t ka = f->k_add[i], kh = f->k_hi[i];
-        double rho = f->rr[i] / f->w[i];
-        double ca = f->cumA[kh] - f->cumA[ka], cg = cumG[kh] - cumG[ka];
-        double v;
-        if (dead[i])
-            v = (z[i] - mb[j * K + ka]) -
-                rho * (z[i] * (ca - f->B[ka]) - (cg - GB[j * K + ka]));
-        else
-            v = -rho * (z[i] * ca - cg);
-        if (J->weighted)
-            v *= f->w[i];
+    for (size_t j = j0; j < j1; j++) {
+        double *cumG = J->cumG + j * (K + 1);
+        cumG[0] = 0;
+        for (size_t k = 0; k < K; k++)
+            cumG[k + 1] = cumG[k] + J->G[j * K + k];
         if (cluster)
-            o[cluster[i]] += v;
-        else
-            o[i] = v;
+            memset(J->out + j * NG, 0, NG * sizeof(double));
+    }
+    size_t ka[SCORE_BLOCK], kh[SCORE_BLOCK];
+    double rho[SCORE_BLOCK], ca[SCORE_BLOCK];
+    for (size_t b = 0; b < n; b += SCORE_BLOCK) {
+        size_t m = n - b < SCORE_BLOCK ? n - b : SCORE_BLOCK;
+        for (size_t q = 0; q < m; q++) {
+            size_t i = b + q;
+            ka[q] = f->k_add[i];
+            kh[q] = f->k_hi[i];
+            rho[q] = f->rr[i] / f->w[i];
+            ca[q] = f->cumA[kh[q]] - f->cumA[ka[q]];
+        }
+        for (size_t j = j0; j < j1; j++) {
+            const double *cumG = J->cumG + j * (K + 1), *z = f->z + j * n;
+            double *o = J->out + j * (cluster ? NG : n);
+            for (size_t q = 0; q < m; q++) {
+                size_t i = b + q;
+                double cg = cumG[kh[q]] - cumG[ka[q]];
+                double v;
+                if (f->dead[i])
+                    v = (z[i] - mb[j * K + ka[q]]) -
+                        rho[q] * (z[i] * (ca[q] - f->B[ka[q]]) - (cg - GB[j * K + ka[q]]));
+                else
+                    v = -rho[q] * (z[i] * ca[q] - cg);
+                if (J->weighted)
+                    v *= f->w[i];
+                if (cluster)
+                    o[cluster[i]] += v;
+                else
+                    o[i] = v;
+            }
+        }
     }
 }
 
@@ -121,25 +132,22 @@ static rhaz_status score_scaled(const rhaz_cox *f, int weighted, double *out,
     double *GB = malloc((K * p > 0 ? K * p : 1) * sizeof *GB);
     double *mb = malloc((K * p > 0 ? K * p : 1) * sizeof *mb);
     double *cumG = malloc((K1 * p > 0 ? K1 * p : 1) * sizeof *cumG);
-    int *dead = death_flags(f);
-    if (!G || !GB || !mb || !cumG || !dead) {
+    if (!G || !GB || !mb || !cumG) {
         free(G);
         free(GB);
         free(mb);
         free(cumG);
-        free(dead);
         return rhaz_error_set(
             err, RHAZ_ENOMEM, NULL, 0,
             "cox: out of memory computing residuals (%zu rows x %zu coefficients)", f->n, f->p);
     }
     rhaz_cox_slot_vectors_(f, G, GB, mb);
-    score_job J = {f, weighted, out, cluster, G_, G, GB, mb, dead, cumG};
-    core_parallel(p, f->threads, score_column, &J);
+    score_job J = {f, weighted, out, cluster, G_, p < 2 ? p : 2, G, GB, mb, cumG};
+    core_parallel(J.nparts, f->threads, score_columns, &J); /* two groups of columns */
     free(G);
     free(GB);
     free(mb);
     free(cumG);
-    free(dead);
     return RHAZ_OK;
 }
 
