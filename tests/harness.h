@@ -155,6 +155,17 @@ T_UNUSED static const char *t_tmp(const char *name)
     return b;
 }
 
+/* dir/name (a test that keeps its files in one mkdtemp directory), in
+ * one of 8 rotating static buffers. */
+T_UNUSED static const char *t_join(const char *dir, const char *name)
+{
+    static char buf[8][256];
+    static int k;
+    char *b = buf[k++ % 8];
+    snprintf(b, sizeof buf[0], "%s/%s", dir, name);
+    return b;
+}
+
 /* Count lines in s. */
 T_UNUSED static int t_count_lines(const char *s)
 {

@@ -10,15 +10,8 @@
  * runs at the same time do not share paths. */
 static char tmpdir[64];
 
-/* tmpdir/name in one of a few rotating buffers */
-static const char *tpath(const char *name)
-{
-    static char buf[8][256];
-    static int k;
-    char *b = buf[k++ % 8];
-    snprintf(b, sizeof buf[0], "%s/%s", tmpdir, name);
-    return b;
-}
+/* tmpdir/name (harness.h t_join) */
+static const char *tpath(const char *name) { return t_join(tmpdir, name); }
 
 static void write_file(const char *path, const char *s)
 {

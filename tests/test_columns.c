@@ -303,14 +303,7 @@ static void test_formula_columns(void)
 /* the rhaz fit commands read only the columns they use */
 static char tmpdir[64];
 
-static const char *tpath(const char *name)
-{
-    static char buf[8][256];
-    static int k;
-    char *b = buf[k++ % 8];
-    snprintf(b, sizeof buf[0], "%s/%s", tmpdir, name);
-    return b;
-}
+static const char *tpath(const char *name) { return t_join(tmpdir, name); }
 
 static void test_cli(void)
 {
