@@ -1,5 +1,6 @@
 /* readfile.c -- one capped whole-file reader for every input the library
- * slurps (CSV tables, model files, fit JSON). */
+ * slurps (model files, fit JSON, small tables), and the mapping of large
+ * CSV tables (core_map_file). */
 #include "core/util.h"
 
 #include <errno.h>
@@ -23,8 +24,8 @@ rhaz_status core_read_file(const char *path, size_t max_bytes, const char *what,
         return rhaz_error_set(err, RHAZ_EIO, path, 0, "cannot open: %s",
                               strerror(errno));
     /* A regular file is read in one piece into a buffer of its size (no
-     * growing and copying); a pipe grows from 64 KiB.  Not mmap: a file
-     * truncated by another process while mapped would kill us with SIGBUS. */
+     * growing and copying); a pipe grows from 64 KiB.  Not mapped: only
+     * large tables are (core_map_file, with its SIGBUS caveat). */
     size_t cap = (size_t)1 << 16, len = 0;
     struct stat st;
     int regular = 1;
@@ -110,7 +111,8 @@ done:
  * before the parse could start, mapping it 13 ms (the page cache is read
  * in place, by the parse threads).  The price: a file truncated by
  * another process while it is being parsed ends the process with SIGBUS
- * (as in R's data.table::fread, which maps too). */
+ * (as in R's data.table::fread, which maps too); rhaz_cleanup_on_signals
+ * then says so and removes the outputs' temporaries. */
 #define MAP_MIN ((size_t)1 << 20)
 
 rhaz_status core_map_file(const char *path, size_t max_bytes, const char *what,

@@ -1070,9 +1070,9 @@ static void par_part(void *ctx, size_t k)
     J->line_end[k] = line;
 }
 
-/* Rows (non-blank lines) and newlines of len bytes at s. */
-/* (A mapped input's pages are given back behind the count: the parse
- * maps them again from the page cache.) */
+/* Rows (non-blank lines) and newlines of len bytes at s.  A mapped
+ * input's pages are given back behind the count (the parse maps them
+ * again from the page cache). */
 static void count_lines(const char *s, size_t len, char d, int mapped, size_t *rows,
                         long *lines)
 {
@@ -1548,6 +1548,7 @@ static rhaz_table *read_mem(const char *in, size_t len, const char *name,
     char *conv = NULL;
     size_t newlines = SIZE_MAX; /* from the UTF-8 check */
     int quote_late = 1;
+    int mapped = 0; /* buf is the mapped file itself (not a conversion) */
     int bom;
     const char *u16 = utf16_guess((const unsigned char *)buf, len, &bom);
     if (opt && opt->charset) {
@@ -1622,7 +1623,8 @@ static rhaz_table *read_mem(const char *in, size_t len, const char *name,
     } else {
         /* in two parts cut after a newline (no UTF-8 sequence spans
          * it), on two threads when there are: the first bad byte */
-        utf8_job U = {.buf = buf, .beg = {0, len, len}, .unmap = drop == 2 && !conv};
+        mapped = drop == 2 && !conv;
+        utf8_job U = {.buf = buf, .beg = {0, len, len}, .unmap = mapped};
         const char *mid = len >= PAR_MIN ? memchr(buf + len / 2, '\n', len - len / 2) : NULL;
         if (mid)
             U.beg[1] = (size_t)(mid - buf) + 1;
@@ -1648,7 +1650,7 @@ static rhaz_table *read_mem(const char *in, size_t len, const char *name,
     parse_ctx p = {.opt = opt, .name = name, .err = err, .pass = 1,
                    .drop_input = drop && !conv, .threads = opt ? opt->threads : 0,
                    .newlines = newlines, .quote_late = quote_late,
-                   .mapped = drop == 2 && !conv};
+                   .mapped = mapped};
     p.max_field = opt && opt->max_field ? opt->max_field : (size_t)1 << 20;
     p.max_cols = opt && opt->max_cols ? opt->max_cols : 100000;
     p.decimal = opt && opt->decimal == ',' ? ',' : '.';

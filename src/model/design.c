@@ -1032,8 +1032,6 @@ static rhaz_status strata_labels(ctx *c, rhaz_design *d, const rhaz_formula *f,
 static rhaz_design_spec *spec_of_vars(const rhaz_formula *f, int drop_intercept,
                                       const dvar *vars);
 
-/* The design of f on t; with spec (new data), the right-hand side only,
- * coded with the spec's levels and knots. */
 /* The response columns into d->y, one a part (core_parallel: the
  * fresh pages of y are touched on both threads). */
 typedef struct {
@@ -1104,6 +1102,8 @@ static void fill_part(void *ctx, size_t r)
     F->imax[r] = imax;
 }
 
+/* The design of f on t; with spec (new data), the right-hand side only,
+ * coded with the spec's levels and knots. */
 static rhaz_design *design_build(const rhaz_formula *f, const rhaz_table *t,
                                  const rhaz_design_options *opt,
                                  const rhaz_design_spec *spec, rhaz_table *take,
